@@ -1,0 +1,233 @@
+package dev.tokensweep.detectors;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The detection pipeline over bytes: one Aho-Corasick pass finds keyword positions, each rule's
+ * regex runs only in a bounded window around its keywords, then placeholders, entropy and the
+ * rule's validators filter what the regex confirmed.
+ *
+ * <p>Thread-safe: compiled state is immutable and per-thread scratch lives in a thread local.
+ *
+ * <p>Chunked scanning: to scan a long input in pieces, give each call the piece it owns
+ * ({@code reportFrom..reportTo}) plus {@link #overlap()} bytes of context on both sides; a match
+ * is reported by exactly the call whose owned range holds its first byte.
+ */
+public final class Detector {
+
+  private final List<Rule> rules;
+  private final Pattern[] patterns;
+  private final Prefilter prefilter;
+  private final int[][] rulesByKeyword;
+  private final int overlap;
+  private final ThreadLocal<Scratch> scratch;
+
+  /** Compiles the rules. Throws {@link IllegalArgumentException} naming the rule that does not compile. */
+  public Detector(List<Rule> rules) {
+    this.rules = List.copyOf(rules);
+    patterns = new Pattern[this.rules.size()];
+    Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
+    int maxOverlap = 0;
+    for (int r = 0; r < patterns.length; r++) {
+      Rule rule = this.rules.get(r);
+      patterns[r] = compile(rule);
+      for (String k : rule.keywords()) {
+        byKeyword.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).add(r);
+      }
+      maxOverlap = Math.max(maxOverlap, rule.before() + 2 * rule.length());
+    }
+    overlap = maxOverlap;
+    List<String> keywords = new ArrayList<>(byKeyword.keySet());
+    prefilter = new Prefilter(keywords);
+    rulesByKeyword = new int[keywords.size()][];
+    for (int k = 0; k < keywords.size(); k++) {
+      rulesByKeyword[k] = byKeyword.get(keywords.get(k)).stream().mapToInt(Integer::intValue).distinct().toArray();
+    }
+    int n = patterns.length;
+    scratch = ThreadLocal.withInitial(() -> new Scratch(n));
+  }
+
+  static Pattern compile(Rule rule) {
+    try {
+      return Pattern.compile(rule.pattern());
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("rule " + rule.id() + ": pattern does not compile: " + e.getMessage(), e);
+    }
+  }
+
+  public List<Rule> rules() {
+    return rules;
+  }
+
+  /** Bytes of context a chunked reader must give on each side of the range it asks to report. */
+  public int overlap() {
+    return overlap;
+  }
+
+  /** Scans {@code buf[from, to)} and reports every match in it. */
+  public void scan(byte[] buf, int from, int to, MatchSink sink) {
+    scan(buf, from, to, from, to, sink);
+  }
+
+  /**
+   * Scans {@code buf[from, to)} and reports the matches whose first byte lies in
+   * {@code [reportFrom, reportTo)}; the bytes outside that range are context only.
+   */
+  public void scan(byte[] buf, int from, int to, int reportFrom, int reportTo, MatchSink sink) {
+    if (from < 0 || to > buf.length || from > to || reportFrom < from || reportTo > to) {
+      throw new IndexOutOfBoundsException("scan range " + from + ".." + to + " report " + reportFrom + ".." + reportTo
+          + " of " + buf.length);
+    }
+    Scratch s = scratch.get();
+    s.begin(buf, from, to, reportFrom, reportTo, sink);
+    try {
+      prefilter.scan(buf, reportFrom, Math.min(to, reportTo + s.maxBefore()), s);
+    } finally {
+      s.end();
+    }
+  }
+
+  /** Per-thread state of one scan: matchers, the window view, and per-rule progress. */
+  private final class Scratch implements Prefilter.HitSink {
+    final Matcher[] matchers;
+    final int[] nextHit;
+    final int[] lastStart;
+    final ByteWindow window = new ByteWindow();
+    final int maxBefore;
+    byte[] buf;
+    int from;
+    int to;
+    int reportFrom;
+    int reportTo;
+    MatchSink sink;
+
+    Scratch(int n) {
+      matchers = new Matcher[n];
+      nextHit = new int[n];
+      lastStart = new int[n];
+      int mb = 0;
+      for (Rule r : rules) {
+        mb = Math.max(mb, r.before());
+      }
+      maxBefore = mb;
+    }
+
+    int maxBefore() {
+      return maxBefore;
+    }
+
+    void begin(byte[] buf, int from, int to, int reportFrom, int reportTo, MatchSink sink) {
+      this.buf = buf;
+      this.from = from;
+      this.to = to;
+      this.reportFrom = reportFrom;
+      this.reportTo = reportTo;
+      this.sink = sink;
+      Arrays.fill(nextHit, Integer.MIN_VALUE);
+      Arrays.fill(lastStart, Integer.MIN_VALUE);
+    }
+
+    void end() {
+      buf = null;
+      sink = null;
+      window.reset(null, 0, 0);
+    }
+
+    @Override
+    public void hit(int keyword, int p) {
+      for (int r : rulesByKeyword[keyword]) {
+        if (p < nextHit[r]) {
+          continue; // a window already opened for this rule covers every match around p
+        }
+        Rule rule = rules.get(r);
+        if (p >= reportTo + rule.before()) {
+          continue; // any match around p starts after the range this call reports
+        }
+        int len = rule.length();
+        int ws = Math.max(from, p - rule.before() - 1); // one byte more, so a match at the limit keeps its left context
+        int we = (int) Math.min(to, (long) p + 2L * len);
+        nextHit[r] = we == to ? Integer.MAX_VALUE : p + len;
+        confirm(r, rule, ws, we);
+      }
+    }
+
+    private void confirm(int r, Rule rule, int ws, int we) {
+      Matcher m = matchers[r];
+      window.reset(buf, ws, we);
+      if (m == null) {
+        m = matchers[r] = patterns[r].matcher(window);
+      } else {
+        m.reset(window);
+      }
+      while (m.find()) {
+        int ms = ws + m.start();
+        int me = ws + m.end();
+        if (ms == ws && ws > from) {
+          continue; // the window edge fakes a \b or ^ here; the hit that owns this start saw its real context
+        }
+        if (me == we && we < to) {
+          continue; // possibly cut by the window; the keyword's own window finds it whole
+        }
+        if (ms <= lastStart[r]) {
+          continue; // already reported from an earlier window
+        }
+        lastStart[r] = ms;
+        if (ms < reportFrom || ms >= reportTo || m.start(1) < 0) {
+          continue;
+        }
+        int s1 = ws + m.start(1);
+        int e1 = ws + m.end(1);
+        if (e1 <= s1) {
+          continue;
+        }
+        byte[] secret = Arrays.copyOfRange(buf, s1, e1);
+        if (accept(rule, secret)) {
+          sink.accept(new Match(rule, s1, e1, ms, me, secret));
+        } else {
+          Arrays.fill(secret, (byte) 0);
+        }
+      }
+    }
+  }
+
+  /** The checks after the regex: placeholders and masks, entropy floor, then the rule's validators. */
+  static boolean accept(Rule rule, byte[] secret) {
+    if (Placeholders.isPlaceholder(secret)) {
+      return false;
+    }
+    if (rule.entropyFloor() > 0 && Entropy.shannon(secret) < rule.entropyFloor()) {
+      return false;
+    }
+    for (String v : rule.validate()) {
+      if (!Validators.check(v, secret)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Convenience for tests and small inputs: all matches in {@code buf}. */
+  public List<Match> findAll(byte[] buf) {
+    List<Match> out = new ArrayList<>();
+    scan(buf, 0, buf.length, out::add);
+    return out;
+  }
+
+  /** Rules by id, for lookups by reporters. */
+  public Map<String, Rule> rulesById() {
+    Map<String, Rule> m = new HashMap<>();
+    for (Rule r : rules) {
+      m.put(r.id(), r);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.tokensweep.detectors;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Everything a report may say about a match, with the secret already gone: redacted preview,
+ * keyed fingerprint, entropy, decoded JWT claims, and the severity they imply at scan time.
+ *
+ * @param status {@code live}, {@code expired} or {@code unknown} (no expiry we can read)
+ * @param broadScopes the scopes among {@code claims.scopes()} that raise severity
+ * @param why one line on how the severity was reached
+ */
+public record Evidence(String ruleId, String ruleName, Kind kind, Severity severity, String preview,
+    String fingerprint, int length, double entropy, Jwt.Claims claims, String status, Long lifetimeSeconds,
+    List<String> broadScopes, String why) {
+
+  /** Scopes that let a token do much more than read a profile. */
+  public static final Set<String> BROAD_SCOPES = Set.of(".default", "offline_access", "user_impersonation",
+      "directory.readwrite.all", "files.readwrite.all", "mail.readwrite", "https://www.googleapis.com/auth/cloud-platform",
+      "repo", "admin:org", "workflow", "delete_repo", "write:packages", "admin:enterprise", "sites.readwrite.all",
+      "user.readwrite.all", "application.readwrite.all", "rolemanagement.readwrite.directory");
+
+  public Evidence {
+    broadScopes = List.copyOf(broadScopes);
+  }
+
+  /** Builds the evidence for {@code m}, judging expiry at {@code now}. */
+  public static Evidence of(Match m, Fingerprinter fp, Instant now) {
+    Rule rule = m.rule();
+    byte[] secret = m.secret();
+    Jwt.Claims claims = secret.length > 20 && secret[0] == 'e' && secret[1] == 'y' ? Jwt.decode(secret) : null;
+    String status = "unknown";
+    Long lifetime = null;
+    List<String> broad = new ArrayList<>();
+    if (claims != null) {
+      status = claims.exp() == null ? "unknown" : claims.expiredAt(now) ? "expired" : "live";
+      lifetime = claims.lifetimeSeconds();
+      for (String s : claims.scopes()) {
+        String l = s.toLowerCase(Locale.ROOT);
+        if (BROAD_SCOPES.contains(l) || l.endsWith("/.default") || l.endsWith(".readwrite.all")) {
+          broad.add(s);
+        }
+      }
+    }
+    Severity sev = rule.severity();
+    String why;
+    Kind kind = rule.kind();
+    boolean refreshLike = kind == Kind.REFRESH_TOKEN || (claims != null && claims.tokenUse() != null
+        && (claims.tokenUse().equalsIgnoreCase("refresh") || claims.tokenUse().equalsIgnoreCase("offline")));
+    if (claims != null && "expired".equals(status)) {
+      sev = Severity.LOW;
+      why = "JWT expired at scan time";
+    } else if (claims != null) {
+      String life = "live".equals(status) ? "live JWT" : "JWT without expiry";
+      if (refreshLike) {
+        sev = Severity.CRITICAL;
+        why = life + " refresh token";
+      } else if (kind == Kind.ID_TOKEN) {
+        sev = Severity.MEDIUM;
+        why = life + " ID token (identity, not access)";
+      } else if (!broad.isEmpty()) {
+        sev = Severity.CRITICAL;
+        why = life + " with broad scopes " + broad;
+      } else if (claims.exp() == null) {
+        sev = max(sev, Severity.HIGH);
+        why = life + ": never expires";
+      } else {
+        sev = max(sev, Severity.HIGH);
+        why = life;
+      }
+    } else if (refreshLike) {
+      sev = Severity.CRITICAL;
+      why = "refresh token: mints new access tokens for weeks or months";
+    } else if (kind == Kind.DEVICE_CODE) {
+      sev = max(sev, Severity.HIGH);
+      why = "device code: redeemable by anyone who holds it until it expires";
+    } else if (kind == Kind.USER_CODE) {
+      sev = Severity.MEDIUM;
+      why = "user code: enables device-code phishing while it lives";
+    } else {
+      why = "rule severity";
+    }
+    return new Evidence(rule.id(), rule.name(), kind, sev, Redaction.preview(rule, secret), fp.fingerprint(secret),
+        secret.length, Math.round(Entropy.shannon(secret) * 100) / 100.0, claims, status, lifetime, broad, why);
+  }
+
+  private static Severity max(Severity a, Severity b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+}

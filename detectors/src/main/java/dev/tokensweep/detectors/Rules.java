@@ -1,0 +1,97 @@
+package dev.tokensweep.detectors;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Loads rule files: the built-in catalogue from the classpath, or a user's YAML file. */
+public final class Rules {
+  private Rules() {}
+
+  static final String BUILTIN_DIR = "/dev/tokensweep/rules/";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static volatile List<Rule> builtin;
+
+  /** A rules file that cannot be read as rules; the message names the file and line. */
+  public static final class RuleFileException extends RuntimeException {
+    public RuleFileException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The built-in catalogue, in the order of {@code index.txt}, then file order. */
+  public static List<Rule> builtin() {
+    List<Rule> b = builtin;
+    if (b == null) {
+      List<Rule> all = new ArrayList<>();
+      for (String file : builtinFiles()) {
+        try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + file)) {
+          if (in == null) {
+            throw new IllegalStateException("built-in rules file missing from the jar: " + file);
+          }
+          all.addAll(parse(in, "builtin:" + file));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      builtin = b = List.copyOf(all);
+    }
+    return b;
+  }
+
+  /** Names of the built-in rule files, one per provider. */
+  public static List<String> builtinFiles() {
+    List<String> files = new ArrayList<>();
+    try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + "index.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("built-in rules index missing from the jar");
+      }
+      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line; (line = r.readLine()) != null; ) {
+        line = line.strip();
+        if (!line.isEmpty() && !line.startsWith("#")) {
+          files.add(line);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
+  }
+
+  /** Reads a user's rules file. */
+  public static List<Rule> load(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return parse(in, file.toString());
+    }
+  }
+
+  /** Parses a YAML list of rules; {@code name} goes into error messages. */
+  public static List<Rule> parse(InputStream in, String name) {
+    try {
+      List<Rule> rules = YAML.readValue(in, new TypeReference<List<Rule>>() {});
+      return rules == null ? List.of() : rules;
+    } catch (JsonProcessingException e) {
+      JsonLocation loc = e.getLocation();
+      String where = loc == null ? name : name + ":" + loc.getLineNr();
+      throw new RuleFileException(where + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new RuleFileException(name + ": " + e.getMessage(), e);
+    }
+  }
+}

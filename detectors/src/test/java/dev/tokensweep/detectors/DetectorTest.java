@@ -1,0 +1,99 @@
+package dev.tokensweep.detectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DetectorTest {
+
+  private static final Detector ALL = new Detector(Rules.builtin());
+
+  private static String key(Match m) {
+    return m.rule().id() + "@" + m.start() + ".." + m.end();
+  }
+
+  /** A log-like buffer with tokens planted among noise lines, some lines very long. */
+  private static byte[] plantedLog(Random rnd, List<String> planted) {
+    TokenForge f = new TokenForge(rnd);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String[] prefixes = {"ghp_", "gho_", "ghu_", "ghs_"};
+    for (int line = 0; line < 400; line++) {
+      int r = rnd.nextInt(10);
+      String text;
+      if (r < 2) {
+        String t = f.base62Crc32(prefixes[rnd.nextInt(prefixes.length)]);
+        planted.add(t);
+        text = "2026-11-02T10:00:" + (line % 60) + "Z INFO auth token=" + t + " user=u" + line;
+      } else if (r == 2) {
+        text = f.random(TokenForge.B64URL, 500 + rnd.nextInt(3000)); // long noise line
+      } else {
+        text = "2026-11-02T10:00:00Z DEBUG request id=" + f.uuid() + " ghp_ mentioned but no token here";
+      }
+      out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+      out.write('\n');
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void scan_randomChunking_equalsWholeBufferScan() {
+    Random rnd = new Random(7);
+    for (int round = 0; round < 20; round++) {
+      List<String> planted = new ArrayList<>();
+      byte[] buf = plantedLog(rnd, planted);
+      List<String> whole = ALL.findAll(buf).stream().map(DetectorTest::key).sorted().toList();
+      assertEquals(planted.size(), whole.size(), "whole-buffer scan finds each planted token once");
+
+      List<String> chunked = new ArrayList<>();
+      int ov = ALL.overlap();
+      int pos = 0;
+      while (pos < buf.length) {
+        int len = 1 + rnd.nextInt(rnd.nextBoolean() ? 64 : 8192);
+        int end = Math.min(buf.length, pos + len);
+        ALL.scan(buf, Math.max(0, pos - ov), Math.min(buf.length, end + ov), pos, end, m -> chunked.add(key(m)));
+        pos = end;
+      }
+      chunked.sort(null);
+      assertEquals(whole, chunked, "round " + round);
+    }
+  }
+
+  @Test
+  void scan_tokenAtEveryChunkEdge_foundExactlyOnce() {
+    TokenForge f = new TokenForge(new Random(3));
+    String token = f.base62Crc32("gho_");
+    byte[] buf = ("x ".repeat(100) + "oauth_token: " + token + " y").getBytes(StandardCharsets.US_ASCII);
+    int tokenAt = 200 + "oauth_token: ".length();
+    for (int edge = tokenAt - 5; edge <= Math.min(buf.length, tokenAt + 45); edge++) {
+      List<Match> got = new ArrayList<>();
+      int ov = ALL.overlap();
+      ALL.scan(buf, 0, Math.min(buf.length, edge + ov), 0, edge, got::add);
+      ALL.scan(buf, Math.max(0, edge - ov), buf.length, edge, buf.length, got::add);
+      assertEquals(1, got.stream().filter(m -> m.rule().id().equals("ts.github.2")).count(), "edge at " + edge);
+    }
+  }
+
+  @Test
+  void match_toString_neverShowsTheSecret() {
+    TokenForge f = new TokenForge(new Random(5));
+    String token = f.base62Crc32("ghp_");
+    List<Match> got = ALL.findAll(("export GITHUB_TOKEN=" + token).getBytes(StandardCharsets.US_ASCII));
+    assertEquals(1, got.size());
+    assertFalse(got.get(0).toString().contains(token.substring(4)));
+    assertEquals(token, got.get(0).secretText());
+  }
+
+  @Test
+  void scan_wrongChecksumAndPlaceholders_notReported() {
+    TokenForge f = new TokenForge(new Random(9));
+    String text = "a " + f.base62Crc32Wrong("ghp_") + " b ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx c";
+    assertTrue(ALL.findAll(text.getBytes(StandardCharsets.US_ASCII)).isEmpty());
+  }
+}
