@@ -1,0 +1,273 @@
+package dev.tokensweep.scanner;
+
+import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.detectors.Evidence;
+import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.Match;
+import dev.tokensweep.detectors.Rule;
+import dev.tokensweep.scanner.read.Locator;
+import dev.tokensweep.scanner.read.Reader;
+import dev.tokensweep.scanner.read.SegmentSink;
+import dev.tokensweep.scanner.source.FileWalker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scan pipeline: walks inputs, opens each file, hands its bytes to a reader and turns the
+ * detector's matches into findings. Files are scanned in parallel; a failure in one input becomes
+ * a {@link Problem} and never stops the others. Thread-safe; one instance can run many scans.
+ */
+public final class Scanner {
+
+  /** Opens a file for reading; replaceable so tests can inject faults. */
+  @FunctionalInterface
+  public interface Opener {
+    InputStream open(Path file) throws IOException;
+  }
+
+  /** How a scan runs. {@code now} decides whether tokens are live; {@code reveal} keeps clear secrets. */
+  public record Options(int threads, boolean reveal, boolean followLinks, ScanLimits limits, Instant now) {
+    public static Options defaults() {
+      return new Options(Runtime.getRuntime().availableProcessors(), false, false, ScanLimits.defaults(), Instant.now());
+    }
+
+    public Options withThreads(int t) {
+      return new Options(t, reveal, followLinks, limits, now);
+    }
+
+    public Options withReveal(boolean r) {
+      return new Options(threads, r, followLinks, limits, now);
+    }
+
+    public Options withNow(Instant n) {
+      return new Options(threads, reveal, followLinks, limits, n);
+    }
+
+    public Options withLimits(ScanLimits l) {
+      return new Options(threads, reveal, followLinks, l, now);
+    }
+
+    public Options withFollowLinks(boolean f) {
+      return new Options(threads, reveal, f, limits, now);
+    }
+  }
+
+  /** The name stdin gets in locations. */
+  public static final String STDIN = "(stdin)";
+
+  private final Detector detector;
+  private final Fingerprinter fingerprinter;
+  private final Options options;
+  private final Map<String, Integer> priority = new HashMap<>();
+  private final Opener opener;
+  private final LeafDispatcher dispatcher;
+
+  public Scanner(Detector detector, Fingerprinter fingerprinter, Options options) {
+    this(detector, fingerprinter, options, Files::newInputStream);
+  }
+
+  public Scanner(Detector detector, Fingerprinter fingerprinter, Options options, Opener opener) {
+    this.detector = detector;
+    this.fingerprinter = fingerprinter;
+    this.options = options;
+    this.opener = opener;
+    List<Rule> rules = detector.rules();
+    for (int i = 0; i < rules.size(); i++) {
+      priority.putIfAbsent(rules.get(i).id(), i);
+    }
+    this.dispatcher = new LeafDispatcher(options.limits());
+  }
+
+  public Detector detector() {
+    return detector;
+  }
+
+  /** Scans the named inputs ({@code -} is stdin) and returns everything found, sorted by location. */
+  public ScanResult scan(List<String> inputs, InputStream stdin) {
+    Collector collector = new Collector();
+    ScanStats stats = new ScanStats();
+    int threads = Math.max(1, options.threads());
+    ExecutorService pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(threads * 4), r -> {
+          Thread t = new Thread(r, "tokensweep-scan");
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
+    List<Future<?>> pending = Collections.synchronizedList(new ArrayList<>());
+    FileWalker walker = new FileWalker(options.followLinks());
+    try {
+      for (String input : inputs) {
+        if (input.equals("-")) {
+          stats.files.add(1);
+          scanStream(stdin, STDIN, 0, collector, stats);
+          continue;
+        }
+        walker.walk(Path.of(input), file -> pending.add(pool.submit(() -> scanFile(file, collector, stats))),
+            collector::problem);
+      }
+      for (Future<?> f : new ArrayList<>(pending)) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          collector.problem(new Problem("(scan)", "error", "interrupted"));
+          break;
+        } catch (java.util.concurrent.ExecutionException e) {
+          collector.problem(new Problem("(scan)", "error", "internal error: " + e.getCause().getClass().getSimpleName()));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return collector.result(stats);
+  }
+
+  private void scanFile(Path file, Collector collector, ScanStats stats) {
+    String path = file.toString();
+    stats.files.add(1);
+    try (InputStream in = opener.open(file)) {
+      scanStream(in, path, 0, collector, stats);
+    } catch (IOException | UncheckedIOException e) {
+      IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+      collector.problem(new Problem(path, "unreadable", FileWalker.describe(io)));
+    } catch (RuntimeException e) {
+      collector.problem(new Problem(path, "error", "internal error while scanning: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  /** Scans one stream: the dispatcher picks the reader (or expander) for it. */
+  void scanStream(InputStream raw, String path, int depth, Collector collector, ScanStats stats) {
+    CountingInputStream in = new CountingInputStream(raw);
+    try {
+      dispatcher.dispatch(in, path, depth, this, collector, stats);
+    } catch (IOException e) {
+      collector.problem(new Problem(path, "unreadable", FileWalker.describe(e)));
+    } finally {
+      stats.addBytes(in.count());
+    }
+  }
+
+  /** Runs {@code reader} over a leaf and collects its findings. */
+  void readLeaf(Reader reader, InputStream in, String path, Collector collector, ScanStats stats) throws IOException {
+    stats.addLeaf();
+    LeafSink sink = new LeafSink(collector);
+    reader.read(in, path, sink);
+  }
+
+  /** Turns the detector's matches in one segment into findings, one per secret span. */
+  private final class LeafSink implements SegmentSink {
+    private final Collector collector;
+    private final List<Match> matches = new ArrayList<>();
+
+    LeafSink(Collector collector) {
+      this.collector = collector;
+    }
+
+    @Override
+    public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+      matches.clear();
+      detector.scan(buf, from, to, ownFrom, ownTo, matches::add);
+      if (matches.isEmpty()) {
+        return;
+      }
+      // one finding per secret span: where a provider rule and a generic rule both confirm the
+      // same bytes, the rule listed first in the catalogue wins
+      matches.sort(Comparator.comparingInt(Match::start).thenComparingInt(Match::end)
+          .thenComparingInt(m -> priority.getOrDefault(m.rule().id(), Integer.MAX_VALUE)));
+      Match prev = null;
+      for (Match m : matches) {
+        if (prev != null && prev.start() == m.start() && prev.end() == m.end()) {
+          continue;
+        }
+        prev = m;
+        Location loc = locator.locate(m.start());
+        Evidence ev = Evidence.of(m, fingerprinter, options.now());
+        collector.finding(new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null));
+      }
+      matches.clear();
+    }
+
+    @Override
+    public int overlap() {
+      return detector.overlap();
+    }
+
+    @Override
+    public void problem(Problem problem) {
+      collector.problem(problem);
+    }
+  }
+
+  /** Thread-safe accumulation of findings and problems. */
+  static final class Collector {
+    private final List<Finding> findings = new ArrayList<>();
+    private final List<Problem> problems = new ArrayList<>();
+
+    synchronized void finding(Finding f) {
+      findings.add(f);
+    }
+
+    synchronized void problem(Problem p) {
+      problems.add(p);
+    }
+
+    synchronized ScanResult result(ScanStats stats) {
+      List<Finding> sorted = new ArrayList<>(findings);
+      sorted.sort(Comparator.comparing((Finding f) -> f.location().path())
+          .thenComparingLong(f -> f.location().offset())
+          .thenComparing(f -> f.location().jsonPath() == null ? "" : f.location().jsonPath())
+          .thenComparing(f -> f.evidence().ruleId()));
+      List<Problem> ps = new ArrayList<>(problems);
+      ps.sort(Comparator.comparing(Problem::location).thenComparing(Problem::type));
+      return new ScanResult(sorted, ps, stats.files(), stats.leaves(), stats.bytes(), stats.seconds());
+    }
+  }
+
+  /** Counts the bytes read through it, for the summary and the throughput figure. */
+  static final class CountingInputStream extends java.io.FilterInputStream {
+    private long count;
+
+    CountingInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    long count() {
+      return count;
+    }
+  }
+}

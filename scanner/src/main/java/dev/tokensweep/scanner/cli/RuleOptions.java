@@ -1,0 +1,44 @@
+package dev.tokensweep.scanner.cli;
+
+import dev.tokensweep.detectors.Rule;
+import dev.tokensweep.detectors.RuleLinter;
+import dev.tokensweep.detectors.Rules;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options that choose the rule set, shared by the commands that detect. */
+public final class RuleOptions {
+  @Option(names = "--rules", paramLabel = "FILE", description = "Add the rules in this YAML file (same schema as the built-in ones).")
+  List<Path> ruleFiles = new ArrayList<>();
+
+  @Option(names = "--no-builtin-rules", description = "Use only the rules given with --rules.")
+  boolean noBuiltin;
+
+  /** The built-in rules plus custom ones; custom files are linted first and rejected with their problems. */
+  public List<Rule> rules() {
+    List<Rule> all = new ArrayList<>(noBuiltin ? List.of() : Rules.builtin());
+    for (Path p : ruleFiles) {
+      List<Rule> custom;
+      try {
+        custom = Rules.load(p);
+      } catch (IOException e) {
+        throw new Main.UsageException("cannot read rules file " + p + ": " + e.getClass().getSimpleName());
+      } catch (Rules.RuleFileException e) {
+        throw new Main.UsageException(e.getMessage());
+      }
+      List<RuleLinter.Problem> problems = RuleLinter.lint(custom);
+      if (!problems.isEmpty()) {
+        throw new Main.UsageException("rules file " + p + " fails the lint:\n  "
+            + String.join("\n  ", problems.stream().map(Object::toString).toList()));
+      }
+      all.addAll(custom);
+    }
+    if (all.isEmpty()) {
+      throw new Main.UsageException("no rules: --no-builtin-rules needs at least one --rules file");
+    }
+    return all;
+  }
+}

@@ -1,0 +1,210 @@
+package dev.tokensweep.scanner.cli;
+
+import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.ScanLimits;
+import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.Scanner;
+import dev.tokensweep.scanner.report.Reporter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tokensweep scan PATH...}: find secrets and report them redacted. */
+@Command(name = "scan", sortOptions = false,
+    description = {"Scan files, directories or stdin (-) for leaked tokens and report them redacted.",
+        "Exit codes: 0 nothing found, 1 findings at or above --fail-on, 2 usage error,",
+        "3 scan incomplete and nothing found, 4 internal error."})
+final class ScanCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories to scan; - reads stdin.")
+  List<String> paths;
+
+  @Option(names = {"-f", "--format"}, defaultValue = "text", description = "text, json or jsonl (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report here instead of stdout.")
+  Path output;
+
+  @Option(names = "--fail-on", defaultValue = "info", paramLabel = "SEVERITY",
+      description = "Exit 1 when a finding is at or above this severity: info, low, medium, high, critical (default: ${DEFAULT-VALUE}).")
+  String failOn;
+
+  @Option(names = "--reveal", description = "Print whole secrets. Dangerous: the report then holds live credentials.")
+  boolean reveal;
+
+  @Option(names = "--fingerprint-key-file", paramLabel = "FILE",
+      description = "Key for fingerprints (HMAC-SHA256). Default: \\$TOKENSWEEP_FINGERPRINT_KEY, else the documented default key.")
+  Path keyFile;
+
+  @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Files scanned in parallel (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--follow-symlinks", description = "Follow symbolic links while walking directories.")
+  boolean followLinks;
+
+  @Option(names = {"-q", "--quiet"}, description = "No summary on stderr.")
+  boolean quiet;
+
+  @Option(names = "--now", paramLabel = "INSTANT", description = "Judge token expiry at this time (ISO-8601) instead of now.")
+  String now;
+
+  @Option(names = "--max-depth", paramLabel = "N", description = "Deepest archive nesting to open (default: 8).")
+  Integer maxDepth;
+
+  @Mixin
+  RuleOptions ruleOptions;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    Severity threshold;
+    try {
+      threshold = Severity.of(failOn);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--fail-on: " + e.getMessage());
+    }
+    Reporter reporter;
+    boolean color = output == null && System.console() != null && System.getenv("NO_COLOR") == null;
+    try {
+      reporter = Reporter.forFormat(format.toLowerCase(Locale.ROOT), color);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--format: " + e.getMessage());
+    }
+    Instant at;
+    try {
+      at = now == null ? Instant.now() : Instant.parse(now);
+    } catch (DateTimeParseException e) {
+      throw new Main.UsageException("--now: not an ISO-8601 instant (like 2026-11-22T10:00:00Z): " + now);
+    }
+    if (threads != null && threads < 1) {
+      throw new Main.UsageException("--threads must be at least 1");
+    }
+    if (reveal) {
+      err.println("tokensweep: WARNING: --reveal prints whole secrets; treat this output as a credential store.");
+    }
+    Fingerprinter fp = new Fingerprinter(fingerprintKey());
+    Detector detector;
+    try {
+      detector = new Detector(ruleOptions.rules());
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException(e.getMessage());
+    }
+    ScanLimits d = ScanLimits.defaults();
+    ScanLimits limits = new ScanLimits(maxDepth != null ? maxDepth : d.maxDepth(), d.maxEntries(), d.maxTotalBytes(),
+        d.maxEntryBytes(), d.maxRatio(), d.ratioThreshold(), d.maxSpoolBytes(), d.maxLineBytes());
+    Scanner.Options opts = Scanner.Options.defaults().withReveal(reveal).withNow(at).withFollowLinks(followLinks)
+        .withLimits(limits);
+    if (threads != null) {
+      opts = opts.withThreads(threads);
+    }
+    ScanResult result = new Scanner(detector, fp, opts).scan(paths, System.in);
+    writeReport(reporter, result);
+    for (Problem p : result.problems()) {
+      err.println("tokensweep: not scanned: " + p);
+    }
+    if (!quiet) {
+      err.println(summary(result));
+    }
+    err.flush();
+    return result.exitCode(threshold);
+  }
+
+  private void writeReport(Reporter reporter, ScanResult result) throws IOException {
+    if (output == null) {
+      PrintWriter w = spec.commandLine().getOut();
+      OutputStream out = new WriterOutputStream(w);
+      reporter.report(result, out);
+      out.flush();
+      w.flush();
+      return;
+    }
+    Path dir = output.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, ".tokensweep-report", ".tmp");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        reporter.report(result, out);
+      }
+      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private byte[] fingerprintKey() {
+    if (keyFile != null) {
+      try {
+        byte[] k = Files.readAllBytes(keyFile);
+        String s = new String(k, StandardCharsets.UTF_8).strip();
+        if (s.isEmpty()) {
+          throw new Main.UsageException("--fingerprint-key-file " + keyFile + " is empty");
+        }
+        return s.getBytes(StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new Main.UsageException("cannot read --fingerprint-key-file " + keyFile + ": " + e.getClass().getSimpleName());
+      }
+    }
+    String env = System.getenv("TOKENSWEEP_FINGERPRINT_KEY");
+    if (env != null && !env.isBlank()) {
+      return env.strip().getBytes(StandardCharsets.UTF_8);
+    }
+    return Fingerprinter.DEFAULT_KEY.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String summary(ScanResult r) {
+    StringBuilder b = new StringBuilder("tokensweep: scanned ");
+    b.append(r.files()).append(r.files() == 1 ? " file" : " files");
+    if (r.leaves() != r.files()) {
+      b.append(" (").append(r.leaves()).append(" leaves)");
+    }
+    b.append(", ").append(humanBytes(r.bytes())).append(String.format(Locale.ROOT, " in %.2f s", r.seconds()));
+    b.append(": ").append(r.findings().size()).append(r.findings().size() == 1 ? " finding" : " findings");
+    if (!r.findings().isEmpty()) {
+      StringJoiner j = new StringJoiner(", ", " (", ")");
+      for (Map.Entry<Kind, Long> e : r.findingsByKind().entrySet()) {
+        j.add(e.getValue() + " " + e.getKey().id());
+      }
+      b.append(j);
+    }
+    if (!r.problems().isEmpty()) {
+      b.append("; ").append(r.problems().size()).append(" not scanned (incomplete)");
+    }
+    return b.toString();
+  }
+
+  static String humanBytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+}

@@ -1,0 +1,25 @@
+package dev.tokensweep.scanner.read;
+
+import dev.tokensweep.scanner.Problem;
+
+/**
+ * Where readers hand their text. A reader may pass one long leaf in chunks: each call owns
+ * {@code [ownFrom, ownTo)} and gives {@link #overlap()} bytes of context on each side where it has
+ * them; a match is reported by the call that owns its first byte. Not thread-safe: one per leaf.
+ */
+public interface SegmentSink {
+
+  /** Scans {@code buf[from, to)}, reporting matches that start in {@code [ownFrom, ownTo)}. */
+  void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator);
+
+  /** Scans all of {@code buf[from, to)}. */
+  default void segment(byte[] buf, int from, int to, Locator locator) {
+    segment(buf, from, to, from, to, locator);
+  }
+
+  /** Context bytes a chunked reader must keep on each side of the range it owns. */
+  int overlap();
+
+  /** Reports a problem with part of the leaf; the reader then goes on where it can. */
+  void problem(Problem problem);
+}

@@ -1,0 +1,153 @@
+package dev.tokensweep.scanner.read;
+
+import dev.tokensweep.scanner.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Plain text of any size and any line length, read as bytes in fixed chunks with an overlap on
+ * both sides, so memory stays at one chunk whatever the input and a token across a chunk edge is
+ * found exactly once. Lines are counted per chunk only to locate findings. A UTF-16 file with a
+ * byte-order mark is transcoded to UTF-8 first; its offsets are then those of the UTF-8 text.
+ */
+public final class TextReader implements Reader {
+
+  private final int chunk;
+
+  public TextReader(int chunkBytes) {
+    if (chunkBytes < 16) {
+      throw new IllegalArgumentException("chunk too small: " + chunkBytes);
+    }
+    this.chunk = chunkBytes;
+  }
+
+  @Override
+  public String format() {
+    return "text";
+  }
+
+  @Override
+  public void read(InputStream raw, String path, SegmentSink sink) throws IOException {
+    java.io.PushbackInputStream in = new java.io.PushbackInputStream(raw, 3);
+    byte[] bom = new byte[3];
+    int n = in.readNBytes(bom, 0, 3);
+    String encoding = null;
+    InputStream body = in;
+    if (n >= 2 && (bom[0] & 0xFF) == 0xFF && (bom[1] & 0xFF) == 0xFE) {
+      in.unread(bom, 2, n - 2);
+      encoding = "utf-16le";
+      body = transcode(in, StandardCharsets.UTF_16LE);
+    } else if (n >= 2 && (bom[0] & 0xFF) == 0xFE && (bom[1] & 0xFF) == 0xFF) {
+      in.unread(bom, 2, n - 2);
+      encoding = "utf-16be";
+      body = transcode(in, StandardCharsets.UTF_16BE);
+    } else if (n > 0) {
+      in.unread(bom, 0, n);
+    }
+    readChunks(body, path, encoding, format(), sink);
+  }
+
+  /** Reads {@code in} as text in chunks; {@code format} names the leaf in locations. */
+  void readChunks(InputStream in, String path, String encoding, String format, SegmentSink sink) throws IOException {
+    int ov = sink.overlap();
+    byte[] buf = new byte[chunk + 2 * ov];
+    int len = 0;
+    long base = 0;          // stream offset of buf[0]
+    int own = 0;            // first owned byte in buf
+    long lineAtOwn = 1;     // line number of buf[own]
+    long lineStartBeforeBuf = 0; // stream offset where the line holding buf[0] starts, if it starts before buf
+    boolean eof = false;
+    while (!eof) {
+      while (len < buf.length) {
+        int r = in.read(buf, len, buf.length - len);
+        if (r < 0) {
+          eof = true;
+          break;
+        }
+        len += r;
+      }
+      int ownEnd = eof ? len : len - ov;
+      final long fBase = base;
+      final int fOwn = own;
+      final long fLine = lineAtOwn;
+      final long fLineStart = lineStartBeforeBuf;
+      final byte[] fBuf = buf;
+      Locator loc = p -> {
+        long line = fLine;
+        for (int i = fOwn; i < p; i++) {
+          if (fBuf[i] == '\n') {
+            line++;
+          }
+        }
+        int i = p - 1;
+        while (i >= 0 && fBuf[i] != '\n') {
+          i--;
+        }
+        long lineStart = i >= 0 ? fBase + i + 1 : fLineStart;
+        long offset = fBase + p;
+        return new Location(path, line, offset - lineStart + 1, offset, null, null, encoding, null, null, format);
+      };
+      if (ownEnd > own || (eof && len == 0 && base == 0)) {
+        sink.segment(buf, 0, len, own, Math.max(own, ownEnd), loc);
+      }
+      if (eof) {
+        break;
+      }
+      // advance: count the lines of the owned range, keep the overlap as left context
+      for (int i = own; i < ownEnd; i++) {
+        if (buf[i] == '\n') {
+          lineAtOwn++;
+        }
+      }
+      int keepFrom = Math.max(0, ownEnd - ov);
+      int nl = -1;
+      for (int i = keepFrom - 1; i >= 0; i--) {
+        if (buf[i] == '\n') {
+          nl = i;
+          break;
+        }
+      }
+      if (nl >= 0) {
+        lineStartBeforeBuf = base + nl + 1;
+      }
+      System.arraycopy(buf, keepFrom, buf, 0, len - keepFrom);
+      base += keepFrom;
+      len -= keepFrom;
+      own = ownEnd - keepFrom;
+    }
+  }
+
+  private static InputStream transcode(InputStream in, Charset from) {
+    InputStreamReader r = new InputStreamReader(in, from);
+    return new InputStream() {
+      private final char[] cbuf = new char[8192];
+      private byte[] pending = new byte[0];
+      private int pos;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        while (pos >= pending.length) {
+          int c = r.read(cbuf);
+          if (c < 0) {
+            return -1;
+          }
+          pending = new String(cbuf, 0, c).getBytes(StandardCharsets.UTF_8);
+          pos = 0;
+        }
+        int n = Math.min(len, pending.length - pos);
+        System.arraycopy(pending, pos, b, off, n);
+        pos += n;
+        return n;
+      }
+    };
+  }
+}

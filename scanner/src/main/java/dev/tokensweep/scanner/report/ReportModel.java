@@ -1,0 +1,126 @@
+package dev.tokensweep.scanner.report;
+
+import dev.tokensweep.detectors.Evidence;
+import dev.tokensweep.detectors.Jwt;
+import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.scanner.Finding;
+import dev.tokensweep.scanner.Location;
+import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.ScanResult;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The report schema (version {@value #VERSION}) as plain maps, shared by the JSON-based reporters so
+ * every format names a field the same way. Field order is fixed for stable, diffable output.
+ */
+public final class ReportModel {
+  private ReportModel() {}
+
+  public static final int VERSION = 1;
+  public static final String TOOL_VERSION = "0.1.0";
+
+  public static Map<String, Object> finding(Finding f) {
+    Evidence e = f.evidence();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rule_id", e.ruleId());
+    m.put("rule_name", e.ruleName());
+    m.put("kind", e.kind().id());
+    m.put("severity", e.severity().id());
+    m.put("location", location(f.location()));
+    m.put("preview", e.preview());
+    m.put("fingerprint", e.fingerprint());
+    m.put("length", e.length());
+    m.put("entropy", e.entropy());
+    m.put("status", e.status());
+    if (e.lifetimeSeconds() != null) {
+      m.put("lifetime_seconds", e.lifetimeSeconds());
+    }
+    if (e.claims() != null) {
+      m.put("claims", claims(e.claims()));
+    }
+    if (!e.broadScopes().isEmpty()) {
+      m.put("broad_scopes", e.broadScopes());
+    }
+    m.put("why", e.why());
+    if (f.revealed() != null) {
+      m.put("secret", f.revealed());
+    }
+    return m;
+  }
+
+  public static Map<String, Object> location(Location l) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("path", l.path());
+    putIf(m, "line", l.line());
+    putIf(m, "column", l.column());
+    m.put("offset", l.offset());
+    putIf(m, "entry", l.entry());
+    putIf(m, "timestamp", l.timestamp());
+    putIf(m, "encoding", l.encoding());
+    putIf(m, "json_path", l.jsonPath());
+    putIf(m, "decodings", l.decodings());
+    putIf(m, "format", l.format());
+    return m;
+  }
+
+  static Map<String, Object> claims(Jwt.Claims c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    putIf(m, "alg", c.alg());
+    putIf(m, "typ", c.typ());
+    putIf(m, "iss", c.iss());
+    if (!c.aud().isEmpty()) {
+      m.put("aud", c.aud());
+    }
+    putIf(m, "iat", c.iat());
+    putIf(m, "nbf", c.nbf());
+    putIf(m, "exp", c.exp());
+    if (c.exp() != null) {
+      m.put("expires", Instant.ofEpochSecond(c.exp()).toString());
+    }
+    if (!c.scopes().isEmpty()) {
+      m.put("scopes", c.scopes());
+    }
+    putIf(m, "client_id", c.clientId());
+    putIf(m, "token_use", c.tokenUse());
+    return m;
+  }
+
+  public static Map<String, Object> problem(Problem p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("location", p.location());
+    m.put("problem", p.type());
+    m.put("message", p.message());
+    return m;
+  }
+
+  public static Map<String, Object> summary(ScanResult r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("files", r.files());
+    m.put("leaves", r.leaves());
+    m.put("bytes", r.bytes());
+    m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+    m.put("findings", r.findings().size());
+    Map<String, Long> byKind = new LinkedHashMap<>();
+    for (Map.Entry<Kind, Long> e : r.findingsByKind().entrySet()) {
+      byKind.put(e.getKey().id(), e.getValue());
+    }
+    m.put("by_kind", byKind);
+    Map<String, Long> bySev = new LinkedHashMap<>();
+    for (Map.Entry<Severity, Long> e : r.findingsBySeverity().entrySet()) {
+      bySev.put(e.getKey().id(), e.getValue());
+    }
+    m.put("by_severity", bySev);
+    m.put("problems", r.problems().size());
+    m.put("complete", r.complete());
+    return m;
+  }
+
+  private static void putIf(Map<String, Object> m, String k, Object v) {
+    if (v != null) {
+      m.put(k, v);
+    }
+  }
+}

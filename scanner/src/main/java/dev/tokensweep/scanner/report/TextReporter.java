@@ -1,0 +1,112 @@
+package dev.tokensweep.scanner.report;
+
+import dev.tokensweep.detectors.Evidence;
+import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.scanner.Finding;
+import dev.tokensweep.scanner.Location;
+import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.ScanResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+
+/** For people: findings grouped by file, one line each, severity colored on a terminal. */
+final class TextReporter implements Reporter {
+  private final boolean color;
+
+  TextReporter(boolean color) {
+    this.color = color;
+  }
+
+  @Override
+  public void report(ScanResult r, OutputStream os) throws IOException {
+    PrintStream out = new PrintStream(os, false, StandardCharsets.UTF_8);
+    String file = null;
+    for (Finding f : r.findings()) {
+      Location l = f.location();
+      if (!l.path().equals(file)) {
+        file = l.path();
+        out.println();
+        out.println(bold(file));
+      }
+      Evidence e = f.evidence();
+      StringBuilder b = new StringBuilder("  ");
+      b.append(String.format(Locale.ROOT, "%-14s", where(l)));
+      b.append(' ').append(sev(e.severity()));
+      b.append(' ').append(e.ruleName()).append(" (").append(e.ruleId()).append(')');
+      b.append("  ").append(f.revealed() != null ? f.revealed() : e.preview());
+      b.append("  fp:").append(e.fingerprint(), 0, 12);
+      if (e.claims() != null) {
+        b.append("  ").append(e.status());
+        if (e.claims().exp() != null) {
+          b.append(" (exp ").append(Instant.ofEpochSecond(e.claims().exp())).append(')');
+        }
+        if (!e.claims().scopes().isEmpty()) {
+          b.append(" scopes: ").append(String.join(" ", e.claims().scopes()));
+        }
+      }
+      String extra = extras(l);
+      if (!extra.isEmpty()) {
+        b.append("  [").append(extra).append(']');
+      }
+      out.println(b);
+    }
+    if (!r.problems().isEmpty()) {
+      out.println();
+      out.println(bold("Not scanned"));
+      for (Problem p : r.problems()) {
+        out.println("  " + p.location() + ": " + p.type() + ": " + p.message());
+      }
+    }
+    out.flush();
+  }
+
+  private static String where(Location l) {
+    if (l.line() != null) {
+      return l.line() + ":" + l.column();
+    }
+    return "@" + l.offset();
+  }
+
+  private static String extras(Location l) {
+    StringBuilder b = new StringBuilder();
+    if (l.entry() != null) {
+      b.append("entry ").append(l.entry());
+      if (l.timestamp() != null) {
+        b.append(" at ").append(Instant.ofEpochSecond(l.timestamp()));
+      }
+    }
+    if (l.encoding() != null) {
+      b.append(b.length() > 0 ? ", " : "").append(l.encoding());
+    }
+    if (l.jsonPath() != null) {
+      b.append(b.length() > 0 ? ", " : "").append(l.jsonPath());
+    }
+    if (l.decodings() != null) {
+      b.append(b.length() > 0 ? ", " : "").append("decoded: ").append(String.join("+", l.decodings()));
+    }
+    return b.toString();
+  }
+
+  private String sev(Severity s) {
+    String label = String.format(Locale.ROOT, "%-8s", s.id());
+    if (!color) {
+      return label;
+    }
+    String code = switch (s) {
+      case CRITICAL -> "1;31";
+      case HIGH -> "31";
+      case MEDIUM -> "33";
+      case LOW -> "36";
+      case INFO -> "2";
+    };
+    return "\u001b[" + code + "m" + label + "\u001b[0m";
+  }
+
+  private String bold(String s) {
+    return color ? "\u001b[1m" + s + "\u001b[0m" : s;
+  }
+}

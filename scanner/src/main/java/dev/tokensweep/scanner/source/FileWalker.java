@@ -1,0 +1,114 @@
+package dev.tokensweep.scanner.source;
+
+import dev.tokensweep.scanner.Problem;
+import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Walks the paths given on the command line. Regular files go to {@code files}; special files
+ * (devices, FIFOs, sockets), unreadable files and directories, symlink loops and missing paths go
+ * to {@code problems}. Symlinks are not followed unless {@code followLinks}; a walk never stops
+ * because one entry failed.
+ */
+public final class FileWalker {
+  private final boolean followLinks;
+
+  public FileWalker(boolean followLinks) {
+    this.followLinks = followLinks;
+  }
+
+  public void walk(Path root, Consumer<Path> files, Consumer<Problem> problems) {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      problems.accept(new Problem(root.toString(), "not-found", "no such file or directory"));
+      return;
+    }
+    if (Files.isSymbolicLink(root) && !Files.exists(root)) {
+      problems.accept(new Problem(root.toString(), "unreadable", "broken symbolic link"));
+      return;
+    }
+    // a path named on the command line is followed even when it is a link, as find -H does
+    if (!Files.isDirectory(root)) {
+      visitFile(root, files, problems);
+      return;
+    }
+    Set<FileVisitOption> opts = followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
+    try {
+      Files.walkFileTree(root, opts, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+            problems.accept(new Problem(dir.toString(), "unreadable", "directory cannot be read (permission denied)"));
+            return FileVisitResult.SKIP_SUBTREE;
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          if (attrs.isSymbolicLink()) {
+            return FileVisitResult.CONTINUE; // not followed: the target is scanned where it lives, if under a root
+          }
+          if (!attrs.isRegularFile()) {
+            problems.accept(new Problem(file.toString(), "special-file", "not a regular file (device, FIFO or socket); skipped"));
+            return FileVisitResult.CONTINUE;
+          }
+          FileWalker.this.visitFile(file, files, problems);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          if (e instanceof FileSystemLoopException) {
+            problems.accept(new Problem(file.toString(), "symlink-loop", "symbolic link loop; not followed again"));
+          } else if (e instanceof NoSuchFileException) {
+            problems.accept(new Problem(file.toString(), "unreadable", "vanished or broken link during the walk"));
+          } else {
+            problems.accept(new Problem(file.toString(), "unreadable", describe(e)));
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+          if (e != null) {
+            problems.accept(new Problem(dir.toString(), "unreadable", describe(e)));
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      problems.accept(new Problem(root.toString(), "unreadable", describe(e)));
+    }
+  }
+
+  private void visitFile(Path file, Consumer<Path> files, Consumer<Problem> problems) {
+    if (!Files.isRegularFile(file)) {
+      problems.accept(new Problem(file.toString(), "special-file", "not a regular file (device, FIFO or socket); skipped"));
+    } else if (!Files.isReadable(file)) {
+      problems.accept(new Problem(file.toString(), "unreadable", "permission denied"));
+    } else {
+      files.accept(file);
+    }
+  }
+
+  /** An I/O error as a message that names no file content. */
+  public static String describe(IOException e) {
+    String m = e.getMessage();
+    String kind = e.getClass().getSimpleName();
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return m == null ? kind : kind + ": " + m;
+  }
+}
