@@ -152,6 +152,19 @@ public final class Scanner {
     }
   }
 
+  /**
+   * Runs the readers and the detector over one stream and hands every confirmed match, raw secret
+   * included, to {@code sink}; returns the findings (redacted) and problems. For the sanitizer,
+   * which is the only other place allowed to hold raw secrets.
+   */
+  public ScanResult matchStream(InputStream in, String path, java.util.function.Consumer<Match> sink) {
+    Collector c = new Collector(sink);
+    ScanStats stats = new ScanStats();
+    stats.files.add(1);
+    scanStream(in, path, 0, c, stats);
+    return c.result(stats);
+  }
+
   /** Scans one stream: the dispatcher picks the reader (or expander) for it. */
   void scanStream(InputStream raw, String path, int depth, Collector collector, ScanStats stats) {
     CountingInputStream in = new CountingInputStream(raw);
@@ -200,6 +213,7 @@ public final class Scanner {
         Location loc = locator.locate(m.start());
         Evidence ev = Evidence.of(m, fingerprinter, options.now());
         collector.finding(new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null));
+        collector.match(m);
       }
       matches.clear();
     }
@@ -219,6 +233,30 @@ public final class Scanner {
   static final class Collector {
     private final List<Finding> findings = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
+    private final java.util.function.Consumer<Match> matches;
+
+    Collector() {
+      this(null);
+    }
+
+    /** With {@code matches} non-null, every confirmed match (raw secret included) also goes there. */
+    Collector(java.util.function.Consumer<Match> matches) {
+      this.matches = matches;
+    }
+
+    synchronized void match(Match m) {
+      if (matches != null) {
+        matches.accept(m);
+      }
+    }
+
+    synchronized List<Finding> findings() {
+      return new ArrayList<>(findings);
+    }
+
+    synchronized List<Problem> problems() {
+      return new ArrayList<>(problems);
+    }
 
     synchronized void finding(Finding f) {
       findings.add(f);

@@ -1,0 +1,213 @@
+package dev.tokensweep.scanner;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.CipherInputStream;
+import javax.crypto.CipherOutputStream;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A private temp file for bytes that must be read more than once (a random-access archive inside
+ * a stream, a leaf the sanitizer reads twice). Input may hold live secrets, so the file is
+ * encrypted with AES-CTR under a key that exists only in this object's memory: what is left on
+ * disk after a crash is noise. Owner-only permissions, a size cap, deleted on {@link #close()}.
+ * Not thread-safe.
+ */
+public final class Spool implements AutoCloseable {
+
+  /** The spool grew past its cap; the message names the cap, never content. */
+  public static final class TooLargeException extends IOException {
+    public TooLargeException(long cap) {
+      super("larger than the spool limit of " + cap + " bytes");
+    }
+  }
+
+  private final Path file;
+  private final SecretKeySpec key;
+  private final byte[] iv = new byte[16];
+  private final long cap;
+  private long size;
+  private boolean written;
+
+  public Spool(long capBytes) throws IOException {
+    this.cap = capBytes;
+    Path f;
+    try {
+      f = Files.createTempFile("tokensweep-", ".spool",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      f = Files.createTempFile("tokensweep-", ".spool"); // non-POSIX file systems: default ACLs
+    }
+    this.file = f;
+    byte[] k = new byte[16];
+    SecureRandom rnd = new SecureRandom();
+    rnd.nextBytes(k);
+    rnd.nextBytes(iv);
+    this.key = new SecretKeySpec(k, "AES");
+  }
+
+  /** Copies {@code in} into the spool (once), failing with {@link TooLargeException} past the cap. */
+  public Spool fill(InputStream in) throws IOException {
+    try (OutputStream out = output()) {
+      in.transferTo(out);
+    }
+    return this;
+  }
+
+  /** The stream to write the spooled bytes to, once. */
+  public OutputStream output() throws IOException {
+    if (written) {
+      throw new IllegalStateException("spool already written");
+    }
+    written = true;
+    OutputStream raw = Files.newOutputStream(file);
+    return new FilterOutputStream(new CipherOutputStream(raw, cipher(Cipher.ENCRYPT_MODE))) {
+      @Override
+      public void write(int b) throws IOException {
+        count(1);
+        out.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        count(len);
+        out.write(b, off, len);
+      }
+    };
+  }
+
+  private void count(long n) throws IOException {
+    size += n;
+    if (size > cap) {
+      throw new TooLargeException(cap);
+    }
+  }
+
+  /** A new stream over the spooled bytes; may be called many times. */
+  public InputStream input() throws IOException {
+    return new CipherInputStream(Files.newInputStream(file), cipher(Cipher.DECRYPT_MODE));
+  }
+
+  public long size() {
+    return size;
+  }
+
+  /**
+   * A read-only random-access view of the spooled bytes, decrypting at any position (CTR mode
+   * allows it), for formats that need seeking: {@code ZipFile}, {@code SevenZFile}.
+   */
+  public java.nio.channels.SeekableByteChannel channel() throws IOException {
+    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+    return new java.nio.channels.SeekableByteChannel() {
+      private long pos;
+
+      @Override
+      public int read(java.nio.ByteBuffer dst) throws IOException {
+        if (pos >= size) {
+          return -1;
+        }
+        int want = (int) Math.min(dst.remaining(), size - pos);
+        long block = pos / 16;
+        int skip = (int) (pos % 16);
+        java.nio.ByteBuffer enc = java.nio.ByteBuffer.allocate(skip + want);
+        int n = 0;
+        while (enc.hasRemaining()) {
+          int r = ch.read(enc, block * 16 + enc.position());
+          if (r < 0) {
+            break;
+          }
+          n += r;
+        }
+        byte[] plain;
+        try {
+          Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
+          c.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(counter(block)));
+          plain = c.doFinal(enc.array(), 0, n);
+        } catch (GeneralSecurityException e) {
+          throw new IOException("AES/CTR unavailable", e);
+        }
+        int got = Math.max(0, plain.length - skip);
+        dst.put(plain, skip, got);
+        pos += got;
+        return got;
+      }
+
+      @Override
+      public int write(java.nio.ByteBuffer src) throws IOException {
+        throw new java.nio.channels.NonWritableChannelException();
+      }
+
+      @Override
+      public long position() {
+        return pos;
+      }
+
+      @Override
+      public java.nio.channels.SeekableByteChannel position(long p) {
+        pos = p;
+        return this;
+      }
+
+      @Override
+      public long size() {
+        return size;
+      }
+
+      @Override
+      public java.nio.channels.SeekableByteChannel truncate(long s) {
+        throw new java.nio.channels.NonWritableChannelException();
+      }
+
+      @Override
+      public boolean isOpen() {
+        return ch.isOpen();
+      }
+
+      @Override
+      public void close() throws IOException {
+        ch.close();
+      }
+    };
+  }
+
+  /** The CTR counter block for block number {@code block}: the IV plus {@code block}, big-endian. */
+  /** The spool file itself (encrypted); for tests that check what is on disk. */
+  Path path() {
+    return file;
+  }
+
+  private byte[] counter(long block) {
+    byte[] c = iv.clone();
+    long carry = block;
+    for (int i = 15; i >= 0 && carry != 0; i--) {
+      long sum = (c[i] & 0xFF) + (carry & 0xFF);
+      c[i] = (byte) sum;
+      carry = (carry >>> 8) + (sum >>> 8);
+    }
+    return c;
+  }
+
+  private Cipher cipher(int mode) throws IOException {
+    try {
+      Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
+      c.init(mode, key, new IvParameterSpec(iv));
+      return c;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("AES/CTR unavailable", e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    Files.deleteIfExists(file);
+  }
+}
