@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the tokensweep jar. */
 @Command(name = "tokensweep", mixinStandardHelpOptions = true, version = "tokensweep 0.1.0",
     description = "Finds leaked OAuth device codes, bearer tokens and other credentials, without printing them.",
-    subcommands = {ScanCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ScanCommand.class, SanitizeCommand.class, RedactCommand.class, RulesCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:nothing found",
@@ -54,6 +55,17 @@ public final class Main {
       return EXIT_INTERNAL;
     });
     return cl;
+  }
+
+  private static volatile java.io.OutputStream stdout = System.out;
+
+  /** The byte stream for commands that write raw bytes ({@code redact}); tests may replace it. */
+  static java.io.OutputStream stdout() {
+    return stdout;
+  }
+
+  static void setStdout(java.io.OutputStream out) {
+    stdout = out;
   }
 
   /** A usage problem found after parsing (bad key file, bad rules file): exit 2 with this message. */

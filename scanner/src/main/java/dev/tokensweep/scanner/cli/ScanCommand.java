@@ -12,7 +12,6 @@ import dev.tokensweep.scanner.report.Reporter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,9 +51,8 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--reveal", description = "Print whole secrets. Dangerous: the report then holds live credentials.")
   boolean reveal;
 
-  @Option(names = "--fingerprint-key-file", paramLabel = "FILE",
-      description = "Key for fingerprints (HMAC-SHA256). Default: \\$TOKENSWEEP_FINGERPRINT_KEY, else the documented default key.")
-  Path keyFile;
+  @Mixin
+  KeyOptions keyOptions;
 
   @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Files scanned in parallel (default: all cores).")
   Integer threads;
@@ -105,7 +103,7 @@ final class ScanCommand implements Callable<Integer> {
     if (reveal) {
       err.println("tokensweep: WARNING: --reveal prints whole secrets; treat this output as a credential store.");
     }
-    Fingerprinter fp = new Fingerprinter(fingerprintKey());
+    Fingerprinter fp = keyOptions.fingerprinter();
     Detector detector;
     try {
       detector = new Detector(ruleOptions.rules());
@@ -151,26 +149,6 @@ final class ScanCommand implements Callable<Integer> {
     } finally {
       Files.deleteIfExists(tmp);
     }
-  }
-
-  private byte[] fingerprintKey() {
-    if (keyFile != null) {
-      try {
-        byte[] k = Files.readAllBytes(keyFile);
-        String s = new String(k, StandardCharsets.UTF_8).strip();
-        if (s.isEmpty()) {
-          throw new Main.UsageException("--fingerprint-key-file " + keyFile + " is empty");
-        }
-        return s.getBytes(StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new Main.UsageException("cannot read --fingerprint-key-file " + keyFile + ": " + e.getClass().getSimpleName());
-      }
-    }
-    String env = System.getenv("TOKENSWEEP_FINGERPRINT_KEY");
-    if (env != null && !env.isBlank()) {
-      return env.strip().getBytes(StandardCharsets.UTF_8);
-    }
-    return Fingerprinter.DEFAULT_KEY.getBytes(StandardCharsets.UTF_8);
   }
 
   static String summary(ScanResult r) {

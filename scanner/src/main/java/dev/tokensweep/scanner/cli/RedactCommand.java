@@ -1,0 +1,46 @@
+package dev.tokensweep.scanner.cli;
+
+import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.scanner.sanitize.LineRedactor;
+import dev.tokensweep.scanner.sanitize.MaskStyle;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tokensweep redact}: stdin to stdout, each line redacted as soon as it is complete. */
+@Command(name = "redact", description = {"Filter stdin to stdout, replacing secrets line by line:",
+    "  kubectl logs pod | tokensweep redact > clean.log"})
+final class RedactCommand implements Callable<Integer> {
+
+  @Option(names = "--mask", defaultValue = "tag", description = "tag, same-length or drop (default: ${DEFAULT-VALUE}).")
+  String mask;
+
+  @Mixin
+  KeyOptions keyOptions;
+
+  @Mixin
+  RuleOptions ruleOptions;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    MaskStyle style;
+    try {
+      style = MaskStyle.of(mask);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException(e.getMessage());
+    }
+    LineRedactor r = new LineRedactor(new Detector(ruleOptions.rules()), keyOptions.fingerprinter(), style, 1 << 20);
+    OutputStream out = new BufferedOutputStream(Main.stdout(), 1 << 16);
+    r.filter(System.in, out);
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.tokensweep.scanner.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.scanner.Finding;
+import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.Scanner;
+import dev.tokensweep.scanner.report.ReportModel;
+import dev.tokensweep.scanner.sanitize.MaskStyle;
+import dev.tokensweep.scanner.sanitize.PathSanitizer;
+import dev.tokensweep.scanner.sanitize.Sanitizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tokensweep sanitize INPUT -o OUTPUT}: a redacted copy that keeps its form. */
+@Command(name = "sanitize", sortOptions = false,
+    description = {"Write a redacted copy of a file, directory or archive: same format, same entries and metadata,",
+        "byte-identical except for the secrets. The input is never written to. The copy is re-scanned:",
+        "exit 1 if anything at or above --fail-on remains, 3 if part of the input could not be read, 0 otherwise."})
+final class SanitizeCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "INPUT", description = "File or directory to sanitize.")
+  Path input;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTPUT", description = "Where to write the copy (must not exist, unless --force).")
+  Path output;
+
+  @Option(names = "--mask", defaultValue = "tag", description = "tag ([REDACTED:kind:fingerprint]), same-length (****) or drop (default: ${DEFAULT-VALUE}).")
+  String mask;
+
+  @Option(names = "--jwt-keep-claims", description = "For JWTs, keep header and claims and replace only the signature.")
+  boolean jwtKeepClaims;
+
+  @Option(names = "--binary", defaultValue = "mask", description = "Binary files: mask (same-length, in place), skip (copy as is) or drop (default: ${DEFAULT-VALUE}).")
+  String binary;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Write what was redacted (locations, rules, fingerprints; never values) as JSON.")
+  Path report;
+
+  @Option(names = "--fail-on", defaultValue = "low", paramLabel = "SEVERITY", description = "Verification threshold for the re-scan (default: ${DEFAULT-VALUE}).")
+  String failOn;
+
+  @Option(names = "--force", description = "Replace OUTPUT if it exists.")
+  boolean force;
+
+  @Mixin
+  KeyOptions keyOptions;
+
+  @Mixin
+  RuleOptions ruleOptions;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    MaskStyle style;
+    Sanitizer.BinaryPolicy policy;
+    Severity threshold;
+    try {
+      style = MaskStyle.of(mask);
+      policy = Sanitizer.BinaryPolicy.valueOf(binary.toUpperCase(Locale.ROOT));
+      threshold = Severity.of(failOn);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException(e.getMessage());
+    }
+    Fingerprinter fp = keyOptions.fingerprinter();
+    Detector detector = new Detector(ruleOptions.rules());
+    Scanner scanner = new Scanner(detector, fp, Scanner.Options.defaults().withThreads(1));
+    Sanitizer.Options d = Sanitizer.Options.defaults();
+    Sanitizer sanitizer = new Sanitizer(scanner, fp, new Sanitizer.Options(style, jwtKeepClaims, policy, d.spoolCap(), d.chunkBytes()));
+    PathSanitizer.Result result;
+    try {
+      result = new PathSanitizer(sanitizer).sanitize(input, output, force);
+    } catch (PathSanitizer.RefusedException e) {
+      throw new Main.UsageException(e.getMessage());
+    }
+    // verify: re-scan the copy
+    ScanResult verify = new Scanner(detector, fp, Scanner.Options.defaults()).scan(List.of(output.toString()), null);
+    List<Finding> remaining = new ArrayList<>();
+    for (Finding f : verify.findings()) {
+      if (f.evidence().severity().atLeast(threshold)) {
+        remaining.add(f);
+      }
+    }
+    long secrets = 0;
+    long replaced = 0;
+    int files = 0;
+    for (Sanitizer.LeafReport r : result.leaves()) {
+      files++;
+      replaced += r.replacements();
+      for (List<String> l : r.fingerprintsByRule().values()) {
+        secrets += l.size();
+      }
+    }
+    if (report != null) {
+      writeReport(result, remaining);
+    }
+    for (Problem p : result.problems()) {
+      err.println("tokensweep: not sanitized: " + p);
+    }
+    for (Finding f : remaining) {
+      err.println("tokensweep: still in the copy: " + f.location().shortForm() + " " + f.evidence().ruleId() + " "
+          + f.evidence().preview());
+    }
+    err.printf(Locale.ROOT, "tokensweep: sanitized %d files into %s: %d secrets, %d occurrences replaced; verification %s%n",
+        files, output, secrets, replaced, remaining.isEmpty() ? "clean" : "FAILED (" + remaining.size() + " remain)");
+    err.flush();
+    if (!remaining.isEmpty()) {
+      return Main.EXIT_FINDINGS;
+    }
+    return result.problems().isEmpty() ? 0 : Main.EXIT_INCOMPLETE;
+  }
+
+  private void writeReport(PathSanitizer.Result result, List<Finding> remaining) throws IOException {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("version", ReportModel.VERSION);
+    doc.put("input", input.toString());
+    doc.put("output", output.toString());
+    List<Object> files = new ArrayList<>();
+    for (Sanitizer.LeafReport r : result.leaves()) {
+      if (r.fingerprintsByRule().isEmpty() && !r.dropped()) {
+        continue;
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("path", r.path());
+      m.put("binary", r.binary());
+      m.put("dropped", r.dropped());
+      m.put("replacements", r.replacements());
+      Map<String, Object> rules = new LinkedHashMap<>();
+      r.fingerprintsByRule().forEach((rule, fps) -> rules.put(rule, Map.of("secrets", fps.size(), "fingerprints", fps)));
+      m.put("rules", rules);
+      files.add(m);
+    }
+    doc.put("files", files);
+    List<Object> problems = new ArrayList<>();
+    result.problems().forEach(p -> problems.add(ReportModel.problem(p)));
+    doc.put("problems", problems);
+    List<Object> rem = new ArrayList<>();
+    remaining.forEach(f -> rem.add(ReportModel.finding(f)));
+    doc.put("remaining", rem);
+    Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".tokensweep-report", ".tmp");
+    try {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), doc);
+      Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.tokensweep.scanner.sanitize;
+
+import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.Match;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code redact} stream filter: reads lines and writes each one, redacted, as soon as it is
+ * complete, so a log pipeline sees no added latency beyond a line. Memory is bounded: a line longer
+ * than the chunk size is written in pieces, keeping the detector's overlap as context. The previous
+ * line or two (at most {@link #CONTEXT} bytes) stay as left context, so a secret printed on the
+ * line after its prompt (AWS CLI's {@code Then enter the code:}) is still found.
+ */
+public final class LineRedactor {
+
+  /** Left context kept from earlier lines. */
+  static final int CONTEXT = 512;
+
+  private final Detector detector;
+  private final Fingerprinter fingerprinter;
+  private final MaskStyle mask;
+  private final int chunk;
+  private long redacted;
+
+  public LineRedactor(Detector detector, Fingerprinter fingerprinter, MaskStyle mask, int chunkBytes) {
+    this.detector = detector;
+    this.fingerprinter = fingerprinter;
+    this.mask = mask;
+    this.chunk = Math.max(chunkBytes, 4 * detector.overlap());
+  }
+
+  /** Secrets replaced so far. */
+  public long redacted() {
+    return redacted;
+  }
+
+  public void filter(InputStream in, OutputStream out) throws IOException {
+    int ov = detector.overlap();
+    byte[] buf = new byte[CONTEXT + chunk + ov];
+    int ctx = 0;      // start of left context in buf
+    int start = 0;    // first byte not yet written
+    int len = 0;
+    carry = -1;
+    List<Match> matches = new ArrayList<>();
+    while (true) {
+      int r = in.read(buf, len, buf.length - len);
+      boolean eof = r < 0;
+      if (!eof) {
+        len += r;
+      }
+      int nl;
+      while ((nl = indexOf(buf, (byte) '\n', start, len)) >= 0) {
+        emit(buf, ctx, start, nl + 1, nl + 1, out, matches);
+        start = nl + 1;
+        ctx = Math.max(ctx, start - CONTEXT);
+      }
+      if (eof) {
+        if (start < len) {
+          emit(buf, ctx, start, len, len, out, matches);
+        }
+        out.flush();
+        return;
+      }
+      int shift = ctx;
+      System.arraycopy(buf, ctx, buf, 0, len - ctx);
+      len -= shift;
+      start -= shift;
+      carry = carry < 0 ? -1 : carry - shift;
+      ctx = 0;
+      if (len == buf.length) {
+        // a line longer than the chunk: write what no later match can start in, keep the overlap
+        int upTo = len - ov;
+        emit(buf, ctx, start, upTo, len, out, matches);
+        start = upTo;
+        ctx = start - CONTEXT;
+        System.arraycopy(buf, ctx, buf, 0, len - ctx);
+        len -= ctx;
+        start -= ctx;
+        carry = carry < 0 ? -1 : carry - ctx;
+        ctx = 0;
+      }
+      out.flush();
+    }
+  }
+
+  /** End (in buf) of a secret whose mask was already written but whose bytes run past the last piece. */
+  private int carry = -1;
+
+  /**
+   * Writes {@code buf[from, to)} with every secret that overlaps it replaced; {@code ctx..from} is
+   * left context and {@code to..scanEnd} right context.
+   */
+  private void emit(byte[] buf, int ctx, int from, int to, int scanEnd, OutputStream out, List<Match> matches)
+      throws IOException {
+    int w = from;
+    if (carry > from) {
+      int skip = Math.min(carry, to);
+      if (mask == MaskStyle.SAME_LENGTH) {
+        out.write(MaskStyle.stars(skip - from));
+      }
+      w = skip;
+    }
+    carry = -1;
+    matches.clear();
+    detector.scan(buf, ctx, scanEnd, ctx, scanEnd, matches::add);
+    matches.sort((a, b) -> Integer.compare(a.start(), b.start()));
+    for (Match m : matches) {
+      if (m.end() <= w || m.start() >= to) {
+        continue;
+      }
+      int s = Math.max(m.start(), w);
+      out.write(buf, w, s - w);
+      int e = Math.min(m.end(), to);
+      if (mask == MaskStyle.SAME_LENGTH) {
+        out.write(MaskStyle.stars(e - s));
+      } else if (s == m.start()) {
+        out.write(mask.mask(m.rule().kind(), fingerprinter.fingerprint(m.secret()), m.end() - m.start()));
+        redacted++;
+      }
+      if (mask == MaskStyle.SAME_LENGTH && s == m.start()) {
+        redacted++;
+      }
+      if (m.end() > to) {
+        carry = m.end();
+      }
+      w = e;
+    }
+    out.write(buf, w, to - w);
+  }
+
+  private static int indexOf(byte[] b, byte c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

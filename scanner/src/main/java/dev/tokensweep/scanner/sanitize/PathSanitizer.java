@@ -1,0 +1,177 @@
+package dev.tokensweep.scanner.sanitize;
+
+import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.source.FileWalker;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Sanitizes a file into a new file, or a directory into a new directory. Never writes to the input:
+ * the copy is built in a temp file or directory beside the output and renamed into place at the end,
+ * so a failure leaves no partial output; an output equal to or inside the input is refused.
+ * Permissions are copied from the input (never wider), and modification times are kept.
+ */
+public final class PathSanitizer {
+
+  /** The whole outcome: one report per leaf, plus problems that kept something out of the copy. */
+  public record Result(List<Sanitizer.LeafReport> leaves, List<Problem> problems) {}
+
+  /** A request that cannot be carried out (output inside input, output exists, ...). */
+  public static final class RefusedException extends IOException {
+    public RefusedException(String message) {
+      super(message);
+    }
+  }
+
+  private final Sanitizer sanitizer;
+  private final LeafRewriter rewriter;
+
+  public PathSanitizer(Sanitizer sanitizer) {
+    this.sanitizer = sanitizer;
+    this.rewriter = new LeafRewriter(sanitizer);
+  }
+
+  public Result sanitize(Path input, Path output, boolean overwrite) throws IOException {
+    Path in = input.toAbsolutePath().normalize();
+    Path out = output.toAbsolutePath().normalize();
+    if (!Files.exists(in, LinkOption.NOFOLLOW_LINKS)) {
+      throw new RefusedException(input + ": no such file or directory");
+    }
+    Path realIn = in.toRealPath();
+    Path outParent = out.getParent();
+    if (outParent == null || !Files.isDirectory(outParent)) {
+      throw new RefusedException("output directory " + outParent + " does not exist");
+    }
+    Path realOut = outParent.toRealPath().resolve(out.getFileName());
+    if (realOut.equals(realIn) || realOut.startsWith(realIn)) {
+      throw new RefusedException("output " + output + " is the input or inside it; refusing to write into the input");
+    }
+    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
+      throw new RefusedException("output " + output + " exists (use --force to replace it)");
+    }
+    List<Sanitizer.LeafReport> reports = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    if (Files.isDirectory(in)) {
+      Path tmp = Files.createTempDirectory(outParent, "." + out.getFileName() + ".tokensweep-");
+      try {
+        copyTree(realIn, tmp, input.toString(), reports, problems);
+        copyAttributes(realIn, tmp);
+        if (overwrite && Files.exists(out)) {
+          deleteTree(out);
+        }
+        move(tmp, out);
+      } catch (IOException | RuntimeException e) {
+        deleteTree(tmp);
+        throw e;
+      }
+    } else {
+      Path tmp = Files.createTempFile(outParent, "." + out.getFileName() + ".", ".tokensweep");
+      try {
+        try (OutputStream os = Files.newOutputStream(tmp)) {
+          rewriter.rewrite(() -> Files.newInputStream(realIn), input.toString(), os, 0, reports, problems);
+        }
+        copyAttributes(realIn, tmp);
+        move(tmp, out);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
+      }
+    }
+    return new Result(reports, problems);
+  }
+
+  private void copyTree(Path root, Path dest, String shownRoot, List<Sanitizer.LeafReport> reports,
+      List<Problem> problems) throws IOException {
+    List<Path> files = new ArrayList<>();
+    new FileWalker(false).walk(root, files::add, problems::add);
+    // directories first, so empty ones and their modes are kept too
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        Files.createDirectories(dest.resolve(root.relativize(dir).toString()));
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException exc) {
+        return FileVisitResult.CONTINUE; // the walker above already reported it
+      }
+    });
+    for (Path f : files) {
+      String rel = root.relativize(f).toString();
+      Path target = dest.resolve(rel);
+      String shown = Path.of(shownRoot).resolve(rel).toString();
+      boolean keep;
+      try (OutputStream os = Files.newOutputStream(target)) {
+        keep = rewriter.rewrite(() -> Files.newInputStream(f), shown, os, 0, reports, problems);
+      } catch (IOException e) {
+        problems.add(new Problem(shown, "unreadable", FileWalker.describe(e) + "; left out of the copy"));
+        Files.deleteIfExists(target);
+        continue;
+      }
+      if (!keep) {
+        Files.deleteIfExists(target);
+        continue;
+      }
+      copyAttributes(f, target);
+    }
+    // directory times last: writing files into them changed their mtimes
+    try (Stream<Path> dirs = Files.walk(root)) {
+      for (Path d : dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+        Path t = dest.resolve(root.relativize(d).toString());
+        if (Files.isDirectory(t)) {
+          copyAttributes(d, t);
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // times of unreadable directories cannot be copied; their problem is already reported
+    }
+  }
+
+  /** Modification time and POSIX permissions, never wider than the source's. */
+  static void copyAttributes(Path from, Path to) throws IOException {
+    PosixFileAttributeView src = Files.getFileAttributeView(from, PosixFileAttributeView.class);
+    PosixFileAttributeView dst = Files.getFileAttributeView(to, PosixFileAttributeView.class);
+    if (src != null && dst != null) {
+      Set<PosixFilePermission> perms = src.readAttributes().permissions();
+      dst.setPermissions(perms);
+    }
+    FileTime mtime = Files.getLastModifiedTime(from);
+    Files.setLastModifiedTime(to, mtime);
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(p)) {
+      for (Path x : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+}

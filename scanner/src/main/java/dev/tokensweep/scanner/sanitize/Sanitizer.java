@@ -1,0 +1,220 @@
+package dev.tokensweep.scanner.sanitize;
+
+import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.Match;
+import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.Scanner;
+import dev.tokensweep.scanner.Spool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rewrites one leaf: a first pass runs the full scan pipeline (readers and detector) to learn
+ * which secrets the leaf holds, a second pass copies the leaf replacing every occurrence of each
+ * secret, in every encoding it may be stored in (as is, UTF-16LE/BE, JSON-escaped, URL-encoded),
+ * with its mask in the same encoding. All other bytes are copied unchanged. Thread-safe.
+ */
+public final class Sanitizer {
+
+  /** What happens to binary leaves: masked in place (same length), copied as they are, or left out. */
+  public enum BinaryPolicy { MASK, SKIP, DROP }
+
+  /** Sanitizer options. {@code jwtKeepClaims} keeps a JWT's header and claims and masks only its signature. */
+  public record Options(MaskStyle mask, boolean jwtKeepClaims, BinaryPolicy binary, long spoolCap, int chunkBytes) {
+    public static Options defaults() {
+      return new Options(MaskStyle.TAG, false, BinaryPolicy.MASK, 4L << 30, 1 << 20);
+    }
+  }
+
+  /** A source that can be opened more than once (a file, or a spool). */
+  @FunctionalInterface
+  public interface Source {
+    InputStream open() throws IOException;
+  }
+
+  /** What was redacted in one leaf: per rule, how many secrets and their fingerprints. Never values. */
+  public record LeafReport(String path, boolean binary, boolean dropped, long replacements,
+      Map<String, List<String>> fingerprintsByRule, List<Problem> problems) {}
+
+  private final Scanner scanner;
+  private final Fingerprinter fingerprinter;
+  private final Options options;
+
+  public Sanitizer(Scanner scanner, Fingerprinter fingerprinter, Options options) {
+    this.scanner = scanner;
+    this.fingerprinter = fingerprinter;
+    this.options = options;
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /** Sanitizes a one-shot stream by spooling it (encrypted) first. */
+  public LeafReport sanitizeStream(InputStream in, String path, OutputStream out) throws IOException {
+    try (Spool spool = new Spool(options.spoolCap())) {
+      spool.fill(in);
+      return sanitizeLeaf(spool::input, path, out);
+    }
+  }
+
+  /** Sanitizes the leaf that {@code source} opens, writing the copy to {@code out}. */
+  public LeafReport sanitizeLeaf(Source source, String path, OutputStream out) throws IOException {
+    boolean binary;
+    try (InputStream in = source.open()) {
+      binary = looksBinary(in.readNBytes(8192));
+    }
+    if (binary && options.binary() != BinaryPolicy.MASK) {
+      boolean drop = options.binary() == BinaryPolicy.DROP;
+      if (!drop) {
+        try (InputStream in = source.open()) {
+          in.transferTo(out);
+        }
+      }
+      return new LeafReport(path, true, drop, 0, Map.of(), List.of());
+    }
+    Map<Secret, Secret> secrets = new LinkedHashMap<>();
+    ScanResult scan;
+    try (InputStream in = source.open()) {
+      scan = scanner.matchStream(in, path, m -> {
+        Secret s = new Secret(m.secret(), m.rule().kind(), m.rule().id());
+        secrets.putIfAbsent(s, s);
+      });
+    }
+    List<Replacer.Form> forms = new ArrayList<>();
+    Map<String, List<String>> byRule = new LinkedHashMap<>();
+    for (Secret s : secrets.keySet()) {
+      String fp = fingerprinter.fingerprint(s.bytes);
+      byRule.computeIfAbsent(s.ruleId, k -> new ArrayList<>()).add(fp);
+      forms.addAll(forms(s, fp, binary));
+    }
+    long n;
+    try (InputStream in = source.open()) {
+      n = new Replacer(forms, options.chunkBytes()).copy(in, out);
+    }
+    return new LeafReport(path, binary, false, n, byRule, scan.problems());
+  }
+
+  /** A secret found in the leaf, compared by its bytes. */
+  private record Secret(byte[] bytes, Kind kind, String ruleId) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Secret s && Arrays.equals(s.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return "Secret[" + ruleId + ", " + bytes.length + " bytes]";
+    }
+  }
+
+  /** Every stored form of {@code s} with its mask in the same form. */
+  private List<Replacer.Form> forms(Secret s, String fp, boolean binary) {
+    byte[] plain = s.bytes;
+    byte[] mask = binary ? MaskStyle.stars(plain.length) : options.mask().mask(s.kind, fp, plain.length);
+    if (options.jwtKeepClaims() && isJwt(plain)) {
+      mask = jwtWithoutSignature(plain, binary || options.mask() == MaskStyle.SAME_LENGTH);
+    }
+    List<Replacer.Form> out = new ArrayList<>();
+    out.add(new Replacer.Form(plain, mask));
+    out.add(new Replacer.Form(utf16(plain, false), utf16(binary ? MaskStyle.stars(plain.length) : mask, false)));
+    out.add(new Replacer.Form(utf16(plain, true), utf16(binary ? MaskStyle.stars(plain.length) : mask, true)));
+    byte[] esc = jsonEscapeSlashes(plain);
+    if (esc != null) {
+      out.add(new Replacer.Form(esc, binary ? MaskStyle.stars(esc.length) : mask));
+    }
+    byte[] pct = percentEncode(plain);
+    if (pct != null) {
+      byte[] pctMask = java.net.URLEncoder.encode(new String(mask, StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)
+          .getBytes(StandardCharsets.US_ASCII);
+      out.add(new Replacer.Form(pct, binary ? MaskStyle.stars(pct.length) : pctMask));
+    }
+    return out;
+  }
+
+  static boolean isJwt(byte[] s) {
+    int dots = 0;
+    for (byte b : s) {
+      dots += b == '.' ? 1 : 0;
+    }
+    return dots == 2 && s.length > 10 && s[0] == 'e' && s[1] == 'y' && s[2] == 'J';
+  }
+
+  /** Header and claims kept, signature replaced: {@code REDACTED}, or stars of its length. */
+  static byte[] jwtWithoutSignature(byte[] jwt, boolean sameLength) {
+    int last = -1;
+    for (int i = jwt.length - 1; i >= 0; i--) {
+      if (jwt[i] == '.') {
+        last = i;
+        break;
+      }
+    }
+    byte[] sig = sameLength ? MaskStyle.stars(jwt.length - last - 1) : "REDACTED".getBytes(StandardCharsets.US_ASCII);
+    byte[] out = Arrays.copyOf(jwt, last + 1 + sig.length);
+    System.arraycopy(sig, 0, out, last + 1, sig.length);
+    return out;
+  }
+
+  static byte[] utf16(byte[] ascii, boolean bigEndian) {
+    byte[] out = new byte[ascii.length * 2];
+    for (int i = 0; i < ascii.length; i++) {
+      out[2 * i + (bigEndian ? 1 : 0)] = ascii[i];
+    }
+    return out;
+  }
+
+  /** The secret with {@code /} written {@code \/} as JSON encoders may, or null when it has no slash. */
+  static byte[] jsonEscapeSlashes(byte[] s) {
+    int slashes = 0;
+    for (byte b : s) {
+      slashes += b == '/' ? 1 : 0;
+    }
+    if (slashes == 0) {
+      return null;
+    }
+    byte[] out = new byte[s.length + slashes];
+    int j = 0;
+    for (byte b : s) {
+      if (b == '/') {
+        out[j++] = '\\';
+      }
+      out[j++] = b;
+    }
+    return out;
+  }
+
+  /** The secret percent-encoded as in a query string, or null when that changes nothing. */
+  static byte[] percentEncode(byte[] s) {
+    String enc = java.net.URLEncoder.encode(new String(s, StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    byte[] e = enc.getBytes(StandardCharsets.US_ASCII);
+    return Arrays.equals(e, s) ? null : e;
+  }
+
+  /** NUL bytes in the head mean binary, unless the head is UTF-16 text with a byte-order mark. */
+  static boolean looksBinary(byte[] head) {
+    if (head.length >= 2 && ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE
+        || (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF)) {
+      return false;
+    }
+    for (byte b : head) {
+      if (b == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

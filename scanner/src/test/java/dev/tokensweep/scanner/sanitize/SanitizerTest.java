@@ -1,0 +1,197 @@
+package dev.tokensweep.scanner.sanitize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.scanner.Scanner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SanitizerTest {
+
+  @TempDir
+  Path dir;
+
+  private static final Detector DETECTOR = new Detector(Rules.builtin());
+  private static final Fingerprinter FP = Fingerprinter.withDefaultKey();
+  private final TokenForge forge = new TokenForge(new Random(21));
+
+  private PathSanitizer sanitizer(MaskStyle style, boolean keepClaims) {
+    Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
+    Sanitizer.Options d = Sanitizer.Options.defaults();
+    return new PathSanitizer(new Sanitizer(scanner, FP, new Sanitizer.Options(style, keepClaims, d.binary(), d.spoolCap(), 4096)));
+  }
+
+  private static String sha(Path p) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+  }
+
+  @Test
+  void sanitize_directory_sameTokenSameTagAndEveryOtherByteKept() throws Exception {
+    String a = forge.base62Crc32("ghp_");
+    String b = forge.base62Crc32("gho_");
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Files.createDirectories(in.resolve("logs/empty"));
+    String hist = "ls\nexport GITHUB_TOKEN=" + a + "\ngit push\n";
+    String log = "{\"msg\":\"login\",\"access_token\":\"" + b + "\",\"pat\":\"" + a + "\"}\n";
+    Files.writeString(in.resolve(".bash_history"), hist);
+    Files.writeString(in.resolve("logs/app.jsonl"), log);
+    Files.setPosixFilePermissions(in.resolve(".bash_history"), PosixFilePermissions.fromString("rw-------"));
+    String before = sha(in.resolve("logs/app.jsonl"));
+
+    Path out = dir.resolve("out");
+    PathSanitizer.Result r = sanitizer(MaskStyle.TAG, false).sanitize(in, out, false);
+    assertTrue(r.problems().isEmpty());
+
+    String tagA = MaskStyle.tag(dev.tokensweep.detectors.Kind.API_KEY, FP.fingerprint(a.getBytes(StandardCharsets.US_ASCII)));
+    String tagB = MaskStyle.tag(dev.tokensweep.detectors.Kind.ACCESS_TOKEN, FP.fingerprint(b.getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(hist.replace(a, tagA), Files.readString(out.resolve(".bash_history")));
+    String cleanLog = Files.readString(out.resolve("logs/app.jsonl"));
+    assertEquals(log.replace(a, tagA).replace(b, tagB), cleanLog, "same token, same tag in both files");
+    assertFalse(tagA.equals(tagB), "different tokens, different tags");
+    new ObjectMapper().readTree(cleanLog); // still JSON
+    assertTrue(Files.isDirectory(out.resolve("logs/empty")));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(".bash_history"))));
+    assertEquals(before, sha(in.resolve("logs/app.jsonl")), "input unchanged");
+    assertEquals(Files.getLastModifiedTime(in.resolve(".bash_history")), Files.getLastModifiedTime(out.resolve(".bash_history")));
+  }
+
+  @Test
+  void sanitize_binaryWithUtf16Token_masksInPlaceWithSameLength() throws Exception {
+    String t = forge.base62Crc32("ghs_");
+    byte[] dump = new byte[4096];
+    new Random(3).nextBytes(dump);
+    dump[0] = 'M';
+    dump[1] = 'D';
+    dump[2] = 'M';
+    dump[3] = 'P';
+    dump[4] = 0;
+    byte[] le = ("token=" + t).getBytes(StandardCharsets.UTF_16LE);
+    System.arraycopy(le, 0, dump, 1000, le.length);
+    byte[] ascii = ("job token " + t).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(ascii, 0, dump, 3000, ascii.length);
+    Path in = dir.resolve("crash.dmp");
+    Files.write(in, dump);
+    Path out = dir.resolve("crash.clean.dmp");
+    sanitizer(MaskStyle.TAG, false).sanitize(in, out, false);
+    byte[] clean = Files.readAllBytes(out);
+    assertEquals(dump.length, clean.length, "a dump keeps its size");
+    int changed = 0;
+    for (int i = 0; i < dump.length; i++) {
+      if (dump[i] != clean[i]) {
+        changed++;
+        boolean inLe = i >= 1000 + 12 && i < 1000 + le.length;
+        boolean inAscii = i >= 3010 && i < 3010 + 40;
+        assertTrue(inLe || inAscii, "only secret bytes change, not offset " + i);
+      }
+    }
+    assertTrue(changed >= 40 + 40, "both the ASCII and the UTF-16LE copy are masked");
+  }
+
+  @Test
+  void sanitize_jwtKeepClaims_keepsHeaderAndPayload() throws Exception {
+    Pattern p = Pattern.compile("([A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.)");
+    String t = forge.base62Crc32("gho_");
+    Path in = dir.resolve("a.log");
+    Files.writeString(in, "token " + t + "\n");
+    Path out = dir.resolve("b.log");
+    sanitizer(MaskStyle.SAME_LENGTH, true).sanitize(in, out, false);
+    assertEquals("token " + "*".repeat(40) + "\n", Files.readString(out));
+    byte[] jwt = forge.accessJwt("iss", "aud", "x", 1, 2).getBytes(StandardCharsets.US_ASCII);
+    String kept = new String(Sanitizer.jwtWithoutSignature(jwt, false), StandardCharsets.US_ASCII);
+    Matcher m = p.matcher(kept);
+    assertTrue(m.find() && kept.endsWith(".REDACTED"));
+    assertTrue(new String(jwt, StandardCharsets.US_ASCII).startsWith(m.group(1)));
+  }
+
+  @Test
+  void sanitize_outputInsideInput_isRefusedAndNothingWritten() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("bundle"));
+    Files.writeString(in.resolve("x.log"), "hello\n");
+    assertThrows(PathSanitizer.RefusedException.class, () -> sanitizer(MaskStyle.TAG, false).sanitize(in, in.resolve("clean"), false));
+    assertThrows(PathSanitizer.RefusedException.class, () -> sanitizer(MaskStyle.TAG, false).sanitize(in, in, true));
+    assertEquals(List.of(in.resolve("x.log")), Files.list(in).toList());
+    Path file = in.resolve("x.log");
+    assertThrows(PathSanitizer.RefusedException.class, () -> sanitizer(MaskStyle.TAG, false).sanitize(file, file, true));
+  }
+
+  @Test
+  void redact_stream_emitsEachLineWhenCompleteAndMasksSecrets() throws IOException {
+    String t = forge.base62Crc32("ghu_");
+    LineRedactor r = new LineRedactor(DETECTOR, FP, MaskStyle.TAG, 4096);
+    // a pipe that records what has been written each time a line is fed
+    java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+    java.io.PipedInputStream in = new java.io.PipedInputStream(feed, 1 << 16);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Thread worker = new Thread(() -> {
+      try {
+        r.filter(in, out);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    worker.start();
+    feed.write(("first line " + t + "\n").getBytes(StandardCharsets.US_ASCII));
+    feed.flush();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (out.size() == 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    String first = out.toString(StandardCharsets.US_ASCII);
+    assertTrue(first.startsWith("first line [REDACTED:access_token:"), "line emitted before the stream ends");
+    feed.write("partial".getBytes(StandardCharsets.US_ASCII));
+    feed.close();
+    try {
+      worker.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    assertTrue(out.toString(StandardCharsets.US_ASCII).endsWith("\npartial"));
+    assertFalse(out.toString(StandardCharsets.US_ASCII).contains(t.substring(4)));
+  }
+
+  @Test
+  void redact_endlessLine_boundedAndTokenAtPieceEdgeMasked() throws IOException {
+    LineRedactor r = new LineRedactor(DETECTOR, FP, MaskStyle.SAME_LENGTH, 4096);
+    StringBuilder b = new StringBuilder();
+    Random rnd = new Random(4);
+    List<String> tokens = new java.util.ArrayList<>();
+    while (b.length() < 300_000) {
+      b.append("abc ".repeat(rnd.nextInt(500)));
+      String t = forge.base62Crc32("ghp_");
+      tokens.add(t);
+      b.append(t).append(' ');
+    }
+    byte[] input = b.toString().getBytes(StandardCharsets.US_ASCII);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    r.filter(new java.io.ByteArrayInputStream(input), out);
+    String s = out.toString(StandardCharsets.US_ASCII);
+    assertEquals(input.length, s.length(), "same-length mask keeps the length");
+    for (String t : tokens) {
+      assertFalse(s.contains(t.substring(4, 34)), "a token survived redaction");
+    }
+    assertEquals(tokens.size(), r.redacted());
+    assertArrayEquals(b.toString().replaceAll("gh[p]_[A-Za-z0-9]{36}", "*".repeat(40)).getBytes(StandardCharsets.US_ASCII),
+        out.toByteArray());
+  }
+}
