@@ -22,7 +22,8 @@ public final class Validators {
       "jwt", s -> Jwt.decode(s) != null,
       "entropy", Entropy::looksRandom,
       "not-hex-only", s -> Entropy.charset(s) != Entropy.Charset.HEX && Entropy.charset(s) != Entropy.Charset.DIGITS,
-      "mixed-case-or-digits", Validators::mixed);
+      "mixed-case-or-digits", Validators::mixed,
+      "basic-auth", Validators::basicAuth);
 
   public static Set<String> names() {
     return BY_NAME.keySet();
@@ -97,6 +98,45 @@ public final class Validators {
       b.insert(0, '0');
     }
     return b.toString();
+  }
+
+  /** Passwords that documentation and templates use; a Basic credential with one of them is not a finding. */
+  private static final Set<String> PLACEHOLDER_PASSWORDS = Set.of("password", "passwd", "pass", "secret", "pwd");
+
+  /**
+   * HTTP Basic credentials: standard base64 (padding optional) of printable ASCII {@code user:password}
+   * with a non-empty password that is neither a mask nor a placeholder.
+   */
+  static boolean basicAuth(byte[] s) {
+    byte[] raw;
+    try {
+      String t = new String(s, StandardCharsets.ISO_8859_1);
+      while (t.endsWith("=")) {
+        t = t.substring(0, t.length() - 1);
+      }
+      raw = java.util.Base64.getDecoder().decode(t + "==".substring(0, (4 - t.length() % 4) % 4));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    int colon = -1;
+    for (int i = 0; i < raw.length; i++) {
+      int c = raw[i] & 0xFF;
+      if (c < 0x20 || c > 0x7E) {
+        return false;
+      }
+      if (c == ':' && colon < 0) {
+        colon = i;
+      }
+    }
+    if (colon < 0 || colon == raw.length - 1) {
+      return false;
+    }
+    byte[] pw = java.util.Arrays.copyOfRange(raw, colon + 1, raw.length);
+    boolean placeholder = Placeholders.isPlaceholder(pw)
+        || PLACEHOLDER_PASSWORDS.contains(new String(pw, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT));
+    java.util.Arrays.fill(raw, (byte) 0);
+    java.util.Arrays.fill(pw, (byte) 0);
+    return !placeholder;
   }
 
   private static boolean mixed(byte[] s) {

@@ -84,7 +84,9 @@ class DetectorTest {
   void match_toString_neverShowsTheSecret() {
     TokenForge f = new TokenForge(new Random(5));
     String token = f.base62Crc32("ghp_");
-    List<Match> got = ALL.findAll(("export GITHUB_TOKEN=" + token).getBytes(StandardCharsets.US_ASCII));
+    // ts.generic.1 also finds the value of GITHUB_TOKEN=; this test is about the GitHub rule's match
+    List<Match> got = ALL.findAll(("export GITHUB_TOKEN=" + token).getBytes(StandardCharsets.US_ASCII)).stream()
+        .filter(m -> m.rule().id().equals("ts.github.1")).toList();
     assertEquals(1, got.size());
     assertFalse(got.get(0).toString().contains(token.substring(4)));
     assertEquals(token, got.get(0).secretText());

@@ -42,6 +42,21 @@ class ValidatorsTest {
   }
 
   @Test
+  void basicAuth_decodesUserColonPasswordAndRejectsPlaceholders() {
+    java.util.Base64.Encoder e = java.util.Base64.getEncoder();
+    TokenForge f = new TokenForge(new Random(9));
+    String pw = f.random(TokenForge.ALNUM, 20);
+    assertTrue(Validators.check("basic-auth", b(e.encodeToString(b("svc-deploy:" + pw)))));
+    assertTrue(Validators.check("basic-auth", b(e.encodeToString(b("svc:" + pw)).replace("=", ""))), "padding optional");
+    assertFalse(Validators.check("basic-auth", b(e.encodeToString(b("username:password")))));
+    assertFalse(Validators.check("basic-auth", b(e.encodeToString(b("user:")))), "empty password");
+    assertFalse(Validators.check("basic-auth", b(e.encodeToString(b("nocolonhere")))));
+    assertFalse(Validators.check("basic-auth", b(e.encodeToString(b("user:<redacted>")))));
+    assertFalse(Validators.check("basic-auth", b(e.encodeToString(new byte[] {1, 2, ':', 3, 4, 5}))), "binary");
+    assertFalse(Validators.check("basic-auth", b("not base64 at all!")));
+  }
+
+  @Test
   void jwt_decode_readsClaimsAndExpiry() {
     TokenForge f = new TokenForge(new Random(3));
     String t = f.accessJwt("https://sts.windows.net/tid/", "https://graph.microsoft.com", "Mail.ReadWrite User.Read",
