@@ -44,6 +44,20 @@ public final class Jwt {
     }
   }
 
+  /**
+   * Whether {@code token} is a JWT that can be presented: header and claims decode, and it has a
+   * signature unless its {@code alg} is {@code none}. A header and claims whose signature was cut
+   * off (what the sanitizer's keep-claims mask leaves) cannot authenticate anyone.
+   */
+  public static boolean usable(byte[] token) {
+    Claims c = decode(token);
+    if (c == null) {
+      return false;
+    }
+    boolean signed = token.length > 0 && token[token.length - 1] != '.';
+    return signed || "none".equalsIgnoreCase(c.alg());
+  }
+
   /** Decodes {@code token}, or returns null when it is not a JWT with JSON header and payload. */
   public static Claims decode(byte[] token) {
     String s = new String(token, StandardCharsets.ISO_8859_1);

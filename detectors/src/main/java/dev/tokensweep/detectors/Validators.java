@@ -19,7 +19,7 @@ public final class Validators {
       "github-crc32", Validators::base62Crc32,
       "npm-crc32", Validators::base62Crc32,
       "gitlab-routable-crc32", Validators::gitlabRoutable,
-      "jwt", s -> Jwt.decode(s) != null,
+      "jwt", Jwt::usable,
       "entropy", Entropy::looksRandom,
       "not-hex-only", s -> Entropy.charset(s) != Entropy.Charset.HEX && Entropy.charset(s) != Entropy.Charset.DIGITS,
       "mixed-case-or-digits", Validators::mixed,

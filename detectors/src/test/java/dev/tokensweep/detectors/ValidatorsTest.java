@@ -74,6 +74,17 @@ class ValidatorsTest {
   }
 
   @Test
+  void jwt_signatureCutOff_isNotUsableUnlessAlgNone() {
+    TokenForge f = new TokenForge(new Random(12));
+    String t = f.accessJwt("iss", "aud", "User.Read", 1_800_000_000L, 3600);
+    assertTrue(Validators.check("jwt", b(t)));
+    String cut = t.substring(0, t.lastIndexOf('.') + 1);
+    assertFalse(Validators.check("jwt", b(cut)), "header and claims without their signature");
+    String none = f.jwt("{\"alg\":\"none\"}", "{\"sub\":\"svc\",\"iat\":1800000000}");
+    assertTrue(Validators.check("jwt", b(none.substring(0, none.lastIndexOf('.') + 1))), "alg none needs no signature");
+  }
+
+  @Test
   void evidence_liveBroadJwt_isCriticalAndExpiredIsLow() {
     TokenForge f = new TokenForge(new Random(4));
     Rule rule = Rules.builtin().get(0);
