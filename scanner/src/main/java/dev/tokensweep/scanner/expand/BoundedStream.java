@@ -18,8 +18,11 @@ import java.util.function.LongSupplier;
  * bytes with the bytes read from the input as stored.
  */
 final class BoundedStream extends InputStream {
+  /** Most bytes asked of the decoder per read. */
+  static final int STEP = 8192;
+
   private final InputStream in;
-  private final String path;
+  private String path;
   private final Budget budget;
   private final LongSupplier compressed;
   private final boolean decodes;
@@ -38,6 +41,15 @@ final class BoundedStream extends InputStream {
     this.budget = budget;
     this.compressed = compressed;
     this.decodes = decodes;
+  }
+
+  String path() {
+    return path;
+  }
+
+  /** Renames this member once it is known to be an archive under a compressed stream (see {@link Names}). */
+  void relocate(String archivePath) {
+    path = archivePath;
   }
 
   boolean stopped() {
@@ -71,8 +83,10 @@ final class BoundedStream extends InputStream {
     long entryLeft = budget.limits.maxEntryBytes() - out;
     long totalLeft = decodes ? budget.remaining() : Long.MAX_VALUE;
     long allow = Math.min(entryLeft, totalLeft);
-    // ask for one byte more than allowed, so that a member of exactly the limit is not flagged
-    int want = (int) Math.min(len, allow + 1);
+    // ask for one byte more than allowed, so that a member of exactly the limit is not flagged; and
+    // in small steps, because a decoder that fails mid-call (gzip fills the whole request) drops
+    // what it decoded in that call: this bounds the loss before a damaged spot to one step
+    int want = (int) Math.min(Math.min(len, STEP), allow + 1);
     int n;
     try {
       n = in.read(b, off, want);

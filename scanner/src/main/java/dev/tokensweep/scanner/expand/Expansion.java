@@ -67,7 +67,7 @@ public final class Expansion {
   }
 
   /** Bytes of a member's start that sniffing and reader selection look at. */
-  public static final int HEAD = 8192;
+  public static final int HEAD = Sniffer.HEAD;
 
   static final String SPOOL_PREFIX = "tokensweep-spool-";
 
@@ -96,7 +96,7 @@ public final class Expansion {
    * @throws IOException only when the input itself cannot be read; member failures are problems
    */
   public void run(InputStream in, String path, Path file) throws IOException {
-    expand(in, path, 0, file);
+    expand(in, path, path, 0, file);
   }
 
   /** Bytes a random-access reader read from the input file beyond what went through its stream. */
@@ -104,7 +104,13 @@ public final class Expansion {
     return budget.randomAccessBytes();
   }
 
-  private void expand(InputStream in, String path, int depth, Path file) throws IOException {
+  /**
+   * @param path the chain naming this stream as a leaf
+   * @param archivePath the chain naming it when it turns out to be an archive: the same as
+   *     {@code path} except under a compressed stream, whose archive members follow the compressed
+   *     file's own name ({@code bundle.tar.gz!logs/app.zip}, not {@code bundle.tar.gz!bundle.tar!...})
+   */
+  private void expand(InputStream in, String path, String archivePath, int depth, Path file) throws IOException {
     BufferedInputStream b = new BufferedInputStream(in, 1 << 16);
     b.mark(HEAD);
     byte[] head = b.readNBytes(HEAD);
@@ -113,6 +119,12 @@ public final class Expansion {
     if (f == null) {
       leaves.read(b, path, head, head.length);
       return;
+    }
+    if (f.kind() != Format.Kind.COMPRESSED && !archivePath.equals(path)) {
+      path = archivePath;
+      if (in instanceof BoundedStream bs) {
+        bs.relocate(path);
+      }
     }
     if (depth >= limits.maxDepth()) {
       budget.problem(path, "limit", "max-depth: " + f.id() + " nested deeper than " + limits.maxDepth()
@@ -131,14 +143,15 @@ public final class Expansion {
    * Scans one member at {@code depth}; returns whether its stream ended in a read failure (so a
    * streaming container cannot go on past it).
    */
-  private boolean member(InputStream src, String path, int depth, LongSupplier compressed, boolean decodes) {
+  private boolean member(InputStream src, String path, String archivePath, int depth, LongSupplier compressed,
+      boolean decodes) {
     BoundedStream s = new BoundedStream(src, path, budget, compressed, decodes);
     budget.push(s);
     try {
-      expand(s, path, depth, null);
+      expand(s, path, archivePath, depth, null);
     } catch (IOException e) {
       if (!budget.branchStopped()) {
-        budget.problem(path, classify(e), describe(e, s.bytesOut()));
+        budget.problem(s.path(), classify(e), describe(e, s.bytesOut()));
       }
     } catch (RuntimeException e) {
       budget.problem(path, "error", "internal error while reading this member: " + e.getClass().getSimpleName());
@@ -169,7 +182,7 @@ public final class Expansion {
       return;
     }
     try {
-      member(dec, path + "!" + Names.compressedMember(path, headerName), depth + 1, counted::count, true);
+      member(dec, path + "!" + Names.compressedMember(path, headerName), path, depth + 1, counted::count, true);
     } finally {
       closeQuietly(dec);
     }
@@ -246,7 +259,7 @@ public final class Expansion {
         continue;
       }
       boolean decodes = e instanceof ZipArchiveEntry z && z.getMethod() != ZipArchiveEntry.STORED;
-      if (member(ais, child, depth + 1, compressed, decodes)) {
+      if (member(ais, child, child, depth + 1, compressed, decodes)) {
         return; // the stream is out of step after a damaged member; the failure is already reported there
       }
     }
@@ -352,7 +365,7 @@ public final class Expansion {
         }
         LongSupplier compressed = es instanceof InputStreamStatistics st ? st::getCompressedCount : e::getCompressedSize;
         try {
-          member(es, child, depth + 1, compressed, e.getMethod() != ZipArchiveEntry.STORED);
+          member(es, child, child, depth + 1, compressed, e.getMethod() != ZipArchiveEntry.STORED);
         } finally {
           closeQuietly(es);
         }
@@ -363,7 +376,7 @@ public final class Expansion {
   private void sevenZ(Path file, String path, int depth) throws IOException {
     SevenZFile sz;
     try {
-      sz = SevenZFile.builder().setPath(file).setMaxMemoryLimitKb(ScanLimits.MAX_DECODER_MEMORY_KIB).get();
+      sz = SevenZFile.builder().setPath(file).setMaxMemoryLimitKiB(ScanLimits.MAX_DECODER_MEMORY_KIB).get();
     } catch (IOException | RuntimeException e) {
       if (!budget.branchStopped()) {
         budget.problem(path, classify(e), "7z archive unreadable: " + message(e));
@@ -406,7 +419,8 @@ public final class Expansion {
           continue;
         }
         // 7z compresses members together (solid blocks): the whole archive bounds each member's input
-        if (member(current, childPath(path, e.getName()), depth + 1, () -> archiveSize, true)) {
+        String child = childPath(path, e.getName());
+        if (member(current, child, child, depth + 1, () -> archiveSize, true)) {
           return;
         }
       }

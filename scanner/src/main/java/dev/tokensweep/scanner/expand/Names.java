@@ -12,7 +12,9 @@ import java.util.Locale;
  * minus the compression extension ({@code app.log.gz} to {@code app.log}, {@code x.tgz} to
  * {@code x.tar}), else the outer name unchanged ({@code app.log.2} that is gzip holds
  * {@code app.log.2}). Only the outer name's last path element is used, so
- * {@code b.tar!var/log/app.log.1.gz} holds {@code b.tar!var/log/app.log.1.gz!app.log.1}.
+ * {@code b.tar!var/log/app.log.1.gz} holds {@code b.tar!var/log/app.log.1.gz!app.log.1}. When the
+ * compressed stream holds an archive, that level is not named: users think of
+ * {@code bundle.tar.gz} as one archive, so its members are {@code bundle.tar.gz!logs/app.zip}.
  *
  * <p>Names are never used as file system paths; a name that would escape an extraction root
  * ({@code ..} segments, a leading {@code /} or {@code \}, a drive letter) is reported as

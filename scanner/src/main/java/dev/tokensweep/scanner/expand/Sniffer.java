@@ -1,15 +1,19 @@
 package dev.tokensweep.scanner.expand;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Locale;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /**
  * Tells archives and compressed streams from leaves by their first bytes, names second: a rotated
  * {@code app.log.2} that is gzip is gzip, a {@code .txt} that is a zip is a zip, and a {@code .gz}
  * that holds plain text is a leaf. Every weak magic is confirmed before it is believed, because a
  * plain text file must never be taken for an archive: bzip2 needs its block or end-of-stream magic
- * after {@code BZh1-9}; tar needs a valid header checksum (ustar or old-style); cpio needs a whole
+ * after {@code BZh1-9} and, since the block magic is ASCII, a head that decodes; tar needs a valid header checksum (ustar or old-style); cpio needs a whole
  * well-formed header; lzma needs a plausible 13-byte header; zlib needs a valid header and must
  * inflate the bytes that follow without error, and its rarer header bytes count only with a
  * {@code .zz}/{@code .zlib}/{@code .deflate} name. {@code ArchiveStreamFactory.detect} is not used:
@@ -19,7 +23,13 @@ import java.util.zip.Inflater;
 public final class Sniffer {
   private Sniffer() {}
 
-  /** The container format of a leaf named {@code name} starting with {@code head[0, len)}, or null for a leaf. */
+  /** Bytes of a stream's start that sniffing looks at; a shorter head is the whole stream. */
+  public static final int HEAD = 8192;
+
+  /**
+   * The container format of a leaf named {@code name} starting with {@code head[0, len)}, or null
+   * for a leaf. {@code len < HEAD} means the head is the whole stream.
+   */
   public static Format sniff(String name, byte[] head, int len) {
     String lower = name == null ? "" : name.toLowerCase(Locale.ROOT);
     if (len >= 4 && at(head, len, 0, 'P', 'K')
@@ -85,7 +95,37 @@ public final class Sniffer {
       return false;
     }
     // the first block's magic (digits of pi) or, for an empty stream, the end-of-stream magic (sqrt pi)
-    return at(h, len, 4, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59) || at(h, len, 4, 0x17, 0x72, 0x45, 0x38, 0x50, 0x90);
+    if (at(h, len, 4, 0x17, 0x72, 0x45, 0x38, 0x50, 0x90)) {
+      return true;
+    }
+    // the block magic is ASCII ("1AY&SY"), so text can start like bzip2: decode the head, and
+    // reject it when the decoder fails before it ran out of head bytes
+    return at(h, len, 4, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59) && decodesUntilHeadEnds(h, len);
+  }
+
+  private static boolean decodesUntilHeadEnds(byte[] h, int len) {
+    boolean[] exhausted = {false};
+    InputStream head = new ByteArrayInputStream(h, 0, len) {
+      @Override
+      public synchronized int read() {
+        int b = super.read();
+        exhausted[0] |= b < 0;
+        return b;
+      }
+
+      @Override
+      public synchronized int read(byte[] b, int off, int n) {
+        int r = super.read(b, off, n);
+        exhausted[0] |= r < 0 || pos >= count;
+        return r;
+      }
+    };
+    try (InputStream in = new BZip2CompressorInputStream(head, false)) {
+      in.read(new byte[4096]);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return exhausted[0] && len >= HEAD;   // ran out of a head that is not the whole stream: inconclusive
+    }
   }
 
   private static boolean isCpio(byte[] h, int len) {
