@@ -1,34 +1,41 @@
 package dev.tokensweep.scanner;
 
+import dev.tokensweep.scanner.expand.Expansion;
+import dev.tokensweep.scanner.read.ReaderSelector;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
- * Decides what one stream is and sends it to its reader. Today every leaf is text; the sniffer,
- * the archive expanders and the format readers hook in here.
+ * Decides what one input is: archives and compressed streams are expanded (recursively, within
+ * {@link ScanLimits}) by {@link Expansion}, and every leaf goes to the reader that
+ * {@link ReaderSelector} picks for its name and first bytes. Thread-safe.
  */
 final class LeafDispatcher {
   /** Bytes of a leaf's start that sniffing may look at. */
-  static final int HEAD = 8192;
+  static final int HEAD = Expansion.HEAD;
 
   private final ScanLimits limits;
-  private final dev.tokensweep.scanner.read.ReaderSelector selector;
+  private final ReaderSelector selector;
 
   LeafDispatcher(ScanLimits limits) {
     this.limits = limits;
-    this.selector = new dev.tokensweep.scanner.read.ReaderSelector(limits.maxLineBytes());
+    this.selector = new ReaderSelector(limits.maxLineBytes());
   }
 
-  void dispatch(InputStream in, String path, int depth, Scanner scanner, Scanner.Collector collector, ScanStats stats)
-      throws IOException {
-    if (depth > limits.maxDepth()) {
-      collector.problem(new Problem(path, "limit", "nesting deeper than " + limits.maxDepth() + "; branch skipped"));
-      return;
-    }
-    java.io.BufferedInputStream b = new java.io.BufferedInputStream(in, 1 << 16);
-    b.mark(HEAD);
-    byte[] head = b.readNBytes(HEAD);
-    b.reset();
-    scanner.readLeaf(selector.select(path, head, head.length), b, path, collector, stats);
+  /**
+   * Scans one input and everything inside it.
+   *
+   * @param file the input on disk, or null for stdin; zip and 7z inputs are then read in place
+   * @param rawBytes bytes read from {@code in} so far
+   * @return bytes read from {@code file} by random-access readers, beyond those read through {@code in}
+   */
+  long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
+      Scanner.Collector collector, ScanStats stats) throws IOException {
+    Expansion x = new Expansion(limits, rawBytes, collector::problem,
+        (leaf, leafPath, head, n) -> scanner.readLeaf(selector.select(leafPath, head, n), leaf, leafPath, collector, stats));
+    x.run(in, path, file);
+    return x.randomAccessBytes();
   }
 }

@@ -7,7 +7,9 @@ package dev.tokensweep.scanner;
  *
  * @param location the path or archive chain where it happened
  * @param type a stable short code: {@code unreadable}, {@code special-file}, {@code symlink-loop},
- *     {@code corrupt}, {@code limit}, {@code unsafe-name}, {@code not-found}, {@code error}
+ *     {@code corrupt}, {@code limit} (the message starts with the limit's name, like
+ *     {@code max-ratio:}), {@code unsafe-name}, {@code encrypted}, {@code unsupported},
+ *     {@code not-found}, {@code error}
  */
 public record Problem(String location, String type, String message) {
   @Override

@@ -17,6 +17,20 @@ package dev.tokensweep.scanner;
 public record ScanLimits(int maxDepth, long maxEntries, long maxTotalBytes, long maxEntryBytes, double maxRatio,
     long ratioThreshold, long maxSpoolBytes, int maxLineBytes) {
 
+  /**
+   * Memory one decoder may allocate for its dictionary or window (xz, lzma, 7z, Z), in KiB: enough
+   * for {@code xz -9}; a stream that asks for more is reported as a {@code limit} and skipped.
+   * zstd keeps its library default (windows up to 128 MiB).
+   */
+  public static final int MAX_DECODER_MEMORY_KIB = 96 * 1024;
+
+  public ScanLimits {
+    if (maxDepth < 0 || maxEntries < 1 || maxTotalBytes < 1 || maxEntryBytes < 1 || !(maxRatio >= 1)
+        || ratioThreshold < 0 || maxSpoolBytes < 0 || maxLineBytes < 16) {
+      throw new IllegalArgumentException("scan limits out of range");
+    }
+  }
+
   public static ScanLimits defaults() {
     return new ScanLimits(8, 100_000, 64L << 30, 16L << 30, 200, 16L << 20, 4L << 30, 1 << 20);
   }

@@ -116,7 +116,7 @@ public final class Scanner {
       for (String input : inputs) {
         if (input.equals("-")) {
           stats.files.add(1);
-          scanStream(stdin, STDIN, 0, collector, stats);
+          scanStream(stdin, STDIN, null, collector, stats);
           continue;
         }
         walker.walk(Path.of(input), file -> pending.add(pool.submit(() -> scanFile(file, collector, stats))),
@@ -143,7 +143,7 @@ public final class Scanner {
     String path = file.toString();
     stats.files.add(1);
     try (InputStream in = opener.open(file)) {
-      scanStream(in, path, 0, collector, stats);
+      scanStream(in, path, file, collector, stats);
     } catch (IOException | UncheckedIOException e) {
       IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
       collector.problem(new Problem(path, "unreadable", FileWalker.describe(io)));
@@ -161,19 +161,24 @@ public final class Scanner {
     Collector c = new Collector(sink);
     ScanStats stats = new ScanStats();
     stats.files.add(1);
-    scanStream(in, path, 0, c, stats);
+    scanStream(in, path, null, c, stats);
     return c.result(stats);
   }
 
-  /** Scans one stream: the dispatcher picks the reader (or expander) for it. */
-  void scanStream(InputStream raw, String path, int depth, Collector collector, ScanStats stats) {
+  /**
+   * Scans one input stream: the dispatcher expands archives and picks each leaf's reader.
+   *
+   * @param file the input on disk, null for stdin (random-access archives then read it in place)
+   */
+  void scanStream(InputStream raw, String path, Path file, Collector collector, ScanStats stats) {
     CountingInputStream in = new CountingInputStream(raw);
+    long randomAccess = 0;
     try {
-      dispatcher.dispatch(in, path, depth, this, collector, stats);
+      randomAccess = dispatcher.dispatch(in, path, file, in::count, this, collector, stats);
     } catch (IOException e) {
       collector.problem(new Problem(path, "unreadable", FileWalker.describe(e)));
     } finally {
-      stats.addBytes(in.count());
+      stats.addBytes(in.count() + randomAccess);
     }
   }
 

@@ -69,6 +69,28 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--max-depth", paramLabel = "N", description = "Deepest archive nesting to open (default: 8).")
   Integer maxDepth;
 
+  @Option(names = "--max-entries", paramLabel = "N", description = "Entries read from one archive (default: 100000).")
+  Long maxEntries;
+
+  @Option(names = "--max-total-bytes", paramLabel = "SIZE",
+      description = "Decompressed bytes from one input and everything inside it, like 64G (default: 64G).")
+  String maxTotalBytes;
+
+  @Option(names = "--max-entry-bytes", paramLabel = "SIZE",
+      description = "Decompressed bytes of one archive member or compressed stream (default: 16G).")
+  String maxEntryBytes;
+
+  @Option(names = "--max-ratio", paramLabel = "R",
+      description = "Largest decompressed/compressed ratio, checked once --ratio-threshold bytes are out (default: 200).")
+  Double maxRatio;
+
+  @Option(names = "--ratio-threshold", paramLabel = "SIZE", description = "Bytes decompressed before the ratio is checked (default: 16M).")
+  String ratioThreshold;
+
+  @Option(names = "--max-spool-bytes", paramLabel = "SIZE",
+      description = "Largest zip or 7z inside a stream that is copied to a private temp file to be opened (default: 4G).")
+  String maxSpoolBytes;
+
   @Mixin
   RuleOptions ruleOptions;
 
@@ -110,9 +132,7 @@ final class ScanCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException(e.getMessage());
     }
-    ScanLimits d = ScanLimits.defaults();
-    ScanLimits limits = new ScanLimits(maxDepth != null ? maxDepth : d.maxDepth(), d.maxEntries(), d.maxTotalBytes(),
-        d.maxEntryBytes(), d.maxRatio(), d.ratioThreshold(), d.maxSpoolBytes(), d.maxLineBytes());
+    ScanLimits limits = limits();
     Scanner.Options opts = Scanner.Options.defaults().withReveal(reveal).withNow(at).withFollowLinks(followLinks)
         .withLimits(limits);
     if (threads != null) {
@@ -128,6 +148,70 @@ final class ScanCommand implements Callable<Integer> {
     }
     err.flush();
     return result.exitCode(threshold);
+  }
+
+  private ScanLimits limits() {
+    ScanLimits d = ScanLimits.defaults();
+    if (maxDepth != null && maxDepth < 0) {
+      throw new Main.UsageException("--max-depth must be 0 or more");
+    }
+    if (maxEntries != null && maxEntries < 1) {
+      throw new Main.UsageException("--max-entries must be at least 1");
+    }
+    if (maxRatio != null && !(maxRatio >= 1)) {
+      throw new Main.UsageException("--max-ratio must be at least 1");
+    }
+    return new ScanLimits(maxDepth != null ? maxDepth : d.maxDepth(),
+        maxEntries != null ? maxEntries : d.maxEntries(),
+        size("--max-total-bytes", maxTotalBytes, d.maxTotalBytes(), 1),
+        size("--max-entry-bytes", maxEntryBytes, d.maxEntryBytes(), 1),
+        maxRatio != null ? maxRatio : d.maxRatio(),
+        size("--ratio-threshold", ratioThreshold, d.ratioThreshold(), 0),
+        size("--max-spool-bytes", maxSpoolBytes, d.maxSpoolBytes(), 0),
+        d.maxLineBytes());
+  }
+
+  /** A byte size like {@code 4096}, {@code 16M}, {@code 64GiB} (binary units, case-insensitive). */
+  static long parseSize(String s) {
+    String t = s.strip().toUpperCase(Locale.ROOT);
+    if (t.endsWith("IB")) {
+      t = t.substring(0, t.length() - 2);
+    } else if (t.endsWith("B")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    int shift = 0;
+    if (!t.isEmpty()) {
+      switch (t.charAt(t.length() - 1)) {
+        case 'K' -> shift = 10;
+        case 'M' -> shift = 20;
+        case 'G' -> shift = 30;
+        case 'T' -> shift = 40;
+        default -> shift = 0;
+      }
+    }
+    if (shift > 0) {
+      t = t.substring(0, t.length() - 1);
+    }
+    long v = Long.parseLong(t.strip());
+    if (v < 0 || (shift > 0 && v > (Long.MAX_VALUE >> shift))) {
+      throw new NumberFormatException("out of range");
+    }
+    return v << shift;
+  }
+
+  private static long size(String option, String value, long dflt, long min) {
+    if (value == null) {
+      return dflt;
+    }
+    try {
+      long v = parseSize(value);
+      if (v < min) {
+        throw new Main.UsageException(option + " must be at least " + min);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new Main.UsageException(option + ": not a size (like 4096, 512K, 16M, 64G): " + value);
+    }
   }
 
   private void writeReport(Reporter reporter, ScanResult result) throws IOException {

@@ -1,0 +1,570 @@
+package dev.tokensweep.scanner.expand;
+
+import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.ScanLimits;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Enumeration;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.apache.commons.compress.PasswordRequiredException;
+import org.apache.commons.compress.archivers.ArchiveEntry;
+import org.apache.commons.compress.archivers.ArchiveInputStream;
+import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
+import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
+import org.apache.commons.compress.archivers.sevenz.SevenZFile;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.UnsupportedZipFeatureException;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import dev.tokensweep.scanner.Spool;
+import java.nio.channels.SeekableByteChannel;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.deflate.DeflateCompressorInputStream;
+import org.apache.commons.compress.compressors.deflate.DeflateParameters;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
+import org.apache.commons.compress.compressors.lzma.LZMACompressorInputStream;
+import org.apache.commons.compress.compressors.snappy.FramedSnappyCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.compress.compressors.z.ZCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+import org.apache.commons.compress.utils.InputStreamStatistics;
+
+/**
+ * Expands one input, recursively, and hands every leaf to {@link Leaves}, in the manner of Tika's
+ * ParsingEmbeddedDocumentExtractor: each member is sniffed again (an archive in an archive is
+ * opened in turn), each sees a close-shielded, {@link BoundedStream bounded} stream, and a member
+ * that fails or trips a limit is reported and skipped while its siblings go on.
+ *
+ * <p>Depth: the input is depth 0 and a member is one deeper than its container; a container at
+ * depth {@code maxDepth} is not opened (reported as {@code limit}), a leaf at any depth is read.
+ * Zip and 7z need random access: the input file itself is opened when it is one, anything else
+ * (a zip in a tar, a 7z on stdin) is spooled to an encrypted, owner-only temp file of at most
+ * {@code maxSpoolBytes} ({@link Spool}) that is deleted when its branch is done, also on failure. A zip whose
+ * central directory is unreadable is reported as {@code corrupt} and then read from its local
+ * headers, so the members before the damage are still scanned. Encrypted members are reported as
+ * {@code encrypted} and skipped; members with an unsupported method as {@code unsupported}.
+ * Members that are not regular files (directories, links, devices) are skipped silently.
+ *
+ * <p>Not thread-safe: one instance per input, used by the thread that scans it. It never closes
+ * the stream it is given.
+ */
+public final class Expansion {
+
+  /** Reads one leaf. {@code head[0, headLength)} are its first bytes, for choosing a reader. */
+  @FunctionalInterface
+  public interface Leaves {
+    void read(InputStream in, String path, byte[] head, int headLength) throws IOException;
+  }
+
+  /** Bytes of a member's start that sniffing and reader selection look at. */
+  public static final int HEAD = Sniffer.HEAD;
+
+
+  private final Budget budget;
+  private final ScanLimits limits;
+  private final Leaves leaves;
+
+  /**
+   * @param rawBytes bytes read so far from the input as stored, for the input-wide ratio check
+   * @param problems where located problems go
+   */
+  public Expansion(ScanLimits limits, LongSupplier rawBytes, Consumer<Problem> problems, Leaves leaves) {
+    this.limits = limits;
+    this.budget = new Budget(limits, rawBytes, problems);
+    this.leaves = leaves;
+  }
+
+  /**
+   * Scans one input.
+   *
+   * @param file the input on disk when it is a regular file (opened directly by random-access
+   *     formats), null for stdin
+   * @throws IOException only when the input itself cannot be read; member failures are problems
+   */
+  public void run(InputStream in, String path, Path file) throws IOException {
+    expand(in, path, path, 0, file);
+  }
+
+  /** Bytes a random-access reader read from the input file beyond what went through its stream. */
+  public long randomAccessBytes() {
+    return budget.randomAccessBytes();
+  }
+
+  /**
+   * @param path the chain naming this stream as a leaf
+   * @param archivePath the chain naming it when it turns out to be an archive: the same as
+   *     {@code path} except under a compressed stream, whose archive members follow the compressed
+   *     file's own name ({@code bundle.tar.gz!logs/app.zip}, not {@code bundle.tar.gz!bundle.tar!...})
+   */
+  private void expand(InputStream in, String path, String archivePath, int depth, Path file) throws IOException {
+    BufferedInputStream b = new BufferedInputStream(in, 1 << 16);
+    b.mark(HEAD);
+    byte[] head = b.readNBytes(HEAD);
+    b.reset();
+    Format f = Sniffer.sniff(Names.baseName(path), head, head.length);
+    if (f == null) {
+      leaves.read(b, path, head, head.length);
+      return;
+    }
+    if (f.kind() != Format.Kind.COMPRESSED && !archivePath.equals(path)) {
+      path = archivePath;
+      if (in instanceof BoundedStream bs) {
+        bs.relocate(path);
+      }
+    }
+    if (depth >= limits.maxDepth()) {
+      budget.problem(path, "limit", "max-depth: " + f.id() + " nested deeper than " + limits.maxDepth()
+          + " levels; not opened (raise --max-depth)");
+      return;
+    }
+    switch (f.kind()) {
+      case COMPRESSED -> decompress(f, b, path, depth);
+      case STREAM_ARCHIVE -> streamArchive(f, b, path, depth);
+      case RANDOM_ACCESS_ARCHIVE -> randomAccess(f, b, path, depth, file);
+      default -> throw new IllegalStateException(f.toString());
+    }
+  }
+
+  /**
+   * Scans one member at {@code depth}; returns whether its stream ended in a read failure (so a
+   * streaming container cannot go on past it).
+   */
+  private boolean member(InputStream src, String path, String archivePath, int depth, LongSupplier compressed,
+      boolean decodes) {
+    BoundedStream s = new BoundedStream(src, path, budget, compressed, decodes);
+    budget.push(s);
+    try {
+      expand(s, path, archivePath, depth, null);
+    } catch (IOException e) {
+      if (!budget.branchStopped()) {
+        budget.problem(s.path(), classify(e), describe(e, s.bytesOut()));
+      }
+    } catch (RuntimeException e) {
+      budget.problem(path, "error", "internal error while reading this member: " + e.getClass().getSimpleName());
+    } finally {
+      budget.pop(s);
+    }
+    return s.failed();
+  }
+
+  // ---- compressed streams
+
+  private void decompress(Format f, InputStream b, String path, int depth) {
+    Counting counted = new Counting(b);
+    InputStream dec;
+    String headerName = null;
+    try {
+      dec = open(f, counted);
+      if (dec instanceof GzipCompressorInputStream gz) {
+        headerName = gz.getMetaData().getFileName();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!budget.branchStopped()) {
+        budget.problem(path, classify(e), f.id() + " header unreadable: " + e.getClass().getSimpleName());
+      }
+      return;
+    } catch (LinkageError e) {
+      budget.problem(path, "unsupported", f.id() + " decoder not available on this platform");
+      return;
+    }
+    try {
+      member(dec, path + "!" + Names.compressedMember(path, headerName), path, depth + 1, counted::count, true);
+    } finally {
+      closeQuietly(dec);
+    }
+  }
+
+  private static InputStream open(Format f, InputStream in) throws IOException {
+    int memKib = ScanLimits.MAX_DECODER_MEMORY_KIB;
+    return switch (f) {
+      case GZIP -> GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+      case BZIP2 -> new BZip2CompressorInputStream(in, true);
+      case XZ -> new XZCompressorInputStream(in, true, memKib);
+      case LZMA -> new LZMACompressorInputStream(in, memKib);
+      case ZSTD -> new ZstdCompressorInputStream(in);
+      case LZ4 -> new FramedLZ4CompressorInputStream(in, true);
+      case SNAPPY -> new FramedSnappyCompressorInputStream(in);
+      case DEFLATE -> {
+        DeflateParameters p = new DeflateParameters();
+        p.setWithZlibHeader(true);
+        yield new DeflateCompressorInputStream(in, p);
+      }
+      case Z -> new ZCompressorInputStream(in, memKib);
+      default -> throw new IllegalArgumentException("not a compressor: " + f);
+    };
+  }
+
+  // ---- streaming archives: tar, ar, cpio (and zip read from its local headers)
+
+  private void streamArchive(Format f, InputStream b, String path, int depth) {
+    InputStream shielded = new Shield(b);
+    ArchiveInputStream<? extends ArchiveEntry> ais = switch (f) {
+      case TAR -> new TarArchiveInputStream(shielded);
+      case AR -> new ArArchiveInputStream(shielded);
+      case CPIO -> new CpioArchiveInputStream(shielded);
+      default -> throw new IllegalArgumentException("not a streaming archive: " + f);
+    };
+    try {
+      entries(f, ais, path, depth, null);
+    } finally {
+      closeQuietly(ais);
+    }
+  }
+
+  private void entries(Format f, ArchiveInputStream<? extends ArchiveEntry> ais, String path, int depth,
+      LongSupplier compressed) {
+    long count = 0;
+    while (!budget.exhausted()) {
+      ArchiveEntry e;
+      try {
+        e = ais.getNextEntry();
+      } catch (IOException | RuntimeException x) {
+        if (!budget.branchStopped()) {
+          budget.problem(path, classify(x), f.id() + " archive damaged after " + count + " entries: " + message(x));
+        }
+        return;
+      }
+      if (e == null) {
+        return;
+      }
+      if (++count > limits.maxEntries()) {
+        budget.problem(path, "limit", "max-entries: more than " + limits.maxEntries()
+            + " entries; the rest skipped (raise --max-entries)");
+        return;
+      }
+      if (!regular(e)) {
+        continue;
+      }
+      String child = childPath(path, e.getName());
+      if (e instanceof ZipArchiveEntry z && z.getGeneralPurposeBit().usesEncryption()) {
+        budget.problem(child, "encrypted", "encrypted zip entry; skipped");
+        continue;
+      }
+      if (!ais.canReadEntryData(e)) {
+        budget.problem(child, "unsupported", f.id() + " entry data cannot be read (unsupported method or layout); skipped");
+        continue;
+      }
+      boolean decodes = e instanceof ZipArchiveEntry z && z.getMethod() != ZipArchiveEntry.STORED;
+      if (member(ais, child, child, depth + 1, compressed, decodes)) {
+        return; // the stream is out of step after a damaged member; the failure is already reported there
+      }
+    }
+  }
+
+  private static boolean regular(ArchiveEntry e) {
+    if (e.isDirectory()) {
+      return false;
+    }
+    if (e instanceof TarArchiveEntry t) {
+      return t.isFile() && !t.isSymbolicLink() && !t.isLink();
+    }
+    if (e instanceof CpioArchiveEntry c) {
+      return c.isRegularFile();
+    }
+    if (e instanceof ZipArchiveEntry z) {
+      return !z.isUnixSymlink();
+    }
+    return true;
+  }
+
+  private String childPath(String path, String storedName) {
+    String child = path + "!" + Names.display(storedName);
+    if (Names.unsafe(storedName)) {
+      budget.problem(child, "unsafe-name", "member name escapes the archive root (.. or absolute); "
+          + "never used as a path, content scanned");
+    }
+    return child;
+  }
+
+  // ---- random-access archives: zip, 7z
+
+  private void randomAccess(Format f, InputStream b, String path, int depth, Path file) throws IOException {
+    if (file != null) {
+      budget.readRandomAccess(Math.max(0, Files.size(file) - budget.raw()));
+      openRandomAccess(f, new OnDisk(file), path, depth);
+      return;
+    }
+    try (Spool spool = new Spool(limits.maxSpoolBytes())) {
+      try {
+        spool.fill(b);
+      } catch (Spool.TooLargeException e) {
+        budget.problem(path, "limit", "max-spool-bytes: " + f.id() + " inside a stream is larger than "
+            + limits.maxSpoolBytes() + " bytes and cannot be spooled; not opened (raise --max-spool-bytes)");
+        return;
+      }
+      openRandomAccess(f, new Spooled(spool), path, depth);
+    }
+  }
+
+  /** Bytes a random-access reader can seek in: a file on disk, or an (encrypted) spool. */
+  private interface Seekable {
+    SeekableByteChannel channel() throws IOException;
+
+    InputStream stream() throws IOException;
+
+    long size() throws IOException;
+  }
+
+  private record OnDisk(Path file) implements Seekable {
+    @Override
+    public SeekableByteChannel channel() throws IOException {
+      return Files.newByteChannel(file);
+    }
+
+    @Override
+    public InputStream stream() throws IOException {
+      return Files.newInputStream(file);
+    }
+
+    @Override
+    public long size() throws IOException {
+      return Files.size(file);
+    }
+  }
+
+  private record Spooled(Spool spool) implements Seekable {
+    @Override
+    public SeekableByteChannel channel() throws IOException {
+      return spool.channel();
+    }
+
+    @Override
+    public InputStream stream() throws IOException {
+      return spool.input();
+    }
+
+    @Override
+    public long size() {
+      return spool.size();
+    }
+  }
+
+  private void openRandomAccess(Format f, Seekable file, String path, int depth) throws IOException {
+    if (f == Format.ZIP) {
+      zip(file, path, depth);
+    } else {
+      sevenZ(file, path, depth);
+    }
+  }
+
+  private void zip(Seekable file, String path, int depth) throws IOException {
+    ZipFile zf;
+    try {
+      zf = ZipFile.builder().setSeekableByteChannel(file.channel()).get();
+    } catch (IOException | RuntimeException e) {
+      if (!budget.branchStopped()) {
+        budget.problem(path, "corrupt", "zip central directory unreadable (" + message(e)
+            + "); members read from their local headers instead");
+      }
+      try (InputStream in = file.stream();
+           ZipArchiveInputStream zis = new ZipArchiveInputStream(new BufferedInputStream(in), "UTF-8", true, true)) {
+        entries(Format.ZIP, zis, path, depth, zis::getCompressedCount);
+      }
+      return;
+    }
+    try (zf) {
+      long count = 0;
+      Enumeration<ZipArchiveEntry> all = zf.getEntriesInPhysicalOrder();
+      while (all.hasMoreElements() && !budget.exhausted()) {
+        ZipArchiveEntry e = all.nextElement();
+        if (++count > limits.maxEntries()) {
+          budget.problem(path, "limit", "max-entries: more than " + limits.maxEntries()
+              + " entries; the rest skipped (raise --max-entries)");
+          return;
+        }
+        if (!regular(e)) {
+          continue;
+        }
+        String child = childPath(path, e.getName());
+        if (e.getGeneralPurposeBit().usesEncryption()) {
+          budget.problem(child, "encrypted", "encrypted zip entry; skipped");
+          continue;
+        }
+        if (!zf.canReadEntryData(e)) {
+          budget.problem(child, "unsupported", "zip compression method " + e.getMethod() + " not supported; skipped");
+          continue;
+        }
+        InputStream es;
+        try {
+          es = zf.getInputStream(e);
+        } catch (IOException | RuntimeException x) {
+          budget.problem(child, classify(x), "zip entry unreadable: " + message(x));
+          continue;
+        }
+        LongSupplier compressed = es instanceof InputStreamStatistics st ? st::getCompressedCount : e::getCompressedSize;
+        try {
+          member(es, child, child, depth + 1, compressed, e.getMethod() != ZipArchiveEntry.STORED);
+        } finally {
+          closeQuietly(es);
+        }
+      }
+    }
+  }
+
+  private void sevenZ(Seekable file, String path, int depth) throws IOException {
+    SevenZFile sz;
+    try {
+      sz = SevenZFile.builder().setSeekableByteChannel(file.channel()).setMaxMemoryLimitKiB(ScanLimits.MAX_DECODER_MEMORY_KIB).get();
+    } catch (IOException | RuntimeException e) {
+      if (!budget.branchStopped()) {
+        budget.problem(path, classify(e), "7z archive unreadable: " + message(e));
+      }
+      return;
+    }
+    long archiveSize = file.size();
+    InputStream current = new InputStream() {
+      @Override
+      public int read() throws IOException {
+        return sz.read();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return sz.read(b, off, len);
+      }
+    };
+    try (sz) {
+      long count = 0;
+      while (!budget.exhausted()) {
+        SevenZArchiveEntry e;
+        try {
+          e = sz.getNextEntry();
+        } catch (IOException | RuntimeException x) {
+          if (!budget.branchStopped()) {
+            budget.problem(path, classify(x), "7z archive damaged after " + count + " entries: " + message(x));
+          }
+          return;
+        }
+        if (e == null) {
+          return;
+        }
+        if (++count > limits.maxEntries()) {
+          budget.problem(path, "limit", "max-entries: more than " + limits.maxEntries()
+              + " entries; the rest skipped (raise --max-entries)");
+          return;
+        }
+        if (e.isDirectory() || !e.hasStream() || e.isAntiItem()) {
+          continue;
+        }
+        // 7z compresses members together (solid blocks): the whole archive bounds each member's input
+        String child = childPath(path, e.getName());
+        if (member(current, child, child, depth + 1, () -> archiveSize, true)) {
+          return;
+        }
+      }
+    }
+  }
+
+  // ---- helpers
+
+  /** The problem type of a read failure. */
+  static String classify(Throwable e) {
+    if (e instanceof PasswordRequiredException
+        || e instanceof UnsupportedZipFeatureException u && u.getFeature() == UnsupportedZipFeatureException.Feature.ENCRYPTION) {
+      return "encrypted";
+    }
+    if (e instanceof UnsupportedZipFeatureException) {
+      return "unsupported";
+    }
+    if (e.getClass().getSimpleName().equals("MemoryLimitException")) {
+      return "limit";
+    }
+    return "corrupt";
+  }
+
+  /** A read failure as a message that quotes no content. */
+  static String describe(Throwable e, long after) {
+    String what = switch (classify(e)) {
+      case "encrypted" -> "encrypted; skipped";
+      case "limit" -> "decoder-memory: needs more than " + ScanLimits.MAX_DECODER_MEMORY_KIB + " KiB; skipped";
+      case "unsupported" -> "unsupported feature; skipped";
+      default -> "truncated or corrupt; the " + after + " bytes before were scanned";
+    };
+    return what + " (" + message(e) + ")";
+  }
+
+  private static String message(Throwable e) {
+    String m = e.getMessage();
+    String s = e.getClass().getSimpleName();
+    if (m == null || m.isBlank()) {
+      return s;
+    }
+    m = Names.display(m);
+    return s + ": " + (m.length() > 160 ? m.substring(0, 160) + "…" : m);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // a member's close failure changes nothing already scanned
+    }
+  }
+
+  /** Keeps a container from closing the stream it reads from. */
+  private static final class Shield extends FilterInputStream {
+    Shield(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {
+      // the caller owns the stream
+    }
+  }
+
+  /** Counts compressed bytes consumed by a decoder, for the ratio check; shields close too. */
+  private static final class Counting extends FilterInputStream {
+    private long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long s = super.skip(n);
+      count += s;
+      return s;
+    }
+
+    long count() {
+      return count;
+    }
+
+    @Override
+    public void close() {
+      // the caller owns the stream
+    }
+  }
+}

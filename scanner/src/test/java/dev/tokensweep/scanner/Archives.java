@@ -1,0 +1,184 @@
+package dev.tokensweep.scanner;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
+import org.apache.commons.compress.archivers.ar.ArArchiveOutputStream;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
+import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
+import org.apache.commons.compress.archivers.sevenz.SevenZOutputFile;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.deflate.DeflateCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream;
+import org.apache.commons.compress.compressors.lzma.LZMACompressorOutputStream;
+import org.apache.commons.compress.compressors.snappy.FramedSnappyCompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
+
+/** Builds archives and compressed streams in memory for tests, Tika style. */
+final class Archives {
+  private Archives() {}
+
+  @FunctionalInterface
+  interface Wrap {
+    OutputStream wrap(OutputStream out) throws IOException;
+  }
+
+  static byte[] compress(Wrap w, byte[] data) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (OutputStream o = w.wrap(bo)) {
+      o.write(data);
+    }
+    return bo.toByteArray();
+  }
+
+  static byte[] gzip(byte[] data) throws IOException {
+    return compress(GzipCompressorOutputStream::new, data);
+  }
+
+  static byte[] gzipNamed(byte[] data, String name) throws IOException {
+    GzipParameters p = new GzipParameters();
+    p.setFileName(name);
+    return compress(o -> new GzipCompressorOutputStream(o, p), data);
+  }
+
+  static byte[] bzip2(byte[] data) throws IOException {
+    return compress(BZip2CompressorOutputStream::new, data);
+  }
+
+  static byte[] xz(byte[] data) throws IOException {
+    return compress(XZCompressorOutputStream::new, data);
+  }
+
+  static byte[] lzma(byte[] data) throws IOException {
+    return compress(LZMACompressorOutputStream::new, data);
+  }
+
+  static byte[] zstd(byte[] data) throws IOException {
+    return compress(ZstdCompressorOutputStream::new, data);
+  }
+
+  static byte[] lz4(byte[] data) throws IOException {
+    return compress(FramedLZ4CompressorOutputStream::new, data);
+  }
+
+  static byte[] snappy(byte[] data) throws IOException {
+    return compress(FramedSnappyCompressorOutputStream::new, data);
+  }
+
+  static byte[] zlib(byte[] data) throws IOException {
+    return compress(DeflateCompressorOutputStream::new, data);
+  }
+
+  /**
+   * Unix {@code compress} (.Z) output. commons-compress reads .Z but cannot write it, so this
+   * writes the simplest valid stream: header {@code 1F 9D 90} (block mode, 16 bits max), then every
+   * byte as a 9-bit literal code, packed LSB first. The reader still grows its table by one code
+   * per literal, so inputs are kept under 255 bytes, where codes never widen past 9 bits.
+   */
+  static byte[] unixCompress(byte[] data) {
+    if (data.length >= 255) {
+      throw new IllegalArgumentException("literal-only .Z writer is limited to 254 bytes");
+    }
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    bo.write(0x1F);
+    bo.write(0x9D);
+    bo.write(0x90);
+    long acc = 0;
+    int bits = 0;
+    for (byte b : data) {
+      acc |= (long) (b & 0xFF) << bits;
+      bits += 9;
+      while (bits >= 8) {
+        bo.write((int) (acc & 0xFF));
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+    if (bits > 0) {
+      bo.write((int) (acc & 0xFF));
+    }
+    return bo.toByteArray();
+  }
+
+  static byte[] tar(Map<String, byte[]> members) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(bo)) {
+      t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Map.Entry<String, byte[]> m : members.entrySet()) {
+        TarArchiveEntry e = new TarArchiveEntry(m.getKey());
+        e.setSize(m.getValue().length);
+        t.putArchiveEntry(e);
+        t.write(m.getValue());
+        t.closeArchiveEntry();
+      }
+    }
+    return bo.toByteArray();
+  }
+
+  static byte[] zip(Map<String, byte[]> members) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
+      for (Map.Entry<String, byte[]> m : members.entrySet()) {
+        z.putArchiveEntry(new ZipArchiveEntry(m.getKey()));
+        z.write(m.getValue());
+        z.closeArchiveEntry();
+      }
+    }
+    return bo.toByteArray();
+  }
+
+  static byte[] ar(Map<String, byte[]> members) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (ArArchiveOutputStream a = new ArArchiveOutputStream(bo)) {
+      for (Map.Entry<String, byte[]> m : members.entrySet()) {
+        a.putArchiveEntry(new ArArchiveEntry(m.getKey(), m.getValue().length));
+        a.write(m.getValue());
+        a.closeArchiveEntry();
+      }
+    }
+    return bo.toByteArray();
+  }
+
+  static byte[] cpio(Map<String, byte[]> members) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (CpioArchiveOutputStream c = new CpioArchiveOutputStream(bo)) {
+      for (Map.Entry<String, byte[]> m : members.entrySet()) {
+        CpioArchiveEntry e = new CpioArchiveEntry(m.getKey(), m.getValue().length);
+        e.setMode(CpioArchiveEntry.C_ISREG | 0644);
+        c.putArchiveEntry(e);
+        c.write(m.getValue());
+        c.closeArchiveEntry();
+      }
+    }
+    return bo.toByteArray();
+  }
+
+  static void sevenZ(Path file, Map<String, byte[]> members) throws IOException {
+    try (SevenZOutputFile s = new SevenZOutputFile(file.toFile())) {
+      for (Map.Entry<String, byte[]> m : members.entrySet()) {
+        SevenZArchiveEntry e = new SevenZArchiveEntry();
+        e.setName(m.getKey());
+        e.setSize(m.getValue().length);
+        s.putArchiveEntry(e);
+        s.write(m.getValue());
+        s.closeArchiveEntry();
+      }
+    }
+  }
+
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.tokensweep.scanner.expand;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SnifferTest {
+
+  private static Format sniff(String name, byte[] b) {
+    return Sniffer.sniff(name, b, b.length);
+  }
+
+  @Test
+  void sniff_oldStyleTarHeader_byChecksumAlone() {
+    byte[] h = new byte[512];
+    byte[] name = "etc/passwd".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(name, 0, h, 0, name.length);
+    System.arraycopy("0000644\0".getBytes(StandardCharsets.US_ASCII), 0, h, 100, 8);
+    System.arraycopy("00000000012\0".getBytes(StandardCharsets.US_ASCII), 0, h, 124, 12);
+    Arrays.fill(h, 148, 156, (byte) ' ');
+    int sum = 0;
+    for (byte b : h) {
+      sum += b & 0xFF;
+    }
+    byte[] chk = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(chk, 0, h, 148, 8);
+    assertEquals(Format.TAR, sniff("x", h));
+    h[0] = 'E'; // any changed byte breaks the checksum
+    assertNull(sniff("x.tar", h));
+  }
+
+  @Test
+  void sniff_namesNeverOverrideMagic() {
+    byte[] text = "just text\n".repeat(100).getBytes(StandardCharsets.US_ASCII);
+    for (String n : new String[] {"a.gz", "a.zip", "a.tar", "a.7z", "a.lzma", "a.zz", "a.bz2", "a.Z", "a.cpio"}) {
+      assertNull(sniff(n, text), n);
+    }
+  }
+
+  @Test
+  void sniff_randomBytes_neverAnArchive() {
+    Random r = new Random(42);
+    byte[] b = new byte[Sniffer.HEAD];
+    int archives = 0;
+    for (int i = 0; i < 2000; i++) {
+      r.nextBytes(b);
+      // random data may start with a magic number by chance; skip those rare cases
+      if ((b[0] == 0x1F) || b[0] == 'P' || b[0] == 0x78 || b[0] == 0x5D || b[0] == (byte) 0xFD || b[0] == 0x28
+          || b[0] == 0x04 || b[0] == (byte) 0xFF || b[0] == 0x37 || b[0] == (byte) 0xC7 || b[0] == 0x71) {
+        continue;
+      }
+      archives += sniff("x", b) == null ? 0 : 1;
+    }
+    assertEquals(0, archives);
+  }
+
+  @Test
+  void names_compressedMemberAndUnsafe() {
+    assertEquals("app.log", Names.compressedMember("b.tar!var/log/app.log.gz", null));
+    assertEquals("x.tar", Names.compressedMember("x.tgz", null));
+    assertEquals("app.log.2", Names.compressedMember("app.log.2", null));
+    assertEquals("orig.txt", Names.compressedMember("a.gz", "/home/u/orig.txt"));
+    assertEquals(true, Names.unsafe("../x"));
+    assertEquals(true, Names.unsafe("a/../../x"));
+    assertEquals(true, Names.unsafe("C:\\Windows\\x"));
+    assertEquals(true, Names.unsafe("\\\\server\\share"));
+    assertEquals(false, Names.unsafe("a/..b/c.."));
+  }
+}
