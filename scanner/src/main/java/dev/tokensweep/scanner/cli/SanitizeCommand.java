@@ -89,7 +89,7 @@ final class SanitizeCommand implements Callable<Integer> {
     Sanitizer sanitizer = new Sanitizer(scanner, fp, new Sanitizer.Options(style, jwtKeepClaims, policy, d.spoolCap(), d.chunkBytes()));
     PathSanitizer.Result result;
     try {
-      result = new PathSanitizer(sanitizer).sanitize(input, output, force);
+      result = new PathSanitizer(sanitizer, dev.tokensweep.scanner.ScanLimits.defaults()).sanitize(input, output, force);
     } catch (PathSanitizer.RefusedException e) {
       throw new Main.UsageException(e.getMessage());
     }

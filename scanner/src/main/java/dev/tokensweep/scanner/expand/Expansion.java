@@ -166,7 +166,7 @@ public final class Expansion {
     InputStream dec;
     String headerName = null;
     try {
-      dec = open(f, counted);
+      dec = decoder(f, counted);
       if (dec instanceof GzipCompressorInputStream gz) {
         headerName = gz.getMetaData().getFileName();
       }
@@ -186,7 +186,8 @@ public final class Expansion {
     }
   }
 
-  private static InputStream open(Format f, InputStream in) throws IOException {
+  /** A decoder for compressed format {@code f} over {@code in}, with the scanner's memory caps. */
+  public static InputStream decoder(Format f, InputStream in) throws IOException {
     int memKib = ScanLimits.MAX_DECODER_MEMORY_KIB;
     return switch (f) {
       case GZIP -> GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();

@@ -39,12 +39,10 @@ public final class PathSanitizer {
     }
   }
 
-  private final Sanitizer sanitizer;
   private final LeafRewriter rewriter;
 
-  public PathSanitizer(Sanitizer sanitizer) {
-    this.sanitizer = sanitizer;
-    this.rewriter = new LeafRewriter(sanitizer);
+  public PathSanitizer(Sanitizer sanitizer, dev.tokensweep.scanner.ScanLimits limits) {
+    this.rewriter = new LeafRewriter(sanitizer, limits);
   }
 
   public Result sanitize(Path input, Path output, boolean overwrite) throws IOException {
@@ -84,7 +82,11 @@ public final class PathSanitizer {
       Path tmp = Files.createTempFile(outParent, "." + out.getFileName() + ".", ".tokensweep");
       try {
         try (OutputStream os = Files.newOutputStream(tmp)) {
-          rewriter.rewrite(() -> Files.newInputStream(realIn), input.toString(), os, 0, reports, problems);
+          if (rewriter.rewrite(Sanitizer.Source.of(realIn), input.toString(), os, 0, reports, problems)
+              == LeafRewriter.DROPPED) {
+            throw new RefusedException(input + ": nothing could be written (" + (problems.isEmpty() ? "dropped by --binary"
+                : problems.get(problems.size() - 1).message()) + ")");
+          }
         }
         copyAttributes(realIn, tmp);
         move(tmp, out);
@@ -119,7 +121,7 @@ public final class PathSanitizer {
       String shown = Path.of(shownRoot).resolve(rel).toString();
       boolean keep;
       try (OutputStream os = Files.newOutputStream(target)) {
-        keep = rewriter.rewrite(() -> Files.newInputStream(f), shown, os, 0, reports, problems);
+        keep = rewriter.rewrite(Sanitizer.Source.of(f), shown, os, 0, reports, problems) != LeafRewriter.DROPPED;
       } catch (IOException e) {
         problems.add(new Problem(shown, "unreadable", FileWalker.describe(e) + "; left out of the copy"));
         Files.deleteIfExists(target);

@@ -39,6 +39,26 @@ public final class Sanitizer {
   @FunctionalInterface
   public interface Source {
     InputStream open() throws IOException;
+
+    /** A seekable view when the source is a file on disk; null otherwise. */
+    default java.nio.channels.SeekableByteChannel channel() throws IOException {
+      return null;
+    }
+
+    /** A file on disk. */
+    static Source of(java.nio.file.Path file) {
+      return new Source() {
+        @Override
+        public InputStream open() throws IOException {
+          return java.nio.file.Files.newInputStream(file);
+        }
+
+        @Override
+        public java.nio.channels.SeekableByteChannel channel() throws IOException {
+          return java.nio.file.Files.newByteChannel(file);
+        }
+      };
+    }
   }
 
   /** What was redacted in one leaf: per rule, how many secrets and their fingerprints. Never values. */

@@ -39,7 +39,8 @@ class SanitizerTest {
   private PathSanitizer sanitizer(MaskStyle style, boolean keepClaims) {
     Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
     Sanitizer.Options d = Sanitizer.Options.defaults();
-    return new PathSanitizer(new Sanitizer(scanner, FP, new Sanitizer.Options(style, keepClaims, d.binary(), d.spoolCap(), 4096)));
+    return new PathSanitizer(new Sanitizer(scanner, FP, new Sanitizer.Options(style, keepClaims, d.binary(), d.spoolCap(), 4096)),
+        dev.tokensweep.scanner.ScanLimits.defaults());
   }
 
   private static String sha(Path p) throws Exception {
