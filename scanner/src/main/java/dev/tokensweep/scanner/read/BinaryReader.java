@@ -186,7 +186,7 @@ final class BinaryReader implements Reader {
       }
       int r0 = i;
       int j = i + 2;
-      boolean zeroNext = charFirst; // what win[j] must be
+      boolean zeroNext = !charFirst; // what win[j] must be: the pattern repeats every two bytes
       while (j < len) {
         int c = win[j] & 0xFF;
         if (zeroNext ? c != 0 : c == 0 || !PRINTABLE[c]) {
