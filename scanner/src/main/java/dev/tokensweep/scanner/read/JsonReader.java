@@ -53,6 +53,7 @@ final class JsonReader implements Reader {
       .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
       .enable(JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE) // the caller owns the stream
       .build();
 
   private final String format;
@@ -253,6 +254,18 @@ final class JsonReader implements Reader {
 
     void walk(JsonParser p, String prefix, int depth) throws IOException {
       Deque<Frame> stack = new ArrayDeque<>();
+      try {
+        walk(p, prefix, depth, stack);
+      } catch (IOException | RuntimeException e) {
+        // values that parsed before the error are still held: scan them before giving up
+        while (!stack.isEmpty()) {
+          flush(stack.pop(), depth);
+        }
+        throw e;
+      }
+    }
+
+    private void walk(JsonParser p, String prefix, int depth, Deque<Frame> stack) throws IOException {
       StringBuilder jp = new StringBuilder(prefix);
       JsonToken t;
       while ((t = p.nextToken()) != null) {
