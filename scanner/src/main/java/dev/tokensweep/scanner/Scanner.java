@@ -193,6 +193,14 @@ public final class Scanner {
   private final class LeafSink implements SegmentSink {
     private final Collector collector;
     private final List<Match> matches = new ArrayList<>();
+    // findings already made in this leaf, so a secret found again through a decoding layer (a
+    // URL-decoded run that left the token itself unchanged) is reported once; bounded
+    private final Map<String, Boolean> seen = new java.util.LinkedHashMap<>(256, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > 4096;
+      }
+    };
 
     LeafSink(Collector collector) {
       this.collector = collector;
@@ -216,6 +224,10 @@ public final class Scanner {
         }
         prev = m;
         Location loc = locator.locate(m.start());
+        String key = m.rule().id() + '@' + loc.offset() + '@' + loc.entry() + '@' + loc.jsonPath();
+        if (seen.put(key, Boolean.TRUE) != null && loc.decodings() != null) {
+          continue;
+        }
         Evidence ev = Evidence.of(m, fingerprinter, options.now());
         collector.finding(new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null));
         collector.match(m);

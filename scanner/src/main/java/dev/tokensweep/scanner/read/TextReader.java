@@ -16,17 +16,24 @@ import java.nio.charset.StandardCharsets;
 public final class TextReader implements Reader {
 
   private final int chunk;
+  private final String format;
 
   public TextReader(int chunkBytes) {
+    this(chunkBytes, "text");
+  }
+
+  /** A text reader whose locations name {@code format} (a token cache, an {@code hs_err} log). */
+  public TextReader(int chunkBytes, String format) {
     if (chunkBytes < 16) {
       throw new IllegalArgumentException("chunk too small: " + chunkBytes);
     }
     this.chunk = chunkBytes;
+    this.format = format;
   }
 
   @Override
   public String format() {
-    return "text";
+    return format;
   }
 
   @Override

@@ -1,0 +1,232 @@
+package dev.tokensweep.scanner.read;
+
+import dev.tokensweep.scanner.Location;
+import dev.tokensweep.scanner.Problem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adds decoding layers to any reader: in every segment, a base64 or URL-encoded run of at least
+ * {@link #MIN_RUN} characters that decodes to mostly printable text is decoded and scanned too,
+ * up to {@link #MAX_DEPTH} layers deep ({@code Authorization: Basic}, base64 of JSON holding a
+ * token, a URL-encoded form inside a query string). Findings in decoded text carry the layers in
+ * {@link Location#decodings()}, outermost first, and the location of the encoded run's byte that
+ * encodes the secret's first byte (exact for URL encoding, to within a base64 quantum).
+ *
+ * <p>A run is decoded by the segment call that owns its first byte. A run longer than
+ * {@link #MAX_RUN} is decoded only up to that length.
+ */
+final class DecodingReader implements Reader {
+  static final int MIN_RUN = 16;
+  static final int MAX_RUN = 1 << 20;
+  static final int MAX_DEPTH = 2;
+
+  private static final byte[] B64 = new byte[256];
+  private static final boolean[] URLISH = new boolean[256];
+
+  static {
+    java.util.Arrays.fill(B64, (byte) -1);
+    String a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (int i = 0; i < a.length(); i++) {
+      B64[a.charAt(i)] = (byte) i;
+    }
+    B64['+'] = 62;
+    B64['-'] = 62;
+    B64['/'] = 63;
+    B64['_'] = 63;
+    for (int c = 0x21; c < 0x7F; c++) {
+      URLISH[c] = true;
+    }
+    for (char c : "\"'<>`\\{}|^[]".toCharArray()) {
+      URLISH[c] = false;
+    }
+  }
+
+  private final Reader inner;
+
+  DecodingReader(Reader inner) {
+    this.inner = inner;
+  }
+
+  Reader inner() {
+    return inner;
+  }
+
+  @Override
+  public String format() {
+    return inner.format();
+  }
+
+  @Override
+  public void read(InputStream in, String path, SegmentSink sink) throws IOException {
+    inner.read(in, path, new Layer(sink, MAX_DEPTH));
+  }
+
+  /** Passes segments on, then scans their encoded runs, decoded, through the next layer. */
+  private static final class Layer implements SegmentSink {
+    private final SegmentSink out;
+    private final int depthLeft;
+
+    Layer(SegmentSink out, int depthLeft) {
+      this.out = out;
+      this.depthLeft = depthLeft;
+    }
+
+    @Override
+    public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+      out.segment(buf, from, to, ownFrom, ownTo, locator);
+      if (depthLeft > 0) {
+        base64Runs(buf, from, to, ownFrom, ownTo, locator);
+        urlRuns(buf, from, to, ownFrom, ownTo, locator);
+      }
+    }
+
+    @Override
+    public int overlap() {
+      return out.overlap();
+    }
+
+    @Override
+    public void problem(Problem problem) {
+      out.problem(problem);
+    }
+
+    private void base64Runs(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+      int i = from;
+      while (i < to) {
+        if (B64[buf[i] & 0xFF] < 0) {
+          i++;
+          continue;
+        }
+        int s = i;
+        while (i < to && B64[buf[i] & 0xFF] >= 0) {
+          i++;
+        }
+        int e = i;
+        while (i < to && i - e < 2 && buf[i] == '=') {
+          i++;
+        }
+        if (e - s >= MIN_RUN && s >= ownFrom && s < ownTo && (s > from || from == ownFrom)) {
+          decodeBase64(buf, s, Math.min(e, s + MAX_RUN), locator);
+        }
+      }
+    }
+
+    private void decodeBase64(byte[] buf, int s, int e, Locator locator) {
+      int n = e - s;
+      if (n % 4 == 1) {
+        n--;
+      }
+      byte[] out = new byte[n * 3 / 4];
+      int o = 0;
+      int acc = 0;
+      int bits = 0;
+      int printable = 0;
+      for (int i = s; i < s + n; i++) {
+        acc = (acc << 6) | B64[buf[i] & 0xFF];
+        bits += 6;
+        if (bits >= 8) {
+          bits -= 8;
+          byte b = (byte) (acc >> bits);
+          out[o++] = b;
+          if (isText(b)) {
+            printable++;
+          } else if (o - printable > o / 10 + 1 && o >= 32) {
+            return; // not text: give up early on binary blobs
+          }
+        }
+      }
+      if (o < 8 || printable * 10 < o * 9) {
+        return;
+      }
+      final int fs = s;
+      pass(out, o, "base64", p -> locator.locate(fs + (int) ((long) p * 4 / 3)));
+    }
+
+    private void urlRuns(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+      int i = from;
+      while (i + 2 < to) {
+        if (buf[i] != '%' || hex(buf[i + 1]) < 0 || hex(buf[i + 2]) < 0) {
+          i++;
+          continue;
+        }
+        int s = i;
+        while (s > from && URLISH[buf[s - 1] & 0xFF]) {
+          s--;
+        }
+        int e = i;
+        while (e < to && URLISH[buf[e] & 0xFF] && e - s < MAX_RUN) {
+          e++;
+        }
+        i = e;
+        if (e - s >= MIN_RUN && s >= ownFrom && s < ownTo && (s > from || from == ownFrom)) {
+          decodeUrl(buf, s, e, locator);
+        }
+      }
+    }
+
+    private void decodeUrl(byte[] buf, int s, int e, Locator locator) {
+      byte[] out = new byte[e - s];
+      int[] map = new int[e - s];
+      int o = 0;
+      int printable = 0;
+      for (int i = s; i < e; ) {
+        int h1;
+        int h2;
+        if (buf[i] == '%' && i + 2 < e && (h1 = hex(buf[i + 1])) >= 0 && (h2 = hex(buf[i + 2])) >= 0) {
+          out[o] = (byte) (h1 << 4 | h2);
+          map[o] = i;
+          i += 3;
+        } else {
+          out[o] = buf[i];
+          map[o] = i;
+          i++;
+        }
+        if (isText(out[o])) {
+          printable++;
+        }
+        o++;
+      }
+      if (printable * 10 < o * 9) {
+        return;
+      }
+      pass(out, o, "url", p -> locator.locate(map[Math.min(p, map.length - 1)]));
+    }
+
+    /** Scans decoded bytes through the next layer, with locations that name this decoding. */
+    private void pass(byte[] decoded, int n, String layer, Locator toEncoded) {
+      Layer next = new Layer(out, depthLeft - 1);
+      next.segment(decoded, 0, n, 0, n, p -> {
+        Location l = toEncoded.locate(p);
+        List<String> ds = new ArrayList<>();
+        if (l.decodings() != null) {
+          ds.addAll(l.decodings());
+        }
+        ds.add(layer);
+        return new Location(l.path(), l.line(), l.column(), l.offset(), l.entry(), l.timestamp(), l.encoding(),
+            l.jsonPath(), ds, l.format());
+      });
+    }
+  }
+
+  private static boolean isText(byte b) {
+    int c = b & 0xFF;
+    return (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t';
+  }
+
+  private static int hex(byte b) {
+    int c = b & 0xFF;
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,425 @@
+package dev.tokensweep.scanner.read;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import dev.tokensweep.scanner.Location;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * JSON documents (HAR, OTLP JSON, token caches) and JSON lines (logs, Sentry envelopes), read with
+ * Jackson's streaming parser so memory does not grow with the document. Every string value is
+ * handed to the detector unescaped, as a context line {@code <label>: <value>} whose label is the
+ * field name, or the name of a {@code {name, value}} / {@code {key, value}} pair (HAR headers,
+ * OTLP attributes) or of a {@code [name, value]} pair (Sentry headers); cookies, query strings and
+ * form params get {@code <name>=<value>}. So key-aware rules see the key. A string that is itself
+ * JSON (a log message holding a response body, a HAR body) is parsed in turn.
+ *
+ * <p>Locations carry the JSON path of the value ({@code log.entries[3].request.headers[1].value};
+ * a path inside a nested JSON string continues the outer one). Line and column are the value's;
+ * the offset is that of the value's first character in the leaf plus the offset inside the
+ * unescaped value, exact when the value holds no escapes. A JSON-lines line that does not parse is
+ * scanned as text, and a document that stops parsing is scanned as text from there, so no byte is
+ * skipped.
+ */
+final class JsonReader implements Reader {
+
+  /** Whether the leaf is one document or one document per line. */
+  enum Mode { DOCUMENT, LINES }
+
+  /** Longest string value held at once; longer ones end JSON parsing and are scanned as text. */
+  static final int MAX_STRING = 16 << 20;
+  private static final int MAX_NESTED = 3;
+  private static final int PENDING_VALUE = 4096;
+  private static final int PENDING_TOTAL = 64 * 1024;
+  private static final Set<String> PAIR_NAMES = Set.of("name", "key");
+  private static final Set<String> PAIR_VALUES = Set.of("value", "stringValue", "Value");
+  private static final Set<String> EQUALS_CONTAINERS = Set.of("cookies", "queryString", "query_string", "params");
+
+  static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING).maxNestingDepth(1000).build())
+      .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
+      .enable(JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE) // the caller owns the stream
+      .build();
+
+  private final String format;
+  private final Mode mode;
+  private final int chunk;
+
+  JsonReader(String format, Mode mode, int chunkBytes) {
+    this.format = format;
+    this.mode = mode;
+    this.chunk = chunkBytes;
+  }
+
+  @Override
+  public String format() {
+    return format;
+  }
+
+  @Override
+  public void read(InputStream in, String path, SegmentSink sink) throws IOException {
+    if (mode == Mode.LINES) {
+      readLines(in, path, sink);
+    } else {
+      readDocument(in, path, sink);
+    }
+  }
+
+  private void readDocument(InputStream in, String path, SegmentSink sink) throws IOException {
+    JsonParser p = FACTORY.createParser(in);
+    Walker w = new Walker(sink, path, 0, 0);
+    long resumeAt = 0;
+    long resumeLine = 1;
+    try {
+      w.walk(p, "", 0);
+      return;
+    } catch (IOException | RuntimeException e) {
+      // not JSON (any more): scan the rest as text from the last value that parsed
+      JsonLocation loc = p.currentLocation();
+      resumeAt = Math.max(0, loc.getByteOffset());
+      resumeLine = Math.max(1, loc.getLineNr());
+    }
+    ByteArrayOutputStream buffered = new ByteArrayOutputStream();
+    p.releaseBuffered(buffered);
+    p.close();
+    InputStream rest = new SequenceInputStream(new java.io.ByteArrayInputStream(buffered.toByteArray()), in);
+    final long base = resumeAt;
+    final long baseLine = resumeLine - 1;
+    new TextReader(chunk).readChunks(rest, path, null, format, shifted(sink, base, baseLine));
+  }
+
+  /** A sink whose locations are moved on by {@code offset} bytes and {@code lines} lines. */
+  private static SegmentSink shifted(SegmentSink sink, long offset, long lines) {
+    return new SegmentSink() {
+      @Override
+      public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+        sink.segment(buf, from, to, ownFrom, ownTo, q -> {
+          Location l = locator.locate(q);
+          return new Location(l.path(), l.line() == null ? null : l.line() + lines, l.line() == null ? l.column() : null,
+              l.offset() + offset, l.entry(), l.timestamp(), l.encoding(), l.jsonPath(), l.decodings(), l.format());
+        });
+      }
+
+      @Override
+      public int overlap() {
+        return sink.overlap();
+      }
+
+      @Override
+      public void problem(dev.tokensweep.scanner.Problem problem) {
+        sink.problem(problem);
+      }
+    };
+  }
+
+  private void readLines(InputStream in, String path, SegmentSink sink) throws IOException {
+    int cap = Math.max(1024, chunk);
+    byte[][] line = {new byte[Math.min(cap, 1 << 16)]};
+    int[] len = {0};
+    long[] lineOffset = {0};
+    EntryBuffer[] fallback = {null};
+    LineFeeder.feed(in, Math.min(cap, 1 << 16), (b, off, n, offset, lineNo, start, end) -> {
+      if (start) {
+        len[0] = 0;
+        lineOffset[0] = offset;
+        fallback[0] = null;
+      }
+      if (fallback[0] == null && len[0] + n > cap) {
+        // too long to hold: scan this line as text, in chunks
+        fallback[0] = new EntryBuffer(sink, path, format, chunk, false);
+        fallback[0].begin(lineNo, null);
+        fallback[0].line(lineNo, lineOffset[0]);
+        for (int i = 0; i < len[0]; i++) {
+          fallback[0].put(line[0][i], lineOffset[0] + i);
+        }
+      }
+      if (fallback[0] != null) {
+        for (int i = 0; i < n; i++) {
+          fallback[0].put(b[off + i], offset + i);
+        }
+        if (end) {
+          fallback[0].end();
+        }
+        return;
+      }
+      if (len[0] + n > line[0].length) {
+        line[0] = java.util.Arrays.copyOf(line[0], Math.min(cap, Math.max(len[0] + n, line[0].length * 2)));
+      }
+      System.arraycopy(b, off, line[0], len[0], n);
+      len[0] += n;
+      if (end) {
+        lineDone(line[0], len[0], lineOffset[0], lineNo, path, sink);
+      }
+    });
+  }
+
+  private void lineDone(byte[] line, int len, long offset, long lineNo, String path, SegmentSink sink) throws IOException {
+    int s = 0;
+    while (s < len && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r')) {
+      s++;
+    }
+    if (s == len) {
+      return;
+    }
+    if ((line[s] == '{' || line[s] == '[') && valid(line, s, len - s)) {
+      try (JsonParser p = FACTORY.createParser(line, s, len - s)) {
+        new Walker(sink, path, offset + s, lineNo - 1).walk(p, "", 0);
+        return;
+      }
+    }
+    EntryBuffer eb = new EntryBuffer(sink, path, format, Math.max(16, len), false);
+    eb.begin(lineNo, null);
+    eb.line(lineNo, offset);
+    for (int i = 0; i < len; i++) {
+      eb.put(line[i], offset + i);
+    }
+    eb.end();
+  }
+
+  /** Whether {@code b[off, off+len)} is exactly one JSON value (whitespace around it allowed). */
+  static boolean valid(byte[] b, int off, int len) {
+    try (JsonParser p = FACTORY.createParser(b, off, len)) {
+      if (p.nextToken() == null) {
+        return false;
+      }
+      p.skipChildren();
+      return p.nextToken() == null;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** One open object or array. */
+  private static final class Frame {
+    final boolean array;
+    final int pathLen;
+    final String container; // the field this container is the value of
+    final String inherited; // the pair name its string values stand for (OTLP attribute values)
+    final String sep;
+    String field;
+    int index;
+    String pairName;
+    final List<Pending> pending = new ArrayList<>();
+    int pendingBytes;
+    int strings;
+    int values;
+
+    Frame(boolean array, int pathLen, String container, String inherited, String sep) {
+      this.array = array;
+      this.pathLen = pathLen;
+      this.container = container;
+      this.inherited = inherited;
+      this.sep = sep;
+    }
+
+    String childLabel() {
+      if (inherited != null) {
+        return inherited;
+      }
+      return !array && pairName != null && field != null && PAIR_VALUES.contains(field) ? pairName : null;
+    }
+  }
+
+  /** A string value held until its object or array ends, so its pair name is known. */
+  private record Pending(String field, String value, String path, long offset, long line, long column) {}
+
+  /** Walks one document (or one nested JSON string) and hands its strings to the sink. */
+  private final class Walker {
+    private final SegmentSink sink;
+    private final String path;
+    private final long baseOffset;
+    private final long baseLine;
+
+    Walker(SegmentSink sink, String path, long baseOffset, long baseLine) {
+      this.sink = sink;
+      this.path = path;
+      this.baseOffset = baseOffset;
+      this.baseLine = baseLine;
+    }
+
+    void walk(JsonParser p, String prefix, int depth) throws IOException {
+      Deque<Frame> stack = new ArrayDeque<>();
+      try {
+        walk(p, prefix, depth, stack);
+      } catch (IOException | RuntimeException e) {
+        // values that parsed before the error are still held: scan them before giving up
+        while (!stack.isEmpty()) {
+          flush(stack.pop(), depth);
+        }
+        throw e;
+      }
+    }
+
+    private void walk(JsonParser p, String prefix, int depth, Deque<Frame> stack) throws IOException {
+      StringBuilder jp = new StringBuilder(prefix);
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        Frame f = stack.peek();
+        switch (t) {
+          case START_OBJECT, START_ARRAY -> {
+            String container = null;
+            String inherit = null;
+            String sep = ": ";
+            if (f != null) {
+              element(f, jp);
+              f.values++;
+              container = f.array ? f.container : f.field;
+              inherit = f.childLabel();
+              if (f.array && f.container != null && EQUALS_CONTAINERS.contains(f.container)) {
+                sep = "=";
+              }
+            }
+            stack.push(new Frame(t == JsonToken.START_ARRAY, jp.length(), container, inherit, sep));
+          }
+          case END_OBJECT, END_ARRAY -> {
+            Frame done = stack.pop();
+            flush(done, depth);
+            jp.setLength(done.pathLen);
+          }
+          case FIELD_NAME -> {
+            f.field = p.currentName();
+            jp.setLength(f.pathLen);
+            appendField(jp, f.field);
+          }
+          case VALUE_STRING -> {
+            String v = p.getText();
+            JsonLocation loc = p.currentTokenLocation();
+            if (f == null) {
+              emit("", ": ", v, jp.toString(), loc, depth);
+              break;
+            }
+            element(f, jp);
+            f.values++;
+            f.strings++;
+            if (!f.array && PAIR_NAMES.contains(f.field)) {
+              f.pairName = v;
+            }
+            if (v.length() <= PENDING_VALUE && f.pendingBytes + v.length() <= PENDING_TOTAL) {
+              f.pending.add(new Pending(f.array ? null : f.field, v, jp.toString(), loc.getByteOffset(),
+                  loc.getLineNr(), loc.getColumnNr()));
+              f.pendingBytes += v.length();
+            } else {
+              emit(label(f, f.array ? null : f.field), f.sep, v, jp.toString(), loc, depth);
+            }
+          }
+          default -> {
+            if (f != null) {
+              element(f, jp);
+              f.values++;
+            }
+          }
+        }
+      }
+    }
+
+    /** Sets the path to the current element of {@code f} (arrays count their elements here). */
+    private void element(Frame f, StringBuilder jp) {
+      if (f.array) {
+        jp.setLength(f.pathLen);
+        jp.append('[').append(f.index++).append(']');
+      }
+    }
+
+    private String label(Frame f, String field) {
+      if (field == null) { // an array element
+        return f.inherited != null ? f.inherited : f.container == null ? "" : f.container;
+      }
+      if (PAIR_VALUES.contains(field)) {
+        if (f.pairName != null) {
+          return f.pairName;
+        }
+        if (f.inherited != null) {
+          return f.inherited;
+        }
+      }
+      return field;
+    }
+
+    private void flush(Frame f, int depth) throws IOException {
+      List<Pending> ps = f.pending;
+      boolean pair = f.array && f.values == 2 && f.strings == 2 && ps.size() == 2 && ps.get(0).value().length() <= 256;
+      for (int i = 0; i < ps.size(); i++) {
+        Pending q = ps.get(i);
+        String label = pair && i == 1 ? ps.get(0).value() : label(f, q.field());
+        emit(label, f.sep, q.value(), q.path(), q.offset(), q.line(), q.column(), depth);
+      }
+      ps.clear();
+    }
+
+    private void emit(String label, String sep, String v, String jsonPath, JsonLocation loc, int depth) throws IOException {
+      emit(label, sep, v, jsonPath, loc.getByteOffset(), loc.getLineNr(), loc.getColumnNr(), depth);
+    }
+
+    private void emit(String label, String sep, String v, String jsonPath, long tokenOffset, long line, long column,
+        int depth) throws IOException {
+      long valueOffset = baseOffset + Math.max(0, tokenOffset) + 1; // after the opening quote
+      if (depth < MAX_NESTED && looksLikeJson(v)) {
+        byte[] inner = v.getBytes(StandardCharsets.UTF_8);
+        if (valid(inner, 0, inner.length)) {
+          try (JsonParser p = FACTORY.createParser(inner)) {
+            new Walker(sink, path, valueOffset, baseLine + line - 1).walk(p, jsonPath, depth + 1);
+          }
+          return;
+        }
+      }
+      byte[] head = (label.isEmpty() ? "" : label + sep).getBytes(StandardCharsets.UTF_8);
+      byte[] value = v.getBytes(StandardCharsets.UTF_8);
+      byte[] seg = new byte[head.length + value.length];
+      System.arraycopy(head, 0, seg, 0, head.length);
+      System.arraycopy(value, 0, seg, head.length, value.length);
+      final int h = head.length;
+      final Long ln = line > 0 ? baseLine + line : null;
+      final Long col = column > 0 && depth == 0 ? column + 1 + 0L : null;
+      sink.segment(seg, 0, seg.length, q -> new Location(path, ln, col == null ? null : col + Math.max(0, q - h),
+          valueOffset + Math.max(0, q - h), null, null, null, jsonPath, null, format));
+    }
+  }
+
+  static boolean looksLikeJson(String v) {
+    int s = 0;
+    int e = v.length() - 1;
+    while (s <= e && Character.isWhitespace(v.charAt(s))) {
+      s++;
+    }
+    while (e >= s && Character.isWhitespace(v.charAt(e))) {
+      e--;
+    }
+    if (e - s < 1) {
+      return false;
+    }
+    char a = v.charAt(s);
+    char z = v.charAt(e);
+    return (a == '{' && z == '}') || (a == '[' && z == ']');
+  }
+
+  private static void appendField(StringBuilder jp, String name) {
+    boolean plain = !name.isEmpty();
+    for (int i = 0; i < name.length() && plain; i++) {
+      char c = name.charAt(i);
+      plain = Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '$';
+    }
+    if (plain) {
+      if (jp.length() > 0) {
+        jp.append('.');
+      }
+      jp.append(name);
+    } else {
+      jp.append("['").append(name.replace("\\", "\\\\").replace("'", "\\'")).append("']");
+    }
+  }
+}
