@@ -168,6 +168,8 @@ class JsonReaderTest {
     // found in the stored text already: the URL-decoded copy is not a second finding
     assertNull(one(r, urlPlain, "url plain").location().decodings());
     assertEquals(List.of("base64", "url"), one(r, twice, "twice").location().decodings());
-    assertEquals(5, r.findings().size());
+    // the five tokens, plus the Basic credential itself (the password rule sees user:token)
+    assertEquals(6, r.findings().size());
+    assertEquals(1, r.findings().stream().filter(f -> f.evidence().kind() == dev.tokensweep.detectors.Kind.PASSWORD).count());
   }
 }
