@@ -1,0 +1,2 @@
+/** The corpus jar's command line: {@code generate} and {@code evaluate}. */
+package dev.tokensweep.corpus.cli;

@@ -1,0 +1,168 @@
+package dev.tokensweep.corpus.gen;
+
+import dev.tokensweep.corpus.SourceType;
+import dev.tokensweep.detectors.Kind;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/**
+ * The bulk of a corpus: application logs of any size, written fast. Each file draws its lines from
+ * a pool of pre-rendered messages (with decoys among them) behind a moving timestamp, and every
+ * {@code tokenEvery} bytes or so plants a leaking line. Throughput is bounded by the disk, not by
+ * formatting: the hot loop only copies bytes and writes a timestamp.
+ */
+final class NoiseWriter {
+  private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.")
+      .withZone(ZoneOffset.UTC);
+  private static final int POOL = 4096;
+
+  private static final String[] LOGGERS = {"o.a.c.c.C.[Tomcat].[localhost]", "c.a.orders.OrderService", "c.a.http.AccessFilter",
+      "o.h.engine.jdbc.spi.SqlExceptionHelper", "c.zaxxer.hikari.pool.HikariPool", "c.a.payments.StripeGateway",
+      "o.s.web.servlet.DispatcherServlet", "c.a.cache.RedisCache", "k.c.consumer.KafkaConsumer", "c.a.auth.SessionManager"};
+  private static final String[] THREADS = {"main", "http-nio-8080-exec-1", "http-nio-8080-exec-7", "scheduling-1",
+      "kafka-consumer-3", "HikariPool-1 housekeeper", "ForkJoinPool.commonPool-worker-2"};
+
+  private NoiseWriter() {}
+
+  /** One realistic log message after the timestamp: level, thread, logger, text. */
+  static String message(Forge f) {
+    String level = f.pick(new String[] {"INFO ", "INFO ", "INFO ", "DEBUG", "DEBUG", "WARN ", "ERROR"});
+    String text;
+    switch (f.nextInt(10)) {
+      case 0: text = "Completed 200 OK in " + f.nextInt(900) + "ms for GET /api/v1/orders/" + f.nextInt(1_000_000); break;
+      case 1: text = "order " + f.uuid() + " moved to state " + f.pick(new String[] {"PAID", "SHIPPED", "CANCELLED", "PENDING"}); break;
+      case 2: text = "HikariPool-1 - Pool stats (total=" + (10 + f.nextInt(10)) + ", active=" + f.nextInt(10) + ", idle=" + f.nextInt(10) + ", waiting=0)"; break;
+      case 3: text = "select o1_0.id,o1_0.customer_id,o1_0.total from orders o1_0 where o1_0.id=? [" + f.nextInt(1_000_000) + "]"; break;
+      case 4: text = "cache miss key=customer:" + f.nextInt(1_000_000) + " ttl=300s"; break;
+      case 5: text = "trace_id=" + f.hex(32) + " span_id=" + f.hex(16) + " upstream=inventory latency_ms=" + f.nextInt(400); break;
+      case 6: text = "Committed offsets {orders-" + f.nextInt(12) + "=OffsetAndMetadata{offset=" + f.nextInt(90_000_000) + "}}"; break;
+      case 7: text = "session created id=" + f.uuid() + " user=" + f.nextInt(100_000) + " ip=10." + f.nextInt(256) + "." + f.nextInt(256) + "." + f.nextInt(256); break;
+      case 8: text = Decoys.line(f); break;
+      default: text = "GC pause (G1 Evacuation Pause) " + (1 + f.nextInt(80)) + "ms, heap " + f.nextInt(2048) + "M->" + f.nextInt(1024) + "M(4096M)";
+    }
+    return level + " [" + f.pick(THREADS) + "] " + f.pick(LOGGERS) + " - " + text;
+  }
+
+  private static String json(Forge f) {
+    String m = message(f);
+    String level = m.substring(0, 5).strip().toLowerCase();
+    String text = m.substring(m.indexOf(" - ") + 3).replace("\\", "\\\\").replace("\"", "\\\"");
+    return "\"level\":\"" + level + "\",\"logger\":\"" + f.pick(LOGGERS) + "\",\"msg\":\"" + text + "\",\"trace_id\":\"" + f.hex(32)
+        + "\",\"span_id\":\"" + f.hex(16) + "\"}";
+  }
+
+  /** A line that leaks; the caller writes the timestamp first. {@code json} lines close the object. */
+  private static Leak leak(Forge f, boolean json) {
+    Token t;
+    String before;
+    String after;
+    switch (f.nextInt(json ? 4 : 9)) {
+      case 0: t = f.github("ghs_"); before = json ? "\"level\":\"debug\",\"msg\":\"installation token issued\",\"token\":\"" : "DEBUG [scheduling-1] c.a.ci.GitHubApp - installation token "; after = json ? "\"}" : " expires in 3600s"; break;
+      case 1: t = f.oauthJwt("https://auth.acme.example/", "api://orders", "orders.read orders.write offline_access", f.nextInt(2) == 0);
+        before = json ? "\"level\":\"debug\",\"msg\":\"outgoing request\",\"headers\":{\"Authorization\":\"Bearer " : "DEBUG [http-nio-8080-exec-3] c.a.http.Client - > Authorization: Bearer ";
+        after = json ? "\"}}" : ""; break;
+      case 2: t = f.githubAny(); before = json ? "\"level\":\"warn\",\"msg\":\"retrying with token " : "WARN  [main] c.a.sync.RepoMirror - retrying clone with token "; after = json ? "\"}" : ""; break;
+      case 3: t = f.npm(); before = json ? "\"level\":\"debug\",\"msg\":\"npm config //registry.npmjs.org/:_authToken=" : "DEBUG [main] c.a.build.Npm - //registry.npmjs.org/:_authToken="; after = json ? "\"}" : ""; break;
+      case 4: t = f.opaqueField(Kind.ACCESS_TOKEN); before = "DEBUG [http-nio-8080-exec-1] c.a.auth.OAuthClient - token response {\"access_token\":\""; after = "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"; break;
+      case 5: t = f.slackBot(); before = "WARN  [scheduling-1] c.a.notify.Slack - posting with SLACK_BOT_TOKEN="; after = ""; break;
+      case 6: t = f.gitlab(); before = "INFO  [main] c.a.deploy.Gitlab - PRIVATE-TOKEN: "; after = ""; break;
+      case 7: t = f.stripe(); before = "DEBUG [http-nio-8080-exec-9] c.a.payments.StripeGateway - STRIPE_KEY="; after = ""; break;
+      default: t = f.awsKeyId(); before = "DEBUG [main] c.a.s3.Uploader - aws_access_key_id = "; after = ""; break;
+    }
+    return new Leak(t, before, after);
+  }
+
+  private record Leak(Token token, String before, String after) {}
+
+  /**
+   * Writes about {@code bytes} bytes of log to {@code file} (stops at the first line end past it)
+   * and returns the planted secrets. {@code tokenEvery} &lt;= 0 plants none.
+   */
+  static List<Planted> write(Path file, long bytes, long seed, boolean json, long tokenEvery, SourceType source)
+      throws IOException {
+    Random random = new Random(seed);
+    Forge forge = new Forge(random);
+    byte[][] pool = new byte[POOL][];
+    for (int i = 0; i < POOL; i++) {
+      pool[i] = ((json ? "Z\"," + json(forge) : "Z " + message(forge)) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+    SplittableRandom fast = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+    List<Planted> planted = new ArrayList<>();
+    long ms = (Forge.NOW - 86_400L * 2) * 1000L + fast.nextInt(86_400_000);
+    long second = -1;
+    byte[] secondBytes = null;
+    byte[] buf = new byte[1 << 20];
+    int len = 0;
+    long written = 0;
+    long line = 1;
+    long nextLeak = tokenEvery > 0 ? tokenEvery / 2 + fast.nextLong(tokenEvery) : Long.MAX_VALUE;
+    byte[] jsonOpen = "{\"ts\":\"".getBytes(StandardCharsets.US_ASCII);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      while (written + len < bytes) {
+        if (len > buf.length - 4096) {
+          out.write(buf, 0, len);
+          written += len;
+          len = 0;
+          continue;
+        }
+        ms += fast.nextInt(40);
+        long s = ms / 1000;
+        if (s != second) {
+          second = s;
+          secondBytes = SECOND.format(Instant.ofEpochSecond(s)).getBytes(StandardCharsets.US_ASCII);
+        }
+        int lineStart = len;
+        if (json) {
+          System.arraycopy(jsonOpen, 0, buf, len, jsonOpen.length);
+          len += jsonOpen.length;
+        }
+        System.arraycopy(secondBytes, 0, buf, len, secondBytes.length);
+        len += secondBytes.length;
+        int milli = (int) (ms % 1000);
+        buf[len++] = (byte) ('0' + milli / 100);
+        buf[len++] = (byte) ('0' + milli / 10 % 10);
+        buf[len++] = (byte) ('0' + milli % 10);
+        if (written + len >= nextLeak) {
+          nextLeak = written + len + tokenEvery / 2 + fast.nextLong(tokenEvery);
+          Leak l = leak(forge, json);
+          byte[] pre = ((json ? "Z\"," : "Z ") + l.before()).getBytes(StandardCharsets.UTF_8);
+          byte[] secret = l.token().value().getBytes(StandardCharsets.UTF_8);
+          byte[] post = (l.after() + "\n").getBytes(StandardCharsets.UTF_8);
+          if (len + pre.length + secret.length + post.length > buf.length) {
+            out.write(buf, 0, lineStart);
+            written += lineStart;
+            System.arraycopy(buf, lineStart, buf, 0, len - lineStart);
+            len -= lineStart;
+            lineStart = 0;
+          }
+          System.arraycopy(pre, 0, buf, len, pre.length);
+          len += pre.length;
+          long offset = written + len;
+          planted.add(Planted.of(l.token(), source, line, (long) (len - lineStart) + 1, offset, null, null,
+              json ? "JSON log line" : "application log line"));
+          System.arraycopy(secret, 0, buf, len, secret.length);
+          len += secret.length;
+          System.arraycopy(post, 0, buf, len, post.length);
+          len += post.length;
+        } else {
+          byte[] m = pool[fast.nextInt(POOL)];
+          System.arraycopy(m, 0, buf, len, m.length);
+          len += m.length;
+        }
+        line++;
+      }
+      out.write(buf, 0, len);
+    }
+    return planted;
+  }
+}
