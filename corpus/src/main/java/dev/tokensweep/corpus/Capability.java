@@ -62,6 +62,9 @@ public enum Capability {
       f -> Probe.text("probe.log", "jvm_args: -Dspring.datasource.password=%s -Djavax.net.ssl.keyStorePassword=%s\n"
           + "(url=jdbc:postgresql://db.internal:5432/orders?user=app&password=%s)", f.password(null),
           f.password(null), f.password(null))),
+  BASIC_AUTH("basic-auth", "Authorization: Basic credentials (user:password in base64)",
+      f -> Probe.text("probe.log", "> Authorization: Basic %s",
+          java.util.Base64.getEncoder().encodeToString(("deploy:" + f.password(null)).getBytes(java.nio.charset.StandardCharsets.UTF_8)))),
   URL_PASSWORD("url-password", "passwords in URL userinfo",
       f -> Probe.text("probe.log", "https://deploy:%s@repo.example.com/", f.password(null))),
   GITLAB("gitlab", "GitLab tokens", f -> Probe.text("probe.log", "PRIVATE-TOKEN: %s", f.gitlab())),

@@ -60,6 +60,13 @@ final class TextBuilder {
     return add(written);
   }
 
+  /** Labels {@code t} as starting here without writing it (a second view of what comes next). */
+  TextBuilder label(Token t, String context, Capability... extra) {
+    long offset = out.size();
+    planted.add(Planted.of(t, source, line, offset - lineStart + 1, offset, entry, null, context, extra));
+    return this;
+  }
+
   /** Sets the shell-history entry number of what follows. */
   void entry(long n) {
     entry = n;

@@ -155,6 +155,9 @@ final class ToolLogs {
         .line(t + "664              => Send header: Authorization: Basic <redacted>")
         .line("# GIT_TRACE_REDACT=0 git fetch")
         .add(t + "664              => Send header: Authorization: Basic ")
+        // one leak, two findings: the Basic credential itself, and the token it carries
+        .label(new Token(Forge.b64("x-access-token:" + tok.value()), dev.tokensweep.detectors.Kind.PASSWORD, "http-basic",
+            Capability.BASIC_AUTH, "unknown"), "GIT_TRACE_CURL unredacted Basic credential")
         .plantEncoded(tok, Forge.b64("x-access-token:" + tok.value()), "GIT_TRACE_CURL unredacted Basic", Capability.BASE64).line("")
         .line(t + "664              <= Recv header: HTTP/1.1 200 OK");
     return b.leaf("git-trace-curl.log");

@@ -164,12 +164,8 @@ public final class Expansion {
   private void decompress(Format f, InputStream b, String path, int depth) {
     Counting counted = new Counting(b);
     InputStream dec;
-    String headerName = null;
     try {
       dec = decoder(f, counted);
-      if (dec instanceof GzipCompressorInputStream gz) {
-        headerName = gz.getMetaData().getFileName();
-      }
     } catch (IOException | RuntimeException e) {
       if (!budget.branchStopped()) {
         budget.problem(path, classify(e), f.id() + " header unreadable: " + e.getClass().getSimpleName());
@@ -180,7 +176,7 @@ public final class Expansion {
       return;
     }
     try {
-      member(dec, path + "!" + Names.compressedMember(path, headerName), path, depth + 1, counted::count, true);
+      member(dec, path + "!", path, depth + 1, counted::count, true);
     } finally {
       closeQuietly(dec);
     }

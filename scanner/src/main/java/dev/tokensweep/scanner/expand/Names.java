@@ -48,26 +48,39 @@ public final class Names {
 
   /** The last element of a chain, then its last path element: the leaf's own file name. */
   public static String baseName(String chain) {
-    int cut = Math.max(chain.lastIndexOf('!'), Math.max(chain.lastIndexOf('/'), chain.lastIndexOf('\\')));
-    return chain.substring(cut + 1);
+    String leaf = leafPath(chain);
+    int cut = Math.max(leaf.lastIndexOf('/'), leaf.lastIndexOf('\\'));
+    return leaf.substring(cut + 1);
   }
 
-  /** The member name of a compressed stream at {@code outerChain}; {@code headerName} may be null. */
-  public static String compressedMember(String outerChain, String headerName) {
-    if (headerName != null) {
-      String h = baseName(headerName.replace('!', '_'));
-      if (!h.isEmpty() && !h.equals(".") && !h.equals("..")) {
-        return display(h);
-      }
+  /**
+   * The path of the leaf at the end of {@code chain}, inside its innermost archive. A chain that
+   * ends in {@code !} names the content of a compressed stream (DESIGN.md: {@code app.log.1.gz!}):
+   * its leaf is the compressed file's name less the compression suffix ({@code app.log.1}), so
+   * readers that choose by name still see {@code .bash_history} in {@code .bash_history.gz!}.
+   */
+  public static String leafPath(String chain) {
+    String c = chain;
+    while (c.endsWith("!")) {
+      String outer = c.substring(0, c.length() - 1);
+      int cut = outer.lastIndexOf('!');
+      String member = outer.substring(cut + 1);
+      int slash = Math.max(member.lastIndexOf('/'), member.lastIndexOf('\\'));
+      String dir = member.substring(0, slash + 1);
+      return dir + stripCompressionSuffix(member.substring(slash + 1));
     }
-    String outer = baseName(outerChain);
-    String lower = outer.toLowerCase(Locale.ROOT);
+    return c.substring(c.lastIndexOf('!') + 1);
+  }
+
+  /** {@code name} less its compression suffix ({@code app.log.2.gz} is {@code app.log.2}, {@code x.tgz} is {@code x.tar}). */
+  static String stripCompressionSuffix(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
     for (String[] s : SUFFIXES) {
       if (lower.endsWith(s[0]) && lower.length() > s[0].length()) {
-        return outer.substring(0, outer.length() - s[0].length()) + s[1];
+        return name.substring(0, name.length() - s[0].length()) + s[1];
       }
     }
-    return outer.isEmpty() ? "-" : outer;
+    return name;
   }
 
   /** Whether a stored name would escape an extraction root. */

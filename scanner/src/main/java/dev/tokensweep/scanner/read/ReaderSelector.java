@@ -69,7 +69,7 @@ public final class ReaderSelector {
 
   /** The part of the chain after the last archive separator, with {@code /} separators. */
   static String leafPath(String path) {
-    return path.substring(path.lastIndexOf('!') + 1).replace('\\', '/');
+    return dev.tokensweep.scanner.expand.Names.leafPath(path).replace('\\', '/');
   }
 
   static HistoryReader.Dialect historyByName(String lower) {

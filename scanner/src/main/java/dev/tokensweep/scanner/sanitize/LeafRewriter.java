@@ -117,17 +117,15 @@ final class LeafRewriter {
 
   private long compressed(Format f, Sanitizer.Source source, String path, OutputStream out, int depth,
       List<Sanitizer.LeafReport> reports, List<Problem> problems) throws IOException {
-    String headerName = null;
     GzipParameters gzip = null;
     try (Spool inner = new Spool(cap()); Spool rewritten = new Spool(cap())) {
       try (InputStream in = Expansion.decoder(f, source.open())) {
         if (in instanceof GzipCompressorInputStream gz) {
-          headerName = gz.getMetaData().getFileName();
           gzip = gz.getMetaData();
         }
         inner.fill(in);
       }
-      String child = path + "!" + Names.compressedMember(path, headerName);
+      String child = path + "!";
       long n;
       try (OutputStream o = rewritten.output()) {
         n = rewrite(inner::input, child, o, depth + 1, reports, problems);

@@ -60,10 +60,12 @@ class SnifferTest {
 
   @Test
   void names_compressedMemberAndUnsafe() {
-    assertEquals("app.log", Names.compressedMember("b.tar!var/log/app.log.gz", null));
-    assertEquals("x.tar", Names.compressedMember("x.tgz", null));
-    assertEquals("app.log.2", Names.compressedMember("app.log.2", null));
-    assertEquals("orig.txt", Names.compressedMember("a.gz", "/home/u/orig.txt"));
+    assertEquals("var/log/app.log", Names.leafPath("b.tar!var/log/app.log.gz!"));
+    assertEquals("app.log", Names.baseName("b.tar!var/log/app.log.gz!"));
+    assertEquals(".bash_history", Names.baseName("/home/u/.bash_history.gz!"));
+    assertEquals("x.tar", Names.baseName("/tmp/x.tgz!"));
+    assertEquals("app.log.2", Names.baseName("/var/log/app.log.2!"));
+    assertEquals("trace.log", Names.baseName("b.tar!logs/trace.log"));
     assertEquals(true, Names.unsafe("../x"));
     assertEquals(true, Names.unsafe("a/../../x"));
     assertEquals(true, Names.unsafe("C:\\Windows\\x"));
