@@ -101,8 +101,14 @@ public final class Scanner {
 
   /** Scans the named inputs ({@code -} is stdin) and returns everything found, sorted by location. */
   public ScanResult scan(List<String> inputs, InputStream stdin) {
-    Collector collector = new Collector();
+    return scan(inputs, stdin, ScanListener.NONE);
+  }
+
+  /** Scans like {@link #scan(List, InputStream)}, telling {@code listener} how it goes. */
+  public ScanResult scan(List<String> inputs, InputStream stdin, ScanListener listener) {
+    Collector collector = new Collector(listener);
     ScanStats stats = new ScanStats();
+    listener.started(stats);
     int threads = Math.max(1, options.threads());
     ExecutorService pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(threads * 4), r -> {
@@ -119,8 +125,13 @@ public final class Scanner {
           scanStream(stdin, STDIN, 0, collector, stats);
           continue;
         }
-        walker.walk(Path.of(input), file -> pending.add(pool.submit(() -> scanFile(file, collector, stats))),
-            collector::problem);
+        walker.walk(Path.of(input), file -> {
+          if (listener.include(file)) {
+            pending.add(pool.submit(() -> scanFile(file, collector, stats)));
+          } else {
+            collector.suppressed(Suppression.IGNORE_FILE);
+          }
+        }, collector::problem);
       }
       for (Future<?> f : new ArrayList<>(pending)) {
         try {
@@ -197,6 +208,10 @@ public final class Scanner {
           continue;
         }
         prev = m;
+        if (InlineAllow.onLineOf(buf, from, to, m.start(), m.end())) {
+          collector.suppressed(Suppression.INLINE_ALLOW);
+          continue;
+        }
         Location loc = locator.locate(m.start());
         Evidence ev = Evidence.of(m, fingerprinter, options.now());
         collector.finding(new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null));
@@ -219,9 +234,26 @@ public final class Scanner {
   static final class Collector {
     private final List<Finding> findings = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
+    private final Map<String, Long> suppressed = new HashMap<>();
+    private final ScanListener listener;
 
-    synchronized void finding(Finding f) {
-      findings.add(f);
+    Collector() {
+      this(ScanListener.NONE);
+    }
+
+    Collector(ScanListener listener) {
+      this.listener = listener;
+    }
+
+    void finding(Finding f) {
+      synchronized (this) {
+        findings.add(f);
+      }
+      listener.found(f);
+    }
+
+    synchronized void suppressed(String reason) {
+      suppressed.merge(reason, 1L, Long::sum);
     }
 
     synchronized void problem(Problem p) {
@@ -236,7 +268,7 @@ public final class Scanner {
           .thenComparing(f -> f.evidence().ruleId()));
       List<Problem> ps = new ArrayList<>(problems);
       ps.sort(Comparator.comparing(Problem::location).thenComparing(Problem::type));
-      return new ScanResult(sorted, ps, stats.files(), stats.leaves(), stats.bytes(), stats.seconds());
+      return new ScanResult(sorted, ps, stats.files(), stats.leaves(), stats.bytes(), stats.seconds(), suppressed);
     }
   }
 
