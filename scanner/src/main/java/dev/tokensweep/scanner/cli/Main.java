@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the tokensweep jar. */
 @Command(name = "tokensweep", mixinStandardHelpOptions = true, version = "tokensweep 0.1.0",
     description = "Finds leaked OAuth device codes, bearer tokens and other credentials, without printing them.",
-    subcommands = {ScanCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ScanCommand.class, SearchCommand.class, SweepsCommand.class, RulesCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:nothing found",
