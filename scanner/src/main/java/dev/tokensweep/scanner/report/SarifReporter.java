@@ -153,6 +153,10 @@ final class SarifReporter implements Reporter {
         region.put("byteLength", e.length());
       }
       physical.put("region", region);
+    } else {
+      // a line inside a member is no line of the archive: point at the archive as a whole (GitHub
+      // needs a start line to show an alert); the member and its line are the logical locations
+      physical.put("region", ReportModel.ordered("startLine", 1));
     }
     Map<String, Object> loc = new LinkedHashMap<>();
     loc.put("physicalLocation", physical);
