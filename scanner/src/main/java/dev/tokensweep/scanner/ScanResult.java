@@ -3,16 +3,43 @@ package dev.tokensweep.scanner;
 import dev.tokensweep.detectors.Kind;
 import dev.tokensweep.detectors.Severity;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** What a scan found, what it could not scan, and its counters. Findings are sorted by location. */
+/**
+ * What a scan found, what it could not scan, and its counters. Findings are sorted by location.
+ *
+ * @param suppressed what was deliberately not reported, by reason ({@code inline-allow},
+ *     {@code ignore-file}, {@code baseline}, {@code new-since}): findings, or files for {@code ignore-file}
+ */
 public record ScanResult(List<Finding> findings, List<Problem> problems, long files, long leaves, long bytes,
-    double seconds) {
+    double seconds, Map<String, Long> suppressed) {
 
   public ScanResult {
     findings = List.copyOf(findings);
     problems = List.copyOf(problems);
+    suppressed = suppressed == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(suppressed));
+  }
+
+  public ScanResult(List<Finding> findings, List<Problem> problems, long files, long leaves, long bytes,
+      double seconds) {
+    this(findings, problems, files, leaves, bytes, seconds, Map.of());
+  }
+
+  /** This result with only {@code kept} as findings and {@code dropped} more suppressions for {@code reason}. */
+  public ScanResult filtered(List<Finding> kept, String reason, long dropped) {
+    Map<String, Long> s = new LinkedHashMap<>(suppressed);
+    if (dropped > 0) {
+      s.merge(reason, dropped, Long::sum);
+    }
+    return new ScanResult(kept, problems, files, leaves, bytes, seconds, s);
+  }
+
+  /** This result with {@code seconds} replaced (tests fix it for stable output). */
+  public ScanResult withSeconds(double s) {
+    return new ScanResult(findings, problems, files, leaves, bytes, s, suppressed);
   }
 
   public boolean complete() {

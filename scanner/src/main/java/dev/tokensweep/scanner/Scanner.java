@@ -101,8 +101,14 @@ public final class Scanner {
 
   /** Scans the named inputs ({@code -} is stdin) and returns everything found, sorted by location. */
   public ScanResult scan(List<String> inputs, InputStream stdin) {
-    Collector collector = new Collector();
+    return scan(inputs, stdin, ScanListener.NONE);
+  }
+
+  /** Scans like {@link #scan(List, InputStream)}, telling {@code listener} how it goes. */
+  public ScanResult scan(List<String> inputs, InputStream stdin, ScanListener listener) {
+    Collector collector = new Collector(listener);
     ScanStats stats = new ScanStats();
+    listener.started(stats);
     int threads = Math.max(1, options.threads());
     ExecutorService pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(threads * 4), r -> {
@@ -119,8 +125,13 @@ public final class Scanner {
           scanStream(stdin, STDIN, null, collector, stats);
           continue;
         }
-        walker.walk(Path.of(input), file -> pending.add(pool.submit(() -> scanFile(file, collector, stats))),
-            collector::problem);
+        walker.walk(Path.of(input), file -> {
+          if (listener.include(file)) {
+            pending.add(pool.submit(() -> scanFile(file, collector, stats)));
+          } else {
+            collector.suppressed(Suppression.IGNORE_FILE);
+          }
+        }, collector::problem);
       }
       for (Future<?> f : new ArrayList<>(pending)) {
         try {
@@ -158,7 +169,7 @@ public final class Scanner {
    * which is the only other place allowed to hold raw secrets.
    */
   public ScanResult matchStream(InputStream in, String path, java.util.function.Consumer<Match> sink) {
-    Collector c = new Collector(sink);
+    Collector c = new Collector(ScanListener.NONE, sink);
     ScanStats stats = new ScanStats();
     stats.files.add(1);
     scanStream(in, path, null, c, stats);
@@ -223,6 +234,11 @@ public final class Scanner {
           continue;
         }
         prev = m;
+        collector.match(m); // the sanitizer redacts every secret, allowed or not
+        if (InlineAllow.onLineOf(buf, from, to, m.start(), m.end())) {
+          collector.suppressed(Suppression.INLINE_ALLOW);
+          continue;
+        }
         Location loc = locator.locate(m.start());
         String key = m.rule().id() + '@' + loc.offset() + '@' + loc.entry() + '@' + loc.jsonPath();
         if (seen.put(key, Boolean.TRUE) != null && loc.decodings() != null) {
@@ -230,7 +246,6 @@ public final class Scanner {
         }
         Evidence ev = Evidence.of(m, fingerprinter, options.now());
         collector.finding(new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null));
-        collector.match(m);
       }
       matches.clear();
     }
@@ -250,14 +265,21 @@ public final class Scanner {
   static final class Collector {
     private final List<Finding> findings = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
+    private final Map<String, Long> suppressed = new HashMap<>();
+    private final ScanListener listener;
     private final java.util.function.Consumer<Match> matches;
 
     Collector() {
-      this(null);
+      this(ScanListener.NONE);
+    }
+
+    Collector(ScanListener listener) {
+      this(listener, null);
     }
 
     /** With {@code matches} non-null, every confirmed match (raw secret included) also goes there. */
-    Collector(java.util.function.Consumer<Match> matches) {
+    Collector(ScanListener listener, java.util.function.Consumer<Match> matches) {
+      this.listener = listener;
       this.matches = matches;
     }
 
@@ -267,16 +289,15 @@ public final class Scanner {
       }
     }
 
-    synchronized List<Finding> findings() {
-      return new ArrayList<>(findings);
+    void finding(Finding f) {
+      synchronized (this) {
+        findings.add(f);
+      }
+      listener.found(f);
     }
 
-    synchronized List<Problem> problems() {
-      return new ArrayList<>(problems);
-    }
-
-    synchronized void finding(Finding f) {
-      findings.add(f);
+    synchronized void suppressed(String reason) {
+      suppressed.merge(reason, 1L, Long::sum);
     }
 
     synchronized void problem(Problem p) {
@@ -291,7 +312,7 @@ public final class Scanner {
           .thenComparing(f -> f.evidence().ruleId()));
       List<Problem> ps = new ArrayList<>(problems);
       ps.sort(Comparator.comparing(Problem::location).thenComparing(Problem::type));
-      return new ScanResult(sorted, ps, stats.files(), stats.leaves(), stats.bytes(), stats.seconds());
+      return new ScanResult(sorted, ps, stats.files(), stats.leaves(), stats.bytes(), stats.seconds(), suppressed);
     }
   }
 

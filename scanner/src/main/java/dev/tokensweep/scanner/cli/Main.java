@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the tokensweep jar. */
 @Command(name = "tokensweep", mixinStandardHelpOptions = true, version = "tokensweep 0.1.0",
     description = "Finds leaked OAuth device codes, bearer tokens and other credentials, without printing them.",
-    subcommands = {ScanCommand.class, SanitizeCommand.class, RedactCommand.class, RulesCommand.class,
+    subcommands = {ScanCommand.class, SanitizeCommand.class, RedactCommand.class, SearchCommand.class,
+        SweepsCommand.class, RulesCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

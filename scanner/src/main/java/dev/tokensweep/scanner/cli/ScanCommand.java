@@ -7,7 +7,9 @@ import dev.tokensweep.detectors.Severity;
 import dev.tokensweep.scanner.Problem;
 import dev.tokensweep.scanner.ScanLimits;
 import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.ScanListener;
 import dev.tokensweep.scanner.Scanner;
+import dev.tokensweep.scanner.index.SweepIndex;
 import dev.tokensweep.scanner.report.Reporter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,12 +40,6 @@ final class ScanCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories to scan; - reads stdin.")
   List<String> paths;
 
-  @Option(names = {"-f", "--format"}, defaultValue = "text", description = "text, json or jsonl (default: ${DEFAULT-VALUE}).")
-  String format;
-
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report here instead of stdout.")
-  Path output;
-
   @Option(names = "--fail-on", defaultValue = "info", paramLabel = "SEVERITY",
       description = "Exit 1 when a finding is at or above this severity: info, low, medium, high, critical (default: ${DEFAULT-VALUE}).")
   String failOn;
@@ -59,9 +55,6 @@ final class ScanCommand implements Callable<Integer> {
 
   @Option(names = "--follow-symlinks", description = "Follow symbolic links while walking directories.")
   boolean followLinks;
-
-  @Option(names = {"-q", "--quiet"}, description = "No summary on stderr.")
-  boolean quiet;
 
   @Option(names = "--now", paramLabel = "INSTANT", description = "Judge token expiry at this time (ISO-8601) instead of now.")
   String now;
@@ -94,6 +87,13 @@ final class ScanCommand implements Callable<Integer> {
   @Mixin
   RuleOptions ruleOptions;
 
+  // reports, configuration, baselines, ignore files and the sweep index
+  @Mixin
+  ReportOptions reportOptions;
+
+  @Mixin
+  IndexOptions indexOptions;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -106,13 +106,8 @@ final class ScanCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException("--fail-on: " + e.getMessage());
     }
-    Reporter reporter;
-    boolean color = output == null && System.console() != null && System.getenv("NO_COLOR") == null;
-    try {
-      reporter = Reporter.forFormat(format.toLowerCase(Locale.ROOT), color);
-    } catch (IllegalArgumentException e) {
-      throw new Main.UsageException("--format: " + e.getMessage());
-    }
+    reportOptions.prepare(paths, indexOptions, err);
+    boolean color = reportOptions.output == null && System.console() != null && System.getenv("NO_COLOR") == null;
     Instant at;
     try {
       at = now == null ? Instant.now() : Instant.parse(now);
@@ -128,7 +123,7 @@ final class ScanCommand implements Callable<Integer> {
     Fingerprinter fp = keyOptions.fingerprinter();
     Detector detector;
     try {
-      detector = new Detector(ruleOptions.rules());
+      detector = new Detector(reportOptions.rules(ruleOptions.rules()));
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException(e.getMessage());
     }
@@ -138,20 +133,37 @@ final class ScanCommand implements Callable<Integer> {
     if (threads != null) {
       opts = opts.withThreads(threads);
     }
-    ScanResult result = new Scanner(detector, fp, opts).scan(paths, System.in);
-    writeReport(reporter, result);
+    ScanResult result;
+    ScanListener listener = reportOptions.listener(err);
+    try {
+      result = new Scanner(detector, fp, opts).scan(paths, System.in, listener);
+    } finally {
+      if (listener instanceof AutoCloseable c) {
+        closeQuietly(c);
+      }
+    }
+    try {
+      result = reportOptions.finish(result, at, indexOptions, err);
+    } catch (SweepIndex.IndexBusyException e) {
+      err.println("tokensweep: " + e.getMessage());
+      return Main.EXIT_INTERNAL;
+    }
+    writeReport(reportOptions.reporter(color, detector.rules()), result);
     for (Problem p : result.problems()) {
       err.println("tokensweep: not scanned: " + p);
     }
-    if (!quiet) {
+    // the text report ends with its own summary table on stdout
+    boolean tableShown = reportOptions.format().equals("text") && reportOptions.output == null;
+    if (!reportOptions.quiet && !tableShown) {
       err.println(summary(result));
     }
     err.flush();
     return result.exitCode(threshold);
   }
 
+  /** Defaults, then the configuration file, then the command line. */
   private ScanLimits limits() {
-    ScanLimits d = ScanLimits.defaults();
+    ScanLimits d = reportOptions.limits(ScanLimits.defaults());
     if (maxDepth != null && maxDepth < 0) {
       throw new Main.UsageException("--max-depth must be 0 or more");
     }
@@ -214,7 +226,16 @@ final class ScanCommand implements Callable<Integer> {
     }
   }
 
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // a progress line that cannot be cleared is not worth failing the scan for
+    }
+  }
+
   private void writeReport(Reporter reporter, ScanResult result) throws IOException {
+    Path output = reportOptions.output;
     if (output == null) {
       PrintWriter w = spec.commandLine().getOut();
       OutputStream out = new WriterOutputStream(w);
@@ -252,6 +273,13 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (!r.problems().isEmpty()) {
       b.append("; ").append(r.problems().size()).append(" not scanned (incomplete)");
+    }
+    if (!r.suppressed().isEmpty()) {
+      StringJoiner j = new StringJoiner(", ", "; suppressed: ", "");
+      for (Map.Entry<String, Long> e : r.suppressed().entrySet()) {
+        j.add(e.getValue() + " " + e.getKey() + (e.getKey().equals(dev.tokensweep.scanner.Suppression.IGNORE_FILE) ? " files" : ""));
+      }
+      b.append(j);
     }
     return b.toString();
   }

@@ -42,7 +42,7 @@ final class JsonReporter implements Reporter {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("schema", "https://tokensweep.dev/schemas/report-v" + ReportModel.VERSION + ".json");
     doc.put("version", ReportModel.VERSION);
-    doc.put("tool", Map.of("name", "tokensweep", "version", ReportModel.TOOL_VERSION));
+    doc.put("tool", ReportModel.ordered("name", "tokensweep", "version", ReportModel.TOOL_VERSION));
     doc.put("summary", ReportModel.summary(r));
     List<Object> fs = new ArrayList<>();
     for (Finding f : r.findings()) {

@@ -115,6 +115,21 @@ public final class ReportModel {
     m.put("by_severity", bySev);
     m.put("problems", r.problems().size());
     m.put("complete", r.complete());
+    m.put("suppressed", new LinkedHashMap<>(r.suppressed()));
+    return m;
+  }
+
+  /** The archive chain of a path: {@code a.tgz!x/y.log!} gives {@code [a.tgz, x/y.log, ""]}. */
+  public static java.util.List<String> chain(String path) {
+    return java.util.List.of(path.split("!", -1));
+  }
+
+  /** An insertion-ordered map of {@code key, value, key, value, ...}: {@code Map.of} order changes from run to run. */
+  public static Map<String, Object> ordered(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
     return m;
   }
 

@@ -12,13 +12,24 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
+import dev.tokensweep.detectors.Kind;
 
-/** For people: findings grouped by file, one line each, severity colored on a terminal. */
+/**
+ * For people: findings grouped by file, one line each, severity colored on a terminal, then a
+ * summary table (counts by severity, by kind, and what was suppressed and why) unless quiet.
+ */
 final class TextReporter implements Reporter {
   private final boolean color;
+  private final boolean quiet;
 
   TextReporter(boolean color) {
+    this(color, false);
+  }
+
+  TextReporter(boolean color, boolean quiet) {
     this.color = color;
+    this.quiet = quiet;
   }
 
   @Override
@@ -61,7 +72,55 @@ final class TextReporter implements Reporter {
         out.println("  " + p.location() + ": " + p.type() + ": " + p.message());
       }
     }
+    if (!quiet) {
+      summary(r, out);
+    }
     out.flush();
+  }
+
+  private void summary(ScanResult r, PrintStream out) {
+    out.println();
+    out.println(bold("Summary"));
+    String files = r.files() + (r.files() == 1 ? " file" : " files")
+        + (r.leaves() != r.files() ? " (" + r.leaves() + " leaves)" : "");
+    out.printf(Locale.ROOT, "  %-14s %s, %s, %.2f s%n", "scanned", files, humanBytes(r.bytes()), r.seconds());
+    out.printf(Locale.ROOT, "  %-14s %d%n", "findings", r.findings().size());
+    Map<Severity, Long> bySev = r.findingsBySeverity();
+    Severity[] sevs = Severity.values();
+    for (int i = sevs.length - 1; i >= 0; i--) {
+      long n = bySev.getOrDefault(sevs[i], 0L);
+      String label = String.format(Locale.ROOT, "%-12s", sevs[i].id());
+      out.printf(Locale.ROOT, "    %s %5d%n", n > 0 ? paint(sevs[i], label) : label, n);
+    }
+    if (!r.findings().isEmpty()) {
+      out.println("  by kind");
+      for (Map.Entry<Kind, Long> e : r.findingsByKind().entrySet()) {
+        out.printf(Locale.ROOT, "    %-12s %5d%n", e.getKey().id(), e.getValue());
+      }
+    }
+    if (!r.suppressed().isEmpty()) {
+      out.println("  suppressed");
+      for (Map.Entry<String, Long> e : r.suppressed().entrySet()) {
+        boolean perFile = e.getKey().equals(dev.tokensweep.scanner.Suppression.IGNORE_FILE);
+        out.printf(Locale.ROOT, "    %-12s %5d%s%n", e.getKey(), e.getValue(), perFile ? " files" : "");
+      }
+    }
+    out.printf(Locale.ROOT, "  %-14s %d%s%n", "not scanned", r.problems().size(),
+        r.complete() ? "" : " (incomplete)");
+  }
+
+  static String humanBytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   private static String where(Location l) {
@@ -92,7 +151,10 @@ final class TextReporter implements Reporter {
   }
 
   private String sev(Severity s) {
-    String label = String.format(Locale.ROOT, "%-8s", s.id());
+    return paint(s, String.format(Locale.ROOT, "%-8s", s.id()));
+  }
+
+  private String paint(Severity s, String label) {
     if (!color) {
       return label;
     }

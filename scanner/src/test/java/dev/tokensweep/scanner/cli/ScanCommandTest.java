@@ -111,7 +111,7 @@ class ScanCommandTest {
   @Test
   void scan_cleanDirectory_exitsZero() throws IOException {
     Files.writeString(dir.resolve("README"), "nothing to see here\ncommit 3f786850e387550fdab836ed7e6dc881de23001b\n");
-    Run r = run("scan", dir.toString());
+    Run r = run("scan", "--format", "json", dir.toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.err().contains("0 findings"));
   }
@@ -136,7 +136,7 @@ class ScanCommandTest {
       Files.writeString(unreadable, "x\n");
       unreadable.toFile().setReadable(false, false);
     }
-    Run r = run("scan", dir.toString(), unreadable.toString());
+    Run r = run("scan", "--format", "jsonl", dir.toString(), unreadable.toString());
     assertEquals(3, r.exit(), r.err());
     assertTrue(r.err().contains(unreadable.toString()), r.err());
     assertTrue(r.err().contains("scanned 2 files") || r.err().contains("scanned 1 file"), r.err());

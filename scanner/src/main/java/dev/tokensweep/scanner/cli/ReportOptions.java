@@ -1,0 +1,268 @@
+package dev.tokensweep.scanner.cli;
+
+import dev.tokensweep.detectors.Rule;
+import dev.tokensweep.scanner.Finding;
+import dev.tokensweep.scanner.ScanLimits;
+import dev.tokensweep.scanner.ScanListener;
+import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.Suppression;
+import dev.tokensweep.scanner.config.Config;
+import dev.tokensweep.scanner.index.SweepIndex;
+import dev.tokensweep.scanner.report.ReportContext;
+import dev.tokensweep.scanner.report.Reporter;
+import dev.tokensweep.scanner.suppress.Baseline;
+import dev.tokensweep.scanner.suppress.IgnoreRules;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code scan} reports and how: format and destination, progress, the configuration file,
+ * baselines and ignore files, and recording into the sweep index. Call {@link #prepare} before the
+ * scan (usage errors come out before any work), then {@link #listener}, {@link #finish} and
+ * {@link #reporter}.
+ */
+final class ReportOptions {
+
+  @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
+      description = "text, json, jsonl, csv, sarif or ecs (default: text, or format: in tokensweep.yaml).")
+  String format;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report here instead of stdout.")
+  Path output;
+
+  @Option(names = {"-q", "--quiet"}, description = "For cron: no summary, no progress, no notices on stderr.")
+  boolean quiet;
+
+  @Option(names = "--progress", negatable = true,
+      description = "Show progress on stderr (default: only when it is a terminal and the scan takes a while).")
+  Boolean progress;
+
+  @Option(names = "--report-root", paramLabel = "DIR",
+      description = "SARIF paths are relative to this (default: the scanned directory when there is one, else the current one).")
+  Path reportRoot;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file (default: tokensweep.yaml in the scanned directory, if any).")
+  Path configFile;
+
+  @Option(names = "--baseline", paramLabel = "FILE",
+      description = "An earlier JSON report of ours: findings with a rule and fingerprint it holds are not reported.")
+  Path baselineFile;
+
+  @Option(names = "--ignore-file", paramLabel = "FILE",
+      description = "Paths to skip, gitignore syntax, matched relative to each scanned directory (default: its .tokensweepignore).")
+  List<Path> ignoreFiles = new ArrayList<>();
+
+  @Option(names = "--no-root-config",
+      description = "Ignore tokensweep.yaml and .tokensweepignore found in scanned directories (for input you do not trust).")
+  boolean noRootConfig;
+
+  @Option(names = "--host", paramLabel = "NAME", description = "Host name recorded in the index and ECS output (default: this host's name).")
+  String host;
+
+  @Option(names = "--new-since", paramLabel = "last",
+      description = "With --index: report only findings the previous sweep of this host did not have.")
+  String newSince;
+
+  private Config config = Config.NONE;
+  private Map<Path, IgnoreRules> ignoreByRoot = new LinkedHashMap<>();
+  private Baseline baseline;
+  private String resolvedFormat;
+  private String sweepId;
+  private Instant sweepTime;
+  private Path root;
+
+  /** Loads the configuration, ignore files and baseline and checks the options; throws usage errors. */
+  void prepare(List<String> paths, IndexOptions index, PrintWriter err) {
+    List<Path> dirs = new ArrayList<>();
+    for (String p : paths) {
+      if (!p.equals("-") && Files.isDirectory(Path.of(p))) {
+        dirs.add(Path.of(p).toAbsolutePath().normalize());
+      }
+    }
+    Path cfg = configFile;
+    if (cfg == null && !noRootConfig) {
+      for (Path d : dirs) {
+        if (Files.isRegularFile(d.resolve(Config.FILE_NAME))) {
+          cfg = d.resolve(Config.FILE_NAME);
+          notice(err, "using " + cfg);
+          break;
+        }
+      }
+    }
+    if (cfg != null) {
+      try {
+        config = Config.load(cfg);
+      } catch (IOException e) {
+        throw new Main.UsageException("cannot read --config " + cfg + ": " + e.getClass().getSimpleName());
+      } catch (Config.ConfigException e) {
+        throw new Main.UsageException("bad configuration: " + e.getMessage());
+      }
+    }
+    resolvedFormat = (format != null ? format : config.format() != null ? config.format() : "text").toLowerCase(Locale.ROOT);
+    if (!Reporter.FORMATS.contains(resolvedFormat)) {
+      throw new Main.UsageException("--format: unknown format '" + resolvedFormat + "' (" + String.join(", ", Reporter.FORMATS) + ")");
+    }
+    IgnoreRules given = config.ignore();
+    for (Path f : ignoreFiles) {
+      try {
+        given = given.and(IgnoreRules.load(f));
+      } catch (IOException e) {
+        throw new Main.UsageException("cannot read --ignore-file " + f + ": " + e.getClass().getSimpleName());
+      }
+    }
+    for (Path d : dirs) {
+      IgnoreRules rules = IgnoreRules.EMPTY;
+      Path own = d.resolve(IgnoreRules.FILE_NAME);
+      if (!noRootConfig && ignoreFiles.isEmpty() && Files.isRegularFile(own)) {
+        try {
+          rules = IgnoreRules.load(own);
+          notice(err, "using " + own);
+        } catch (IOException e) {
+          throw new Main.UsageException("cannot read " + own + ": " + e.getClass().getSimpleName());
+        }
+      }
+      ignoreByRoot.put(d, given.and(rules));
+    }
+    if (baselineFile != null) {
+      try {
+        baseline = Baseline.load(baselineFile);
+      } catch (IOException e) {
+        throw new Main.UsageException("cannot read --baseline " + baselineFile + ": " + e.getClass().getSimpleName());
+      } catch (Baseline.BadBaselineException e) {
+        throw new Main.UsageException("--baseline: " + e.getMessage());
+      }
+    }
+    if (newSince != null) {
+      if (!newSince.equals("last")) {
+        throw new Main.UsageException("--new-since: only 'last' is supported (the previous sweep of this host)");
+      }
+      if (index.index == null) {
+        throw new Main.UsageException("--new-since needs --index DIR (the index remembers earlier sweeps)");
+      }
+    }
+    if (reportRoot != null) {
+      root = reportRoot;
+    } else if (dirs.size() == 1 && paths.size() == 1) {
+      root = dirs.get(0);
+    } else {
+      root = Path.of("").toAbsolutePath();
+    }
+    if (host == null) {
+      host = defaultHost();
+    }
+  }
+
+  String format() {
+    return resolvedFormat;
+  }
+
+  /** The rules after the configuration file added, disabled and re-rated. */
+  List<Rule> rules(List<Rule> base) {
+    try {
+      return config.rules(base);
+    } catch (Config.ConfigException e) {
+      throw new Main.UsageException("bad configuration: " + e.getMessage());
+    }
+  }
+
+  ScanLimits limits(ScanLimits defaults) {
+    return config.limits(defaults);
+  }
+
+  boolean showProgress() {
+    if (progress != null) {
+      return progress;
+    }
+    String term = System.getenv("TERM");
+    // Java cannot ask whether stderr alone is a terminal; a console means stdin and stdout are
+    return !quiet && System.console() != null && (term == null || !term.equals("dumb"));
+  }
+
+  /** The listener for the scan: ignore files, and progress when it is on. Close it when the scan ends. */
+  ScanListener listener(PrintWriter err) {
+    ScanListener ignore = new ScanListener() {
+      @Override
+      public boolean include(Path file) {
+        if (ignoreByRoot.isEmpty()) {
+          return true;
+        }
+        Path abs = file.toAbsolutePath().normalize();
+        for (Map.Entry<Path, IgnoreRules> e : ignoreByRoot.entrySet()) {
+          if (abs.startsWith(e.getKey()) && !abs.equals(e.getKey())) {
+            StringBuilder rel = new StringBuilder();
+            for (Path part : e.getKey().relativize(abs)) {
+              if (rel.length() > 0) {
+                rel.append('/');
+              }
+              rel.append(part);
+            }
+            return !e.getValue().ignored(rel.toString());
+          }
+        }
+        return true;
+      }
+    };
+    return showProgress() ? new ProgressPrinter(err, ignore) : ignore;
+  }
+
+  /** Applies the baseline, records the sweep in the index and keeps only new findings if asked. */
+  ScanResult finish(ScanResult result, Instant at, IndexOptions indexOptions, PrintWriter err) throws IOException {
+    if (baseline != null) {
+      result = baseline.apply(result);
+    }
+    sweepTime = at;
+    if (indexOptions.index != null) {
+      SweepIndex index = indexOptions.open();
+      sweepId = SweepIndex.newSweepId(at);
+      SweepIndex.Recorded rec = index.record(sweepId, host, at, result);
+      notice(err, "recorded sweep " + sweepId + " of " + rec.sweep().host() + " in " + index.dir()
+          + (rec.previous() == null ? " (its first sweep)" : " (previous: " + rec.previous().id() + ")"));
+      if ("last".equals(newSince)) {
+        List<Finding> kept = new ArrayList<>();
+        for (Finding f : result.findings()) {
+          if (!rec.previousKeys().contains(SweepIndex.key(f))) {
+            kept.add(f);
+          }
+        }
+        result = result.filtered(kept, Suppression.NEW_SINCE, result.findings().size() - kept.size());
+      }
+    }
+    return result;
+  }
+
+  Reporter reporter(boolean color, List<Rule> rules) {
+    ReportContext ctx = new ReportContext(color, quiet, host, sweepTime == null ? Instant.now() : sweepTime, sweepId,
+        root, rules);
+    return Reporter.forFormat(resolvedFormat, ctx);
+  }
+
+  private void notice(PrintWriter err, String message) {
+    if (!quiet) {
+      err.println("tokensweep: " + message);
+    }
+  }
+
+  static String defaultHost() {
+    try {
+      String h = InetAddress.getLocalHost().getHostName();
+      if (h != null && !h.isBlank()) {
+        return h;
+      }
+    } catch (IOException e) {
+      // fall through to the environment
+    }
+    String env = System.getenv("HOSTNAME");
+    return env != null && !env.isBlank() ? env : "localhost";
+  }
+}

@@ -1,0 +1,115 @@
+package dev.tokensweep.scanner.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tokensweep.scanner.index.SweepIndex;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tokensweep search --index DIR QUERY}: findings across hosts and sweeps. */
+@Command(name = "search", sortOptions = false,
+    description = {"Search the sweep index. QUERY uses Lucene's syntax over the fields",
+        "type, sweep, host, time, rule, kind, severity, status, path, file, fingerprint; a bare term is a fingerprint.",
+        "Examples: fingerprint:9f3c…   host:build-7 AND severity:critical   time:[2026-11-01 TO 2026-12-01}",
+        "Exit codes: 0 something found, 1 nothing found, 2 usage error (a bad query too)."})
+final class SearchCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "QUERY", arity = "1..*", description = "The query; several words are joined with AND.")
+  List<String> query;
+
+  @Mixin
+  IndexOptions indexOptions;
+
+  @Option(names = {"-f", "--format"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--limit", defaultValue = "1000", paramLabel = "N", description = "At most this many findings, newest first (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = "--new-since", paramLabel = "last",
+      description = "Only findings of each host's latest sweep that its previous sweep did not have.")
+  String newSince;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    String fmt = format.toLowerCase(Locale.ROOT);
+    if (!fmt.equals("text") && !fmt.equals("json")) {
+      throw new Main.UsageException("--format: unknown format '" + format + "' (text, json)");
+    }
+    if (newSince != null && !newSince.equals("last")) {
+      throw new Main.UsageException("--new-since: only 'last' is supported");
+    }
+    if (limit < 1) {
+      throw new Main.UsageException("--limit must be at least 1");
+    }
+    SweepIndex index = indexOptions.open();
+    List<SweepIndex.Hit> hits;
+    try {
+      hits = index.search(String.join(" ", query), limit);
+      if (newSince != null) {
+        hits = index.newSinceLast(hits);
+      }
+    } catch (SweepIndex.BadQueryException e) {
+      throw new Main.UsageException(e.getMessage());
+    } catch (NoSuchFileException e) {
+      throw new Main.UsageException(indexOptions.index + ": no sweep index here (scan --index creates one)");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (fmt.equals("json")) {
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (SweepIndex.Hit h : hits) {
+        list.add(json(h));
+      }
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
+    } else {
+      for (SweepIndex.Hit h : hits) {
+        out.printf(Locale.ROOT, "%s  %-16s %-8s %-14s %s  %s  fp:%s  sweep %s%n", h.time(), h.host(), h.severity(),
+            h.ruleId(), h.where(), h.preview(), h.fingerprint().substring(0, Math.min(12, h.fingerprint().length())),
+            h.sweep());
+      }
+      out.printf(Locale.ROOT, "%d %s%n", hits.size(), hits.size() == 1 ? "finding" : "findings");
+    }
+    out.flush();
+    return hits.isEmpty() ? 1 : 0;
+  }
+
+  static Map<String, Object> json(SweepIndex.Hit h) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sweep", h.sweep());
+    m.put("host", h.host());
+    m.put("time", h.time().toString());
+    m.put("rule_id", h.ruleId());
+    m.put("rule_name", h.ruleName());
+    m.put("kind", h.kind());
+    m.put("severity", h.severity());
+    m.put("status", h.status());
+    Map<String, Object> loc = new LinkedHashMap<>();
+    loc.put("path", h.path());
+    if (h.line() != null) {
+      loc.put("line", h.line());
+    }
+    if (h.column() != null) {
+      loc.put("column", h.column());
+    }
+    loc.put("offset", h.offset());
+    m.put("location", loc);
+    m.put("preview", h.preview());
+    m.put("fingerprint", h.fingerprint());
+    return m;
+  }
+}

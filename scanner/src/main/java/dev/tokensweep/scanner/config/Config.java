@@ -1,0 +1,291 @@
+package dev.tokensweep.scanner.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tokensweep.detectors.Rule;
+import dev.tokensweep.detectors.RuleLinter;
+import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.scanner.ScanLimits;
+import dev.tokensweep.scanner.report.Reporter;
+import dev.tokensweep.scanner.suppress.IgnoreRules;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A parsed {@code tokensweep.yaml}. Command-line options win over it; it wins over the defaults.
+ *
+ * <pre>
+ * version: 1
+ * format: sarif                 # default --format
+ * rules:                        # custom rules, same schema as the built-in ones
+ *   - id: acme.internal.1
+ *     ...
+ * disable: [ts.github.4]        # rule ids not to run
+ * severity:                     # rule id: new severity
+ *   ts.github.1: critical
+ * limits: {max_depth: 4, max_entries: 10000, max_total_bytes: 10737418240, max_entry_bytes: 1073741824, max_ratio: 100}
+ * ignore: ["*.bak", "node_modules/"]   # more .tokensweepignore patterns
+ * </pre>
+ */
+public final class Config {
+
+  /** The name looked for in the scanned root. */
+  public static final String FILE_NAME = "tokensweep.yaml";
+
+  /** The file as written; unknown keys are errors. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  record Raw(@JsonProperty("version") Integer version, @JsonProperty("format") String format,
+      @JsonProperty("rules") List<Rule> rules, @JsonProperty("disable") List<String> disable,
+      @JsonProperty("severity") Map<String, Severity> severity, @JsonProperty("limits") Limits limits,
+      @JsonProperty("ignore") List<String> ignore) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  record Limits(@JsonProperty("max_depth") Integer maxDepth, @JsonProperty("max_entries") Long maxEntries,
+      @JsonProperty("max_total_bytes") Long maxTotalBytes, @JsonProperty("max_entry_bytes") Long maxEntryBytes,
+      @JsonProperty("max_ratio") Double maxRatio) {}
+
+  /** A configuration that cannot be used; the message starts with {@code file:line:}. */
+  public static final class ConfigException extends Exception {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  /** No configuration: changes nothing. */
+  public static final Config NONE = new Config("(none)", new Raw(1, null, null, null, null, null, null), Map.of());
+
+  private final String name;
+  private final Raw raw;
+  /** Where things were written: {@code disable/ID}, {@code severity/ID}, {@code format}, {@code limits/KEY}. */
+  private final Map<String, Integer> lines;
+
+  private Config(String name, Raw raw, Map<String, Integer> lines) {
+    this.name = name;
+    this.raw = raw;
+    this.lines = lines;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public static Config load(Path file) throws IOException, ConfigException {
+    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+  }
+
+  /** Parses and checks what can be checked without the rule catalogue. */
+  public static Config parse(String yaml, String name) throws ConfigException {
+    Raw raw;
+    Map<String, Integer> lines = lines(yaml);
+    try {
+      raw = YAML.readValue(yaml, Raw.class);
+    } catch (UnrecognizedPropertyException e) {
+      // Jackson's location is where it stopped reading, past the key; our own pass knows the key's line
+      StringBuilder key = new StringBuilder();
+      for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+        if (r.getFieldName() != null) {
+          key.append(key.length() > 0 ? "/" : "").append(r.getFieldName());
+        }
+      }
+      Integer line = lines.get(key.toString());
+      throw new ConfigException((line != null ? name + ":" + line + ": " : where(name, e.getLocation())) + "unknown key '" + e.getPropertyName() + "' (known: "
+          + String.join(", ", e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")");
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(where(name, e.getLocation()) + firstLine(e.getOriginalMessage()));
+    }
+    if (raw == null) {
+      raw = NONE.raw;
+    }
+    if (raw.version() != null && raw.version() != 1) {
+      throw new ConfigException(name + ":" + lines.getOrDefault("version", 1) + ": version " + raw.version()
+          + " is not supported (this tokensweep reads version 1)");
+    }
+    if (raw.format() != null && !Reporter.FORMATS.contains(raw.format())) {
+      throw new ConfigException(name + ":" + lines.getOrDefault("format", 1) + ": unknown format '" + raw.format()
+          + "' (" + String.join(", ", Reporter.FORMATS) + ")");
+    }
+    Limits l = raw.limits();
+    if (l != null) {
+      check(l.maxDepth() == null || l.maxDepth() >= 0, name, lines, "limits/max_depth", "max_depth must be 0 or more");
+      check(l.maxEntries() == null || l.maxEntries() > 0, name, lines, "limits/max_entries", "max_entries must be positive");
+      check(l.maxTotalBytes() == null || l.maxTotalBytes() > 0, name, lines, "limits/max_total_bytes",
+          "max_total_bytes must be positive");
+      check(l.maxEntryBytes() == null || l.maxEntryBytes() > 0, name, lines, "limits/max_entry_bytes",
+          "max_entry_bytes must be positive");
+      check(l.maxRatio() == null || l.maxRatio() > 1, name, lines, "limits/max_ratio", "max_ratio must be above 1");
+    }
+    if (raw.rules() != null && !raw.rules().isEmpty()) {
+      List<RuleLinter.Problem> problems = RuleLinter.lint(raw.rules());
+      if (!problems.isEmpty()) {
+        List<String> msgs = new ArrayList<>();
+        for (RuleLinter.Problem p : problems) {
+          msgs.add(name + ":" + lines.getOrDefault("rules/" + p.ruleId(), lines.getOrDefault("rules", 1)) + ": " + p);
+        }
+        throw new ConfigException(String.join("\n", msgs));
+      }
+    }
+    return new Config(name, raw, lines);
+  }
+
+  private static void check(boolean ok, String name, Map<String, Integer> lines, String key, String message)
+      throws ConfigException {
+    if (!ok) {
+      throw new ConfigException(name + ":" + lines.getOrDefault(key, 1) + ": " + message);
+    }
+  }
+
+  /** The default output format, or null. */
+  public String format() {
+    return raw.format();
+  }
+
+  /** The extra ignore patterns, as an ignore file would hold them. */
+  public IgnoreRules ignore() {
+    return raw.ignore() == null ? IgnoreRules.EMPTY : IgnoreRules.parse(String.join("\n", raw.ignore()), name);
+  }
+
+  /** {@code defaults} with the configured limits in place. */
+  public ScanLimits limits(ScanLimits d) {
+    Limits l = raw.limits();
+    if (l == null) {
+      return d;
+    }
+    return new ScanLimits(l.maxDepth() != null ? l.maxDepth() : d.maxDepth(),
+        l.maxEntries() != null ? l.maxEntries() : d.maxEntries(),
+        l.maxTotalBytes() != null ? l.maxTotalBytes() : d.maxTotalBytes(),
+        l.maxEntryBytes() != null ? l.maxEntryBytes() : d.maxEntryBytes(),
+        l.maxRatio() != null ? l.maxRatio() : d.maxRatio(), d.ratioThreshold(), d.maxSpoolBytes(), d.maxLineBytes());
+  }
+
+  /**
+   * {@code base} plus the custom rules, less the disabled ones, with severities changed. Names the
+   * line of an id that is no rule, and of a custom rule that takes an id already in use.
+   */
+  public List<Rule> rules(List<Rule> base) throws ConfigException {
+    List<Rule> all = new ArrayList<>(base);
+    Set<String> ids = new HashSet<>();
+    base.forEach(r -> ids.add(r.id()));
+    if (raw.rules() != null) {
+      for (Rule r : raw.rules()) {
+        if (!ids.add(r.id())) {
+          throw new ConfigException(name + ":" + lines.getOrDefault("rules/" + r.id(), 1) + ": rule id " + r.id()
+              + " is already taken (ids are never reused; pick a new one)");
+        }
+        all.add(r);
+      }
+    }
+    Set<String> disabled = new HashSet<>();
+    if (raw.disable() != null) {
+      for (String id : raw.disable()) {
+        if (!ids.contains(id)) {
+          throw new ConfigException(name + ":" + lines.getOrDefault("disable/" + id, 1) + ": disable: no rule has id '"
+              + id + "' (tokensweep rules list shows them)");
+        }
+        disabled.add(id);
+      }
+    }
+    Map<String, Severity> sev = raw.severity() == null ? Map.of() : raw.severity();
+    for (String id : sev.keySet()) {
+      if (!ids.contains(id)) {
+        throw new ConfigException(name + ":" + lines.getOrDefault("severity/" + id, 1) + ": severity: no rule has id '"
+            + id + "' (tokensweep rules list shows them)");
+      }
+    }
+    List<Rule> out = new ArrayList<>();
+    for (Rule r : all) {
+      if (disabled.contains(r.id())) {
+        continue;
+      }
+      Severity s = sev.get(r.id());
+      out.add(s == null ? r : withSeverity(r, s));
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException(name + ":" + lines.getOrDefault("disable", 1) + ": every rule is disabled");
+    }
+    return out;
+  }
+
+  static Rule withSeverity(Rule r, Severity s) {
+    return new Rule(r.id(), r.name(), r.kind(), r.keywords(), r.pattern(), r.validate(), r.minEntropy(), s, r.prefix(),
+        r.examples(), r.negativeExamples(), r.references(), r.description(), r.maxBefore(), r.maxLength());
+  }
+
+  private static String where(String name, JsonLocation loc) {
+    return loc == null || loc.getLineNr() < 1 ? name + ": " : name + ":" + loc.getLineNr() + ": ";
+  }
+
+  private static String firstLine(String m) {
+    if (m == null) {
+      return "not valid";
+    }
+    int nl = m.indexOf('\n');
+    return nl > 0 ? m.substring(0, nl) : m;
+  }
+
+  /** Lines of the keys and list items that later checks may need to name. */
+  private static Map<String, Integer> lines(String yaml) {
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+      int depth = 0;
+      String top = null;
+      String ruleField = null;
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        int line = p.currentLocation().getLineNr();
+        switch (t) {
+          case START_OBJECT, START_ARRAY -> depth++;
+          case END_OBJECT, END_ARRAY -> depth--;
+          case FIELD_NAME -> {
+            String f = p.currentName();
+            int l = p.currentTokenLocation().getLineNr();
+            if (depth == 1) {
+              top = f;
+              lines.putIfAbsent(f, l);
+            } else if (depth == 2 && ("severity".equals(top) || "limits".equals(top))) {
+              lines.putIfAbsent(top + "/" + f, l);
+            } else if (depth == 3 && "rules".equals(top)) {
+              ruleField = f;
+            }
+          }
+          case VALUE_STRING -> {
+            int l = p.currentTokenLocation().getLineNr();
+            if (depth == 2 && "disable".equals(top)) {
+              lines.putIfAbsent("disable/" + p.getText(), l);
+            } else if (depth == 3 && "rules".equals(top) && "id".equals(ruleField)) {
+              lines.putIfAbsent("rules/" + p.getText(), l);
+            }
+          }
+          default -> {
+            // scalars we never need to point at
+          }
+        }
+        if (line < 0) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      // the databind pass already reported syntax errors; lines are only a nicety
+    }
+    return lines;
+  }
+}

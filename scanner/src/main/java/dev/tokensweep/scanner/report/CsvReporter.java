@@ -1,0 +1,84 @@
+package dev.tokensweep.scanner.report;
+
+import dev.tokensweep.scanner.Finding;
+import dev.tokensweep.scanner.ScanResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CSV (RFC 4180): a header row, then one row per finding, CRLF line ends, fields quoted when they
+ * hold a comma, a quote, CR or LF. Columns are the report schema's finding fields flattened
+ * ({@code location.line} becomes {@code line}); lists are joined with {@code +}. Problems and the
+ * summary are not rows: use JSON for those.
+ */
+final class CsvReporter implements Reporter {
+  static final List<String> COLUMNS = List.of("rule_id", "rule_name", "kind", "severity", "path", "line", "column",
+      "offset", "entry", "timestamp", "encoding", "json_path", "decodings", "format", "preview", "fingerprint",
+      "length", "entropy", "status", "lifetime_seconds", "why");
+
+  @Override
+  public void report(ScanResult r, OutputStream out) throws IOException {
+    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    boolean reveal = r.findings().stream().anyMatch(f -> f.revealed() != null);
+    List<String> header = new ArrayList<>(COLUMNS);
+    if (reveal) {
+      header.add("secret");
+    }
+    row(w, header);
+    for (Finding f : r.findings()) {
+      Map<String, Object> m = ReportModel.finding(f);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> loc = (Map<String, Object>) m.get("location");
+      List<String> cells = new ArrayList<>();
+      for (String c : COLUMNS) {
+        Object v = m.containsKey(c) && !c.equals("location") ? m.get(c) : loc.get(c);
+        cells.add(cell(v));
+      }
+      if (reveal) {
+        cells.add(cell(f.revealed()));
+      }
+      row(w, cells);
+    }
+    w.flush();
+  }
+
+  private static String cell(Object v) {
+    if (v == null) {
+      return "";
+    }
+    if (v instanceof List<?> l) {
+      List<String> parts = new ArrayList<>();
+      for (Object o : l) {
+        parts.add(String.valueOf(o));
+      }
+      return String.join("+", parts);
+    }
+    return String.valueOf(v);
+  }
+
+  private static void row(Writer w, List<String> cells) throws IOException {
+    for (int i = 0; i < cells.size(); i++) {
+      if (i > 0) {
+        w.write(',');
+      }
+      w.write(quote(cells.get(i)));
+    }
+    w.write("\r\n");
+  }
+
+  /** RFC 4180 section 2: quote a field that holds a comma, a double quote, CR or LF; double inner quotes. */
+  static String quote(String s) {
+    boolean needs = false;
+    for (int i = 0; i < s.length() && !needs; i++) {
+      char c = s.charAt(i);
+      needs = c == ',' || c == '"' || c == '\r' || c == '\n';
+    }
+    return needs ? '"' + s.replace("\"", "\"\"") + '"' : s;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.tokensweep.scanner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokensweep.detectors.TokenForge;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SuppressionCliTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void baseline_earlierReport_hidesKnownFindingsOnly() throws IOException {
+    TokenForge f = new TokenForge(new Random(3));
+    Path dir = Files.createDirectories(tmp.resolve("d"));
+    Files.writeString(dir.resolve("a.log"), "t " + f.base62Crc32("ghp_") + "\n");
+    for (String fmt : new String[] {"json", "jsonl", "ecs"}) {
+      Path base = tmp.resolve("base." + fmt);
+      assertEquals(1, ReportFormatsTest.run("scan", "--format", fmt, "-o", base.toString(), "--no-progress",
+          dir.toString()).exit());
+      Path more = Files.createDirectories(tmp.resolve("more-" + fmt));
+      Files.copy(dir.resolve("a.log"), more.resolve("a.log"));
+      Files.writeString(more.resolve("b.log"), "t " + f.base62Crc32("ghs_") + "\n");
+      ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--format", "json", "--baseline", base.toString(),
+          "--no-progress", more.toString());
+      assertEquals(1, r.exit(), r.err());
+      JsonNode doc = new ObjectMapper().readTree(r.out());
+      assertEquals(1, doc.get("findings").size(), fmt);
+      assertEquals("ts.github.4", doc.get("findings").get(0).get("rule_id").asText());
+      assertEquals(1, doc.get("summary").get("suppressed").get("baseline").asInt());
+    }
+  }
+
+  @Test
+  void baseline_notAReport_isAUsageError() throws IOException {
+    Path bad = tmp.resolve("bad.json");
+    Files.writeString(bad, "{\"hello\": 1}");
+    ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--baseline", bad.toString(), tmp.toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("not a tokensweep report"), r.err());
+  }
+
+  @Test
+  void config_inScannedRoot_disablesRulesAndSetsFormat() throws IOException {
+    TokenForge f = new TokenForge(new Random(4));
+    Path dir = Files.createDirectories(tmp.resolve("d"));
+    Files.writeString(dir.resolve("a.log"), "t " + f.base62Crc32("ghp_") + "\nu " + f.base62Crc32("ghs_") + "\n");
+    Files.writeString(dir.resolve("tokensweep.yaml"), "format: jsonl\ndisable: [ts.github.4]\n");
+    ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--no-progress", dir.toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.out().startsWith("{\"type\":\"finding\""), r.out());
+    assertTrue(r.out().contains("ts.github.1") && !r.out().contains("ts.github.4"));
+    assertTrue(r.err().contains("using " + dir.resolve("tokensweep.yaml")), "the notice says a found config is in use");
+
+    ReportFormatsTest.Run untrusted = ReportFormatsTest.run("scan", "--no-root-config", "--format", "json",
+        "--no-progress", dir.toString());
+    assertTrue(untrusted.out().contains("ts.github.4"), "--no-root-config ignores the scanned tree's config");
+
+    Files.writeString(dir.resolve("tokensweep.yaml"), "format: jsonl\ndisable: [ts.github.4]\nlimits:\n  max_dept: 2\n");
+    ReportFormatsTest.Run bad = ReportFormatsTest.run("scan", dir.toString());
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("tokensweep.yaml:4: unknown key 'max_dept'"), bad.err());
+  }
+}

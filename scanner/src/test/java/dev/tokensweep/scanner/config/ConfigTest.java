@@ -1,0 +1,83 @@
+package dev.tokensweep.scanner.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokensweep.detectors.Rule;
+import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.scanner.ScanLimits;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+  static final String GOOD = """
+      version: 1
+      format: sarif
+      disable: [ts.github.4]
+      severity:
+        ts.github.1: critical
+      limits:
+        max_depth: 3
+      ignore: ["*.bak"]
+      rules:
+        - id: acme.internal.1
+          name: ACME internal token
+          kind: api_key
+          keywords: [acme_]
+          pattern: '\\b(acme_[a-z0-9]{32})\\b'
+          severity: high
+          examples: ['ACME_TOKEN=acme_0123456789abcdefghijklmnopqrstuv']
+          negative_examples: ['ACME_TOKEN=acme_short']
+      """;
+
+  @Test
+  void parse_fullFile_appliesRulesLimitsAndFormat() throws Exception {
+    Config c = Config.parse(GOOD, "tokensweep.yaml");
+    assertEquals("sarif", c.format());
+    assertEquals(3, c.limits(ScanLimits.defaults()).maxDepth());
+    List<Rule> rules = c.rules(Rules.builtin());
+    assertTrue(rules.stream().noneMatch(r -> r.id().equals("ts.github.4")));
+    assertEquals(Severity.CRITICAL, rules.stream().filter(r -> r.id().equals("ts.github.1")).findFirst().get().severity());
+    assertTrue(rules.stream().anyMatch(r -> r.id().equals("acme.internal.1")));
+    assertTrue(c.ignore().ignored("x/y.bak"));
+  }
+
+  @Test
+  void parse_unknownKey_namesTheLine() {
+    Config.ConfigException e = assertThrows(Config.ConfigException.class,
+        () -> Config.parse("version: 1\nformat: json\nfromat: text\n", "t.yaml"));
+    assertTrue(e.getMessage().startsWith("t.yaml:3: unknown key 'fromat'"), e.getMessage());
+  }
+
+  @Test
+  void parse_badSeverity_namesTheLine() {
+    Config.ConfigException e = assertThrows(Config.ConfigException.class,
+        () -> Config.parse("severity:\n  ts.github.1: severe\n", "t.yaml"));
+    assertTrue(e.getMessage().startsWith("t.yaml:2:"), e.getMessage());
+  }
+
+  @Test
+  void rules_unknownDisabledId_namesItsLine() throws Exception {
+    Config c = Config.parse("version: 1\ndisable:\n  - ts.github.1\n  - ts.nope.9\n", "t.yaml");
+    Config.ConfigException e = assertThrows(Config.ConfigException.class, () -> c.rules(Rules.builtin()));
+    assertTrue(e.getMessage().startsWith("t.yaml:4: disable: no rule has id 'ts.nope.9'"), e.getMessage());
+  }
+
+  @Test
+  void parse_unknownFormatAndBadLimit_nameTheirLines() {
+    assertTrue(assertThrows(Config.ConfigException.class, () -> Config.parse("\nformat: xml\n", "t"))
+        .getMessage().startsWith("t:2: unknown format 'xml'"));
+    assertTrue(assertThrows(Config.ConfigException.class, () -> Config.parse("limits:\n  max_ratio: 0.5\n", "t"))
+        .getMessage().startsWith("t:2: max_ratio"));
+  }
+
+  @Test
+  void parse_customRuleFailingLint_namesItsLine() {
+    String bad = GOOD.replace("pattern: '\\b(acme_[a-z0-9]{32})\\b'", "pattern: 'acme_[a-z0-9]{32}'");
+    Config.ConfigException e = assertThrows(Config.ConfigException.class, () -> Config.parse(bad, "t.yaml"));
+    assertTrue(e.getMessage().startsWith("t.yaml:10: acme.internal.1:"), e.getMessage());
+  }
+}

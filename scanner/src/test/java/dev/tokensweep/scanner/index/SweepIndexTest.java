@@ -1,0 +1,89 @@
+package dev.tokensweep.scanner.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tokensweep.detectors.Evidence;
+import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.scanner.Finding;
+import dev.tokensweep.scanner.Location;
+import dev.tokensweep.scanner.ScanResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepIndexTest {
+
+  @TempDir
+  Path dir;
+
+  static ScanResult result(int n, String tag) {
+    List<Finding> fs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String fp = String.format("%064x", (tag.hashCode() & 0xffffL) * 1000 + i);
+      fs.add(new Finding(Location.text("/var/log/" + tag + ".log", i + 1, 1, i * 10L),
+          new Evidence("ts.github.2", "GitHub OAuth access token", Kind.ACCESS_TOKEN, Severity.HIGH, "gho_…abcd", fp,
+              40, 4.8, null, "unknown", null, List.of(), "rule severity"), null));
+    }
+    return new ScanResult(fs, List.of(), 1, 1, 100, 0.1);
+  }
+
+  @Test
+  void record_concurrentSweeps_allLandWithDistinctSequenceNumbers() throws Exception {
+    SweepIndex index = new SweepIndex(dir.resolve("idx"), Duration.ofSeconds(60));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<SweepIndex.Recorded>> futures = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      int k = i;
+      futures.add(pool.submit(() -> index.record(SweepIndex.newSweepId(Instant.now()), "host-" + (k % 2),
+          Instant.now(), result(25, "t" + k))));
+    }
+    Set<Long> seqs = new HashSet<>();
+    for (Future<SweepIndex.Recorded> f : futures) {
+      seqs.add(f.get().sweep().seq());
+    }
+    pool.shutdown();
+    assertEquals(Set.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), seqs);
+    assertEquals(8, index.sweeps(null).size());
+    assertEquals(200, index.search("type:finding", 1000).size());
+    assertEquals(4, index.sweeps("HOST-1").size(), "host names are case-insensitive");
+  }
+
+  @Test
+  void record_lockHeldTooLong_failsWithAClearError() throws Exception {
+    Path idx = dir.resolve("idx");
+    SweepIndex index = new SweepIndex(idx, Duration.ofMillis(300));
+    index.record("s1", "h", Instant.now(), result(1, "a"));
+    try (Directory d = FSDirectory.open(idx); IndexWriter holder = new IndexWriter(d, new IndexWriterConfig())) {
+      SweepIndex.IndexBusyException e = assertThrows(SweepIndex.IndexBusyException.class,
+          () -> index.record("s2", "h", Instant.now(), result(1, "b")));
+      assertEquals(true, e.getMessage().contains("locked by another sweep"), e.getMessage());
+    }
+    assertEquals(1, index.sweeps(null).size(), "the index is intact and holds the first sweep only");
+  }
+
+  @Test
+  void search_wildcardsAndRanges_work() throws Exception {
+    SweepIndex index = new SweepIndex(dir.resolve("idx"), Duration.ofSeconds(5));
+    index.record("s1", "h", Instant.parse("2026-11-01T12:00:00Z"), result(2, "alpha"));
+    index.record("s2", "h", Instant.parse("2026-11-20T12:00:00Z"), result(3, "beta"));
+    assertEquals(3, index.search("path:*beta.log", 100).size());
+    assertEquals(2, index.search("time:[2026-11-01 TO 2026-11-02}", 100).size());
+    assertEquals(5, index.search("time:[\"2026-11-01T00:00:00Z\" TO \"2026-11-30T00:00:00Z\"]", 100).size());
+    assertEquals("s2", index.search("severity:HIGH", 100).get(0).sweep(), "newest first");
+  }
+}
