@@ -157,6 +157,11 @@ public final class Sanitizer {
     if (esc != null) {
       out.add(new Replacer.Form(esc, binary ? MaskStyle.stars(esc.length) : mask));
     }
+    for (byte[] core : base64Cores(plain)) {
+      byte[] zeros = new byte[core.length];
+      java.util.Arrays.fill(zeros, (byte) 'A'); // stays valid base64 and decodes to zero bits
+      out.add(new Replacer.Form(core, zeros));
+    }
     byte[] pct = percentEncode(plain);
     if (pct != null) {
       byte[] pctMask = java.net.URLEncoder.encode(new String(mask, StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)
@@ -164,6 +169,34 @@ public final class Sanitizer {
       out.add(new Replacer.Form(pct, binary ? MaskStyle.stars(pct.length) : pctMask));
     }
     return out;
+  }
+
+  /**
+   * The base64 characters that encode only the secret's bits, for each of the three alignments the
+   * secret can have inside a longer base64 value (an {@code Authorization: Basic} header holding
+   * {@code user:token}, a Docker {@code auth}, base64 of JSON), in both alphabets. Replacing them
+   * with {@code A} keeps the value valid base64 of the same length while the secret decodes to
+   * zeros. Only for secrets of 12 bytes or more, so a core is long enough not to hit by chance.
+   */
+  static List<byte[]> base64Cores(byte[] secret) {
+    List<byte[]> cores = new ArrayList<>();
+    if (secret.length < 12) {
+      return cores;
+    }
+    for (int shift = 0; shift < 3; shift++) {
+      byte[] padded = new byte[shift + secret.length];
+      System.arraycopy(secret, 0, padded, shift, secret.length);
+      String std = java.util.Base64.getEncoder().withoutPadding().encodeToString(padded);
+      int first = (8 * shift + 5) / 6;
+      int last = 8 * (shift + secret.length) / 6; // exclusive
+      String core = std.substring(first, last);
+      cores.add(core.getBytes(StandardCharsets.US_ASCII));
+      String url = core.replace('+', '-').replace('/', '_');
+      if (!url.equals(core)) {
+        cores.add(url.getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+    return cores;
   }
 
   static boolean isJwt(byte[] s) {

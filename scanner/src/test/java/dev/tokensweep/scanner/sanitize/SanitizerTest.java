@@ -126,6 +126,26 @@ class SanitizerTest {
   }
 
   @Test
+  void sanitize_tokenOnlyInsideBase64_isDestroyedAndValueStaysBase64() throws Exception {
+    String t = forge.base62Crc32("ghp_");
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    String basic = b64.encodeToString(("x-access-token:" + t).getBytes(StandardCharsets.US_ASCII));
+    String state = b64.encodeToString(("{\"refresh\":1,\"token\":\"" + t + "\"}").getBytes(StandardCharsets.US_ASCII));
+    Path in = dir.resolve("trace.log");
+    Files.writeString(in, "=> Send header: Authorization: Basic " + basic + "\nstate=" + state + "\n");
+    Path out = dir.resolve("trace.clean.log");
+    sanitizer(MaskStyle.TAG, false).sanitize(in, out, false);
+    String clean = Files.readString(out);
+    Matcher m = Pattern.compile("state=([A-Za-z0-9+/=]+)").matcher(clean);
+    assertTrue(m.find());
+    String decoded = new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.ISO_8859_1);
+    assertFalse(decoded.contains(t.substring(6, 30)), "the token no longer decodes from the base64 value");
+    assertTrue(decoded.startsWith("{\"refresh\":1,\"token\":\""), "the bytes around it still decode");
+    Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
+    assertEquals(0, scanner.scan(List.of(out.toString()), null).findings().size());
+  }
+
+  @Test
   void sanitize_outputInsideInput_isRefusedAndNothingWritten() throws IOException {
     Path in = Files.createDirectories(dir.resolve("bundle"));
     Files.writeString(in.resolve("x.log"), "hello\n");

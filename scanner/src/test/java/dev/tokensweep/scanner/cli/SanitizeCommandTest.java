@@ -1,0 +1,87 @@
+package dev.tokensweep.scanner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokensweep.detectors.TokenForge;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SanitizeCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private final TokenForge forge = new TokenForge(new Random(31));
+
+  @Test
+  void sanitize_directory_writesCleanCopyAndReportWithoutValues() throws IOException {
+    String a = forge.base62Crc32("ghp_");
+    String b = forge.base62Crc32("gho_");
+    Path in = Files.createDirectories(dir.resolve("bundle"));
+    Files.writeString(in.resolve("a.log"), "token " + a + "\n");
+    Files.writeString(in.resolve("b.json"), "{\"access_token\":\"" + b + "\",\"again\":\"" + a + "\"}\n");
+    Path report = dir.resolve("redactions.json");
+    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", dir.resolve("clean").toString(),
+        "--report", report.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("verification clean"), r.err());
+    String reportText = Files.readString(report);
+    for (String s : new String[] {a, b}) {
+      assertFalse(reportText.contains(s.substring(4, 30)), "report holds no secret");
+      assertFalse(r.err().contains(s.substring(4, 30)) || r.out().contains(s.substring(4, 30)), "output holds no secret");
+    }
+    JsonNode doc = new ObjectMapper().readTree(reportText);
+    assertEquals(2, doc.get("files").size());
+    assertEquals(0, doc.get("remaining").size());
+    assertFalse(Files.readString(dir.resolve("clean/b.json")).contains(b));
+  }
+
+  @Test
+  void sanitize_outputInsideInput_isAUsageError() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("bundle"));
+    Files.writeString(in.resolve("a.log"), "x\n");
+    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", in.resolve("clean").toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("inside"), r.err());
+    assertFalse(Files.exists(in.resolve("clean")));
+  }
+
+  @Test
+  void sanitize_existingOutput_refusedWithoutForce() throws IOException {
+    Path in = Files.writeString(dir.resolve("a.log"), "x\n");
+    Path out = Files.writeString(dir.resolve("b.log"), "keep me\n");
+    assertEquals(2, ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString()).exit());
+    assertEquals("keep me\n", Files.readString(out));
+    assertEquals(0, ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString(), "--force").exit());
+    assertEquals("x\n", Files.readString(out));
+  }
+
+  @Test
+  void redact_stdinToStdout_masksWithSameTagAsSanitize() throws IOException {
+    String t = forge.base62Crc32("ghu_");
+    InputStream saved = System.in;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setIn(new ByteArrayInputStream(("a\nAuthorization: token " + t + "\nb\n").getBytes(StandardCharsets.US_ASCII)));
+      Main.setStdout(out);
+      assertEquals(0, ScanCommandTest.run("redact").exit());
+    } finally {
+      System.setIn(saved);
+      Main.setStdout(System.out);
+    }
+    String s = out.toString(StandardCharsets.US_ASCII);
+    assertTrue(s.matches("a\nAuthorization: token \\[REDACTED:access_token:[0-9a-f]{8}]\nb\n"), s.replace(t, "<token>"));
+  }
+}
