@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The {@code redact} stream filter: reads lines and writes each one, redacted, as soon as it is
- * complete, so a log pipeline sees no added latency beyond a line. Memory is bounded: a line longer
+ * complete, so a log pipeline sees no added latency beyond a line. All the lines that one read
+ * completes are redacted in one detector pass. Memory is bounded: a line longer
  * than the chunk size is written in pieces, keeping the detector's overlap as context. The previous
  * line or two (at most {@link #CONTEXT} bytes) stay as left context, so a secret printed on the
  * line after its prompt (AWS CLI's {@code Then enter the code:}) is still found.
@@ -53,8 +54,9 @@ public final class LineRedactor {
       if (!eof) {
         len += r;
       }
-      int nl;
-      while ((nl = indexOf(buf, (byte) '\n', start, len)) >= 0) {
+      // every line completed by this read goes out now, in one detector pass
+      int nl = lastIndexOf(buf, (byte) '\n', start, len);
+      if (nl >= 0) {
         emit(buf, ctx, start, nl + 1, nl + 1, out, matches);
         start = nl + 1;
         ctx = Math.max(ctx, start - CONTEXT);
@@ -133,8 +135,8 @@ public final class LineRedactor {
     out.write(buf, w, to - w);
   }
 
-  private static int indexOf(byte[] b, byte c, int from, int to) {
-    for (int i = from; i < to; i++) {
+  private static int lastIndexOf(byte[] b, byte c, int from, int to) {
+    for (int i = to - 1; i >= from; i--) {
       if (b[i] == c) {
         return i;
       }
