@@ -205,8 +205,7 @@ final class DecodingReader implements Reader {
           ds.addAll(l.decodings());
         }
         ds.add(layer);
-        return new Location(l.path(), l.line(), l.column(), l.offset(), l.entry(), l.timestamp(), l.encoding(),
-            l.jsonPath(), ds, l.format());
+        return l.withDecodings(ds);
       });
     }
   }
