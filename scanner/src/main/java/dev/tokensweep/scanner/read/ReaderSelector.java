@@ -9,7 +9,7 @@ import java.util.Locale;
  *
  * <p>Order: known token caches (by path; read by a {@link TokenCacheReader} around the reader
  * their content calls for), dump magic ({@code MDMP}, ELF core, hprof), binary
- * content (NUL bytes or mostly non-text in the head), shell histories (by name, then by content),
+ * journal export format (starts {@code __CURSOR=}), binary content (NUL bytes or mostly non-text in the head), shell histories (by name, then by content),
  * JSON (by name or content), {@code hs_err_pid} logs, then plain text. Binary is decided by
  * content only, never by name. Every reader is wrapped in the base64/URL decoding layers.
  */
@@ -47,6 +47,9 @@ public final class ReaderSelector {
         inner = new TextReader(chunkBytes, format);
       }
       return new TokenCacheReader(cache, inner);
+    }
+    if (dump == null && JournalExportReader.looksLike(head, n)) {
+      return new JournalExportReader(chunkBytes); // its binary fields' lengths would look binary
     }
     if (binary) {
       return new BinaryReader(dump == null ? "binary" : dump, chunkBytes);
