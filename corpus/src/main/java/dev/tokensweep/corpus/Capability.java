@@ -63,9 +63,7 @@ public enum Capability {
           + "(url=jdbc:postgresql://db.internal:5432/orders?user=app&password=%s)", f.password(null),
           f.password(null), f.password(null))),
   BASIC_AUTH("basic-auth", "Authorization: Basic credentials (user:password in base64)",
-      f -> Probe.text("probe.log", "> Authorization: Basic %s", new dev.tokensweep.corpus.gen.Token(
-          dev.tokensweep.corpus.gen.Forge.b64("deploy:" + f.password(null).value()),
-          dev.tokensweep.detectors.Kind.PASSWORD, "http-basic", null, "unknown"))),
+      f -> Probe.basicAuth(f.password(null))),
   URL_PASSWORD("url-password", "passwords in URL userinfo",
       f -> Probe.text("probe.log", "https://deploy:%s@repo.example.com/", f.password(null))),
   GITLAB("gitlab", "GitLab tokens", f -> Probe.text("probe.log", "PRIVATE-TOKEN: %s", f.gitlab())),

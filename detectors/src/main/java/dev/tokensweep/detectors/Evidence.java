@@ -28,8 +28,25 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
     broadScopes = List.copyOf(broadScopes);
   }
 
+  /**
+   * What the place a secret was stored in says about it that its bytes cannot: a token cache knows
+   * which of its entries are refresh tokens and when opaque tokens expire. The scanner maps its
+   * file formats to this; this module stays free of file knowledge.
+   *
+   * @param refresh the store keeps the secret as a refresh token
+   * @param expires when the store says the secret expires, or null; a JWT's own {@code exp} wins
+   * @param familyRefresh a Microsoft family refresh token (MSAL {@code family_id}): every
+   *     first-party app of the family can redeem it, so it reaches far beyond the app that got it
+   */
+  public record Hint(boolean refresh, Instant expires, boolean familyRefresh) {}
+
   /** Builds the evidence for {@code m}, judging expiry at {@code now}. */
   public static Evidence of(Match m, Fingerprinter fp, Instant now) {
+    return of(m, fp, now, null);
+  }
+
+  /** Builds the evidence for {@code m} with what its store says about it ({@code hint}, may be null). */
+  public static Evidence of(Match m, Fingerprinter fp, Instant now, Hint hint) {
     Rule rule = m.rule();
     byte[] secret = m.secret();
     Jwt.Claims claims = secret.length > 20 && secret[0] == 'e' && secret[1] == 'y' ? Jwt.decode(secret) : null;
@@ -46,14 +63,25 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
         }
       }
     }
+    // an expiry from the store counts only where the secret carries none of its own
+    boolean storeExpiry = hint != null && hint.expires() != null && (claims == null || claims.exp() == null);
+    if (storeExpiry) {
+      status = hint.expires().isAfter(now) ? "live" : "expired";
+    }
     Severity sev = rule.severity();
     String why;
-    Kind kind = rule.kind();
+    Kind kind = hint != null && (hint.refresh() || hint.familyRefresh()) ? Kind.REFRESH_TOKEN : rule.kind();
     boolean refreshLike = kind == Kind.REFRESH_TOKEN || (claims != null && claims.tokenUse() != null
         && (claims.tokenUse().equalsIgnoreCase("refresh") || claims.tokenUse().equalsIgnoreCase("offline")));
-    if (claims != null && "expired".equals(status)) {
+    if (claims != null && "expired".equals(status) && !storeExpiry) {
       sev = Severity.LOW;
       why = "JWT expired at scan time";
+    } else if ("expired".equals(status)) {
+      sev = Severity.LOW;
+      why = "expired at scan time, by the expiry its token cache records";
+    } else if (hint != null && hint.familyRefresh()) {
+      sev = Severity.CRITICAL;
+      why = "family refresh token: every first-party app of the family can redeem it";
     } else if (claims != null) {
       String life = "live".equals(status) ? "live JWT" : "JWT without expiry";
       if (refreshLike) {
@@ -65,7 +93,7 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
       } else if (!broad.isEmpty()) {
         sev = Severity.CRITICAL;
         why = life + " with broad scopes " + broad;
-      } else if (claims.exp() == null) {
+      } else if (claims.exp() == null && !storeExpiry) {
         sev = max(sev, Severity.HIGH);
         why = life + ": never expires";
       } else {
@@ -74,7 +102,10 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
       }
     } else if (refreshLike) {
       sev = Severity.CRITICAL;
-      why = "refresh token: mints new access tokens for weeks or months";
+      why = (storeExpiry ? "live " : "") + "refresh token: mints new access tokens for weeks or months";
+    } else if (storeExpiry) {
+      sev = max(sev, Severity.HIGH);
+      why = "live: its token cache records a later expiry";
     } else if (kind == Kind.DEVICE_CODE) {
       sev = max(sev, Severity.HIGH);
       why = "device code: redeemable by anyone who holds it until it expires";

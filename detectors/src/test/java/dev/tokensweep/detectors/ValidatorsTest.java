@@ -131,4 +131,50 @@ class ValidatorsTest {
     assertFalse(Entropy.looksRandom(b("passwordpasswordpassword")));
     assertFalse(Entropy.looksRandom(b("aaaabbbbccccddddeeee")));
   }
+
+  private static Match opaque(Kind kind, Severity sev, String secret) {
+    return new Match(new Rule("ts.test.2", "opaque", kind, List.of("x"), "(x)", null, null, sev, null, null, null, null,
+        null, null, null), 0, secret.length(), 0, secret.length(), b(secret));
+  }
+
+  @Test
+  void evidence_storeExpiry_decidesStatusOfOpaqueTokens() {
+    String t = new TokenForge(new Random(6)).random(TokenForge.B64URL, 40);
+    Match m = opaque(Kind.ACCESS_TOKEN, Severity.MEDIUM, t);
+    Fingerprinter fp = Fingerprinter.withDefaultKey();
+    Instant now = Instant.ofEpochSecond(1_800_000_000L);
+    assertEquals("unknown", Evidence.of(m, fp, now).status());
+    Evidence live = Evidence.of(m, fp, now, new Evidence.Hint(false, now.plusSeconds(60), false));
+    assertEquals("live", live.status());
+    assertEquals(Severity.HIGH, live.severity());
+    Evidence expired = Evidence.of(m, fp, now, new Evidence.Hint(false, now, false));
+    assertEquals("expired", expired.status());
+    assertEquals(Severity.LOW, expired.severity());
+  }
+
+  @Test
+  void evidence_storedRefreshAndFamilyRefresh_areCriticalRefreshTokens() {
+    String t = new TokenForge(new Random(7)).random(TokenForge.B64URL, 60);
+    Match m = opaque(Kind.PASSWORD, Severity.MEDIUM, t);
+    Fingerprinter fp = Fingerprinter.withDefaultKey();
+    Instant now = Instant.ofEpochSecond(1_800_000_000L);
+    Evidence refresh = Evidence.of(m, fp, now, new Evidence.Hint(true, null, false));
+    assertEquals(Kind.REFRESH_TOKEN, refresh.kind());
+    assertEquals(Severity.CRITICAL, refresh.severity());
+    Evidence family = Evidence.of(m, fp, now, new Evidence.Hint(false, null, true));
+    assertEquals(Kind.REFRESH_TOKEN, family.kind());
+    assertEquals(Severity.CRITICAL, family.severity());
+    assertTrue(family.why().startsWith("family refresh token"), family.why());
+  }
+
+  @Test
+  void evidence_jwtExpiryWinsOverTheStore() {
+    TokenForge f = new TokenForge(new Random(8));
+    String t = f.accessJwt("https://sts.windows.net/tid/", "aud", "User.Read", 1_800_000_000L, 3600);
+    Match m = opaque(Kind.ACCESS_TOKEN, Severity.HIGH, t);
+    Instant now = Instant.ofEpochSecond(1_900_000_000L);
+    Evidence e = Evidence.of(m, Fingerprinter.withDefaultKey(), now, new Evidence.Hint(false, now.plusSeconds(600), false));
+    assertEquals("expired", e.status());
+    assertEquals("JWT expired at scan time", e.why());
+  }
 }

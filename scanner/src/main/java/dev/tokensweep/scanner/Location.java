@@ -15,13 +15,20 @@ import java.util.List;
  * @param jsonPath path of the JSON value holding the secret ({@code log.entries[3].request.headers[1].value})
  * @param decodings the decoding layers the secret went through ({@code base64}, {@code url})
  * @param format what the reader took the leaf for ({@code text}, {@code bash-history}, {@code minidump}, ...)
+ * @param cache what the token cache holding the secret says about it; null outside token caches
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Location(String path, Long line, Long column, long offset, Long entry, Long timestamp, String encoding,
-    String jsonPath, List<String> decodings, String format) {
+    String jsonPath, List<String> decodings, String format, CacheContext cache) {
 
   public Location {
     decodings = decodings == null || decodings.isEmpty() ? null : List.copyOf(decodings);
+  }
+
+  /** A location outside any token cache. */
+  public Location(String path, Long line, Long column, long offset, Long entry, Long timestamp, String encoding,
+      String jsonPath, List<String> decodings, String format) {
+    this(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, format, null);
   }
 
   /** A location in a plain text leaf. */
@@ -30,11 +37,19 @@ public record Location(String path, Long line, Long column, long offset, Long en
   }
 
   public Location withFormat(String f) {
-    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, f);
+    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, f, cache);
   }
 
   public Location withEncoding(String e) {
-    return new Location(path, line, column, offset, entry, timestamp, e, jsonPath, decodings, format);
+    return new Location(path, line, column, offset, entry, timestamp, e, jsonPath, decodings, format, cache);
+  }
+
+  public Location withDecodings(List<String> d) {
+    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, d, format, cache);
+  }
+
+  public Location withCache(CacheContext c) {
+    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, format, c);
   }
 
   /** {@code path:line:column}, or {@code path@offset} when there is no line. */

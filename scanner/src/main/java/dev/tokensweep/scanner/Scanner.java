@@ -244,7 +244,7 @@ public final class Scanner {
         if (seen.put(key, Boolean.TRUE) != null && loc.decodings() != null) {
           continue;
         }
-        Evidence ev = Evidence.of(m, fingerprinter, options.now());
+        Evidence ev = Evidence.of(m, fingerprinter, options.now(), loc.cache() == null ? null : loc.cache().hint());
         collector.finding(new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null));
       }
       matches.clear();

@@ -33,6 +33,12 @@ public record Probe(String name, byte[] bytes, List<String> fingerprints) {
         fps(t));
   }
 
+  /** A log line with {@code Authorization: Basic} holding {@code deploy:<t>} in base64. */
+  public static Probe basicAuth(Token t) {
+    String auth = Forge.b64("deploy:" + t.value());
+    return new Probe("probe.log", ("> Authorization: Basic " + auth + "\n").getBytes(StandardCharsets.UTF_8), fps(t));
+  }
+
   public static Probe gzip(Token t) {
     Leaf l = Archives.gzip(textLeaf("app.log", t), "app.log.2.gz", 2);
     return new Probe(l.name(), l.bytes(), fps(t));

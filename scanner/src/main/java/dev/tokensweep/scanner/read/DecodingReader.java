@@ -15,6 +15,10 @@ import java.util.List;
  * {@link Location#decodings()}, outermost first, and the location of the encoded run's byte that
  * encodes the secret's first byte (exact for URL encoding, to within a base64 quantum).
  *
+ * <p>rsyslog's {@code #012}-style control-character escapes are a layer too ({@code rsyslog}): a
+ * line holding them is decoded whole, so a token glued to {@code #012} and a JSON body logged on
+ * one line are found.
+ *
  * <p>A run is decoded by the segment call that owns its first byte. A run longer than
  * {@link #MAX_RUN} is decoded only up to that length.
  */
@@ -80,6 +84,7 @@ final class DecodingReader implements Reader {
       if (depthLeft > 0) {
         base64Runs(buf, from, to, ownFrom, ownTo, locator);
         urlRuns(buf, from, to, ownFrom, ownTo, locator);
+        rsyslogLines(buf, from, to, ownFrom, ownTo, locator);
       }
     }
 
@@ -195,6 +200,51 @@ final class DecodingReader implements Reader {
       pass(out, o, "url", p -> locator.locate(map[Math.min(p, map.length - 1)]));
     }
 
+    /**
+     * rsyslog writes control characters as {@code #} and three octal digits ({@code #012} for a
+     * newline, {@code #011} for a tab), which glues a multi-line message into one line: a token
+     * right after {@code #012} has no word boundary before it, and a logged JSON body loses its
+     * layout. Each line piece in the buffer that holds such an escape is decoded and scanned; a
+     * piece that reaches into the range this call owns is decoded here (neighbouring chunks may
+     * decode the same bytes: the scanner reports a decoded finding at the same offset once).
+     */
+    private void rsyslogLines(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+      int s = from;
+      while (s < to) {
+        int e = s;
+        boolean escaped = false;
+        while (e < to && buf[e] != '\n') {
+          if (!escaped && buf[e] == '#' && rsyslogEscape(buf, e, to) >= 0) {
+            escaped = true;
+          }
+          e++;
+        }
+        if (escaped && s < ownTo && e > ownFrom) {
+          decodeRsyslog(buf, s, e, locator);
+        }
+        s = e + 1;
+      }
+    }
+
+    private void decodeRsyslog(byte[] buf, int s, int e, Locator locator) {
+      int n = Math.min(e - s, MAX_RUN);
+      byte[] out = new byte[n];
+      int[] map = new int[n];
+      int o = 0;
+      for (int i = s; i < s + n; ) {
+        int c = rsyslogEscape(buf, i, e);
+        map[o] = i;
+        if (c >= 0) {
+          out[o++] = (byte) c;
+          i += 4;
+        } else {
+          out[o++] = buf[i++];
+        }
+      }
+      final int len = o;
+      pass(out, len, "rsyslog", p -> locator.locate(map[Math.min(p, len - 1)]));
+    }
+
     /** Scans decoded bytes through the next layer, with locations that name this decoding. */
     private void pass(byte[] decoded, int n, String layer, Locator toEncoded) {
       Layer next = new Layer(out, depthLeft - 1);
@@ -205,10 +255,24 @@ final class DecodingReader implements Reader {
           ds.addAll(l.decodings());
         }
         ds.add(layer);
-        return new Location(l.path(), l.line(), l.column(), l.offset(), l.entry(), l.timestamp(), l.encoding(),
-            l.jsonPath(), ds, l.format());
+        return l.withDecodings(ds);
       });
     }
+  }
+
+  /** The control character that {@code #ooo} at {@code i} stands for, or -1 when it is no rsyslog escape. */
+  static int rsyslogEscape(byte[] b, int i, int end) {
+    if (i + 3 >= end || b[i] != '#') {
+      return -1;
+    }
+    int d0 = b[i + 1] - '0';
+    int d1 = b[i + 2] - '0';
+    int d2 = b[i + 3] - '0';
+    if (d0 < 0 || d0 > 1 || d1 < 0 || d1 > 7 || d2 < 0 || d2 > 7) {
+      return -1;
+    }
+    int c = d0 * 64 + d1 * 8 + d2;
+    return c < 0x20 || c == 0x7F ? c : -1; // rsyslog escapes control characters only
   }
 
   private static boolean isText(byte b) {

@@ -407,7 +407,7 @@ final class JsonReader implements Reader {
     return (a == '{' && z == '}') || (a == '[' && z == ']');
   }
 
-  private static void appendField(StringBuilder jp, String name) {
+  static void appendField(StringBuilder jp, String name) {
     boolean plain = !name.isEmpty();
     for (int i = 0; i < name.length() && plain; i++) {
       char c = name.charAt(i);

@@ -7,8 +7,9 @@ import java.util.Locale;
  * Chooses the reader for a leaf from its name and its first bytes (magic first, names second).
  * Archives and compressed streams never reach here: the dispatcher expands them first.
  *
- * <p>Order: known token caches (by path), dump magic ({@code MDMP}, ELF core, hprof), binary
- * content (NUL bytes or mostly non-text in the head), shell histories (by name, then by content),
+ * <p>Order: known token caches (by path; read by a {@link TokenCacheReader} around the reader
+ * their content calls for), dump magic ({@code MDMP}, ELF core, hprof), binary
+ * journal export format (starts {@code __CURSOR=}), binary content (NUL bytes or mostly non-text in the head), shell histories (by name, then by content),
  * JSON (by name or content), {@code hs_err_pid} logs, then plain text. Binary is decided by
  * content only, never by name. Every reader is wrapped in the base64/URL decoding layers.
  */
@@ -37,13 +38,18 @@ public final class ReaderSelector {
     String cache = TokenCaches.kind(leafPath);
     if (cache != null) {
       String format = "token-cache:" + cache;
+      Reader inner;
       if (binary) {
-        return new BinaryReader(format, chunkBytes);
+        inner = new BinaryReader(format, chunkBytes);
+      } else if (startsJson(head, n)) {
+        inner = new JsonReader(format, JsonReader.Mode.DOCUMENT, chunkBytes);
+      } else {
+        inner = new TextReader(chunkBytes, format);
       }
-      if (startsJson(head, n)) {
-        return new JsonReader(format, JsonReader.Mode.DOCUMENT, chunkBytes);
-      }
-      return new TextReader(chunkBytes, format);
+      return new TokenCacheReader(cache, inner);
+    }
+    if (dump == null && JournalExportReader.looksLike(head, n)) {
+      return new JournalExportReader(chunkBytes); // its binary fields' lengths would look binary
     }
     if (binary) {
       return new BinaryReader(dump == null ? "binary" : dump, chunkBytes);

@@ -4,6 +4,7 @@ import dev.tokensweep.detectors.Evidence;
 import dev.tokensweep.detectors.Jwt;
 import dev.tokensweep.detectors.Kind;
 import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.scanner.CacheContext;
 import dev.tokensweep.scanner.Finding;
 import dev.tokensweep.scanner.Location;
 import dev.tokensweep.scanner.Problem;
@@ -63,6 +64,24 @@ public final class ReportModel {
     putIf(m, "json_path", l.jsonPath());
     putIf(m, "decodings", l.decodings());
     putIf(m, "format", l.format());
+    if (l.cache() != null) {
+      m.put("token_cache", cache(l.cache()));
+    }
+    return m;
+  }
+
+  static Map<String, Object> cache(CacheContext c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", c.kind());
+    putIf(m, "entry", c.entry());
+    putIf(m, "exp", c.expires());
+    if (c.expires() != null) {
+      m.put("expires", Instant.ofEpochSecond(c.expires()).toString());
+    }
+    putIf(m, "refresh_token_present", c.refreshTokenPresent());
+    if (c.familyRefreshToken()) {
+      m.put("family_refresh_token", true);
+    }
     return m;
   }
 

@@ -143,6 +143,42 @@ class ScanCommandTest {
   }
 
   @Test
+  void scan_followSymlinksIntoALoop_reportsTheLoopAndScansTheRest() throws IOException {
+    List<String> secrets = plant();
+    Path sub = Files.createDirectories(dir.resolve("sub"));
+    Files.createSymbolicLink(sub.resolve("up"), dir); // sub/up -> its parent: a loop when followed
+    Run r = run("scan", "--follow-symlinks", "--format", "jsonl", dir.toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.out().contains("\"problem\":\"symlink-loop\""), r.out());
+    assertTrue(r.out().contains(sub.resolve("up").toString()), "the loop is located");
+    assertTrue(r.out().contains("\"findings\":3"), "the other inputs are still scanned");
+    assertNoSecret(secrets, "jsonl", r.out());
+    Path clean = Files.createDirectories(dir.resolve("clean"));
+    Files.writeString(clean.resolve("a.log"), "nothing here\n");
+    Files.createSymbolicLink(clean.resolve("loop"), clean);
+    Run onlyLoop = run("scan", "--follow-symlinks", clean.toString());
+    assertEquals(3, onlyLoop.exit(), "a loop and nothing found is an incomplete scan");
+    assertTrue(onlyLoop.err().contains(clean.resolve("loop").toString()), onlyLoop.err());
+  }
+
+  @Test
+  void scan_unreadableFileBesideAFinding_exitsOne() throws IOException {
+    plant();
+    Path unreadable;
+    if (Files.isReadable(Path.of("/proc/self/mem"))) {
+      unreadable = Path.of("/proc/self/mem"); // root reads any mode; this regular file's read fails
+    } else {
+      unreadable = dir.resolve("locked.log");
+      Files.writeString(unreadable, "x\n");
+      unreadable.toFile().setReadable(false, false);
+    }
+    Run r = run("scan", "--format", "jsonl", dir.toString(), unreadable.toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.out().contains("\"problem\":\"unreadable\""), r.out());
+    assertTrue(r.err().contains(unreadable.toString()), r.err());
+  }
+
+  @Test
   void scan_badUsage_exitsTwo() {
     assertEquals(2, run("scan", "--format", "xml", dir.toString()).exit());
     assertEquals(2, run("scan", "--fail-on", "severe", dir.toString()).exit());

@@ -64,6 +64,7 @@ class ReaderSelectorTest {
     assertEquals("token-cache:netrc", format("/home/u/.netrc", "machine h\n"));
     assertEquals("token-cache:terraform", format("/home/u/.terraform.d/credentials.tfrc.json", "{}"));
     assertEquals("json", format("/srv/app/config.json", "{}"));
+    assertEquals("journal-export", format("core.export", "__CURSOR=s=1\nCOREDUMP\n\u0008\u0000\u0000\u0000\u0000\u0000\u0000\u0000"));
   }
 
   @Test
