@@ -56,7 +56,8 @@ public enum Capability {
       f -> Probe.text("probe.log", "{\"access_token\":\"%s\",\"token_type\":\"Bearer\"}\nGET /export?access_token=%s&f=csv",
           f.opaqueField(dev.tokensweep.detectors.Kind.ACCESS_TOKEN), f.opaqueField(dev.tokensweep.detectors.Kind.ACCESS_TOKEN))),
   SESSION_COOKIE("session-cookie", "session cookies in Cookie headers and HAR cookies[]",
-      f -> Probe.text("probe.har", "Cookie: session=%s; theme=dark\n{\"name\": \"session\", \"value\": \"%s\", \"httpOnly\": true}",
+      f -> Probe.text("probe.har", "{\"log\": {\"entries\": [{\"request\": {\"headers\": [{\"name\": \"Cookie\", "
+          + "\"value\": \"session=%s; theme=dark\"}], \"cookies\": [{\"name\": \"session\", \"value\": \"%s\", \"httpOnly\": true}]}}]}}",
           f.sessionCookie(), f.sessionCookie())),
   PASSWORD_ASSIGNMENT("password-assignment", "password=/keyStorePassword= assignments and JDBC URLs",
       f -> Probe.text("probe.log", "jvm_args: -Dspring.datasource.password=%s -Djavax.net.ssl.keyStorePassword=%s\n"
@@ -64,6 +65,10 @@ public enum Capability {
           f.password(null), f.password(null))),
   BASIC_AUTH("basic-auth", "Authorization: Basic credentials (user:password in base64)",
       f -> Probe.basicAuth(f.password(null))),
+  DOCKER_AUTH("docker-auth", "registry credentials in Docker config.json auths (base64 user:secret)",
+      f -> Probe.text("config.json", "{\"auths\":{\"registry.example.com\":{\"auth\":\"%s\"}}}\n",
+          new dev.tokensweep.corpus.gen.Token(dev.tokensweep.corpus.gen.Forge.b64("deploy:" + f.password(null).value()),
+              dev.tokensweep.detectors.Kind.PASSWORD, "docker", null, "unknown"))),
   URL_PASSWORD("url-password", "passwords in URL userinfo",
       f -> Probe.text("probe.log", "https://deploy:%s@repo.example.com/", f.password(null))),
   GITLAB("gitlab", "GitLab tokens", f -> Probe.text("probe.log", "PRIVATE-TOKEN: %s", f.gitlab())),

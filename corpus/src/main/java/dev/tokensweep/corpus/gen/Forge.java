@@ -102,7 +102,8 @@ public final class Forge {
 
   /** Entra refresh token: {@code 1.A} + 50+ + {@code .Ag} + 250+ (observed shape). */
   public Token msRefresh() {
-    return new Token("1.AR" + tf.random(TokenForge.B64URL, 66) + ".Ag" + tf.random(TokenForge.B64URL, 300),
+    // the second segment starts AgABAAEAAAD (version bytes) in the tokens seen; see ts.microsoft.1
+    return new Token("1.AR" + tf.random(TokenForge.B64URL, 66) + ".AgABAAEAAAD" + tf.random(TokenForge.B64URL, 292),
         Kind.REFRESH_TOKEN, "microsoft", Capability.MICROSOFT_REFRESH, "unknown");
   }
 

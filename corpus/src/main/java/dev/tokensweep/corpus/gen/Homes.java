@@ -1,5 +1,7 @@
 package dev.tokensweep.corpus.gen;
 
+import dev.tokensweep.detectors.Kind;
+
 import dev.tokensweep.corpus.Capability;
 import dev.tokensweep.corpus.SourceType;
 import java.io.ByteArrayOutputStream;
@@ -260,10 +262,15 @@ final class Homes {
     TextBuilder b = new TextBuilder(SourceType.TOKEN_CACHE);
     Token d = h.forge.docker();
     Token g = h.forge.github("ghp_");
+    // each auth is two findings: the registry credential itself, and the token it carries
+    String dAuth = Forge.b64(h.user + ":" + d.value());
+    String gAuth = Forge.b64(h.user + ":" + g.value());
     b.line("{").line("\t\"auths\": {").line("\t\t\"https://index.docker.io/v1/\": {").add("\t\t\t\"auth\": \"")
-        .plantEncoded(d, Forge.b64(h.user + ":" + d.value()), "docker config.json auth (base64)", Capability.BASE64)
+        .label(new Token(dAuth, Kind.PASSWORD, "docker", Capability.DOCKER_AUTH, "unknown"), "docker config.json auth")
+        .plantEncoded(d, dAuth, "docker config.json auth (base64)", Capability.BASE64)
         .line("\"").line("\t\t},").line("\t\t\"ghcr.io\": {").add("\t\t\t\"auth\": \"")
-        .plantEncoded(g, Forge.b64(h.user + ":" + g.value()), "docker config.json ghcr auth (base64)", Capability.BASE64)
+        .label(new Token(gAuth, Kind.PASSWORD, "docker", Capability.DOCKER_AUTH, "unknown"), "docker config.json ghcr auth")
+        .plantEncoded(g, gAuth, "docker config.json ghcr auth (base64)", Capability.BASE64)
         .line("\"").line("\t\t}").line("\t},").line("\t\"credsStore\": \"\"").line("}");
     return b.leaf(".docker/config.json");
   }

@@ -34,9 +34,11 @@ public record Probe(String name, byte[] bytes, List<String> fingerprints) {
   }
 
   /** A log line with {@code Authorization: Basic} holding {@code deploy:<t>} in base64. */
+  /** {@code Authorization: Basic}: the finding is the base64 credential itself, as the scanner reports it. */
   public static Probe basicAuth(Token t) {
     String auth = Forge.b64("deploy:" + t.value());
-    return new Probe("probe.log", ("> Authorization: Basic " + auth + "\n").getBytes(StandardCharsets.UTF_8), fps(t));
+    Token credential = new Token(auth, dev.tokensweep.detectors.Kind.PASSWORD, "http-basic", null, "unknown");
+    return new Probe("probe.log", ("> Authorization: Basic " + auth + "\n").getBytes(StandardCharsets.UTF_8), fps(credential));
   }
 
   public static Probe gzip(Token t) {

@@ -36,6 +36,9 @@ import java.util.Set;
  */
 final class JsonReader implements Reader {
 
+  /** The separator that marks a plain field, handed over in JSON form. */
+  static final String QUOTED = "\": \"";
+
   /** Whether the leaf is one document or one document per line. */
   enum Mode { DOCUMENT, LINES }
 
@@ -314,7 +317,9 @@ final class JsonReader implements Reader {
                   loc.getLineNr(), loc.getColumnNr()));
               f.pendingBytes += v.length();
             } else {
-              emit(label(f, f.array ? null : f.field), f.sep, v, jp.toString(), loc, depth);
+              String field = f.array ? null : f.field;
+              String label = cookie(f, label(f, field));
+              emit(label, quoted(field, label, f.sep) ? QUOTED : f.sep, v, jp.toString(), loc, depth);
             }
           }
           default -> {
@@ -333,6 +338,20 @@ final class JsonReader implements Reader {
         jp.setLength(f.pathLen);
         jp.append('[').append(f.index++).append(']');
       }
+    }
+
+    /**
+     * A plain object field is handed over as JSON ({@code "access_token": "VALUE"}), so rules written
+     * for JSON text match it as they match the file; a name/value pair (a HAR header, an OTLP
+     * attribute) reads as a header ({@code Authorization: Bearer VALUE}).
+     */
+    private static boolean quoted(String field, String label, String sep) {
+      return field != null && field.equals(label) && sep.equals(": ");
+    }
+
+    /** A HAR {@code cookies[]} entry reads as the header it came from: {@code Cookie: name=value}. */
+    private static String cookie(Frame f, String label) {
+      return "cookies".equals(f.container) && f.sep.equals("=") && !label.isEmpty() ? "Cookie: " + label : label;
     }
 
     private String label(Frame f, String field) {
@@ -355,8 +374,9 @@ final class JsonReader implements Reader {
       boolean pair = f.array && f.values == 2 && f.strings == 2 && ps.size() == 2 && ps.get(0).value().length() <= 256;
       for (int i = 0; i < ps.size(); i++) {
         Pending q = ps.get(i);
-        String label = pair && i == 1 ? ps.get(0).value() : label(f, q.field());
-        emit(label, f.sep, q.value(), q.path(), q.offset(), q.line(), q.column(), depth);
+        String label = cookie(f, pair && i == 1 ? ps.get(0).value() : label(f, q.field()));
+        String sep = !(pair && i == 1) && quoted(q.field(), label, f.sep) ? QUOTED : f.sep;
+        emit(label, sep, q.value(), q.path(), q.offset(), q.line(), q.column(), depth);
       }
       ps.clear();
     }
@@ -377,11 +397,15 @@ final class JsonReader implements Reader {
           return;
         }
       }
-      byte[] head = (label.isEmpty() ? "" : label + sep).getBytes(StandardCharsets.UTF_8);
+      boolean json = sep == QUOTED;
+      byte[] head = (label.isEmpty() ? "" : json ? "\"" + label + "\": \"" : label + sep).getBytes(StandardCharsets.UTF_8);
       byte[] value = v.getBytes(StandardCharsets.UTF_8);
-      byte[] seg = new byte[head.length + value.length];
+      byte[] seg = new byte[head.length + value.length + (json ? 1 : 0)];
       System.arraycopy(head, 0, seg, 0, head.length);
       System.arraycopy(value, 0, seg, head.length, value.length);
+      if (json) {
+        seg[seg.length - 1] = '"';
+      }
       final int h = head.length;
       final Long ln = line > 0 ? baseLine + line : null;
       final Long col = column > 0 && depth == 0 ? column + 1 + 0L : null;
