@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** The fingerprint key, shared by every command that fingerprints secrets. */
 public final class KeyOptions {
   @Option(names = "--fingerprint-key-file", paramLabel = "FILE",
-      description = "Key for fingerprints (HMAC-SHA256). Default: \\$TOKENSWEEP_FINGERPRINT_KEY, else the documented default key.")
+      description = "Key for fingerprints (HMAC-SHA256). Default: the TOKENSWEEP_FINGERPRINT_KEY variable, else the documented default key.")
   Path keyFile;
 
   public Fingerprinter fingerprinter() {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep redact}: stdin to stdout, each line redacted as soon as it is complete. */
-@Command(name = "redact", description = {"Filter stdin to stdout, replacing secrets line by line:",
+@Command(name = "redact", mixinStandardHelpOptions = true, description = {"Filter stdin to stdout, replacing secrets line by line:",
     "  kubectl logs pod | tokensweep redact > clean.log"})
 final class RedactCommand implements Callable<Integer> {
 

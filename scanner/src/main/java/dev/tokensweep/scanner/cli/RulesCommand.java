@@ -20,11 +20,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code rules list} and {@code rules check FILE}. */
-@Command(name = "rules", description = "List the rules or lint a custom rules file.",
+@Command(name = "rules", mixinStandardHelpOptions = true, description = "List the rules or lint a custom rules file.",
     subcommands = {RulesCommand.ListCommand.class, RulesCommand.CheckCommand.class})
 final class RulesCommand {
 
-  @Command(name = "list", description = "List the rules: id, kind, severity, name (or everything as JSON).")
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the rules: id, kind, severity, name (or everything as JSON).")
   static final class ListCommand implements Callable<Integer> {
     @Mixin
     RuleOptions ruleOptions;
@@ -67,7 +67,7 @@ final class RulesCommand {
     }
   }
 
-  @Command(name = "check", description = "Lint a rules file: ids, patterns, examples and negative examples.")
+  @Command(name = "check", mixinStandardHelpOptions = true, description = "Lint a rules file: ids, patterns, examples and negative examples.")
   static final class CheckCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Rules YAML file.")
     Path file;

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep sanitize INPUT -o OUTPUT}: a redacted copy that keeps its form. */
-@Command(name = "sanitize", sortOptions = false,
+@Command(name = "sanitize", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Write a redacted copy of a file, directory or archive: same format, same entries and metadata,",
         "byte-identical except for the secrets. The input is never written to. The copy is re-scanned:",
         "exit 1 if anything at or above --fail-on remains, 3 if part of the input could not be read, 0 otherwise."})

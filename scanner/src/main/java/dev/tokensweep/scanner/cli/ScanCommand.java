@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep scan PATH...}: find secrets and report them redacted. */
-@Command(name = "scan", sortOptions = false,
+@Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Scan files, directories or stdin (-) for leaked tokens and report them redacted.",
         "Exit codes: 0 nothing found, 1 findings at or above --fail-on, 2 usage error,",
         "3 scan incomplete and nothing found, 4 internal error."})

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep sweeps --index DIR}: the sweeps an index holds, oldest first. */
-@Command(name = "sweeps", description = "List the sweeps recorded in a sweep index, oldest first.")
+@Command(name = "sweeps", mixinStandardHelpOptions = true, description = "List the sweeps recorded in a sweep index, oldest first.")
 final class SweepsCommand implements Callable<Integer> {
 
   @Mixin

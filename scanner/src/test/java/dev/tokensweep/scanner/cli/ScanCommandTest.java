@@ -179,6 +179,16 @@ class ScanCommandTest {
   }
 
   @Test
+  void help_everySubcommand_printsUsageAndExitsZero() {
+    for (String[] cmd : new String[][] {{"scan", "--help"}, {"sanitize", "--help"}, {"redact", "--help"},
+        {"rules", "list", "--help"}, {"search", "--help"}, {"sweeps", "--help"}, {"--help"}}) {
+      Run r = run(cmd);
+      assertEquals(0, r.exit(), String.join(" ", cmd) + ": " + r.err());
+      assertTrue(r.out().startsWith("Usage: tokensweep"), String.join(" ", cmd));
+    }
+  }
+
+  @Test
   void scan_badUsage_exitsTwo() {
     assertEquals(2, run("scan", "--format", "xml", dir.toString()).exit());
     assertEquals(2, run("scan", "--fail-on", "severe", dir.toString()).exit());
