@@ -38,7 +38,22 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
    * @param familyRefresh a Microsoft family refresh token (MSAL {@code family_id}): every
    *     first-party app of the family can redeem it, so it reaches far beyond the app that got it
    */
-  public record Hint(boolean refresh, Instant expires, boolean familyRefresh) {}
+  public record Hint(boolean refresh, Instant expires, boolean familyRefresh, Instant seen) {
+    public Hint(boolean refresh, Instant expires, boolean familyRefresh) {
+      this(refresh, expires, familyRefresh, null);
+    }
+
+    /** Only when the secret was written: a shell-history entry's or a journal entry's time. */
+    public static Hint seenAt(Instant seen) {
+      return new Hint(false, null, false, seen);
+    }
+  }
+
+  /**
+   * The longest life of a device or user code among the providers we know (Google: 1800 s; GitHub
+   * and Microsoft 900 s, AWS and Okta 600 s). A code written longer ago than this cannot be redeemed.
+   */
+  public static final long MAX_DEVICE_CODE_SECONDS = 1800;
 
   /** Builds the evidence for {@code m}, judging expiry at {@code now}. */
   public static Evidence of(Match m, Fingerprinter fp, Instant now) {
@@ -106,6 +121,12 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
     } else if (storeExpiry) {
       sev = max(sev, Severity.HIGH);
       why = "live: its token cache records a later expiry";
+    } else if ((kind == Kind.DEVICE_CODE || kind == Kind.USER_CODE) && hint != null && hint.seen() != null
+        && hint.seen().plusSeconds(MAX_DEVICE_CODE_SECONDS).isBefore(now)) {
+      status = "expired";
+      sev = Severity.LOW;
+      why = kind.id().replace('_', ' ') + " written at " + hint.seen() + ", longer ago than any device code lives ("
+          + MAX_DEVICE_CODE_SECONDS / 60 + " min)";
     } else if (kind == Kind.DEVICE_CODE) {
       sev = max(sev, Severity.HIGH);
       why = "device code: redeemable by anyone who holds it until it expires";

@@ -105,6 +105,20 @@ class ValidatorsTest {
   }
 
   @Test
+  void evidence_deviceCodeFromAnOldHistoryEntry_isExpiredAndLow() {
+    Rule dc = Rules.builtin().stream().filter(r -> r.kind() == Kind.DEVICE_CODE).findFirst().orElseThrow();
+    byte[] code = b("3584d83530557fdd1f46af8289938c8ef79f9dc5");
+    Match m = new Match(dc, 0, code.length, 0, code.length, code);
+    Instant now = Instant.parse("2026-11-22T10:00:00Z");
+    Evidence old = Evidence.of(m, Fingerprinter.withDefaultKey(), now, Evidence.Hint.seenAt(now.minusSeconds(3600)));
+    assertEquals(Severity.LOW, old.severity());
+    assertEquals("expired", old.status());
+    Evidence fresh = Evidence.of(m, Fingerprinter.withDefaultKey(), now, Evidence.Hint.seenAt(now.minusSeconds(120)));
+    assertEquals(Severity.HIGH, fresh.severity());
+    assertEquals(Severity.HIGH, Evidence.of(m, Fingerprinter.withDefaultKey(), now).severity(), "no time known: assume live");
+  }
+
+  @Test
   void redaction_shortSecret_showsNothingAndLongShowsPrefixAndLastFour() {
     Rule gh = Rules.builtin().stream().filter(r -> r.id().equals("ts.github.2")).findFirst().orElseThrow();
     TokenForge f = new TokenForge(new Random(6));

@@ -244,7 +244,9 @@ public final class Scanner {
         if (seen.put(key, Boolean.TRUE) != null && loc.decodings() != null) {
           continue;
         }
-        Evidence ev = Evidence.of(m, fingerprinter, options.now(), loc.cache() == null ? null : loc.cache().hint());
+        Evidence.Hint hint = loc.cache() != null ? loc.cache().hint()
+            : loc.timestamp() != null ? Evidence.Hint.seenAt(java.time.Instant.ofEpochSecond(loc.timestamp())) : null;
+        Evidence ev = Evidence.of(m, fingerprinter, options.now(), hint);
         collector.finding(new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null));
       }
       matches.clear();
