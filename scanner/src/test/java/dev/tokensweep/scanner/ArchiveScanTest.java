@@ -409,6 +409,20 @@ class ArchiveScanTest {
   }
 
   @Test
+  void scan_truncatedAr_reportsTheCutMember() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("a.log", log(forge.base62Crc32("ghp_")));
+    byte[] noise = new byte[4096];
+    Arrays.fill(noise, (byte) 'x');
+    m.put("b.log", noise);
+    byte[] ar = Archives.ar(m);
+    Path p = write("logs.a", Arrays.copyOf(ar, ar.length - 1000));
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!a.log"), paths(r));
+    assertEquals(List.of(p + "!b.log [corrupt]"), problems(r));
+  }
+
+  @Test
   void scan_zipWithoutCentralDirectory_readsLocalEntriesAndReportsCorrupt() throws IOException {
     Set<String> before = spoolFiles();
     Map<String, byte[]> m = new LinkedHashMap<>();
