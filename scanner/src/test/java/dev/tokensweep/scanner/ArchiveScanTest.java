@@ -380,6 +380,49 @@ class ArchiveScanTest {
   }
 
   @Test
+  void scan_truncatedSmallBzip2_reportedNotReadAsBinary() throws IOException {
+    // a bzip2 shorter than the sniffing head, cut inside its only block: it used to be taken for a
+    // binary leaf, so the scan said "complete, nothing found" (exit 0)
+    byte[] bz = Archives.bzip2(log(forge.base62Crc32("ghp_")));
+    assertTrue(bz.length < dev.tokensweep.scanner.expand.Sniffer.HEAD);
+    Path p = write("app.log.bz2", Arrays.copyOf(bz, bz.length / 2));
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + " [corrupt]"), problems(r));
+    assertEquals(3, r.exitCode(dev.tokensweep.detectors.Severity.INFO));
+  }
+
+  @Test
+  void scan_bzip2DamagedInItsHead_reportedNotReadAsBinary() throws IOException {
+    // damage inside the sniffing head made the decoder fail there, and the file was scanned as a binary
+    byte[] noise = new byte[32 << 10];
+    new Random(7).nextBytes(noise);
+    byte[] bz = Archives.bzip2(noise);
+    assertTrue(bz.length > dev.tokensweep.scanner.expand.Sniffer.HEAD);
+    for (int i = 2000; i < 2040; i++) {
+      bz[i] ^= 0x5A;
+    }
+    Path p = write("core.bz2", bz);
+    ScanResult r = scan(p);
+    assertEquals(1, problems(r).size(), "one problem at the damaged stream");
+    assertTrue(problems(r).get(0).endsWith("[corrupt]"), problems(r).toString());
+    assertEquals(3, r.exitCode(dev.tokensweep.detectors.Severity.INFO));
+  }
+
+  @Test
+  void scan_truncatedAr_reportsTheCutMember() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("a.log", log(forge.base62Crc32("ghp_")));
+    byte[] noise = new byte[4096];
+    Arrays.fill(noise, (byte) 'x');
+    m.put("b.log", noise);
+    byte[] ar = Archives.ar(m);
+    Path p = write("logs.a", Arrays.copyOf(ar, ar.length - 1000));
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!a.log"), paths(r));
+    assertEquals(List.of(p + "!b.log [corrupt]"), problems(r));
+  }
+
+  @Test
   void scan_zipWithoutCentralDirectory_readsLocalEntriesAndReportsCorrupt() throws IOException {
     Set<String> before = spoolFiles();
     Map<String, byte[]> m = new LinkedHashMap<>();

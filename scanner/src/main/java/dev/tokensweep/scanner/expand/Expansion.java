@@ -254,7 +254,9 @@ public final class Expansion {
         continue;
       }
       boolean decodes = e instanceof ZipArchiveEntry z && z.getMethod() != ZipArchiveEntry.STORED;
-      if (member(ais, child, child, depth + 1, compressed, decodes)) {
+      // ar's reader ends a member quietly where the archive stops; tar, cpio and zip say so themselves
+      InputStream data = f == Format.AR && e.getSize() >= 0 ? new Sized(ais, e.getSize()) : ais;
+      if (member(data, child, child, depth + 1, compressed, decodes)) {
         return; // the stream is out of step after a damaged member; the failure is already reported there
       }
     }
@@ -514,6 +516,56 @@ public final class Expansion {
   private static final class Shield extends FilterInputStream {
     Shield(InputStream in) {
       super(in);
+    }
+
+    @Override
+    public void close() {
+      // the caller owns the stream
+    }
+  }
+
+  /** A member whose header gives its size: ending before that size is a truncated archive. */
+  private static final class Sized extends FilterInputStream {
+    private final long size;
+    private long read;
+
+    Sized(InputStream in, long size) {
+      super(in);
+      this.size = size;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        return atEnd();
+      }
+      read++;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) {
+        return atEnd();
+      }
+      read += n;
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long s = super.skip(n);
+      read += s;
+      return s;
+    }
+
+    private int atEnd() throws IOException {
+      if (read < size) {
+        throw new java.io.EOFException("truncated archive: member ends " + (size - read) + " bytes early");
+      }
+      return -1;
     }
 
     @Override

@@ -13,7 +13,9 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
  * {@code app.log.2} that is gzip is gzip, a {@code .txt} that is a zip is a zip, and a {@code .gz}
  * that holds plain text is a leaf. Every weak magic is confirmed before it is believed, because a
  * plain text file must never be taken for an archive: bzip2 needs its block or end-of-stream magic
- * after {@code BZh1-9} and, since the block magic is ASCII, a head that decodes; tar needs a valid header checksum (ustar or old-style); cpio needs a whole
+ * after {@code BZh1-9} and, since the block magic is ASCII, a head that decodes or, failing that,
+ * bytes that do not read as text (a damaged bzip2 is opened and reported, never scanned as a
+ * binary); tar needs a valid header checksum (ustar or old-style); cpio needs a whole
  * well-formed header; lzma needs a plausible 13-byte header; zlib needs a valid header and must
  * inflate the bytes that follow without error, and its rarer header bytes count only with a
  * {@code .zz}/{@code .zlib}/{@code .deflate} name. {@code ArchiveStreamFactory.detect} is not used:
@@ -99,11 +101,11 @@ public final class Sniffer {
       return true;
     }
     // the block magic is ASCII ("1AY&SY"), so text can start like bzip2: decode the head, and
-    // reject it when the decoder fails before it ran out of head bytes
-    return at(h, len, 4, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59) && decodesUntilHeadEnds(h, len);
+    // reject it when the decoder fails on bytes that read as text
+    return at(h, len, 4, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59) && decodesOrIsBinary(h, len);
   }
 
-  private static boolean decodesUntilHeadEnds(byte[] h, int len) {
+  private static boolean decodesOrIsBinary(byte[] h, int len) {
     boolean[] exhausted = {false};
     InputStream head = new ByteArrayInputStream(h, 0, len) {
       @Override
@@ -124,8 +126,26 @@ public final class Sniffer {
       in.read(new byte[4096]);
       return true;
     } catch (IOException | RuntimeException e) {
-      return exhausted[0] && len >= HEAD;   // ran out of a head that is not the whole stream: inconclusive
+      if (exhausted[0] && len >= HEAD) {
+        return true;                                   // ran out of a head that is not the whole stream: inconclusive
+      }
+      // a format error, or a whole stream cut short: a damaged bzip2, which the expander opens and
+      // reports, unless it reads as text (the decoder can run through short text without complaint)
+      int controls = controlBytes(h, 10, len);
+      return controls > 0 && controls * 16 >= len - 10;
     }
+  }
+
+  /** C0 controls but tab, newline and return: one byte in nine of compressed data, none of text. */
+  private static int controlBytes(byte[] h, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      int b = h[i] & 0xFF;
+      if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7F) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static boolean isCpio(byte[] h, int len) {

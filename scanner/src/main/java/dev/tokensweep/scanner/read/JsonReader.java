@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.tokensweep.scanner.Location;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -84,26 +83,91 @@ final class JsonReader implements Reader {
   }
 
   private void readDocument(InputStream in, String path, SegmentSink sink) throws IOException {
-    JsonParser p = FACTORY.createParser(in);
+    Replay replay = new Replay(in);
+    JsonParser p = FACTORY.createParser(replay);
     Walker w = new Walker(sink, path, 0, 0);
-    long resumeAt = 0;
-    long resumeLine = 1;
+    w.replay = replay;
     try {
       w.walk(p, "", 0);
       return;
     } catch (IOException | RuntimeException e) {
-      // not JSON (any more): scan the rest as text from the last value that parsed
-      JsonLocation loc = p.currentLocation();
-      resumeAt = Math.max(0, loc.getByteOffset());
-      resumeLine = Math.max(1, loc.getLineNr());
+      // not JSON (any more): scan the rest as text from the end of the last token that parsed,
+      // including the bytes of the token that failed (a string too long to hold, a stray word)
     }
-    ByteArrayOutputStream buffered = new ByteArrayOutputStream();
-    p.releaseBuffered(buffered);
     p.close();
-    InputStream rest = new SequenceInputStream(new java.io.ByteArrayInputStream(buffered.toByteArray()), in);
-    final long base = resumeAt;
-    final long baseLine = resumeLine - 1;
-    new TextReader(chunk).readChunks(rest, path, null, format, shifted(sink, base, baseLine));
+    final long base = replay.keptFrom();
+    final long baseLine = replay.keptLine() - 1;
+    new TextReader(chunk).readChunks(replay.rest(), path, null, format, shifted(sink, base, baseLine));
+  }
+
+  /**
+   * Keeps the bytes the parser has taken since the end of the last whole token, so a document that
+   * stops parsing is scanned as text from there and no byte is dropped. Holds at most one token
+   * (up to {@link #MAX_STRING}) plus the parser's read-ahead.
+   */
+  private static final class Replay extends InputStream {
+    private final InputStream in;
+    private byte[] kept = new byte[16 << 10];
+    private int len;
+    private long start; // the offset of kept[0] in the document
+    private long keepFrom;
+    private long keepLine = 1;
+
+    Replay(InputStream in) {
+      this.in = in;
+    }
+
+    /** Bytes before {@code offset}, which lies on line {@code line}, are no longer needed. */
+    void keep(long offset, long line) {
+      if (offset > keepFrom) {
+        keepFrom = offset;
+        keepLine = line;
+      }
+    }
+
+    long keptFrom() {
+      return keepFrom;
+    }
+
+    long keptLine() {
+      return keepLine;
+    }
+
+    /** What was kept, then what the parser never read. */
+    InputStream rest() {
+      int skip = (int) Math.min(len, keepFrom - start);
+      return new SequenceInputStream(new java.io.ByteArrayInputStream(kept, skip, len - skip), in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int n) throws IOException {
+      int r = in.read(b, off, n);
+      if (r > 0) {
+        append(b, off, r);
+      }
+      return r;
+    }
+
+    private void append(byte[] b, int off, int n) {
+      int drop = (int) Math.min(len, keepFrom - start);
+      if (drop > 0) {
+        System.arraycopy(kept, drop, kept, 0, len - drop);
+        len -= drop;
+        start += drop;
+      }
+      if (len + n > kept.length) {
+        kept = java.util.Arrays.copyOf(kept, Math.max(len + n, kept.length * 2));
+      }
+      System.arraycopy(b, off, kept, len, n);
+      len += n;
+    }
   }
 
   /** A sink whose locations are moved on by {@code offset} bytes and {@code lines} lines. */
@@ -247,6 +311,8 @@ final class JsonReader implements Reader {
     private final String path;
     private final long baseOffset;
     private final long baseLine;
+    /** The document's input, for the outermost walker of a streamed document; null otherwise. */
+    Replay replay;
 
     Walker(SegmentSink sink, String path, long baseOffset, long baseLine) {
       this.sink = sink;
@@ -271,7 +337,7 @@ final class JsonReader implements Reader {
     private void walk(JsonParser p, String prefix, int depth, Deque<Frame> stack) throws IOException {
       StringBuilder jp = new StringBuilder(prefix);
       JsonToken t;
-      while ((t = p.nextToken()) != null) {
+      while ((t = nextToken(p)) != null) {
         Frame f = stack.peek();
         switch (t) {
           case START_OBJECT, START_ARRAY -> {
@@ -330,6 +396,14 @@ final class JsonReader implements Reader {
           }
         }
       }
+    }
+
+    private JsonToken nextToken(JsonParser p) throws IOException {
+      if (replay != null) {
+        JsonLocation at = p.currentLocation(); // the end of the last whole token
+        replay.keep(at.getByteOffset(), at.getLineNr());
+      }
+      return p.nextToken();
     }
 
     /** Sets the path to the current element of {@code f} (arrays count their elements here). */

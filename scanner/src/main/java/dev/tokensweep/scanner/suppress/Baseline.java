@@ -93,11 +93,11 @@ public final class Baseline {
       }
     } catch (JsonProcessingException e) {
       throw new BadBaselineException(file + ":" + (e.getLocation() == null ? "" : e.getLocation().getLineNr() + ":")
-          + " not JSON: " + e.getOriginalMessage());
+          + " not JSON: " + unquoted(e.getOriginalMessage()));
     } catch (RuntimeException e) {
       if (e.getCause() instanceof JsonProcessingException j) {
         throw new BadBaselineException(file + ":" + (j.getLocation() == null ? "" : j.getLocation().getLineNr() + ":")
-            + " not JSON: " + j.getOriginalMessage());
+            + " not JSON: " + unquoted(j.getOriginalMessage()));
       }
       throw e;
     }
@@ -111,5 +111,14 @@ public final class Baseline {
       throw new BadBaselineException(file + ": a finding without rule_id and fingerprint; is this a tokensweep report?");
     }
     keys.add(key(rule.asText(), fp.asText()));
+  }
+
+  /**
+   * Jackson quotes the text it could not parse ({@code Unrecognized token 'ghp_...'}); a file given
+   * as a baseline by mistake may be the very file that leaks, so quoted runs of eight or more
+   * characters are hidden.
+   */
+  static String unquoted(String message) {
+    return message == null ? "" : message.replaceAll("'[^'\\s]{8,}'", "'[hidden]'");
   }
 }

@@ -72,6 +72,45 @@ class JsonReaderTest {
   }
 
   @Test
+  void document_invalidUtf8AfterATokenInAString_tokenStillFound() throws IOException {
+    // the parser fails inside the string; the text fallback used to start after the bad byte
+    String token = forge.base62Crc32("ghp_");
+    String head = "{\"log\": {\"entries\": [{\"text\": \"token " + token + " ";
+    byte[] doc = concat(head.getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xFF},
+        " end\"}]}}".getBytes(StandardCharsets.US_ASCII));
+    Path p = dir.resolve("bad-utf8.har");
+    Files.write(p, doc);
+    Location l = one(scan(p), token, "token before the bad byte").location();
+    assertEquals(head.indexOf(token), l.offset());
+    assertEquals(1L, l.line());
+  }
+
+  @Test
+  void document_stringLongerThanMaxString_tokenAtItsStartStillFound() throws IOException {
+    // a string too long to hold ends JSON parsing; its first 16 MiB used to be dropped
+    String token = forge.base62Crc32("ghp_");
+    Path p = dir.resolve("big.har");
+    try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(p))) {
+      out.write(("{\"log\": {\"text\": \"abc " + token + " ").getBytes(StandardCharsets.US_ASCII));
+      byte[] pad = new byte[1 << 16];
+      java.util.Arrays.fill(pad, (byte) 'x');
+      for (int i = 0; i <= JsonReader.MAX_STRING >> 16; i++) {
+        out.write(pad);
+      }
+      out.write("\"}}".getBytes(StandardCharsets.US_ASCII));
+    }
+    one(scan(p), token, "token at the start of a huge string");
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      b.writeBytes(part);
+    }
+    return b.toByteArray();
+  }
+
+  @Test
   void jsonl_escapedJsonInMessage_andBadLineFallsBackToText() throws IOException {
     String nested = rnd();
     String plain = forge.base62Crc32("ghp_");
