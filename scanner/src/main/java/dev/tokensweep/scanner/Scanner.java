@@ -182,7 +182,7 @@ public final class Scanner {
    * @param file the input on disk, null for stdin (random-access archives then read it in place)
    */
   void scanStream(InputStream raw, String path, Path file, Collector collector, ScanStats stats) {
-    CountingInputStream in = new CountingInputStream(raw);
+    dev.tokensweep.scanner.expand.CountingInputStream in = new dev.tokensweep.scanner.expand.CountingInputStream(raw);
     long randomAccess = 0;
     try {
       randomAccess = dispatcher.dispatch(in, path, file, in::count, this, collector, stats);
@@ -315,37 +315,6 @@ public final class Scanner {
       List<Problem> ps = new ArrayList<>(problems);
       ps.sort(Comparator.comparing(Problem::location).thenComparing(Problem::type));
       return new ScanResult(sorted, ps, stats.files(), stats.leaves(), stats.bytes(), stats.seconds(), suppressed);
-    }
-  }
-
-  /** Counts the bytes read through it, for the summary and the throughput figure. */
-  static final class CountingInputStream extends java.io.FilterInputStream {
-    private long count;
-
-    CountingInputStream(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
-    }
-
-    long count() {
-      return count;
     }
   }
 }

@@ -162,7 +162,7 @@ public final class Expansion {
   // ---- compressed streams
 
   private void decompress(Format f, InputStream b, String path, int depth) {
-    Counting counted = new Counting(b);
+    CountingInputStream counted = new CountingInputStream(b);
     InputStream dec;
     try {
       dec = decoder(f, counted);
@@ -574,46 +574,4 @@ public final class Expansion {
     }
   }
 
-  /** Counts compressed bytes consumed by a decoder, for the ratio check; shields close too. */
-  private static final class Counting extends FilterInputStream {
-    private long count;
-
-    Counting(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long s = super.skip(n);
-      count += s;
-      return s;
-    }
-
-    long count() {
-      return count;
-    }
-
-    @Override
-    public void close() {
-      // the caller owns the stream
-    }
-  }
 }

@@ -125,7 +125,7 @@ final class TextReporter implements Reporter {
 
   private static String where(Location l) {
     if (l.line() != null) {
-      return l.line() + ":" + l.column();
+      return l.column() != null ? l.line() + ":" + l.column() : String.valueOf(l.line());
     }
     return "@" + l.offset();
   }
