@@ -10,6 +10,7 @@ import dev.tokensweep.scanner.ScanResult;
 import dev.tokensweep.scanner.ScanListener;
 import dev.tokensweep.scanner.Scanner;
 import dev.tokensweep.scanner.index.SweepIndex;
+import dev.tokensweep.scanner.report.ReportModel;
 import dev.tokensweep.scanner.report.Reporter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -285,16 +286,6 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   static String humanBytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    return ReportModel.humanBytes(n);
   }
 }

@@ -11,6 +11,7 @@ import dev.tokensweep.scanner.Problem;
 import dev.tokensweep.scanner.ScanResult;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -156,5 +157,20 @@ public final class ReportModel {
     if (v != null) {
       m.put(k, v);
     }
+  }
+
+  /** Bytes for people: {@code 512 B}, {@code 71.5 KiB}, {@code 1.0 GiB}. */
+  public static String humanBytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }

@@ -83,7 +83,7 @@ final class TextReporter implements Reporter {
     out.println(bold("Summary"));
     String files = r.files() + (r.files() == 1 ? " file" : " files")
         + (r.leaves() != r.files() ? " (" + r.leaves() + " leaves)" : "");
-    out.printf(Locale.ROOT, "  %-14s %s, %s, %.2f s%n", "scanned", files, humanBytes(r.bytes()), r.seconds());
+    out.printf(Locale.ROOT, "  %-14s %s, %s, %.2f s%n", "scanned", files, ReportModel.humanBytes(r.bytes()), r.seconds());
     out.printf(Locale.ROOT, "  %-14s %d%n", "findings", r.findings().size());
     Map<Severity, Long> bySev = r.findingsBySeverity();
     Severity[] sevs = Severity.values();
@@ -107,20 +107,6 @@ final class TextReporter implements Reporter {
     }
     out.printf(Locale.ROOT, "  %-14s %d%s%n", "not scanned", r.problems().size(),
         r.complete() ? "" : " (incomplete)");
-  }
-
-  static String humanBytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   private static String where(Location l) {

@@ -215,17 +215,13 @@ final class LeafRewriter {
           aos.closeArchiveEntry();
           continue;
         }
-        try (Spool entry = new Spool(cap()); Spool clean = new Spool(cap())) {
-          entry.fill(ais);
-          long n;
-          try (OutputStream o = clean.output()) {
-            n = rewrite(entry::input, child, o, depth + 1, reports, problems);
-          }
+        try (Member m = member(ais, child, depth, reports, problems)) {
+          long n = m.replaced();
           if (n == DROPPED) {
             changed = true;
             continue;
           }
-          Spool content = n == 0 ? entry : clean;
+          Spool content = m.content();
           put(aos, e, content.size());
           try (InputStream in = content.input()) {
             in.transferTo(aos);
@@ -315,14 +311,13 @@ final class LeafRewriter {
             zos.addRawArchiveEntry(e, zf.getRawInputStream(e));
             continue;
           }
-          try (Spool entry = new Spool(cap()); Spool clean = new Spool(cap())) {
-            try (InputStream in = zf.getInputStream(e)) {
-              entry.fill(in);
-            }
-            long n;
-            try (OutputStream o = clean.output()) {
-              n = rewrite(entry::input, child, o, depth + 1, reports, problems);
-            }
+          Member m;
+          try (InputStream in = zf.getInputStream(e)) {
+            m = member(in, child, depth, reports, problems);
+          }
+          try (m) {
+            long n = m.replaced();
+            Spool clean = m.content();
             if (n == DROPPED) {
               changed = true;
               continue;
@@ -396,17 +391,13 @@ final class LeafRewriter {
             w.closeArchiveEntry();
             continue;
           }
-          try (Spool entry = new Spool(cap()); Spool clean = new Spool(cap())) {
-            entry.fill(current);
-            long n;
-            try (OutputStream o = clean.output()) {
-              n = rewrite(entry::input, child, o, depth + 1, reports, problems);
-            }
+          try (Member m = member(current, child, depth, reports, problems)) {
+            long n = m.replaced();
             if (n == DROPPED) {
               changed = true;
               continue;
             }
-            Spool content = n == 0 ? entry : clean;
+            Spool content = m.content();
             SevenZArchiveEntry ne = new SevenZArchiveEntry();
             ne.setName(e.getName());
             ne.setSize(content.size());
@@ -442,6 +433,41 @@ final class LeafRewriter {
   }
 
   // ---- helpers
+
+  /**
+   * One archive member copied into a spool and rewritten into another; {@link #content()} is the
+   * rewritten bytes, or the original ones when nothing was replaced. Closing deletes both spools.
+   */
+  private record Member(long replaced, Spool original, Spool clean) implements AutoCloseable {
+    Spool content() {
+      return replaced == 0 ? original : clean;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try (original; clean) {
+        // both deleted
+      }
+    }
+  }
+
+  private Member member(InputStream in, String child, int depth, List<Sanitizer.LeafReport> reports,
+      List<Problem> problems) throws IOException {
+    Spool original = new Spool(cap());
+    Spool clean = new Spool(cap());
+    try {
+      original.fill(in);
+      long n;
+      try (OutputStream o = clean.output()) {
+        n = rewrite(original::input, child, o, depth + 1, reports, problems);
+      }
+      return new Member(n, original, clean);
+    } catch (IOException | RuntimeException e) {
+      try (original; clean) {
+        throw e;
+      }
+    }
+  }
 
   private static void copy(Sanitizer.Source source, OutputStream out) throws IOException {
     try (InputStream in = source.open()) {
