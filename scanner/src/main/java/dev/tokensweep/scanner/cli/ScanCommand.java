@@ -153,9 +153,9 @@ final class ScanCommand implements Callable<Integer> {
     for (Problem p : result.problems()) {
       err.println("tokensweep: not scanned: " + p);
     }
-    // the text report ends with its own summary table on stdout
-    boolean tableShown = reportOptions.format().equals("text") && reportOptions.output == null;
-    if (!reportOptions.quiet && !tableShown) {
+    // the one-line summary goes to stderr whatever the format, so a pipeline that keeps stdout
+    // for the report still sees it; the text report also ends with its own table
+    if (!reportOptions.quiet) {
       err.println(summary(result));
     }
     err.flush();
