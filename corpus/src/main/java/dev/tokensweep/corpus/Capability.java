@@ -2,6 +2,7 @@ package dev.tokensweep.corpus;
 
 import dev.tokensweep.corpus.gen.Forge;
 import dev.tokensweep.corpus.gen.Probe;
+import dev.tokensweep.corpus.gen.Token;
 import java.util.function.Function;
 
 /**
@@ -64,7 +65,8 @@ public enum Capability {
           f.password(null), f.password(null))),
   BASIC_AUTH("basic-auth", "Authorization: Basic credentials (user:password in base64)",
       f -> Probe.text("probe.log", "> Authorization: Basic %s",
-          java.util.Base64.getEncoder().encodeToString(("deploy:" + f.password(null)).getBytes(java.nio.charset.StandardCharsets.UTF_8)))),
+          new Token(Forge.b64("deploy:" + f.password(null).value()), dev.tokensweep.detectors.Kind.PASSWORD, "http-basic",
+              null, "unknown"))),
   URL_PASSWORD("url-password", "passwords in URL userinfo",
       f -> Probe.text("probe.log", "https://deploy:%s@repo.example.com/", f.password(null))),
   GITLAB("gitlab", "GitLab tokens", f -> Probe.text("probe.log", "PRIVATE-TOKEN: %s", f.gitlab())),
