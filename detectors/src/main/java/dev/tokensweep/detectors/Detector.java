@@ -26,6 +26,10 @@ public final class Detector {
 
   private final List<Rule> rules;
   private final Pattern[] patterns;
+  // per rule, built on the rule's first keyword hit (most scans hit few rules); a racing build
+  // makes an equal filter, and its final fields make the plain array store safe to publish
+  private final WindowFilter[] filters;
+  private final boolean filtered;
   private final Prefilter prefilter;
   private final int[][] rulesByKeyword;
   private final int overlap;
@@ -33,8 +37,15 @@ public final class Detector {
 
   /** Compiles the rules. Throws {@link IllegalArgumentException} naming the rule that does not compile. */
   public Detector(List<Rule> rules) {
+    this(rules, true);
+  }
+
+  /** With {@code filtered} false every window goes to re2j: the slow reference the tests compare against. */
+  Detector(List<Rule> rules, boolean filtered) {
+    this.filtered = filtered;
     this.rules = List.copyOf(rules);
     patterns = new Pattern[this.rules.size()];
+    filters = new WindowFilter[this.rules.size()];
     Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
     int maxOverlap = 0;
     for (int r = 0; r < patterns.length; r++) {
@@ -152,11 +163,23 @@ public final class Detector {
         if (p >= reportTo + rule.before()) {
           continue; // any match around p starts after the range this call reports
         }
+        WindowFilter f = filters[r];
+        if (f == null) {
+          f = filters[r] = filtered ? WindowFilter.orNone(rule.pattern(), rule.keywords()) : WindowFilter.NONE;
+        }
+        if (!f.mayStartAt(buf, p, to)) {
+          continue; // every match of this rule starts at a keyword, and none can start at this one
+        }
         int len = rule.length();
         int ws = Math.max(from, p - rule.before() - 1); // one byte more, so a match at the limit keeps its left context
         int we = (int) Math.min(to, (long) p + 2L * len);
         nextHit[r] = we == to ? Integer.MAX_VALUE : p + len;
-        confirm(r, rule, ws, we);
+        int end = f.lastMatchEnd(buf, ws, we);
+        if (end < 0) {
+          continue; // no substring of the window can match: re2j would find nothing
+        }
+        // re2j finds the same in [ws, end] as in the whole window: nothing can match beyond end
+        confirm(r, rule, ws, Math.min(we, end + 1));
       }
     }
 
