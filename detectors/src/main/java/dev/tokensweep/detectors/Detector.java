@@ -178,12 +178,16 @@ public final class Detector {
         if (end < 0) {
           continue; // no substring of the window can match: re2j would find nothing
         }
-        // re2j finds the same in [ws, end] as in the whole window: nothing can match beyond end
-        confirm(r, rule, ws, Math.min(we, end + 1));
+        // re2j finds in [start - 1, end + 1) what it finds in the whole window: no match starts
+        // before start or ends after end, and the bytes either side keep \b and $ honest
+        int cut = Math.min(we, end + 1);
+        int start = Math.max(ws, f.firstMatchStart(buf, ws, cut) - 1);
+        confirm(r, rule, ws, start, cut);
       }
     }
 
-    private void confirm(int r, Rule rule, int ws, int we) {
+    /** Runs rule {@code r} over {@code [ws, we)}, a window that opened at {@code opened} (the edge rules use it). */
+    private void confirm(int r, Rule rule, int opened, int ws, int we) {
       Matcher m = matchers[r];
       window.reset(buf, ws, we);
       if (m == null) {
@@ -194,7 +198,7 @@ public final class Detector {
       while (m.find()) {
         int ms = ws + m.start();
         int me = ws + m.end();
-        if (ms == ws && ws > from) {
+        if (ms == opened && opened > from) {
           continue; // the window edge fakes a \b or ^ here; the hit that owns this start saw its real context
         }
         if (me == we && we < to) {

@@ -27,15 +27,17 @@ final class WindowFilter {
   static final int MAX_STATES = 4096;
 
   private final Dfa any;       // Σ* R: where in a window a match may end
+  private final Dfa back;      // Σ* reverse(R), run backwards: where a match may start; or null
   private final Dfa anchored;  // R from a keyword, for a rule whose every match starts with one of its keywords; or null
 
-  private WindowFilter(Dfa any, Dfa anchored) {
+  private WindowFilter(Dfa any, Dfa back, Dfa anchored) {
     this.any = any;
+    this.back = back;
     this.anchored = anchored;
   }
 
   /** Lets every window through, for a pattern whose DFA would be too large to help. */
-  static final WindowFilter NONE = new WindowFilter(null, null);
+  static final WindowFilter NONE = new WindowFilter(null, null, null);
 
   /** The filter for a rule's {@code pattern} and {@code keywords}, or {@link #NONE}. */
   static WindowFilter orNone(String pattern, List<String> keywords) {
@@ -58,12 +60,22 @@ final class WindowFilter {
         if (any == null) {
           continue;
         }
-        return new WindowFilter(any, anchoredOrNull(r, keywords));
+        return new WindowFilter(any, backOrNull(r), anchoredOrNull(r, keywords));
       } catch (TooComplexToDeterminizeException e) {
         // widen further
       }
     }
     return null;
+  }
+
+  private static Dfa backOrNull(Automaton r) {
+    try {
+      Automaton b = Operations.determinize(
+          Operations.concatenate(List.of(Operations.repeat(Automata.makeCharRange(0, 255)), Operations.reverse(r))), 20_000);
+      return b.getNumStates() > MAX_STATES ? null : Dfa.of(b);
+    } catch (TooComplexToDeterminizeException e) {
+      return null;
+    }
   }
 
   /** R as an anchored DFA when R (widened) only holds strings that begin with a keyword, ASCII case-insensitive. */
@@ -96,6 +108,17 @@ final class WindowFilter {
    */
   int lastMatchEnd(byte[] buf, int from, int to) {
     return any == null ? to : any.lastEnd(buf, from, to);
+  }
+
+  /**
+   * Where the first match may start in {@code buf[from, end)}, given that every match ends by
+   * {@code end}: the smallest position at which a substring ending by {@code end} may match, or
+   * {@code from} when that is unknown. re2j over {@code [max(from, result - 1), end)} finds exactly
+   * what it finds from {@code from}: no match starts earlier, and the byte before the first one,
+   * which {@code \b} looks at, is still inside.
+   */
+  int firstMatchStart(byte[] buf, int from, int end) {
+    return back == null ? from : back.firstStart(buf, from, end);
   }
 
   /** False only when no match can start at {@code p}; always true for rules without an anchored DFA. */
@@ -174,6 +197,27 @@ final class WindowFilter {
         }
       }
       return last;
+    }
+
+    /** Runs backwards from {@code end - 1} to {@code from}; the last accepting position, else {@code from}. */
+    int firstStart(byte[] buf, int from, int end) {
+      if (acceptsEmpty) {
+        return from;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      int first = from;
+      boolean seen = false;
+      for (int i = end - 1; i >= from; i--) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          first = i;
+          seen = true;
+        }
+      }
+      return seen ? first : from;
     }
 
     boolean mayStart(byte[] buf, int p, int to) {
