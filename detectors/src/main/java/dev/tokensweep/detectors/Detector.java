@@ -26,10 +26,13 @@ public final class Detector {
 
   private final List<Rule> rules;
   private final Pattern[] patterns;
-  // per rule, built on the rule's first keyword hit (most scans hit few rules); a racing build
-  // makes an equal filter, and its final fields make the plain array store safe to publish
+  // per rule, built once the rule has had filterAfter keyword hits (most scans hit few rules);
+  // a racing build makes an equal filter, and its final fields make the plain array store safe
   private final WindowFilter[] filters;
-  private final boolean filtered;
+  private final int[] hits; // keyword hits per rule until its filter is built; racy, only a heuristic
+  private final int filterAfter;
+  /** A rule gets its window filter once it has had this many keyword hits. */
+  static final int FILTER_AFTER_HITS = 256;
   private final Prefilter prefilter;
   private final int[][] rulesByKeyword;
   private final int overlap;
@@ -37,15 +40,19 @@ public final class Detector {
 
   /** Compiles the rules. Throws {@link IllegalArgumentException} naming the rule that does not compile. */
   public Detector(List<Rule> rules) {
-    this(rules, true);
+    this(rules, FILTER_AFTER_HITS);
   }
 
-  /** With {@code filtered} false every window goes to re2j: the slow reference the tests compare against. */
-  Detector(List<Rule> rules, boolean filtered) {
-    this.filtered = filtered;
+  /**
+   * With {@code filterAfter} hits a rule gets its window filter; 0 builds it on the first hit, and
+   * -1 never does, so every window goes to re2j: the slow reference the tests compare against.
+   */
+  Detector(List<Rule> rules, int filterAfter) {
+    this.filterAfter = filterAfter;
     this.rules = List.copyOf(rules);
     patterns = new Pattern[this.rules.size()];
     filters = new WindowFilter[this.rules.size()];
+    hits = new int[this.rules.size()];
     Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
     int maxOverlap = 0;
     for (int r = 0; r < patterns.length; r++) {
@@ -165,7 +172,10 @@ public final class Detector {
         }
         WindowFilter f = filters[r];
         if (f == null) {
-          f = filters[r] = filtered ? WindowFilter.orNone(rule.pattern(), rule.keywords()) : WindowFilter.NONE;
+          // building a rule's DFAs costs 1-300 ms; a rule with few hits is cheaper to confirm
+          // with re2j alone, and a small scan then starts no faster than it ends
+          f = filterAfter < 0 || hits[r]++ < filterAfter ? WindowFilter.NONE
+              : (filters[r] = WindowFilter.orNone(rule.pattern(), rule.keywords()));
         }
         if (!f.mayStartAt(buf, p, to)) {
           continue; // every match of this rule starts at a keyword, and none can start at this one

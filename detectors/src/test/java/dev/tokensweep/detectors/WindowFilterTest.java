@@ -148,8 +148,8 @@ class WindowFilterTest {
 
   @Test
   void scan_randomText_sameMatchesAsUnfilteredDetector() {
-    Detector fast = new Detector(RULES);
-    Detector reference = new Detector(RULES, false);
+    Detector fast = new Detector(RULES, 0);
+    Detector reference = new Detector(RULES, -1);
     Random rnd = new Random(13);
     int found = 0;
     for (int round = 0; round < 300; round++) {
