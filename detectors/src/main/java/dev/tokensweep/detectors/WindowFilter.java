@@ -102,9 +102,9 @@ final class WindowFilter {
 
   /**
    * Where matches may end in {@code buf[from, to)}: one past the last byte at which some substring
-   * may end a match, or -1 when no substring can match. re2j over {@code [from, result)} then finds
-   * exactly what it finds over {@code [from, to)}: every match ends by then, and the byte after
-   * each match's end, which {@code \b} and {@code $} look at, is still inside.
+   * may end a match, or -1 when no substring can match. re2j over {@code [from, min(to, result + 1))}
+   * then finds exactly what it finds over {@code [from, to)}: every match ends by {@code result},
+   * and the byte after each match's end, which {@code \b} and {@code $} look at, is still inside.
    */
   int lastMatchEnd(byte[] buf, int from, int to) {
     return any == null ? to : any.lastEnd(buf, from, to);
