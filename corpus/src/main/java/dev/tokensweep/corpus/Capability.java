@@ -2,6 +2,7 @@ package dev.tokensweep.corpus;
 
 import dev.tokensweep.corpus.gen.Forge;
 import dev.tokensweep.corpus.gen.Probe;
+import dev.tokensweep.corpus.gen.Token;
 import java.util.function.Function;
 
 /**

@@ -26,6 +26,13 @@ public final class Detector {
 
   private final List<Rule> rules;
   private final Pattern[] patterns;
+  // per rule, built once the rule has had filterAfter keyword hits (most scans hit few rules);
+  // a racing build makes an equal filter, and its final fields make the plain array store safe
+  private final WindowFilter[] filters;
+  private final int[] hits; // keyword hits per rule until its filter is built; racy, only a heuristic
+  private final int filterAfter;
+  /** A rule gets its window filter once it has had this many keyword hits. */
+  static final int FILTER_AFTER_HITS = 256;
   private final Prefilter prefilter;
   private final int[][] rulesByKeyword;
   private final int overlap;
@@ -33,8 +40,19 @@ public final class Detector {
 
   /** Compiles the rules. Throws {@link IllegalArgumentException} naming the rule that does not compile. */
   public Detector(List<Rule> rules) {
+    this(rules, FILTER_AFTER_HITS);
+  }
+
+  /**
+   * With {@code filterAfter} hits a rule gets its window filter; 0 builds it on the first hit, and
+   * -1 never does, so every window goes to re2j: the slow reference the tests compare against.
+   */
+  Detector(List<Rule> rules, int filterAfter) {
+    this.filterAfter = filterAfter;
     this.rules = List.copyOf(rules);
     patterns = new Pattern[this.rules.size()];
+    filters = new WindowFilter[this.rules.size()];
+    hits = new int[this.rules.size()];
     Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
     int maxOverlap = 0;
     for (int r = 0; r < patterns.length; r++) {
@@ -152,15 +170,34 @@ public final class Detector {
         if (p >= reportTo + rule.before()) {
           continue; // any match around p starts after the range this call reports
         }
+        WindowFilter f = filters[r];
+        if (f == null) {
+          // building a rule's DFAs costs 1-300 ms; a rule with few hits is cheaper to confirm
+          // with re2j alone, and a small scan then starts no faster than it ends
+          f = filterAfter < 0 || hits[r]++ < filterAfter ? WindowFilter.NONE
+              : (filters[r] = WindowFilter.orNone(rule.pattern(), rule.keywords()));
+        }
+        if (!f.mayStartAt(buf, p, to)) {
+          continue; // every match of this rule starts at a keyword, and none can start at this one
+        }
         int len = rule.length();
         int ws = Math.max(from, p - rule.before() - 1); // one byte more, so a match at the limit keeps its left context
         int we = (int) Math.min(to, (long) p + 2L * len);
         nextHit[r] = we == to ? Integer.MAX_VALUE : p + len;
-        confirm(r, rule, ws, we);
+        int end = f.lastMatchEnd(buf, ws, we);
+        if (end < 0) {
+          continue; // no substring of the window can match: re2j would find nothing
+        }
+        // re2j finds in [start - 1, end + 1) what it finds in the whole window: no match starts
+        // before start or ends after end, and the bytes either side keep \b and $ honest
+        int cut = Math.min(we, end + 1);
+        int start = Math.max(ws, f.firstMatchStart(buf, ws, cut) - 1);
+        confirm(r, rule, ws, start, cut);
       }
     }
 
-    private void confirm(int r, Rule rule, int ws, int we) {
+    /** Runs rule {@code r} over {@code [ws, we)}, a window that opened at {@code opened} (the edge rules use it). */
+    private void confirm(int r, Rule rule, int opened, int ws, int we) {
       Matcher m = matchers[r];
       window.reset(buf, ws, we);
       if (m == null) {
@@ -171,7 +208,7 @@ public final class Detector {
       while (m.find()) {
         int ms = ws + m.start();
         int me = ws + m.end();
-        if (ms == ws && ws > from) {
+        if (ms == opened && opened > from) {
           continue; // the window edge fakes a \b or ^ here; the hit that owns this start saw its real context
         }
         if (me == we && we < to) {

@@ -114,6 +114,9 @@ public final class Validators {
       while (t.endsWith("=")) {
         t = t.substring(0, t.length() - 1);
       }
+      if (t.length() % 4 == 1) {
+        return false; // no base64 text has this length; "==".substring would throw
+      }
       raw = java.util.Base64.getDecoder().decode(t + "==".substring(0, (4 - t.length() % 4) % 4));
     } catch (IllegalArgumentException e) {
       return false;

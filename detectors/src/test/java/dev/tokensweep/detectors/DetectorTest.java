@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class DetectorTest {
 
-  private static final Detector ALL = new Detector(Rules.builtin());
+  private static final Detector ALL = new Detector(Rules.builtin(), 0); // window filters from the first hit
 
   private static String key(Match m) {
     return m.rule().id() + "@" + m.start() + ".." + m.end();

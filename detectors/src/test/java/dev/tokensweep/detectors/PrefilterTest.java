@@ -1,6 +1,7 @@
 package dev.tokensweep.detectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,13 +46,20 @@ class PrefilterTest {
           keywords.add(b.toString().toLowerCase(Locale.ROOT));
         }
       }
-      byte[] text = new byte[rnd.nextInt(200)];
+      // long texts take the two-stream walk, whose halves meet in the middle, in several blocks
+      byte[] text = new byte[rnd.nextBoolean() ? rnd.nextInt(200) : Prefilter.TWO_STREAMS + rnd.nextInt(5 * Prefilter.TWO_STREAMS)];
       for (int i = 0; i < text.length; i++) {
         text[i] = (byte) (rnd.nextInt(10) == 0 ? rnd.nextInt(256) : alphabet.charAt(rnd.nextInt(alphabet.length())));
       }
       Prefilter p = new Prefilter(keywords);
       List<String> got = new ArrayList<>();
-      p.scan(text, 0, text.length, (k, start) -> got.add(k + "@" + start));
+      int[] lastEnd = {-1};
+      p.scan(text, 0, text.length, (k, start) -> {
+        got.add(k + "@" + start);
+        int end = start + p.keywordLength(k);
+        assertTrue(end >= lastEnd[0], "hits in order of their last byte");
+        lastEnd[0] = end;
+      });
       got.sort(null);
       assertEquals(naive(keywords, text), got, "keywords " + keywords);
     }

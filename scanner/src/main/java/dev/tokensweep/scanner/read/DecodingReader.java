@@ -99,23 +99,29 @@ final class DecodingReader implements Reader {
     }
 
     private void base64Runs(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+      // Only maximal runs of at least MIN_RUN base64 bytes matter, and such a run starting at or
+      // after i covers i + MIN_RUN - 1: when that byte is not base64, skip past it without looking
+      // at the ones before (log text is mostly short words). Invariant: i == from or buf[i - 1]
+      // is not base64, so a run found from i is maximal on the left.
       int i = from;
-      while (i < to) {
-        if (B64[buf[i] & 0xFF] < 0) {
-          i++;
+      while (i + MIN_RUN <= to) {
+        int probe = i + MIN_RUN - 1;
+        if (B64[buf[probe] & 0xFF] < 0) {
+          i = probe + 1;
           continue;
         }
-        int s = i;
-        while (i < to && B64[buf[i] & 0xFF] >= 0) {
-          i++;
+        int s = probe;
+        while (s > i && B64[buf[s - 1] & 0xFF] >= 0) {
+          s--;
         }
-        int e = i;
-        while (i < to && i - e < 2 && buf[i] == '=') {
-          i++;
+        int e = probe + 1;
+        while (e < to && B64[buf[e] & 0xFF] >= 0) {
+          e++;
         }
         if (e - s >= MIN_RUN && s >= ownFrom && s < ownTo && (s > from || from == ownFrom)) {
           decodeBase64(buf, s, Math.min(e, s + MAX_RUN), locator);
         }
+        i = e + 1; // buf[e] is not base64 (or e == to); '=' padding cannot start a run either
       }
     }
 
@@ -123,6 +129,12 @@ final class DecodingReader implements Reader {
       int n = e - s;
       if (n % 4 == 1) {
         n--;
+      }
+      // Most runs are identifiers, UUIDs and hex ids that decode to binary: decide without
+      // allocating first, by the same rules as below, and stop as soon as the final 90% rule
+      // can no longer hold (the decoded length is known in advance).
+      if (!mostlyText(buf, s, n)) {
+        return;
       }
       byte[] out = new byte[n * 3 / 4];
       int o = 0;
@@ -153,7 +165,14 @@ final class DecodingReader implements Reader {
     private void urlRuns(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
       int i = from;
       while (i + 2 < to) {
-        if (buf[i] != '%' || hex(buf[i + 1]) < 0 || hex(buf[i + 2]) < 0) {
+        if (buf[i] != '%') {
+          int pct = ByteScan.indexOf(buf, i, to - 2, (byte) '%');
+          if (pct < 0) {
+            break;
+          }
+          i = pct;
+        }
+        if (hex(buf[i + 1]) < 0 || hex(buf[i + 2]) < 0) {
           i++;
           continue;
         }
@@ -273,6 +292,34 @@ final class DecodingReader implements Reader {
     }
     int c = d0 * 64 + d1 * 8 + d2;
     return c < 0x20 || c == 0x7F ? c : -1; // rsyslog escapes control characters only
+  }
+
+  /** Whether the {@code n} base64 characters at {@code s} pass decodeBase64's text rules; no allocation. */
+  static boolean mostlyText(byte[] buf, int s, int n) {
+    int total = n * 6 / 8; // bytes the run decodes to
+    if (total < 8) {
+      return false;
+    }
+    int maxBad = total / 10; // printable * 10 >= total * 9 holds while bad <= total / 10
+    int acc = 0;
+    int bits = 0;
+    int o = 0;
+    int bad = 0;
+    for (int i = s; i < s + n; i++) {
+      acc = (acc << 6) | B64[buf[i] & 0xFF];
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        o++;
+        if (!isText((byte) (acc >> bits))) {
+          bad++;
+          if (bad > maxBad || (bad > o / 10 + 1 && o >= 32)) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   private static boolean isText(byte b) {

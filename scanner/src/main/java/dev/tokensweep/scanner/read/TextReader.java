@@ -83,16 +83,8 @@ public final class TextReader implements Reader {
       final long fLineStart = lineStartBeforeBuf;
       final byte[] fBuf = buf;
       Locator loc = p -> {
-        long line = fLine;
-        for (int i = fOwn; i < p; i++) {
-          if (fBuf[i] == '\n') {
-            line++;
-          }
-        }
-        int i = p - 1;
-        while (i >= 0 && fBuf[i] != '\n') {
-          i--;
-        }
+        long line = fLine + ByteScan.count(fBuf, fOwn, p, (byte) '\n');
+        int i = ByteScan.lastIndexOf(fBuf, 0, p, (byte) '\n');
         long lineStart = i >= 0 ? fBase + i + 1 : fLineStart;
         long offset = fBase + p;
         return new Location(path, line, offset - lineStart + 1, offset, null, null, encoding, null, null, format);
@@ -104,19 +96,9 @@ public final class TextReader implements Reader {
         break;
       }
       // advance: count the lines of the owned range, keep the overlap as left context
-      for (int i = own; i < ownEnd; i++) {
-        if (buf[i] == '\n') {
-          lineAtOwn++;
-        }
-      }
+      lineAtOwn += ByteScan.count(buf, own, ownEnd, (byte) '\n');
       int keepFrom = Math.max(0, ownEnd - ov);
-      int nl = -1;
-      for (int i = keepFrom - 1; i >= 0; i--) {
-        if (buf[i] == '\n') {
-          nl = i;
-          break;
-        }
-      }
+      int nl = ByteScan.lastIndexOf(buf, 0, keepFrom, (byte) '\n');
       if (nl >= 0) {
         lineStartBeforeBuf = base + nl + 1;
       }

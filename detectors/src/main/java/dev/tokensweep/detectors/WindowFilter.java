@@ -1,0 +1,333 @@
+package dev.tokensweep.detectors;
+
+import com.google.re2j.SyntaxTree;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.util.automaton.Automata;
+import org.apache.lucene.util.automaton.Automaton;
+import org.apache.lucene.util.automaton.Operations;
+import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
+
+/**
+ * A byte DFA that accepts a superset of what a rule's regex can match, run over the regex window
+ * before re2j: when the DFA finds no match anywhere in the window, neither can re2j, and the
+ * window is skipped. re2j is an NFA simulation (tens of nanoseconds per character); the DFA is one
+ * table lookup per byte, so windows around common keywords ({@code secret}, {@code authorization},
+ * {@code _token}) that hold no assignment shape cost a pass over bytes instead of a regex run.
+ *
+ * <p>The superset comes from dropping what a byte DFA cannot or need not express: zero-width
+ * assertions ({@code \b}, {@code ^}, {@code $}) become the empty string, and counted repetitions
+ * above {@link #CAP} are widened ({@code x{40}} to {@code x{CAP,}}) so that the unanchored DFA
+ * stays small. Widening only ever adds strings, so a rejection is exact. Immutable, thread-safe.
+ */
+final class WindowFilter {
+  /** Counted repetitions keep their counts up to this; larger ones are widened. */
+  static final int CAP = 4;
+  /** States beyond which a rule gets no filter (it then always runs its regex). */
+  static final int MAX_STATES = 4096;
+
+  private final Dfa any;       // Σ* R: where in a window a match may end
+  private final Dfa back;      // Σ* reverse(R), run backwards: where a match may start; or null
+  private final Dfa anchored;  // R from a keyword, for a rule whose every match starts with one of its keywords; or null
+
+  private WindowFilter(Dfa any, Dfa back, Dfa anchored) {
+    this.any = any;
+    this.back = back;
+    this.anchored = anchored;
+  }
+
+  /** Lets every window through, for a pattern whose DFA would be too large to help. */
+  static final WindowFilter NONE = new WindowFilter(null, null, null);
+
+  /** The filter for a rule's {@code pattern} and {@code keywords}, or {@link #NONE}. */
+  static WindowFilter orNone(String pattern, List<String> keywords) {
+    WindowFilter f = of(pattern, keywords);
+    return f == null ? NONE : f;
+  }
+
+  /** The filter for {@code pattern}, or null when its DFA would be too large to help. */
+  static WindowFilter of(String pattern, List<String> keywords) {
+    SyntaxTree.Node tree = SyntaxTree.parse(pattern);
+    for (int cap = CAP; cap >= 1; cap /= 2) {
+      try {
+        Automaton r = toAutomaton(tree, cap);
+        Automaton a = Operations.concatenate(List.of(Operations.repeat(Automata.makeCharRange(0, 255)), r));
+        a = Operations.determinize(a, 20_000);
+        if (a.getNumStates() > MAX_STATES) {
+          continue;
+        }
+        Dfa any = Dfa.of(a);
+        if (any == null) {
+          continue;
+        }
+        return new WindowFilter(any, backOrNull(r), anchoredOrNull(r, keywords));
+      } catch (TooComplexToDeterminizeException e) {
+        // widen further
+      }
+    }
+    return null;
+  }
+
+  private static Dfa backOrNull(Automaton r) {
+    try {
+      Automaton b = Operations.determinize(
+          Operations.concatenate(List.of(Operations.repeat(Automata.makeCharRange(0, 255)), Operations.reverse(r))), 20_000);
+      return b.getNumStates() > MAX_STATES ? null : Dfa.of(b);
+    } catch (TooComplexToDeterminizeException e) {
+      return null;
+    }
+  }
+
+  /** R as an anchored DFA when R (widened) only holds strings that begin with a keyword, ASCII case-insensitive. */
+  private static Dfa anchoredOrNull(Automaton r, List<String> keywords) {
+    if (keywords.isEmpty()) {
+      return null;
+    }
+    List<Automaton> ks = new ArrayList<>();
+    for (String k : keywords) {
+      List<Automaton> chars = new ArrayList<>();
+      for (int i = 0; i < k.length(); i++) {
+        chars.add(rune(k.charAt(i), true));
+      }
+      ks.add(Operations.concatenate(chars));
+    }
+    Automaton startsWithKeyword = Operations.determinize(
+        Operations.concatenate(List.of(Operations.union(ks), Operations.repeat(Automata.makeCharRange(0, 255)))), 20_000);
+    Automaton dr = Operations.determinize(Operations.removeDeadStates(r), 20_000);
+    if (dr.getNumStates() > MAX_STATES || !Operations.subsetOf(dr, startsWithKeyword)) {
+      return null;
+    }
+    return Dfa.of(dr);
+  }
+
+  /**
+   * Where matches may end in {@code buf[from, to)}: one past the last byte at which some substring
+   * may end a match, or -1 when no substring can match. re2j over {@code [from, min(to, result + 1))}
+   * then finds exactly what it finds over {@code [from, to)}: every match ends by {@code result},
+   * and the byte after each match's end, which {@code \b} and {@code $} look at, is still inside.
+   */
+  int lastMatchEnd(byte[] buf, int from, int to) {
+    return any == null ? to : any.lastEnd(buf, from, to);
+  }
+
+  /**
+   * Where the first match may start in {@code buf[from, end)}, given that every match ends by
+   * {@code end}: the smallest position at which a substring ending by {@code end} may match, or
+   * {@code from} when that is unknown. re2j over {@code [max(from, result - 1), end)} finds exactly
+   * what it finds from {@code from}: no match starts earlier, and the byte before the first one,
+   * which {@code \b} looks at, is still inside.
+   */
+  int firstMatchStart(byte[] buf, int from, int end) {
+    return back == null ? from : back.firstStart(buf, from, end);
+  }
+
+  /** False only when no match can start at {@code p}; always true for rules without an anchored DFA. */
+  boolean mayStartAt(byte[] buf, int p, int to) {
+    return anchored == null || anchored.mayStart(buf, p, to);
+  }
+
+  boolean anchoredAtKeyword() {
+    return anchored != null;
+  }
+
+  /** A dense byte DFA: {@code table[row + class]} is the next row, bit-inverted when it accepts. */
+  private static final class Dfa {
+    final byte[] cls = new byte[256];
+    final int[] table;
+    final int dead;            // row of the dead state, which loops on itself
+    final boolean acceptsEmpty;
+
+    private Dfa(int[] table, int dead, boolean acceptsEmpty) {
+      this.table = table;
+      this.dead = dead;
+      this.acceptsEmpty = acceptsEmpty;
+    }
+
+    static Dfa of(Automaton a) {
+      int[] points = a.getStartPoints();
+      int classes = 0;
+      for (int p : points) {
+        if (p < 256) {
+          classes++;
+        }
+      }
+      int n = a.getNumStates();
+      int deadState = n;
+      Dfa d = new Dfa(new int[(n + 1) * classes], deadState * classes, a.isAccept(0));
+      int k = 0;
+      for (int b = 0; b < 256; b++) {
+        while (k + 1 < points.length && points[k + 1] <= b) {
+          k++;
+        }
+        d.cls[b] = (byte) k;
+      }
+      if (classes > 127) {
+        return null;
+      }
+      int[] rep = new int[classes];
+      for (int b = 255; b >= 0; b--) {
+        rep[d.cls[b]] = b;
+      }
+      for (int s = 0; s <= n; s++) {
+        for (int c = 0; c < classes; c++) {
+          int to = s == deadState ? deadState : a.step(s, rep[c]);
+          if (to < 0) {
+            to = deadState;
+          }
+          int row = to * classes;
+          d.table[s * classes + c] = to != deadState && a.isAccept(to) ? ~row : row;
+        }
+      }
+      return d;
+    }
+
+    int lastEnd(byte[] buf, int from, int to) {
+      if (acceptsEmpty) {
+        return to;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      int last = -1;
+      for (int i = from; i < to; i++) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          last = i + 1;
+        }
+      }
+      return last;
+    }
+
+    /** Runs backwards from {@code end - 1} to {@code from}; the last accepting position, else {@code from}. */
+    int firstStart(byte[] buf, int from, int end) {
+      if (acceptsEmpty) {
+        return from;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      int first = from;
+      boolean seen = false;
+      for (int i = end - 1; i >= from; i--) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          first = i;
+          seen = true;
+        }
+      }
+      return seen ? first : from;
+    }
+
+    boolean mayStart(byte[] buf, int p, int to) {
+      if (acceptsEmpty) {
+        return true;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      for (int i = p; i < to; i++) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          return true;
+        }
+        if (s == dead) {
+          return false;
+        }
+      }
+      return true; // the input ended first: a longer input might match
+    }
+  }
+
+  /** The regex as an automaton over the byte values 0..255 (one char per byte, as ByteWindow reads). */
+  static Automaton toAutomaton(SyntaxTree.Node n, int cap) {
+    switch (n.op()) {
+      case "NO_MATCH":
+        return Automata.makeEmpty();
+      case "EMPTY_MATCH":
+      case "BEGIN_LINE":
+      case "END_LINE":
+      case "BEGIN_TEXT":
+      case "END_TEXT":
+      case "WORD_BOUNDARY":
+      case "NO_WORD_BOUNDARY":
+        return Automata.makeEmptyString();
+      case "LITERAL": {
+        List<Automaton> parts = new ArrayList<>();
+        for (int r : n.runes()) {
+          parts.add(rune(r, n.foldCase()));
+        }
+        return parts.isEmpty() ? Automata.makeEmptyString() : Operations.concatenate(parts);
+      }
+      case "CHAR_CLASS": {
+        int[] rs = n.runes();
+        List<Automaton> ranges = new ArrayList<>();
+        for (int i = 0; i + 1 < rs.length; i += 2) {
+          int lo = rs[i];
+          int hi = Math.min(rs[i + 1], 255);
+          if (lo <= hi) {
+            ranges.add(Automata.makeCharRange(lo, hi));
+          }
+        }
+        return ranges.isEmpty() ? Automata.makeEmpty() : Operations.union(ranges);
+      }
+      case "ANY_CHAR":
+        return Automata.makeCharRange(0, 255);
+      case "ANY_CHAR_NOT_NL":
+        return Operations.union(List.of(Automata.makeCharRange(0, '\n' - 1), Automata.makeCharRange('\n' + 1, 255)));
+      case "CAPTURE":
+        return toAutomaton(n.subs()[0], cap);
+      case "STAR":
+        return Operations.repeat(toAutomaton(n.subs()[0], cap));
+      case "PLUS":
+        return Operations.repeat(toAutomaton(n.subs()[0], cap), 1);
+      case "QUEST":
+        return Operations.optional(toAutomaton(n.subs()[0], cap));
+      case "REPEAT": {
+        Automaton sub = toAutomaton(n.subs()[0], cap);
+        int min = Math.min(n.min(), cap);
+        if (n.max() >= 0 && n.max() <= cap) {
+          return Operations.repeat(sub, min, n.max());
+        }
+        return Operations.repeat(sub, min); // widened: at least min, no upper bound
+      }
+      case "CONCAT": {
+        List<Automaton> parts = new ArrayList<>();
+        for (SyntaxTree.Node s : n.subs()) {
+          parts.add(toAutomaton(s, cap));
+        }
+        return parts.isEmpty() ? Automata.makeEmptyString() : Operations.concatenate(parts);
+      }
+      case "ALTERNATE": {
+        List<Automaton> parts = new ArrayList<>();
+        for (SyntaxTree.Node s : n.subs()) {
+          parts.add(toAutomaton(s, cap));
+        }
+        return parts.isEmpty() ? Automata.makeEmpty() : Operations.union(parts);
+      }
+      default:
+        throw new IllegalArgumentException("unexpected regex node " + n.op());
+    }
+  }
+
+  /** One rune as the bytes that match it: itself, or with case folding every byte of its case orbit. */
+  private static Automaton rune(int r, boolean fold) {
+    if (!fold) {
+      return r <= 255 ? Automata.makeChar(r) : Automata.makeEmpty();
+    }
+    List<Automaton> alts = new ArrayList<>();
+    for (int b = 0; b < 256; b++) {
+      if (b == r || foldEquals(b, r)) {
+        alts.add(Automata.makeChar(b));
+      }
+    }
+    return alts.isEmpty() ? Automata.makeEmpty() : Operations.union(alts);
+  }
+
+  /** Generous case-insensitive equality: any over-approximation of re2j's simple folding is sound. */
+  private static boolean foldEquals(int a, int b) {
+    return Character.toLowerCase(a) == Character.toLowerCase(b) || Character.toUpperCase(a) == Character.toUpperCase(b)
+        || Character.toLowerCase(Character.toUpperCase(a)) == Character.toLowerCase(Character.toUpperCase(b));
+  }
+}

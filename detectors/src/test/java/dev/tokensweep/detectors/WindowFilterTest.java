@@ -1,0 +1,164 @@
+package dev.tokensweep.detectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DFA pre-check against re2j itself, as Lucene's TestRegExp checks its automata against a
+ * reference engine: on random text made of every rule's examples, negative examples, keywords and
+ * their mutations, the filter never rejects a window in which re2j finds a match, trimming a window
+ * to its first possible match start and last possible match end never changes what re2j finds, and a rule marked as anchored at
+ * its keyword has no match that starts anywhere the anchored DFA rejects.
+ */
+class WindowFilterTest {
+
+  private static final List<Rule> RULES = Rules.builtin();
+  private static final String NOISE = " \t\n=:\"'/-_.%&;,{}[]()\\#@aAzZ09xX";
+
+  /** Random text seeded with fragments of every rule's examples, mutated. */
+  static byte[] randomText(Random rnd, int pieces) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < pieces; i++) {
+      Rule r = RULES.get(rnd.nextInt(RULES.size()));
+      String s;
+      switch (rnd.nextInt(5)) {
+        case 0, 1 -> s = r.examples().isEmpty() ? r.keywords().get(0) : r.examples().get(rnd.nextInt(r.examples().size()));
+        case 2 -> s = r.negativeExamples().isEmpty() ? r.keywords().get(0)
+            : r.negativeExamples().get(rnd.nextInt(r.negativeExamples().size()));
+        case 3 -> s = r.keywords().get(rnd.nextInt(r.keywords().size()));
+        default -> {
+          StringBuilder b = new StringBuilder();
+          for (int k = rnd.nextInt(40); k > 0; k--) {
+            b.append(NOISE.charAt(rnd.nextInt(NOISE.length())));
+          }
+          s = b.toString();
+        }
+      }
+      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+      for (int m = rnd.nextInt(3); m > 0 && bytes.length > 0; m--) {
+        int at = rnd.nextInt(bytes.length);
+        switch (rnd.nextInt(4)) {
+          case 0 -> bytes[at] = (byte) NOISE.charAt(rnd.nextInt(NOISE.length()));
+          case 1 -> bytes[at] = (byte) (Character.isUpperCase(bytes[at]) ? Character.toLowerCase(bytes[at]) : Character.toUpperCase(bytes[at]));
+          case 2 -> bytes = java.util.Arrays.copyOf(bytes, at); // truncated
+          default -> bytes[at] = (byte) rnd.nextInt(256);
+        }
+      }
+      out.writeBytes(bytes);
+      if (rnd.nextInt(3) == 0) {
+        out.write(rnd.nextBoolean() ? '\n' : ' ');
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static List<String> matches(Pattern p, byte[] buf, int from, int to) {
+    List<String> out = new ArrayList<>();
+    Matcher m = p.matcher(new ByteWindow().reset(buf, from, to));
+    while (m.find()) {
+      out.add(m.start() + ".." + m.end() + "/" + m.start(1) + ".." + m.end(1));
+    }
+    return out;
+  }
+
+  /** "s..e/s1..e1" with every offset moved by {@code d} (an absent group, -1, stays -1). */
+  private static String shift(String m, int d) {
+    String[] n = m.split("\\.\\.|/");
+    int[] v = new int[4];
+    for (int i = 0; i < 4; i++) {
+      v[i] = Integer.parseInt(n[i]);
+      if (v[i] >= 0) {
+        v[i] += d;
+      }
+    }
+    return v[0] + ".." + v[1] + "/" + v[2] + ".." + v[3];
+  }
+
+  @Test
+  void trimmedWindow_randomText_re2jFindsTheSame() {
+    Random rnd = new Random(11);
+    int windowsWithMatches = 0;
+    WindowFilter[] filters = new WindowFilter[RULES.size()];
+    Pattern[] patterns = new Pattern[RULES.size()];
+    for (int i = 0; i < filters.length; i++) {
+      filters[i] = WindowFilter.orNone(RULES.get(i).pattern(), RULES.get(i).keywords());
+      patterns[i] = Detector.compile(RULES.get(i));
+    }
+    for (int round = 0; round < 300; round++) {
+      byte[] buf = randomText(rnd, 2 + rnd.nextInt(12));
+      for (int i = 0; i < filters.length; i++) {
+        Rule r = RULES.get(i);
+        WindowFilter f = filters[i];
+        Pattern p = patterns[i];
+        int from = buf.length == 0 ? 0 : rnd.nextInt(Math.max(1, buf.length / 4));
+        int to = buf.length;
+        List<String> whole = matches(p, buf, from, to);
+        int end = f.lastMatchEnd(buf, from, to);
+        if (!whole.isEmpty()) {
+          windowsWithMatches++;
+          assertTrue(end >= 0, r.id() + ": the filter rejected a window with a match");
+        }
+        if (end >= 0) {
+          int cut = Math.min(to, end + 1);
+          assertEquals(whole, matches(p, buf, from, cut), r.id() + ": trimming the end changed the matches");
+          int start = Math.max(from, f.firstMatchStart(buf, from, cut) - 1);
+          List<String> shifted = new ArrayList<>();
+          for (String m : matches(p, buf, start, cut)) {
+            shifted.add(shift(m, start - from));
+          }
+          if (start > from) {
+            assertEquals(whole, shifted, r.id() + ": trimming the start changed the matches");
+          }
+        }
+      }
+    }
+    assertTrue(windowsWithMatches > 300, "the random text must exercise the rules: " + windowsWithMatches);
+  }
+
+  @Test
+  void mayStartAt_anchoredRules_acceptEveryMatchStart() {
+    Random rnd = new Random(12);
+    int anchored = 0;
+    for (Rule r : RULES) {
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      if (!f.anchoredAtKeyword()) {
+        continue;
+      }
+      anchored++;
+      Pattern p = Detector.compile(r);
+      for (int round = 0; round < 200; round++) {
+        byte[] buf = randomText(rnd, 2 + rnd.nextInt(8));
+        Matcher m = p.matcher(new ByteWindow().reset(buf, 0, buf.length));
+        while (m.find()) {
+          assertTrue(f.mayStartAt(buf, m.start(), buf.length), r.id() + ": rejected a real match start");
+        }
+      }
+    }
+    assertTrue(anchored > 40, "most provider rules start with their keyword: " + anchored);
+  }
+
+  @Test
+  void scan_randomText_sameMatchesAsUnfilteredDetector() {
+    Detector fast = new Detector(RULES, 0);
+    Detector reference = new Detector(RULES, -1);
+    Random rnd = new Random(13);
+    int found = 0;
+    for (int round = 0; round < 300; round++) {
+      byte[] buf = randomText(rnd, 5 + rnd.nextInt(60));
+      List<String> a = fast.findAll(buf).stream().map(m -> m.rule().id() + "@" + m.start() + ".." + m.end()).sorted().toList();
+      List<String> b = reference.findAll(buf).stream().map(m -> m.rule().id() + "@" + m.start() + ".." + m.end()).sorted().toList();
+      assertEquals(b, a);
+      found += a.size();
+    }
+    assertTrue(found > 300, "the random text must hold findings: " + found);
+  }
+}
