@@ -32,8 +32,8 @@ final class SearchCommand implements Callable<Integer> {
   @Mixin
   IndexOptions indexOptions;
 
-  @Option(names = {"-f", "--format"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-  String format;
+  @Mixin
+  TextOrJsonOption format;
 
   @Option(names = "--limit", defaultValue = "1000", paramLabel = "N", description = "At most this many findings, newest first (default: ${DEFAULT-VALUE}).")
   int limit;
@@ -47,10 +47,7 @@ final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    String fmt = format.toLowerCase(Locale.ROOT);
-    if (!fmt.equals("text") && !fmt.equals("json")) {
-      throw new Main.UsageException("--format: unknown format '" + format + "' (text, json)");
-    }
+    boolean json = format.json();
     if (newSince != null && !newSince.equals("last")) {
       throw new Main.UsageException("--new-since: only 'last' is supported");
     }
@@ -70,7 +67,7 @@ final class SearchCommand implements Callable<Integer> {
       throw new Main.UsageException(indexOptions.index + ": no sweep index here (scan --index creates one)");
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (fmt.equals("json")) {
+    if (json) {
       List<Map<String, Object>> list = new ArrayList<>();
       for (SweepIndex.Hit h : hits) {
         list.add(json(h));

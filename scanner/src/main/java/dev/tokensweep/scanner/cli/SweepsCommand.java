@@ -27,18 +27,15 @@ final class SweepsCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "NAME", description = "Only this host's sweeps.")
   String host;
 
-  @Option(names = {"-f", "--format"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-  String format;
+  @Mixin
+  TextOrJsonOption format;
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
-    String fmt = format.toLowerCase(Locale.ROOT);
-    if (!fmt.equals("text") && !fmt.equals("json")) {
-      throw new Main.UsageException("--format: unknown format '" + format + "' (text, json)");
-    }
+    boolean json = format.json();
     List<SweepIndex.Sweep> sweeps;
     try {
       sweeps = indexOptions.open().sweeps(host);
@@ -46,7 +43,7 @@ final class SweepsCommand implements Callable<Integer> {
       throw new Main.UsageException(indexOptions.index + ": no sweep index here (scan --index creates one)");
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (fmt.equals("json")) {
+    if (json) {
       List<Map<String, Object>> list = new ArrayList<>();
       for (SweepIndex.Sweep s : sweeps) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -236,9 +236,7 @@ public final class Expansion {
       if (e == null) {
         return;
       }
-      if (++count > limits.maxEntries()) {
-        budget.problem(path, "limit", "max-entries: more than " + limits.maxEntries()
-            + " entries; the rest skipped (raise --max-entries)");
+      if (tooMany(++count, path)) {
         return;
       }
       if (!regular(e)) {
@@ -378,9 +376,7 @@ public final class Expansion {
       Enumeration<ZipArchiveEntry> all = zf.getEntriesInPhysicalOrder();
       while (all.hasMoreElements() && !budget.exhausted()) {
         ZipArchiveEntry e = all.nextElement();
-        if (++count > limits.maxEntries()) {
-          budget.problem(path, "limit", "max-entries: more than " + limits.maxEntries()
-              + " entries; the rest skipped (raise --max-entries)");
+        if (tooMany(++count, path)) {
           return;
         }
         if (!regular(e)) {
@@ -449,9 +445,7 @@ public final class Expansion {
         if (e == null) {
           return;
         }
-        if (++count > limits.maxEntries()) {
-          budget.problem(path, "limit", "max-entries: more than " + limits.maxEntries()
-              + " entries; the rest skipped (raise --max-entries)");
+        if (tooMany(++count, path)) {
           return;
         }
         if (e.isDirectory() || !e.hasStream() || e.isAntiItem()) {
@@ -467,6 +461,16 @@ public final class Expansion {
   }
 
   // ---- helpers
+
+  /** Whether the {@code count}th entry of the archive at {@code path} is past the limit (reported once). */
+  private boolean tooMany(long count, String path) {
+    if (count <= limits.maxEntries()) {
+      return false;
+    }
+    budget.problem(path, "limit", "max-entries: more than " + limits.maxEntries()
+        + " entries; the rest skipped (raise --max-entries)");
+    return true;
+  }
 
   /** The problem type of a read failure. */
   static String classify(Throwable e) {
