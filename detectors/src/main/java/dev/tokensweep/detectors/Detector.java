@@ -31,6 +31,8 @@ public final class Detector {
   private final WindowFilter[] filters;
   private final int[] hits; // keyword hits per rule until its filter is built; racy, only a heuristic
   private final int filterAfter;
+  // per rule, its fixed shape when its matches are found without re2j (never for the reference, filterAfter -1)
+  private final FixedShape[] shapes;
   /** A rule gets its window filter once it has had this many keyword hits. */
   static final int FILTER_AFTER_HITS = 256;
   private final Prefilter prefilter;
@@ -53,11 +55,16 @@ public final class Detector {
     patterns = new Pattern[this.rules.size()];
     filters = new WindowFilter[this.rules.size()];
     hits = new int[this.rules.size()];
+    shapes = new FixedShape[this.rules.size()];
     Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
     int maxOverlap = 0;
     for (int r = 0; r < patterns.length; r++) {
       Rule rule = this.rules.get(r);
       patterns[r] = compile(rule);
+      if (filterAfter >= 0) {
+        FixedShape f = FixedShape.of(rule.pattern(), rule.keywords());
+        shapes[r] = f != null && f.length() <= rule.length() ? f : null;
+      }
       for (String k : rule.keywords()) {
         byKeyword.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).add(r);
       }
@@ -170,6 +177,11 @@ public final class Detector {
         if (p >= reportTo + rule.before()) {
           continue; // any match around p starts after the range this call reports
         }
+        FixedShape shape = shapes[r];
+        if (shape != null) {
+          fixed(r, rule, shape, p);
+          continue;
+        }
         WindowFilter f = filters[r];
         if (f == null) {
           // building a rule's DFAs costs 1-300 ms; a rule with few hits is cheaper to confirm
@@ -193,6 +205,28 @@ public final class Detector {
         int cut = Math.min(we, end + 1);
         int start = Math.max(ws, f.firstMatchStart(buf, ws, cut) - 1);
         confirm(r, rule, ws, start, cut);
+      }
+    }
+
+    /**
+     * A fixed-shape rule at its keyword hit {@code p}: its only possible match starts at p (hits of
+     * one rule come in order of their end, and its matches cannot overlap, so a hit at or before
+     * the last match start is a repeat).
+     */
+    private void fixed(int r, Rule rule, FixedShape shape, int p) {
+      if (p <= lastStart[r] || !shape.matchesAt(buf, p, from, to)) {
+        return;
+      }
+      lastStart[r] = p;
+      if (p < reportFrom || p >= reportTo) {
+        return;
+      }
+      int e = p + shape.length();
+      byte[] secret = Arrays.copyOfRange(buf, p, e);
+      if (accept(rule, secret)) {
+        sink.accept(new Match(rule, p, e, p, e, secret));
+      } else {
+        Arrays.fill(secret, (byte) 0);
       }
     }
 
