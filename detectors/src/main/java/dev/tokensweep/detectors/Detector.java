@@ -127,6 +127,8 @@ public final class Detector {
     final int[] nextHit;
     final int[] lastStart;
     final ByteWindow window = new ByteWindow();
+    final WindowCache[] caches;
+    int[] runBuf = new int[16];
     final int maxBefore;
     byte[] buf;
     int from;
@@ -137,6 +139,7 @@ public final class Detector {
 
     Scratch(int n) {
       matchers = new Matcher[n];
+      caches = new WindowCache[n];
       nextHit = new int[n];
       lastStart = new int[n];
       int mb = 0;
@@ -230,18 +233,32 @@ public final class Detector {
       }
     }
 
-    /** Runs rule {@code r} over {@code [ws, we)}, a window that opened at {@code opened} (the edge rules use it). */
+    /**
+     * Runs rule {@code r} over {@code [ws, we)}, a window that opened at {@code opened} (the edge
+     * rules use it). What re2j finds in a window depends on the window's bytes alone (its edges
+     * are the text's edges to re2j), so the matches of a short window are remembered by content:
+     * logs repeat the same line, and its decoys (documentation keys, placeholders) cost re2j once.
+     */
     private void confirm(int r, Rule rule, int opened, int ws, int we) {
-      Matcher m = matchers[r];
-      window.reset(buf, ws, we);
-      if (m == null) {
-        m = matchers[r] = patterns[r].matcher(window);
+      int n = we - ws;
+      int[] found;
+      if (n <= WindowCache.MAX_BYTES && filterAfter >= 0) { // the reference (-1) always runs re2j
+        WindowCache c = caches[r];
+        if (c == null) {
+          c = caches[r] = new WindowCache();
+        }
+        int h = WindowCache.hash(buf, ws, we);
+        found = c.get(h, buf, ws, we);
+        if (found == null) {
+          found = run(r, ws, we);
+          c.put(h, buf, ws, we, found);
+        }
       } else {
-        m.reset(window);
+        found = run(r, ws, we);
       }
-      while (m.find()) {
-        int ms = ws + m.start();
-        int me = ws + m.end();
+      for (int i = 0; i < found.length; i += 4) {
+        int ms = ws + found[i];
+        int me = ws + found[i + 1];
         if (ms == opened && opened > from) {
           continue; // the window edge fakes a \b or ^ here; the hit that owns this start saw its real context
         }
@@ -252,11 +269,11 @@ public final class Detector {
           continue; // already reported from an earlier window
         }
         lastStart[r] = ms;
-        if (ms < reportFrom || ms >= reportTo || m.start(1) < 0) {
+        if (ms < reportFrom || ms >= reportTo || found[i + 2] < 0) {
           continue;
         }
-        int s1 = ws + m.start(1);
-        int e1 = ws + m.end(1);
+        int s1 = ws + found[i + 2];
+        int e1 = ws + found[i + 3];
         if (e1 <= s1) {
           continue;
         }
@@ -267,6 +284,67 @@ public final class Detector {
           Arrays.fill(secret, (byte) 0);
         }
       }
+    }
+
+    /** re2j's matches in {@code [ws, we)}, relative to ws: start, end, group 1 start, group 1 end (-1 when absent). */
+    private int[] run(int r, int ws, int we) {
+      Matcher m = matchers[r];
+      window.reset(buf, ws, we);
+      if (m == null) {
+        m = matchers[r] = patterns[r].matcher(window);
+      } else {
+        m.reset(window);
+      }
+      int k = 0;
+      int[] out = runBuf;
+      while (m.find()) {
+        if (k + 4 > out.length) {
+          out = runBuf = Arrays.copyOf(out, out.length * 2);
+        }
+        out[k++] = m.start();
+        out[k++] = m.end();
+        out[k++] = m.start(1);
+        out[k++] = m.start(1) < 0 ? -1 : m.end(1);
+      }
+      return k == 0 ? NONE_FOUND : Arrays.copyOf(out, k);
+    }
+  }
+
+  private static final int[] NONE_FOUND = new int[0];
+
+  /**
+   * Per thread and rule: re2j's matches in recent short windows, by window content. Direct-mapped,
+   * {@link #SLOTS} entries of at most {@link #MAX_BYTES} bytes each; a colliding window evicts.
+   */
+  private static final class WindowCache {
+    static final int MAX_BYTES = 256;
+    static final int SLOTS = 16;
+    private final int[] hashes = new int[SLOTS];
+    private final byte[][] keys = new byte[SLOTS][];
+    private final int[][] values = new int[SLOTS][];
+
+    static int hash(byte[] buf, int from, int to) {
+      int h = to - from;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + buf[i];
+      }
+      return h ^ (h >>> 16);
+    }
+
+    int[] get(int h, byte[] buf, int from, int to) {
+      int slot = h & (SLOTS - 1);
+      byte[] k = keys[slot];
+      if (k == null || hashes[slot] != h || !Arrays.equals(k, 0, k.length, buf, from, to)) {
+        return null;
+      }
+      return values[slot];
+    }
+
+    void put(int h, byte[] buf, int from, int to, int[] found) {
+      int slot = h & (SLOTS - 1);
+      hashes[slot] = h;
+      keys[slot] = Arrays.copyOfRange(buf, from, to);
+      values[slot] = found;
     }
   }
 

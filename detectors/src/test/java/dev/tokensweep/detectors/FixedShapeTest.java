@@ -110,4 +110,37 @@ class FixedShapeTest {
     }
     assertTrue(found > 400, "the dense text must hold findings: " + found);
   }
+
+  /** Repeated lines, as in logs: the detector's window cache answers for re2j on every repeat. */
+  @Test
+  void scan_repeatedLines_sameMatchesAsReference() {
+    Detector fast = new Detector(RULES, 0);
+    Detector reference = new Detector(RULES, -1);
+    Random rnd = new Random(23);
+    int found = 0;
+    for (int round = 0; round < 60; round++) {
+      List<byte[]> pool = new ArrayList<>();
+      for (int i = 0; i < 2 + rnd.nextInt(8); i++) {
+        pool.add(WindowFilterTest.randomText(rnd, 1 + rnd.nextInt(6)));
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (int i = 0; i < 50 + rnd.nextInt(150); i++) {
+        out.writeBytes(pool.get(rnd.nextInt(pool.size())));
+        out.write(rnd.nextInt(4) == 0 ? ' ' : '\n');
+      }
+      byte[] buf = out.toByteArray();
+      List<String> a = fast.findAll(buf).stream().map(FixedShapeTest::key).sorted().toList();
+      List<String> b = reference.findAll(buf).stream().map(FixedShapeTest::key).sorted().toList();
+      assertEquals(b, a, "round " + round);
+      found += a.size();
+      List<Integer> cuts = new ArrayList<>();
+      for (int pos = 0; pos < buf.length; ) {
+        pos = Math.min(buf.length, pos + 1 + rnd.nextInt(rnd.nextBoolean() ? 100 : 3000));
+        cuts.add(pos);
+      }
+      int[] c = cuts.stream().mapToInt(Integer::intValue).toArray();
+      assertEquals(chunked(reference, buf, c), chunked(fast, buf, c), "chunked, round " + round);
+    }
+    assertTrue(found > 300, "the repeated lines must hold findings: " + found);
+  }
 }
