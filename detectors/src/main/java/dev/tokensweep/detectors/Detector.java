@@ -31,6 +31,10 @@ public final class Detector {
   private final WindowFilter[] filters;
   private final int[] hits; // keyword hits per rule until its filter is built; racy, only a heuristic
   private final int filterAfter;
+  // per rule: hits before its filter is built, filterAfter scaled down for rules whose windows
+  // are longer than the default (a bearer or refresh-token rule's 16 KB window costs re2j 15 times
+  // a default one), so every rule spends about the same re2j bytes before it gets its DFAs
+  private final int[] filterAfterHits;
   // per rule, its fixed shape when its matches are found without re2j (never for the reference, filterAfter -1)
   private final FixedShape[] shapes;
   /** A rule gets its window filter once it has had this many keyword hits. */
@@ -56,11 +60,16 @@ public final class Detector {
     filters = new WindowFilter[this.rules.size()];
     hits = new int[this.rules.size()];
     shapes = new FixedShape[this.rules.size()];
+    filterAfterHits = new int[this.rules.size()];
     Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
     int maxOverlap = 0;
     for (int r = 0; r < patterns.length; r++) {
       Rule rule = this.rules.get(r);
       patterns[r] = compile(rule);
+      long window = rule.before() + 1L + 2L * rule.length();
+      long defaultWindow = Rule.DEFAULT_MAX_BEFORE + 1L + 2L * Rule.DEFAULT_MAX_LENGTH;
+      filterAfterHits[r] = filterAfter <= 0 ? filterAfter
+          : (int) Math.max(1, Math.min(filterAfter, filterAfter * defaultWindow / window));
       if (filterAfter >= 0) {
         FixedShape f = FixedShape.of(rule.pattern(), rule.keywords());
         shapes[r] = f != null && f.length() <= rule.length() ? f : null;
@@ -189,7 +198,7 @@ public final class Detector {
         if (f == null) {
           // building a rule's DFAs costs 1-300 ms; a rule with few hits is cheaper to confirm
           // with re2j alone, and a small scan then starts no faster than it ends
-          f = filterAfter < 0 || hits[r]++ < filterAfter ? WindowFilter.NONE
+          f = filterAfter < 0 || hits[r]++ < filterAfterHits[r] ? WindowFilter.NONE
               : (filters[r] = WindowFilter.orNone(rule.pattern(), rule.keywords()));
         }
         if (!f.mayStartAt(buf, p, to)) {
