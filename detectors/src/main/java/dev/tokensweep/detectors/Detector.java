@@ -31,6 +31,12 @@ public final class Detector {
   private final WindowFilter[] filters;
   private final int[] hits; // keyword hits per rule until its filter is built; racy, only a heuristic
   private final int filterAfter;
+  // per rule: hits before its filter is built, filterAfter scaled down for rules whose windows
+  // are longer than the default (a bearer or refresh-token rule's 16 KB window costs re2j 15 times
+  // a default one), so every rule spends about the same re2j bytes before it gets its DFAs
+  private final int[] filterAfterHits;
+  // per rule, its fixed shape when its matches are found without re2j (never for the reference, filterAfter -1)
+  private final FixedShape[] shapes;
   /** A rule gets its window filter once it has had this many keyword hits. */
   static final int FILTER_AFTER_HITS = 256;
   private final Prefilter prefilter;
@@ -53,11 +59,21 @@ public final class Detector {
     patterns = new Pattern[this.rules.size()];
     filters = new WindowFilter[this.rules.size()];
     hits = new int[this.rules.size()];
+    shapes = new FixedShape[this.rules.size()];
+    filterAfterHits = new int[this.rules.size()];
     Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
     int maxOverlap = 0;
     for (int r = 0; r < patterns.length; r++) {
       Rule rule = this.rules.get(r);
       patterns[r] = compile(rule);
+      long window = rule.before() + 1L + 2L * rule.length();
+      long defaultWindow = Rule.DEFAULT_MAX_BEFORE + 1L + 2L * Rule.DEFAULT_MAX_LENGTH;
+      filterAfterHits[r] = filterAfter <= 0 ? filterAfter
+          : (int) Math.max(1, Math.min(filterAfter, filterAfter * defaultWindow / window));
+      if (filterAfter >= 0) {
+        FixedShape f = FixedShape.of(rule.pattern(), rule.keywords());
+        shapes[r] = f != null && f.length() <= rule.length() ? f : null;
+      }
       for (String k : rule.keywords()) {
         byKeyword.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).add(r);
       }
@@ -120,6 +136,8 @@ public final class Detector {
     final int[] nextHit;
     final int[] lastStart;
     final ByteWindow window = new ByteWindow();
+    final WindowCache[] caches;
+    int[] runBuf = new int[16];
     final int maxBefore;
     byte[] buf;
     int from;
@@ -130,6 +148,7 @@ public final class Detector {
 
     Scratch(int n) {
       matchers = new Matcher[n];
+      caches = new WindowCache[n];
       nextHit = new int[n];
       lastStart = new int[n];
       int mb = 0;
@@ -170,11 +189,16 @@ public final class Detector {
         if (p >= reportTo + rule.before()) {
           continue; // any match around p starts after the range this call reports
         }
+        FixedShape shape = shapes[r];
+        if (shape != null) {
+          fixed(r, rule, shape, p);
+          continue;
+        }
         WindowFilter f = filters[r];
         if (f == null) {
           // building a rule's DFAs costs 1-300 ms; a rule with few hits is cheaper to confirm
           // with re2j alone, and a small scan then starts no faster than it ends
-          f = filterAfter < 0 || hits[r]++ < filterAfter ? WindowFilter.NONE
+          f = filterAfter < 0 || hits[r]++ < filterAfterHits[r] ? WindowFilter.NONE
               : (filters[r] = WindowFilter.orNone(rule.pattern(), rule.keywords()));
         }
         if (!f.mayStartAt(buf, p, to)) {
@@ -196,18 +220,54 @@ public final class Detector {
       }
     }
 
-    /** Runs rule {@code r} over {@code [ws, we)}, a window that opened at {@code opened} (the edge rules use it). */
-    private void confirm(int r, Rule rule, int opened, int ws, int we) {
-      Matcher m = matchers[r];
-      window.reset(buf, ws, we);
-      if (m == null) {
-        m = matchers[r] = patterns[r].matcher(window);
-      } else {
-        m.reset(window);
+    /**
+     * A fixed-shape rule at its keyword hit {@code p}: its only possible match starts at p (hits of
+     * one rule come in order of their end, and its matches cannot overlap, so a hit at or before
+     * the last match start is a repeat).
+     */
+    private void fixed(int r, Rule rule, FixedShape shape, int p) {
+      if (p <= lastStart[r] || !shape.matchesAt(buf, p, from, to)) {
+        return;
       }
-      while (m.find()) {
-        int ms = ws + m.start();
-        int me = ws + m.end();
+      lastStart[r] = p;
+      if (p < reportFrom || p >= reportTo) {
+        return;
+      }
+      int e = p + shape.length();
+      byte[] secret = Arrays.copyOfRange(buf, p, e);
+      if (accept(rule, secret)) {
+        sink.accept(new Match(rule, p, e, p, e, secret));
+      } else {
+        Arrays.fill(secret, (byte) 0);
+      }
+    }
+
+    /**
+     * Runs rule {@code r} over {@code [ws, we)}, a window that opened at {@code opened} (the edge
+     * rules use it). What re2j finds in a window depends on the window's bytes alone (its edges
+     * are the text's edges to re2j), so the matches of a short window are remembered by content:
+     * logs repeat the same line, and its decoys (documentation keys, placeholders) cost re2j once.
+     */
+    private void confirm(int r, Rule rule, int opened, int ws, int we) {
+      int n = we - ws;
+      int[] found;
+      if (n <= WindowCache.MAX_BYTES && filterAfter >= 0) { // the reference (-1) always runs re2j
+        WindowCache c = caches[r];
+        if (c == null) {
+          c = caches[r] = new WindowCache();
+        }
+        int h = WindowCache.hash(buf, ws, we);
+        found = c.get(h, buf, ws, we);
+        if (found == null) {
+          found = run(r, ws, we);
+          c.put(h, buf, ws, we, found);
+        }
+      } else {
+        found = run(r, ws, we);
+      }
+      for (int i = 0; i < found.length; i += 4) {
+        int ms = ws + found[i];
+        int me = ws + found[i + 1];
         if (ms == opened && opened > from) {
           continue; // the window edge fakes a \b or ^ here; the hit that owns this start saw its real context
         }
@@ -218,11 +278,11 @@ public final class Detector {
           continue; // already reported from an earlier window
         }
         lastStart[r] = ms;
-        if (ms < reportFrom || ms >= reportTo || m.start(1) < 0) {
+        if (ms < reportFrom || ms >= reportTo || found[i + 2] < 0) {
           continue;
         }
-        int s1 = ws + m.start(1);
-        int e1 = ws + m.end(1);
+        int s1 = ws + found[i + 2];
+        int e1 = ws + found[i + 3];
         if (e1 <= s1) {
           continue;
         }
@@ -233,6 +293,67 @@ public final class Detector {
           Arrays.fill(secret, (byte) 0);
         }
       }
+    }
+
+    /** re2j's matches in {@code [ws, we)}, relative to ws: start, end, group 1 start, group 1 end (-1 when absent). */
+    private int[] run(int r, int ws, int we) {
+      Matcher m = matchers[r];
+      window.reset(buf, ws, we);
+      if (m == null) {
+        m = matchers[r] = patterns[r].matcher(window);
+      } else {
+        m.reset(window);
+      }
+      int k = 0;
+      int[] out = runBuf;
+      while (m.find()) {
+        if (k + 4 > out.length) {
+          out = runBuf = Arrays.copyOf(out, out.length * 2);
+        }
+        out[k++] = m.start();
+        out[k++] = m.end();
+        out[k++] = m.start(1);
+        out[k++] = m.start(1) < 0 ? -1 : m.end(1);
+      }
+      return k == 0 ? NONE_FOUND : Arrays.copyOf(out, k);
+    }
+  }
+
+  private static final int[] NONE_FOUND = new int[0];
+
+  /**
+   * Per thread and rule: re2j's matches in recent short windows, by window content. Direct-mapped,
+   * {@link #SLOTS} entries of at most {@link #MAX_BYTES} bytes each; a colliding window evicts.
+   */
+  private static final class WindowCache {
+    static final int MAX_BYTES = 256;
+    static final int SLOTS = 16;
+    private final int[] hashes = new int[SLOTS];
+    private final byte[][] keys = new byte[SLOTS][];
+    private final int[][] values = new int[SLOTS][];
+
+    static int hash(byte[] buf, int from, int to) {
+      int h = to - from;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + buf[i];
+      }
+      return h ^ (h >>> 16);
+    }
+
+    int[] get(int h, byte[] buf, int from, int to) {
+      int slot = h & (SLOTS - 1);
+      byte[] k = keys[slot];
+      if (k == null || hashes[slot] != h || !Arrays.equals(k, 0, k.length, buf, from, to)) {
+        return null;
+      }
+      return values[slot];
+    }
+
+    void put(int h, byte[] buf, int from, int to, int[] found) {
+      int slot = h & (SLOTS - 1);
+      hashes[slot] = h;
+      keys[slot] = Arrays.copyOfRange(buf, from, to);
+      values[slot] = found;
     }
   }
 

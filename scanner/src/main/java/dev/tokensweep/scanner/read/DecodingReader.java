@@ -228,20 +228,28 @@ final class DecodingReader implements Reader {
      * decode the same bytes: the scanner reports a decoded finding at the same offset once).
      */
     private void rsyslogLines(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
-      int s = from;
-      while (s < to) {
-        int e = s;
-        boolean escaped = false;
-        while (e < to && buf[e] != '\n') {
-          if (!escaped && buf[e] == '#' && rsyslogEscape(buf, e, to) >= 0) {
-            escaped = true;
-          }
-          e++;
+      // lines split at '\n' from `from`; a line with an escape is decoded once. Most lines hold no
+      // '#': find those first, word-parallel, and look for a line's bounds only around an escape
+      int i = from;
+      while (i < to) {
+        int h = ByteScan.indexOf(buf, i, to, (byte) '#');
+        if (h < 0) {
+          return;
         }
-        if (escaped && s < ownTo && e > ownFrom) {
+        if (rsyslogEscape(buf, h, to) < 0) {
+          i = h + 1;
+          continue;
+        }
+        int nl = ByteScan.lastIndexOf(buf, from, h, (byte) '\n');
+        int s = nl < 0 ? from : nl + 1;
+        int e = ByteScan.indexOf(buf, h, to, (byte) '\n');
+        if (e < 0) {
+          e = to;
+        }
+        if (s < ownTo && e > ownFrom) {
           decodeRsyslog(buf, s, e, locator);
         }
-        s = e + 1;
+        i = e + 1;
       }
     }
 
