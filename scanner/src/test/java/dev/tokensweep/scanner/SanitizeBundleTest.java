@@ -176,6 +176,10 @@ class SanitizeBundleTest {
         ScanLimits.defaults()).sanitize(in, dir.resolve("clean.tar.gz"), false);
     assertTrue(result.problems().isEmpty(), result.problems().toString());
     Path out = dir.resolve("clean.tar.gz");
+    // the report names members as the scanner does: the gzip layer of a tar.gz is not named again
+    assertTrue(result.leaves().stream().anyMatch(l -> l.path().equals(in + "!har/session.har")),
+        result.leaves().stream().map(Sanitizer.LeafReport::path).toList().toString());
+    assertTrue(result.leaves().stream().anyMatch(l -> l.path().equals(in + "!logs/app.zip!app/trace.log.gz!")));
 
     // the same tools open it; same entries, order and metadata
     List<Entry> before = entries(Files.readAllBytes(in));

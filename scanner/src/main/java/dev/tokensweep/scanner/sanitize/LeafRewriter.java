@@ -125,7 +125,14 @@ final class LeafRewriter {
         }
         inner.fill(in);
       }
-      String child = path + "!";
+      // as the scanner names it: a compressed layer that holds an archive is not named again
+      // (bundle.tgz!var/log/app.log), one that holds a leaf is (app.log.gz!)
+      byte[] innerHead;
+      try (InputStream in = inner.input()) {
+        innerHead = in.readNBytes(Sniffer.HEAD);
+      }
+      Format innerFormat = Sniffer.sniff(Names.baseName(path + "!"), innerHead, innerHead.length);
+      String child = innerFormat != null && innerFormat.kind() != Format.Kind.COMPRESSED ? path : path + "!";
       long n;
       try (OutputStream o = rewritten.output()) {
         n = rewrite(inner::input, child, o, depth + 1, reports, problems);
