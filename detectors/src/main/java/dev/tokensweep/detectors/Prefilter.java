@@ -136,109 +136,125 @@ public final class Prefilter {
   /** Inputs shorter than this are walked as one stream. */
   static final int TWO_STREAMS = 4096;
   private static final int BLOCK = 4096;
+  private static final ThreadLocal<long[]> NOTED = ThreadLocal.withInitial(() -> new long[4 * BLOCK]);
 
   /**
    * Reports every keyword occurrence that starts at or after {@code from} and ends by {@code to},
    * in order of their last byte.
    */
   public void scan(byte[] buf, int from, int to, HitSink sink) {
-    if (to - from < TWO_STREAMS) {
+    if (to - from < TWO_STREAMS || to - from < 4 * maxLength) {
       walk(buf, from, to, 0, sink);
       return;
     }
     // One walk is a chain of dependent table loads, about 6 cycles a byte (JMH prefilter on
     // 8 MiB of generated log went 42 -> 16 ms when the root-state skip loop, which two thirds of
-    // log bytes defeat, gave way to the plain walk). Two walks over the two halves are
-    // independent chains the CPU runs side by side. The second starts maxLength - 1 bytes before
-    // the middle, in the root state, so it sees every keyword ending in its half. The inner loop
+    // log bytes defeat, gave way to the plain walk). Walks over the four quarters are
+    // independent chains the CPU runs side by side. Each but the first starts maxLength - 1
+    // bytes before its quarter, in the root state, so it sees every keyword ending in it. The inner loop
     // only notes (position, row) of flagged rows in a block-sized array, with no bounds check of
     // its own and no call: recording hits inline with growth checks or sink calls cost the
-    // second chain its speed (measured ~430 MB/s against ~910 MB/s this way). The first half's
-    // hits are reported after each block, the second half's held until the first is done.
+    // second chain its speed (measured ~430 MB/s against ~910 MB/s this way). The first quarter's
+    // hits are reported after each block, the others' held until the ones before are done.
     final byte[] cls = byteClass;
     final int[] d = delta;
-    int mid = from + (to - from) / 2;
-    int bFrom = Math.max(from, mid - maxLength + 1);
-    int steps = mid - from;
-    long[] noted = new long[2 * BLOCK];
-    long[] held = new long[64];
-    int nHeld = 0;
-    int[] rows = new int[2];
+    // Four walks (since perf3; two before): stream k starts in the root state at from + k * stride
+    // and takes stride + maxLength - 1 steps, so it sees every keyword ending in
+    // [from + k * stride + maxLength - 1, from + (k + 1) * stride + maxLength - 1); streams 1-3
+    // drop hits ending before that, which the stream before reports. The last one walks on to `to`.
+    int ml1 = maxLength - 1;
+    int stride = (to - from - ml1) / 4;
+    int steps = stride + ml1;
+    // per thread (a fresh array a chunk kept one-thread peak RSS ~55 MB higher); taken out while
+    // in use, so a sink that scans again on this thread gets an array of its own
+    long[] noted = NOTED.get();
+    if (noted == null) {
+      noted = new long[4 * BLOCK];
+    } else {
+      NOTED.set(null);
+    }
+    long[][] held = {null, new long[64], new long[64], new long[64]};
+    int[] nHeld = new int[4];
+    int[] state = new int[8];
     for (int x0 = 0; x0 < steps; x0 += BLOCK) {
-      long counts = walkTwo(buf, cls, d, from, bFrom, x0, Math.min(steps, x0 + BLOCK), noted, rows);
-      int na = (int) (counts >>> 32);
-      int nb = (int) counts;
-      for (int h = 0; h < na; h++) {
+      walkFour(buf, cls, d, from, stride, x0, Math.min(steps, x0 + BLOCK), noted, state);
+      for (int h = 0; h < state[4]; h++) {
         report(noted[h], sink);
       }
-      for (int h = BLOCK; h < nb; h++) {
-        if ((int) (noted[h] >>> 32) >= mid) { // a keyword ending before mid belongs to the first walk
-          if (nHeld == held.length) {
-            held = Arrays.copyOf(held, nHeld * 2);
+      for (int k = 1; k < 4; k++) {
+        int own = from + k * stride + ml1;
+        for (int h = k * BLOCK; h < state[4 + k]; h++) {
+          if ((int) (noted[h] >>> 32) >= own) {
+            if (nHeld[k] == held[k].length) {
+              held[k] = Arrays.copyOf(held[k], nHeld[k] * 2);
+            }
+            held[k][nHeld[k]++] = noted[h];
           }
-          held[nHeld++] = noted[h];
         }
       }
     }
-    for (int h = 0; h < nHeld; h++) {
-      report(held[h], sink);
+    for (int k = 1; k < 4; k++) {
+      for (int h = 0; h < nHeld[k]; h++) {
+        report(held[k][h], sink);
+      }
     }
-    walk(buf, bFrom + steps, to, rows[1], sink);
+    NOTED.set(noted);
+    walk(buf, from + 3 * stride + steps, to, state[3], sink);
   }
 
   /**
-   * Steps {@code x0..x1} of both walks from {@code rows}; notes flagged rows of the first walk
-   * from {@code noted[0]}, of the second from {@code noted[BLOCK]}; returns both counts packed
-   * and leaves the rows in {@code rows}.
+   * Steps {@code x0..x1} of the four walks, stream k at {@code a + k * stride + x}, from the rows
+   * in {@code state[0..3]}; notes stream k's flagged rows from {@code noted[k * BLOCK]}, leaves
+   * the rows in {@code state[0..3]} and the note ends in {@code state[4..7]}.
    *
-   * <p>Unrolled twice, which also keeps it above C2's inlining limit for hot methods (325
-   * bytecodes, FreqInlineSize) so it is compiled on its own: inlined into scan, next to the sink
-   * calls, C2 lost the second chain (100 MB, CPU time: 395 MB/s inlined, 810 MB/s not, 520 MB/s
-   * for the single walk). {@code PrefilterTest} checks the result, not the speed.
+   * <p>335 bytecodes, above C2's inlining limit for hot methods (325, FreqInlineSize), so it is
+   * compiled on its own: the two-walk version, inlined into scan next to the sink calls, lost its
+   * second chain (100 MB, CPU time: 395 MB/s inlined, 810 MB/s not). Four walks: the prefilter
+   * alone over 200 MB of generated log in 1 MiB chunks ~610 -> ~720 MB/s. {@code PrefilterTest}
+   * checks the result, not the speed.
    */
-  private static long walkTwo(byte[] buf, byte[] cls, int[] d, int a, int b, int x0, int x1, long[] noted, int[] rows) {
-    int ra = rows[0];
-    int rb = rows[1];
-    int na = 0;
-    int nb = BLOCK;
-    int x = x0;
-    for (; x + 2 <= x1; x += 2) {
-      ra = d[ra + cls[buf[a + x] & 0xFF]];
-      if (ra < 0) {
-        ra = ~ra;
-        noted[na++] = (long) (a + x) << 32 | ra;
+  private static void walkFour(byte[] buf, byte[] cls, int[] d, int a, int stride, int x0, int x1, long[] noted, int[] state) {
+    int r0 = state[0];
+    int r1 = state[1];
+    int r2 = state[2];
+    int r3 = state[3];
+    int n0 = 0;
+    int n1 = BLOCK;
+    int n2 = 2 * BLOCK;
+    int n3 = 3 * BLOCK;
+    int b = a + stride;
+    int c = b + stride;
+    int e = c + stride;
+    for (int x = x0; x < x1; x++) {
+      r0 = d[r0 + cls[buf[a + x] & 0xFF]];
+      r1 = d[r1 + cls[buf[b + x] & 0xFF]];
+      r2 = d[r2 + cls[buf[c + x] & 0xFF]];
+      r3 = d[r3 + cls[buf[e + x] & 0xFF]];
+      if (r0 < 0) {
+        r0 = ~r0;
+        noted[n0++] = (long) (a + x) << 32 | r0;
       }
-      rb = d[rb + cls[buf[b + x] & 0xFF]];
-      if (rb < 0) {
-        rb = ~rb;
-        noted[nb++] = (long) (b + x) << 32 | rb;
+      if (r1 < 0) {
+        r1 = ~r1;
+        noted[n1++] = (long) (b + x) << 32 | r1;
       }
-      ra = d[ra + cls[buf[a + x + 1] & 0xFF]];
-      if (ra < 0) {
-        ra = ~ra;
-        noted[na++] = (long) (a + x + 1) << 32 | ra;
+      if (r2 < 0) {
+        r2 = ~r2;
+        noted[n2++] = (long) (c + x) << 32 | r2;
       }
-      rb = d[rb + cls[buf[b + x + 1] & 0xFF]];
-      if (rb < 0) {
-        rb = ~rb;
-        noted[nb++] = (long) (b + x + 1) << 32 | rb;
-      }
-    }
-    for (; x < x1; x++) {
-      ra = d[ra + cls[buf[a + x] & 0xFF]];
-      if (ra < 0) {
-        ra = ~ra;
-        noted[na++] = (long) (a + x) << 32 | ra;
-      }
-      rb = d[rb + cls[buf[b + x] & 0xFF]];
-      if (rb < 0) {
-        rb = ~rb;
-        noted[nb++] = (long) (b + x) << 32 | rb;
+      if (r3 < 0) {
+        r3 = ~r3;
+        noted[n3++] = (long) (e + x) << 32 | r3;
       }
     }
-    rows[0] = ra;
-    rows[1] = rb;
-    return (long) na << 32 | nb;
+    state[0] = r0;
+    state[1] = r1;
+    state[2] = r2;
+    state[3] = r3;
+    state[4] = n0;
+    state[5] = n1;
+    state[6] = n2;
+    state[7] = n3;
   }
 
   /** Reports the keywords of a noted (last byte << 32 | row). */

@@ -65,6 +65,68 @@ class PrefilterTest {
     }
   }
 
+  /** Hits of {@code p} over {@code text[from, to)}, sorted, as naive() names them (offsets from {@code from}). */
+  private static List<String> scanned(Prefilter p, byte[] text, int from, int to) {
+    List<String> got = new ArrayList<>();
+    p.scan(text, from, to, (k, start) -> got.add(k + "@" + (start - from)));
+    got.sort(null);
+    return got;
+  }
+
+  @Test
+  void scan_subrangesLongKeywordsAtStreamBoundariesAndNestedScans_equalNaiveSearch() {
+    Random rnd = new Random(7);
+    String alphabet = "abcAB_-xyz01";
+    for (int round = 0; round < 150; round++) {
+      List<String> keywords = new ArrayList<>();
+      int nk = 1 + rnd.nextInt(6);
+      for (int i = 0; i < nk; i++) {
+        StringBuilder b = new StringBuilder();
+        int len = 1 + rnd.nextInt(rnd.nextBoolean() ? 4 : 40);
+        for (int j = 0; j < len; j++) {
+          b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        }
+        if (!keywords.contains(b.toString().toLowerCase(Locale.ROOT))) {
+          keywords.add(b.toString().toLowerCase(Locale.ROOT));
+        }
+      }
+      byte[] text = new byte[Prefilter.TWO_STREAMS + rnd.nextInt(6 * Prefilter.TWO_STREAMS)];
+      for (int i = 0; i < text.length; i++) {
+        text[i] = (byte) (rnd.nextInt(10) == 0 ? rnd.nextInt(256) : alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      int from = rnd.nextInt(64);
+      int to = text.length - rnd.nextInt(64);
+      // plant keywords around every point where one walk hands over to the next (quarters of the
+      // range, give or take the longest keyword), and at random
+      int maxLen = keywords.stream().mapToInt(String::length).max().getAsInt();
+      for (int q = 1; q < 8; q++) {
+        int at = from + (to - from) * q / 8 - rnd.nextInt(2 * maxLen + 1);
+        byte[] kw = keywords.get(rnd.nextInt(nk)).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+        if (at >= from && at + kw.length <= to) {
+          System.arraycopy(kw, 0, text, at, kw.length);
+        }
+      }
+      Prefilter p = new Prefilter(keywords);
+      byte[] inner = java.util.Arrays.copyOfRange(text, from, to);
+      List<String> want = naive(keywords, inner);
+      // a sink that scans again, on the same thread, with the same prefilter
+      List<String> got = new ArrayList<>();
+      int[] lastEnd = {-1};
+      p.scan(text, from, to, (k, start) -> {
+        got.add(k + "@" + (start - from));
+        int end = start + p.keywordLength(k);
+        assertTrue(end >= lastEnd[0], "hits in order of their last byte");
+        lastEnd[0] = end;
+        if (got.size() == 1 || got.size() == want.size() / 2) {
+          assertEquals(want, scanned(p, text, from, to), "nested scan");
+        }
+      });
+      got.sort(null);
+      assertEquals(want, got, "keywords " + keywords + " from " + from + " to " + to);
+      assertEquals(want, scanned(p, text, from, to), "second scan on this thread");
+    }
+  }
+
   @Test
   void scan_upperCaseInput_matchesLowerCaseKeyword() {
     Prefilter p = new Prefilter(List.of("authorization"));
