@@ -54,6 +54,11 @@ public record Location(String path, Long line, Long column, long offset, Long en
 
   /** {@code path:line:column}, or {@code path@offset} when there is no line. */
   public String shortForm() {
+    return shortForm(path, line, column, offset);
+  }
+
+  /** The same short form for a location stored elsewhere (the sweep index). */
+  public static String shortForm(String path, Long line, Long column, long offset) {
     StringBuilder b = new StringBuilder(path);
     if (line != null) {
       b.append(':').append(line);

@@ -95,16 +95,7 @@ public final class SweepIndex {
     }
 
     public String where() {
-      StringBuilder b = new StringBuilder(path);
-      if (line != null) {
-        b.append(':').append(line);
-        if (column != null) {
-          b.append(':').append(column);
-        }
-      } else {
-        b.append('@').append(offset);
-      }
-      return b.toString();
+      return dev.tokensweep.scanner.Location.shortForm(path, line, column, offset);
     }
   }
 
