@@ -13,6 +13,7 @@ final class ByteScan {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
+  private static final long HIGHS = 0x8080808080808080L;
 
   private ByteScan() {}
 
@@ -52,6 +53,39 @@ final class ByteScan {
       }
     }
     return -1;
+  }
+
+  /** The little-endian word at {@code buf[i, i + 8)}. */
+  static long word(byte[] buf, int i) {
+    return (long) LONGS.get(buf, i);
+  }
+
+  /**
+   * The high bit of each byte of {@code x} that is not in the base64 alphabet, standard or
+   * URL-safe ({@code A-Z a-z 0-9 + - / _}), with no table and no branch: range tests on the low
+   * seven bits (no carry crosses a byte, since every byte is below 0x80 then), letters folded to
+   * lower case first; bytes from 0x80 up are never base64.
+   */
+  static long nonBase64(long x) {
+    long y = x & LOWS;
+    long f = y | 0x2020202020202020L;
+    long letters = (f + 0x1F1F1F1F1F1F1F1FL) & ~(f + 0x0505050505050505L);      // 0x61..0x7A
+    long plusToNine = (y + 0x5555555555555555L) & ~(y + 0x4646464646464646L);   // 0x2B..0x39
+    long commaDot = ~((((y & ~0x0202020202020202L) ^ 0x2C2C2C2C2C2C2C2CL)) + LOWS); // 0x2C, 0x2E
+    long underscore = ~((y ^ 0x5F5F5F5F5F5F5F5FL) + LOWS);
+    long b64 = (letters | (plusToNine & ~commaDot) | underscore) & ~x & HIGHS;
+    return ~b64 & HIGHS;
+  }
+
+  /** The high bit of each byte of {@code x} that equals {@code b} (given as {@code ONES * b}, b below 0x80). */
+  static long equalBytes(long x, long pattern) {
+    long z = x ^ pattern;
+    return ~(((z & LOWS) + LOWS) | z | LOWS);
+  }
+
+  /** {@code ONES * b}: the pattern {@link #equalBytes} takes. */
+  static long pattern(byte b) {
+    return ONES * (b & 0xFF);
   }
 
   /** The last index of {@code b} in {@code buf[from, to)}, or -1. */

@@ -77,18 +77,7 @@ public final class TextReader implements Reader {
         len += r;
       }
       int ownEnd = eof ? len : len - ov;
-      final long fBase = base;
-      final int fOwn = own;
-      final long fLine = lineAtOwn;
-      final long fLineStart = lineStartBeforeBuf;
-      final byte[] fBuf = buf;
-      Locator loc = p -> {
-        long line = fLine + ByteScan.count(fBuf, fOwn, p, (byte) '\n');
-        int i = ByteScan.lastIndexOf(fBuf, 0, p, (byte) '\n');
-        long lineStart = i >= 0 ? fBase + i + 1 : fLineStart;
-        long offset = fBase + p;
-        return new Location(path, line, offset - lineStart + 1, offset, null, null, encoding, null, null, format);
-      };
+      ChunkLocator loc = new ChunkLocator(path, encoding, format, buf, base, own, lineAtOwn, lineStartBeforeBuf);
       if (ownEnd > own || (eof && len == 0 && base == 0)) {
         sink.segment(buf, 0, len, own, Math.max(own, ownEnd), loc);
       }
@@ -96,7 +85,7 @@ public final class TextReader implements Reader {
         break;
       }
       // advance: count the lines of the owned range, keep the overlap as left context
-      lineAtOwn += ByteScan.count(buf, own, ownEnd, (byte) '\n');
+      lineAtOwn = loc.lineAt(ownEnd);
       int keepFrom = Math.max(0, ownEnd - ov);
       int nl = ByteScan.lastIndexOf(buf, 0, keepFrom, (byte) '\n');
       if (nl >= 0) {
@@ -106,6 +95,56 @@ public final class TextReader implements Reader {
       base += keepFrom;
       len -= keepFrom;
       own = ownEnd - keepFrom;
+    }
+  }
+
+  /**
+   * Locations in one chunk. Lines are counted from the owned range's first byte on demand, and
+   * the count so far is kept: findings come mostly in order, and the chunk's advance then only
+   * counts the bytes after the last one (one newline pass a chunk, not one a finding more).
+   */
+  private static final class ChunkLocator implements Locator {
+    private final String path;
+    private final String encoding;
+    private final String format;
+    private final byte[] buf;
+    private final long base;       // stream offset of buf[0]
+    private final int own;
+    private final long lineAtOwn;
+    private final long lineStartBeforeBuf;
+    private int countedTo;         // newlines in [own, countedTo) are counted: lines
+    private long lines;
+
+    ChunkLocator(String path, String encoding, String format, byte[] buf, long base, int own, long lineAtOwn,
+        long lineStartBeforeBuf) {
+      this.path = path;
+      this.encoding = encoding;
+      this.format = format;
+      this.buf = buf;
+      this.base = base;
+      this.own = own;
+      this.lineAtOwn = lineAtOwn;
+      this.lineStartBeforeBuf = lineStartBeforeBuf;
+      this.countedTo = own;
+    }
+
+    /** The line number of {@code buf[p]}; bytes before the owned range count as its first line. */
+    long lineAt(int p) {
+      if (p < countedTo) {
+        return lineAtOwn + ByteScan.count(buf, own, p, (byte) '\n');
+      }
+      lines += ByteScan.count(buf, countedTo, p, (byte) '\n');
+      countedTo = p;
+      return lineAtOwn + lines;
+    }
+
+    @Override
+    public Location locate(int p) {
+      long line = lineAt(p);
+      int i = ByteScan.lastIndexOf(buf, 0, p, (byte) '\n');
+      long lineStart = i >= 0 ? base + i + 1 : lineStartBeforeBuf;
+      long offset = base + p;
+      return new Location(path, line, offset - lineStart + 1, offset, null, null, encoding, null, null, format);
     }
   }
 

@@ -97,4 +97,91 @@ class ByteScanTest {
     }
     assertEquals(true, text > 1000 && text < 19000, "both outcomes exercised: " + text);
   }
+
+  @Test
+  void nonBase64_everyByteInEveryLane_agreesWithTheAlphabet() {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+    Random rnd = new Random(23);
+    for (int lane = 0; lane < 8; lane++) {
+      for (int b = 0; b < 256; b++) {
+        byte[] w = new byte[8];
+        rnd.nextBytes(w); // neighbours of every kind, so a carry or borrow across bytes shows
+        w[lane] = (byte) b;
+        long non = ByteScan.nonBase64(ByteScan.word(w, 0));
+        for (int k = 0; k < 8; k++) {
+          boolean expected = (w[k] & 0xFF) < 0x80 && alphabet.indexOf(w[k] & 0xFF) >= 0;
+          assertEquals(!expected, (non >>> (8 * k + 7) & 1) == 1, "byte 0x" + Integer.toHexString(w[k] & 0xFF) + " in lane " + k);
+        }
+        long eq = ByteScan.equalBytes(ByteScan.word(w, 0), ByteScan.pattern((byte) '#'));
+        for (int k = 0; k < 8; k++) {
+          assertEquals(w[k] == '#', (eq >>> (8 * k + 7) & 1) == 1, "'#' test, byte 0x" + Integer.toHexString(w[k] & 0xFF));
+        }
+      }
+    }
+  }
+
+  @Test
+  void base64Runs_randomText_decodesExactlyTheMaximalRunsAByteLoopFinds() throws Exception {
+    Random rnd = new Random(24);
+    String pieces = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+    int decodedRuns = 0;
+    String breaks = " .,:=\"\n\r@[]{}\u00e9"; // no '%' or '#': only the base64 layer decodes here
+    for (int round = 0; round < 3000; round++) {
+      StringBuilder sb = new StringBuilder();
+      int len = rnd.nextInt(200);
+      while (sb.length() < len) {
+        if (rnd.nextInt(3) == 0) {
+          // base64 of text, so some runs decode and reach the next layer
+          // (words of at most 7 bytes, so the decoded text holds no run of its own for layer two)
+          byte[] plain = new byte[6 + rnd.nextInt(30)];
+          for (int i = 0; i < plain.length; i++) {
+            plain[i] = (byte) (i % 8 == 7 ? ' ' : 0x20 + rnd.nextInt(95));
+          }
+          sb.append(java.util.Base64.getEncoder().withoutPadding().encodeToString(plain));
+        } else {
+          int n = rnd.nextInt(24);
+          for (int i = 0; i < n; i++) {
+            sb.append(pieces.charAt(rnd.nextInt(pieces.length())));
+          }
+        }
+        sb.append(breaks.charAt(rnd.nextInt(breaks.length())));
+      }
+      byte[] buf = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      java.util.List<String> expected = new java.util.ArrayList<>();
+      int s = 0;
+      for (int i = 0; i <= buf.length; i++) {
+        if (i == buf.length || (buf[i] & 0xFF) >= 0x80 || pieces.indexOf(buf[i]) < 0) {
+          int n = i - s;
+          if (n >= DecodingReader.MIN_RUN) {
+            int m = n % 4 == 1 ? n - 1 : n;
+            if (DecodingReader.mostlyText(buf, s, m) && decodesToText(buf, s, m)) {
+              String run = new String(buf, s, m, java.nio.charset.StandardCharsets.US_ASCII).replace('-', '+').replace('_', '/');
+              expected.add(new String(java.util.Base64.getDecoder().decode(run + "==".substring(0, (4 - m % 4) % 4)),
+                  java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+          }
+          s = i + 1;
+        }
+      }
+      java.util.List<String> seen = new java.util.ArrayList<>();
+      new DecodingReader(new TextReader(1 << 16)).read(new java.io.ByteArrayInputStream(buf), "t.log", new SegmentSink() {
+        @Override
+        public void segment(byte[] b, int from, int to, int ownFrom, int ownTo, Locator locator) {
+          seen.add(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+
+        @Override
+        public int overlap() {
+          return 64;
+        }
+
+        @Override
+        public void problem(dev.tokensweep.scanner.Problem problem) {}
+      });
+      // the raw segment first, then each run the base64 layer decoded, in order
+      assertEquals(expected, seen.subList(Math.min(1, seen.size()), seen.size()), "round " + round);
+      decodedRuns += expected.size();
+    }
+    assertEquals(true, decodedRuns > 1000, "runs decoded: " + decodedRuns);
+  }
 }
