@@ -30,6 +30,8 @@ public final class Detector {
   // a racing build makes an equal filter, and its final fields make the plain array store safe
   private final WindowFilter[] filters;
   private final int[] hits; // keyword hits per rule until its filter is built; racy, only a heuristic
+  // per rule, whether the jar's precompiled filter was looked for; racy, a second look finds the same
+  private final boolean[] triedPrecompiled;
   private final int filterAfter;
   // per rule: hits before its filter is built, filterAfter scaled down for rules whose windows
   // are longer than the default (a bearer or refresh-token rule's 16 KB window costs re2j 15 times
@@ -59,6 +61,7 @@ public final class Detector {
     patterns = new Pattern[this.rules.size()];
     filters = new WindowFilter[this.rules.size()];
     hits = new int[this.rules.size()];
+    triedPrecompiled = new boolean[this.rules.size()];
     shapes = new FixedShape[this.rules.size()];
     filterAfterHits = new int[this.rules.size()];
     Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
@@ -196,10 +199,7 @@ public final class Detector {
         }
         WindowFilter f = filters[r];
         if (f == null) {
-          // building a rule's DFAs costs 1-300 ms; a rule with few hits is cheaper to confirm
-          // with re2j alone, and a small scan then starts no faster than it ends
-          f = filterAfter < 0 || hits[r]++ < filterAfterHits[r] ? WindowFilter.NONE
-              : (filters[r] = WindowFilter.orNone(rule.pattern(), rule.keywords()));
+          f = filter(r, rule);
         }
         if (!f.mayStartAt(buf, p, to)) {
           continue; // every match of this rule starts at a keyword, and none can start at this one
@@ -218,6 +218,27 @@ public final class Detector {
         int start = Math.max(ws, f.firstMatchStart(buf, ws, cut) - 1);
         confirm(r, rule, ws, start, cut);
       }
+    }
+
+    /**
+     * The rule's window filter from its first hit when the jar holds it precompiled; otherwise
+     * built after its filterAfterHits-th hit: building a rule's DFAs costs 1-300 ms, a rule with
+     * few hits is cheaper to confirm with re2j alone, and a small scan then starts no faster than
+     * it ends. Until then {@link WindowFilter#NONE}.
+     */
+    private WindowFilter filter(int r, Rule rule) {
+      if (filterAfter < 0) {
+        return WindowFilter.NONE; // the reference: re2j on every window
+      }
+      if (!triedPrecompiled[r]) {
+        triedPrecompiled[r] = true;
+        WindowFilter p = PrecompiledFilters.load(rule.pattern(), rule.keywords());
+        if (p != null) {
+          return filters[r] = p;
+        }
+      }
+      return hits[r]++ < filterAfterHits[r] ? WindowFilter.NONE
+          : (filters[r] = WindowFilter.orNone(rule.pattern(), rule.keywords()));
     }
 
     /**

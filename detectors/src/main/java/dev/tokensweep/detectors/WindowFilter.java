@@ -1,6 +1,10 @@
 package dev.tokensweep.detectors;
 
 import com.google.re2j.SyntaxTree;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.util.automaton.Automata;
@@ -128,6 +132,56 @@ final class WindowFilter {
 
   boolean anchoredAtKeyword() {
     return anchored != null;
+  }
+
+  /** Writes this filter for {@link #read}: what {@link PrecompiledFilters} keeps in the jar. */
+  void write(DataOutputStream out) throws IOException {
+    for (Dfa d : new Dfa[] {any, back, anchored}) {
+      out.writeBoolean(d != null);
+      if (d != null) {
+        out.write(d.cls);
+        out.writeInt(d.dead);
+        out.writeBoolean(d.acceptsEmpty);
+        out.writeInt(d.table.length);
+        ByteBuffer b = ByteBuffer.allocate(4 * d.table.length);
+        b.asIntBuffer().put(d.table);
+        out.write(b.array());
+      }
+    }
+  }
+
+  /** A filter {@link #write} wrote; {@link #NONE} when it has no DFA. */
+  static WindowFilter read(DataInputStream in) throws IOException {
+    Dfa[] d = new Dfa[3];
+    for (int i = 0; i < 3; i++) {
+      if (in.readBoolean()) {
+        byte[] cls = new byte[256];
+        in.readFully(cls);
+        int dead = in.readInt();
+        boolean acceptsEmpty = in.readBoolean();
+        int n = in.readInt();
+        if (n < 0 || n > (MAX_STATES + 1) * 128) {
+          throw new IOException("window filter table of " + n + " entries");
+        }
+        byte[] raw = new byte[4 * n];
+        in.readFully(raw);
+        int[] table = new int[n];
+        ByteBuffer.wrap(raw).asIntBuffer().get(table);
+        d[i] = new Dfa(table, dead, acceptsEmpty);
+        System.arraycopy(cls, 0, d[i].cls, 0, 256);
+      }
+    }
+    return d[0] == null && d[1] == null && d[2] == null ? NONE : new WindowFilter(d[0], d[1], d[2]);
+  }
+
+  /** Same DFAs, table for table: a precompiled filter is the one {@link #of} builds. */
+  boolean sameAs(WindowFilter o) {
+    return sameDfa(any, o.any) && sameDfa(back, o.back) && sameDfa(anchored, o.anchored);
+  }
+
+  private static boolean sameDfa(Dfa a, Dfa b) {
+    return a == b || (a != null && b != null && a.dead == b.dead && a.acceptsEmpty == b.acceptsEmpty
+        && java.util.Arrays.equals(a.cls, b.cls) && java.util.Arrays.equals(a.table, b.table));
   }
 
   /** A dense byte DFA: {@code table[row + class]} is the next row, bit-inverted when it accepts. */

@@ -161,4 +161,25 @@ class WindowFilterTest {
     }
     assertTrue(found > 300, "the random text must hold findings: " + found);
   }
+
+  @Test
+  void precompiledFilters_everyBuiltinRule_inTheJarAndEqualToOneBuiltNow() {
+    // the build writes them (exec-maven-plugin); a stale or missing one would silently cost speed
+    int none = 0;
+    for (Rule r : RULES) {
+      WindowFilter stored = PrecompiledFilters.load(r.pattern(), r.keywords());
+      assertTrue(stored != null, r.id() + ": no precompiled window filter in the classes directory");
+      WindowFilter built = WindowFilter.orNone(r.pattern(), r.keywords());
+      assertTrue(stored.sameAs(built), r.id() + ": precompiled window filter differs from the one built now");
+      none += stored == WindowFilter.NONE ? 1 : 0;
+    }
+    assertTrue(none < RULES.size() / 2, "most rules have a filter: " + none + " of " + RULES.size() + " have none");
+  }
+
+  @Test
+  void precompiledFilters_otherPatternOrKeywords_findNone() {
+    Rule r = RULES.get(0);
+    assertEquals(null, PrecompiledFilters.load(r.pattern() + "x", r.keywords()));
+    assertEquals(null, PrecompiledFilters.load(r.pattern(), List.of("not-a-keyword-of-it")));
+  }
 }
