@@ -204,6 +204,9 @@ public final class Detector {
         if (!f.mayStartAt(buf, p, to)) {
           continue; // every match of this rule starts at a keyword, and none can start at this one
         }
+        if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), to)) {
+          continue; // no match has this as its first keyword, and a match is found from that one's hit
+        }
         int len = rule.length();
         int ws = Math.max(from, p - rule.before() - 1); // one byte more, so a match at the limit keeps its left context
         int we = (int) Math.min(to, (long) p + 2L * len);

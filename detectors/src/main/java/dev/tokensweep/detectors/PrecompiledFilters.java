@@ -26,7 +26,7 @@ import java.util.List;
 public final class PrecompiledFilters {
   static final String DIR = "dev/tokensweep/rules/filters/";
   private static final int MAGIC = 0x54535746; // "TSWF"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   private PrecompiledFilters() {}
 

@@ -5,12 +5,16 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.lucene.util.automaton.Automata;
 import org.apache.lucene.util.automaton.Automaton;
 import org.apache.lucene.util.automaton.Operations;
 import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
+import org.apache.lucene.util.automaton.Transition;
 
 /**
  * A byte DFA that accepts a superset of what a rule's regex can match, run over the regex window
@@ -33,15 +37,17 @@ final class WindowFilter {
   private final Dfa any;       // Σ* R: where in a window a match may end
   private final Dfa back;      // Σ* reverse(R), run backwards: where a match may start; or null
   private final Dfa anchored;  // R from a keyword, for a rule whose every match starts with one of its keywords; or null
+  private final Dfa after;     // what may follow a keyword inside a match, from the keyword's end; or null
 
-  private WindowFilter(Dfa any, Dfa back, Dfa anchored) {
+  private WindowFilter(Dfa any, Dfa back, Dfa anchored, Dfa after) {
     this.any = any;
     this.back = back;
     this.anchored = anchored;
+    this.after = after;
   }
 
   /** Lets every window through, for a pattern whose DFA would be too large to help. */
-  static final WindowFilter NONE = new WindowFilter(null, null, null);
+  static final WindowFilter NONE = new WindowFilter(null, null, null, null);
 
   /** The filter for a rule's {@code pattern} and {@code keywords}, or {@link #NONE}. */
   static WindowFilter orNone(String pattern, List<String> keywords) {
@@ -64,7 +70,8 @@ final class WindowFilter {
         if (any == null) {
           continue;
         }
-        return new WindowFilter(any, backOrNull(r), anchoredOrNull(r, keywords));
+        Dfa anchored = anchoredOrNull(r, keywords);
+        return new WindowFilter(any, backOrNull(r), anchored, anchored != null ? null : afterOrNull(r, keywords));
       } catch (TooComplexToDeterminizeException e) {
         // widen further
       }
@@ -77,6 +84,112 @@ final class WindowFilter {
       Automaton b = Operations.determinize(
           Operations.concatenate(List.of(Operations.repeat(Automata.makeCharRange(0, 255)), Operations.reverse(r))), 20_000);
       return b.getNumStates() > MAX_STATES ? null : Dfa.of(b);
+    } catch (TooComplexToDeterminizeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * What may follow the first keyword of a match: the strings s such that some x k s is in R,
+   * for a keyword k (ASCII case-insensitive) and an x k that holds no keyword but the k it ends
+   * with, as a DFA run from the keyword's end. A keyword hit whose following bytes begin no such
+   * s is the first keyword of no match ({@code _TOKEN }}}, {@code ://api.host/path} with no
+   * {@code @}), and every match is found from its first keyword's hit as from any other (each
+   * hit's window covers every match that holds its keyword), so the window needs neither the
+   * window DFAs nor re2j: most hits of the context rules ({@code secret}, {@code _token},
+   * {@code ://}) end a few bytes after the keyword. Only the first keyword, because a later one
+   * may sit in the secret itself, where almost anything may follow. The states of R's DFA after a
+   * first keyword are found by walking R's DFA and the keywords' DFA side by side; they become
+   * the start of a copy of R's DFA.
+   */
+  private static Dfa afterOrNull(Automaton r, List<String> keywords) {
+    if (keywords.isEmpty()) {
+      return null;
+    }
+    try {
+      Automaton dr = Operations.determinize(Operations.removeDeadStates(r), 20_000);
+      int n = dr.getNumStates();
+      if (n == 0 || n > MAX_STATES) {
+        return null;
+      }
+      List<Automaton> ks = new ArrayList<>();
+      for (String k : keywords) {
+        List<Automaton> chars = new ArrayList<>();
+        for (int i = 0; i < k.length(); i++) {
+          chars.add(rune(k.charAt(i), true));
+        }
+        ks.add(Operations.concatenate(chars));
+      }
+      Automaton anyByte = Operations.repeat(Automata.makeCharRange(0, 255));
+      Automaton kd = Operations.determinize(Operations.concatenate(List.of(anyByte, Operations.union(ks))), 20_000);
+      if (!Operations.subsetOf(dr, Operations.determinize(Operations.concatenate(List.of(kd, anyByte)), 20_000))) {
+        return null; // some match holds no keyword (it is found only by a keyword near it): no first keyword to check
+      }
+      // one byte from each class of bytes that both DFAs treat alike
+      TreeSet<Integer> points = new TreeSet<>();
+      for (int p : dr.getStartPoints()) {
+        points.add(p);
+      }
+      for (int p : kd.getStartPoints()) {
+        points.add(p);
+      }
+      int[] reps = points.stream().filter(p -> p < 256).mapToInt(Integer::intValue).toArray();
+      int nk = kd.getNumStates();
+      BitSet seen = new BitSet();
+      BitSet starts = new BitSet(n); // states of dr right after a keyword
+      ArrayDeque<int[]> queue = new ArrayDeque<>();
+      seen.set(0);
+      queue.add(new int[] {0, 0});
+      while (!queue.isEmpty()) {
+        int[] qm = queue.poll();
+        for (int b : reps) {
+          int q = dr.step(qm[0], b);
+          int m = kd.step(qm[1], b);
+          if (q < 0 || m < 0) {
+            continue; // dr: no match goes on with b; kd is complete (it starts with any byte, looped)
+          }
+          if (kd.isAccept(m)) {
+            starts.set(q); // the first keyword in the match ends here; what follows is not walked
+            continue;
+          }
+          long key = (long) q * nk + m;
+          if (key < Integer.MAX_VALUE && !seen.get((int) key)) {
+            seen.set((int) key);
+            queue.add(new int[] {q, m});
+          }
+        }
+      }
+      if (starts.isEmpty()) {
+        return null;
+      }
+      // dr with a new start state that has the transitions of every state after a keyword
+      Automaton s = new Automaton();
+      int start = s.createState();
+      for (int q = 0; q < n; q++) {
+        s.createState(); // dr's state q is state q + 1 here
+      }
+      Transition t = new Transition();
+      boolean acceptsAtOnce = false;
+      for (int q = starts.nextSetBit(0); q >= 0; q = starts.nextSetBit(q + 1)) {
+        acceptsAtOnce |= dr.isAccept(q);
+        int c = dr.initTransition(q, t);
+        for (int i = 0; i < c; i++) {
+          dr.getNextTransition(t);
+          s.addTransition(start, t.dest + 1, t.min, t.max);
+        }
+      }
+      s.setAccept(start, acceptsAtOnce);
+      for (int q = 0; q < n; q++) {
+        s.setAccept(q + 1, dr.isAccept(q));
+        int c = dr.initTransition(q, t);
+        for (int i = 0; i < c; i++) {
+          dr.getNextTransition(t);
+          s.addTransition(q + 1, t.dest + 1, t.min, t.max);
+        }
+      }
+      s.finishState();
+      Automaton sd = Operations.determinize(Operations.removeDeadStates(s), 20_000);
+      return sd.getNumStates() == 0 || sd.getNumStates() > MAX_STATES ? null : Dfa.of(sd);
     } catch (TooComplexToDeterminizeException e) {
       return null;
     }
@@ -130,13 +243,25 @@ final class WindowFilter {
     return anchored == null || anchored.mayStart(buf, p, to);
   }
 
+  /**
+   * False only when the keyword that ends at {@code p} is the first keyword of no match: the
+   * bytes from p on begin nothing that may follow one. Always true without that DFA.
+   */
+  boolean mayContinueAt(byte[] buf, int p, int to) {
+    return after == null || after.mayStart(buf, p, to);
+  }
+
+  boolean hasAfterKeyword() {
+    return after != null;
+  }
+
   boolean anchoredAtKeyword() {
     return anchored != null;
   }
 
   /** Writes this filter for {@link #read}: what {@link PrecompiledFilters} keeps in the jar. */
   void write(DataOutputStream out) throws IOException {
-    for (Dfa d : new Dfa[] {any, back, anchored}) {
+    for (Dfa d : new Dfa[] {any, back, anchored, after}) {
       out.writeBoolean(d != null);
       if (d != null) {
         out.write(d.cls);
@@ -152,8 +277,8 @@ final class WindowFilter {
 
   /** A filter {@link #write} wrote; {@link #NONE} when it has no DFA. */
   static WindowFilter read(DataInputStream in) throws IOException {
-    Dfa[] d = new Dfa[3];
-    for (int i = 0; i < 3; i++) {
+    Dfa[] d = new Dfa[4];
+    for (int i = 0; i < 4; i++) {
       if (in.readBoolean()) {
         byte[] cls = new byte[256];
         in.readFully(cls);
@@ -171,12 +296,12 @@ final class WindowFilter {
         System.arraycopy(cls, 0, d[i].cls, 0, 256);
       }
     }
-    return d[0] == null && d[1] == null && d[2] == null ? NONE : new WindowFilter(d[0], d[1], d[2]);
+    return d[0] == null && d[1] == null && d[2] == null && d[3] == null ? NONE : new WindowFilter(d[0], d[1], d[2], d[3]);
   }
 
   /** Same DFAs, table for table: a precompiled filter is the one {@link #of} builds. */
   boolean sameAs(WindowFilter o) {
-    return sameDfa(any, o.any) && sameDfa(back, o.back) && sameDfa(anchored, o.anchored);
+    return sameDfa(any, o.any) && sameDfa(back, o.back) && sameDfa(anchored, o.anchored) && sameDfa(after, o.after);
   }
 
   private static boolean sameDfa(Dfa a, Dfa b) {

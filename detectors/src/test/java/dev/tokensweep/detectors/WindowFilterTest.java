@@ -163,6 +163,63 @@ class WindowFilterTest {
   }
 
   @Test
+  void mayContinueAt_firstKeywordOfEveryRealMatch_isLetThrough() {
+    Random rnd = new Random(13);
+    int checked = 0;
+    int withAfter = 0;
+    for (Rule r : RULES) {
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      if (!f.hasAfterKeyword()) {
+        continue;
+      }
+      withAfter++;
+      Pattern p = Detector.compile(r);
+      List<byte[]> inputs = new ArrayList<>();
+      for (String e : r.examples()) {
+        inputs.add(e.getBytes(StandardCharsets.UTF_8));
+      }
+      for (int round = 0; round < 2000; round++) {
+        inputs.add(randomText(rnd, 2 + rnd.nextInt(8)));
+      }
+      for (byte[] buf : inputs) {
+        Matcher m = p.matcher(new ByteWindow().reset(buf, 0, buf.length));
+        while (m.find()) {
+          // the keyword that ends first inside the match (every keyword that ends there)
+          String match = new String(buf, m.start(), m.end() - m.start(), StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+          int firstEnd = Integer.MAX_VALUE;
+          for (String k : r.keywords()) {
+            int at = match.indexOf(k.toLowerCase(java.util.Locale.ROOT));
+            if (at >= 0) {
+              firstEnd = Math.min(firstEnd, at + k.length());
+            }
+          }
+          assertTrue(firstEnd != Integer.MAX_VALUE, r.id() + ": a match holds no keyword");
+          checked++;
+          assertTrue(f.mayContinueAt(buf, m.start() + firstEnd, buf.length), r.id() + ": rejected the first keyword of a real match");
+        }
+      }
+    }
+    assertTrue(withAfter >= 6 && checked > 1000, withAfter + " rules, " + checked + " matches");
+  }
+
+  @Test
+  void mayContinueAt_commonDecoys_rejectedAtTheKeyword() {
+    // the generated log's most frequent context-rule hits that hold no secret
+    String[][] cases = {
+        {"ts.generic.1", "env: GH_TOKEN }} and more text here", "_TOKEN"},
+        {"ts.urlcreds.1", "GET https://api.github.com/user HTTP/1.1", "://"},
+        {"ts.urlcreds.1", "connected to http://10.1.2.3:8080/api/v1 in 3ms", "://"},
+    };
+    for (String[] c : cases) {
+      Rule r = RULES.stream().filter(x -> x.id().equals(c[0])).findFirst().orElseThrow();
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      byte[] buf = c[1].getBytes(StandardCharsets.UTF_8);
+      int end = c[1].indexOf(c[2]) + c[2].length();
+      assertEquals(false, f.mayContinueAt(buf, end, buf.length), c[0] + " on: " + c[1]);
+    }
+  }
+
+  @Test
   void precompiledFilters_everyBuiltinRule_inTheJarAndEqualToOneBuiltNow() {
     // the build writes them (exec-maven-plugin); a stale or missing one would silently cost speed
     int none = 0;
