@@ -22,9 +22,12 @@ public final class Rules {
   private Rules() {}
 
   static final String BUILTIN_DIR = "/dev/tokensweep/rules/";
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  /** Built on first use: only user rule files need it; the built-in ones are streamed. */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
   private static volatile List<Rule> builtin;
 
   /** A rules file that cannot be read as rules; the message names the file and line. */
@@ -44,7 +47,7 @@ public final class Rules {
           if (in == null) {
             throw new IllegalStateException("built-in rules file missing from the jar: " + file);
           }
-          all.addAll(parse(in, "builtin:" + file));
+          all.addAll(CatalogueReader.read(in, "builtin:" + file));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -84,7 +87,7 @@ public final class Rules {
   /** Parses a YAML list of rules; {@code name} goes into error messages. */
   public static List<Rule> parse(InputStream in, String name) {
     try {
-      List<Rule> rules = YAML.readValue(in, new TypeReference<List<Rule>>() {});
+      List<Rule> rules = Yaml.MAPPER.readValue(in, new TypeReference<List<Rule>>() {});
       return rules == null ? List.of() : rules;
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
