@@ -37,24 +37,37 @@ public final class Rules {
     }
   }
 
-  /** The built-in catalogue, in the order of {@code index.txt}, then file order. */
+  /**
+   * The built-in catalogue, in the order of {@code index.txt}, then file order. Thread-safe: a
+   * caller that comes while another thread reads the catalogue waits for that read instead of
+   * repeating it.
+   */
   public static List<Rule> builtin() {
     List<Rule> b = builtin;
     if (b == null) {
-      List<Rule> all = new ArrayList<>();
-      for (String file : builtinFiles()) {
-        try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + file)) {
-          if (in == null) {
-            throw new IllegalStateException("built-in rules file missing from the jar: " + file);
-          }
-          all.addAll(CatalogueReader.read(in, "builtin:" + file));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+      synchronized (Rules.class) {
+        b = builtin;
+        if (b == null) {
+          builtin = b = readBuiltin();
         }
       }
-      builtin = b = List.copyOf(all);
     }
     return b;
+  }
+
+  private static List<Rule> readBuiltin() {
+    List<Rule> all = new ArrayList<>();
+    for (String file : builtinFiles()) {
+      try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + file)) {
+        if (in == null) {
+          throw new IllegalStateException("built-in rules file missing from the jar: " + file);
+        }
+        all.addAll(CatalogueReader.read(in, "builtin:" + file));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return List.copyOf(all);
   }
 
   /** Names of the built-in rule files, one per provider. */

@@ -1,6 +1,8 @@
 package dev.tokensweep.scanner.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +26,13 @@ public final class Main {
   public static final int EXIT_INCOMPLETE = 3;
   public static final int EXIT_INTERNAL = 4;
 
+  /** Subcommands that run the built-in rules, whose detector is compiled while the command line is parsed. */
+  private static final Set<String> DETECTING = Set.of("scan", "sanitize", "redact");
+
   public static void main(String[] args) {
+    if (args.length > 0 && DETECTING.contains(args[0]) && !List.of(args).contains("--no-builtin-rules")) {
+      BuiltinDetector.start();
+    }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

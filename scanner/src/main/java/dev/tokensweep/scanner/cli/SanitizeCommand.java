@@ -82,7 +82,7 @@ final class SanitizeCommand implements Callable<Integer> {
       throw new Main.UsageException(e.getMessage());
     }
     Fingerprinter fp = keyOptions.fingerprinter();
-    Detector detector = new Detector(ruleOptions.rules());
+    Detector detector = BuiltinDetector.forRules(ruleOptions.rules());
     Scanner scanner = new Scanner(detector, fp, Scanner.Options.defaults().withThreads(1));
     Sanitizer.Options d = Sanitizer.Options.defaults();
     Sanitizer sanitizer = new Sanitizer(scanner, fp, new Sanitizer.Options(style, jwtKeepClaims, policy, d.spoolCap(), d.chunkBytes()));

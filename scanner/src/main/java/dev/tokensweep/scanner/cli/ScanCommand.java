@@ -122,7 +122,7 @@ final class ScanCommand implements Callable<Integer> {
     Fingerprinter fp = keyOptions.fingerprinter();
     Detector detector;
     try {
-      detector = new Detector(reportOptions.rules(ruleOptions.rules()));
+      detector = BuiltinDetector.forRules(reportOptions.rules(ruleOptions.rules()));
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException(e.getMessage());
     }
