@@ -5,24 +5,48 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the built-in rule files with Jackson's streaming YAML parser instead of data binding.
- * Binding {@link Rule} through an {@code ObjectMapper} loads and introspects about a thousand
- * classes, which took longer than scanning a small file. The tokens are the same ones the mapper
- * sees, so the rules are equal to {@link Rules#parse}'s (a test holds the two to that); user files
- * still go through the mapper, whose messages name the offending key and line.
+ * Reads the built-in rule files without data binding. Binding {@link Rule} through an
+ * {@code ObjectMapper} loads and introspects about a thousand classes, which took longer than
+ * scanning a small file. {@link LineRuleReader} reads the plain subset of YAML the files are
+ * written in; anything else goes to Jackson's streaming YAML parser, whose tokens are the ones the
+ * mapper sees. Either way the rules equal {@link Rules#parse}'s (a test holds them to that); user
+ * files still go through the mapper, whose messages name the offending key and line.
  */
 final class CatalogueReader {
   private CatalogueReader() {}
 
-  private static final YAMLFactory FACTORY = new YAMLFactory();
+  /** Built on first use: the built-in files never need it. */
+  private static final class Yaml {
+    static final YAMLFactory FACTORY = new YAMLFactory();
+  }
 
-  /** The rules in one file; anything the schema does not allow fails with {@code name:line}. */
+  /**
+   * The rules in one file: by {@link LineRuleReader} when the file is written in its subset of
+   * YAML, as the built-in files are, else by the YAML parser. Anything the schema does not allow
+   * fails with {@code name:line}.
+   */
   static List<Rule> read(InputStream in, String name) {
-    try (JsonParser p = FACTORY.createParser(in)) {
+    byte[] bytes;
+    try {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new Rules.RuleFileException(name + ": " + e.getMessage(), e);
+    }
+    try {
+      return LineRuleReader.read(new String(bytes, StandardCharsets.UTF_8));
+    } catch (LineRuleReader.Unsupported e) {
+      return stream(bytes, name);
+    }
+  }
+
+  /** The rules in one file, by the YAML parser. */
+  static List<Rule> stream(byte[] bytes, String name) {
+    try (JsonParser p = Yaml.FACTORY.createParser(bytes)) {
       List<Rule> rules = new ArrayList<>();
       JsonToken t = p.nextToken();
       if (t == null || t == JsonToken.VALUE_NULL) {

@@ -33,6 +33,85 @@ class CatalogueReaderTest {
   }
 
   @Test
+  void lineReader_everyBuiltinFile_readsItWithoutFallingBackAndEqualsDataBinding() throws Exception {
+    // the fast path must stay the path the built-in files take: a file it cannot read still
+    // loads (through the YAML parser), only slower, so this test is what notices
+    for (String file : Rules.builtinFiles()) {
+      byte[] bytes;
+      try (InputStream in = builtinFile(file)) {
+        bytes = in.readAllBytes();
+      }
+      List<Rule> lines = LineRuleReader.read(new String(bytes, StandardCharsets.UTF_8));
+      assertEquals(Rules.parse(new ByteArrayInputStream(bytes), file), lines, file);
+      assertEquals(lines, CatalogueReader.stream(bytes, file), file);
+    }
+  }
+
+  @Test
+  void lineReader_quotingEscapesCommentsAndLists_equalDataBinding() throws Exception {
+    String yaml = """
+        # a comment
+        - id: acme.internal.1   # trailing comment
+          name: ACME token (v2) with 'quotes' and "more" #1
+          kind: api_key
+          keywords: [acme_, 'ACME_', "x,y" ,  plain word, -dash ]
+          pattern: '\\b(acme_[a-z0-9]{32})\\b it''s'
+          validate: []
+          min_entropy: 3
+          severity: HIGH
+          prefix: ~
+          examples:
+            - 'ACME_TOKEN=acme_0123456789abcdefghijklmnopqrstuv'
+            - "tab\\there \\e[0m \\x41\\u00e9 \\"q\\" \\\\ end"   # comment
+
+            - ends with a colon:
+          references:
+          max_length: 300
+
+        - id: acme.internal.2
+          name: -second
+          kind: password
+          keywords:
+            - pw
+          pattern: "pw=(\\\\S+)"
+          severity: low
+          min_entropy: 2.5
+        """;
+    String subset = yaml.replace("    - ends with a colon:\n", "");
+    assertEquals(Rules.parse(stream(subset), "t.yml"), LineRuleReader.read(subset));
+    // a plain scalar ending in ':' is a mapping to YAML; this reader leaves it to the parser
+    assertThrows(LineRuleReader.Unsupported.class, () -> LineRuleReader.read(yaml));
+  }
+
+  @Test
+  void read_yamlBeyondTheLineSubset_fallsBackToTheParser() {
+    String blockScalar = """
+        - id: a.b.1
+          name: n
+          kind: api_key
+          keywords: [k]
+          pattern: '(k)'
+          severity: low
+          description: |
+            two
+            lines
+        """;
+    String multiLine = """
+        - id: a.b.1
+          name: a name that goes on
+            over two lines
+          kind: api_key
+          keywords: [k]
+          pattern: '(k)'
+          severity: low
+        """;
+    for (String yaml : List.of(blockScalar, multiLine, "---\n" + blockScalar)) {
+      assertThrows(LineRuleReader.Unsupported.class, () -> LineRuleReader.read(yaml));
+      assertEquals(Rules.parse(stream(yaml), "t.yml"), CatalogueReader.read(stream(yaml), "t.yml"));
+    }
+  }
+
+  @Test
   void builtin_equalsTheCatalogueReadByDataBinding() throws IOException {
     List<Rule> bound = new ArrayList<>();
     for (String file : Rules.builtinFiles()) {
