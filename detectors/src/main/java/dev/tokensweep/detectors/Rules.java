@@ -22,9 +22,12 @@ public final class Rules {
   private Rules() {}
 
   static final String BUILTIN_DIR = "/dev/tokensweep/rules/";
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  /** Built on first use: only user rule files need it; the built-in ones are streamed. */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
   private static volatile List<Rule> builtin;
 
   /** A rules file that cannot be read as rules; the message names the file and line. */
@@ -34,24 +37,37 @@ public final class Rules {
     }
   }
 
-  /** The built-in catalogue, in the order of {@code index.txt}, then file order. */
+  /**
+   * The built-in catalogue, in the order of {@code index.txt}, then file order. Thread-safe: a
+   * caller that comes while another thread reads the catalogue waits for that read instead of
+   * repeating it.
+   */
   public static List<Rule> builtin() {
     List<Rule> b = builtin;
     if (b == null) {
-      List<Rule> all = new ArrayList<>();
-      for (String file : builtinFiles()) {
-        try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + file)) {
-          if (in == null) {
-            throw new IllegalStateException("built-in rules file missing from the jar: " + file);
-          }
-          all.addAll(parse(in, "builtin:" + file));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+      synchronized (Rules.class) {
+        b = builtin;
+        if (b == null) {
+          builtin = b = readBuiltin();
         }
       }
-      builtin = b = List.copyOf(all);
     }
     return b;
+  }
+
+  private static List<Rule> readBuiltin() {
+    List<Rule> all = new ArrayList<>();
+    for (String file : builtinFiles()) {
+      try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + file)) {
+        if (in == null) {
+          throw new IllegalStateException("built-in rules file missing from the jar: " + file);
+        }
+        all.addAll(CatalogueReader.read(in, "builtin:" + file));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return List.copyOf(all);
   }
 
   /** Names of the built-in rule files, one per provider. */
@@ -84,7 +100,7 @@ public final class Rules {
   /** Parses a YAML list of rules; {@code name} goes into error messages. */
   public static List<Rule> parse(InputStream in, String name) {
     try {
-      List<Rule> rules = YAML.readValue(in, new TypeReference<List<Rule>>() {});
+      List<Rule> rules = Yaml.MAPPER.readValue(in, new TypeReference<List<Rule>>() {});
       return rules == null ? List.of() : rules;
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();

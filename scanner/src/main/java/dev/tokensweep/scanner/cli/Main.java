@@ -1,15 +1,16 @@
 package dev.tokensweep.scanner.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the tokensweep jar. */
 @Command(name = "tokensweep", mixinStandardHelpOptions = true, version = "tokensweep 0.1.0",
     description = "Finds leaked OAuth device codes, bearer tokens and other credentials, without printing them.",
-    subcommands = {ScanCommand.class, SanitizeCommand.class, RedactCommand.class, SearchCommand.class,
-        SweepsCommand.class, RulesCommand.class,
-        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:nothing found",
@@ -24,20 +25,60 @@ public final class Main {
   public static final int EXIT_INCOMPLETE = 3;
   public static final int EXIT_INTERNAL = 4;
 
+  /**
+   * The subcommands, in the order help lists them. Added by {@link #commandLine(String...)}, not
+   * by the annotation: picocli reflects over every command it is given, so a run that names its
+   * subcommand gets only that one.
+   */
+  private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    m.put("scan", ScanCommand.class);
+    m.put("sanitize", SanitizeCommand.class);
+    m.put("redact", RedactCommand.class);
+    m.put("search", SearchCommand.class);
+    m.put("sweeps", SweepsCommand.class);
+    m.put("rules", RulesCommand.class);
+    m.put("help", CommandLine.HelpCommand.class);
+    return m;
+  }
+
+  /** Subcommands that run the built-in rules, whose detector is compiled while the command line is parsed. */
+  private static final Set<String> DETECTING = Set.of("scan", "sanitize", "redact");
+
   public static void main(String[] args) {
+    if (args.length > 0 && DETECTING.contains(args[0]) && !List.of(args).contains("--no-builtin-rules")) {
+      BuiltinDetector.start();
+    }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the command line with the given streams and returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = commandLine();
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     return cl.execute(args);
   }
 
+  /** The whole command line, every subcommand included. */
   public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}: with only the subcommand they start with, when that is one
+   * (other than {@code help}); else with all, for the top-level help and for suggestions.
+   */
+  static CommandLine commandLine(String... argv) {
     CommandLine cl = new CommandLine(new Main());
+    String first = argv.length > 0 ? argv[0] : "";
+    if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+      cl.addSubcommand(first, SUBCOMMANDS.get(first));
+    } else {
+      SUBCOMMANDS.forEach(cl::addSubcommand);
+    }
     cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_INTERNAL);
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();

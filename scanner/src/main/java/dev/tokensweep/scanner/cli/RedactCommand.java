@@ -1,6 +1,5 @@
 package dev.tokensweep.scanner.cli;
 
-import dev.tokensweep.detectors.Detector;
 import dev.tokensweep.scanner.sanitize.LineRedactor;
 import dev.tokensweep.scanner.sanitize.MaskStyle;
 import java.io.BufferedOutputStream;
@@ -37,7 +36,7 @@ final class RedactCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException(e.getMessage());
     }
-    LineRedactor r = new LineRedactor(new Detector(ruleOptions.rules()), keyOptions.fingerprinter(), style, 1 << 20);
+    LineRedactor r = new LineRedactor(BuiltinDetector.forRules(ruleOptions.rules()), keyOptions.fingerprinter(), style, 1 << 20);
     OutputStream out = new BufferedOutputStream(Main.stdout(), 1 << 16);
     r.filter(System.in, out);
     out.flush();

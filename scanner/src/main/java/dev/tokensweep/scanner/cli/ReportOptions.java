@@ -158,9 +158,17 @@ final class ReportOptions {
     } else {
       root = Path.of("").toAbsolutePath();
     }
+  }
+
+  /**
+   * {@code --host}, else this machine's name, looked up on first use: only the index and ECS
+   * reports need it, and where name resolution is slow the lookup alone takes seconds.
+   */
+  private String host() {
     if (host == null) {
       host = defaultHost();
     }
+    return host;
   }
 
   String format() {
@@ -225,7 +233,7 @@ final class ReportOptions {
     if (indexOptions.index != null) {
       SweepIndex index = indexOptions.open();
       sweepId = SweepIndex.newSweepId(at);
-      SweepIndex.Recorded rec = index.record(sweepId, host, at, result);
+      SweepIndex.Recorded rec = index.record(sweepId, host(), at, result);
       notice(err, "recorded sweep " + sweepId + " of " + rec.sweep().host() + " in " + index.dir()
           + (rec.previous() == null ? " (its first sweep)" : " (previous: " + rec.previous().id() + ")"));
       if ("last".equals(newSince)) {
@@ -242,8 +250,9 @@ final class ReportOptions {
   }
 
   Reporter reporter(boolean color, List<Rule> rules) {
-    ReportContext ctx = new ReportContext(color, quiet, host, sweepTime == null ? Instant.now() : sweepTime, sweepId,
-        root, rules);
+    // only ECS reports the host; the other formats get --host or null rather than a lookup
+    ReportContext ctx = new ReportContext(color, quiet, "ecs".equals(resolvedFormat) ? host() : host,
+        sweepTime == null ? Instant.now() : sweepTime, sweepId, root, rules);
     return Reporter.forFormat(resolvedFormat, ctx);
   }
 

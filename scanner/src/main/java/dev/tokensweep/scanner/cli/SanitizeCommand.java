@@ -15,7 +15,6 @@ import dev.tokensweep.scanner.sanitize.PathSanitizer;
 import dev.tokensweep.scanner.sanitize.Sanitizer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +82,7 @@ final class SanitizeCommand implements Callable<Integer> {
       throw new Main.UsageException(e.getMessage());
     }
     Fingerprinter fp = keyOptions.fingerprinter();
-    Detector detector = new Detector(ruleOptions.rules());
+    Detector detector = BuiltinDetector.forRules(ruleOptions.rules());
     Scanner scanner = new Scanner(detector, fp, Scanner.Options.defaults().withThreads(1));
     Sanitizer.Options d = Sanitizer.Options.defaults();
     Sanitizer sanitizer = new Sanitizer(scanner, fp, new Sanitizer.Options(style, jwtKeepClaims, policy, d.spoolCap(), d.chunkBytes()));
@@ -157,12 +156,6 @@ final class SanitizeCommand implements Callable<Integer> {
     List<Object> rem = new ArrayList<>();
     remaining.forEach(f -> rem.add(ReportModel.finding(f)));
     doc.put("remaining", rem);
-    Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".tokensweep-report", ".tmp");
-    try {
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), doc);
-      Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    ReportFile.write(report, out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, doc));
   }
 }

@@ -15,9 +15,7 @@ import dev.tokensweep.scanner.report.Reporter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -124,7 +122,7 @@ final class ScanCommand implements Callable<Integer> {
     Fingerprinter fp = keyOptions.fingerprinter();
     Detector detector;
     try {
-      detector = new Detector(reportOptions.rules(ruleOptions.rules()));
+      detector = BuiltinDetector.forRules(reportOptions.rules(ruleOptions.rules()));
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException(e.getMessage());
     }
@@ -245,16 +243,7 @@ final class ScanCommand implements Callable<Integer> {
       w.flush();
       return;
     }
-    Path dir = output.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, ".tokensweep-report", ".tmp");
-    try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        reporter.report(result, out);
-      }
-      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    ReportFile.write(output, out -> reporter.report(result, out));
   }
 
   static String summary(ScanResult r) {

@@ -68,9 +68,15 @@ public final class Config {
     }
   }
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  /**
+   * Built on first use: most scans have no configuration file, and building the mapper costs more
+   * than a small scan (the command line creates {@link #NONE} for every run).
+   */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  }
 
   /** No configuration: changes nothing. */
   public static final Config NONE = new Config("(none)", new Raw(1, null, null, null, null, null, null), Map.of());
@@ -99,7 +105,7 @@ public final class Config {
     Raw raw;
     Map<String, Integer> lines = lines(yaml);
     try {
-      raw = YAML.readValue(yaml, Raw.class);
+      raw = Yaml.MAPPER.readValue(yaml, Raw.class);
     } catch (UnrecognizedPropertyException e) {
       // Jackson's location is where it stopped reading, past the key; our own pass knows the key's line
       StringBuilder key = new StringBuilder();
@@ -246,7 +252,7 @@ public final class Config {
   /** Lines of the keys and list items that later checks may need to name. */
   private static Map<String, Integer> lines(String yaml) {
     Map<String, Integer> lines = new LinkedHashMap<>();
-    try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+    try (JsonParser p = Yaml.MAPPER.getFactory().createParser(yaml)) {
       int depth = 0;
       String top = null;
       String ruleField = null;

@@ -10,12 +10,16 @@ import dev.tokensweep.detectors.TokenForge;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +76,26 @@ class ScanCommandTest {
       assertNoSecret(secrets, format + " file", Files.readString(report));
       assertTrue(Files.readString(report).contains("gho_…"), format + " report shows the public prefix and last four");
     }
+  }
+
+  @Test
+  void scan_outputIsAFifo_writesIntoItInsteadOfReplacingIt() throws Exception {
+    // -o /dev/null used to move a temp file over the device; as root that replaced /dev/null
+    plant();
+    Path fifo = dir.resolve("report.fifo");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+    CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readAllBytes(fifo);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    Run r = run("scan", "--format", "json", "--output", fifo.toString(), dir.resolve("app.log").toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(new String(read.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8).contains("\"findings\""));
+    assertFalse(Files.isRegularFile(fifo), "the FIFO was replaced by a file");
   }
 
   @Test

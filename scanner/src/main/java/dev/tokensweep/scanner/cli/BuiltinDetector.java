@@ -1,0 +1,59 @@
+package dev.tokensweep.scanner.cli;
+
+import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.detectors.Rule;
+import dev.tokensweep.detectors.Rules;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * The detector for the built-in catalogue, compiled on a background thread while picocli builds
+ * the command line and the options are checked. Reading and compiling the catalogue is most of the
+ * time a small scan takes; the two overlap on a machine with a second core.
+ */
+final class BuiltinDetector {
+  private BuiltinDetector() {}
+
+  private static volatile FutureTask<Detector> compiling;
+
+  /** Starts compiling; the thread is a daemon, so an early exit (usage error, --help) does not wait for it. */
+  static void start() {
+    FutureTask<Detector> task = new FutureTask<>(() -> new Detector(Rules.builtin()));
+    compiling = task;
+    Thread t = new Thread(task, "tokensweep-rules");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * A detector for {@code rules}: the one compiled in the background when they are exactly the
+   * built-in rules (the same objects, in order: a configuration that re-rates a rule makes a new
+   * one), otherwise a new one.
+   */
+  static Detector forRules(List<Rule> rules) {
+    FutureTask<Detector> task = compiling;
+    if (task != null && sameObjects(rules, Rules.builtin())) {
+      try {
+        return task.get();
+      } catch (ExecutionException e) {
+        // compile here instead, so the failure surfaces on this thread the way it always did
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return new Detector(rules);
+  }
+
+  private static boolean sameObjects(List<Rule> a, List<Rule> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
