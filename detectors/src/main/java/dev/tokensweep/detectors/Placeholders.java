@@ -17,29 +17,22 @@ public final class Placeholders {
     "${", "{{", "<", ">", "%s", "$(", "…", "...", "xxxx", "****", "████",
   };
 
-  // the markers as UTF-8 bytes, lower case: matched on the secret's bytes with ASCII case folding,
-  // so the non-ASCII ones ("…", "████") match a UTF-8 secret too (decoded as ISO-8859-1 they never did)
-  private static final byte[][] MARKER_BYTES = new byte[MARKERS.length][];
-
-  static {
-    for (int i = 0; i < MARKERS.length; i++) {
-      MARKER_BYTES[i] = MARKERS[i].getBytes(StandardCharsets.UTF_8);
-    }
-  }
+  // the markers as one automaton over UTF-8 bytes, ASCII case-insensitive, so the non-ASCII ones
+  // ("…", "████") match a UTF-8 secret too (decoded as ISO-8859-1 they never did)
+  private static final Prefilter MARKER_SEARCH = new Prefilter(java.util.List.of(MARKERS));
 
   /**
    * Whether the secret (as extracted by a rule) is a mask or a placeholder rather than a value.
-   * On bytes, with no allocation: fixed-shape rules call it for every shape match at a keyword,
-   * decoys included (as a String with a stream it cost ~0.4 s of a one-thread scan of 1 GB).
+   * On bytes, one automaton pass, no allocation: fixed-shape rules call it for every shape match
+   * at a keyword, decoys included (as a String with a stream it cost ~0.4 s of a one-thread scan
+   * of 1 GB; 27 searches on bytes still ~0.27 s).
    */
   public static boolean isPlaceholder(byte[] secret) {
     if (secret.length == 0) {
       return true;
     }
-    for (byte[] m : MARKER_BYTES) {
-      if (containsFolded(secret, m)) {
-        return true;
-      }
+    if (MARKER_SEARCH.containsAny(secret, 0, secret.length)) {
+      return true;
     }
     if (secret.length >= 6 && longestRun(secret) * 2 >= secret.length) {
       return true; // aaaaaaaa, 0000000000, ---- and the like
@@ -52,28 +45,6 @@ public final class Placeholders {
       }
     }
     return true;
-  }
-
-  /** Whether {@code s} holds {@code m} (lower case), ASCII letters of s compared in lower case. */
-  private static boolean containsFolded(byte[] s, byte[] m) {
-    byte first = m[0];
-    outer:
-    for (int i = 0; i + m.length <= s.length; i++) {
-      if (lower(s[i]) != first) {
-        continue;
-      }
-      for (int j = 1; j < m.length; j++) {
-        if (lower(s[i + j]) != m[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
-  private static byte lower(byte b) {
-    return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
   }
 
   private static int longestRun(byte[] s) {

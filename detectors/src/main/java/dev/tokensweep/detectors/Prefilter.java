@@ -278,6 +278,19 @@ public final class Prefilter {
     }
   }
 
+  /** Whether any keyword occurs in {@code buf[from, to)}: the walk, stopped at the first. */
+  public boolean containsAny(byte[] buf, int from, int to) {
+    final char[] d = table;
+    int state = 0;
+    for (int i = from; i < to; i++) {
+      state = d[state << 8 | (buf[i] & 0xFF)];
+      if (state >= FLAG) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The plain walk from {@code state}: one table load a byte, outputs flagged by the top bit. */
   private void walk(byte[] buf, int from, int to, int state, HitSink sink) {
     final char[] d = table;
