@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -110,12 +111,16 @@ public final class Scanner {
     ScanStats stats = new ScanStats();
     listener.started(stats);
     int threads = Math.max(1, options.threads());
+    // exactly `threads` scanning threads: the walker waits for a free slot instead of scanning a
+    // file itself (CallerRunsPolicy did, so --threads 2 scanned on three threads, and on two cores
+    // the third one only added its own JIT warm-up and scratch memory)
     ExecutorService pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(threads * 4), r -> {
+        new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "tokensweep-scan");
           t.setDaemon(true);
           return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        });
+    Semaphore slots = new Semaphore(threads * 4); // files queued or in scan: bounds the queue
     List<Future<?>> pending = Collections.synchronizedList(new ArrayList<>());
     FileWalker walker = new FileWalker(options.followLinks());
     try {
@@ -127,7 +132,14 @@ public final class Scanner {
         }
         walker.walk(Path.of(input), file -> {
           if (listener.include(file)) {
-            pending.add(pool.submit(() -> scanFile(file, collector, stats)));
+            slots.acquireUninterruptibly();
+            pending.add(pool.submit(() -> {
+              try {
+                scanFile(file, collector, stats);
+              } finally {
+                slots.release();
+              }
+            }));
           } else {
             collector.suppressed(Suppression.IGNORE_FILE);
           }
