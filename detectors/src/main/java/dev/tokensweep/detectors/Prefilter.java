@@ -147,56 +147,62 @@ public final class Prefilter {
 
   /** Inputs shorter than this are walked as one stream. */
   static final int TWO_STREAMS = 4096;
+  /** Walks interleaved over a longer input. */
+  static final int STREAMS = 6;
   private static final int BLOCK = 4096;
-  private static final ThreadLocal<long[]> NOTED = ThreadLocal.withInitial(() -> new long[4 * BLOCK]);
+  private static final ThreadLocal<long[]> NOTED = ThreadLocal.withInitial(() -> new long[STREAMS * BLOCK]);
 
   /**
    * Reports every keyword occurrence that starts at or after {@code from} and ends by {@code to},
    * in order of their last byte.
    */
   public void scan(byte[] buf, int from, int to, HitSink sink) {
-    if (to - from < TWO_STREAMS || to - from < 4 * maxLength) {
+    if (to - from < TWO_STREAMS || to - from < STREAMS * maxLength) {
       walk(buf, from, to, 0, sink);
       return;
     }
     // One walk is a chain of dependent table loads, about 6 cycles a byte (JMH prefilter on
     // 8 MiB of generated log went 42 -> 16 ms when the root-state skip loop, which two thirds of
-    // log bytes defeat, gave way to the plain walk). Walks over the four quarters are
-    // independent chains the CPU runs side by side. Each but the first starts maxLength - 1
-    // bytes before its quarter, in the root state, so it sees every keyword ending in it. The inner loop
-    // only notes (position, state) of flagged states in a block-sized array, with no bounds check of
-    // its own and no call: recording hits inline with growth checks or sink calls cost the
-    // second chain its speed (measured ~430 MB/s against ~910 MB/s this way). The first quarter's
-    // hits are reported after each block, the others' held until the ones before are done.
+    // log bytes defeat, gave way to the plain walk). Walks over the six sixths are independent
+    // chains the CPU runs side by side. Each but the first starts maxLength - 1 bytes before its
+    // sixth, in the root state, so it sees every keyword ending in it. The inner loop only notes
+    // (position, state) of flagged states in a block-sized array, with no bounds check of its own
+    // and no call: recording hits inline with growth checks or sink calls cost the second chain
+    // its speed (measured ~430 MB/s against ~910 MB/s this way). The first sixth's hits are
+    // reported after each block, the others' held until the ones before are done.
     final char[] d = table;
-    // Four walks (since perf3; two before): stream k starts in the root state at from + k * stride
-    // and takes stride + maxLength - 1 steps, so it sees every keyword ending in
-    // [from + k * stride + maxLength - 1, from + (k + 1) * stride + maxLength - 1); streams 1-3
-    // drop hits ending before that, which the stream before reports. The last one walks on to `to`.
+    // Six walks (two at first, four since perf3; a standalone copy of the loop over 100 MB of
+    // generated log: four 107 ms, six 81 ms, eight 94 ms, as eight spill registers): stream k
+    // starts in the root state at from + k * stride and takes stride + maxLength - 1 steps, so it
+    // sees every keyword ending in [from + k * stride + maxLength - 1, from + (k + 1) * stride +
+    // maxLength - 1); streams 1-5 drop hits ending before that, which the stream before reports.
+    // The last one walks on to `to`.
     int ml1 = maxLength - 1;
-    int stride = (to - from - ml1) / 4;
+    int stride = (to - from - ml1) / STREAMS;
     int steps = stride + ml1;
     // per thread (a fresh array a chunk kept one-thread peak RSS ~55 MB higher); taken out while
     // in use, so a sink that scans again on this thread gets an array of its own
     long[] noted = NOTED.get();
     if (noted == null) {
-      noted = new long[4 * BLOCK];
+      noted = new long[STREAMS * BLOCK];
     } else {
       NOTED.set(null);
     }
-    long[][] held = {null, new long[64], new long[64], new long[64]};
-    int[] nHeld = new int[4];
-    int[] state = new int[8];
+    long[][] held = new long[STREAMS][];
+    int[] nHeld = new int[STREAMS];
+    int[] state = new int[2 * STREAMS];
     for (int x0 = 0; x0 < steps; x0 += BLOCK) {
-      walkFour(buf, d, from, stride, x0, Math.min(steps, x0 + BLOCK), noted, state);
-      for (int h = 0; h < state[4]; h++) {
+      walkSix(buf, d, from, stride, x0, Math.min(steps, x0 + BLOCK), noted, state);
+      for (int h = 0; h < state[STREAMS]; h++) {
         report(noted[h], sink);
       }
-      for (int k = 1; k < 4; k++) {
+      for (int k = 1; k < STREAMS; k++) {
         int own = from + k * stride + ml1;
-        for (int h = k * BLOCK; h < state[4 + k]; h++) {
+        for (int h = k * BLOCK; h < state[STREAMS + k]; h++) {
           if ((int) (noted[h] >>> 32) >= own) {
-            if (nHeld[k] == held[k].length) {
+            if (held[k] == null) {
+              held[k] = new long[64];
+            } else if (nHeld[k] == held[k].length) {
               held[k] = Arrays.copyOf(held[k], nHeld[k] * 2);
             }
             held[k][nHeld[k]++] = noted[h];
@@ -204,44 +210,51 @@ public final class Prefilter {
         }
       }
     }
-    for (int k = 1; k < 4; k++) {
+    for (int k = 1; k < STREAMS; k++) {
       for (int h = 0; h < nHeld[k]; h++) {
         report(held[k][h], sink);
       }
     }
     NOTED.set(noted);
-    walk(buf, from + 3 * stride + steps, to, state[3], sink);
+    walk(buf, from + (STREAMS - 1) * stride + steps, to, state[STREAMS - 1], sink);
   }
 
   /**
-   * Steps {@code x0..x1} of the four walks, stream k at {@code a + k * stride + x}, from the states
-   * in {@code state[0..3]}; notes stream k's flagged states from {@code noted[k * BLOCK]}, leaves
-   * the states in {@code state[0..3]} and the note ends in {@code state[4..7]}.
+   * Steps {@code x0..x1} of the six walks, stream k at {@code a + k * stride + x}, from the states
+   * in {@code state[0..5]}; notes stream k's flagged states from {@code noted[k * BLOCK]}, leaves
+   * the states in {@code state[0..5]} and the note ends in {@code state[6..11]}.
    *
-   * <p>370 bytecodes, above C2's inlining limit for hot methods (325, FreqInlineSize), so it is
+   * <p>Above C2's inlining limit for hot methods (325 bytecodes, FreqInlineSize), so it is
    * compiled on its own: the two-walk version, inlined into scan next to the sink calls, lost its
-   * second chain (100 MB, CPU time: 395 MB/s inlined, 810 MB/s not). Four walks: the prefilter
-   * alone over 200 MB of generated log in 1 MiB chunks ~610 -> ~720 MB/s. {@code PrefilterTest}
+   * second chain (100 MB, CPU time: 395 MB/s inlined, 810 MB/s not). {@code PrefilterTest}
    * checks the result, not the speed.
    */
-  private static void walkFour(byte[] buf, char[] d, int a, int stride, int x0, int x1, long[] noted, int[] state) {
+  private static void walkSix(byte[] buf, char[] d, int a, int stride, int x0, int x1, long[] noted, int[] state) {
     int r0 = state[0];
     int r1 = state[1];
     int r2 = state[2];
     int r3 = state[3];
+    int r4 = state[4];
+    int r5 = state[5];
     int n0 = 0;
     int n1 = BLOCK;
     int n2 = 2 * BLOCK;
     int n3 = 3 * BLOCK;
+    int n4 = 4 * BLOCK;
+    int n5 = 5 * BLOCK;
     int b = a + stride;
     int c = b + stride;
     int e = c + stride;
+    int f = e + stride;
+    int g = f + stride;
     for (int x = x0; x < x1; x++) {
       r0 = d[r0 << 8 | (buf[a + x] & 0xFF)];
       r1 = d[r1 << 8 | (buf[b + x] & 0xFF)];
       r2 = d[r2 << 8 | (buf[c + x] & 0xFF)];
       r3 = d[r3 << 8 | (buf[e + x] & 0xFF)];
-      if (((r0 | r1 | r2 | r3) & FLAG) != 0) {
+      r4 = d[r4 << 8 | (buf[f + x] & 0xFF)];
+      r5 = d[r5 << 8 | (buf[g + x] & 0xFF)];
+      if (((r0 | r1 | r2 | r3 | r4 | r5) & FLAG) != 0) {
         if (r0 >= FLAG) {
           r0 &= FLAG - 1;
           noted[n0++] = (long) (a + x) << 32 | r0;
@@ -258,16 +271,28 @@ public final class Prefilter {
           r3 &= FLAG - 1;
           noted[n3++] = (long) (e + x) << 32 | r3;
         }
+        if (r4 >= FLAG) {
+          r4 &= FLAG - 1;
+          noted[n4++] = (long) (f + x) << 32 | r4;
+        }
+        if (r5 >= FLAG) {
+          r5 &= FLAG - 1;
+          noted[n5++] = (long) (g + x) << 32 | r5;
+        }
       }
     }
     state[0] = r0;
     state[1] = r1;
     state[2] = r2;
     state[3] = r3;
-    state[4] = n0;
-    state[5] = n1;
-    state[6] = n2;
-    state[7] = n3;
+    state[4] = r4;
+    state[5] = r5;
+    state[6] = n0;
+    state[7] = n1;
+    state[8] = n2;
+    state[9] = n3;
+    state[10] = n4;
+    state[11] = n5;
   }
 
   /** Reports the keywords of a noted (last byte << 32 | state). */

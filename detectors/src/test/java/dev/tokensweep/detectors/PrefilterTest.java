@@ -96,12 +96,14 @@ class PrefilterTest {
       }
       int from = rnd.nextInt(64);
       int to = text.length - rnd.nextInt(64);
-      // plant keywords around every point where one walk hands over to the next (quarters of the
-      // range, give or take the longest keyword), and at random
+      // plant keywords across every point where one walk hands over to the next (each walk's
+      // first owned end, give or take the longest keyword), and at random eighths
       int maxLen = keywords.stream().mapToInt(String::length).max().getAsInt();
-      for (int q = 1; q < 8; q++) {
-        int at = from + (to - from) * q / 8 - rnd.nextInt(2 * maxLen + 1);
-        byte[] kw = keywords.get(rnd.nextInt(nk)).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+      int stride = (to - from - (maxLen - 1)) / Prefilter.STREAMS;
+      for (int q = 1; q < Prefilter.STREAMS + 8; q++) {
+        int at = q < Prefilter.STREAMS ? from + q * stride + maxLen - 1 - rnd.nextInt(2 * maxLen + 1)
+            : from + (to - from) * (q - Prefilter.STREAMS) / 8 - rnd.nextInt(2 * maxLen + 1);
+        byte[] kw = keywords.get(rnd.nextInt(keywords.size())).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         if (at >= from && at + kw.length <= to) {
           System.arraycopy(kw, 0, text, at, kw.length);
         }
