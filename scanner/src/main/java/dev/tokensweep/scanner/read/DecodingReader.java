@@ -117,6 +117,8 @@ final class DecodingReader implements Reader {
       nHashes = 0;
       long pcts = ByteScan.pattern((byte) '%');
       long hashs = ByteScan.pattern((byte) '#');
+      long newlines = ByteScan.pattern((byte) '\n');
+      int lines = 0; // newlines in [from, i), for a locator that counts lines (LineCounting)
       int runStart = from; // first byte of the current run of base64 bytes (maximal on the left)
       int i = from;
       for (; i + 8 <= to; i += 8) {
@@ -125,6 +127,7 @@ final class DecodingReader implements Reader {
         if (non == 0) {
           continue;
         }
+        lines += Long.bitCount(ByteScan.equalBytes(x, newlines)); // a newline is no base64 byte
         long special = ByteScan.equalBytes(x, pcts) | ByteScan.equalBytes(x, hashs);
         while (special != 0) {
           special(buf, i + (Long.numberOfTrailingZeros(special) >>> 3));
@@ -138,6 +141,7 @@ final class DecodingReader implements Reader {
       }
       for (; i < to; i++) {
         if (B64[buf[i] & 0xFF] < 0) {
+          lines += buf[i] == '\n' ? 1 : 0;
           special(buf, i);
           if (i - runStart >= MIN_RUN) {
             run(buf, runStart, i, from, ownFrom, ownTo, locator);
@@ -147,6 +151,10 @@ final class DecodingReader implements Reader {
       }
       if (to - runStart >= MIN_RUN) {
         run(buf, runStart, to, from, ownFrom, ownTo, locator);
+      }
+      if (locator instanceof LineCounting lc) {
+        // the owned range's newlines, from this pass over every byte: the reader needs no pass of its own
+        lc.ownedNewlines(lines - ByteScan.count(buf, from, ownFrom, (byte) '\n') - ByteScan.count(buf, ownTo, to, (byte) '\n'));
       }
     }
 

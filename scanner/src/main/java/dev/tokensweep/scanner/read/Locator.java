@@ -7,3 +7,11 @@ import dev.tokensweep.scanner.Location;
 public interface Locator {
   Location locate(int bufferOffset);
 }
+
+/**
+ * A locator that counts the lines of its segment's owned range, and may be told their newlines
+ * by a pass that reads every byte anyway (the decoding layer's), so that the reader need not.
+ */
+interface LineCounting extends Locator {
+  void ownedNewlines(int count);
+}

@@ -85,7 +85,7 @@ public final class TextReader implements Reader {
         break;
       }
       // advance: count the lines of the owned range, keep the overlap as left context
-      lineAtOwn = loc.lineAt(ownEnd);
+      lineAtOwn = loc.lineAfter(ownEnd);
       int keepFrom = Math.max(0, ownEnd - ov);
       int nl = ByteScan.lastIndexOf(buf, 0, keepFrom, (byte) '\n');
       if (nl >= 0) {
@@ -103,7 +103,7 @@ public final class TextReader implements Reader {
    * the count so far is kept: findings come mostly in order, and the chunk's advance then only
    * counts the bytes after the last one (one newline pass a chunk, not one a finding more).
    */
-  private static final class ChunkLocator implements Locator {
+  private static final class ChunkLocator implements LineCounting {
     private final String path;
     private final String encoding;
     private final String format;
@@ -114,6 +114,7 @@ public final class TextReader implements Reader {
     private final long lineStartBeforeBuf;
     private int countedTo;         // newlines in [own, countedTo) are counted: lines
     private long lines;
+    private int ownedNewlines = -1; // newlines in the owned range, when a decoding pass told them
 
     ChunkLocator(String path, String encoding, String format, byte[] buf, long base, int own, long lineAtOwn,
         long lineStartBeforeBuf) {
@@ -126,6 +127,16 @@ public final class TextReader implements Reader {
       this.lineAtOwn = lineAtOwn;
       this.lineStartBeforeBuf = lineStartBeforeBuf;
       this.countedTo = own;
+    }
+
+    @Override
+    public void ownedNewlines(int count) {
+      ownedNewlines = count;
+    }
+
+    /** The line number after the owned range {@code [own, ownEnd)}: told, or counted. */
+    long lineAfter(int ownEnd) {
+      return ownedNewlines >= 0 ? lineAtOwn + ownedNewlines : lineAt(ownEnd);
     }
 
     /** The line number of {@code buf[p]}; bytes before the owned range count as its first line. */
