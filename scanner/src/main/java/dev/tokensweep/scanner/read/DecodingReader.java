@@ -115,8 +115,6 @@ final class DecodingReader implements Reader {
     private void base64Runs(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
       nPercents = 0;
       nHashes = 0;
-      long pcts = ByteScan.pattern((byte) '%');
-      long hashs = ByteScan.pattern((byte) '#');
       long newlines = ByteScan.pattern((byte) '\n');
       int lines = 0; // newlines in [from, i), for a locator that counts lines (LineCounting)
       int runStart = from; // first byte of the current run of base64 bytes (maximal on the left)
@@ -128,7 +126,7 @@ final class DecodingReader implements Reader {
           continue;
         }
         lines += Long.bitCount(ByteScan.equalBytes(x, newlines)); // a newline is no base64 byte
-        long special = ByteScan.equalBytes(x, pcts) | ByteScan.equalBytes(x, hashs);
+        long special = ByteScan.percentOrHashOrNear(x); // special() looks at the byte itself
         while (special != 0) {
           special(buf, i + (Long.numberOfTrailingZeros(special) >>> 3));
           special &= special - 1;

@@ -113,8 +113,11 @@ class ByteScanTest {
           assertEquals(!expected, (non >>> (8 * k + 7) & 1) == 1, "byte 0x" + Integer.toHexString(w[k] & 0xFF) + " in lane " + k);
         }
         long eq = ByteScan.equalBytes(ByteScan.word(w, 0), ByteScan.pattern((byte) '#'));
+        long near = ByteScan.percentOrHashOrNear(ByteScan.word(w, 0));
         for (int k = 0; k < 8; k++) {
           assertEquals(w[k] == '#', (eq >>> (8 * k + 7) & 1) == 1, "'#' test, byte 0x" + Integer.toHexString(w[k] & 0xFF));
+          assertEquals(w[k] == '%' || w[k] == '#' || w[k] == '!' || w[k] == '\'', (near >>> (8 * k + 7) & 1) == 1,
+              "'%'/'#' test, byte 0x" + Integer.toHexString(w[k] & 0xFF));
         }
       }
     }
