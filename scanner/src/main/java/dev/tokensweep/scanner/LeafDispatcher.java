@@ -1,7 +1,11 @@
 package dev.tokensweep.scanner;
 
 import dev.tokensweep.scanner.expand.Expansion;
+import dev.tokensweep.scanner.expand.Names;
+import dev.tokensweep.scanner.expand.Sniffer;
 import dev.tokensweep.scanner.read.ReaderSelector;
+import dev.tokensweep.scanner.read.SegmentSink;
+import dev.tokensweep.scanner.read.TextReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -31,6 +35,20 @@ final class LeafDispatcher {
    * @param rawBytes bytes read from {@code in} so far
    * @return bytes read from {@code file} by random-access readers, beyond those read through {@code in}
    */
+  /**
+   * Whether a file with this head is one plain-text leaf (no archive or compression, read by the
+   * text reader), which {@link #readTextPart} can read in parts.
+   */
+  boolean textInParts(String path, byte[] head, int n) {
+    return Sniffer.sniff(Names.baseName(path), head, n) == null && selector.textInParts(path, head, n);
+  }
+
+  /** Reads bytes up to {@code ownLimit} of such a leaf, from {@code in} at {@code base} with {@code context} bytes before the part. */
+  TextReader.PartLines readTextPart(InputStream in, String path, byte[] head, int n, SegmentSink sink, long base,
+      int context, long ownLimit) throws IOException {
+    return selector.readTextPart(in, path, head, n, sink, base, context, ownLimit);
+  }
+
   long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
       Scanner.Collector collector, ScanStats stats) throws IOException {
     Expansion x = new Expansion(limits, rawBytes, collector::problem,

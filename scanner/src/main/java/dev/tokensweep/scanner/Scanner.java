@@ -130,6 +130,9 @@ public final class Scanner {
           scanStream(stdin, STDIN, null, collector, stats);
           continue;
         }
+        if (inputs.size() == 1 && threads > 1 && scanInParts(Path.of(input), threads, pool, listener, collector, stats)) {
+          continue;
+        }
         walker.walk(Path.of(input), file -> {
           if (listener.include(file)) {
             slots.acquireUninterruptibly();
@@ -160,6 +163,128 @@ public final class Scanner {
       pool.shutdownNow();
     }
     return collector.result(stats);
+  }
+
+  /** A single plain-text file at least this large is read in parts, one per thread. */
+  static final long PARTS_FROM_BYTES = 64L << 20;
+  long partsFromBytes = PARTS_FROM_BYTES; // tests lower it
+
+  /**
+   * Scans one large plain-text file in {@code threads} parts at once, when it is the only input:
+   * every other case scans files in parallel, and one file would leave all threads but one idle.
+   * Each part is read from its start, with the detector's overlap of context on either side, and
+   * owns the matches that start in it, as the chunks of one read do; its line numbers count from
+   * its own first line and are shifted by the newlines of the parts before it when the parts are
+   * merged, and the columns of that first line by where it really began. A finding made in a
+   * decoded line that two parts both decoded (an rsyslog line across the border) is dropped where
+   * the place was already reported, as within one read.
+   *
+   * @return false when the file is not such a case (the caller scans it the usual way)
+   */
+  private boolean scanInParts(Path file, int threads, ExecutorService pool, ScanListener listener, Collector collector,
+      ScanStats stats) {
+    long size;
+    byte[] head = new byte[LeafDispatcher.HEAD];
+    int n;
+    String path = file.toString();
+    try {
+      if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) || (size = Files.size(file)) < partsFromBytes
+          || !listener.include(file)) {
+        return false;
+      }
+      try (InputStream in = opener.open(file)) {
+        n = in.readNBytes(head, 0, head.length);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return false; // the usual way reports it
+    }
+    if (!dispatcher.textInParts(path, head, n)) {
+      return false;
+    }
+    stats.files.add(1);
+    stats.addLeaf();
+    int ov = detector.overlap();
+    long partBytes = size / threads;
+    Collector[] parts = new Collector[threads];
+    List<Future<dev.tokensweep.scanner.read.TextReader.PartLines>> lines = new ArrayList<>();
+    for (int k = 0; k < threads; k++) {
+      long start = k * partBytes;
+      long end = k == threads - 1 ? size : (k + 1) * partBytes;
+      Collector part = parts[k] = new Collector(ScanListener.NONE);
+      lines.add(pool.submit(() -> {
+        int context = (int) Math.min(start, ov);
+        try (InputStream raw = opener.open(file)) {
+          raw.skipNBytes(start - context);
+          InputStream in = new java.io.FilterInputStream(raw) {
+            private long left = end - start + context + ov; // the part, with context on either side
+
+            @Override
+            public int read() throws IOException {
+              byte[] one = new byte[1];
+              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              if (left <= 0) {
+                return -1;
+              }
+              int r = super.read(b, off, (int) Math.min(len, left));
+              if (r > 0) {
+                left -= r;
+              }
+              return r;
+            }
+          };
+          return dispatcher.readTextPart(in, path, head, n, new LeafSink(part), start - context, context, end);
+        } finally {
+          stats.addBytes(end - start);
+        }
+      }));
+    }
+    long lineShift = 0;
+    long lineStart = 0; // where the line holding the next part's first byte begins
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int k = 0; k < threads; k++) {
+      dev.tokensweep.scanner.read.TextReader.PartLines pl;
+      try {
+        pl = lines.get(k).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        collector.problem(new Problem(path, "error", "interrupted"));
+        return true;
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable c = e.getCause();
+        IOException io = c instanceof IOException i ? i : c instanceof UncheckedIOException u ? u.getCause() : null;
+        collector.problem(io != null ? new Problem(path, "unreadable", FileWalker.describe(io))
+            : new Problem(path, "error", "internal error: " + c.getClass().getSimpleName()));
+        pl = null;
+      }
+      for (Finding f : parts[k].findingsSoFar()) {
+        Location l = f.location();
+        if (l.line() != null) {
+          long line = l.line() + lineShift;
+          Long column = l.line() == 1 && k > 0 ? Long.valueOf(l.offset() - lineStart + 1) : l.column();
+          l = new Location(l.path(), line, column, l.offset(), l.entry(), l.timestamp(), l.encoding(), l.jsonPath(),
+              l.decodings(), l.format(), l.cache());
+        }
+        // as LeafSink does within a part: a finding in decoded text at a place already reported goes
+        String key = f.evidence().ruleId() + '@' + l.offset() + '@' + l.entry() + '@' + l.jsonPath();
+        if (!seen.add(key) && l.decodings() != null) {
+          continue;
+        }
+        collector.finding(new Finding(l, f.evidence(), f.revealed()));
+      }
+      parts[k].drainInto(collector);
+      if (pl == null) {
+        return true; // later parts' lines cannot be placed; their findings are dropped with the problem above
+      }
+      lineShift += pl.newlines();
+      if (pl.lastNewline() >= 0) {
+        lineStart = pl.lastNewline() + 1;
+      }
+    }
+    return true;
   }
 
   private void scanFile(Path file, Collector collector, ScanStats stats) {
@@ -316,6 +441,20 @@ public final class Scanner {
 
     synchronized void problem(Problem p) {
       problems.add(p);
+    }
+
+    synchronized List<Finding> findingsSoFar() {
+      return new ArrayList<>(findings);
+    }
+
+    /** Hands this collector's problems and suppression counts to {@code to} (its findings are the caller's to move). */
+    synchronized void drainInto(Collector to) {
+      problems.forEach(to::problem);
+      suppressed.forEach((reason, count) -> {
+        for (long i = 0; i < count; i++) {
+          to.suppressed(reason);
+        }
+      });
     }
 
     synchronized ScanResult result(ScanStats stats) {

@@ -68,6 +68,12 @@ final class DecodingReader implements Reader {
     inner.read(in, path, new Layer(sink, MAX_DEPTH));
   }
 
+  /** Reads a part of a plain-text leaf through the layers ({@link TextReader#readPart}). */
+  TextReader.PartLines readPart(InputStream in, String path, SegmentSink sink, long base, int context, long ownLimit)
+      throws IOException {
+    return ((TextReader) inner).readPart(in, path, new Layer(sink, MAX_DEPTH), base, context, ownLimit);
+  }
+
   /** Passes segments on, then scans their encoded runs, decoded, through the next layer. */
   private static final class Layer implements SegmentSink {
     private final SegmentSink out;

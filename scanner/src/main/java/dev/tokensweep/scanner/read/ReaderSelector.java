@@ -1,5 +1,7 @@
 package dev.tokensweep.scanner.read;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -27,6 +29,25 @@ public final class ReaderSelector {
    */
   public Reader select(String path, byte[] head, int headLength) {
     return new DecodingReader(choose(path, head, headLength));
+  }
+
+  /**
+   * Whether a leaf with this head is plain text that {@link #readTextPart} can read in parts: the
+   * reader chosen for it is the text reader, with no byte-order mark to transcode.
+   */
+  public boolean textInParts(String path, byte[] head, int n) {
+    boolean bom = n >= 2 && ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE || (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF);
+    return !bom && choose(path, head, n).getClass() == TextReader.class;
+  }
+
+  /**
+   * Reads one part of a plain-text leaf that {@link #textInParts} accepted, with the decoding
+   * layers, as {@link TextReader#readPart} describes.
+   */
+  public TextReader.PartLines readTextPart(InputStream in, String path, byte[] head, int n, SegmentSink sink,
+      long base, int context, long ownLimit) throws IOException {
+    TextReader text = (TextReader) choose(path, head, n);
+    return new DecodingReader(text).readPart(in, path, sink, base, context, ownLimit);
   }
 
   Reader choose(String path, byte[] head, int n) {

@@ -59,13 +59,39 @@ public final class TextReader implements Reader {
 
   /** Reads {@code in} as text in chunks; {@code format} names the leaf in locations. */
   void readChunks(InputStream in, String path, String encoding, String format, SegmentSink sink) throws IOException {
+    readChunks(in, path, encoding, format, sink, 0, 0, Long.MAX_VALUE, null);
+  }
+
+  /**
+   * Reads a part of a larger text leaf: {@code in} starts at leaf offset {@code base0} with
+   * {@code context} bytes of left context before the part, and the part ends at leaf offset
+   * {@code ownLimit} ({@code in} may go on past it, as right context). Offsets in locations are
+   * the leaf's; line numbers count from 1 at the part's first line, and a first line that began
+   * before the context has its column counted from the context's start: {@link PartLines} says
+   * how to correct both.
+   */
+  PartLines readPart(InputStream in, String path, SegmentSink sink, long base0, int context, long ownLimit) throws IOException {
+    long[] out = new long[2];
+    readChunks(in, path, null, format, sink, base0, context, ownLimit, out);
+    return new PartLines(out[0], out[1]);
+  }
+
+  /**
+   * A part's newlines, for the parts after it: how many it owns, and the leaf offset of the last
+   * one (-1 if none).
+   */
+  public record PartLines(long newlines, long lastNewline) {}
+
+  private void readChunks(InputStream in, String path, String encoding, String format, SegmentSink sink,
+      long base0, int own0, long ownLimit, long[] lines) throws IOException {
     int ov = sink.overlap();
     byte[] buf = new byte[chunk + 2 * ov];
     int len = 0;
-    long base = 0;          // stream offset of buf[0]
-    int own = 0;            // first owned byte in buf
+    long base = base0;      // stream offset of buf[0]
+    int own = own0;         // first owned byte in buf
     long lineAtOwn = 1;     // line number of buf[own]
-    long lineStartBeforeBuf = 0; // stream offset where the line holding buf[0] starts, if it starts before buf
+    long lineStartBeforeBuf = base0; // stream offset where the line holding buf[0] starts, if it starts before buf
+    long lastNewline = -1;
     boolean eof = false;
     while (!eof) {
       while (len < buf.length) {
@@ -76,16 +102,23 @@ public final class TextReader implements Reader {
         }
         len += r;
       }
-      int ownEnd = eof ? len : len - ov;
+      int ownEnd = (int) Math.min(eof ? len : len - ov, ownLimit - base);
+      boolean last = eof || base + ownEnd >= ownLimit;
       ChunkLocator loc = new ChunkLocator(path, encoding, format, buf, base, own, lineAtOwn, lineStartBeforeBuf);
       if (ownEnd > own || (eof && len == 0 && base == 0)) {
         sink.segment(buf, 0, len, own, Math.max(own, ownEnd), loc);
       }
-      if (eof) {
+      if (lines != null && ownEnd > own) {
+        int nl = ByteScan.lastIndexOf(buf, own, ownEnd, (byte) '\n');
+        if (nl >= 0) {
+          lastNewline = base + nl;
+        }
+      }
+      // count the lines of the owned range, then keep the overlap as left context
+      lineAtOwn = ownEnd > own ? loc.lineAfter(ownEnd) : lineAtOwn;
+      if (last) {
         break;
       }
-      // advance: count the lines of the owned range, keep the overlap as left context
-      lineAtOwn = loc.lineAfter(ownEnd);
       int keepFrom = Math.max(0, ownEnd - ov);
       int nl = ByteScan.lastIndexOf(buf, 0, keepFrom, (byte) '\n');
       if (nl >= 0) {
@@ -95,6 +128,10 @@ public final class TextReader implements Reader {
       base += keepFrom;
       len -= keepFrom;
       own = ownEnd - keepFrom;
+    }
+    if (lines != null) {
+      lines[0] = lineAtOwn - 1;
+      lines[1] = lastNewline;
     }
   }
 
