@@ -6,9 +6,9 @@
 # Environment: RUNS (default 5), SIZE (1GB), FILES (files in the directory corpus, 64),
 # JAVA_OPTS (-Xmx256m; every tokensweep run gets it), THREADS (all cores for the directory).
 # Generates the corpus once (same seed, same bytes), then alternates, RUNS times:
-#   tokensweep --threads 1 on the single file, rg -j1 on it, tokensweep on the directory with
-#   all cores, rg on the directory; prints each run, the medians, MB/s, the ratios and the
-#   peak RSS (/usr/bin/time -v). Last, a detection check: precision and recall of this build
+#   tokensweep --threads 1 on the single file, rg -j1 on it, tokensweep with all cores on the
+#   single file (read in parts), tokensweep on the directory with all cores, rg on the
+#   directory; prints each run, the medians, MB/s, the ratios and the peak RSS (/usr/bin/time -v). Last, a detection check: precision and recall of this build
 #   on a small labelled corpus (compare with the figure before a change).
 set -euo pipefail
 
@@ -85,6 +85,7 @@ for i in $(seq 1 "$RUNS"); do
   echo "run $i"
   measure ts-one java $JAVA_OPTS -jar "$TS_JAR" scan -q --threads 1 --format jsonl -o /dev/null "$ONE"
   if [ $HAVE_RG = 1 ]; then measure rg-one "${RG[@]}" -j1 "$ONE"; fi
+  measure ts-parts java $JAVA_OPTS -jar "$TS_JAR" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$ONE"
   measure ts-dir java $JAVA_OPTS -jar "$TS_JAR" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$WORK/many"
   if [ $HAVE_RG = 1 ]; then measure rg-dir "${RG[@]}" -j "$THREADS" "$WORK/many"; fi
 done
@@ -93,7 +94,7 @@ median() { awk -v n="$1" '$1==n {print $2}' "$WORK/times" | sort -g | awk '{a[NR
 peak() { awk -v n="$1" '$1==n && $3>m {m=$3} END {print int(m/1024)}' "$WORK/times"; }
 echo
 echo "medians of $RUNS alternating runs (wall clock, whole process; MB = 10^6 bytes):"
-for n in ts-one rg-one ts-dir rg-dir; do
+for n in ts-one rg-one ts-parts ts-dir rg-dir; do
   grep -q "^$n " "$WORK/times" || continue
   m=$(median $n)
   b=$BYTES_ONE; case $n in *dir) b=$BYTES_MANY;; esac
@@ -105,6 +106,8 @@ if [ $HAVE_RG = 1 ]; then
 fi
 awk -v one="$(median ts-one)" -v dir="$(median ts-dir)" -v b1=$BYTES_ONE -v b2=$BYTES_MANY \
   'BEGIN {printf "  tokensweep all cores over the directory / one thread on the file: %.2fx\n", (b2/dir)/(b1/one)}'
+awk -v one="$(median ts-one)" -v parts="$(median ts-parts)" \
+  'BEGIN {printf "  tokensweep all cores on the file (read in parts) / one thread on it: %.2fx\n", one/parts}'
 
 # detection unchanged: precision and recall on a small labelled corpus
 SMALL=$WORK/labelled
