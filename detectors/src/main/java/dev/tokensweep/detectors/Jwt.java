@@ -1,13 +1,16 @@
 package dev.tokensweep.detectors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decodes a JWT's header and claims without verifying its signature. Only the claims that decide
@@ -17,7 +20,19 @@ import java.util.List;
 public final class Jwt {
   private Jwt() {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // jackson-core's streaming parser, not databind's ObjectMapper: building one cost the scan
+  // thread ~150 ms at the first JWT of a run (class loading and initialization), a large share of
+  // a small scan's time, for two flat objects whose fields are strings, numbers or string arrays
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+
+  /** A JSON value's kind. */
+  private enum Kind { STRING, NUMBER, BOOLEAN, NULL, ARRAY, OBJECT }
+
+  /**
+   * A JSON value as the claims read it: its text as Jackson's {@code JsonNode.asText()} gives it
+   * ("" for an array or object), its number, and an array's elements as text.
+   */
+  private record Value(Kind kind, String text, Number number, List<String> elements) {}
 
   /**
    * The claims of a decoded JWT. Times are epoch seconds, or null when absent.
@@ -66,21 +81,21 @@ public final class Jwt {
     if (d1 <= 0 || d2 < 0) {
       return null;
     }
-    JsonNode header = part(s.substring(0, d1));
-    JsonNode payload = part(s.substring(d1 + 1, d2));
-    if (header == null || payload == null || !header.isObject() || !payload.isObject() || !header.has("alg")) {
+    Map<String, Value> header = part(s.substring(0, d1));
+    Map<String, Value> payload = part(s.substring(d1 + 1, d2));
+    if (header == null || payload == null || !header.containsKey("alg")) {
       return null;
     }
     List<String> scopes = new ArrayList<>();
     for (String field : new String[] {"scp", "scope", "roles", "scopes"}) {
-      JsonNode n = payload.get(field);
+      Value n = payload.get(field);
       if (n == null) {
         continue;
       }
-      if (n.isArray()) {
-        n.forEach(e -> scopes.add(e.asText()));
-      } else if (n.isTextual()) {
-        for (String p : n.asText().split("[ ,]+")) {
+      if (n.kind() == Kind.ARRAY) {
+        scopes.addAll(n.elements());
+      } else if (n.kind() == Kind.STRING) {
+        for (String p : n.text().split("[ ,]+")) {
           if (!p.isEmpty()) {
             scopes.add(p);
           }
@@ -88,11 +103,11 @@ public final class Jwt {
       }
     }
     List<String> aud = new ArrayList<>();
-    JsonNode a = payload.get("aud");
-    if (a != null && a.isArray()) {
-      a.forEach(e -> aud.add(e.asText()));
-    } else if (a != null && a.isTextual()) {
-      aud.add(a.asText());
+    Value a = payload.get("aud");
+    if (a != null && a.kind() == Kind.ARRAY) {
+      aud.addAll(a.elements());
+    } else if (a != null && a.kind() == Kind.STRING) {
+      aud.add(a.text());
     }
     String client = text(payload, "azp");
     if (client == null) {
@@ -109,36 +124,83 @@ public final class Jwt {
         time(payload, "nbf"), time(payload, "exp"), scopes, client, use);
   }
 
-  private static JsonNode part(String b64) {
+  /** The fields of a base64url JSON object (the last of duplicates), or null when it is not one. */
+  private static Map<String, Value> part(String b64) {
     if (b64.isEmpty() || !b64.startsWith("eyJ")) {
       return null;
     }
+    byte[] raw;
     try {
-      byte[] raw = Base64.getUrlDecoder().decode(b64.replace('+', '-').replace('/', '_').replace("=", ""));
-      return JSON.readTree(raw);
-    } catch (IllegalArgumentException | JsonProcessingException e) {
+      raw = Base64.getUrlDecoder().decode(b64.replace('+', '-').replace('/', '_').replace("=", ""));
+    } catch (IllegalArgumentException e) {
       return null;
-    } catch (java.io.IOException e) {
-      return null;
+    }
+    try (JsonParser p = JSON.createParser(raw)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      Map<String, Value> fields = new HashMap<>();
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        if (t != JsonToken.FIELD_NAME) {
+          return null;
+        }
+        String name = p.currentName();
+        fields.put(name, value(p, p.nextToken()));
+      }
+      return fields;
+    } catch (IOException e) {
+      return null; // not JSON (Jackson's parse exceptions are IOExceptions)
     }
   }
 
-  private static String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    return v != null && v.isValueNode() && !v.isNull() ? v.asText() : null;
+  private static Value value(JsonParser p, JsonToken t) throws IOException {
+    if (t == null) {
+      throw new IOException("truncated JSON");
+    }
+    switch (t) {
+      case VALUE_STRING:
+        return new Value(Kind.STRING, p.getText(), null, null);
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT: {
+        Number n = p.getNumberValue();
+        return new Value(Kind.NUMBER, n.toString(), n, null);
+      }
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return new Value(Kind.BOOLEAN, p.getText(), null, null);
+      case VALUE_NULL:
+        return new Value(Kind.NULL, "null", null, null);
+      case START_ARRAY: {
+        List<String> elements = new ArrayList<>();
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+          elements.add(value(p, e).text());
+        }
+        return new Value(Kind.ARRAY, "", null, elements);
+      }
+      case START_OBJECT:
+        p.skipChildren();
+        return new Value(Kind.OBJECT, "", null, null);
+      default:
+        throw new IOException("unexpected " + t);
+    }
   }
 
-  private static Long time(JsonNode n, String field) {
-    JsonNode v = n.get(field);
+  private static String text(Map<String, Value> n, String field) {
+    Value v = n.get(field);
+    return v != null && (v.kind() == Kind.STRING || v.kind() == Kind.NUMBER || v.kind() == Kind.BOOLEAN) ? v.text() : null;
+  }
+
+  private static Long time(Map<String, Value> n, String field) {
+    Value v = n.get(field);
     if (v == null) {
       return null;
     }
-    if (v.isNumber()) {
-      return v.asLong();
+    if (v.kind() == Kind.NUMBER) {
+      return v.number().longValue();
     }
-    if (v.isTextual()) {
+    if (v.kind() == Kind.STRING) {
       try {
-        return Long.parseLong(v.asText());
+        return Long.parseLong(v.text());
       } catch (NumberFormatException e) {
         return null;
       }
