@@ -10,16 +10,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
  * The window filters of the built-in catalogue, built when the project is built and kept in the
  * jar, one resource per pattern. Building a rule's DFAs at scan time took the scan thread ~0.4 s
  * over a 1 GB log, and made C2 compile Lucene's determinize (a 2 s compile on a shared core, which
- * held the scanner's own hot loops in the compile queue). A resource is found by a digest of the
+ * held the scanner's own hot loops in the compile queue). A resource is found by a checksum of the
  * pattern and keywords, and holds them in full: a rule that changed, or a user's rule, finds none
  * and gets its filter built as before. {@code main} writes them (exec-maven-plugin, process-classes).
  */
@@ -55,19 +52,23 @@ public final class PrecompiledFilters {
     }
   }
 
-  /** The resource name: a digest of what the filter is built from. */
+  /**
+   * The resource name: a CRC-32C of what the filter is built from, and its length. The resource
+   * holds pattern and keywords in full and {@link #load} compares them, so a collision only costs
+   * a build; a CRC needs no security provider (SHA-256's first use cost a small scan ~18 ms).
+   */
   static String name(String pattern, List<String> keywords) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(pattern.getBytes(StandardCharsets.UTF_8));
-      for (String k : keywords) {
-        md.update((byte) 0);
-        md.update(k.getBytes(StandardCharsets.UTF_8));
-      }
-      return HexFormat.of().formatHex(md.digest(), 0, 12) + ".wf";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    byte[] p = pattern.getBytes(StandardCharsets.UTF_8);
+    crc.update(p);
+    long length = p.length;
+    for (String k : keywords) {
+      byte[] b = k.getBytes(StandardCharsets.UTF_8);
+      crc.update(0);
+      crc.update(b);
+      length += 1 + b.length;
     }
+    return String.format("%08x-%d.wf", crc.getValue(), length);
   }
 
   static void write(OutputStream raw, String pattern, List<String> keywords, WindowFilter f) throws IOException {
