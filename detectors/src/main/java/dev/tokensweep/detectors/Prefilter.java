@@ -11,8 +11,9 @@ import java.util.Locale;
  * A multi-keyword Aho-Corasick automaton over bytes, ASCII case-insensitive. The transition table
  * is a flat {@code char[]}, 256 entries a state: the next state, with the top bit set when it ends
  * a keyword. Indexing by the byte itself, not by a byte class, saves the walk one dependent load a
- * byte (the prefilter alone over 100 MB of generated log: 130 -> 107 ms; an {@code int[]} of
- * classes took 103 KB, this takes 338 KB for the built-in rules, of which a few rows are hot).
+ * byte (the prefilter alone over 100 MB of generated log: 130 -> 107 ms). For the 116 built-in
+ * keywords (718 states) the table takes 359 KB, of which a few rows are hot; by byte class it
+ * took about a third of that.
  * Immutable and thread-safe.
  */
 public final class Prefilter {

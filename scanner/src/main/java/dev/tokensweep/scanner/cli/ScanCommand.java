@@ -49,7 +49,7 @@ final class ScanCommand implements Callable<Integer> {
   @Mixin
   KeyOptions keyOptions;
 
-  @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Files scanned in parallel (default: all cores).")
+  @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Scanning threads (default: all cores): files are scanned in parallel, a single large text file in parts.")
   Integer threads;
 
   @Option(names = "--follow-symlinks", description = "Follow symbolic links while walking directories.")
