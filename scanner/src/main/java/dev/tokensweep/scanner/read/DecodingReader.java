@@ -378,18 +378,38 @@ final class DecodingReader implements Reader {
     return c < 0x20 || c == 0x7F ? c : -1; // rsyslog escapes control characters only
   }
 
-  /** Whether the {@code n} base64 characters at {@code s} pass decodeBase64's text rules; no allocation. */
+  /**
+   * Whether the {@code n} base64 characters at {@code s} pass decodeBase64's text rules; no
+   * allocation. Four characters at a time (three bytes, one table test each), with the rules
+   * checked at each non-text byte as the byte-at-a-time loop did; the 1-3 characters after the
+   * last whole quantum go through that loop.
+   */
   static boolean mostlyText(byte[] buf, int s, int n) {
     int total = n * 6 / 8; // bytes the run decodes to
     if (total < 8) {
       return false;
     }
     int maxBad = total / 10; // printable * 10 >= total * 9 holds while bad <= total / 10
-    int acc = 0;
-    int bits = 0;
     int o = 0;
     int bad = 0;
-    for (int i = s; i < s + n; i++) {
+    int i = s;
+    int end = s + n;
+    for (; i + 4 <= end; i += 4) {
+      int x = B64[buf[i] & 0xFF] << 18 | B64[buf[i + 1] & 0xFF] << 12 | B64[buf[i + 2] & 0xFF] << 6 | B64[buf[i + 3] & 0xFF];
+      int not = NOT_TEXT[x >>> 16 & 0xFF] | NOT_TEXT[x >>> 8 & 0xFF] << 1 | NOT_TEXT[x & 0xFF] << 2;
+      while (not != 0) {
+        int at = o + Integer.numberOfTrailingZeros(not) + 1; // bytes decoded up to this one
+        bad++;
+        if (bad > maxBad || (bad > at / 10 + 1 && at >= 32)) {
+          return false;
+        }
+        not &= not - 1;
+      }
+      o += 3;
+    }
+    int acc = 0;
+    int bits = 0;
+    for (; i < end; i++) {
       acc = (acc << 6) | B64[buf[i] & 0xFF];
       bits += 6;
       if (bits >= 8) {
@@ -404,6 +424,14 @@ final class DecodingReader implements Reader {
       }
     }
     return true;
+  }
+
+  private static final int[] NOT_TEXT = new int[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      NOT_TEXT[c] = isText((byte) c) ? 0 : 1;
+    }
   }
 
   private static boolean isText(byte b) {
