@@ -51,8 +51,15 @@ final class LeafDispatcher {
 
   long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
       Scanner.Collector collector, ScanStats stats) throws IOException {
+    return dispatch(in, path, file, rawBytes, scanner, collector, stats, null);
+  }
+
+  /** As above; with {@code readAhead} non-null, the input's own compression is decoded on a thread of it. */
+  long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
+      Scanner.Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) throws IOException {
     Expansion x = new Expansion(limits, rawBytes, collector::problem,
-        (leaf, leafPath, head, n) -> scanner.readLeaf(selector.select(leafPath, head, n), leaf, leafPath, collector, stats));
+        (leaf, leafPath, head, n) -> scanner.readLeaf(selector.select(leafPath, head, n), leaf, leafPath, collector, stats))
+        .readAhead(readAhead);
     x.run(in, path, file);
     return x.randomAccessBytes();
   }

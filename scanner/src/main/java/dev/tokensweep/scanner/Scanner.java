@@ -125,20 +125,26 @@ public final class Scanner {
     FileWalker walker = new FileWalker(options.followLinks());
     try {
       for (String input : inputs) {
+        // one file or stdin as the whole input leaves threads idle: its own compression layer is
+        // then decoded on one of them, ahead of the scan (never with files in parallel, whose
+        // tasks could hold every thread while waiting for it)
+        boolean alone = inputs.size() == 1 && threads > 1;
         if (input.equals("-")) {
           stats.files.add(1);
-          scanStream(stdin, STDIN, null, collector, stats);
+          scanStream(stdin, STDIN, null, collector, stats, alone ? pool : null);
           continue;
         }
-        if (inputs.size() == 1 && threads > 1 && scanInParts(Path.of(input), threads, pool, listener, collector, stats)) {
+        if (alone && scanInParts(Path.of(input), threads, pool, listener, collector, stats)) {
           continue;
         }
+        java.util.concurrent.Executor readAhead =
+            alone && Files.isRegularFile(Path.of(input), java.nio.file.LinkOption.NOFOLLOW_LINKS) ? pool : null;
         walker.walk(Path.of(input), file -> {
           if (listener.include(file)) {
             slots.acquireUninterruptibly();
             pending.add(pool.submit(() -> {
               try {
-                scanFile(file, collector, stats);
+                scanFile(file, collector, stats, readAhead);
               } finally {
                 slots.release();
               }
@@ -287,11 +293,11 @@ public final class Scanner {
     return true;
   }
 
-  private void scanFile(Path file, Collector collector, ScanStats stats) {
+  private void scanFile(Path file, Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) {
     String path = file.toString();
     stats.files.add(1);
     try (InputStream in = opener.open(file)) {
-      scanStream(in, path, file, collector, stats);
+      scanStream(in, path, file, collector, stats, readAhead);
     } catch (IOException | UncheckedIOException e) {
       IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
       collector.problem(new Problem(path, "unreadable", FileWalker.describe(io)));
@@ -319,10 +325,15 @@ public final class Scanner {
    * @param file the input on disk, null for stdin (random-access archives then read it in place)
    */
   void scanStream(InputStream raw, String path, Path file, Collector collector, ScanStats stats) {
+    scanStream(raw, path, file, collector, stats, null);
+  }
+
+  private void scanStream(InputStream raw, String path, Path file, Collector collector, ScanStats stats,
+      java.util.concurrent.Executor readAhead) {
     dev.tokensweep.scanner.expand.CountingInputStream in = new dev.tokensweep.scanner.expand.CountingInputStream(raw);
     long randomAccess = 0;
     try {
-      randomAccess = dispatcher.dispatch(in, path, file, in::count, this, collector, stats);
+      randomAccess = dispatcher.dispatch(in, path, file, in::count, this, collector, stats, readAhead);
     } catch (IOException e) {
       collector.problem(new Problem(path, "unreadable", FileWalker.describe(e)));
     } finally {

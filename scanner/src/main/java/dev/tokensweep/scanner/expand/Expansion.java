@@ -75,6 +75,7 @@ public final class Expansion {
   private final Budget budget;
   private final ScanLimits limits;
   private final Leaves leaves;
+  private java.util.concurrent.Executor readAhead;
 
   /**
    * @param rawBytes bytes read so far from the input as stored, for the input-wide ratio check
@@ -84,6 +85,16 @@ public final class Expansion {
     this.limits = limits;
     this.budget = new Budget(limits, rawBytes, problems);
     this.leaves = leaves;
+  }
+
+  /**
+   * Decompresses the input's own compression layer (a {@code .gz} log, a {@code .tar.gz} bundle)
+   * on a thread of {@code executor}, ahead of the scan ({@link ReadAhead}). The caller makes sure
+   * a thread is free for it: the scanner does this only when one file is its whole input.
+   */
+  public Expansion readAhead(java.util.concurrent.Executor executor) {
+    this.readAhead = executor;
+    return this;
   }
 
   /**
@@ -174,6 +185,9 @@ public final class Expansion {
     } catch (LinkageError e) {
       budget.problem(path, "unsupported", f.id() + " decoder not available on this platform");
       return;
+    }
+    if (depth == 0 && readAhead != null) {
+      dec = new ReadAhead(dec, readAhead);
     }
     try {
       member(dec, path + "!", path, depth + 1, counted::count, true);
