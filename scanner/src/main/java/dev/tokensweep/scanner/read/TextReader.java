@@ -179,7 +179,10 @@ public final class TextReader implements Reader {
     /** The line number of {@code buf[p]}; bytes before the owned range count as its first line. */
     long lineAt(int p) {
       if (p < countedTo) {
-        return lineAtOwn + ByteScan.count(buf, own, p, (byte) '\n');
+        // a place before the last one located (a decoded run's finding comes after the plain
+        // ones): count from whichever end is nearer
+        return p - own <= countedTo - p ? lineAtOwn + ByteScan.count(buf, own, p, (byte) '\n')
+            : lineAtOwn + lines - ByteScan.count(buf, p, countedTo, (byte) '\n');
       }
       lines += ByteScan.count(buf, countedTo, p, (byte) '\n');
       countedTo = p;
