@@ -112,16 +112,8 @@ final class WindowFilter {
       if (n == 0 || n > MAX_STATES) {
         return null;
       }
-      List<Automaton> ks = new ArrayList<>();
-      for (String k : keywords) {
-        List<Automaton> chars = new ArrayList<>();
-        for (int i = 0; i < k.length(); i++) {
-          chars.add(rune(k.charAt(i), true));
-        }
-        ks.add(Operations.concatenate(chars));
-      }
       Automaton anyByte = Operations.repeat(Automata.makeCharRange(0, 255));
-      Automaton kd = Operations.determinize(Operations.concatenate(List.of(anyByte, Operations.union(ks))), 20_000);
+      Automaton kd = Operations.determinize(Operations.concatenate(List.of(anyByte, anyKeyword(keywords))), 20_000);
       if (!Operations.subsetOf(dr, Operations.determinize(Operations.concatenate(List.of(kd, anyByte)), 20_000))) {
         return null; // some match holds no keyword (it is found only by a keyword near it): no first keyword to check
       }
@@ -195,11 +187,8 @@ final class WindowFilter {
     }
   }
 
-  /** R as an anchored DFA when R (widened) only holds strings that begin with a keyword, ASCII case-insensitive. */
-  private static Dfa anchoredOrNull(Automaton r, List<String> keywords) {
-    if (keywords.isEmpty()) {
-      return null;
-    }
+  /** Any one of the keywords, ASCII case-insensitive, as the prefilter matches them. */
+  private static Automaton anyKeyword(List<String> keywords) {
     List<Automaton> ks = new ArrayList<>();
     for (String k : keywords) {
       List<Automaton> chars = new ArrayList<>();
@@ -208,8 +197,16 @@ final class WindowFilter {
       }
       ks.add(Operations.concatenate(chars));
     }
+    return Operations.union(ks);
+  }
+
+  /** R as an anchored DFA when R (widened) only holds strings that begin with a keyword, ASCII case-insensitive. */
+  private static Dfa anchoredOrNull(Automaton r, List<String> keywords) {
+    if (keywords.isEmpty()) {
+      return null;
+    }
     Automaton startsWithKeyword = Operations.determinize(
-        Operations.concatenate(List.of(Operations.union(ks), Operations.repeat(Automata.makeCharRange(0, 255)))), 20_000);
+        Operations.concatenate(List.of(anyKeyword(keywords), Operations.repeat(Automata.makeCharRange(0, 255)))), 20_000);
     Automaton dr = Operations.determinize(Operations.removeDeadStates(r), 20_000);
     if (dr.getNumStates() > MAX_STATES || !Operations.subsetOf(dr, startsWithKeyword)) {
       return null;
