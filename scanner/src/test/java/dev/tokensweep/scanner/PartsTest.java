@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -28,16 +27,6 @@ class PartsTest {
 
   @TempDir
   Path dir;
-
-  private static List<String> summary(ScanResult r) {
-    List<String> out = new ArrayList<>();
-    for (Finding f : r.findings()) {
-      Location l = f.location();
-      out.add(f.evidence().ruleId() + "@" + l.offset() + "/" + l.line() + "/" + l.column() + "/" + l.decodings() + "/"
-          + l.format() + "/" + f.evidence().fingerprint());
-    }
-    return out;
-  }
 
   private ScanResult scan(Path p, int threads, long partsFrom) {
     Scanner s = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(), Scanner.Options.defaults().withThreads(threads));
@@ -76,16 +65,11 @@ class PartsTest {
       }
       Path p = dir.resolve("app-" + round + ".log");
       Files.writeString(p, b.toString(), StandardCharsets.UTF_8);
-      List<String> whole = summary(scan(p, 1, Long.MAX_VALUE));
+      List<String> whole = ScanSummary.of(scan(p, 1, Long.MAX_VALUE));
       assertTrue(whole.size() > 20, "round " + round + ": planted tokens found: " + whole.size());
       for (int threads = 2; threads <= 5; threads++) {
         ScanResult parts = scan(p, threads, 1);
-        List<String> got = summary(parts);
-        List<String> missing = new ArrayList<>(whole);
-        missing.removeAll(got);
-        List<String> extra = new ArrayList<>(got);
-        extra.removeAll(whole);
-        assertEquals(whole, got, "round " + round + ", " + threads + " parts: missing " + missing + ", extra " + extra);
+        ScanSummary.assertSame(whole, ScanSummary.of(parts), "round " + round + ", " + threads + " parts");
         assertEquals(Files.size(p), parts.bytes(), "every byte counted once");
         assertEquals(1, parts.leaves(), "one leaf");
         compared++;
@@ -104,7 +88,7 @@ class PartsTest {
       gz.write(("x\nGITHUB_TOKEN=" + forge.base62Crc32("ghp_") + "\n").getBytes(StandardCharsets.UTF_8));
     }
     Files.write(p, bytes.toByteArray());
-    assertEquals(summary(scan(p, 1, Long.MAX_VALUE)), summary(scan(p, 3, 1)));
+    ScanSummary.assertSame(ScanSummary.of(scan(p, 1, Long.MAX_VALUE)), ScanSummary.of(scan(p, 3, 1)), "gzip");
     assertEquals(1, scan(p, 3, 1).findings().size());
   }
 }

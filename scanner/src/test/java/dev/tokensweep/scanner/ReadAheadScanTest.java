@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,20 +29,6 @@ class ReadAheadScanTest {
 
   @TempDir
   Path dir;
-
-  private static List<String> summary(ScanResult r) {
-    List<String> out = new ArrayList<>();
-    for (Finding f : r.findings()) {
-      Location l = f.location();
-      out.add(f.evidence().ruleId() + "@" + l.path() + "/" + l.offset() + "/" + l.line() + "/" + l.column() + "/"
-          + l.decodings() + "/" + f.evidence().fingerprint());
-    }
-    for (Problem p : r.problems()) {
-      out.add(p.location() + " [" + p.type() + "] " + p.message());
-    }
-    out.add("leaves " + r.leaves() + ", bytes " + r.bytes());
-    return out;
-  }
 
   private ScanResult scan(Path p, int threads) {
     return new Scanner(DETECTOR, Fingerprinter.withDefaultKey(), Scanner.Options.defaults().withThreads(threads))
@@ -66,15 +51,10 @@ class ReadAheadScanTest {
   }
 
   private void assertSameAsOneThread(Path p, int minFindings) {
-    List<String> one = summary(scan(p, 1));
+    List<String> one = ScanSummary.of(scan(p, 1));
     assertTrue(one.size() >= minFindings, p.getFileName() + ": " + one.size() + " lines of summary");
     for (int threads = 2; threads <= 4; threads++) {
-      List<String> got = summary(scan(p, threads));
-      List<String> missing = new ArrayList<>(one);
-      missing.removeAll(got);
-      List<String> extra = new ArrayList<>(got);
-      extra.removeAll(one);
-      assertEquals(one, got, p.getFileName() + ", " + threads + " threads: missing " + missing + ", extra " + extra);
+      ScanSummary.assertSame(one, ScanSummary.of(scan(p, threads)), p.getFileName() + ", " + threads + " threads");
     }
   }
 
@@ -110,7 +90,7 @@ class ReadAheadScanTest {
     byte[] full = Archives.gzip(log(r, new TokenForge(r), 60_000));
     Path p = dir.resolve("cut.log.gz");
     Files.write(p, Arrays.copyOf(full, full.length * 2 / 3));
-    List<String> one = summary(scan(p, 1));
+    List<String> one = ScanSummary.of(scan(p, 1));
     assertTrue(one.stream().anyMatch(s -> s.contains("[corrupt]")), one.toString());
     assertSameAsOneThread(p, 30);
   }
