@@ -138,6 +138,7 @@ public final class Detector {
     final Matcher[] matchers;
     final int[] nextHit;
     final int[] lastStart;
+    final int[] lastEnd; // end of the match at lastStart
     final ByteWindow window = new ByteWindow();
     final WindowCache[] caches;
     int[] runBuf = new int[16];
@@ -154,6 +155,7 @@ public final class Detector {
       caches = new WindowCache[n];
       nextHit = new int[n];
       lastStart = new int[n];
+      lastEnd = new int[n];
       int mb = 0;
       for (Rule r : rules) {
         mb = Math.max(mb, r.before());
@@ -174,6 +176,7 @@ public final class Detector {
       this.sink = sink;
       Arrays.fill(nextHit, Integer.MIN_VALUE);
       Arrays.fill(lastStart, Integer.MIN_VALUE);
+      Arrays.fill(lastEnd, Integer.MIN_VALUE);
     }
 
     void end() {
@@ -207,6 +210,16 @@ public final class Detector {
         if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), to)) {
           continue; // no match has this as its first keyword, and a match is found from that one's hit
         }
+        int bound = f.anchoredMatchEnd(buf, p, to);
+        if (bound == -1) {
+          continue;
+        }
+        if (bound >= 0) {
+          nextHit[r] = p + 1;
+          int ws = Math.max(from, p - 1);
+          confirm(r, rule, ws, ws, Math.min(to, bound + 1), p);
+          continue;
+        }
         int len = rule.length();
         int ws = Math.max(from, p - rule.before() - 1); // one byte more, so a match at the limit keeps its left context
         int we = (int) Math.min(to, (long) p + 2L * len);
@@ -219,7 +232,7 @@ public final class Detector {
         // before start or ends after end, and the bytes either side keep \b and $ honest
         int cut = Math.min(we, end + 1);
         int start = Math.max(ws, f.firstMatchStart(buf, ws, cut) - 1);
-        confirm(r, rule, ws, start, cut);
+        confirm(r, rule, ws, start, cut, Integer.MAX_VALUE);
       }
     }
 
@@ -272,7 +285,7 @@ public final class Detector {
      * are the text's edges to re2j), so the matches of a short window are remembered by content:
      * logs repeat the same line, and its decoys (documentation keys, placeholders) cost re2j once.
      */
-    private void confirm(int r, Rule rule, int opened, int ws, int we) {
+    private void confirm(int r, Rule rule, int opened, int ws, int we, int maxStart) {
       int n = we - ws;
       int[] found;
       if (n <= WindowCache.MAX_BYTES && filterAfter >= 0) { // the reference (-1) always runs re2j
@@ -298,10 +311,17 @@ public final class Detector {
         if (me == we && we < to) {
           continue; // possibly cut by the window; the keyword's own window finds it whole
         }
+        if (ms > maxStart) {
+          break; // a later hit's match: that hit reports it
+        }
+        if (maxStart != Integer.MAX_VALUE && ms < lastEnd[r]) {
+          continue; // inside the match an earlier hit reported, as one window's leftmost-first search would skip it
+        }
         if (ms <= lastStart[r]) {
           continue; // already reported from an earlier window
         }
         lastStart[r] = ms;
+        lastEnd[r] = me;
         if (ms < reportFrom || ms >= reportTo || found[i + 2] < 0) {
           continue;
         }

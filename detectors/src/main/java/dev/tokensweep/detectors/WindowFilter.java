@@ -248,6 +248,15 @@ final class WindowFilter {
     return after == null || after.mayStart(buf, p, to);
   }
 
+  /**
+   * For a rule anchored at its keyword: one past the last byte at which a match that starts at
+   * {@code p} may end ({@code to} when the input ends first), or -1 when none can; -2 for a rule
+   * without the anchored DFA.
+   */
+  int anchoredMatchEnd(byte[] buf, int p, int to) {
+    return anchored == null ? -2 : anchored.lastAccept(buf, p, to);
+  }
+
   boolean hasAfterKeyword() {
     return after != null;
   }
@@ -394,6 +403,24 @@ final class WindowFilter {
         }
       }
       return seen ? first : from;
+    }
+
+    /** One past the last accepting position of a walk from {@code p}; {@code to} if it is alive there; -1 if it never accepts. */
+    int lastAccept(byte[] buf, int p, int to) {
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      int last = acceptsEmpty ? p : -1;
+      for (int i = p; i < to; i++) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          last = i + 1;
+        } else if (s == dead) {
+          return last;
+        }
+      }
+      return to; // the input ended first: a longer input might match further
     }
 
     boolean mayStart(byte[] buf, int p, int to) {
