@@ -1,6 +1,7 @@
 /**
- * The picocli command line: {@code scan}, {@code rules list} and {@code rules check}. Exit codes:
- * 0 nothing found, 1 findings at or above {@code --fail-on}, 2 usage error, 3 scan incomplete
- * and nothing found, 4 internal error.
+ * The picocli command line: {@code scan}, {@code sanitize}, {@code redact}, {@code search},
+ * {@code sweeps}, and {@code rules list} / {@code rules check}. Exit codes: 0 nothing found, 1
+ * findings at or above {@code --fail-on}, 2 usage error, 3 scan incomplete and nothing found, 4
+ * internal error.
  */
 package dev.tokensweep.scanner.cli;
