@@ -4,7 +4,6 @@ import dev.tokensweep.scanner.expand.Expansion;
 import dev.tokensweep.scanner.expand.Names;
 import dev.tokensweep.scanner.expand.Sniffer;
 import dev.tokensweep.scanner.read.ReaderSelector;
-import dev.tokensweep.scanner.read.SegmentSink;
 import dev.tokensweep.scanner.read.TextReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,26 +28,20 @@ final class LeafDispatcher {
   }
 
   /**
+   * The text reader for a file with this head when it is one plain-text leaf (no archive or
+   * compression) that can be read in parts ({@link ReaderSelector#readTextPart}); null otherwise.
+   */
+  TextReader textReaderForParts(String path, byte[] head, int n) {
+    return Sniffer.sniff(Names.baseName(path), head, n) == null ? selector.textReaderForParts(path, head, n) : null;
+  }
+
+  /**
    * Scans one input and everything inside it.
    *
    * @param file the input on disk, or null for stdin; zip and 7z inputs are then read in place
    * @param rawBytes bytes read from {@code in} so far
    * @return bytes read from {@code file} by random-access readers, beyond those read through {@code in}
    */
-  /**
-   * Whether a file with this head is one plain-text leaf (no archive or compression, read by the
-   * text reader), which {@link #readTextPart} can read in parts.
-   */
-  boolean textInParts(String path, byte[] head, int n) {
-    return Sniffer.sniff(Names.baseName(path), head, n) == null && selector.textInParts(path, head, n);
-  }
-
-  /** Reads bytes up to {@code ownLimit} of such a leaf, from {@code in} at {@code base} with {@code context} bytes before the part. */
-  TextReader.PartLines readTextPart(InputStream in, String path, byte[] head, int n, SegmentSink sink, long base,
-      int context, long ownLimit) throws IOException {
-    return selector.readTextPart(in, path, head, n, sink, base, context, ownLimit);
-  }
-
   long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
       Scanner.Collector collector, ScanStats stats) throws IOException {
     return dispatch(in, path, file, rawBytes, scanner, collector, stats, null);

@@ -204,7 +204,8 @@ public final class Scanner {
     } catch (IOException | UncheckedIOException e) {
       return false; // the usual way reports it
     }
-    if (!dispatcher.textInParts(path, head, n)) {
+    dev.tokensweep.scanner.read.TextReader text = dispatcher.textReaderForParts(path, head, n);
+    if (text == null) {
       return false;
     }
     stats.files.add(1);
@@ -219,30 +220,11 @@ public final class Scanner {
       Collector part = parts[k] = new Collector(ScanListener.NONE);
       lines.add(pool.submit(() -> {
         int context = (int) Math.min(start, ov);
-        try (InputStream raw = opener.open(file)) {
-          raw.skipNBytes(start - context);
-          InputStream in = new java.io.FilterInputStream(raw) {
-            private long left = end - start + context + ov; // the part, with context on either side
-
-            @Override
-            public int read() throws IOException {
-              byte[] one = new byte[1];
-              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-              if (left <= 0) {
-                return -1;
-              }
-              int r = super.read(b, off, (int) Math.min(len, left));
-              if (r > 0) {
-                left -= r;
-              }
-              return r;
-            }
-          };
-          return dispatcher.readTextPart(in, path, head, n, new LeafSink(part), start - context, context, end);
+        try (InputStream in = opener.open(file)) {
+          in.skipNBytes(start - context);
+          // the reader stops once it has read past `end` what a match starting before it needs
+          return dev.tokensweep.scanner.read.ReaderSelector.readTextPart(text, in, path, new LeafSink(part), start - context,
+              context, end);
         } finally {
           stats.addBytes(end - start);
         }
@@ -275,8 +257,7 @@ public final class Scanner {
               l.decodings(), l.format(), l.cache());
         }
         // as LeafSink does within a part: a finding in decoded text at a place already reported goes
-        String key = f.evidence().ruleId() + '@' + l.offset() + '@' + l.entry() + '@' + l.jsonPath();
-        if (!seen.add(key) && l.decodings() != null) {
+        if (!seen.add(placeKey(f.evidence().ruleId(), l)) && l.decodings() != null) {
           continue;
         }
         collector.finding(new Finding(l, f.evidence(), f.revealed()));
@@ -348,6 +329,11 @@ public final class Scanner {
     reader.read(in, path, sink);
   }
 
+  /** A rule's finding at one place of a leaf, whatever decoding layers led to it. */
+  private static String placeKey(String ruleId, Location l) {
+    return ruleId + '@' + l.offset() + '@' + l.entry() + '@' + l.jsonPath();
+  }
+
   /** Turns the detector's matches in one segment into findings, one per secret span. */
   private final class LeafSink implements SegmentSink {
     private final Collector collector;
@@ -388,8 +374,7 @@ public final class Scanner {
           continue;
         }
         Location loc = locator.locate(m.start());
-        String key = m.rule().id() + '@' + loc.offset() + '@' + loc.entry() + '@' + loc.jsonPath();
-        if (seen.put(key, Boolean.TRUE) != null && loc.decodings() != null) {
+        if (seen.put(placeKey(m.rule().id(), loc), Boolean.TRUE) != null && loc.decodings() != null) {
           continue;
         }
         Evidence.Hint hint = loc.cache() != null ? loc.cache().hint()

@@ -32,21 +32,18 @@ public final class ReaderSelector {
   }
 
   /**
-   * Whether a leaf with this head is plain text that {@link #readTextPart} can read in parts: the
-   * reader chosen for it is the text reader, with no byte-order mark to transcode.
+   * The text reader chosen for a leaf with this head, when it is plain text that
+   * {@link #readTextPart} can read in parts (no byte-order mark to transcode); null otherwise.
    */
-  public boolean textInParts(String path, byte[] head, int n) {
+  public TextReader textReaderForParts(String path, byte[] head, int n) {
     boolean bom = n >= 2 && ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE || (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF);
-    return !bom && choose(path, head, n).getClass() == TextReader.class;
+    Reader r = bom ? null : choose(path, head, n);
+    return r != null && r.getClass() == TextReader.class ? (TextReader) r : null;
   }
 
-  /**
-   * Reads one part of a plain-text leaf that {@link #textInParts} accepted, with the decoding
-   * layers, as {@link TextReader#readPart} describes.
-   */
-  public TextReader.PartLines readTextPart(InputStream in, String path, byte[] head, int n, SegmentSink sink,
+  /** Reads one part of a plain-text leaf with {@code text}, through the decoding layers, as {@link TextReader#readPart} describes. */
+  public static TextReader.PartLines readTextPart(TextReader text, InputStream in, String path, SegmentSink sink,
       long base, int context, long ownLimit) throws IOException {
-    TextReader text = (TextReader) choose(path, head, n);
     return new DecodingReader(text).readPart(in, path, sink, base, context, ownLimit);
   }
 
