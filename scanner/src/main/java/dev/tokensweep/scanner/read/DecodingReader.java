@@ -26,6 +26,8 @@ final class DecodingReader implements Reader {
   static final int MIN_RUN = 16;
   static final int MAX_RUN = 1 << 20;
   static final int MAX_DEPTH = 2;
+  /** How often, in bytes, the base64 pass tells a line-counting locator its newline count so far. */
+  static final int CHECKPOINT = 8192;
 
   private static final byte[] B64 = new byte[256];
   private static final boolean[] URLISH = new boolean[256];
@@ -86,13 +88,24 @@ final class DecodingReader implements Reader {
 
     @Override
     public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
-      out.segment(buf, from, to, ownFrom, ownTo, locator);
-      if (depthLeft > 0) {
-        base64Runs(buf, from, to, ownFrom, ownTo, locator);
-        urlRuns(buf, from, to, ownFrom, ownTo, locator);
-        rsyslogLines(buf, from, to, ownFrom, ownTo, locator);
+      if (depthLeft == 0) {
+        out.segment(buf, from, to, ownFrom, ownTo, locator);
+        return;
       }
+      // the pass over every byte goes first: it tells a line-counting locator where the
+      // newlines are, so the plain segment's findings are located without counting of their own
+      base64Runs(buf, from, to, ownFrom, ownTo, locator);
+      out.segment(buf, from, to, ownFrom, ownTo, locator);
+      for (int k = 0; k < nRuns; k += 2) {
+        decodeBase64(buf, runs[k], runs[k + 1], locator);
+      }
+      urlRuns(buf, from, to, ownFrom, ownTo, locator);
+      rsyslogLines(buf, from, to, ownFrom, ownTo, locator);
     }
+
+    // the base64 runs this call decodes, as start and end pairs, noted by base64Runs
+    private int[] runs = new int[16];
+    private int nRuns;
 
     // positions of '%' and '#' in the segment, noted by base64Runs for urlRuns and rsyslogLines
     private int[] percents = new int[16];
@@ -111,19 +124,27 @@ final class DecodingReader implements Reader {
     }
 
     /**
-     * Decodes every maximal run of at least MIN_RUN base64 bytes, and notes where '%' and '#'
-     * are, in one pass over the segment eight bytes at a time. A run ends at a word's first
-     * non-base64 byte and the next one starts after its last, so a word costs one classification
+     * Notes every maximal run of at least MIN_RUN base64 bytes, and where '%' and '#' are, in one
+     * pass over the segment eight bytes at a time. A run ends at a word's first non-base64 byte
+     * and the next one starts after its last, so a word costs one classification
      * ({@link ByteScan#nonBase64}, no table, no branch), and a run-length test only after a whole
      * base64 word: log text breaks runs every few bytes, and a byte-at-a-time walk paid a
      * mispredicted branch at each break (this pass took ~16% of a one-thread scan of a generated
-     * log before).
+     * log before). A test first for any byte below {@code +} (which rules out most words of log
+     * text in three operations) was slower: the branch on it is as unpredictable as the text.
+     *
+     * <p>The newlines are counted on the way, and every {@value #CHECKPOINT} bytes the count so
+     * far is told to a line-counting locator, so that a finding is located by counting from near
+     * it, not from the chunk's start.
      */
     private void base64Runs(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
       nPercents = 0;
       nHashes = 0;
+      nRuns = 0;
       long newlines = ByteScan.pattern((byte) '\n');
-      int lines = 0; // newlines in [from, i), for a locator that counts lines (LineCounting)
+      LineCounting counting = locator instanceof LineCounting lc ? lc : null;
+      // newlines in [from, i); those before ownFrom are not the owned range's
+      int lines = counting == null ? 0 : -ByteScan.count(buf, from, Math.min(ownFrom, to), (byte) '\n');
       // The current run starts after the last non-base64 byte of the last word that held one:
       // that word (lastNon, at lastNonAt; a virtual one ending at from - 1 to begin with). A run
       // can reach MIN_RUN (16) at a word only if a whole base64 word lies between: with the word
@@ -131,27 +152,33 @@ final class DecodingReader implements Reader {
       int lastNonAt = from - 8;
       long lastNon = Long.MIN_VALUE;
       int i = from;
-      for (; i + 8 <= to; i += 8) {
-        long x = ByteScan.word(buf, i);
-        long non = ByteScan.nonBase64(x);
-        if (non == 0) {
-          continue;
-        }
-        lines += Long.bitCount(ByteScan.equalBytes(x, newlines)); // a newline is no base64 byte
-        long special = ByteScan.percentOrHashOrNear(x); // special() looks at the byte itself
-        while (special != 0) {
-          special(buf, i + (Long.numberOfTrailingZeros(special) >>> 3));
-          special &= special - 1;
-        }
-        if (i - lastNonAt > 8) {
-          int runStart = lastNonAt + ((63 - Long.numberOfLeadingZeros(lastNon)) >>> 3) + 1;
-          int first = i + (Long.numberOfTrailingZeros(non) >>> 3);
-          if (first - runStart >= MIN_RUN) {
-            run(buf, runStart, first, from, ownFrom, ownTo, locator);
+      while (i + 8 <= to) {
+        int blockEnd = Math.min(to - 8, i + CHECKPOINT);
+        for (; i <= blockEnd; i += 8) {
+          long x = ByteScan.word(buf, i);
+          long non = ByteScan.nonBase64(x);
+          if (non == 0) {
+            continue;
           }
+          lines += Long.bitCount(ByteScan.equalBytes(x, newlines)); // a newline is no base64 byte
+          long special = ByteScan.percentOrHashOrNear(x); // special() looks at the byte itself
+          while (special != 0) {
+            special(buf, i + (Long.numberOfTrailingZeros(special) >>> 3));
+            special &= special - 1;
+          }
+          if (i - lastNonAt > 8) {
+            int runStart = lastNonAt + ((63 - Long.numberOfLeadingZeros(lastNon)) >>> 3) + 1;
+            int first = i + (Long.numberOfTrailingZeros(non) >>> 3);
+            if (first - runStart >= MIN_RUN) {
+              run(runStart, first, from, ownFrom, ownTo);
+            }
+          }
+          lastNonAt = i;
+          lastNon = non;
         }
-        lastNonAt = i;
-        lastNon = non;
+        if (counting != null && i > ownFrom && i <= ownTo) {
+          counting.newlinesBefore(i, lines);
+        }
       }
       int runStart = lastNonAt + ((63 - Long.numberOfLeadingZeros(lastNon)) >>> 3) + 1;
       for (; i < to; i++) {
@@ -159,17 +186,17 @@ final class DecodingReader implements Reader {
           lines += buf[i] == '\n' ? 1 : 0;
           special(buf, i);
           if (i - runStart >= MIN_RUN) {
-            run(buf, runStart, i, from, ownFrom, ownTo, locator);
+            run(runStart, i, from, ownFrom, ownTo);
           }
           runStart = i + 1;
         }
       }
       if (to - runStart >= MIN_RUN) {
-        run(buf, runStart, to, from, ownFrom, ownTo, locator);
+        run(runStart, to, from, ownFrom, ownTo);
       }
-      if (locator instanceof LineCounting lc) {
+      if (counting != null) {
         // the owned range's newlines, from this pass over every byte: the reader needs no pass of its own
-        lc.ownedNewlines(lines - ByteScan.count(buf, from, ownFrom, (byte) '\n') - ByteScan.count(buf, ownTo, to, (byte) '\n'));
+        counting.ownedNewlines(lines - ByteScan.count(buf, Math.max(ownTo, from), to, (byte) '\n'));
       }
     }
 
@@ -187,10 +214,14 @@ final class DecodingReader implements Reader {
       }
     }
 
-    /** The maximal base64 run {@code [s, e)}, decoded when this call owns its first byte. */
-    private void run(byte[] buf, int s, int e, int from, int ownFrom, int ownTo, Locator locator) {
+    /** The maximal base64 run {@code [s, e)}, to decode when this call owns its first byte. */
+    private void run(int s, int e, int from, int ownFrom, int ownTo) {
       if (s >= ownFrom && s < ownTo && (s > from || from == ownFrom)) {
-        decodeBase64(buf, s, Math.min(e, s + MAX_RUN), locator);
+        if (nRuns == runs.length) {
+          runs = java.util.Arrays.copyOf(runs, nRuns * 2);
+        }
+        runs[nRuns++] = s;
+        runs[nRuns++] = Math.min(e, s + MAX_RUN);
       }
     }
 

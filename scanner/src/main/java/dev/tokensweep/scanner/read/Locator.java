@@ -13,5 +13,13 @@ public interface Locator {
  * by a pass that reads every byte anyway (the decoding layer's), so that the reader need not.
  */
 interface LineCounting extends Locator {
+  /** The owned range holds {@code count} newlines. */
   void ownedNewlines(int count);
+
+  /**
+   * The owned range holds {@code count} newlines before buffer offset {@code p}; told in
+   * increasing order of {@code p}, while the pass goes, so a place located later (a decoded
+   * run's finding) is counted from a near one.
+   */
+  void newlinesBefore(int p, int count);
 }

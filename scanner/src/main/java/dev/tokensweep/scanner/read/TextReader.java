@@ -152,6 +152,9 @@ public final class TextReader implements Reader {
     private int countedTo;         // newlines in [own, countedTo) are counted: lines
     private long lines;
     private int ownedNewlines = -1; // newlines in the owned range, when a decoding pass told them
+    private int[] toldAt = new int[0]; // places the decoding pass told, in order: newlines in [own, toldAt[k])
+    private int[] toldCount = toldAt;
+    private int nTold;
 
     ChunkLocator(String path, String encoding, String format, byte[] buf, long base, int own, long lineAtOwn,
         long lineStartBeforeBuf) {
@@ -171,6 +174,16 @@ public final class TextReader implements Reader {
       ownedNewlines = count;
     }
 
+    @Override
+    public void newlinesBefore(int p, int count) {
+      if (nTold == toldAt.length) {
+        toldAt = java.util.Arrays.copyOf(toldAt, Math.max(16, nTold * 2));
+        toldCount = java.util.Arrays.copyOf(toldCount, toldAt.length);
+      }
+      toldAt[nTold] = p;
+      toldCount[nTold++] = count;
+    }
+
     /** The line number after the owned range {@code [own, ownEnd)}: told, or counted. */
     long lineAfter(int ownEnd) {
       return ownedNewlines >= 0 ? lineAtOwn + ownedNewlines : lineAt(ownEnd);
@@ -178,15 +191,32 @@ public final class TextReader implements Reader {
 
     /** The line number of {@code buf[p]}; bytes before the owned range count as its first line. */
     long lineAt(int p) {
-      if (p < countedTo) {
-        // a place before the last one located (a decoded run's finding comes after the plain
-        // ones): count from whichever end is nearer
-        return p - own <= countedTo - p ? lineAtOwn + ByteScan.count(buf, own, p, (byte) '\n')
-            : lineAtOwn + lines - ByteScan.count(buf, p, countedTo, (byte) '\n');
+      if (p <= own) {
+        return lineAtOwn;
       }
-      lines += ByteScan.count(buf, countedTo, p, (byte) '\n');
-      countedTo = p;
-      return lineAtOwn + lines;
+      // count from the nearest place before p whose count is known: the owned range's start, the
+      // last place located (findings come mostly in order), or one the decoding pass told
+      int at = own;
+      long n = 0;
+      if (countedTo <= p) {
+        at = countedTo;
+        n = lines;
+      }
+      int k = java.util.Arrays.binarySearch(toldAt, 0, nTold, p);
+      k = k >= 0 ? k : -k - 2; // the last place told at or before p
+      if (k >= 0 && toldAt[k] > at) {
+        at = toldAt[k];
+        n = toldCount[k];
+      }
+      if (countedTo > p && countedTo - p < p - at) {
+        return lineAtOwn + lines - ByteScan.count(buf, p, countedTo, (byte) '\n');
+      }
+      n += ByteScan.count(buf, at, p, (byte) '\n');
+      if (p >= countedTo) {
+        countedTo = p;
+        lines = n;
+      }
+      return lineAtOwn + n;
     }
 
     @Override
