@@ -168,7 +168,11 @@ public final class Scanner {
     } finally {
       pool.shutdownNow();
     }
-    return collector.result(stats);
+    return collector.result(stats, this::priorityOf);
+  }
+
+  private int priorityOf(String ruleId) {
+    return priority.getOrDefault(ruleId, Integer.MAX_VALUE);
   }
 
   /** A single plain-text file at least this large is read in parts, one per thread. */
@@ -297,7 +301,7 @@ public final class Scanner {
     ScanStats stats = new ScanStats();
     stats.files.add(1);
     scanStream(in, path, null, c, stats);
-    return c.result(stats);
+    return c.result(stats, this::priorityOf);
   }
 
   /**
@@ -361,7 +365,7 @@ public final class Scanner {
       // one finding per secret span: where a provider rule and a generic rule both confirm the
       // same bytes, the rule listed first in the catalogue wins
       matches.sort(Comparator.comparingInt(Match::start).thenComparingInt(Match::end)
-          .thenComparingInt(m -> priority.getOrDefault(m.rule().id(), Integer.MAX_VALUE)));
+          .thenComparingInt(m -> priorityOf(m.rule().id())));
       Match prev = null;
       for (Match m : matches) {
         if (prev != null && prev.start() == m.start() && prev.end() == m.end()) {
@@ -453,8 +457,22 @@ public final class Scanner {
       });
     }
 
-    synchronized ScanResult result(ScanStats stats) {
-      List<Finding> sorted = new ArrayList<>(findings);
+    /**
+     * The findings, with one per secret span: a leaf read in chunks can give the same span to two
+     * rules in two chunks (a context rule's match starts before a chunk's end, a provider rule's
+     * at the secret in the next chunk), where within one chunk the rule first in the catalogue
+     * ({@code priority}, lower first) wins. The same rule wins here.
+     */
+    synchronized ScanResult result(ScanStats stats, java.util.function.ToIntFunction<String> priority) {
+      Map<String, Finding> bySpan = new java.util.LinkedHashMap<>();
+      for (Finding f : findings) {
+        Location l = f.location();
+        String span = l.path() + '@' + l.offset() + '+' + f.evidence().length() + '@' + l.entry() + '@' + l.jsonPath()
+            + '@' + l.decodings();
+        bySpan.merge(span, f, (a, b) -> priority.applyAsInt(b.evidence().ruleId())
+            < priority.applyAsInt(a.evidence().ruleId()) ? b : a);
+      }
+      List<Finding> sorted = new ArrayList<>(bySpan.values());
       sorted.sort(Comparator.comparing((Finding f) -> f.location().path())
           .thenComparingLong(f -> f.location().offset())
           .thenComparing(f -> f.location().jsonPath() == null ? "" : f.location().jsonPath())
