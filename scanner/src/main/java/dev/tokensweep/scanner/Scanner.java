@@ -288,6 +288,10 @@ public final class Scanner {
       collector.problem(new Problem(path, "unreadable", FileWalker.describe(io)));
     } catch (RuntimeException e) {
       collector.problem(new Problem(path, "error", "internal error while scanning: " + e.getClass().getSimpleName()));
+    } catch (OutOfMemoryError e) {
+      // what failed to fit is garbage now: say which input it was and go on with the others
+      collector.problem(new Problem(path, "limit", "out of memory while scanning this input (a larger -Xmx, or "
+          + "lower --max-entries for archives with very many members)"));
     }
   }
 

@@ -371,6 +371,18 @@ public final class Expansion {
   }
 
   private void zip(Seekable file, String path, int depth) throws IOException {
+    // ZipFile builds every directory entry before the first can be read: with more entries than
+    // the limit, read the members from their local headers instead, which stops at the limit
+    long entries;
+    try (SeekableByteChannel ch = file.channel()) {
+      entries = ZipDirectory.count(ch, limits.maxEntries());
+    } catch (IOException | RuntimeException e) {
+      entries = -1; // ZipFile says what is wrong
+    }
+    if (entries > limits.maxEntries()) {
+      zipFromLocalHeaders(file, path, depth);
+      return;
+    }
     ZipFile zf;
     try {
       zf = ZipFile.builder().setSeekableByteChannel(file.channel()).get();
@@ -379,10 +391,7 @@ public final class Expansion {
         budget.problem(path, "corrupt", "zip central directory unreadable (" + message(e)
             + "); members read from their local headers instead");
       }
-      try (InputStream in = file.stream();
-           ZipArchiveInputStream zis = new ZipArchiveInputStream(new BufferedInputStream(in), "UTF-8", true, true)) {
-        entries(Format.ZIP, zis, path, depth, zis::getCompressedCount);
-      }
+      zipFromLocalHeaders(file, path, depth);
       return;
     }
     try (zf) {
@@ -419,6 +428,13 @@ public final class Expansion {
           closeQuietly(es);
         }
       }
+    }
+  }
+
+  private void zipFromLocalHeaders(Seekable file, String path, int depth) throws IOException {
+    try (InputStream in = file.stream();
+         ZipArchiveInputStream zis = new ZipArchiveInputStream(new BufferedInputStream(in), "UTF-8", true, true)) {
+      entries(Format.ZIP, zis, path, depth, zis::getCompressedCount);
     }
   }
 
