@@ -267,4 +267,34 @@ class SanitizeBundleTest {
         .sanitize(in, dir.resolve("clean-out.tar.gz"), false);
     assertEquals(sha(in), sha(dir.resolve("clean-out.tar.gz")));
   }
+
+  @Test
+  void sanitize_zipWithMoreMembersThanTheLimit_leftOutAndReported_restSanitized() throws Exception {
+    // a zip's directory is held in memory to rewrite it: past --max-entries it is left out of
+    // the copy, said so on its path, and the other members are sanitized as usual
+    Map<String, byte[]> many = new LinkedHashMap<>();
+    for (int i = 0; i < 40; i++) {
+      many.put("m/" + i + ".log", ascii("export GITHUB_TOKEN=" + forge.base62Crc32("ghp_") + "\n"));
+    }
+    original.clear();
+    modes.clear();
+    original.put("logs/many.zip", Archives.zip(many));
+    modes.put("logs/many.zip", 0644);
+    original.put("logs/app.log", ascii("export GITHUB_TOKEN=" + logA + "\n"));
+    modes.put("logs/app.log", 0644);
+    Path in = Files.write(dir.resolve("many-in.tar.gz"), tarGz());
+    Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
+    ScanLimits d = ScanLimits.defaults();
+    ScanLimits limits = new ScanLimits(d.maxDepth(), 30, d.maxTotalBytes(), d.maxEntryBytes(), d.maxRatio(),
+        d.ratioThreshold(), d.maxSpoolBytes(), d.maxLineBytes());
+    Path out = dir.resolve("many-out.tar.gz");
+    PathSanitizer.Result result = new PathSanitizer(new Sanitizer(scanner, FP, Sanitizer.Options.defaults()), limits)
+        .sanitize(in, out, false);
+    assertEquals(List.of(in + "!logs/many.zip [limit]"),
+        result.problems().stream().map(p -> p.location() + " [" + p.type() + "]").toList());
+    ScanResult rescan = scanner.scan(List.of(out.toString()), null);
+    assertEquals(List.of(), rescan.findings().stream().map(f -> f.location().path()).toList(),
+        "the copy holds no token: the zip is left out, the log sanitized");
+    assertEquals(1L, rescan.leaves(), "only the log is in the copy");
+  }
 }

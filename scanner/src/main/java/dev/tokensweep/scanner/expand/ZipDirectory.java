@@ -14,7 +14,7 @@ import java.nio.channels.SeekableByteChannel;
  * to a limit; the record's own count is not trusted, since {@code ZipFile} does not stop at it
  * either.
  */
-final class ZipDirectory {
+public final class ZipDirectory {
   private static final int EOCD_SIG = 0x06054b50;
   private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
   private static final int ZIP64_EOCD_SIG = 0x06064b50;
@@ -30,7 +30,7 @@ final class ZipDirectory {
    * record is found or it points outside the file (the caller then lets {@code ZipFile} report
    * what is wrong).
    */
-  static long count(SeekableByteChannel ch, long limit) throws IOException {
+  public static long count(SeekableByteChannel ch, long limit) throws IOException {
     long size = ch.size();
     if (size < EOCD_MIN) {
       return -1;

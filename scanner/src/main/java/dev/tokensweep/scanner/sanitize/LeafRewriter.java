@@ -7,6 +7,7 @@ import dev.tokensweep.scanner.expand.Expansion;
 import dev.tokensweep.scanner.expand.Format;
 import dev.tokensweep.scanner.expand.Names;
 import dev.tokensweep.scanner.expand.Sniffer;
+import dev.tokensweep.scanner.expand.ZipDirectory;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,6 +106,10 @@ final class LeafRewriter {
     } catch (IOException | RuntimeException e) {
       problems.add(new Problem(path, "corrupt", f.id() + " could not be rewritten (" + e.getClass().getSimpleName()
           + "); left out of the copy"));
+      return DROPPED;
+    } catch (OutOfMemoryError e) {
+      problems.add(new Problem(path, "limit", f.id() + " did not fit in memory to be rewritten; left out of the copy"
+          + " (a larger -Xmx, or lower --max-entries)"));
       return DROPPED;
     }
   }
@@ -299,10 +304,24 @@ final class LeafRewriter {
 
   private long zip(Sanitizer.Source source, String path, OutputStream out, int depth,
       List<Sanitizer.LeafReport> reports, List<Problem> problems) throws IOException {
+    try (Spool copy = new Spool(cap()); Spool result = new Spool(Long.MAX_VALUE);
+         SeekableByteChannel ch = channel(source, copy)) {
+      // both the zip read and the zip written hold every member's header in memory: a zip with
+      // more members than the limit is left out, as the scan reads no more than that many
+      if (ZipDirectory.count(ch, limits.maxEntries()) > limits.maxEntries()) {
+        problems.add(new Problem(path, "limit", "max-entries: more than " + limits.maxEntries()
+            + " members; left out of the copy (raise --max-entries)"));
+        return DROPPED;
+      }
+      return zip(ch, source, path, out, depth, reports, problems, result);
+    }
+  }
+
+  private long zip(SeekableByteChannel ch, Sanitizer.Source source, String path, OutputStream out, int depth,
+      List<Sanitizer.LeafReport> reports, List<Problem> problems, Spool result) throws IOException {
     long total = 0;
     boolean changed = false;
-    try (Spool copy = new Spool(cap()); Spool result = new Spool(Long.MAX_VALUE);
-         ZipFile zf = ZipFile.builder().setSeekableByteChannel(channel(source, copy)).get()) {
+    try (ZipFile zf = ZipFile.builder().setSeekableByteChannel(ch).get()) {
       try (ZipArchiveOutputStream zos = new ZipArchiveOutputStream(result.output())) {
         Enumeration<ZipArchiveEntry> all = zf.getEntriesInPhysicalOrder();
         while (all.hasMoreElements()) {
