@@ -350,14 +350,31 @@ public final class Detector {
       }
       int k = 0;
       int[] out = runBuf;
-      while (m.find()) {
+      // after each match, re2j's next search would walk the rest of the window in its NFA (~260 ns
+      // a byte for ts.generic.1), mostly to find nothing: the reverse window DFA says first where
+      // the next match may start, if anywhere, and the search goes on from there (find(int)
+      // searches on as find() does, the byte before it still context for \b)
+      WindowFilter f = filters[r];
+      boolean found = m.find();
+      while (found) {
         if (k + 4 > out.length) {
           out = runBuf = Arrays.copyOf(out, out.length * 2);
         }
-        out[k++] = m.start();
-        out[k++] = m.end();
+        int ms = m.start();
+        int me = m.end();
+        out[k++] = ms;
+        out[k++] = me;
         out[k++] = m.start(1);
         out[k++] = m.start(1) < 0 ? -1 : m.end(1);
+        int next = me == ms ? me + 1 : me;
+        if (next > we - ws) {
+          break;
+        }
+        int at = f == null ? ws + next : f.nextMatchStart(buf, ws + next, we);
+        if (at < 0) {
+          break; // no match can start in the rest of the window
+        }
+        found = at == ws + next ? m.find() : m.find(at - ws);
       }
       return k == 0 ? NONE_FOUND : Arrays.copyOf(out, k);
     }

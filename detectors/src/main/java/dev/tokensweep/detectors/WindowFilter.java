@@ -235,6 +235,17 @@ final class WindowFilter {
     return back == null ? from : back.firstStart(buf, from, end);
   }
 
+  /**
+   * Where the next match may start in {@code buf[from, end)}, given that every match ends by
+   * {@code end}: the smallest position at which a substring ending by {@code end} may match;
+   * -1 when none can; {@code from} when that is unknown (no reverse DFA). re2j searching on from
+   * {@code from} finds its next match where searching on from the result does: nothing starts
+   * before it.
+   */
+  int nextMatchStart(byte[] buf, int from, int end) {
+    return back == null ? from : back.firstStartOrNone(buf, from, end);
+  }
+
   /** False only when no match can start at {@code p}; always true for rules without an anchored DFA. */
   boolean mayStartAt(byte[] buf, int p, int to) {
     return anchored == null || anchored.mayStart(buf, p, to);
@@ -403,6 +414,25 @@ final class WindowFilter {
         }
       }
       return seen ? first : from;
+    }
+
+    /** Like {@link #firstStart}, but -1 when no position accepts. */
+    int firstStartOrNone(byte[] buf, int from, int end) {
+      if (acceptsEmpty) {
+        return from;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      int first = -1;
+      for (int i = end - 1; i >= from; i--) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          first = i;
+        }
+      }
+      return first;
     }
 
     /** One past the last accepting position of a walk from {@code p}; {@code to} if it is alive there; -1 if it never accepts. */

@@ -124,6 +124,51 @@ class WindowFilterTest {
     assertTrue(windowsWithMatches > 300, "the random text must exercise the rules: " + windowsWithMatches);
   }
 
+  /** The detector's search loop: after each match, on from where the reverse DFA says the next may start. */
+  private static List<String> skippingMatches(WindowFilter f, Pattern p, byte[] buf, int from, int to) {
+    List<String> out = new ArrayList<>();
+    Matcher m = p.matcher(new ByteWindow().reset(buf, from, to));
+    boolean found = m.find();
+    while (found) {
+      out.add(m.start() + ".." + m.end() + "/" + m.start(1) + ".." + m.end(1));
+      int next = m.end() == m.start() ? m.end() + 1 : m.end();
+      if (next > to - from) {
+        break;
+      }
+      int at = f.nextMatchStart(buf, from + next, to);
+      if (at < 0) {
+        break;
+      }
+      found = m.find(at - from);
+    }
+    return out;
+  }
+
+  @Test
+  void nextMatchStart_randomText_searchingOnFromItFindsWhatFindFinds() {
+    Random rnd = new Random(13);
+    int windowsWithTwoMatches = 0;
+    WindowFilter[] filters = new WindowFilter[RULES.size()];
+    Pattern[] patterns = new Pattern[RULES.size()];
+    for (int i = 0; i < filters.length; i++) {
+      filters[i] = PrecompiledFilters.load(RULES.get(i).pattern(), RULES.get(i).keywords());
+      patterns[i] = Detector.compile(RULES.get(i));
+    }
+    for (int round = 0; round < 200; round++) {
+      byte[] buf = randomText(rnd, 4 + rnd.nextInt(20));
+      for (int i = 0; i < filters.length; i++) {
+        Rule r = RULES.get(i);
+        WindowFilter f = filters[i] == null ? WindowFilter.NONE : filters[i];
+        Pattern p = patterns[i];
+        int from = buf.length == 0 ? 0 : rnd.nextInt(Math.max(1, buf.length / 4));
+        List<String> whole = matches(p, buf, from, buf.length);
+        windowsWithTwoMatches += whole.size() >= 2 ? 1 : 0;
+        assertEquals(whole, skippingMatches(f, p, buf, from, buf.length), r.id() + ": skipping ahead changed the matches");
+      }
+    }
+    assertTrue(windowsWithTwoMatches > 50, "the random text must hold windows with several matches: " + windowsWithTwoMatches);
+  }
+
   @Test
   void mayStartAt_anchoredRules_acceptEveryMatchStart() {
     Random rnd = new Random(12);
