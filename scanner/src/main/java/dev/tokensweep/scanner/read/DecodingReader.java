@@ -125,61 +125,42 @@ final class DecodingReader implements Reader {
 
     /**
      * Notes every maximal run of at least MIN_RUN base64 bytes, and where '%' and '#' are, in one
-     * pass over the segment eight bytes at a time. A run ends at a word's first non-base64 byte
-     * and the next one starts after its last, so a word costs one classification
-     * ({@link ByteScan#nonBase64}, no table, no branch), and a run-length test only after a whole
-     * base64 word: log text breaks runs every few bytes, and a byte-at-a-time walk paid a
-     * mispredicted branch at each break (this pass took ~16% of a one-thread scan of a generated
-     * log before). A test first for any byte below {@code +} (which rules out most words of log
-     * text in three operations) was slower: the branch on it is as unpredictable as the text.
+     * pass over the segment: a block at a time, the bytes are classified into flags
+     * ({@link ByteScan#classify}, vectorized by the JIT), then the flags are read eight at a time.
+     * A run ends at a word's first non-base64 byte and the next one starts after its last, so
+     * the run-length test is needed only after a whole base64 word: log text breaks runs every
+     * few bytes, and a byte-at-a-time walk paid a mispredicted branch at each break.
      *
-     * <p>The newlines are counted on the way, and every {@value #CHECKPOINT} bytes the count so
-     * far is told to a line-counting locator, so that a finding is located by counting from near
-     * it, not from the chunk's start.
+     * <p>The newlines are counted on the way, and at the end of each block (every
+     * {@value #CHECKPOINT} bytes) the count so far is told to a line-counting locator, so that a
+     * finding is located by counting from near it, not from the chunk's start.
      */
     private void base64Runs(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
       nPercents = 0;
       nHashes = 0;
       nRuns = 0;
-      long newlines = ByteScan.pattern((byte) '\n');
       LineCounting counting = locator instanceof LineCounting lc ? lc : null;
       // newlines in [from, i); those before ownFrom are not the owned range's
       int lines = counting == null ? 0 : -ByteScan.count(buf, from, Math.min(ownFrom, to), (byte) '\n');
+      byte[] flags = Flags.atLeast(to);
       // The current run starts after the last non-base64 byte of the last word that held one:
       // that word (lastNon, at lastNonAt; a virtual one ending at from - 1 to begin with). A run
       // can reach MIN_RUN (16) at a word only if a whole base64 word lies between: with the word
       // before holding a break, at most 7 + 7 bytes do. So most words skip the run arithmetic.
-      int lastNonAt = from - 8;
-      long lastNon = Long.MIN_VALUE;
+      scanLines = lines;
+      lastNonAt = from - 8;
+      lastNon = Long.MIN_VALUE;
       int i = from;
       while (i + 8 <= to) {
-        int blockEnd = Math.min(to - 8, i + CHECKPOINT);
-        for (; i <= blockEnd; i += 8) {
-          long x = ByteScan.word(buf, i);
-          long non = ByteScan.nonBase64(x);
-          if (non == 0) {
-            continue;
-          }
-          lines += Long.bitCount(ByteScan.equalBytes(x, newlines)); // a newline is no base64 byte
-          long special = ByteScan.percentOrHashOrNear(x); // special() looks at the byte itself
-          while (special != 0) {
-            special(buf, i + (Long.numberOfTrailingZeros(special) >>> 3));
-            special &= special - 1;
-          }
-          if (i - lastNonAt > 8) {
-            int runStart = lastNonAt + ((63 - Long.numberOfLeadingZeros(lastNon)) >>> 3) + 1;
-            int first = i + (Long.numberOfTrailingZeros(non) >>> 3);
-            if (first - runStart >= MIN_RUN) {
-              run(runStart, first, from, ownFrom, ownTo);
-            }
-          }
-          lastNonAt = i;
-          lastNon = non;
-        }
+        int end = i + (Math.min(CHECKPOINT, to - i) & ~7);
+        ByteScan.classify(buf, i, end, flags);
+        scanFlags(buf, flags, i, end, from, ownFrom, ownTo);
+        i = end;
         if (counting != null && i > ownFrom && i <= ownTo) {
-          counting.newlinesBefore(i, lines);
+          counting.newlinesBefore(i, scanLines);
         }
       }
+      lines = scanLines;
       int runStart = lastNonAt + ((63 - Long.numberOfLeadingZeros(lastNon)) >>> 3) + 1;
       for (; i < to; i++) {
         if (B64[buf[i] & 0xFF] < 0) {
@@ -197,6 +178,54 @@ final class DecodingReader implements Reader {
       if (counting != null) {
         // the owned range's newlines, from this pass over every byte: the reader needs no pass of its own
         counting.ownedNewlines(lines - ByteScan.count(buf, Math.max(ownTo, from), to, (byte) '\n'));
+      }
+    }
+
+    // the pass's state between blocks (scanFlags)
+    private int scanLines;
+    private int lastNonAt;
+    private long lastNon;
+
+    /**
+     * The flags of {@code [i, end)} eight at a time: newlines counted, '%' and '#' noted, runs
+     * ended. A method of its own, apart from the vectorized loop that fills the flags, so that
+     * each is compiled on its own.
+     */
+    private void scanFlags(byte[] buf, byte[] flags, int i, int end, int from, int ownFrom, int ownTo) {
+      int lines = scanLines;
+      int lastAt = lastNonAt;
+      long last = lastNon;
+      for (; i < end; i += 8) {
+        long w = ByteScan.word(flags, i);
+        long nonb = ByteScan.nonBase64(w);
+        if (nonb == 0) {
+          continue;
+        }
+        lines += Long.bitCount(ByteScan.newlines(w)); // a newline is no base64 byte
+        long special = ByteScan.specials(w); // specials() looks at the bytes themselves
+        if (special != 0) {
+          specials(buf, i, special);
+        }
+        if (i - lastAt > 8) {
+          int runStart = lastAt + ((63 - Long.numberOfLeadingZeros(last)) >>> 3) + 1;
+          int first = i + (Long.numberOfTrailingZeros(nonb) >>> 3);
+          if (first - runStart >= MIN_RUN) {
+            run(runStart, first, from, ownFrom, ownTo);
+          }
+        }
+        lastAt = i;
+        last = nonb;
+      }
+      scanLines = lines;
+      lastNonAt = lastAt;
+      lastNon = last;
+    }
+
+    /** Notes the '%' and '#' among the bytes at {@code i} that {@code special} marks (high bit a byte). */
+    private void specials(byte[] buf, int i, long special) {
+      while (special != 0) {
+        special(buf, i + (Long.numberOfTrailingZeros(special) >>> 3));
+        special &= special - 1;
       }
     }
 
@@ -391,6 +420,24 @@ final class DecodingReader implements Reader {
         ds.add(layer);
         return l.withDecodings(ds);
       });
+    }
+  }
+
+  /**
+   * The flag array {@link ByteScan#classify} fills, one per thread, as long as the largest buffer
+   * seen (a flag sits at its byte's own index, which keeps the loop vectorized). A layer is done
+   * with it before it decodes anything, so the nested layers share it.
+   */
+  private static final class Flags {
+    private static final ThreadLocal<byte[]> PER_THREAD = new ThreadLocal<>();
+
+    static byte[] atLeast(int n) {
+      byte[] f = PER_THREAD.get();
+      if (f == null || f.length < n) {
+        f = new byte[n];
+        PER_THREAD.set(f);
+      }
+      return f;
     }
   }
 

@@ -99,29 +99,49 @@ class ByteScanTest {
   }
 
   @Test
-  void nonBase64_everyByteInEveryLane_agreesWithTheAlphabet() {
+  void classify_everyByteValueAtEveryOffset_agreesWithTheAlphabetAndTheBytes() {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
     Random rnd = new Random(23);
-    for (int lane = 0; lane < 8; lane++) {
-      for (int b = 0; b < 256; b++) {
-        byte[] w = new byte[8];
-        rnd.nextBytes(w); // neighbours of every kind, so a carry or borrow across bytes shows
-        w[lane] = (byte) b;
-        long non = ByteScan.nonBase64(ByteScan.word(w, 0));
+    // every byte value, at every offset of a word and of a vector, between random neighbours,
+    // classified over ranges that start and end anywhere (the JIT's vector loop has a scalar
+    // head and tail)
+    byte[] buf = new byte[256 * 37 + 64];
+    rnd.nextBytes(buf);
+    for (int b = 0; b < 256; b++) {
+      buf[b * 37 + b % 37] = (byte) b;
+    }
+    byte[] flags = new byte[buf.length];
+    for (int round = 0; round < 200; round++) {
+      int from = rnd.nextInt(64);
+      int to = buf.length - rnd.nextInt(64);
+      java.util.Arrays.fill(flags, (byte) 0x55);
+      ByteScan.classify(buf, from, to, flags);
+      for (int i = from & ~7; i + 8 <= (to & ~7); i += 8) {
+        long w = ByteScan.word(flags, i);
+        long non = ByteScan.nonBase64(w);
+        long nl = ByteScan.newlines(w);
+        long sp = ByteScan.specials(w);
         for (int k = 0; k < 8; k++) {
-          boolean expected = (w[k] & 0xFF) < 0x80 && alphabet.indexOf(w[k] & 0xFF) >= 0;
-          assertEquals(!expected, (non >>> (8 * k + 7) & 1) == 1, "byte 0x" + Integer.toHexString(w[k] & 0xFF) + " in lane " + k);
+          int c = buf[i + k] & 0xFF;
+          if (i + k < from) {
+            continue;
+          }
+          String at = "byte 0x" + Integer.toHexString(c) + " at " + (i + k);
+          assertEquals(c >= 0x80 || alphabet.indexOf(c) < 0, (non >>> (8 * k + 7) & 1) == 1, "base64 test, " + at);
+          assertEquals(c == '\n', (nl >>> (8 * k + 7) & 1) == 1, "newline test, " + at);
+          assertEquals(c == '%' || c == '#' || c == '!' || c == '\'', (sp >>> (8 * k + 7) & 1) == 1, "'%'/'#' test, " + at);
         }
-        long eq = ByteScan.equalBytes(ByteScan.word(w, 0), ByteScan.pattern((byte) '#'));
-        long near = ByteScan.percentOrHashOrNear(ByteScan.word(w, 0));
-        for (int k = 0; k < 8; k++) {
-          assertEquals(w[k] == '#', (eq >>> (8 * k + 7) & 1) == 1, "'#' test, byte 0x" + Integer.toHexString(w[k] & 0xFF));
-          assertEquals(w[k] == '%' || w[k] == '#' || w[k] == '!' || w[k] == '\'', (near >>> (8 * k + 7) & 1) == 1,
-              "'%'/'#' test, byte 0x" + Integer.toHexString(w[k] & 0xFF));
-        }
+      }
+      if (from > 0) {
+        assertEquals((byte) 0x55, flags[from - 1], "nothing written before from");
+      }
+      if (to < buf.length) {
+        assertEquals((byte) 0x55, flags[to], "nothing written from to on");
       }
     }
   }
+
+
 
   @Test
   void base64Runs_randomText_decodesExactlyTheMaximalRunsAByteLoopFinds() throws Exception {
