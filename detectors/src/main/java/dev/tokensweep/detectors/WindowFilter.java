@@ -397,23 +397,8 @@ final class WindowFilter {
 
     /** Runs backwards from {@code end - 1} to {@code from}; the last accepting position, else {@code from}. */
     int firstStart(byte[] buf, int from, int end) {
-      if (acceptsEmpty) {
-        return from;
-      }
-      final byte[] c = cls;
-      final int[] t = table;
-      int s = 0;
-      int first = from;
-      boolean seen = false;
-      for (int i = end - 1; i >= from; i--) {
-        s = t[s + c[buf[i] & 0xFF]];
-        if (s < 0) {
-          s = ~s;
-          first = i;
-          seen = true;
-        }
-      }
-      return seen ? first : from;
+      int first = firstStartOrNone(buf, from, end);
+      return first < 0 ? from : first;
     }
 
     /** Like {@link #firstStart}, but -1 when no position accepts. */
