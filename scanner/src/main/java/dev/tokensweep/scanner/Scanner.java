@@ -471,8 +471,9 @@ public final class Scanner {
       Map<String, Finding> bySpan = new java.util.LinkedHashMap<>();
       for (Finding f : findings) {
         Location l = f.location();
+        // the fingerprint too: two members of one tar may share a name, and their secrets an offset
         String span = l.path() + '@' + l.offset() + '+' + f.evidence().length() + '@' + l.entry() + '@' + l.jsonPath()
-            + '@' + l.decodings();
+            + '@' + l.decodings() + '@' + f.evidence().fingerprint();
         bySpan.merge(span, f, (a, b) -> priority.applyAsInt(b.evidence().ruleId())
             < priority.applyAsInt(a.evidence().ruleId()) ? b : a);
       }

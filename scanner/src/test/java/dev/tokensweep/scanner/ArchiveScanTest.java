@@ -299,6 +299,29 @@ class ArchiveScanTest {
   }
 
   @Test
+  void scan_tarWithTwoMembersOfOneName_bothSecretsReported() throws IOException {
+    // one finding per secret span must not merge two different secrets that only share a
+    // displayed location (a tar may hold the same name twice, appended)
+    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream t =
+             new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bo)) {
+      for (int i = 0; i < 2; i++) {
+        byte[] data = log(forge.base62Crc32("ghp_"));
+        org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+            new org.apache.commons.compress.archivers.tar.TarArchiveEntry("app.log");
+        e.setSize(data.length);
+        t.putArchiveEntry(e);
+        t.write(data);
+        t.closeArchiveEntry();
+      }
+    }
+    Path p = write("twice.tar", bo.toByteArray());
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!app.log", p + "!app.log"), paths(r));
+    assertEquals(2, r.findings().stream().map(f -> f.evidence().fingerprint()).distinct().count(), "two secrets");
+  }
+
+  @Test
   void scan_tooManyEntries_scansTheFirstAndReports() throws IOException {
     Map<String, byte[]> m = new LinkedHashMap<>();
     for (int i = 0; i < 5; i++) {
