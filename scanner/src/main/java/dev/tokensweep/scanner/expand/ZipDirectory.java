@@ -37,9 +37,11 @@ public final class ZipDirectory {
     }
     int tailLen = (int) Math.min(size, EOCD_MIN + MAX_COMMENT);
     ByteBuffer tail = read(ch, size - tailLen, tailLen);
+    // the record whose comment runs to the end of the file: a comment may itself hold the
+    // signature's bytes, and the last occurrence is then not the record
     int eocd = -1;
     for (int i = tailLen - EOCD_MIN; i >= 0; i--) {
-      if (tail.getInt(i) == EOCD_SIG) {
+      if (tail.getInt(i) == EOCD_SIG && i + EOCD_MIN + (tail.getShort(i + 20) & 0xFFFF) == tailLen) {
         eocd = i;
         break;
       }

@@ -85,6 +85,14 @@ class ZipDirectoryTest {
   }
 
   @Test
+  void count_commentHoldingTheEndRecordSignature_theRealRecordIsUsed() throws IOException {
+    // "PK\5\6" followed by 18 bytes in the comment looks like an end record, later in the file
+    // than the real one; its comment length does not reach the end of the file
+    String fake = "PK\u0005\u0006" + "\u0000".repeat(18) + "tail";
+    assertEquals(25, count(zip(25, fake), 100));
+  }
+
+  @Test
   void count_endRecordUnderstatesTheEntries_theDirectoryIsCounted() throws IOException {
     byte[] z = zip(300, null);
     ByteBuffer b = ByteBuffer.wrap(z).order(ByteOrder.LITTLE_ENDIAN);
