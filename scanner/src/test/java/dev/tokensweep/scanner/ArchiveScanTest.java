@@ -322,6 +322,23 @@ class ArchiveScanTest {
   }
 
   @Test
+  void scan_zipWhoseCommentHoldsAnEmptyEndRecord_membersReadFromLocalHeaders() throws IOException {
+    // an end record in the comment makes ZipFile see an empty directory: the member must not
+    // be hidden by it
+    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bo)) {
+      z.putNextEntry(new java.util.zip.ZipEntry("app.log"));
+      z.write(log(forge.base62Crc32("ghp_")));
+      z.closeEntry();
+      z.setComment("PK\u0005\u0006" + "\u0000".repeat(18));
+    }
+    Path p = write("hidden.zip", bo.toByteArray());
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!app.log"), paths(r));
+    assertEquals(List.of(p + " [corrupt]"), problems(r));
+  }
+
+  @Test
   void scan_tooManyEntries_scansTheFirstAndReports() throws IOException {
     Map<String, byte[]> m = new LinkedHashMap<>();
     for (int i = 0; i < 5; i++) {

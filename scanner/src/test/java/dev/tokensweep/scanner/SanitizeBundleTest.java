@@ -297,4 +297,31 @@ class SanitizeBundleTest {
         "the copy holds no token: the zip is left out, the log sanitized");
     assertEquals(1L, rescan.leaves(), "only the log is in the copy");
   }
+
+  @Test
+  void sanitize_zipWhoseCommentHoldsAnEmptyEndRecord_leftOutNotCopiedWithItsSecret() throws Exception {
+    // ZipFile sees no member in such a zip; copied unchanged it would keep its token
+    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bo)) {
+      z.putNextEntry(new java.util.zip.ZipEntry("app.log"));
+      z.write(ascii("export GITHUB_TOKEN=" + logB + "\n"));
+      z.closeEntry();
+      z.setComment("PK\u0005\u0006" + "\u0000".repeat(18));
+    }
+    original.clear();
+    modes.clear();
+    original.put("logs/hidden.zip", bo.toByteArray());
+    modes.put("logs/hidden.zip", 0644);
+    original.put("logs/app.log", ascii("export GITHUB_TOKEN=" + logA + "\n"));
+    modes.put("logs/app.log", 0644);
+    Path in = Files.write(dir.resolve("hidden-in.tar.gz"), tarGz());
+    Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
+    Path out = dir.resolve("hidden-out.tar.gz");
+    PathSanitizer.Result result = new PathSanitizer(new Sanitizer(scanner, FP, Sanitizer.Options.defaults()),
+        ScanLimits.defaults()).sanitize(in, out, false);
+    assertEquals(List.of(in + "!logs/hidden.zip [corrupt]"),
+        result.problems().stream().map(p -> p.location() + " [" + p.type() + "]").toList());
+    ScanResult rescan = scanner.scan(List.of(out.toString()), null);
+    assertEquals(List.of(), rescan.findings().stream().map(f -> f.location().path()).toList(), "no token in the copy");
+  }
 }

@@ -374,12 +374,23 @@ public final class Expansion {
     // ZipFile builds every directory entry before the first can be read: with more entries than
     // the limit, read the members from their local headers instead, which stops at the limit
     long entries;
+    boolean hidden; // the directory lists nothing, the zip holds members
     try (SeekableByteChannel ch = file.channel()) {
       entries = ZipDirectory.count(ch, limits.maxEntries());
+      hidden = entries == 0 && ZipDirectory.startsWithLocalHeader(ch);
     } catch (IOException | RuntimeException e) {
       entries = -1; // ZipFile says what is wrong
+      hidden = false;
     }
     if (entries > limits.maxEntries()) {
+      zipFromLocalHeaders(file, path, depth);
+      return;
+    }
+    if (hidden) {
+      // a directory that lists nothing before members that are there (an end record planted in
+      // the comment, say) would hide them from ZipFile
+      budget.problem(path, "corrupt", "zip central directory lists no members but the zip holds some; "
+          + "members read from their local headers instead");
       zipFromLocalHeaders(file, path, depth);
       return;
     }

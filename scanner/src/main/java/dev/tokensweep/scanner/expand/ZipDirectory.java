@@ -9,10 +9,10 @@ import java.nio.channels.SeekableByteChannel;
  * Counts the entries of a zip's central directory without building them. commons-compress's
  * {@code ZipFile} reads the whole directory into entry objects (a few hundred bytes of heap
  * each) before the first one can be looked at, so a zip of a few million empty members (tens of
- * MB on disk) exhausts a small heap before {@code --max-entries} applies. The directory's
- * headers are walked here, from the end-of-central-directory record (zip64 too), and counted up
- * to a limit; the record's own count is not trusted, since {@code ZipFile} does not stop at it
- * either.
+ * MB on disk) exhausts a small heap before {@code --max-entries} applies. This finds the
+ * directory exactly where {@code ZipFile} (1.28) looks for it and walks its headers as far as it
+ * would (while they carry the header signature), counting up to a limit: what is counted is
+ * what {@code ZipFile} would build, whatever the end record's sizes and counts claim.
  */
 public final class ZipDirectory {
   private static final int EOCD_SIG = 0x06054b50;
@@ -25,23 +25,22 @@ public final class ZipDirectory {
   private ZipDirectory() {}
 
   /**
-   * The number of central-directory headers in the zip, counted up to {@code limit + 1} (a
-   * return above {@code limit} means "more than limit"); -1 when no end-of-central-directory
-   * record is found or it points outside the file (the caller then lets {@code ZipFile} report
-   * what is wrong).
+   * The number of central-directory headers {@code ZipFile} would read, counted up to
+   * {@code limit + 1} (a return above {@code limit} means "more than limit"); -1 when it would
+   * find no end record or fail to position at the directory (the caller then lets
+   * {@code ZipFile} report what is wrong).
    */
   public static long count(SeekableByteChannel ch, long limit) throws IOException {
     long size = ch.size();
     if (size < EOCD_MIN) {
       return -1;
     }
+    // the end record: the last signature within a comment's reach of the end, as ZipFile takes it
     int tailLen = (int) Math.min(size, EOCD_MIN + MAX_COMMENT);
     ByteBuffer tail = read(ch, size - tailLen, tailLen);
-    // the record whose comment runs to the end of the file: a comment may itself hold the
-    // signature's bytes, and the last occurrence is then not the record
     int eocd = -1;
     for (int i = tailLen - EOCD_MIN; i >= 0; i--) {
-      if (tail.getInt(i) == EOCD_SIG && i + EOCD_MIN + (tail.getShort(i + 20) & 0xFFFF) == tailLen) {
+      if (tail.getInt(i) == EOCD_SIG) {
         eocd = i;
         break;
       }
@@ -50,35 +49,35 @@ public final class ZipDirectory {
       return -1;
     }
     long eocdPos = size - tailLen + eocd;
-    long cdSize = tail.getInt(eocd + 12) & 0xFFFFFFFFL;
-    long cdEnd = eocdPos;
-    // zip64: the locator sits right before the record and points to the zip64 record, which
-    // holds the real directory size (the 32-bit fields then read 0xFFFFFFFF)
-    if (eocdPos >= 20 + 56) {
-      ByteBuffer loc = read(ch, eocdPos - 20, 20);
-      if (loc.getInt(0) == ZIP64_LOCATOR_SIG) {
-        long z64 = loc.getLong(8);
-        if (z64 >= 0 && z64 + 56 <= eocdPos - 20) {
-          ByteBuffer rec = read(ch, z64, 56);
-          if (rec.getInt(0) == ZIP64_EOCD_SIG) {
-            cdSize = rec.getLong(40);
-            cdEnd = z64; // the zip64 record follows the directory
-          }
-        }
+    long start;
+    ByteBuffer loc = eocdPos > 20 ? read(ch, eocdPos - 20, 20) : null;
+    if (loc != null && loc.getInt(0) == ZIP64_LOCATOR_SIG) {
+      // zip64: the locator points at the zip64 record, which holds the directory's offset
+      long z64 = loc.getLong(8);
+      if (z64 < 0 || z64 > size - 56) {
+        return -1;
       }
+      ByteBuffer rec = read(ch, z64, 56);
+      if (rec.getInt(0) != ZIP64_EOCD_SIG) {
+        return -1;
+      }
+      start = rec.getLong(48);
+    } else {
+      // the directory's offset, or where its size says it begins if that is later (data in
+      // front of the zip shifts every offset)
+      long cdSize = tail.getInt(eocd + 12) & 0xFFFFFFFFL;
+      long cdOffset = tail.getInt(eocd + 16) & 0xFFFFFFFFL;
+      start = Math.max(eocdPos - cdSize, cdOffset);
     }
-    // the directory ends where the record begins, whatever offset the record claims (a zip
-    // with data in front, a self-extracting one, has every offset shifted)
-    long cdStart = cdEnd - cdSize;
-    if (cdSize < 0 || cdStart < 0) {
+    if (start < 0 || start > size) {
       return -1;
     }
     long count = 0;
-    long pos = cdStart;
+    long pos = start;
     ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     long bufPos = pos;
     buf.limit(0);
-    while (count <= limit && pos + 46 <= cdEnd) {
+    while (count <= limit && pos + 46 <= size) {
       if (pos + 46 > bufPos + buf.limit()) {
         buf.clear();
         ch.position(pos);
@@ -102,6 +101,14 @@ public final class ZipDirectory {
       count++;
     }
     return count;
+  }
+
+  /**
+   * Whether the zip begins with a local file header, as any zip with members does (unless data
+   * is in front of it): with a count of 0, its directory hides members that are there.
+   */
+  public static boolean startsWithLocalHeader(SeekableByteChannel ch) throws IOException {
+    return ch.size() >= 4 && read(ch, 0, 4).getInt(0) == 0x04034b50;
   }
 
   private static ByteBuffer read(SeekableByteChannel ch, long at, int n) throws IOException {

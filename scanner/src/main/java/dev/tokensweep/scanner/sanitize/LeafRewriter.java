@@ -308,9 +308,16 @@ final class LeafRewriter {
          SeekableByteChannel ch = channel(source, copy)) {
       // both the zip read and the zip written hold every member's header in memory: a zip with
       // more members than the limit is left out, as the scan reads no more than that many
-      if (ZipDirectory.count(ch, limits.maxEntries()) > limits.maxEntries()) {
+      long entries = ZipDirectory.count(ch, limits.maxEntries());
+      if (entries > limits.maxEntries()) {
         problems.add(new Problem(path, "limit", "max-entries: more than " + limits.maxEntries()
             + " members; left out of the copy (raise --max-entries)"));
+        return DROPPED;
+      }
+      if (entries == 0 && ZipDirectory.startsWithLocalHeader(ch)) {
+        // ZipFile would list no member, and the zip would be copied unchanged, secrets and all
+        problems.add(new Problem(path, "corrupt", "zip central directory lists no members but the zip holds some;"
+            + " left out of the copy"));
         return DROPPED;
       }
       return zip(ch, source, path, out, depth, reports, problems, result);

@@ -1,29 +1,30 @@
 package dev.tokensweep.scanner.expand;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Collections;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.zip.Zip64Mode;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The central directory is counted as ZipFile would read it, without building entries: zip64,
- * a comment, data in front of the zip, and an end record whose own count lies.
+ * The central directory is counted as commons-compress's ZipFile reads it, without building
+ * entries: for every zip ZipFile opens, the count up to a limit is the number of entries it
+ * builds, also when the end record's sizes or counts lie, with zip64, a comment, or data in
+ * front of the zip. (When ZipFile cannot open a zip, the scan reads its local headers, which
+ * stops at the limit by itself.)
  */
 class ZipDirectoryTest {
-  @TempDir
-  Path dir;
 
   private static byte[] zip(int entries, String comment) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
@@ -40,27 +41,45 @@ class ZipDirectoryTest {
     return bo.toByteArray();
   }
 
-  private long count(byte[] zip, long limit) throws IOException {
-    Path p = Files.write(dir.resolve("t" + System.nanoTime() + ".zip"), zip);
-    try (SeekableByteChannel ch = Files.newByteChannel(p)) {
-      return ZipDirectory.count(ch, limit);
+  private static long count(byte[] zip, long limit) throws IOException {
+    return ZipDirectory.count(new SeekableInMemoryByteChannel(zip), limit);
+  }
+
+  /** The entries ZipFile builds from {@code zip}, or -1 when it cannot open it. */
+  private static int zipFileEntries(byte[] zip) {
+    try (ZipFile f = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(zip)).get()) {
+      return Collections.list(f.getEntries()).size();
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 
-  @Test
-  void count_smallAndLargeDirectories_exactUpToTheLimit() throws IOException {
-    assertEquals(0, count(zip(0, null), 10));
-    assertEquals(5, count(zip(5, "a comment\nwith lines"), 10));
-    byte[] thousand = zip(1000, null);
-    assertEquals(1000, count(thousand, 1000));
-    assertEquals(1000, count(thousand, 999), "one past a limit of 999");
-    assertEquals(101, count(thousand, 100), "past the limit: stops at limit + 1");
+  /** The count agrees with ZipFile for limits below, at and above its entry count. */
+  private static void assertCountsAsZipFile(byte[] zip, String what) throws IOException {
+    int n = zipFileEntries(zip);
+    assertTrue(n >= 0, what + ": ZipFile opens it");
+    for (long limit : new long[] {0, n / 2, Math.max(0, n - 1), n, n + 1, 10L * n + 10}) {
+      assertEquals(Math.min(n, limit + 1), count(zip, limit), what + ", limit " + limit + ", ZipFile builds " + n);
+    }
+  }
+
+  private static int eocd(byte[] z) {
+    ByteBuffer b = ByteBuffer.wrap(z).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = z.length - 22; i >= 0; i--) {
+      if (b.getInt(i) == 0x06054b50) {
+        return i;
+      }
+    }
+    throw new AssertionError("no end record");
   }
 
   @Test
-  void count_zip64WithMoreThan65535Entries() throws IOException {
+  void count_ordinaryZips_asZipFileReadsThem() throws IOException {
+    assertEquals(0, count(zip(0, null), 10));
+    assertCountsAsZipFile(zip(5, "a comment\nwith lines"), "comment");
+    assertCountsAsZipFile(zip(1000, null), "1000 entries");
     // java.util.zip writes a zip64 end record when the entries do not fit 16 bits
-    assertEquals(70_000, count(zip(70_000, null), 100_000));
+    assertCountsAsZipFile(zip(70_000, null), "zip64, 70,000 entries");
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
       z.setUseZip64(Zip64Mode.Always);
@@ -70,37 +89,51 @@ class ZipDirectoryTest {
         z.closeArchiveEntry();
       }
     }
-    assertEquals(12, count(bo.toByteArray(), 100), "zip64 records forced on a small archive");
+    assertCountsAsZipFile(bo.toByteArray(), "zip64 records forced on a small archive");
   }
 
   @Test
   void count_dataInFront_selfExtractingLayout() throws IOException {
     byte[] z = zip(40, "sfx");
-    byte[] stub = new byte[5000];
-    java.util.Arrays.fill(stub, (byte) 0x90);
-    byte[] sfx = new byte[stub.length + z.length];
-    System.arraycopy(stub, 0, sfx, 0, stub.length);
-    System.arraycopy(z, 0, sfx, stub.length, z.length);
-    assertEquals(40, count(sfx, 100));
+    byte[] sfx = new byte[5000 + z.length];
+    java.util.Arrays.fill(sfx, 0, 5000, (byte) 0x90);
+    System.arraycopy(z, 0, sfx, 5000, z.length);
+    assertCountsAsZipFile(sfx, "5000 bytes in front");
   }
 
   @Test
-  void count_commentHoldingTheEndRecordSignature_theRealRecordIsUsed() throws IOException {
-    // "PK\5\6" followed by 18 bytes in the comment looks like an end record, later in the file
-    // than the real one; its comment length does not reach the end of the file
-    String fake = "PK\u0005\u0006" + "\u0000".repeat(18) + "tail";
-    assertEquals(25, count(zip(25, fake), 100));
-  }
-
-  @Test
-  void count_endRecordUnderstatesTheEntries_theDirectoryIsCounted() throws IOException {
-    byte[] z = zip(300, null);
+  void count_endRecordLies_theHeadersZipFileReadsAreCounted() throws IOException {
+    byte[] z = zip(3000, null);
+    int e = eocd(z);
+    byte[] fewer = z.clone();
+    ByteBuffer.wrap(fewer).order(ByteOrder.LITTLE_ENDIAN).putShort(e + 8, (short) 3).putShort(e + 10, (short) 3);
+    assertCountsAsZipFile(fewer, "a record claiming 3 entries");
+    byte[] longer = z.clone();
+    ByteBuffer.wrap(longer).order(ByteOrder.LITTLE_ENDIAN).putInt(e + 12, e); // the size: the whole file
+    assertCountsAsZipFile(longer, "a directory size reaching back to the file's start");
+    // a zip64 record whose directory size is 0, pointing at the real directory
     ByteBuffer b = ByteBuffer.wrap(z).order(ByteOrder.LITTLE_ENDIAN);
-    int eocd = z.length - 22;
-    assertEquals(0x06054b50, b.getInt(eocd), "end record where expected");
-    b.putShort(eocd + 8, (short) 3);
-    b.putShort(eocd + 10, (short) 3);
-    assertEquals(201, count(z, 200), "a record claiming 3 entries does not hide 300");
+    int cdOffset = b.getInt(e + 16);
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    o.write(z, 0, e);
+    ByteBuffer tail = ByteBuffer.allocate(56 + 20 + 22).order(ByteOrder.LITTLE_ENDIAN);
+    tail.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+        .putLong(3000).putLong(3000).putLong(0).putLong(cdOffset);
+    tail.putInt(0x07064b50).putInt(0).putLong(e).putInt(1);
+    tail.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) -1).putShort((short) -1)
+        .putInt(-1).putInt(-1).putShort((short) 0);
+    o.write(tail.array());
+    assertCountsAsZipFile(o.toByteArray(), "zip64 record with directory size 0");
+  }
+
+  @Test
+  void count_commentHoldingAnEndRecord_countsWhatZipFileWouldFollow() throws IOException {
+    // "PK\5\6" and 18 more bytes in the comment: ZipFile takes that later record as the end
+    // record and finds no directory there; so does the count (the scan then reads the local
+    // headers: ArchiveScanTest)
+    byte[] z = zip(25, "PK\u0005\u0006" + "\u0000".repeat(18) + "tail");
+    assertEquals(0, zipFileEntries(z), "ZipFile follows the record in the comment");
+    assertCountsAsZipFile(z, "an end record in the comment");
   }
 
   @Test
