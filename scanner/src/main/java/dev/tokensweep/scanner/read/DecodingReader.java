@@ -142,7 +142,11 @@ final class DecodingReader implements Reader {
       LineCounting counting = locator instanceof LineCounting lc ? lc : null;
       // newlines in [from, i); those before ownFrom are not the owned range's
       int lines = counting == null ? 0 : -ByteScan.count(buf, from, Math.min(ownFrom, to), (byte) '\n');
-      byte[] flags = Flags.atLeast(to);
+      // flags at the bytes' own indexes (which keeps the classifying loop vectorized), or, for a
+      // buffer larger than a text chunk (a long JSON string), a block at a time copied to index 0
+      boolean atIndex = to <= Flags.MAX_AT_INDEX;
+      byte[] flags = atIndex ? Flags.atLeast(to) : Flags.atLeast(CHECKPOINT);
+      byte[] copy = atIndex ? null : Flags.block();
       // The current run starts after the last non-base64 byte of the last word that held one:
       // that word (lastNon, at lastNonAt; a virtual one ending at from - 1 to begin with). A run
       // can reach MIN_RUN (16) at a word only if a whole base64 word lies between: with the word
@@ -153,8 +157,15 @@ final class DecodingReader implements Reader {
       int i = from;
       while (i + 8 <= to) {
         int end = i + (Math.min(CHECKPOINT, to - i) & ~7);
-        ByteScan.classify(buf, i, end, flags);
-        scanFlags(buf, flags, i, end, from, ownFrom, ownTo);
+        int base = 0; // flags[k - base] is the flag of buf[k]
+        if (atIndex) {
+          ByteScan.classify(buf, i, end, flags);
+        } else {
+          System.arraycopy(buf, i, copy, 0, end - i);
+          ByteScan.classify(copy, 0, end - i, flags);
+          base = i;
+        }
+        scanFlags(buf, flags, base, i, end, from, ownFrom, ownTo);
         i = end;
         if (counting != null && i > ownFrom && i <= ownTo) {
           counting.newlinesBefore(i, scanLines);
@@ -191,12 +202,12 @@ final class DecodingReader implements Reader {
      * ended. A method of its own, apart from the vectorized loop that fills the flags, so that
      * each is compiled on its own.
      */
-    private void scanFlags(byte[] buf, byte[] flags, int i, int end, int from, int ownFrom, int ownTo) {
+    private void scanFlags(byte[] buf, byte[] flags, int base, int i, int end, int from, int ownFrom, int ownTo) {
       int lines = scanLines;
       int lastAt = lastNonAt;
       long last = lastNon;
       for (; i < end; i += 8) {
-        long w = ByteScan.word(flags, i);
+        long w = ByteScan.word(flags, i - base);
         long nonb = ByteScan.nonBase64(w);
         if (nonb == 0) {
           continue;
@@ -425,11 +436,15 @@ final class DecodingReader implements Reader {
 
   /**
    * The flag array {@link ByteScan#classify} fills, one per thread, as long as the largest buffer
-   * seen (a flag sits at its byte's own index, which keeps the loop vectorized). A layer is done
-   * with it before it decodes anything, so the nested layers share it.
+   * seen up to {@link #MAX_AT_INDEX} (a flag sits at its byte's own index, which keeps the loop
+   * vectorized), and a block-sized copy buffer for larger ones. A layer is done with them before
+   * it decodes anything, so the nested layers share them.
    */
   private static final class Flags {
+    /** Buffers up to this size get flags at their own indexes: text chunks, decoded runs. */
+    static final int MAX_AT_INDEX = 4 << 20;
     private static final ThreadLocal<byte[]> PER_THREAD = new ThreadLocal<>();
+    private static final ThreadLocal<byte[]> BLOCK = ThreadLocal.withInitial(() -> new byte[CHECKPOINT]);
 
     static byte[] atLeast(int n) {
       byte[] f = PER_THREAD.get();
@@ -438,6 +453,10 @@ final class DecodingReader implements Reader {
         PER_THREAD.set(f);
       }
       return f;
+    }
+
+    static byte[] block() {
+      return BLOCK.get();
     }
   }
 

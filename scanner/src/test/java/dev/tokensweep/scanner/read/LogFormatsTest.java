@@ -51,6 +51,36 @@ class LogFormatsTest {
   }
 
   @Test
+  void jsonStringLargerThanATextChunk_encodedTokensInItFound() throws IOException {
+    // a 5 MB JSON string is one segment, larger than the decoding layer's flags kept at their
+    // bytes' own indexes (4 MiB): it is classified a block at a time instead, and must find the
+    // same things (base64 and URL-encoded tokens, at block borders too)
+    String inB64 = forge.base62Crc32("gho_");
+    String inUrl = forge.base62Crc32("ghp_");
+    String encoded = java.util.Base64.getEncoder().encodeToString(
+        ("{\"token\": \"" + inB64 + "\"}").getBytes(StandardCharsets.UTF_8));
+    StringBuilder blob = new StringBuilder();
+    Random r = new Random(5);
+    while (blob.length() < 5_000_000) {
+      blob.append(r.nextInt(7) == 0 ? ' ' : (char) ('a' + r.nextInt(26)));
+    }
+    int b64At = 4_200_000; // past 4 MiB, in the blocks the large path classifies
+    blob.insert(b64At, " payload=" + encoded + " ");
+    int urlAt = 4_800_003;
+    blob.insert(urlAt, " q=export%20GITHUB_TOKEN%3D" + inUrl + "%26next ");
+    Path p = dir.resolve("big.json");
+    Files.writeString(p, "{\"blob\": \"" + blob + "\"}\n");
+    ScanResult res = scan(p);
+    noProblems(res);
+    Location b = one(res, inB64, "token in base64 in a 5 MB string").location();
+    assertEquals(List.of("base64"), b.decodings());
+    assertEquals("blob", b.jsonPath(), "found in the JSON string, not by reading the document as text after a failure");
+    Location u = one(res, inUrl, "token in a URL-encoded run in a 5 MB string").location();
+    assertEquals("blob", u.jsonPath());
+    assertTrue(u.decodings() == null || u.decodings().equals(List.of("url")), "found plain or URL-decoded: " + u.decodings());
+  }
+
+  @Test
   void rsyslog_randomChunks_equalWholeScan() throws IOException {
     Random r = new Random(9);
     StringBuilder b = new StringBuilder();
