@@ -58,24 +58,38 @@ final class BinaryReader implements Reader {
     return format;
   }
 
+  /** Room for the strings of a window of {@code n} bytes, with a separator between runs. */
+  private static int textCapacity(int n) {
+    return n + n / MIN_RUN + 16;
+  }
+
   @Override
   public void read(InputStream in, String path, SegmentSink sink) throws IOException {
     int ov = 2 * sink.overlap();
-    byte[] win = new byte[chunk + 2 * ov];
+    // a small window first, the whole chunk only once the leaf fills it (TextReader says why)
+    int full = chunk + 2 * ov;
+    byte[] win = new byte[Math.min(full, TextReader.FIRST_BUFFER)];
     Runs runs = new Runs();
-    byte[] text = new byte[win.length + win.length / MIN_RUN + 16];
+    byte[] text = new byte[textCapacity(win.length)];
     int len = 0;
     long base = 0; // leaf offset of win[0]
     int own = 0;
     boolean eof = false;
     while (!eof) {
-      while (len < win.length) {
-        int r = in.read(win, len, win.length - len);
-        if (r < 0) {
-          eof = true;
+      while (true) {
+        while (len < win.length) {
+          int r = in.read(win, len, win.length - len);
+          if (r < 0) {
+            eof = true;
+            break;
+          }
+          len += r;
+        }
+        if (eof || win.length == full) {
           break;
         }
-        len += r;
+        win = java.util.Arrays.copyOf(win, full);
+        text = new byte[textCapacity(full)];
       }
       int ownEnd = eof ? len : len - ov;
       runs.clear();
