@@ -76,21 +76,13 @@ final class BinaryReader implements Reader {
     int own = 0;
     boolean eof = false;
     while (!eof) {
-      while (true) {
-        while (len < win.length) {
-          int r = in.read(win, len, win.length - len);
-          if (r < 0) {
-            eof = true;
-            break;
-          }
-          len += r;
-        }
-        if (eof || win.length == full) {
-          break;
-        }
+      len += in.readNBytes(win, len, win.length - len);
+      if (len == win.length && win.length < full) {
         win = java.util.Arrays.copyOf(win, full);
         text = new byte[textCapacity(full)];
+        len += in.readNBytes(win, len, win.length - len);
       }
+      eof = len < win.length;
       int ownEnd = eof ? len : len - ov;
       runs.clear();
       findRuns(win, len, ov, runs);

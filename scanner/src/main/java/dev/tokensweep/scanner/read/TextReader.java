@@ -101,20 +101,12 @@ public final class TextReader implements Reader {
     long lastNewline = -1;
     boolean eof = false;
     while (!eof) {
-      while (true) {
-        while (len < buf.length) {
-          int r = in.read(buf, len, buf.length - len);
-          if (r < 0) {
-            eof = true;
-            break;
-          }
-          len += r;
-        }
-        if (eof || buf.length == full) {
-          break;
-        }
+      len += in.readNBytes(buf, len, buf.length - len);
+      if (len == buf.length && buf.length < full) {
         buf = Arrays.copyOf(buf, full); // a larger leaf: chunks of the full size from here on
+        len += in.readNBytes(buf, len, buf.length - len);
       }
+      eof = len < buf.length;
       int ownEnd = (int) Math.min(eof ? len : len - ov, ownLimit - base);
       boolean last = eof || base + ownEnd >= ownLimit;
       ChunkLocator loc = new ChunkLocator(path, encoding, format, buf, base, own, lineAtOwn, lineStartBeforeBuf);
