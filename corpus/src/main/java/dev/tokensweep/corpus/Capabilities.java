@@ -2,9 +2,9 @@ package dev.tokensweep.corpus;
 
 import dev.tokensweep.corpus.gen.Forge;
 import dev.tokensweep.corpus.gen.Probe;
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.ScanResult;
-import dev.tokensweep.scanner.Scanner;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.pipeline.Scanner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import dev.tokensweep.corpus.eval.ReportedFinding;
 import dev.tokensweep.detectors.Detector;
 import dev.tokensweep.detectors.Fingerprinter;
 import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.scanner.Scanner;
+import dev.tokensweep.scanner.pipeline.Scanner;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

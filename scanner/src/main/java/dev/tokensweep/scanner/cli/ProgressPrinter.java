@@ -1,8 +1,8 @@
 package dev.tokensweep.scanner.cli;
 
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.ScanListener;
-import dev.tokensweep.scanner.ScanStats;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.pipeline.ScanListener;
+import dev.tokensweep.scanner.model.ScanStats;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;

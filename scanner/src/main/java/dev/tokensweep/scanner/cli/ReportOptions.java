@@ -1,11 +1,11 @@
 package dev.tokensweep.scanner.cli;
 
 import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.ScanLimits;
-import dev.tokensweep.scanner.ScanListener;
-import dev.tokensweep.scanner.ScanResult;
-import dev.tokensweep.scanner.Suppression;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.ScanLimits;
+import dev.tokensweep.scanner.pipeline.ScanListener;
+import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.model.Suppression;
 import dev.tokensweep.scanner.config.Config;
 import dev.tokensweep.scanner.index.SweepIndex;
 import dev.tokensweep.scanner.report.ReportContext;

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tokensweep.detectors.Detector;
 import dev.tokensweep.detectors.Fingerprinter;
 import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.Problem;
-import dev.tokensweep.scanner.ScanResult;
-import dev.tokensweep.scanner.Scanner;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.pipeline.Scanner;
 import dev.tokensweep.scanner.report.ReportModel;
 import dev.tokensweep.scanner.sanitize.MaskStyle;
 import dev.tokensweep.scanner.sanitize.PathSanitizer;
@@ -88,7 +88,7 @@ final class SanitizeCommand implements Callable<Integer> {
     Sanitizer sanitizer = new Sanitizer(scanner, fp, new Sanitizer.Options(style, jwtKeepClaims, policy, d.spoolCap(), d.chunkBytes()));
     PathSanitizer.Result result;
     try {
-      result = new PathSanitizer(sanitizer, dev.tokensweep.scanner.ScanLimits.defaults()).sanitize(input, output, force);
+      result = new PathSanitizer(sanitizer, dev.tokensweep.scanner.model.ScanLimits.defaults()).sanitize(input, output, force);
     } catch (PathSanitizer.RefusedException e) {
       throw new Main.UsageException(e.getMessage());
     }

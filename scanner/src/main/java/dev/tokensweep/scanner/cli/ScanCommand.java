@@ -4,11 +4,11 @@ import dev.tokensweep.detectors.Detector;
 import dev.tokensweep.detectors.Fingerprinter;
 import dev.tokensweep.detectors.Kind;
 import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.scanner.Problem;
-import dev.tokensweep.scanner.ScanLimits;
-import dev.tokensweep.scanner.ScanResult;
-import dev.tokensweep.scanner.ScanListener;
-import dev.tokensweep.scanner.Scanner;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanLimits;
+import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.pipeline.ScanListener;
+import dev.tokensweep.scanner.pipeline.Scanner;
 import dev.tokensweep.scanner.index.SweepIndex;
 import dev.tokensweep.scanner.report.ReportModel;
 import dev.tokensweep.scanner.report.Reporter;
@@ -267,7 +267,7 @@ final class ScanCommand implements Callable<Integer> {
     if (!r.suppressed().isEmpty()) {
       StringJoiner j = new StringJoiner(", ", "; suppressed: ", "");
       for (Map.Entry<String, Long> e : r.suppressed().entrySet()) {
-        j.add(e.getValue() + " " + e.getKey() + (e.getKey().equals(dev.tokensweep.scanner.Suppression.IGNORE_FILE) ? " files" : ""));
+        j.add(e.getValue() + " " + e.getKey() + (e.getKey().equals(dev.tokensweep.scanner.model.Suppression.IGNORE_FILE) ? " files" : ""));
       }
       b.append(j);
     }

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tokensweep.detectors.Rule;
 import dev.tokensweep.detectors.RuleLinter;
 import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.scanner.ScanLimits;
+import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.report.Reporter;
 import dev.tokensweep.scanner.suppress.IgnoreRules;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.tokensweep.scanner.expand;
 
+import dev.tokensweep.scanner.model.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -137,7 +138,7 @@ final class BoundedStream extends InputStream {
 
   private void trip(String limit, String message) {
     stopped = true;
-    budget.problem(path, "limit", limit + ": " + message);
+    budget.problem(path, Problem.Type.LIMIT, limit + ": " + message);
   }
 
   private void fail(Exception e) {

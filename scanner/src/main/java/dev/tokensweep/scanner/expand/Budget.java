@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.expand;
 
-import dev.tokensweep.scanner.Problem;
-import dev.tokensweep.scanner.ScanLimits;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanLimits;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -32,7 +32,7 @@ final class Budget {
   }
 
   /** Reports a problem once per location and type. */
-  void problem(String location, String type, String message) {
+  void problem(String location, Problem.Type type, String message) {
     if (reported.add(location + '\0' + type)) {
       sink.accept(new Problem(location, type, message));
     }

@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.expand;
 
-import dev.tokensweep.scanner.Problem;
-import dev.tokensweep.scanner.ScanLimits;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanLimits;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -27,7 +27,7 @@ import org.apache.commons.compress.archivers.zip.UnsupportedZipFeatureException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
-import dev.tokensweep.scanner.Spool;
+import dev.tokensweep.scanner.expand.Spool;
 import java.nio.channels.SeekableByteChannel;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.deflate.DeflateCompressorInputStream;
@@ -136,7 +136,7 @@ public final class Expansion {
       }
     }
     if (depth >= limits.maxDepth()) {
-      budget.problem(path, "limit", "max-depth: " + f.id() + " nested deeper than " + limits.maxDepth()
+      budget.problem(path, Problem.Type.LIMIT, "max-depth: " + f.id() + " nested deeper than " + limits.maxDepth()
           + " levels; not opened (raise --max-depth)");
       return;
     }
@@ -163,7 +163,7 @@ public final class Expansion {
         budget.problem(s.path(), classify(e), describe(e, s.bytesOut()));
       }
     } catch (RuntimeException e) {
-      budget.problem(path, "error", "internal error while reading this member: " + e.getClass().getSimpleName());
+      budget.problem(path, Problem.Type.ERROR, "internal error while reading this member: " + e.getClass().getSimpleName());
     } finally {
       budget.pop(s);
     }
@@ -183,7 +183,7 @@ public final class Expansion {
       }
       return;
     } catch (LinkageError e) {
-      budget.problem(path, "unsupported", f.id() + " decoder not available on this platform");
+      budget.problem(path, Problem.Type.UNSUPPORTED, f.id() + " decoder not available on this platform");
       return;
     }
     if (depth == 0 && readAhead != null) {
@@ -258,11 +258,11 @@ public final class Expansion {
       }
       String child = childPath(path, e.getName());
       if (e instanceof ZipArchiveEntry z && z.getGeneralPurposeBit().usesEncryption()) {
-        budget.problem(child, "encrypted", "encrypted zip entry; skipped");
+        budget.problem(child, Problem.Type.ENCRYPTED, "encrypted zip entry; skipped");
         continue;
       }
       if (!ais.canReadEntryData(e)) {
-        budget.problem(child, "unsupported", f.id() + " entry data cannot be read (unsupported method or layout); skipped");
+        budget.problem(child, Problem.Type.UNSUPPORTED, f.id() + " entry data cannot be read (unsupported method or layout); skipped");
         continue;
       }
       boolean decodes = e instanceof ZipArchiveEntry z && z.getMethod() != ZipArchiveEntry.STORED;
@@ -293,7 +293,7 @@ public final class Expansion {
   private String childPath(String path, String storedName) {
     String child = path + "!" + Names.display(storedName);
     if (Names.unsafe(storedName)) {
-      budget.problem(child, "unsafe-name", "member name escapes the archive root (.. or absolute); "
+      budget.problem(child, Problem.Type.UNSAFE_NAME, "member name escapes the archive root (.. or absolute); "
           + "never used as a path, content scanned");
     }
     return child;
@@ -311,7 +311,7 @@ public final class Expansion {
       try {
         spool.fill(b);
       } catch (Spool.TooLargeException e) {
-        budget.problem(path, "limit", "max-spool-bytes: " + f.id() + " inside a stream is larger than "
+        budget.problem(path, Problem.Type.LIMIT, "max-spool-bytes: " + f.id() + " inside a stream is larger than "
             + limits.maxSpoolBytes() + " bytes and cannot be spooled; not opened (raise --max-spool-bytes)");
         return;
       }
@@ -389,7 +389,7 @@ public final class Expansion {
     if (hidden) {
       // a directory that lists nothing before members that are there (an end record planted in
       // the comment, say) would hide them from ZipFile
-      budget.problem(path, "corrupt", "zip central directory lists no members but the zip holds some; "
+      budget.problem(path, Problem.Type.CORRUPT, "zip central directory lists no members but the zip holds some; "
           + "members read from their local headers instead");
       zipFromLocalHeaders(file, path, depth);
       return;
@@ -399,7 +399,7 @@ public final class Expansion {
       zf = ZipFile.builder().setSeekableByteChannel(file.channel()).get();
     } catch (IOException | RuntimeException e) {
       if (!budget.branchStopped()) {
-        budget.problem(path, "corrupt", "zip central directory unreadable (" + message(e)
+        budget.problem(path, Problem.Type.CORRUPT, "zip central directory unreadable (" + message(e)
             + "); members read from their local headers instead");
       }
       zipFromLocalHeaders(file, path, depth);
@@ -418,11 +418,11 @@ public final class Expansion {
         }
         String child = childPath(path, e.getName());
         if (e.getGeneralPurposeBit().usesEncryption()) {
-          budget.problem(child, "encrypted", "encrypted zip entry; skipped");
+          budget.problem(child, Problem.Type.ENCRYPTED, "encrypted zip entry; skipped");
           continue;
         }
         if (!zf.canReadEntryData(e)) {
-          budget.problem(child, "unsupported", "zip compression method " + e.getMethod() + " not supported; skipped");
+          budget.problem(child, Problem.Type.UNSUPPORTED, "zip compression method " + e.getMethod() + " not supported; skipped");
           continue;
         }
         InputStream es;
@@ -508,32 +508,32 @@ public final class Expansion {
     if (count <= limits.maxEntries()) {
       return false;
     }
-    budget.problem(path, "limit", "max-entries: more than " + limits.maxEntries()
+    budget.problem(path, Problem.Type.LIMIT, "max-entries: more than " + limits.maxEntries()
         + " entries; the rest skipped (raise --max-entries)");
     return true;
   }
 
   /** The problem type of a read failure. */
-  static String classify(Throwable e) {
+  static Problem.Type classify(Throwable e) {
     if (e instanceof PasswordRequiredException
         || e instanceof UnsupportedZipFeatureException u && u.getFeature() == UnsupportedZipFeatureException.Feature.ENCRYPTION) {
-      return "encrypted";
+      return Problem.Type.ENCRYPTED;
     }
     if (e instanceof UnsupportedZipFeatureException) {
-      return "unsupported";
+      return Problem.Type.UNSUPPORTED;
     }
     if (e.getClass().getSimpleName().equals("MemoryLimitException")) {
-      return "limit";
+      return Problem.Type.LIMIT;
     }
-    return "corrupt";
+    return Problem.Type.CORRUPT;
   }
 
   /** A read failure as a message that quotes no content. */
   static String describe(Throwable e, long after) {
     String what = switch (classify(e)) {
-      case "encrypted" -> "encrypted; skipped";
-      case "limit" -> "decoder-memory: needs more than " + ScanLimits.MAX_DECODER_MEMORY_KIB + " KiB; skipped";
-      case "unsupported" -> "unsupported feature; skipped";
+      case ENCRYPTED -> "encrypted; skipped";
+      case LIMIT -> "decoder-memory: needs more than " + ScanLimits.MAX_DECODER_MEMORY_KIB + " KiB; skipped";
+      case UNSUPPORTED -> "unsupported feature; skipped";
       default -> "truncated or corrupt; the " + after + " bytes before were scanned";
     };
     return what + " (" + message(e) + ")";

@@ -1,9 +1,9 @@
 package dev.tokensweep.scanner.index;
 
 import dev.tokensweep.detectors.Evidence;
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.Location;
-import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +95,7 @@ public final class SweepIndex {
     }
 
     public String where() {
-      return dev.tokensweep.scanner.Location.shortForm(path, line, column, offset);
+      return dev.tokensweep.scanner.model.Location.shortForm(path, line, column, offset);
     }
   }
 

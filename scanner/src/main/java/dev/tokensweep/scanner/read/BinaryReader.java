@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.read;
 
-import dev.tokensweep.scanner.Location;
+import dev.tokensweep.scanner.model.Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;

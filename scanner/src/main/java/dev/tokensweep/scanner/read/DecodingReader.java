@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.read;
 
-import dev.tokensweep.scanner.Location;
-import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.read;
 
-import dev.tokensweep.scanner.Location;
+import dev.tokensweep.scanner.model.Location;
 
 /**
  * Collects the decoded bytes of one record (a history entry) and hands it to the sink as one

@@ -1,5 +1,6 @@
 package dev.tokensweep.scanner.read;
 
+import dev.tokensweep.scanner.model.Problem;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,7 +128,7 @@ final class JournalExportReader implements Reader {
         line++;
       } else {
         // not the export format any more: say so rather than misread the rest
-        sink.problem(new dev.tokensweep.scanner.Problem(path, "corrupt", "journal export: binary field ending at offset "
+        sink.problem(new dev.tokensweep.scanner.model.Problem(path, Problem.Type.CORRUPT, "journal export: binary field ending at offset "
             + offset + " is not followed by a newline; the rest was not read"));
         return;
       }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import dev.tokensweep.scanner.Location;
+import dev.tokensweep.scanner.model.Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -188,7 +188,7 @@ final class JsonReader implements Reader {
       }
 
       @Override
-      public void problem(dev.tokensweep.scanner.Problem problem) {
+      public void problem(dev.tokensweep.scanner.model.Problem problem) {
         sink.problem(problem);
       }
     };

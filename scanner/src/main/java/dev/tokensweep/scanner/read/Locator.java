@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.read;
 
-import dev.tokensweep.scanner.Location;
+import dev.tokensweep.scanner.model.Location;
 
 /** Maps an offset in the segment buffer handed to the detector to a location in the leaf. */
 @FunctionalInterface

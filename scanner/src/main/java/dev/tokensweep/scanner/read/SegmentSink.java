@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.read;
 
-import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.model.Problem;
 
 /**
  * Where readers hand their text. A reader may pass one long leaf in chunks: each call owns

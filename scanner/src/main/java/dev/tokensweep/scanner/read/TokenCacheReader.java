@@ -2,9 +2,9 @@ package dev.tokensweep.scanner.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokensweep.scanner.CacheContext;
-import dev.tokensweep.scanner.Location;
-import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.model.CacheContext;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.report;
 
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;

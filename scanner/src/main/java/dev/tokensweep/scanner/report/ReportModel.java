@@ -4,11 +4,11 @@ import dev.tokensweep.detectors.Evidence;
 import dev.tokensweep.detectors.Jwt;
 import dev.tokensweep.detectors.Kind;
 import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.scanner.CacheContext;
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.Location;
-import dev.tokensweep.scanner.Problem;
-import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.model.CacheContext;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -111,7 +111,7 @@ public final class ReportModel {
   public static Map<String, Object> problem(Problem p) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("location", p.location());
-    m.put("problem", p.type());
+    m.put("problem", p.type().code());
     m.put("message", p.message());
     return m;
   }

@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.report;
 
-import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;

@@ -7,10 +7,10 @@ import dev.tokensweep.detectors.Evidence;
 import dev.tokensweep.detectors.Kind;
 import dev.tokensweep.detectors.Rule;
 import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.Location;
-import dev.tokensweep.scanner.Problem;
-import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.InvalidPathException;
@@ -83,7 +83,7 @@ final class SarifReporter implements Reporter {
       for (Problem p : r.problems()) {
         Map<String, Object> n = new LinkedHashMap<>();
         n.put("level", "warning");
-        n.put("message", text(p.type() + ": " + p.message()));
+        n.put("message", text(p.type().code() + ": " + p.message()));
         n.put("locations", List.of(ReportModel.ordered("physicalLocation", ReportModel.ordered("artifactLocation",
             artifact(ReportModel.chain(p.location()).get(0))))));
         notes.add(n);
@@ -194,7 +194,7 @@ final class SarifReporter implements Reporter {
       a.put("uri", encode(path));
       return a;
     }
-    if (path.equals(dev.tokensweep.scanner.Scanner.STDIN)) {
+    if (path.equals(dev.tokensweep.scanner.pipeline.Scanner.STDIN)) {
       a.put("uri", "stdin");
       return a;
     }

@@ -2,10 +2,10 @@ package dev.tokensweep.scanner.report;
 
 import dev.tokensweep.detectors.Evidence;
 import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.Location;
-import dev.tokensweep.scanner.Problem;
-import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -69,7 +69,7 @@ final class TextReporter implements Reporter {
       out.println();
       out.println(bold("Not scanned"));
       for (Problem p : r.problems()) {
-        out.println("  " + p.location() + ": " + p.type() + ": " + p.message());
+        out.println("  " + p.location() + ": " + p.type().code() + ": " + p.message());
       }
     }
     if (!quiet) {
@@ -101,7 +101,7 @@ final class TextReporter implements Reporter {
     if (!r.suppressed().isEmpty()) {
       out.println("  suppressed");
       for (Map.Entry<String, Long> e : r.suppressed().entrySet()) {
-        boolean perFile = e.getKey().equals(dev.tokensweep.scanner.Suppression.IGNORE_FILE);
+        boolean perFile = e.getKey().equals(dev.tokensweep.scanner.model.Suppression.IGNORE_FILE);
         out.printf(Locale.ROOT, "    %-12s %5d%s%n", e.getKey(), e.getValue(), perFile ? " files" : "");
       }
     }

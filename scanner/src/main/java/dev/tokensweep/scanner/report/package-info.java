@@ -1,5 +1,5 @@
 /**
- * Reporters write a {@link dev.tokensweep.scanner.ScanResult} in one format. They see only
+ * Reporters write a {@link dev.tokensweep.scanner.model.ScanResult} in one format. They see only
  * findings (redacted evidence), never raw secrets; the clear value exists only under
  * {@code --reveal}.
  */

@@ -1,8 +1,8 @@
 package dev.tokensweep.scanner.sanitize;
 
-import dev.tokensweep.scanner.Problem;
-import dev.tokensweep.scanner.ScanLimits;
-import dev.tokensweep.scanner.Spool;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanLimits;
+import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.expand.Expansion;
 import dev.tokensweep.scanner.expand.Format;
 import dev.tokensweep.scanner.expand.Names;
@@ -89,7 +89,7 @@ final class LeafRewriter {
       return r.dropped() ? DROPPED : r.replacements();
     }
     if (depth >= limits.maxDepth()) {
-      problems.add(new Problem(path, "limit", "max-depth: " + f.id() + " nested deeper than " + limits.maxDepth()
+      problems.add(new Problem(path, Problem.Type.LIMIT, "max-depth: " + f.id() + " nested deeper than " + limits.maxDepth()
           + "; left out of the copy (raise --max-depth)"));
       return DROPPED;
     }
@@ -101,14 +101,14 @@ final class LeafRewriter {
             : sevenZ(source, path, out, depth, reports, problems);
       };
     } catch (Spool.TooLargeException e) {
-      problems.add(new Problem(path, "limit", "max-spool-bytes: " + e.getMessage() + "; left out of the copy"));
+      problems.add(new Problem(path, Problem.Type.LIMIT, "max-spool-bytes: " + e.getMessage() + "; left out of the copy"));
       return DROPPED;
     } catch (IOException | RuntimeException e) {
-      problems.add(new Problem(path, "corrupt", f.id() + " could not be rewritten (" + e.getClass().getSimpleName()
+      problems.add(new Problem(path, Problem.Type.CORRUPT, f.id() + " could not be rewritten (" + e.getClass().getSimpleName()
           + "); left out of the copy"));
       return DROPPED;
     } catch (OutOfMemoryError e) {
-      problems.add(new Problem(path, "limit", f.id() + " did not fit in memory to be rewritten; left out of the copy"
+      problems.add(new Problem(path, Problem.Type.LIMIT, f.id() + " did not fit in memory to be rewritten; left out of the copy"
           + " (a larger -Xmx, or lower --max-entries)"));
       return DROPPED;
     }
@@ -150,7 +150,7 @@ final class LeafRewriter {
         return 0;
       }
       if (f == Format.Z) {
-        problems.add(new Problem(path, "unsupported", "Z (compress) cannot be written; left out of the copy"));
+        problems.add(new Problem(path, Problem.Type.UNSUPPORTED, "Z (compress) cannot be written; left out of the copy"));
         return DROPPED;
       }
       try (OutputStream enc = encoder(f, shield(out), gzip); InputStream in = rewritten.input()) {
@@ -310,13 +310,13 @@ final class LeafRewriter {
       // more members than the limit is left out, as the scan reads no more than that many
       long entries = ZipDirectory.count(ch, limits.maxEntries());
       if (entries > limits.maxEntries()) {
-        problems.add(new Problem(path, "limit", "max-entries: more than " + limits.maxEntries()
+        problems.add(new Problem(path, Problem.Type.LIMIT, "max-entries: more than " + limits.maxEntries()
             + " members; left out of the copy (raise --max-entries)"));
         return DROPPED;
       }
       if (entries == 0 && ZipDirectory.startsWithLocalHeader(ch)) {
         // ZipFile would list no member, and the zip would be copied unchanged, secrets and all
-        problems.add(new Problem(path, "corrupt", "zip central directory lists no members but the zip holds some;"
+        problems.add(new Problem(path, Problem.Type.CORRUPT, "zip central directory lists no members but the zip holds some;"
             + " left out of the copy"));
         return DROPPED;
       }
@@ -339,7 +339,7 @@ final class LeafRewriter {
             continue;
           }
           if (e.getGeneralPurposeBit().usesEncryption() || !zf.canReadEntryData(e)) {
-            problems.add(new Problem(child, "encrypted", "zip entry cannot be read (encrypted or unsupported method);"
+            problems.add(new Problem(child, Problem.Type.ENCRYPTED, "zip entry cannot be read (encrypted or unsupported method);"
                 + " copied unchanged, not checked"));
             zos.addRawArchiveEntry(e, zf.getRawInputStream(e));
             continue;

@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.sanitize;
 
-import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.source.FileWalker;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,7 +41,7 @@ public final class PathSanitizer {
 
   private final LeafRewriter rewriter;
 
-  public PathSanitizer(Sanitizer sanitizer, dev.tokensweep.scanner.ScanLimits limits) {
+  public PathSanitizer(Sanitizer sanitizer, dev.tokensweep.scanner.model.ScanLimits limits) {
     this.rewriter = new LeafRewriter(sanitizer, limits);
   }
 
@@ -123,7 +123,7 @@ public final class PathSanitizer {
       try (OutputStream os = Files.newOutputStream(target)) {
         keep = rewriter.rewrite(Sanitizer.Source.of(f), shown, os, 0, reports, problems) != LeafRewriter.DROPPED;
       } catch (IOException e) {
-        problems.add(new Problem(shown, "unreadable", FileWalker.describe(e) + "; left out of the copy"));
+        problems.add(new Problem(shown, Problem.Type.UNREADABLE, FileWalker.describe(e) + "; left out of the copy"));
         Files.deleteIfExists(target);
         continue;
       }

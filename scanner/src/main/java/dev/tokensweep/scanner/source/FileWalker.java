@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.source;
 
-import dev.tokensweep.scanner.Problem;
+import dev.tokensweep.scanner.model.Problem;
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
@@ -30,11 +30,11 @@ public final class FileWalker {
 
   public void walk(Path root, Consumer<Path> files, Consumer<Problem> problems) {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      problems.accept(new Problem(root.toString(), "not-found", "no such file or directory"));
+      problems.accept(new Problem(root.toString(), Problem.Type.NOT_FOUND, "no such file or directory"));
       return;
     }
     if (Files.isSymbolicLink(root) && !Files.exists(root)) {
-      problems.accept(new Problem(root.toString(), "unreadable", "broken symbolic link"));
+      problems.accept(new Problem(root.toString(), Problem.Type.UNREADABLE, "broken symbolic link"));
       return;
     }
     // a path named on the command line is followed even when it is a link, as find -H does
@@ -48,7 +48,7 @@ public final class FileWalker {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
           if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
-            problems.accept(new Problem(dir.toString(), "unreadable", "directory cannot be read (permission denied)"));
+            problems.accept(new Problem(dir.toString(), Problem.Type.UNREADABLE, "directory cannot be read (permission denied)"));
             return FileVisitResult.SKIP_SUBTREE;
           }
           return FileVisitResult.CONTINUE;
@@ -60,7 +60,7 @@ public final class FileWalker {
             return FileVisitResult.CONTINUE; // not followed: the target is scanned where it lives, if under a root
           }
           if (!attrs.isRegularFile()) {
-            problems.accept(new Problem(file.toString(), "special-file", "not a regular file (device, FIFO or socket); skipped"));
+            problems.accept(new Problem(file.toString(), Problem.Type.SPECIAL_FILE, "not a regular file (device, FIFO or socket); skipped"));
             return FileVisitResult.CONTINUE;
           }
           FileWalker.this.visitFile(file, files, problems);
@@ -70,11 +70,11 @@ public final class FileWalker {
         @Override
         public FileVisitResult visitFileFailed(Path file, IOException e) {
           if (e instanceof FileSystemLoopException) {
-            problems.accept(new Problem(file.toString(), "symlink-loop", "symbolic link loop; not followed again"));
+            problems.accept(new Problem(file.toString(), Problem.Type.SYMLINK_LOOP, "symbolic link loop; not followed again"));
           } else if (e instanceof NoSuchFileException) {
-            problems.accept(new Problem(file.toString(), "unreadable", "vanished or broken link during the walk"));
+            problems.accept(new Problem(file.toString(), Problem.Type.UNREADABLE, "vanished or broken link during the walk"));
           } else {
-            problems.accept(new Problem(file.toString(), "unreadable", describe(e)));
+            problems.accept(new Problem(file.toString(), Problem.Type.UNREADABLE, describe(e)));
           }
           return FileVisitResult.CONTINUE;
         }
@@ -82,21 +82,21 @@ public final class FileWalker {
         @Override
         public FileVisitResult postVisitDirectory(Path dir, IOException e) {
           if (e != null) {
-            problems.accept(new Problem(dir.toString(), "unreadable", describe(e)));
+            problems.accept(new Problem(dir.toString(), Problem.Type.UNREADABLE, describe(e)));
           }
           return FileVisitResult.CONTINUE;
         }
       });
     } catch (IOException e) {
-      problems.accept(new Problem(root.toString(), "unreadable", describe(e)));
+      problems.accept(new Problem(root.toString(), Problem.Type.UNREADABLE, describe(e)));
     }
   }
 
   private void visitFile(Path file, Consumer<Path> files, Consumer<Problem> problems) {
     if (!Files.isRegularFile(file)) {
-      problems.accept(new Problem(file.toString(), "special-file", "not a regular file (device, FIFO or socket); skipped"));
+      problems.accept(new Problem(file.toString(), Problem.Type.SPECIAL_FILE, "not a regular file (device, FIFO or socket); skipped"));
     } else if (!Files.isReadable(file)) {
-      problems.accept(new Problem(file.toString(), "unreadable", "permission denied"));
+      problems.accept(new Problem(file.toString(), Problem.Type.UNREADABLE, "permission denied"));
     } else {
       files.accept(file);
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokensweep.detectors.Rule;
 import dev.tokensweep.detectors.Rules;
 import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.scanner.ScanLimits;
+import dev.tokensweep.scanner.model.ScanLimits;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -199,7 +199,7 @@ class ByteScanTest {
         }
 
         @Override
-        public void problem(dev.tokensweep.scanner.Problem problem) {}
+        public void problem(dev.tokensweep.scanner.model.Problem problem) {}
       });
       // the raw segment first, then each run the base64 layer decoded, in order
       assertEquals(expected, seen.subList(Math.min(1, seen.size()), seen.size()), "round " + round);

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.tokensweep.detectors.TokenForge;
-import dev.tokensweep.scanner.Location;
-import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,7 +101,7 @@ class HistoryReaderTest {
       }
 
       @Override
-      public void problem(dev.tokensweep.scanner.Problem problem) {
+      public void problem(dev.tokensweep.scanner.model.Problem problem) {
         throw new AssertionError(problem.toString());
       }
     };

@@ -1,5 +1,6 @@
 package dev.tokensweep.scanner.read;
 
+import dev.tokensweep.scanner.model.Problem;
 import static dev.tokensweep.scanner.read.ReaderFixture.noProblems;
 import static dev.tokensweep.scanner.read.ReaderFixture.one;
 import static dev.tokensweep.scanner.read.ReaderFixture.scan;
@@ -7,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensweep.detectors.TokenForge;
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.Location;
-import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -152,7 +153,7 @@ class LogFormatsTest {
     b[b.length - 1] = 'Z'; // the newline after the data is gone
     Path p = dir.resolve("x.export");
     Files.write(p, b);
-    assertEquals("corrupt", scan(p).problems().get(0).type());
+    assertEquals(Problem.Type.CORRUPT, scan(p).problems().get(0).type());
   }
 
   private static List<String> summary(ScanResult r) {

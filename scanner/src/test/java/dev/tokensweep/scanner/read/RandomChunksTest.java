@@ -4,9 +4,9 @@ import static dev.tokensweep.scanner.read.ReaderFixture.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tokensweep.detectors.TokenForge;
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.Location;
-import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -14,10 +14,10 @@ import dev.tokensweep.detectors.Evidence;
 import dev.tokensweep.detectors.Kind;
 import dev.tokensweep.detectors.Rules;
 import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.scanner.Finding;
-import dev.tokensweep.scanner.Location;
-import dev.tokensweep.scanner.Problem;
-import dev.tokensweep.scanner.ScanResult;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +70,7 @@ public class SarifReporterTest {
         new Finding(binary, evidence("ts.github.2", Severity.CRITICAL), null),
         new Finding(json, evidence("ts.github.2", Severity.MEDIUM), null),
         new Finding(spaced, evidence("custom.rule.1", Severity.LOW), "gho_THE_REVEALED_SECRET")),
-        List.of(new Problem("broken.zip", "corrupt", "truncated central directory")), 4, 6, 10_000, 0.5);
+        List.of(new Problem("broken.zip", Problem.Type.CORRUPT, "truncated central directory")), 4, 6, 10_000, 0.5);
   }
 
   static String sarif(ScanResult r, Path root) throws IOException {

@@ -11,7 +11,7 @@ import dev.tokensweep.detectors.Detector;
 import dev.tokensweep.detectors.Fingerprinter;
 import dev.tokensweep.detectors.Rules;
 import dev.tokensweep.detectors.TokenForge;
-import dev.tokensweep.scanner.Scanner;
+import dev.tokensweep.scanner.pipeline.Scanner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ class SanitizerTest {
     Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
     Sanitizer.Options d = Sanitizer.Options.defaults();
     return new PathSanitizer(new Sanitizer(scanner, FP, new Sanitizer.Options(style, keepClaims, d.binary(), d.spoolCap(), 4096)),
-        dev.tokensweep.scanner.ScanLimits.defaults());
+        dev.tokensweep.scanner.model.ScanLimits.defaults());
   }
 
   private static String sha(Path p) throws Exception {

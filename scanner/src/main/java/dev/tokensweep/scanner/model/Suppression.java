@@ -1,4 +1,4 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.model;
 
 /** The reasons a finding (or a file) is not reported, as they appear in summaries. */
 public final class Suppression {

@@ -1,4 +1,4 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.expand;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;

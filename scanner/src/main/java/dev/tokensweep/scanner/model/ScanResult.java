@@ -1,4 +1,4 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.model;
 
 import dev.tokensweep.detectors.Kind;
 import dev.tokensweep.detectors.Severity;

@@ -1,4 +1,4 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.pipeline;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +27,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 
 /** Builds archives and compressed streams in memory for tests, Tika style. */
-final class Archives {
+public final class Archives {
   private Archives() {}
 
   @FunctionalInterface
@@ -35,7 +35,7 @@ final class Archives {
     OutputStream wrap(OutputStream out) throws IOException;
   }
 
-  static byte[] compress(Wrap w, byte[] data) throws IOException {
+  public static byte[] compress(Wrap w, byte[] data) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (OutputStream o = w.wrap(bo)) {
       o.write(data);
@@ -43,41 +43,41 @@ final class Archives {
     return bo.toByteArray();
   }
 
-  static byte[] gzip(byte[] data) throws IOException {
+  public static byte[] gzip(byte[] data) throws IOException {
     return compress(GzipCompressorOutputStream::new, data);
   }
 
-  static byte[] gzipNamed(byte[] data, String name) throws IOException {
+  public static byte[] gzipNamed(byte[] data, String name) throws IOException {
     GzipParameters p = new GzipParameters();
     p.setFileName(name);
     return compress(o -> new GzipCompressorOutputStream(o, p), data);
   }
 
-  static byte[] bzip2(byte[] data) throws IOException {
+  public static byte[] bzip2(byte[] data) throws IOException {
     return compress(BZip2CompressorOutputStream::new, data);
   }
 
-  static byte[] xz(byte[] data) throws IOException {
+  public static byte[] xz(byte[] data) throws IOException {
     return compress(XZCompressorOutputStream::new, data);
   }
 
-  static byte[] lzma(byte[] data) throws IOException {
+  public static byte[] lzma(byte[] data) throws IOException {
     return compress(LZMACompressorOutputStream::new, data);
   }
 
-  static byte[] zstd(byte[] data) throws IOException {
+  public static byte[] zstd(byte[] data) throws IOException {
     return compress(ZstdCompressorOutputStream::new, data);
   }
 
-  static byte[] lz4(byte[] data) throws IOException {
+  public static byte[] lz4(byte[] data) throws IOException {
     return compress(FramedLZ4CompressorOutputStream::new, data);
   }
 
-  static byte[] snappy(byte[] data) throws IOException {
+  public static byte[] snappy(byte[] data) throws IOException {
     return compress(FramedSnappyCompressorOutputStream::new, data);
   }
 
-  static byte[] zlib(byte[] data) throws IOException {
+  public static byte[] zlib(byte[] data) throws IOException {
     return compress(DeflateCompressorOutputStream::new, data);
   }
 
@@ -87,7 +87,7 @@ final class Archives {
    * byte as a 9-bit literal code, packed LSB first. The reader still grows its table by one code
    * per literal, so inputs are kept under 255 bytes, where codes never widen past 9 bits.
    */
-  static byte[] unixCompress(byte[] data) {
+  public static byte[] unixCompress(byte[] data) {
     if (data.length >= 255) {
       throw new IllegalArgumentException("literal-only .Z writer is limited to 254 bytes");
     }
@@ -112,7 +112,7 @@ final class Archives {
     return bo.toByteArray();
   }
 
-  static byte[] tar(Map<String, byte[]> members) throws IOException {
+  public static byte[] tar(Map<String, byte[]> members) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (TarArchiveOutputStream t = new TarArchiveOutputStream(bo)) {
       t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -127,7 +127,7 @@ final class Archives {
     return bo.toByteArray();
   }
 
-  static byte[] zip(Map<String, byte[]> members) throws IOException {
+  public static byte[] zip(Map<String, byte[]> members) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
       for (Map.Entry<String, byte[]> m : members.entrySet()) {
@@ -139,7 +139,7 @@ final class Archives {
     return bo.toByteArray();
   }
 
-  static byte[] ar(Map<String, byte[]> members) throws IOException {
+  public static byte[] ar(Map<String, byte[]> members) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (ArArchiveOutputStream a = new ArArchiveOutputStream(bo)) {
       for (Map.Entry<String, byte[]> m : members.entrySet()) {
@@ -151,7 +151,7 @@ final class Archives {
     return bo.toByteArray();
   }
 
-  static byte[] cpio(Map<String, byte[]> members) throws IOException {
+  public static byte[] cpio(Map<String, byte[]> members) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (CpioArchiveOutputStream c = new CpioArchiveOutputStream(bo)) {
       for (Map.Entry<String, byte[]> m : members.entrySet()) {
@@ -165,7 +165,7 @@ final class Archives {
     return bo.toByteArray();
   }
 
-  static void sevenZ(Path file, Map<String, byte[]> members) throws IOException {
+  public static void sevenZ(Path file, Map<String, byte[]> members) throws IOException {
     try (SevenZOutputFile s = new SevenZOutputFile(file.toFile())) {
       for (Map.Entry<String, byte[]> m : members.entrySet()) {
         SevenZArchiveEntry e = new SevenZArchiveEntry();
@@ -178,7 +178,7 @@ final class Archives {
     }
   }
 
-  static byte[] ascii(String s) {
+  public static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -1,4 +1,7 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.pipeline;
+
+import dev.tokensweep.scanner.model.ScanLimits;
+import dev.tokensweep.scanner.model.ScanStats;
 
 import dev.tokensweep.scanner.expand.Expansion;
 import dev.tokensweep.scanner.expand.Names;

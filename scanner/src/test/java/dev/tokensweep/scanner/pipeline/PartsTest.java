@@ -1,4 +1,6 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.pipeline;
+
+import dev.tokensweep.scanner.model.ScanResult;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,9 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.pipeline;
+
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanResult;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

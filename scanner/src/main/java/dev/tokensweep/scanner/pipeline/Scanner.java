@@ -1,4 +1,12 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.pipeline;
+
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanLimits;
+import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.model.ScanStats;
+import dev.tokensweep.scanner.model.Suppression;
 
 import dev.tokensweep.detectors.Detector;
 import dev.tokensweep.detectors.Evidence;
@@ -130,7 +138,7 @@ public final class Scanner {
         // tasks could hold every thread while waiting for it)
         boolean alone = inputs.size() == 1 && threads > 1;
         if (input.equals("-")) {
-          stats.files.add(1);
+          stats.addFile();
           scanStream(stdin, STDIN, null, collector, stats, alone ? pool : null);
           continue;
         }
@@ -159,10 +167,10 @@ public final class Scanner {
           f.get();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          collector.problem(new Problem("(scan)", "error", "interrupted"));
+          collector.problem(new Problem("(scan)", Problem.Type.ERROR, "interrupted"));
           break;
         } catch (java.util.concurrent.ExecutionException e) {
-          collector.problem(new Problem("(scan)", "error", "internal error: " + e.getCause().getClass().getSimpleName()));
+          collector.problem(new Problem("(scan)", Problem.Type.ERROR, "internal error: " + e.getCause().getClass().getSimpleName()));
         }
       }
     } finally {
@@ -212,7 +220,7 @@ public final class Scanner {
     if (text == null) {
       return false;
     }
-    stats.files.add(1);
+    stats.addFile();
     stats.addLeaf();
     int ov = detector.overlap();
     long partBytes = size / threads;
@@ -243,13 +251,13 @@ public final class Scanner {
         pl = lines.get(k).get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        collector.problem(new Problem(path, "error", "interrupted"));
+        collector.problem(new Problem(path, Problem.Type.ERROR, "interrupted"));
         return true;
       } catch (java.util.concurrent.ExecutionException e) {
         Throwable c = e.getCause();
         IOException io = c instanceof IOException i ? i : c instanceof UncheckedIOException u ? u.getCause() : null;
-        collector.problem(io != null ? new Problem(path, "unreadable", FileWalker.describe(io))
-            : new Problem(path, "error", "internal error: " + c.getClass().getSimpleName()));
+        collector.problem(io != null ? new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io))
+            : new Problem(path, Problem.Type.ERROR, "internal error: " + c.getClass().getSimpleName()));
         pl = null;
       }
       for (Finding f : parts[k].findingsSoFar()) {
@@ -280,17 +288,17 @@ public final class Scanner {
 
   private void scanFile(Path file, Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) {
     String path = file.toString();
-    stats.files.add(1);
+    stats.addFile();
     try (InputStream in = opener.open(file)) {
       scanStream(in, path, file, collector, stats, readAhead);
     } catch (IOException | UncheckedIOException e) {
       IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
-      collector.problem(new Problem(path, "unreadable", FileWalker.describe(io)));
+      collector.problem(new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io)));
     } catch (RuntimeException e) {
-      collector.problem(new Problem(path, "error", "internal error while scanning: " + e.getClass().getSimpleName()));
+      collector.problem(new Problem(path, Problem.Type.ERROR, "internal error while scanning: " + e.getClass().getSimpleName()));
     } catch (OutOfMemoryError e) {
       // what failed to fit is garbage now: say which input it was and go on with the others
-      collector.problem(new Problem(path, "limit", "out of memory while scanning this input (a larger -Xmx, or "
+      collector.problem(new Problem(path, Problem.Type.LIMIT, "out of memory while scanning this input (a larger -Xmx, or "
           + "lower --max-entries for archives with very many members)"));
     }
   }
@@ -303,7 +311,7 @@ public final class Scanner {
   public ScanResult matchStream(InputStream in, String path, java.util.function.Consumer<Match> sink) {
     Collector c = new Collector(ScanListener.NONE, sink);
     ScanStats stats = new ScanStats();
-    stats.files.add(1);
+    stats.addFile();
     scanStream(in, path, null, c, stats);
     return c.result(stats, this::priorityOf);
   }
@@ -324,7 +332,7 @@ public final class Scanner {
     try {
       randomAccess = dispatcher.dispatch(in, path, file, in::count, this, collector, stats, readAhead);
     } catch (IOException e) {
-      collector.problem(new Problem(path, "unreadable", FileWalker.describe(e)));
+      collector.problem(new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(e)));
     } finally {
       stats.addBytes(in.count() + randomAccess);
     }

@@ -1,4 +1,4 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.expand;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,7 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.pipeline;
+
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.ScanStats;
 
 import java.nio.file.Path;
 

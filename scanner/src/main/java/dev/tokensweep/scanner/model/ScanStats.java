@@ -1,14 +1,14 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.model;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of one scan, updated from many threads. */
 public final class ScanStats {
-  final LongAdder files = new LongAdder();
-  final LongAdder leaves = new LongAdder();
-  final LongAdder bytes = new LongAdder();
-  final AtomicLong startNanos = new AtomicLong(System.nanoTime());
+  private final LongAdder files = new LongAdder();
+  private final LongAdder leaves = new LongAdder();
+  private final LongAdder bytes = new LongAdder();
+  private final AtomicLong startNanos = new AtomicLong(System.nanoTime());
 
   /** Input files opened (archive members not counted). */
   public long files() {
@@ -27,6 +27,10 @@ public final class ScanStats {
 
   public void addBytes(long n) {
     bytes.add(n);
+  }
+
+  public void addFile() {
+    files.add(1);
   }
 
   public void addLeaf() {

@@ -1,4 +1,9 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.sanitize;
+
+import dev.tokensweep.scanner.model.ScanLimits;
+import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.pipeline.Scanner;
+import dev.tokensweep.scanner.pipeline.Archives;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

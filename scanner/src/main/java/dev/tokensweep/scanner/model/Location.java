@@ -1,4 +1,4 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

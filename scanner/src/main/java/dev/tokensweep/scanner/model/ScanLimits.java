@@ -1,4 +1,4 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.model;
 
 /**
  * Every limit of a scan in one place. A limit that trips skips that branch, is reported as a

@@ -1,6 +1,11 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.pipeline;
 
-import static dev.tokensweep.scanner.Archives.ascii;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.ScanLimits;
+import dev.tokensweep.scanner.model.ScanResult;
+
+import static dev.tokensweep.scanner.pipeline.Archives.ascii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -282,7 +287,7 @@ class ArchiveScanTest {
     Path p = write("double.gz", b);
     ScanResult r = scan(limits(8, 100, 1L << 30, 1L << 30, 150, 1 << 20, 1 << 20), p);
     assertEquals(1, r.problems().size(), problems(r).toString());
-    assertEquals("limit", r.problems().get(0).type());
+    assertEquals(Problem.Type.LIMIT, r.problems().get(0).type());
     assertTrue(r.problems().get(0).message().startsWith("max-ratio:"), r.problems().get(0).message());
   }
 

@@ -1,4 +1,4 @@
-package dev.tokensweep.scanner;
+package dev.tokensweep.scanner.pipeline;
 
 /**
  * The inline allow marker: a finding whose line holds {@code tokensweep:allow} is not reported

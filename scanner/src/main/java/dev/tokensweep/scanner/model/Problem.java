@@ -1,0 +1,57 @@
+package dev.tokensweep.scanner.model;
+
+/**
+ * Something that kept part of the input from being scanned: an unreadable file, a special file,
+ * a corrupt archive, a limit that tripped. Every problem makes the scan incomplete (exit 3 when
+ * nothing was found). Messages never quote input content.
+ *
+ * @param location the path or archive chain where it happened
+ * @param type what kind of problem it is; its {@link Type#code() code} is what reports print
+ */
+public record Problem(String location, Type type, String message) {
+
+  /** The kinds of problem, each with the stable short code that reports and tests use. */
+  public enum Type {
+    /** The file or member could not be read (permissions, I/O error). */
+    UNREADABLE("unreadable"),
+    /** A device, FIFO or socket: never read. */
+    SPECIAL_FILE("special-file"),
+    /** A symlink loop met while following links. */
+    SYMLINK_LOOP("symlink-loop"),
+    /** Damaged, truncated or inconsistent data; what came before it was scanned. */
+    CORRUPT("corrupt"),
+    /** A limit of {@link ScanLimits} tripped; the message starts with the limit's name ({@code max-ratio:}). */
+    LIMIT("limit"),
+    /** A member name that would escape an extraction root; the member is still scanned. */
+    UNSAFE_NAME("unsafe-name"),
+    /** Encrypted content that cannot be read without a key. */
+    ENCRYPTED("encrypted"),
+    /** A feature or method this build cannot decode. */
+    UNSUPPORTED("unsupported"),
+    /** A named input that does not exist. */
+    NOT_FOUND("not-found"),
+    /** Anything else, including internal errors. */
+    ERROR("error");
+
+    private final String code;
+
+    Type(String code) {
+      this.code = code;
+    }
+
+    /** The stable short code ({@code max-ratio} problems are {@code limit}). */
+    public String code() {
+      return code;
+    }
+
+    @Override
+    public String toString() {
+      return code;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return location + ": " + type.code() + ": " + message;
+  }
+}
