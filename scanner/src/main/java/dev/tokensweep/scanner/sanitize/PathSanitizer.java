@@ -57,12 +57,7 @@ public final class PathSanitizer {
       throw new RefusedException("output directory " + outParent + " does not exist");
     }
     Path realOut = outParent.toRealPath().resolve(out.getFileName());
-    if (realOut.equals(realIn) || realOut.startsWith(realIn)) {
-      throw new RefusedException("output " + output + " is the input or inside it; refusing to write into the input");
-    }
-    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
-      throw new RefusedException("output " + output + " exists (use --force to replace it)");
-    }
+    refuseUnsafeOutput(output, realIn, realOut, Files.isDirectory(realIn), overwrite);
     List<Sanitizer.LeafReport> reports = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     if (Files.isDirectory(in)) {
@@ -70,10 +65,7 @@ public final class PathSanitizer {
       try {
         copyTree(realIn, tmp, input.toString(), reports, problems);
         copyAttributes(realIn, tmp);
-        if (overwrite && Files.exists(out)) {
-          deleteTree(out);
-        }
-        move(tmp, out);
+        replace(tmp, out, outParent);
       } catch (IOException | RuntimeException e) {
         deleteTree(tmp);
         throw e;
@@ -96,6 +88,80 @@ public final class PathSanitizer {
       }
     }
     return new Result(reports, problems);
+  }
+
+  /**
+   * Refuses every output that could destroy input or unrelated data: the input itself or a path
+   * inside it, a directory that holds the input (replacing it with {@code --force} would delete
+   * the input), the working directory or one of its parents, a file system root, and with
+   * {@code --force} anything that is not of the input's own type (a directory replaced by a file's
+   * copy or the other way round is never a previous output). Checked on real paths, so symlinks
+   * to or above the input are refused too.
+   */
+  public static void refuseUnsafeOutput(Path shown, Path realIn, Path realOut, boolean inputIsDir, boolean overwrite)
+      throws IOException {
+    if (realOut.equals(realIn) || realOut.startsWith(realIn)) {
+      throw new RefusedException("output " + shown + " is the input or inside it; refusing to write into the input");
+    }
+    if (realIn.startsWith(realOut)) {
+      throw new RefusedException("output " + shown + " holds the input; refusing to replace it");
+    }
+    Path cwd = Path.of("").toAbsolutePath().normalize();
+    try {
+      cwd = cwd.toRealPath();
+    } catch (IOException e) {
+      // a working directory that is gone cannot be replaced either
+    }
+    if (cwd.startsWith(realOut)) {
+      throw new RefusedException("output " + shown + " is the working directory or one of its parents; refusing to replace it");
+    }
+    if (realOut.getParent() == null) {
+      throw new RefusedException("output " + shown + " is a file system root; refusing to replace it");
+    }
+    if (!Files.exists(realOut, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!overwrite) {
+      throw new RefusedException("output " + shown + " exists (use --force to replace it)");
+    }
+    if (Files.isSymbolicLink(realOut)) {
+      // --force replaces the link itself, never what it points to; still refuse a link to or above the input
+      Path target;
+      try {
+        target = realOut.toRealPath();
+      } catch (IOException e) {
+        return; // a dangling link: replacing it touches nothing else
+      }
+      if (target.equals(realIn) || target.startsWith(realIn) || realIn.startsWith(target)) {
+        throw new RefusedException("output " + shown + " is a link to the input or to a directory holding it;"
+            + " refusing to replace it");
+      }
+      return;
+    }
+    boolean outIsDir = Files.isDirectory(realOut, LinkOption.NOFOLLOW_LINKS);
+    if (outIsDir != inputIsDir) {
+      throw new RefusedException("output " + shown + " is a " + (outIsDir ? "directory" : "file") + " and the input a "
+          + (inputIsDir ? "directory" : "file") + "; --force only replaces an earlier copy of the same kind");
+    }
+  }
+
+  /** Puts {@code tmp} in place of {@code out}, which may exist: the old one is moved aside first and deleted last. */
+  private static void replace(Path tmp, Path out, Path outParent) throws IOException {
+    if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+      move(tmp, out);
+      return;
+    }
+    Path aside = Files.createTempDirectory(outParent, "." + out.getFileName() + ".old-");
+    Path old = aside.resolve("old");
+    Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      move(tmp, out);
+    } catch (IOException | RuntimeException e) {
+      Files.move(old, out, StandardCopyOption.ATOMIC_MOVE); // put the earlier copy back
+      Files.deleteIfExists(aside);
+      throw e;
+    }
+    deleteTree(aside);
   }
 
   private void copyTree(Path root, Path dest, String shownRoot, List<Sanitizer.LeafReport> reports,

@@ -2,6 +2,7 @@ package dev.tokensweep.scanner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,6 +67,72 @@ class SanitizeCommandTest {
     assertEquals("keep me\n", Files.readString(out));
     assertEquals(0, ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString(), "--force").exit());
     assertEquals("x\n", Files.readString(out));
+  }
+
+  @Test
+  void sanitize_outputHoldingTheInput_refusedEvenWithForce_inputKept() throws IOException {
+    Path w = Files.createDirectories(dir.resolve("w"));
+    Path in = Files.createDirectories(w.resolve("in"));
+    Files.writeString(in.resolve("app.log"), "token " + forge.base62Crc32("ghp_") + "\n");
+    Files.writeString(w.resolve("unrelated.txt"), "keep me\n");
+    for (String[] args : new String[][] {
+        {"sanitize", in.toString(), "-o", w.toString(), "--force"},
+        {"sanitize", in.toString(), "-o", w.toString()},
+        {"sanitize", in.resolve("app.log").toString(), "-o", w.toString(), "--force"},
+        {"sanitize", in.toString(), "-o", dir.toString(), "--force"}}) {
+      ScanCommandTest.Run r = ScanCommandTest.run(args);
+      assertEquals(2, r.exit(), r.err());
+      assertTrue(r.err().contains("holds the input"), r.err());
+    }
+    assertTrue(Files.exists(in.resolve("app.log")), "the input survives");
+    assertEquals("keep me\n", Files.readString(w.resolve("unrelated.txt")));
+  }
+
+  @Test
+  void sanitize_outputLinkToDirectoryHoldingTheInput_refusedWithForce() throws IOException {
+    Path w = Files.createDirectories(dir.resolve("w"));
+    Path in = Files.createDirectories(w.resolve("in"));
+    Files.writeString(in.resolve("app.log"), "x\n");
+    Path link = Files.createSymbolicLink(dir.resolve("out"), w);
+    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", link.toString(), "--force");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(Files.exists(in.resolve("app.log")));
+    assertTrue(Files.isSymbolicLink(link));
+  }
+
+  @Test
+  void sanitize_forceOverADirectoryWithAFilesCopy_refused() throws IOException {
+    Path in = Files.writeString(dir.resolve("a.log"), "x\n");
+    Path other = Files.createDirectories(dir.resolve("keep"));
+    Files.writeString(other.resolve("data.txt"), "keep me\n");
+    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", other.toString(), "--force");
+    assertEquals(2, r.exit(), r.err());
+    assertEquals("keep me\n", Files.readString(other.resolve("data.txt")));
+  }
+
+  @Test
+  void sanitize_forceOverAnEarlierCopy_replacesIt() throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Files.writeString(in.resolve("a.log"), "one\n");
+    Path out = dir.resolve("out");
+    assertEquals(0, ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString()).exit());
+    Files.writeString(in.resolve("a.log"), "two\n");
+    assertEquals(0, ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString(), "--force").exit());
+    assertEquals("two\n", Files.readString(out.resolve("a.log")));
+    try (var s = Files.list(dir)) {
+      assertEquals(java.util.Set.of("in", "out"), s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+          "no temp or aside directory left behind");
+    }
+  }
+
+  @Test
+  void refuseUnsafeOutput_workingDirectoryOrItsParent_refused() {
+    Path cwd = Path.of("").toAbsolutePath();
+    Path elsewhere = dir.resolve("in");
+    for (Path out : new Path[] {cwd, cwd.getParent()}) {
+      assertThrows(dev.tokensweep.scanner.sanitize.PathSanitizer.RefusedException.class,
+          () -> dev.tokensweep.scanner.sanitize.PathSanitizer.refuseUnsafeOutput(out, elsewhere, out.toRealPath(), true, true));
+    }
   }
 
   @Test
