@@ -28,6 +28,7 @@ final class BoundedStream extends InputStream {
   private final LongSupplier compressed;
   private final boolean decodes;
   private long out;
+  private long subtree; // decoded bytes at or below this member not yet charged to a stopped member inside it
   private boolean stopped;
   private boolean failed;
 
@@ -66,6 +67,39 @@ final class BoundedStream extends InputStream {
     return out;
   }
 
+  long subtree() {
+    return subtree;
+  }
+
+  void addSubtree(long n) {
+    subtree += n;
+  }
+
+  /**
+   * The bytes this member takes in its container: the compressed bytes consumed so far when it is
+   * decoded, else the bytes it passed on (a tar member is a slice of its tar); -1 when unknown.
+   */
+  long storedBytes() {
+    return decodes ? (compressed == null ? -1 : compressed.getAsLong()) : out;
+  }
+
+  /** Stops this member without a report of its own: a member holding it was stopped. */
+  void halt() {
+    stopped = true;
+  }
+
+  void tripRatio(long decodedBelow, long stored) {
+    trip("max-ratio", String.format(Locale.ROOT,
+        "expands more than %.0f times its stored size (%d bytes from %d; possible zip bomb); skipped, the rest of"
+            + " the input goes on (raise --max-ratio)", budget.limits.maxRatio(), decodedBelow, stored));
+  }
+
+  void tripInputRatio() {
+    trip("max-ratio", String.format(Locale.ROOT,
+        "input expands more than %.0f times its stored size (possible nested or overlapping zip bomb); the rest of"
+            + " the input skipped (raise --max-ratio)", budget.limits.maxRatio()));
+  }
+
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];
@@ -79,7 +113,7 @@ final class BoundedStream extends InputStream {
       return 0;
     }
     if (stopped || budget.exhausted()) {
-      return -1;
+      return -1; // this member, one holding it, or the input was stopped
     }
     long entryLeft = budget.limits.maxEntryBytes() - out;
     long totalLeft = decodes ? budget.remaining() : Long.MAX_VALUE;
@@ -112,28 +146,9 @@ final class BoundedStream extends InputStream {
     out += n;
     if (decodes) {
       budget.addDecoded(n);
-    }
-    if (!stopped && decodes && out >= budget.limits.ratioThreshold()) {
-      checkRatio();
+      budget.checkRatios(this);
     }
     return n == 0 ? -1 : n;
-  }
-
-  private void checkRatio() {
-    double max = budget.limits.maxRatio();
-    long c = compressed == null ? 0 : compressed.getAsLong();
-    if (c > 0 && (double) out / c > max) {
-      trip("max-ratio", String.format(Locale.ROOT,
-          "compression ratio above %.0f after %d bytes (possible zip bomb); member skipped (raise --max-ratio)", max, out));
-      return;
-    }
-    long raw = budget.raw();
-    if (budget.decoded() >= budget.limits.ratioThreshold() && raw > 0 && (double) budget.decoded() / raw > max) {
-      trip("max-ratio", String.format(Locale.ROOT,
-          "input expands more than %.0f times its stored size (possible nested zip bomb); the rest of the input skipped"
-              + " (raise --max-ratio)", max));
-      budget.exhaust();
-    }
   }
 
   private void trip(String limit, String message) {

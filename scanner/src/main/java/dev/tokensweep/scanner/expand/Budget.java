@@ -22,6 +22,9 @@ final class Budget {
   private final Set<String> reported = new HashSet<>();
   private final Deque<BoundedStream> open = new ArrayDeque<>();
   private long decoded;
+  // decoded bytes not yet charged to a branch that was stopped for its ratio: what the input-wide
+  // ratio compares with the input's stored size
+  private long unchargedDecoded;
   private long randomAccessBytes;
   private boolean exhausted;
 
@@ -60,8 +63,66 @@ final class Budget {
     return exhausted ? 0 : Math.max(0, limits.maxTotalBytes() - decoded);
   }
 
+  /** {@code n} more bytes came out of a decoder on the current branch: they count for it and for every member holding it. */
   void addDecoded(long n) {
     decoded += n;
+    unchargedDecoded += n;
+    for (BoundedStream s : open) {
+      s.addSubtree(n);
+    }
+  }
+
+  /**
+   * Checks the compression ratio of every member open on the current branch, outermost first,
+   * then of the whole input. A member whose subtree (what it and everything nested in it decoded)
+   * exceeds {@code maxRatio} times its own stored size is stopped with everything under it, and
+   * its siblings go on: a nested bomb (42.zip) is cut at the member that holds it, after
+   * {@code ratioThreshold} bytes, and not leaf by leaf. Its bytes are then charged to it, so the
+   * input-wide check that follows compares only what is still being read with the input's size;
+   * that check stops the whole input (many members that each stay under the threshold, such as an
+   * overlapping zip whose entries all decode one kernel).
+   */
+  void checkRatios(BoundedStream reading) {
+    double max = limits.maxRatio();
+    long threshold = limits.ratioThreshold();
+    java.util.Iterator<BoundedStream> outermostFirst = open.descendingIterator();
+    while (outermostFirst.hasNext()) {
+      BoundedStream s = outermostFirst.next();
+      if (s.stopped()) {
+        continue;
+      }
+      long sub = s.subtree();
+      long stored = s.storedBytes();
+      // a sparse member of holes only stores nothing at all: count it as one byte
+      if (sub >= threshold && stored >= 0 && sub > max * Math.max(1, stored)) {
+        s.tripRatio(sub, stored);
+        for (BoundedStream t : open) { // head first: the members inside s, then s, then its holders
+          if (t == s) {
+            break;
+          }
+          t.halt();
+        }
+        charge(s, sub);
+        return;
+      }
+    }
+    long raw = raw();
+    if (unchargedDecoded >= threshold && raw > 0 && unchargedDecoded > max * raw) {
+      reading.tripInputRatio();
+      exhaust();
+    }
+  }
+
+  /** Takes a stopped member's decoded bytes out of the accounts of the members holding it and of the input's. */
+  private void charge(BoundedStream stopped, long bytes) {
+    unchargedDecoded -= bytes;
+    boolean holder = false;
+    for (BoundedStream t : open) {
+      if (holder) {
+        t.addSubtree(-bytes);
+      }
+      holder |= t == stopped;
+    }
   }
 
   /** Stops the whole input: every member stream now ends and no further member is opened. */

@@ -237,7 +237,7 @@ public final class Expansion {
   private void entries(Format f, ArchiveInputStream<? extends ArchiveEntry> ais, String path, int depth,
       LongSupplier compressed) {
     long count = 0;
-    while (!budget.exhausted()) {
+    while (!budget.branchStopped()) {
       ArchiveEntry e;
       try {
         e = ais.getNextEntry();
@@ -266,11 +266,40 @@ public final class Expansion {
         continue;
       }
       boolean decodes = e instanceof ZipArchiveEntry z && z.getMethod() != ZipArchiveEntry.STORED;
+      LongSupplier stored = compressed;
+      if (e instanceof TarArchiveEntry t && t.isSparse()) {
+        // the reader fills a sparse member's holes with zeros: 10 KiB on disk can declare
+        // terabytes, so its output counts as decoded, against the bytes really stored
+        decodes = true;
+        stored = t::getSize;
+      }
       // ar's reader ends a member quietly where the archive stops; tar, cpio and zip say so themselves
       InputStream data = f == Format.AR && e.getSize() >= 0 ? new Sized(ais, e.getSize()) : ais;
-      if (member(data, child, child, depth + 1, compressed, decodes)) {
+      // a zip read from its local headers may learn the CRC only from the descriptor after the data
+      CrcCheck crc = e instanceof ZipArchiveEntry z ? new CrcCheck(data, z::getCrc) : null;
+      if (member(crc != null ? crc : data, child, child, depth + 1, stored, decodes)) {
         return; // the stream is out of step after a damaged member; the failure is already reported there
       }
+      if (crc != null) {
+        crc.report(child, budget);
+      }
+      if (e instanceof TarArchiveEntry t && t.isSparse()) {
+        skipRest(ais); // the next entry would read the rest of the holes, zero by zero
+      }
+    }
+  }
+
+  /**
+   * Skips what is left of the current entry with the archive's own {@code skip}, which passes
+   * over a sparse member's holes without producing them ({@code getNextEntry} reads them).
+   */
+  private static void skipRest(InputStream ais) {
+    try {
+      while (ais.skip(Long.MAX_VALUE) > 0) {
+        // until the entry ends
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // getNextEntry meets the same failure and reports it
     }
   }
 
@@ -406,14 +435,27 @@ public final class Expansion {
       return;
     }
     try (zf) {
+      java.util.List<ZipArchiveEntry> all = java.util.Collections.list(zf.getEntriesInPhysicalOrder());
+      ZipDirectory.Layout layout;
+      try (SeekableByteChannel ch = file.channel()) {
+        layout = ZipDirectory.layout(ch, all);
+      } catch (IOException | RuntimeException e) {
+        layout = new ZipDirectory.Layout(java.util.Set.of(), "local headers unreadable (" + message(e) + ")");
+      }
+      if (!layout.overlapping().isEmpty()) {
+        long first = layout.overlapping().stream().mapToLong(ZipArchiveEntry::getLocalHeaderOffset).min().orElse(-1);
+        budget.problem(path, Problem.Type.CORRUPT, layout.overlapping().size() + " members overlap the bytes of another"
+            + " (first at offset " + first + "; possible overlapping zip bomb); the bytes they share read once");
+      }
       long count = 0;
-      Enumeration<ZipArchiveEntry> all = zf.getEntriesInPhysicalOrder();
-      while (all.hasMoreElements() && !budget.exhausted()) {
-        ZipArchiveEntry e = all.nextElement();
+      for (ZipArchiveEntry e : all) {
+        if (budget.branchStopped()) {
+          break;
+        }
         if (tooMany(++count, path)) {
           return;
         }
-        if (!regular(e)) {
+        if (!regular(e) || layout.overlapping().contains(e)) {
           continue;
         }
         String child = childPath(path, e.getName());
@@ -433,11 +475,18 @@ public final class Expansion {
           continue;
         }
         LongSupplier compressed = es instanceof InputStreamStatistics st ? st::getCompressedCount : e::getCompressedSize;
+        CrcCheck crc = new CrcCheck(es, e.getCrc());
         try {
-          member(es, child, child, depth + 1, compressed, e.getMethod() != ZipArchiveEntry.STORED);
+          member(crc, child, child, depth + 1, compressed, e.getMethod() != ZipArchiveEntry.STORED);
         } finally {
           closeQuietly(es);
         }
+        crc.report(child, budget);
+      }
+      if (layout.disagreement() != null && !budget.branchStopped()) {
+        budget.problem(path, Problem.Type.CORRUPT, "central directory and local headers disagree: "
+            + layout.disagreement() + "; members also read from their local headers");
+        zipFromLocalHeaders(file, path, depth);
       }
     }
   }
@@ -473,7 +522,7 @@ public final class Expansion {
     };
     try (sz) {
       long count = 0;
-      while (!budget.exhausted()) {
+      while (!budget.branchStopped()) {
         SevenZArchiveEntry e;
         try {
           e = sz.getNextEntry();
@@ -554,6 +603,76 @@ public final class Expansion {
       c.close();
     } catch (Exception ignored) {
       // a member's close failure changes nothing already scanned
+    }
+  }
+
+  /**
+   * Computes the CRC-32 of a zip member as it is read and, once it was read to its end, compares
+   * it with the one the zip stores: commons-compress does not check it, and a member whose bytes
+   * changed after it was written is corrupt even when it decodes.
+   */
+  private static final class CrcCheck extends FilterInputStream {
+    private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    private final LongSupplier stored;
+    private boolean ended;
+
+    CrcCheck(InputStream in, long stored) {
+      this(in, () -> stored);
+    }
+
+    CrcCheck(InputStream in, LongSupplier stored) {
+      super(in);
+      this.stored = stored;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        ended = true;
+      } else {
+        crc.update(b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) {
+        ended = true;
+      } else {
+        crc.update(b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
+      long done = 0;
+      while (done < n) {
+        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+        if (r < 0) {
+          break;
+        }
+        done += r;
+      }
+      return done;
+    }
+
+    @Override
+    public void close() {
+      // the container owns the stream
+    }
+
+    void report(String path, Budget budget) {
+      long want = stored.getAsLong();
+      if (ended && want >= 0 && want != crc.getValue()) {
+        budget.problem(path, Problem.Type.CORRUPT, String.format(java.util.Locale.ROOT,
+            "bad CRC (stored %08x, content %08x): the member changed after it was written; content scanned", want,
+            crc.getValue()));
+      }
     }
   }
 

@@ -32,44 +32,11 @@ public final class ZipDirectory {
    */
   public static long count(SeekableByteChannel ch, long limit) throws IOException {
     long size = ch.size();
-    if (size < EOCD_MIN) {
-      return -1;
-    }
-    // the end record: the last signature within a comment's reach of the end, as ZipFile takes it
-    int tailLen = (int) Math.min(size, EOCD_MIN + MAX_COMMENT);
-    ByteBuffer tail = read(ch, size - tailLen, tailLen);
-    int eocd = -1;
-    for (int i = tailLen - EOCD_MIN; i >= 0; i--) {
-      if (tail.getInt(i) == EOCD_SIG) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) {
-      return -1;
-    }
-    long eocdPos = size - tailLen + eocd;
-    long start;
-    ByteBuffer loc = eocdPos > 20 ? read(ch, eocdPos - 20, 20) : null;
-    if (loc != null && loc.getInt(0) == ZIP64_LOCATOR_SIG) {
-      // zip64: the locator points at the zip64 record, which holds the directory's offset
-      long z64 = loc.getLong(8);
-      if (z64 < 0 || z64 > size - 56) {
-        return -1;
-      }
-      ByteBuffer rec = read(ch, z64, 56);
-      if (rec.getInt(0) != ZIP64_EOCD_SIG) {
-        return -1;
-      }
-      start = rec.getLong(48);
-    } else {
-      // the directory's offset, or where its size says it begins if that is later (data in
-      // front of the zip shifts every offset)
-      long cdSize = tail.getInt(eocd + 12) & 0xFFFFFFFFL;
-      long cdOffset = tail.getInt(eocd + 16) & 0xFFFFFFFFL;
-      start = Math.max(eocdPos - cdSize, cdOffset);
-    }
-    if (start < 0 || start > size) {
+    // the end record: the last signature within a comment's reach of the end, as ZipFile takes
+    // it; then the directory's offset, or where its size says it begins if that is later (data
+    // in front of the zip shifts every offset), or the zip64 record's offset
+    long start = directoryStart(ch);
+    if (start < 0) {
       return -1;
     }
     long count = 0;
@@ -109,6 +76,132 @@ public final class ZipDirectory {
    */
   public static boolean startsWithLocalHeader(SeekableByteChannel ch) throws IOException {
     return ch.size() >= 4 && read(ch, 0, 4).getInt(0) == 0x04034b50;
+  }
+
+  private static final int LFH_SIG = 0x04034b50;
+  private static final int DESCRIPTOR_SIG = 0x08074b50;
+  /** Unlisted bytes fewer than this between members are not reported: no local header fits in them. */
+  static final int MIN_REPORTED_GAP = 30;
+
+  /**
+   * What the central directory and the local headers say about where members are.
+   *
+   * @param overlapping members whose bytes begin inside an earlier member's (an overlapping zip
+   *     bomb decodes one kernel through thousands of directory entries); read them once, as the
+   *     member they overlap
+   * @param disagreement the first place where directory and local headers disagree (a member the
+   *     directory leaves out, a size that differs, bytes no member covers), with its offset; null
+   *     when they agree
+   */
+  public record Layout(java.util.Set<org.apache.commons.compress.archivers.zip.ZipArchiveEntry> overlapping,
+      String disagreement) {}
+
+  /**
+   * Compares the directory's {@code entries} with the local headers they point at and the bytes
+   * between them, up to where the directory starts.
+   */
+  public static Layout layout(SeekableByteChannel ch,
+      java.util.List<org.apache.commons.compress.archivers.zip.ZipArchiveEntry> entries) throws IOException {
+    java.util.List<org.apache.commons.compress.archivers.zip.ZipArchiveEntry> byOffset = new java.util.ArrayList<>(entries);
+    byOffset.sort(java.util.Comparator.comparingLong(
+        org.apache.commons.compress.archivers.zip.ZipArchiveEntry::getLocalHeaderOffset));
+    java.util.Set<org.apache.commons.compress.archivers.zip.ZipArchiveEntry> overlapping =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    String disagreement = null;
+    long size = ch.size();
+    long end = -1; // where the members read so far end
+    for (org.apache.commons.compress.archivers.zip.ZipArchiveEntry e : byOffset) {
+      long at = e.getLocalHeaderOffset();
+      if (end >= 0 && at < end) {
+        overlapping.add(e);
+        continue;
+      }
+      if (end >= 0 && disagreement == null) {
+        disagreement = gap(ch, end, at);
+      }
+      if (at < 0 || at + 30 > size) {
+        disagreement = disagreement != null ? disagreement : "member at offset " + at + " lies outside the file";
+        continue;
+      }
+      ByteBuffer h = read(ch, at, 30);
+      if (h.getInt(0) != LFH_SIG) {
+        disagreement = disagreement != null ? disagreement : "no local header at offset " + at + " where the directory puts a member";
+        continue;
+      }
+      int flags = h.getShort(6) & 0xFFFF;
+      long localSize = h.getInt(18) & 0xFFFFFFFFL;
+      long data = at + 30 + (h.getShort(26) & 0xFFFF) + (h.getShort(28) & 0xFFFF);
+      long csize = e.getCompressedSize();
+      boolean descriptor = (flags & 8) != 0;
+      if (!descriptor && localSize != 0xFFFFFFFFL && csize >= 0 && localSize != csize && disagreement == null) {
+        disagreement = "member at offset " + at + ": local header says " + localSize + " stored bytes, the directory "
+            + csize;
+      }
+      end = data + Math.max(0, csize);
+      if (descriptor && end + 4 <= size) {
+        boolean signed = read(ch, end, 4).getInt(0) == DESCRIPTOR_SIG;
+        boolean zip64 = csize >= 0xFFFFFFFFL || e.getSize() >= 0xFFFFFFFFL;
+        end += (signed ? 4 : 0) + (zip64 ? 20 : 12);
+      }
+    }
+    long cd = directoryStart(ch);
+    if (disagreement == null && end >= 0 && cd > end) {
+      disagreement = gap(ch, end, cd);
+    }
+    if (disagreement == null && byOffset.isEmpty() && cd > 0 && startsWithLocalHeader(ch)) {
+      disagreement = "the directory lists no member but a local header is at offset 0";
+    }
+    return new Layout(overlapping, disagreement);
+  }
+
+  /** What lies in {@code [from, to)} between two members, or null when it can hide nothing. */
+  private static String gap(SeekableByteChannel ch, long from, long to) throws IOException {
+    if (to - from < 4) {
+      return null;
+    }
+    if (read(ch, from, 4).getInt(0) == LFH_SIG) {
+      return "a member at offset " + from + " is not in the central directory";
+    }
+    return to - from >= MIN_REPORTED_GAP ? (to - from) + " bytes at offset " + from + " belong to no listed member" : null;
+  }
+
+  /** Where {@code ZipFile} reads the directory from, or -1 when it finds none (see {@link #count}). */
+  static long directoryStart(SeekableByteChannel ch) throws IOException {
+    long size = ch.size();
+    if (size < EOCD_MIN) {
+      return -1;
+    }
+    int tailLen = (int) Math.min(size, EOCD_MIN + MAX_COMMENT);
+    ByteBuffer tail = read(ch, size - tailLen, tailLen);
+    int eocd = -1;
+    for (int i = tailLen - EOCD_MIN; i >= 0; i--) {
+      if (tail.getInt(i) == EOCD_SIG) {
+        eocd = i;
+        break;
+      }
+    }
+    if (eocd < 0) {
+      return -1;
+    }
+    long eocdPos = size - tailLen + eocd;
+    ByteBuffer loc = eocdPos > 20 ? read(ch, eocdPos - 20, 20) : null;
+    long start;
+    if (loc != null && loc.getInt(0) == ZIP64_LOCATOR_SIG) {
+      long z64 = loc.getLong(8);
+      if (z64 < 0 || z64 > size - 56) {
+        return -1;
+      }
+      ByteBuffer rec = read(ch, z64, 56);
+      if (rec.getInt(0) != ZIP64_EOCD_SIG) {
+        return -1;
+      }
+      start = rec.getLong(48);
+    } else {
+      long cdSize = tail.getInt(eocd + 12) & 0xFFFFFFFFL;
+      long cdOffset = tail.getInt(eocd + 16) & 0xFFFFFFFFL;
+      start = Math.max(eocdPos - cdSize, cdOffset);
+    }
+    return start < 0 || start > size ? -1 : start;
   }
 
   private static ByteBuffer read(SeekableByteChannel ch, long at, int n) throws IOException {

@@ -292,6 +292,144 @@ class ArchiveScanTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void scan_nestedZipBomb_stoppedAtEachNestedMemberAndItsSiblingsScanned() throws IOException {
+    // 42.zip in small: 4 levels of 8 zips, 64 MiB of zeros in each of the 512 leaves (32 GiB in
+    // all), with a secret beside the nest inside the zip and another file beside the zip
+    byte[] secret = log(forge.base62Crc32("ghp_"));
+    Path bomb = write("42.zip", Bombs.nestedZip(4, 8, 64L << 20, Map.of("secrets.txt", secret)));
+    Path beside = write("beside.log", log(forge.base62Crc32("ghp_")));
+    ScanResult r = scan(limits(8, 100_000, 64L << 30, 16L << 30, 200, 1 << 20, 4L << 30), bomb, beside);
+    assertEquals(List.of(bomb + "!secrets.txt", beside.toString()), paths(r));
+    assertEquals(8, r.problems().size(), () -> "one problem per nested member of the outer zip: " + problems(r));
+    for (Problem p : r.problems()) {
+      assertEquals(Problem.Type.LIMIT, p.type());
+      assertTrue(p.message().startsWith("max-ratio:"), p.message());
+      assertTrue(p.location().matches(java.util.regex.Pattern.quote(bomb + "!") + "lib3_[0-7]\\.zip"), p.location());
+    }
+    assertTrue(r.bytes() < (64L << 20), "what was read stays small");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void scan_overlappingZipBomb_sharedBytesReadOnce() throws IOException {
+    // 500 directory entries that all decode one 4 MiB kernel: 2 GB if each were read
+    Path bomb = write("overlap.zip", Bombs.overlappingZip(500, 4L << 20));
+    Path beside = write("beside.log", log(forge.base62Crc32("ghp_")));
+    ScanResult r = scan(bomb, beside);
+    assertEquals(List.of(beside.toString()), paths(r));
+    assertEquals(List.of(bomb + " [corrupt]"), problems(r));
+    assertTrue(r.problems().get(0).message().startsWith("499 members overlap"), r.problems().get(0).message());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void scan_overlappingMembersUnderTheRatioThreshold_stoppedByTheInputRatio() throws IOException {
+    // each member stays under the ratio threshold, so no member's own ratio is ever checked:
+    // the input's ratio, over every decoded byte, stops it
+    byte[] zip = Bombs.overlappingZip(2000, (1 << 20) - 1);
+    Path bomb = write("overlap.zip", zip);
+    ScanLimits l = limits(8, 100_000, 64L << 30, 16L << 30, 200, 1 << 20, 4L << 30);
+    // read as a stream inside a tar, the layout check does not apply: the ratio still holds
+    Path tar = write("overlap.tar", Archives.tar(Map.of("overlap.zip", zip)));
+    for (Path p : new Path[] {bomb, tar}) {
+      ScanResult r = scan(l, p);
+      assertTrue(r.problems().stream().anyMatch(x -> x.type() == Problem.Type.CORRUPT || x.message().startsWith("max-ratio:")),
+          () -> problems(r).toString());
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void scan_sparseTarHoles_countAsDecodedBytes() throws IOException {
+    // ten members that each declare a 1 GiB hole in a few hundred bytes on disk (commons-compress
+    // reads GNU sparse 1.0 maps only below 2 GiB; larger ones are reported as corrupt)
+    byte[] tail = log(forge.base62Crc32("ghp_"));
+    Path p = write("sparse.tar", Bombs.sparseTar(10, 1L << 30, tail));
+    ScanResult r = scan(limits(8, 100_000, 1L << 30, 16L << 30, 10, 1 << 20, 4L << 30), p);
+    assertEquals(10, r.problems().size(), () -> problems(r).toString());
+    for (Problem x : r.problems()) {
+      assertTrue(x.message().startsWith("max-ratio:"), x.message());
+    }
+  }
+
+  @Test
+  void scan_zipWhoseDirectoryLeavesOutAMember_memberReadFromTheLocalHeaders() throws IOException {
+    byte[] zip = new RawZip().add("listed.log", log(forge.base62Crc32("ghp_")))
+        .add("hidden.log", log(forge.base62Crc32("ghp_")), false, -1, -1).bytes();
+    Path p = write("hides.zip", zip);
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!hidden.log", p + "!listed.log"), paths(r));
+    assertEquals(List.of(p + " [corrupt]"), problems(r));
+    assertTrue(r.problems().get(0).message().contains("offset"), r.problems().get(0).message());
+  }
+
+  @Test
+  void scan_zipWhoseDirectoryUndersizesAStoredMember_wholeMemberRead() throws IOException {
+    byte[] data = ascii("line one\n".repeat(40) + "export GITHUB_TOKEN=" + forge.base62Crc32("ghp_") + "\n");
+    Path p = write("short.zip", new RawZip().addStored("app.log", data, 100).bytes());
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!app.log"), paths(r));
+    assertTrue(problems(r).contains(p + " [corrupt]"), problems(r).toString());
+  }
+
+  @Test
+  void scan_zipMemberWithBadCrc_reportedAsCorruptAndScanned() throws IOException {
+    Path p = write("crc.zip", new RawZip().add("app.log", log(forge.base62Crc32("ghp_")), true, -1, 0x12345678L).bytes());
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!app.log"), paths(r));
+    assertEquals(List.of(p + "!app.log [corrupt]"), problems(r));
+    assertTrue(r.problems().get(0).message().startsWith("bad CRC"), r.problems().get(0).message());
+    // read from its local headers (a zip inside a tar), the same
+    Path t = write("crc.tar", Archives.tar(Map.of("in.zip", java.nio.file.Files.readAllBytes(p))));
+    ScanResult rt = scan(t);
+    assertEquals(1, rt.findings().size());
+    assertTrue(problems(rt).contains(t + "!in.zip!app.log [corrupt]"), problems(rt).toString());
+  }
+
+  @Test
+  void scan_ordinaryZipsFromSeveralWriters_noDisagreementReported() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("a.log", log(forge.base62Crc32("ghp_")));
+    m.put("dir/", new byte[0]);
+    m.put("b.bin", new byte[70_000]);
+    m.put("c.log", log(forge.base62Crc32("ghp_")));
+    List<byte[]> zips = new ArrayList<>();
+    zips.add(Archives.zip(m)); // commons-compress to a stream: data descriptors
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bo)) {
+      for (Map.Entry<String, byte[]> e : m.entrySet()) {
+        z.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+        z.write(e.getValue());
+        z.closeEntry();
+      }
+    }
+    zips.add(bo.toByteArray());
+    Path seekable = dir.resolve("seekable.zip");
+    try (org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream z =
+             new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(seekable)) {
+      z.setUseZip64(org.apache.commons.compress.archivers.zip.Zip64Mode.Always);
+      for (Map.Entry<String, byte[]> e : m.entrySet()) {
+        org.apache.commons.compress.archivers.zip.ZipArchiveEntry ze =
+            new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(e.getKey());
+        if (e.getKey().equals("b.bin")) {
+          ze.setMethod(java.util.zip.ZipEntry.STORED);
+        }
+        z.putArchiveEntry(ze);
+        z.write(e.getValue());
+        z.closeArchiveEntry();
+      }
+    }
+    zips.add(Files.readAllBytes(seekable));
+    for (int i = 0; i < zips.size(); i++) {
+      Path p = write("ok" + i + ".zip", zips.get(i));
+      ScanResult r = scan(p);
+      assertEquals(List.of(p + "!a.log", p + "!c.log"), paths(r), "zip " + i);
+      assertEquals(List.of(), problems(r), "zip " + i);
+    }
+  }
+
+  @Test
   void scan_tooDeep_reportsDepthAtTheUnopenedLevel() throws IOException {
     byte[] b = Archives.gzip(Archives.gzip(Archives.gzip(log(forge.base62Crc32("ghp_")))));
     Path deep = write("deep.log.gz.gz.gz", b);
