@@ -203,7 +203,7 @@ public final class Expansion {
       case GZIP -> GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
       case BZIP2 -> new BZip2CompressorInputStream(in, true);
       case XZ -> new XZCompressorInputStream(in, true, memKib);
-      case LZMA -> new LZMACompressorInputStream(in, memKib);
+      case LZMA -> lzma(in, memKib);
       case ZSTD -> new ZstdCompressorInputStream(in);
       case LZ4 -> new FramedLZ4CompressorInputStream(in, true);
       case SNAPPY -> new FramedSnappyCompressorInputStream(in);
@@ -214,6 +214,48 @@ public final class Expansion {
       }
       case Z -> new ZCompressorInputStream(in, memKib);
       default -> throw new IllegalArgumentException("not a compressor: " + f);
+    };
+  }
+
+  /**
+   * An {@code .lzma} (LZMA alone) stream. Its header may declare a dictionary far larger than any
+   * decoder allocates (all ones means "no limit", and {@code xz} decodes such files): a dictionary
+   * never needs to be larger than the data, so it is cut to the declared size, and else to the
+   * decoder memory cap; a stream that then refers further back than the cap is reported as a
+   * limit, not as corrupt.
+   */
+  static InputStream lzma(InputStream in, int memKib) throws IOException {
+    byte[] h = in.readNBytes(13);
+    if (h.length < 13) {
+      throw new java.io.EOFException("lzma header truncated");
+    }
+    long dict = (h[1] & 0xFFL) | (h[2] & 0xFFL) << 8 | (h[3] & 0xFFL) << 16 | (h[4] & 0xFFL) << 24;
+    long size = 0;
+    for (int i = 12; i >= 5; i--) {
+      size = size << 8 | (h[i] & 0xFFL);
+    }
+    if (size >= 0 && size < dict) {
+      dict = Math.max(4096, size);
+    }
+    long cap = memKib * 1024L;
+    boolean cut = dict > cap;
+    long wanted = dict;
+    if (cut) {
+      dict = cap;
+    }
+    InputStream lz = new org.tukaani.xz.LZMAInputStream(in, size, h[0], (int) dict);
+    if (!cut) {
+      return lz;
+    }
+    return new FilterInputStream(lz) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        try {
+          return super.read(b, off, len);
+        } catch (org.tukaani.xz.CorruptedInputException e) {
+          throw new org.apache.commons.compress.MemoryLimitException(wanted / 1024, memKib);
+        }
+      }
     };
   }
 

@@ -206,7 +206,9 @@ public final class Sniffer {
       return false;
     }
     long dict = (h[1] & 0xFFL) | (h[2] & 0xFFL) << 8 | (h[3] & 0xFFL) << 16 | (h[4] & 0xFFL) << 24;
-    boolean dictOk = dict >= 4096 && (Long.bitCount(dict) == 1 || Long.bitCount(dict) == 2 && (dict & (dict >> 1)) != 0);
+    // 2^n or 2^n + 2^(n-1), as encoders write it, or all ones (xz --format=lzma decodes that too)
+    boolean dictOk = dict >= 4096 && (Long.bitCount(dict) == 1 || Long.bitCount(dict) == 2 && (dict & (dict >> 1)) != 0)
+        || dict == 0xFFFFFFFFL;
     boolean unknown = true;
     for (int i = 5; i < 13; i++) {
       unknown &= (h[i] & 0xFF) == 0xFF;

@@ -3,16 +3,14 @@ package dev.tokensweep.scanner.read;
 import dev.tokensweep.scanner.model.Location;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Plain text of any size and any line length, read as bytes in fixed chunks with an overlap on
  * both sides, so memory stays at one chunk whatever the input and a token across a chunk edge is
  * found exactly once. Lines are counted per chunk only to locate findings. A UTF-16 file with a
- * byte-order mark is transcoded to UTF-8 first; its offsets are then those of the UTF-8 text.
+ * byte-order mark is transcoded to UTF-8 first ({@link Utf16Text}: blocks that are not UTF-16
+ * stay as they are); its offsets are then those of the UTF-8 text.
  */
 public final class TextReader implements Reader {
 
@@ -47,11 +45,11 @@ public final class TextReader implements Reader {
     if (n >= 2 && (bom[0] & 0xFF) == 0xFF && (bom[1] & 0xFF) == 0xFE) {
       in.unread(bom, 2, n - 2);
       encoding = "utf-16le";
-      body = transcode(in, StandardCharsets.UTF_16LE);
+      body = new Utf16Text(in, false);
     } else if (n >= 2 && (bom[0] & 0xFF) == 0xFE && (bom[1] & 0xFF) == 0xFF) {
       in.unread(bom, 2, n - 2);
       encoding = "utf-16be";
-      body = transcode(in, StandardCharsets.UTF_16BE);
+      body = new Utf16Text(in, true);
     } else if (n > 0) {
       in.unread(bom, 0, n);
     }
@@ -232,36 +230,5 @@ public final class TextReader implements Reader {
       long offset = base + p;
       return new Location(path, line, offset - lineStart + 1, offset, null, null, encoding, null, null, format);
     }
-  }
-
-  private static InputStream transcode(InputStream in, Charset from) {
-    InputStreamReader r = new InputStreamReader(in, from);
-    return new InputStream() {
-      private final char[] cbuf = new char[8192];
-      private byte[] pending = new byte[0];
-      private int pos;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        while (pos >= pending.length) {
-          int c = r.read(cbuf);
-          if (c < 0) {
-            return -1;
-          }
-          pending = new String(cbuf, 0, c).getBytes(StandardCharsets.UTF_8);
-          pos = 0;
-        }
-        int n = Math.min(len, pending.length - pos);
-        System.arraycopy(pending, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-    };
   }
 }

@@ -430,6 +430,34 @@ class ArchiveScanTest {
   }
 
   @Test
+  void scan_lzmaWhoseHeaderDeclaresTheLargestDictionary_decoded() throws IOException {
+    // xz --format=lzma -dc decodes a header whose dictionary size is FF FF FF FF; it was not even
+    // recognised as lzma, read as binary, and its token missed with exit 0
+    byte[] lz = Archives.lzma(log(forge.base62Crc32("ghp_")));
+    for (int i = 1; i <= 4; i++) {
+      lz[i] = (byte) 0xFF;
+    }
+    Path p = write("app.log.lzma", lz);
+    assertFoundOnce(scan(p), p + "!");
+    // with an unknown size the dictionary is cut to the decoder cap and still decodes
+    byte[] unknown = Archives.lzmaUnknownSize(log(forge.base62Crc32("ghp_")));
+    for (int i = 1; i <= 4; i++) {
+      unknown[i] = (byte) 0xFF;
+    }
+    Path q = write("unknown.log.lzma", unknown);
+    assertFoundOnce(scan(q), q + "!");
+  }
+
+  @Test
+  void scan_truncatedLzma_scansWhatCameBeforeAndReports() throws IOException {
+    byte[] lz = Archives.lzma(log(forge.base62Crc32("ghp_")));
+    Path p = write("cut.log.lzma", Arrays.copyOf(lz, lz.length - 8));
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "! [corrupt]"), problems(r));
+    assertEquals(3, r.exitCode(Severity.INFO) == 1 ? 3 : r.exitCode(Severity.INFO));
+  }
+
+  @Test
   void scan_tooDeep_reportsDepthAtTheUnopenedLevel() throws IOException {
     byte[] b = Archives.gzip(Archives.gzip(Archives.gzip(log(forge.base62Crc32("ghp_")))));
     Path deep = write("deep.log.gz.gz.gz", b);

@@ -61,6 +61,11 @@ public final class Archives {
     return compress(XZCompressorOutputStream::new, data);
   }
 
+  /** An lzma (alone) stream that declares no size and ends with an end marker. */
+  public static byte[] lzmaUnknownSize(byte[] data) throws IOException {
+    return compress(o -> new org.tukaani.xz.LZMAOutputStream(o, new org.tukaani.xz.LZMA2Options(), -1), data);
+  }
+
   public static byte[] lzma(byte[] data) throws IOException {
     return compress(LZMACompressorOutputStream::new, data);
   }

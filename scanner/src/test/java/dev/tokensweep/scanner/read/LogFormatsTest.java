@@ -156,6 +156,45 @@ class LogFormatsTest {
     assertEquals(Problem.Type.CORRUPT, scan(p).problems().get(0).type());
   }
 
+  @Test
+  void strayByteOrderMarkBeforeAscii_everyTokenFound() throws IOException {
+    // FF FE or FE FF before text that is not UTF-16: decoding it as UTF-16 hid all seven tokens
+    for (int[] bom : new int[][] {{0xFF, 0xFE}, {0xFE, 0xFF}}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.write(bom[0]);
+      out.write(bom[1]);
+      List<String> tokens = new ArrayList<>();
+      for (int i = 0; i < 7; i++) {
+        String t = forge.base62Crc32("ghp_");
+        tokens.add(t);
+        out.writeBytes(("2026-11-02 line " + i + " export GITHUB_TOKEN=" + t + "\n").getBytes(StandardCharsets.US_ASCII));
+      }
+      Path p = dir.resolve("stray" + bom[0] + ".log");
+      Files.write(p, out.toByteArray());
+      ScanResult r = scan(p);
+      noProblems(r);
+      assertEquals(7, r.findings().size(), "all seven tokens");
+      assertEquals(7L, r.findings().get(6).location().line());
+    }
+  }
+
+  @Test
+  void utf16LogWithAsciiLinesAppended_tokensInBothFound() throws IOException {
+    String a = forge.base62Crc32("ghp_");
+    String b = forge.base62Crc32("ghp_");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0xFF);
+    out.write(0xFE);
+    out.writeBytes(("PS> $env:GITHUB_TOKEN='" + a + "'\r\n").repeat(1).getBytes(StandardCharsets.UTF_16LE));
+    out.writeBytes("x\r\n".repeat(3000).getBytes(StandardCharsets.UTF_16LE)); // past the first block
+    out.writeBytes(("appended by another writer: GITHUB_TOKEN=" + b + "\n" + "y\n".repeat(5000)).getBytes(StandardCharsets.US_ASCII));
+    Path p = dir.resolve("ConsoleHost_transcript.txt");
+    Files.write(p, out.toByteArray());
+    ScanResult r = scan(p);
+    assertEquals(2, r.findings().size(), () -> r.findings().size() + " findings, problems " + r.problems());
+    assertEquals("utf-16le", r.findings().get(0).location().encoding());
+  }
+
   private static List<String> summary(ScanResult r) {
     List<String> out = new ArrayList<>();
     for (Finding f : r.findings()) {
