@@ -97,7 +97,8 @@ public final class Detector {
     try {
       return Pattern.compile(rule.pattern());
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("rule " + rule.id() + ": pattern does not compile: " + e.getMessage(), e);
+      // re2j's message quotes the pattern, which may hold the secret the rule is written for
+      throw new IllegalArgumentException("does not compile (" + e.getDescription() + ")");
     }
   }
 

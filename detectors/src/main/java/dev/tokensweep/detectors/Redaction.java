@@ -46,4 +46,33 @@ public final class Redaction {
     }
     return best.length() * 4 <= secret.length ? best : "";
   }
+
+  /**
+   * {@code text} with every secret that {@code detector} finds in it replaced by its preview: for
+   * text that may quote input and must still be shown (a library's exception message, a file or
+   * member name, a JSON key). Text without a secret comes back as it was.
+   */
+  public static String scrub(Detector detector, String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    java.util.List<Match> found = new java.util.ArrayList<>(detector.findAll(b));
+    if (found.isEmpty()) {
+      return text;
+    }
+    found.sort(java.util.Comparator.comparingInt(Match::start).thenComparingInt(m -> -m.end()));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+    int at = 0;
+    for (Match m : found) {
+      if (m.start() < at) {
+        continue; // inside a span already replaced
+      }
+      out.write(b, at, m.start() - at);
+      out.writeBytes(preview(m.rule(), m.secret()).getBytes(StandardCharsets.UTF_8));
+      at = m.end();
+    }
+    out.write(b, at, b.length - at);
+    return out.toString(StandardCharsets.UTF_8);
+  }
 }

@@ -19,11 +19,27 @@ public final class RuleLinter {
 
   static final Pattern ID = Pattern.compile("^[a-z][a-z0-9-]*\\.[a-z0-9][a-z0-9-]*\\.[0-9]+$");
 
-  /** One problem with one rule. */
-  public record Problem(String ruleId, String message) {
+  /**
+   * One problem with one rule. Messages name fields and positions, never values: a rule file's
+   * values (an example, a keyword, a bad pattern) may hold the very secret it is written for.
+   *
+   * @param index the rule's position in the list linted (0-based)
+   * @param field the rule's field the problem is about ({@code pattern}, {@code examples/1}), or null
+   */
+  public record Problem(String ruleId, String message, int index, String field) {
+    /** The rule as a message may name it: its id when that is a well-formed id, else its position. */
+    public String rule() {
+      return ruleId != null && ID.matcher(ruleId).matches() ? ruleId : "rule " + (index + 1);
+    }
+
+    /** JSON pointer of the field within the list that was linted: {@code /3/pattern}. */
+    public String pointer() {
+      return "/" + index + (field == null ? "" : "/" + field);
+    }
+
     @Override
     public String toString() {
-      return ruleId + ": " + message;
+      return rule() + ": " + (field == null ? "" : field + ": ") + message;
     }
   }
 
@@ -32,60 +48,64 @@ public final class RuleLinter {
     List<Problem> problems = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     List<Rule> compiled = new ArrayList<>();
-    for (Rule r : rules) {
+    List<Integer> compiledAt = new ArrayList<>();
+    for (int at = 0; at < rules.size(); at++) {
+      Rule r = rules.get(at);
       String id = r.id() == null ? "(no id)" : r.id();
       if (!ids.add(id)) {
-        problems.add(new Problem(id, "duplicate id"));
+        problems.add(new Problem(id, "duplicate id", at, "id"));
       }
       if (!ID.matcher(id).matches()) {
-        problems.add(new Problem(id, "id must look like ts.<provider>.<n> (lower case)"));
+        problems.add(new Problem(id, "id must look like ts.<provider>.<n> (lower case)", at, "id"));
       }
       if (r.keywords().isEmpty()) {
-        problems.add(new Problem(id, "no keywords: the prefilter would never select this rule"));
+        problems.add(new Problem(id, "no keywords: the prefilter would never select this rule", at, "keywords"));
       }
-      for (String k : r.keywords()) {
-        if (k.length() < 3) {
-          problems.add(new Problem(id, "keyword '" + k + "' is shorter than 3 bytes and would hit everywhere"));
+      for (int k = 0; k < r.keywords().size(); k++) {
+        if (r.keywords().get(k).length() < 3) {
+          problems.add(new Problem(id, "shorter than 3 bytes: it would hit everywhere", at, "keywords/" + k));
         }
       }
-      for (String v : r.validate()) {
-        if (!Validators.exists(v)) {
-          problems.add(new Problem(id, "unknown validator '" + v + "'; known: " + Validators.names()));
+      for (int v = 0; v < r.validate().size(); v++) {
+        if (!Validators.exists(r.validate().get(v))) {
+          problems.add(new Problem(id, "unknown validator; known: " + Validators.names(), at, "validate/" + v));
         }
       }
       Pattern p;
       try {
         p = Detector.compile(r);
       } catch (IllegalArgumentException e) {
-        problems.add(new Problem(id, e.getMessage()));
+        problems.add(new Problem(id, e.getMessage(), at, "pattern"));
         continue;
       }
       if (p.groupCount() < 1) {
-        problems.add(new Problem(id, "pattern has no capture group 1 for the secret"));
+        problems.add(new Problem(id, "no capture group 1 for the secret", at, "pattern"));
         continue;
       }
       if (r.examples().isEmpty()) {
-        problems.add(new Problem(id, "no examples"));
+        problems.add(new Problem(id, "no examples", at, null));
       }
       if (r.negativeExamples().isEmpty()) {
-        problems.add(new Problem(id, "no negative examples"));
+        problems.add(new Problem(id, "no negative examples", at, null));
       }
       compiled.add(r);
+      compiledAt.add(at);
     }
     if (!problems.isEmpty() && compiled.isEmpty()) {
       return problems;
     }
-    for (Rule r : compiled) {
+    for (int c = 0; c < compiled.size(); c++) {
+      Rule r = compiled.get(c);
       for (int i = 0; i < r.examples().size(); i++) {
         String problem = checkExample(r, i);
         if (problem != null) {
-          problems.add(new Problem(r.id(), problem));
+          problems.add(new Problem(r.id(), problem, compiledAt.get(c), "examples/" + i));
         }
       }
       for (int i = 0; i < r.negativeExamples().size(); i++) {
         String problem = checkNegative(r, i);
         if (problem != null) {
-          problems.add(new Problem(r.id(), problem));
+          problems.add(new Problem(r.id(), problem, compiledAt.get(c), "negative_examples/" + i));
         }
       }
     }
@@ -101,7 +121,7 @@ public final class RuleLinter {
       hasKeyword |= lower.contains(k.toLowerCase(Locale.ROOT));
     }
     if (!hasKeyword) {
-      return "example " + (i + 1) + " contains none of the keywords " + rule.keywords();
+      return "example " + (i + 1) + " contains none of the rule's keywords";
     }
     Matcher m = Detector.compile(rule).matcher(ex);
     if (!m.find()) {

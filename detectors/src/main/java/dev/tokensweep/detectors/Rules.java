@@ -1,6 +1,5 @@
 package dev.tokensweep.detectors;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -90,24 +89,67 @@ public final class Rules {
     return files;
   }
 
-  /** Reads a user's rules file. */
+  /** Rules files larger than this are refused: a rules file is written by hand. */
+  public static final int MAX_FILE_BYTES = 8 << 20;
+
+  /** Reads a user's rules file (a regular file of at most {@link #MAX_FILE_BYTES}). */
   public static List<Rule> load(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return parse(in, file.toString());
+    return parse(read(file), file.toString());
+  }
+
+  /** The text of a user's rules file: a regular file of at most {@link #MAX_FILE_BYTES}. */
+  public static String read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new RuleFileException(file + ": not a regular file", null);
     }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new RuleFileException(file + ": larger than " + (MAX_FILE_BYTES >> 20) + " MiB; not a rules file", null);
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Lints a user's rules as {@code name}: one line per problem, {@code name:line: rule: field:
+   * problem}, quoting no value; an id already taken by {@code taken} (the built-in rules) is one.
+   */
+  public static List<String> lint(String yaml, List<Rule> rules, String name, java.util.Set<String> taken) {
+    YamlLines lines = YamlLines.of(yaml);
+    List<RuleLinter.Problem> problems = new ArrayList<>(RuleLinter.lint(rules));
+    for (int i = 0; i < rules.size(); i++) {
+      if (taken.contains(rules.get(i).id())) {
+        problems.add(new RuleLinter.Problem(rules.get(i).id(), "id is taken by a built-in rule", i, "id"));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (RuleLinter.Problem p : problems) {
+      out.add(name + ":" + lines.line(p.pointer()) + ": " + p);
+    }
+    return out;
   }
 
   /** Parses a YAML list of rules; {@code name} goes into error messages. */
   public static List<Rule> parse(InputStream in, String name) {
     try {
-      List<Rule> rules = Yaml.MAPPER.readValue(in, new TypeReference<List<Rule>>() {});
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
+    } catch (IOException e) {
+      throw new RuleFileException(name + ": unreadable (" + e.getClass().getSimpleName() + ")", null);
+    }
+  }
+
+  /**
+   * Parses a YAML list of rules; errors name {@code name}, the line and the field, never a value
+   * (a pattern or an example may be the very secret the rule is for).
+   */
+  public static List<Rule> parse(String yaml, String name) {
+    try {
+      List<Rule> rules = Yaml.MAPPER.readValue(yaml, new TypeReference<List<Rule>>() {});
       return rules == null ? List.of() : rules;
     } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      String where = loc == null ? name : name + ":" + loc.getLineNr();
-      throw new RuleFileException(where + ": " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new RuleFileException(name + ": " + e.getMessage(), e);
+      throw new RuleFileException(YamlLines.of(yaml).describe(e, name), null);
     }
   }
 }

@@ -45,6 +45,23 @@ final class BuiltinDetector {
     return new Detector(rules);
   }
 
+  /** The built-in detector, from the background compile when one runs. */
+  static Detector builtin() {
+    return forRules(Rules.builtin());
+  }
+
+  /**
+   * {@code text} with any secret the built-in rules find replaced by its preview: for error lines
+   * that quote what the user gave (a path, a value) or what a library said.
+   */
+  static String scrub(String text) {
+    try {
+      return dev.tokensweep.detectors.Redaction.scrub(builtin(), text);
+    } catch (RuntimeException | LinkageError e) {
+      return "(message withheld: it could not be checked for secrets)";
+    }
+  }
+
   private static boolean sameObjects(List<Rule> a, List<Rule> b) {
     if (a.size() != b.size()) {
       return false;

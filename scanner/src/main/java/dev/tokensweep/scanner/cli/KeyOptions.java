@@ -1,9 +1,9 @@
 package dev.tokensweep.scanner.cli;
 
 import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.scanner.config.SmallFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -13,6 +13,9 @@ public final class KeyOptions {
       description = "Key for fingerprints (HMAC-SHA256). Default: the TOKENSWEEP_FINGERPRINT_KEY variable, else the documented default key.")
   Path keyFile;
 
+  /** A key file larger than this is not a key. */
+  static final int MAX_KEY_BYTES = 64 << 10;
+
   public Fingerprinter fingerprinter() {
     return new Fingerprinter(key());
   }
@@ -20,13 +23,14 @@ public final class KeyOptions {
   byte[] key() {
     if (keyFile != null) {
       try {
-        String s = new String(Files.readAllBytes(keyFile), StandardCharsets.UTF_8).strip();
+        String s = new String(SmallFiles.read(keyFile, MAX_KEY_BYTES, "--fingerprint-key-file"), StandardCharsets.UTF_8)
+            .strip();
         if (s.isEmpty()) {
           throw new Main.UsageException("--fingerprint-key-file " + keyFile + " is empty");
         }
         return s.getBytes(StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new Main.UsageException("cannot read --fingerprint-key-file " + keyFile + ": " + e.getClass().getSimpleName());
+        throw new Main.UsageException(ReportOptions.cannotRead("--fingerprint-key-file " + keyFile, e));
       }
     }
     String env = System.getenv("TOKENSWEEP_FINGERPRINT_KEY");

@@ -104,7 +104,7 @@ final class ReportOptions {
       try {
         config = Config.load(cfg);
       } catch (IOException e) {
-        throw new Main.UsageException("cannot read --config " + cfg + ": " + e.getClass().getSimpleName());
+        throw new Main.UsageException(cannotRead("--config " + cfg, e));
       } catch (Config.ConfigException e) {
         throw new Main.UsageException("bad configuration: " + e.getMessage());
       }
@@ -118,7 +118,7 @@ final class ReportOptions {
       try {
         given = given.and(IgnoreRules.load(f));
       } catch (IOException e) {
-        throw new Main.UsageException("cannot read --ignore-file " + f + ": " + e.getClass().getSimpleName());
+        throw new Main.UsageException(cannotRead("--ignore-file " + f, e));
       }
     }
     for (Path d : dirs) {
@@ -129,7 +129,7 @@ final class ReportOptions {
           rules = IgnoreRules.load(own);
           notice(err, "using " + own);
         } catch (IOException e) {
-          throw new Main.UsageException("cannot read " + own + ": " + e.getClass().getSimpleName());
+          throw new Main.UsageException(cannotRead(own.toString(), e));
         }
       }
       ignoreByRoot.put(d, given.and(rules));
@@ -138,7 +138,7 @@ final class ReportOptions {
       try {
         baseline = Baseline.load(baselineFile);
       } catch (IOException e) {
-        throw new Main.UsageException("cannot read --baseline " + baselineFile + ": " + e.getClass().getSimpleName());
+        throw new Main.UsageException(cannotRead("--baseline " + baselineFile, e));
       } catch (Baseline.BadBaselineException e) {
         throw new Main.UsageException("--baseline: " + e.getMessage());
       }
@@ -158,6 +158,12 @@ final class ReportOptions {
     } else {
       root = Path.of("").toAbsolutePath();
     }
+  }
+
+  /** One line for a file the run needed and could not read: our own reason, or the kind of I/O failure. */
+  static String cannotRead(String what, IOException e) {
+    return e instanceof dev.tokensweep.scanner.config.SmallFiles.RefusedException ? e.getMessage()
+        : "cannot read " + what + ": " + dev.tokensweep.scanner.source.FileWalker.describe(e);
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.tokensweep.scanner.cli;
 
 import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.RuleLinter;
 import dev.tokensweep.detectors.Rules;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,17 +21,18 @@ public final class RuleOptions {
     List<Rule> all = new ArrayList<>(noBuiltin ? List.of() : Rules.builtin());
     for (Path p : ruleFiles) {
       List<Rule> custom;
+      List<String> problems;
       try {
-        custom = Rules.load(p);
+        String yaml = Rules.read(p);
+        custom = Rules.parse(yaml, p.toString());
+        problems = Rules.lint(yaml, custom, p.toString(), java.util.Set.of());
       } catch (IOException e) {
         throw new Main.UsageException("cannot read rules file " + p + ": " + e.getClass().getSimpleName());
       } catch (Rules.RuleFileException e) {
         throw new Main.UsageException(e.getMessage());
       }
-      List<RuleLinter.Problem> problems = RuleLinter.lint(custom);
       if (!problems.isEmpty()) {
-        throw new Main.UsageException("rules file " + p + " fails the lint:\n  "
-            + String.join("\n  ", problems.stream().map(Object::toString).toList()));
+        throw new Main.UsageException("rules file " + p + " fails the lint:\n  " + String.join("\n  ", problems));
       }
       all.addAll(custom);
     }

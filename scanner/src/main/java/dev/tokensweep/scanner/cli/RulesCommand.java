@@ -80,27 +80,20 @@ final class RulesCommand {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       List<Rule> rules;
+      List<String> problems;
       try {
-        rules = Rules.load(file);
+        String yaml = Rules.read(file);
+        rules = Rules.parse(yaml, file.toString());
+        java.util.Set<String> builtin = new java.util.HashSet<>();
+        Rules.builtin().forEach(r -> builtin.add(r.id()));
+        problems = Rules.lint(yaml, rules, file.toString(), builtin);
       } catch (IOException e) {
         throw new Main.UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
       } catch (Rules.RuleFileException e) {
         err.println(e.getMessage());
         return 1;
       }
-      List<RuleLinter.Problem> problems = RuleLinter.lint(rules);
-      // a custom rule must not reuse a built-in id
-      java.util.Set<String> builtin = new java.util.HashSet<>();
-      Rules.builtin().forEach(r -> builtin.add(r.id()));
-      for (Rule r : rules) {
-        if (builtin.contains(r.id())) {
-          problems = new ArrayList<>(problems);
-          problems.add(new RuleLinter.Problem(r.id(), "id is taken by a built-in rule"));
-        }
-      }
-      for (RuleLinter.Problem p : problems) {
-        err.println(file + ": " + p);
-      }
+      problems.forEach(err::println);
       int examples = rules.stream().mapToInt(r -> r.examples().size() + r.negativeExamples().size()).sum();
       out.printf("%s: %d rules, %d examples checked, %d problems%n", file, rules.size(), examples, problems.size());
       out.flush();

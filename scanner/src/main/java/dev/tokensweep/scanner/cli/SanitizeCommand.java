@@ -114,7 +114,7 @@ final class SanitizeCommand implements Callable<Integer> {
       writeReport(result, remaining);
     }
     for (Problem p : result.problems()) {
-      err.println("tokensweep: not sanitized: " + p);
+      err.println("tokensweep: not sanitized: " + scanner.scrub(p.toString()));
     }
     for (Finding f : remaining) {
       err.println("tokensweep: still in the copy: " + f.location().shortForm() + " " + f.evidence().ruleId() + " "
@@ -151,7 +151,8 @@ final class SanitizeCommand implements Callable<Integer> {
     }
     doc.put("files", files);
     List<Object> problems = new ArrayList<>();
-    result.problems().forEach(p -> problems.add(ReportModel.problem(p)));
+    result.problems().forEach(p -> problems.add(ReportModel.problem(new Problem(BuiltinDetector.scrub(p.location()), p.type(),
+        BuiltinDetector.scrub(p.message())))));
     doc.put("problems", problems);
     List<Object> rem = new ArrayList<>();
     remaining.forEach(f -> rem.add(ReportModel.finding(f)));

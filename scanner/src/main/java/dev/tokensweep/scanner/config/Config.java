@@ -2,17 +2,16 @@ package dev.tokensweep.scanner.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tokensweep.detectors.Rule;
 import dev.tokensweep.detectors.RuleLinter;
 import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.YamlLines;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.report.Reporter;
 import dev.tokensweep.scanner.suppress.IgnoreRules;
@@ -96,29 +95,26 @@ public final class Config {
     return name;
   }
 
+  /** Configuration files larger than this are refused: one is written by hand. */
+  public static final int MAX_FILE_BYTES = 1 << 20;
+
   public static Config load(Path file) throws IOException, ConfigException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    byte[] bytes = SmallFiles.read(file, MAX_FILE_BYTES, "configuration file");
+    return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
   }
 
-  /** Parses and checks what can be checked without the rule catalogue. */
+  /**
+   * Parses and checks what can be checked without the rule catalogue. Errors name the file, the
+   * line and the field, never a value: a pasted token in the wrong place must not be echoed.
+   */
   public static Config parse(String yaml, String name) throws ConfigException {
     Raw raw;
     Map<String, Integer> lines = lines(yaml);
+    YamlLines where = YamlLines.of(yaml);
     try {
       raw = Yaml.MAPPER.readValue(yaml, Raw.class);
-    } catch (UnrecognizedPropertyException e) {
-      // Jackson's location is where it stopped reading, past the key; our own pass knows the key's line
-      StringBuilder key = new StringBuilder();
-      for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
-        if (r.getFieldName() != null) {
-          key.append(key.length() > 0 ? "/" : "").append(r.getFieldName());
-        }
-      }
-      Integer line = lines.get(key.toString());
-      throw new ConfigException((line != null ? name + ":" + line + ": " : where(name, e.getLocation())) + "unknown key '" + e.getPropertyName() + "' (known: "
-          + String.join(", ", e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")");
     } catch (JsonProcessingException e) {
-      throw new ConfigException(where(name, e.getLocation()) + firstLine(e.getOriginalMessage()));
+      throw new ConfigException(where.describe(e, name));
     }
     if (raw == null) {
       raw = NONE.raw;
@@ -128,8 +124,8 @@ public final class Config {
           + " is not supported (this tokensweep reads version 1)");
     }
     if (raw.format() != null && !Reporter.FORMATS.contains(raw.format())) {
-      throw new ConfigException(name + ":" + lines.getOrDefault("format", 1) + ": unknown format '" + raw.format()
-          + "' (" + String.join(", ", Reporter.FORMATS) + ")");
+      throw new ConfigException(name + ":" + lines.getOrDefault("format", 1) + ": format: unknown format (one of "
+          + String.join(", ", Reporter.FORMATS) + ")");
     }
     Limits l = raw.limits();
     if (l != null) {
@@ -146,7 +142,7 @@ public final class Config {
       if (!problems.isEmpty()) {
         List<String> msgs = new ArrayList<>();
         for (RuleLinter.Problem p : problems) {
-          msgs.add(name + ":" + lines.getOrDefault("rules/" + p.ruleId(), lines.getOrDefault("rules", 1)) + ": " + p);
+          msgs.add(name + ":" + where.line("/rules" + p.pointer()) + ": " + p);
         }
         throw new ConfigException(String.join("\n", msgs));
       }
@@ -195,7 +191,7 @@ public final class Config {
     if (raw.rules() != null) {
       for (Rule r : raw.rules()) {
         if (!ids.add(r.id())) {
-          throw new ConfigException(name + ":" + lines.getOrDefault("rules/" + r.id(), 1) + ": rule id " + r.id()
+          throw new ConfigException(name + ":" + lines.getOrDefault("rules/" + r.id(), 1) + ": rule id " + shown(r.id())
               + " is already taken (ids are never reused; pick a new one)");
         }
         all.add(r);
@@ -205,8 +201,8 @@ public final class Config {
     if (raw.disable() != null) {
       for (String id : raw.disable()) {
         if (!ids.contains(id)) {
-          throw new ConfigException(name + ":" + lines.getOrDefault("disable/" + id, 1) + ": disable: no rule has id '"
-              + id + "' (tokensweep rules list shows them)");
+          throw new ConfigException(name + ":" + lines.getOrDefault("disable/" + id, 1) + ": disable: no rule has id "
+              + shown(id) + " (tokensweep rules list shows them)");
         }
         disabled.add(id);
       }
@@ -214,8 +210,8 @@ public final class Config {
     Map<String, Severity> sev = raw.severity() == null ? Map.of() : raw.severity();
     for (String id : sev.keySet()) {
       if (!ids.contains(id)) {
-        throw new ConfigException(name + ":" + lines.getOrDefault("severity/" + id, 1) + ": severity: no rule has id '"
-            + id + "' (tokensweep rules list shows them)");
+        throw new ConfigException(name + ":" + lines.getOrDefault("severity/" + id, 1) + ": severity: no rule has id "
+            + shown(id) + " (tokensweep rules list shows them)");
       }
     }
     List<Rule> out = new ArrayList<>();
@@ -237,16 +233,10 @@ public final class Config {
         r.examples(), r.negativeExamples(), r.references(), r.description(), r.maxBefore(), r.maxLength());
   }
 
-  private static String where(String name, JsonLocation loc) {
-    return loc == null || loc.getLineNr() < 1 ? name + ": " : name + ":" + loc.getLineNr() + ": ";
-  }
-
-  private static String firstLine(String m) {
-    if (m == null) {
-      return "not valid";
-    }
-    int nl = m.indexOf('\n');
-    return nl > 0 ? m.substring(0, nl) : m;
+  /** A rule id as an error may quote it: only when it is a well-formed id, never a value put in its place. */
+  private static String shown(String id) {
+    return id != null && id.length() <= 64 && id.matches("[a-z][a-z0-9-]*\\.[a-z0-9][a-z0-9-]*\\.[0-9]+")
+        ? "'" + id + "'" : "(that is not a rule id)";
   }
 
   /** Lines of the keys and list items that later checks may need to name. */

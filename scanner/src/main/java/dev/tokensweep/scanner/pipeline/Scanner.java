@@ -115,7 +115,7 @@ public final class Scanner {
 
   /** Scans like {@link #scan(List, InputStream)}, telling {@code listener} how it goes. */
   public ScanResult scan(List<String> inputs, InputStream stdin, ScanListener listener) {
-    Collector collector = new Collector(listener);
+    Collector collector = new Collector(listener, null, this::scrub);
     ScanStats stats = new ScanStats();
     listener.started(stats);
     int threads = Math.max(1, options.threads());
@@ -179,6 +179,15 @@ public final class Scanner {
     return collector.result(stats, this::priorityOf);
   }
 
+  /**
+   * {@code text} with any secret in it replaced by its preview. Problems are built from file and
+   * member names and from libraries' exception messages (commons-compress quotes the header value
+   * it could not parse), and either may hold a token.
+   */
+  public String scrub(String text) {
+    return dev.tokensweep.detectors.Redaction.scrub(detector, text);
+  }
+
   private int priorityOf(String ruleId) {
     return priority.getOrDefault(ruleId, Integer.MAX_VALUE);
   }
@@ -229,7 +238,7 @@ public final class Scanner {
     for (int k = 0; k < threads; k++) {
       long start = k * partBytes;
       long end = k == threads - 1 ? size : (k + 1) * partBytes;
-      Collector part = parts[k] = new Collector(ScanListener.NONE);
+      Collector part = parts[k] = new Collector(ScanListener.NONE, null, this::scrub);
       lines.add(pool.submit(() -> {
         int context = (int) Math.min(start, ov);
         try (InputStream in = opener.open(file)) {
@@ -309,7 +318,7 @@ public final class Scanner {
    * which is the only other place allowed to hold raw secrets.
    */
   public ScanResult matchStream(InputStream in, String path, java.util.function.Consumer<Match> sink) {
-    Collector c = new Collector(ScanListener.NONE, sink);
+    Collector c = new Collector(ScanListener.NONE, sink, this::scrub);
     ScanStats stats = new ScanStats();
     stats.addFile();
     scanStream(in, path, null, c, stats);
@@ -419,19 +428,17 @@ public final class Scanner {
     private final Map<String, Long> suppressed = new HashMap<>();
     private final ScanListener listener;
     private final java.util.function.Consumer<Match> matches;
+    private final java.util.function.UnaryOperator<String> scrub;
 
-    Collector() {
-      this(ScanListener.NONE);
-    }
-
-    Collector(ScanListener listener) {
-      this(listener, null);
-    }
-
-    /** With {@code matches} non-null, every confirmed match (raw secret included) also goes there. */
-    Collector(ScanListener listener, java.util.function.Consumer<Match> matches) {
+    /**
+     * With {@code matches} non-null, every confirmed match (raw secret included) also goes there;
+     * {@code scrub} redacts the text of every problem.
+     */
+    Collector(ScanListener listener, java.util.function.Consumer<Match> matches,
+        java.util.function.UnaryOperator<String> scrub) {
       this.listener = listener;
       this.matches = matches;
+      this.scrub = scrub;
     }
 
     synchronized void match(Match m) {
@@ -452,7 +459,7 @@ public final class Scanner {
     }
 
     synchronized void problem(Problem p) {
-      problems.add(p);
+      problems.add(new Problem(scrub.apply(p.location()), p.type(), scrub.apply(p.message())));
     }
 
     synchronized List<Finding> findingsSoFar() {

@@ -65,6 +65,10 @@ public final class Baseline {
   }
 
   public static Baseline load(Path file) throws IOException, BadBaselineException {
+    if (!Files.isRegularFile(file)) {
+      // a FIFO would block the run, /dev/zero never end
+      throw new dev.tokensweep.scanner.config.SmallFiles.RefusedException("--baseline " + file + ": not a regular file");
+    }
     ObjectMapper json = new ObjectMapper();
     Set<String> keys = new HashSet<>();
     try (InputStream in = Files.newInputStream(file);

@@ -68,8 +68,12 @@ public final class IgnoreRules {
     return new IgnoreRules(rules);
   }
 
+  /** Ignore files larger than this are refused: one is written by hand. */
+  public static final int MAX_FILE_BYTES = 1 << 20;
+
   public static IgnoreRules load(Path file) throws IOException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    byte[] b = dev.tokensweep.scanner.config.SmallFiles.read(file, MAX_FILE_BYTES, "ignore file");
+    return parse(new String(b, StandardCharsets.UTF_8), file.toString());
   }
 
   /** These rules followed by {@code later} (which win where both match). */

@@ -249,7 +249,7 @@ class ScanCommandTest {
         """);
     Run r = run("rules", "check", rules.toString());
     assertEquals(1, r.exit());
-    assertTrue(r.err().contains("acme.internal.2: pattern has no capture group 1"), r.err());
+    assertTrue(r.err().contains("custom.yml:13: acme.internal.2: pattern: no capture group 1"), r.err());
     assertFalse(r.err().contains("acme.internal.1:"), r.err());
   }
 

@@ -144,6 +144,23 @@ public final class Bombs {
     return bo.toByteArray();
   }
 
+  /**
+   * A tar of one member {@code name} holding {@code data}, preceded by a PAX extended header with
+   * {@code pax} records as they are written, whatever they say (a test can make them lie).
+   */
+  public static byte[] paxTar(Map<String, String> pax, String name, byte[] data) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    StringBuilder records = new StringBuilder();
+    pax.forEach((k, v) -> records.append(paxRecord(k, v)));
+    byte[] r = records.toString().getBytes(StandardCharsets.UTF_8);
+    bo.write(tarHeader("./PaxHeaders/x", r.length, 'x'));
+    bo.write(padded(r));
+    bo.write(tarHeader(name, data.length, '0'));
+    bo.write(padded(data));
+    bo.write(new byte[1024]);
+    return bo.toByteArray();
+  }
+
   private static String paxRecord(String key, String value) {
     String body = " " + key + "=" + value + "\n";
     int len = body.length() + 1;
