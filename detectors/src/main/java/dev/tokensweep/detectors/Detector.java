@@ -44,6 +44,7 @@ public final class Detector {
   private final Prefilter prefilter;
   private final int[][] rulesByKeyword;
   private final int overlap;
+  private final int maxKeywordLength;
   private final ThreadLocal<Scratch> scratch;
 
   /** Compiles the rules. Throws {@link IllegalArgumentException} naming the rule that does not compile. */
@@ -83,6 +84,11 @@ public final class Detector {
       maxOverlap = Math.max(maxOverlap, rule.before() + 2 * rule.length());
     }
     overlap = maxOverlap;
+    int maxKw = 0;
+    for (String k : byKeyword.keySet()) {
+      maxKw = Math.max(maxKw, k.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+    maxKeywordLength = maxKw;
     List<String> keywords = new ArrayList<>(byKeyword.keySet());
     prefilter = new Prefilter(keywords);
     rulesByKeyword = new int[keywords.size()][];
@@ -314,11 +320,16 @@ public final class Detector {
         if (ms > maxStart) {
           break; // a later hit's match: that hit reports it
         }
-        if (maxStart != Integer.MAX_VALUE && ms < lastEnd[r]) {
-          continue; // inside the match an earlier hit reported, as one window's leftmost-first search would skip it
+        if (ms < lastEnd[r]) {
+          // inside the match an earlier hit reported, as one leftmost-first search over the whole text
+          // would skip it: a later keyword's window may start inside that match and find a shorter one
+          continue;
         }
         if (ms <= lastStart[r]) {
           continue; // already reported from an earlier window
+        }
+        if (maxStart == Integer.MAX_VALUE && !reachable(r, rule, ms, me)) {
+          continue; // no keyword of its own within max_before: the window of another hit came upon it
         }
         lastStart[r] = ms;
         lastEnd[r] = me;
@@ -338,6 +349,33 @@ public final class Detector {
         }
       }
     }
+
+    /**
+     * Whether one of rule {@code r}'s keywords starts in the match {@code [ms, me)} at most
+     * max_before bytes after its start (or after the start of the text). Only then does a window of
+     * the match's own keyword hits hold it, which is how the filtered path finds every match; a
+     * window that opened at another hit (of a keyword before the match, or in a window the filters
+     * skip) may also come upon it, and must not report what the filtered path cannot find.
+     */
+    private boolean reachable(int r, Rule rule, int ms, int me) {
+      long limit = (long) Math.max(ms, from + 1) + rule.before();
+      reachRule = r;
+      reachLimit = limit;
+      reached = false;
+      prefilter.scan(buf, ms, (int) Math.min(me, limit + maxKeywordLength), reachSink);
+      return reached;
+    }
+
+    int reachRule;
+    long reachLimit;
+    boolean reached;
+    final Prefilter.HitSink reachSink = (keyword, start) -> {
+      if (!reached && start <= reachLimit) {
+        for (int x : rulesByKeyword[keyword]) {
+          reached |= x == reachRule;
+        }
+      }
+    };
 
     /** re2j's matches in {@code [ws, we)}, relative to ws: start, end, group 1 start, group 1 end (-1 when absent). */
     private int[] run(int r, int ws, int we) {

@@ -114,12 +114,17 @@ class CatalogueReaderTest {
   @Test
   void builtin_equalsTheCatalogueReadByDataBinding() throws IOException {
     List<Rule> bound = new ArrayList<>();
+    int declared = 0; // "- id:" lines: every rule written in the files, none dropped by either reader
     for (String file : Rules.builtinFiles()) {
       try (InputStream in = builtinFile(file)) {
         bound.addAll(Rules.parse(in, file));
       }
+      try (InputStream in = builtinFile(file)) {
+        declared += (int) new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+            .filter(l -> l.startsWith("- id:")).count();
+      }
     }
-    assertEquals(71, bound.size());
+    assertEquals(declared, bound.size());
     assertEquals(bound, Rules.builtin());
   }
 
