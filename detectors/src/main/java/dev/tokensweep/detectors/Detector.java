@@ -69,13 +69,13 @@ public final class Detector {
     int maxOverlap = 0;
     for (int r = 0; r < patterns.length; r++) {
       Rule rule = this.rules.get(r);
-      validate(rule); // compiled at its first keyword hit: most rules meet none in a scan
+      com.google.re2j.SyntaxTree.Node tree = parse(rule); // compiled at its first keyword hit: most rules meet none in a scan
       long window = rule.before() + 1L + 2L * rule.length();
       long defaultWindow = Rule.DEFAULT_MAX_BEFORE + 1L + 2L * Rule.DEFAULT_MAX_LENGTH;
       filterAfterHits[r] = filterAfter <= 0 ? filterAfter
           : (int) Math.max(1, Math.min(filterAfter, filterAfter * defaultWindow / window));
       if (filterAfter >= 0) {
-        FixedShape f = FixedShape.of(rule.pattern(), rule.keywords());
+        FixedShape f = FixedShape.of(tree, rule.keywords());
         shapes[r] = f != null && f.length() <= rule.length() ? f : null;
       }
       for (String k : rule.keywords()) {
@@ -104,9 +104,9 @@ public final class Detector {
    * the rule, not at its first hit; parsing costs a fraction of compiling, which waits for a hit
    * (a cold JVM spent ~0.2 s compiling the 271 built-in patterns).
    */
-  static void validate(Rule rule) {
+  static com.google.re2j.SyntaxTree.Node parse(Rule rule) {
     try {
-      com.google.re2j.SyntaxTree.parse(rule.pattern());
+      return com.google.re2j.SyntaxTree.parse(rule.pattern());
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("rule " + rule.id() + ": pattern does not compile: " + e.getMessage(), e);
     }

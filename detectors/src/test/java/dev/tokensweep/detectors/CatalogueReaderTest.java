@@ -185,4 +185,17 @@ class CatalogueReaderTest {
   private static InputStream stream(String s) {
     return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
   }
+
+  @Test
+  void packed_equalsTheFilesReadOneByOne() throws Exception {
+    // the jar reads the built-in files as one packed resource; it must hold exactly the files
+    byte[] packed = Rules.packFiles();
+    assertEquals(Rules.readFiles(), LineRuleReader.read(new String(packed, java.nio.charset.StandardCharsets.UTF_8)));
+    try (InputStream in = Rules.class.getResourceAsStream(Rules.BUILTIN_DIR + Rules.PACKED)) {
+      if (in != null) { // written by the build; a stale copy would load old rules
+        org.junit.jupiter.api.Assertions.assertArrayEquals(packed, in.readAllBytes());
+      }
+    }
+    assertEquals(Rules.readFiles(), Rules.builtin());
+  }
 }
