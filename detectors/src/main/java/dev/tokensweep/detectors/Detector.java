@@ -44,6 +44,7 @@ public final class Detector {
   private final Prefilter prefilter;
   private final int[][] rulesByKeyword;
   private final int overlap;
+  private final int maxKeywordLength;
   private final ThreadLocal<Scratch> scratch;
 
   /** Compiles the rules. Throws {@link IllegalArgumentException} naming the rule that does not compile. */
@@ -68,13 +69,13 @@ public final class Detector {
     int maxOverlap = 0;
     for (int r = 0; r < patterns.length; r++) {
       Rule rule = this.rules.get(r);
-      patterns[r] = compile(rule);
+      com.google.re2j.SyntaxTree.Node tree = parse(rule); // compiled at its first keyword hit: most rules meet none in a scan
       long window = rule.before() + 1L + 2L * rule.length();
       long defaultWindow = Rule.DEFAULT_MAX_BEFORE + 1L + 2L * Rule.DEFAULT_MAX_LENGTH;
       filterAfterHits[r] = filterAfter <= 0 ? filterAfter
           : (int) Math.max(1, Math.min(filterAfter, filterAfter * defaultWindow / window));
       if (filterAfter >= 0) {
-        FixedShape f = FixedShape.of(rule.pattern(), rule.keywords());
+        FixedShape f = FixedShape.of(tree, rule.keywords());
         shapes[r] = f != null && f.length() <= rule.length() ? f : null;
       }
       for (String k : rule.keywords()) {
@@ -83,6 +84,11 @@ public final class Detector {
       maxOverlap = Math.max(maxOverlap, rule.before() + 2 * rule.length());
     }
     overlap = maxOverlap;
+    int maxKw = 0;
+    for (String k : byKeyword.keySet()) {
+      maxKw = Math.max(maxKw, k.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+    maxKeywordLength = maxKw;
     List<String> keywords = new ArrayList<>(byKeyword.keySet());
     prefilter = new Prefilter(keywords);
     rulesByKeyword = new int[keywords.size()][];
@@ -91,6 +97,28 @@ public final class Detector {
     }
     int n = patterns.length;
     scratch = ThreadLocal.withInitial(() -> new Scratch(n));
+  }
+
+  /**
+   * Parses the rule's pattern as re2j does, so a pattern that does not compile fails here, naming
+   * the rule, not at its first hit; parsing costs a fraction of compiling, which waits for a hit
+   * (a cold JVM spent ~0.2 s compiling the 271 built-in patterns).
+   */
+  static com.google.re2j.SyntaxTree.Node parse(Rule rule) {
+    try {
+      return com.google.re2j.SyntaxTree.parse(rule.pattern());
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("rule " + rule.id() + ": pattern does not compile: " + e.getMessage(), e);
+    }
+  }
+
+  /** Rule {@code r}'s compiled pattern; a racing first use compiles an equal one. */
+  private Pattern pattern(int r) {
+    Pattern p = patterns[r];
+    if (p == null) {
+      p = patterns[r] = compile(rules.get(r));
+    }
+    return p;
   }
 
   static Pattern compile(Rule rule) {
@@ -128,7 +156,9 @@ public final class Detector {
     Scratch s = scratch.get();
     s.begin(buf, from, to, reportFrom, reportTo, sink);
     try {
-      prefilter.scan(buf, reportFrom, Math.min(to, reportTo + s.maxBefore()), s);
+      // hits before reportFrom report nothing, but their matches shadow the later ones they overlap,
+      // as in one leftmost-first search: without them a chunk reports a match its predecessor skipped
+      prefilter.scan(buf, Math.max(from, reportFrom - overlap), Math.min(to, reportTo + s.maxBefore()), s);
     } finally {
       s.end();
     }
@@ -315,11 +345,16 @@ public final class Detector {
         if (ms > maxStart) {
           break; // a later hit's match: that hit reports it
         }
-        if (maxStart != Integer.MAX_VALUE && ms < lastEnd[r]) {
-          continue; // inside the match an earlier hit reported, as one window's leftmost-first search would skip it
+        if (ms < lastEnd[r]) {
+          // inside the match an earlier hit reported, as one leftmost-first search over the whole text
+          // would skip it: a later keyword's window may start inside that match and find a shorter one
+          continue;
         }
         if (ms <= lastStart[r]) {
           continue; // already reported from an earlier window
+        }
+        if (maxStart == Integer.MAX_VALUE && !reachable(r, rule, ms, me)) {
+          continue; // no keyword of its own within max_before: the window of another hit came upon it
         }
         lastStart[r] = ms;
         lastEnd[r] = me;
@@ -340,12 +375,39 @@ public final class Detector {
       }
     }
 
+    /**
+     * Whether one of rule {@code r}'s keywords starts in the match {@code [ms, me)} at most
+     * max_before bytes after its start (or after the start of the text). Only then does a window of
+     * the match's own keyword hits hold it, which is how the filtered path finds every match; a
+     * window that opened at another hit (of a keyword before the match, or in a window the filters
+     * skip) may also come upon it, and must not report what the filtered path cannot find.
+     */
+    private boolean reachable(int r, Rule rule, int ms, int me) {
+      long limit = (long) Math.max(ms, from + 1) + rule.before();
+      reachRule = r;
+      reachLimit = limit;
+      reached = false;
+      prefilter.scan(buf, ms, (int) Math.min(me, limit + maxKeywordLength), reachSink);
+      return reached;
+    }
+
+    int reachRule;
+    long reachLimit;
+    boolean reached;
+    final Prefilter.HitSink reachSink = (keyword, start) -> {
+      if (!reached && start <= reachLimit) {
+        for (int x : rulesByKeyword[keyword]) {
+          reached |= x == reachRule;
+        }
+      }
+    };
+
     /** re2j's matches in {@code [ws, we)}, relative to ws: start, end, group 1 start, group 1 end (-1 when absent). */
     private int[] run(int r, int ws, int we) {
       Matcher m = matchers[r];
       window.reset(buf, ws, we);
       if (m == null) {
-        m = matchers[r] = patterns[r].matcher(window);
+        m = matchers[r] = pattern(r).matcher(window);
       } else {
         m.reset(window);
       }

@@ -68,6 +68,14 @@ final class FixedShape {
     } catch (RuntimeException e) {
       return null;
     }
+    return of(tree, keywords);
+  }
+
+  /** The shape of a pattern already parsed ({@link SyntaxTree#parse}), or null. */
+  static FixedShape of(SyntaxTree.Node tree, List<String> keywords) {
+    if (keywords.isEmpty()) {
+      return null;
+    }
     if (!tree.op().equals("CONCAT") || tree.subs().length != 3
         || !tree.subs()[0].op().equals("WORD_BOUNDARY") || !tree.subs()[2].op().equals("WORD_BOUNDARY")
         || !tree.subs()[1].op().equals("CAPTURE")) {

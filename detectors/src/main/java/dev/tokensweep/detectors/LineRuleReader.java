@@ -183,60 +183,74 @@ final class LineRuleReader {
     return "[]{}&*!|>%@`#,?:'\"".indexOf(c) >= 0;
   }
 
+  /**
+   * A quoted scalar from {@code next[0]} (its opening quote); leaves {@code next[0]} after the
+   * closing one. Copies the spans between quotes and escapes in bulk: a cold JVM interprets a
+   * per-character loop, and the catalogue's examples (PEM blocks among them) are most of its text.
+   */
   private static String quoted(String line, int[] next, int lineNr) throws Unsupported {
     char q = line.charAt(next[0]);
-    StringBuilder b = new StringBuilder();
     int i = next[0] + 1;
-    while (true) {
-      if (i >= line.length()) {
-        throw new Unsupported(lineNr, "quoted scalar over several lines");
-      }
-      char c = line.charAt(i++);
-      if (c == q) {
-        if (q == '\'' && i < line.length() && line.charAt(i) == '\'') {
-          b.append('\'');
-          i++;
+    StringBuilder b = null;
+    if (q == '\'') {
+      while (true) {
+        int close = line.indexOf('\'', i);
+        if (close < 0) {
+          throw new Unsupported(lineNr, "quoted scalar over several lines");
+        }
+        if (close + 1 < line.length() && line.charAt(close + 1) == '\'') {
+          b = (b == null ? new StringBuilder() : b).append(line, i, close + 1); // '' is one quote
+          i = close + 2;
           continue;
         }
-        next[0] = i;
-        return b.toString();
+        next[0] = close + 1;
+        return b == null ? line.substring(i, close) : b.append(line, i, close).toString();
       }
-      if (c == '\\' && q == '"') {
-        if (i >= line.length()) {
-          throw new Unsupported(lineNr, "escaped line break");
-        }
-        char e = line.charAt(i++);
-        switch (e) {
-          case '\\', '"' -> b.append(e);
-          case 'n' -> b.append('\n');
-          case 't' -> b.append('\t');
-          case 'r' -> b.append('\r');
-          case 'e' -> b.append('\u001b');
-          case '0' -> b.append('\0');
-          case 'x', 'u' -> {
-            int len = e == 'x' ? 2 : 4;
-            if (i + len > line.length()) {
-              throw new Unsupported(lineNr, "short escape");
-            }
-            int v = 0;
-            for (int k = 0; k < len; k++) {
-              int d = Character.digit(line.charAt(i + k), 16);
-              if (d < 0) {
-                throw new Unsupported(lineNr, "bad escape");
-              }
-              v = v * 16 + d;
-            }
-            if (Character.isSurrogate((char) v)) {
-              throw new Unsupported(lineNr, "surrogate escape");
-            }
-            b.append((char) v);
-            i += len;
+    }
+    while (true) {
+      int close = line.indexOf('"', i);
+      int esc = line.indexOf('\\', i);
+      if (close < 0 && esc < 0) {
+        throw new Unsupported(lineNr, "quoted scalar over several lines");
+      }
+      if (esc < 0 || (close >= 0 && close < esc)) {
+        next[0] = close + 1;
+        return b == null ? line.substring(i, close) : b.append(line, i, close).toString();
+      }
+      b = (b == null ? new StringBuilder() : b).append(line, i, esc);
+      i = esc + 1;
+      if (i >= line.length()) {
+        throw new Unsupported(lineNr, "escaped line break");
+      }
+      char e = line.charAt(i++);
+      switch (e) {
+        case '\\', '"' -> b.append(e);
+        case 'n' -> b.append('\n');
+        case 't' -> b.append('\t');
+        case 'r' -> b.append('\r');
+        case 'e' -> b.append('\u001b');
+        case '0' -> b.append('\0');
+        case 'x', 'u' -> {
+          int len = e == 'x' ? 2 : 4;
+          if (i + len > line.length()) {
+            throw new Unsupported(lineNr, "short escape");
           }
-          default -> throw new Unsupported(lineNr, "escape \\" + e);
+          int v = 0;
+          for (int k = 0; k < len; k++) {
+            int d = Character.digit(line.charAt(i + k), 16);
+            if (d < 0) {
+              throw new Unsupported(lineNr, "bad escape");
+            }
+            v = v * 16 + d;
+          }
+          if (Character.isSurrogate((char) v)) {
+            throw new Unsupported(lineNr, "surrogate escape");
+          }
+          b.append((char) v);
+          i += len;
         }
-        continue;
+        default -> throw new Unsupported(lineNr, "escape \\" + e);
       }
-      b.append(c);
     }
   }
 

@@ -92,9 +92,13 @@ public final class PrecompiledFilters {
     Path dir = Path.of(args[0]).resolve(DIR);
     Files.createDirectories(dir);
     long t0 = System.nanoTime();
+    // the packed catalogue first, from the files as they are now (never from an older packed copy)
+    Path packed = Path.of(args[0]).resolve(Rules.BUILTIN_DIR.substring(1) + Rules.PACKED);
+    Files.deleteIfExists(packed);
+    Files.write(packed, Rules.packFiles());
     long bytes = 0;
     int n = 0;
-    for (Rule r : Rules.builtin()) {
+    for (Rule r : Rules.readFiles()) {
       Path file = dir.resolve(name(r.pattern(), r.keywords()));
       try (OutputStream out = Files.newOutputStream(file)) {
         write(out, r.pattern(), r.keywords(), WindowFilter.orNone(r.pattern(), r.keywords()));

@@ -98,4 +98,20 @@ class DetectorTest {
     String text = "a " + f.base62Crc32Wrong("ghp_") + " b ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx c";
     assertTrue(ALL.findAll(text.getBytes(StandardCharsets.US_ASCII)).isEmpty());
   }
+
+  private static List<String> generic1(Detector d, String text) {
+    return d.findAll(text.getBytes(StandardCharsets.UTF_8)).stream()
+        .filter(m -> m.rule().id().equals("ts.generic.1")).map(m -> m.matchStart() + ".." + m.matchEnd()).toList();
+  }
+
+  @Test
+  void scan_keyLongerThanMaxBefore_sameWithAndWithoutFilters() {
+    // The key name puts the match's only keyword (_SECRET) 80 bytes after its start, beyond
+    // generic.1's max_before (64): no window of its own holds it. The window of the earlier hit
+    // (_token) does, but what the filtered detector cannot find the reference must not report.
+    String text = "a_token b Q7wZ2xK9vR4tY6uP1sD3fG5hJ8kL0zX7cV2bN4mQ9wE1rT3yU5iO8pA6sD2fG4hJ7kL9zX_SECRET="
+        + "Hq3LmT9vXw2RkZp7NcYb4JfGs8DaUe6K end";
+    assertEquals(List.of(), generic1(new Detector(Rules.builtin(), -1), text));
+    assertEquals(List.of(), generic1(new Detector(Rules.builtin(), 0), text));
+  }
 }
