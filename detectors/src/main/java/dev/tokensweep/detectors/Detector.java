@@ -26,6 +26,10 @@ public final class Detector {
 
   private final List<Rule> rules;
   private final Pattern[] patterns;
+  // per rule: the capture group of the secret, and of its identifier (-1: the rule captures none)
+  private final int[] secretGroups;
+  private final int[] idGroups;
+  private final String[] idNames;
   // per rule, built once the rule has had filterAfter keyword hits (most scans hit few rules);
   // a racing build makes an equal filter, and its final fields make the plain array store safe
   private final WindowFilter[] filters;
@@ -59,6 +63,9 @@ public final class Detector {
     this.filterAfter = filterAfter;
     this.rules = List.copyOf(rules);
     patterns = new Pattern[this.rules.size()];
+    secretGroups = new int[this.rules.size()];
+    idGroups = new int[this.rules.size()];
+    idNames = new String[this.rules.size()];
     filters = new WindowFilter[this.rules.size()];
     hits = new int[this.rules.size()];
     triedPrecompiled = new boolean[this.rules.size()];
@@ -69,6 +76,9 @@ public final class Detector {
     for (int r = 0; r < patterns.length; r++) {
       Rule rule = this.rules.get(r);
       patterns[r] = compile(rule);
+      secretGroups[r] = secretGroup(patterns[r]);
+      idGroups[r] = identifierGroup(patterns[r]);
+      idNames[r] = idGroups[r] < 0 ? null : identifierName(patterns[r]);
       long window = rule.before() + 1L + 2L * rule.length();
       long defaultWindow = Rule.DEFAULT_MAX_BEFORE + 1L + 2L * Rule.DEFAULT_MAX_LENGTH;
       filterAfterHits[r] = filterAfter <= 0 ? filterAfter
@@ -99,6 +109,37 @@ public final class Detector {
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("rule " + rule.id() + ": pattern does not compile: " + e.getMessage(), e);
     }
+  }
+
+  /** The name of the group that holds the secret when it is not group 1 (a pair rule's identifier comes first). */
+  public static final String SECRET_GROUP = "secret";
+
+  /** The capture group of {@code p} that holds the secret: the one named {@value #SECRET_GROUP}, else group 1. */
+  static int secretGroup(Pattern p) {
+    Integer g = p.namedGroups().get(SECRET_GROUP);
+    return g != null ? g : 1;
+  }
+
+  /** The capture group of the identifier: the lowest-numbered named group other than the secret's; -1 when none. */
+  static int identifierGroup(Pattern p) {
+    int best = -1;
+    for (Map.Entry<String, Integer> e : p.namedGroups().entrySet()) {
+      if (!e.getKey().equals(SECRET_GROUP) && e.getValue() != secretGroup(p) && (best < 0 || e.getValue() < best)) {
+        best = e.getValue();
+      }
+    }
+    return best;
+  }
+
+  /** The name of the identifier group, which says what the secret belongs to; null when the rule has none. */
+  static String identifierName(Pattern p) {
+    int g = identifierGroup(p);
+    for (Map.Entry<String, Integer> e : p.namedGroups().entrySet()) {
+      if (e.getValue() == g) {
+        return e.getKey();
+      }
+    }
+    return null;
   }
 
   public List<Rule> rules() {
@@ -141,7 +182,7 @@ public final class Detector {
     final int[] lastEnd; // end of the match at lastStart
     final ByteWindow window = new ByteWindow();
     final WindowCache[] caches;
-    int[] runBuf = new int[16];
+    int[] runBuf = new int[4 * RUN_STRIDE];
     final int maxBefore;
     byte[] buf;
     int from;
@@ -302,7 +343,7 @@ public final class Detector {
       } else {
         found = run(r, ws, we);
       }
-      for (int i = 0; i < found.length; i += 4) {
+      for (int i = 0; i < found.length; i += RUN_STRIDE) {
         int ms = ws + found[i];
         int me = ws + found[i + 1];
         if (ms == opened && opened > from) {
@@ -332,14 +373,21 @@ public final class Detector {
         }
         byte[] secret = Arrays.copyOfRange(buf, s1, e1);
         if (accept(rule, secret)) {
-          sink.accept(new Match(rule, s1, e1, ms, me, secret));
+          int is = found[i + 4];
+          int ie = found[i + 5];
+          Match.Identifier id = is < 0 || ie <= is ? null
+              : new Match.Identifier(idNames[r], ws + is, ws + ie, Arrays.copyOfRange(buf, ws + is, ws + ie));
+          sink.accept(new Match(rule, s1, e1, ms, me, secret, id));
         } else {
           Arrays.fill(secret, (byte) 0);
         }
       }
     }
 
-    /** re2j's matches in {@code [ws, we)}, relative to ws: start, end, group 1 start, group 1 end (-1 when absent). */
+    /**
+     * re2j's matches in {@code [ws, we)}, relative to ws, {@link #RUN_STRIDE} ints each: start, end,
+     * the secret group's start and end, the identifier group's start and end (-1 when absent).
+     */
     private int[] run(int r, int ws, int we) {
       Matcher m = matchers[r];
       window.reset(buf, ws, we);
@@ -357,15 +405,19 @@ public final class Detector {
       WindowFilter f = filters[r];
       boolean found = m.find();
       while (found) {
-        if (k + 4 > out.length) {
+        if (k + RUN_STRIDE > out.length) {
           out = runBuf = Arrays.copyOf(out, out.length * 2);
         }
         int ms = m.start();
         int me = m.end();
+        int sg = secretGroups[r];
+        int ig = idGroups[r];
         out[k++] = ms;
         out[k++] = me;
-        out[k++] = m.start(1);
-        out[k++] = m.start(1) < 0 ? -1 : m.end(1);
+        out[k++] = m.start(sg);
+        out[k++] = m.start(sg) < 0 ? -1 : m.end(sg);
+        out[k++] = ig < 0 ? -1 : m.start(ig);
+        out[k++] = ig < 0 || m.start(ig) < 0 ? -1 : m.end(ig);
         int next = me == ms ? me + 1 : me;
         if (next > we - ws) {
           break;
@@ -381,6 +433,8 @@ public final class Detector {
   }
 
   private static final int[] NONE_FOUND = new int[0];
+  /** Ints per match in what {@code run} returns. */
+  private static final int RUN_STRIDE = 6;
 
   /**
    * Per thread and rule: re2j's matches in recent short windows, by window content. Direct-mapped,

@@ -2,6 +2,7 @@ package dev.tokensweep.detectors;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Random;
 import java.util.zip.CRC32;
 
@@ -95,5 +96,194 @@ public final class TokenForge {
     String h = random(HEX, 32);
     return h.substring(0, 8) + "-" + h.substring(8, 12) + "-4" + h.substring(13, 16) + "-a" + h.substring(17, 20) + "-"
         + h.substring(20);
+  }
+
+  public static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+  /**
+   * An AWS access key id ({@code AKIA}/{@code ASIA}) of the current generation: the generation bit
+   * set, then {@code account} in 40 bits, then random bits (see {@code Validators#awsKeyId}).
+   */
+  public String awsKeyId(String prefix, long account) {
+    long v = (1L << 44) | (account << 4) | random.nextInt(16); // the first 45 bits: 9 characters
+    StringBuilder b = new StringBuilder(prefix);
+    for (int i = 8; i >= 0; i--) {
+      b.append(BASE32.charAt((int) (v >>> (5 * i)) & 31));
+    }
+    return b.append(random(BASE32, 7)).toString();
+  }
+
+  /** A twelve-digit AWS account id, as they are written. */
+  public long awsAccount() {
+    return 100_000_000_000L + (long) (random.nextDouble() * 899_999_999_999L);
+  }
+
+  /**
+   * A PyPI API token: {@code pypi-} and base64url of a version 2 macaroon with location
+   * {@code location}, a UUID identifier, one first-party caveat and a random 32-byte signature.
+   */
+  public String pypiToken(String location, String caveat) {
+    java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream();
+    m.write(2);
+    packet(m, 1, location.getBytes(StandardCharsets.US_ASCII));
+    packet(m, 2, uuid().getBytes(StandardCharsets.US_ASCII));
+    m.write(0);
+    packet(m, 2, caveat.getBytes(StandardCharsets.UTF_8));
+    m.write(0);
+    m.write(0);
+    byte[] sig = new byte[32];
+    random.nextBytes(sig);
+    packet(m, 6, sig);
+    return "pypi-" + Base64.getUrlEncoder().withoutPadding().encodeToString(m.toByteArray());
+  }
+
+  private static void packet(java.io.ByteArrayOutputStream m, int type, byte[] data) {
+    m.write(type);
+    for (int n = data.length; ; n >>>= 7) {
+      if (n < 0x80) {
+        m.write(n);
+        break;
+      }
+      m.write((n & 0x7F) | 0x80);
+    }
+    m.write(data, 0, data.length);
+  }
+
+  /** A Grafana service account token {@code glsa_} + 32 alphanumerics + {@code _} + its CRC32. */
+  public String grafanaServiceAccount() {
+    String head = "glsa_" + random(ALNUM, 32);
+    CRC32 crc = new CRC32();
+    crc.update(head.getBytes(StandardCharsets.US_ASCII));
+    return head + "_" + Validators.grafanaChecksum(crc.getValue());
+  }
+
+  /**
+   * A fresh secret in the shape of {@code secret}, for forging a rule's tokens from its examples:
+   * the first {@code keep} characters (a public prefix) stay; every other digit, lower-case and
+   * upper-case letter is drawn again from its class (within hex where the rest is hex, within
+   * base32 where it is base32); any other character stays where it is. Then the structure that
+   * {@code validators} check is made to hold again: CRC32 checksums are recomputed, a JWT keeps its
+   * header and claims and gets a new signature, a PyPI macaroon keeps its location and caveats and
+   * gets a new identifier and signature, a Basic credential keeps its user and gets a new password.
+   * A result may still fail a rule's other checks (entropy, a placeholder drawn by chance): callers
+   * check it and draw again.
+   */
+  public String like(String secret, int keep, Collection<String> validators) {
+    String out = secret.substring(0, keep) + redraw(secret.substring(keep));
+    for (String v : validators) {
+      out = switch (v) {
+        case "github-crc32", "npm-crc32" -> fixBase62Crc32(out);
+        case "gitlab-routable-crc32" -> fixGitlab(secret, out);
+        case "grafana-crc32" -> fixGrafana(out);
+        case "jwt" -> fixJwt(secret, out);
+        case "basic-auth" -> fixBasic(secret, out);
+        case "pypi-macaroon" -> fixMacaroon(secret, out);
+        default -> out;
+      };
+    }
+    return out;
+  }
+
+  /** Each digit and letter of {@code s} drawn again from its class; hex and base32 text keeps its alphabet. */
+  String redraw(String s) {
+    boolean hexLower = !s.isEmpty();
+    boolean hexUpper = !s.isEmpty();
+    boolean base32 = !s.isEmpty();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      hexLower &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      hexUpper &= (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+      base32 &= (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
+    }
+    String digits = base32 && !hexUpper ? "234567" : "0123456789";
+    String lower = hexLower ? "abcdef" : "abcdefghijklmnopqrstuvwxyz";
+    String upper = hexUpper ? "ABCDEF" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String from = c >= '0' && c <= '9' ? digits : c >= 'a' && c <= 'z' ? lower : c >= 'A' && c <= 'Z' ? upper : null;
+      b.append(from == null ? c : from.charAt(random.nextInt(from.length())));
+    }
+    return b.toString();
+  }
+
+  private static String fixBase62Crc32(String s) {
+    int us = s.lastIndexOf('_');
+    if (us < 0 || s.length() - us - 1 != 36) {
+      return s;
+    }
+    return s.substring(0, us + 31) + crc62(s.substring(us + 1, us + 31));
+  }
+
+  private static String fixGitlab(String original, String s) {
+    int n = s.length();
+    if (n < 21 || s.length() != original.length() || !original.startsWith(".01.", n - 13)) {
+      return s;
+    }
+    String head = s.substring(0, n - 13) + original.substring(n - 13, n - 7); // version and length stay the original's
+    CRC32 crc = new CRC32();
+    crc.update(head.getBytes(StandardCharsets.ISO_8859_1));
+    return head + Validators.base36(crc.getValue(), 7);
+  }
+
+  private static String fixGrafana(String s) {
+    int us = s.lastIndexOf('_');
+    if (us < 0 || s.length() - us - 1 != 8) {
+      return s;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(s.substring(0, us).getBytes(StandardCharsets.ISO_8859_1));
+    return s.substring(0, us + 1) + Validators.grafanaChecksum(crc.getValue());
+  }
+
+  private static String fixJwt(String original, String s) {
+    int a = original.indexOf('.');
+    int b = a < 0 ? -1 : original.indexOf('.', a + 1);
+    if (b < 0 || s.length() != original.length()) {
+      return s;
+    }
+    return original.substring(0, b) + s.substring(b);
+  }
+
+  private String fixBasic(String original, String s) {
+    byte[] raw;
+    try {
+      raw = Base64.getDecoder().decode(original.replace("=", "") + "==".substring(0, (4 - original.replace("=", "").length() % 4) % 4));
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+    String text = new String(raw, StandardCharsets.ISO_8859_1);
+    int colon = text.indexOf(':');
+    if (colon < 0) {
+      return s;
+    }
+    String fresh = text.substring(0, colon + 1) + redraw(text.substring(colon + 1));
+    String enc = Base64.getEncoder().encodeToString(fresh.getBytes(StandardCharsets.ISO_8859_1));
+    return original.endsWith("=") ? enc : enc.replace("=", "");
+  }
+
+  private String fixMacaroon(String original, String s) {
+    int dash = original.indexOf('-');
+    byte[] m;
+    try {
+      m = Base64.getUrlDecoder().decode(original.substring(dash + 1).replace("=", ""));
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+    // version, location packet, identifier packet: the identifier's bytes are drawn again
+    if (m.length < 40 || m[0] != 2 || m[1] != 1 || m[2] < 0 || 3 + m[2] + 2 > m.length || m[3 + m[2]] != 2) {
+      return s;
+    }
+    int idLen = m[4 + m[2]];
+    int idStart = 5 + m[2];
+    if (idLen < 0 || idStart + idLen + 32 > m.length) {
+      return s;
+    }
+    String id = redraw(new String(m, idStart, idLen, StandardCharsets.ISO_8859_1));
+    System.arraycopy(id.getBytes(StandardCharsets.ISO_8859_1), 0, m, idStart, idLen);
+    byte[] sig = new byte[32];
+    random.nextBytes(sig);
+    System.arraycopy(sig, 0, m, m.length - 32, 32);
+    return original.substring(0, dash + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(m);
   }
 }

@@ -114,12 +114,18 @@ class CatalogueReaderTest {
   @Test
   void builtin_equalsTheCatalogueReadByDataBinding() throws IOException {
     List<Rule> bound = new ArrayList<>();
+    int ids = 0;
     for (String file : Rules.builtinFiles()) {
       try (InputStream in = builtinFile(file)) {
         bound.addAll(Rules.parse(in, file));
       }
+      try (InputStream in = builtinFile(file)) {
+        // every rule the files hold, counted from their text: none dropped by either reader
+        ids += (int) new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+            .filter(l -> l.startsWith("- id:")).count();
+      }
     }
-    assertEquals(71, bound.size());
+    assertEquals(ids, bound.size());
     assertEquals(bound, Rules.builtin());
   }
 
