@@ -160,16 +160,37 @@ public final class TokenForge {
   /**
    * A fresh secret in the shape of {@code secret}, for forging a rule's tokens from its examples:
    * the first {@code keep} characters (a public prefix) stay; every other digit, lower-case and
-   * upper-case letter is drawn again from its class (within hex where the rest is hex, within
-   * base32 where it is base32); any other character stays where it is. Then the structure that
-   * {@code validators} check is made to hold again: CRC32 checksums are recomputed, a JWT keeps its
-   * header and claims and gets a new signature, a PyPI macaroon keeps its location and caveats and
-   * gets a new identifier and signature, a Basic credential keeps its user and gets a new password.
-   * A result may still fail a rule's other checks (entropy, a placeholder drawn by chance): callers
-   * check it and draw again.
+   * upper-case letter is drawn again from its class (within hex where its run of letters and digits
+   * is hex, within base32 where it is base32); any other character stays where it is. Then the
+   * structure that {@code validators} check is made to hold again: CRC32 checksums are recomputed, a
+   * JWT keeps its header and claims and gets a new signature, a PyPI macaroon keeps its location and
+   * caveats and gets a new identifier and signature, a Basic credential keeps its user and gets a new
+   * password. A result may still fail a rule's other checks (entropy, a placeholder drawn by
+   * chance): callers check it and draw again.
    */
   public String like(String secret, int keep, Collection<String> validators) {
-    String out = secret.substring(0, keep) + redraw(secret.substring(keep));
+    return like(secret, keep, 0, java.util.List.of(), validators);
+  }
+
+  /**
+   * As {@link #like(String, int, Collection)}, also keeping the last {@code keepTail} characters
+   * and every occurrence (ignoring case) of the {@code literals}: a rule's keywords inside the
+   * secret ({@code T3BlbkFJ} in an OpenAI key) and fixed parts the pattern spells out.
+   */
+  public String like(String secret, int keepHead, int keepTail, Collection<String> literals, Collection<String> validators) {
+    int n = secret.length();
+    boolean[] kept = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      kept[i] = i < keepHead || i >= n - keepTail;
+    }
+    String lower = secret.toLowerCase(java.util.Locale.ROOT);
+    for (String lit : literals) {
+      String l = lit.toLowerCase(java.util.Locale.ROOT);
+      for (int at = l.isEmpty() ? -1 : lower.indexOf(l); at >= 0; at = lower.indexOf(l, at + 1)) {
+        java.util.Arrays.fill(kept, at, at + l.length(), true);
+      }
+    }
+    String out = redraw(secret, kept);
     for (String v : validators) {
       out = switch (v) {
         case "github-crc32", "npm-crc32" -> fixBase62Crc32(out);
@@ -186,23 +207,40 @@ public final class TokenForge {
 
   /** Each digit and letter of {@code s} drawn again from its class; hex and base32 text keeps its alphabet. */
   String redraw(String s) {
-    boolean hexLower = !s.isEmpty();
-    boolean hexUpper = !s.isEmpty();
-    boolean base32 = !s.isEmpty();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      hexLower &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-      hexUpper &= (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
-      base32 &= (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
-    }
-    String digits = base32 && !hexUpper ? "234567" : "0123456789";
-    String lower = hexLower ? "abcdef" : "abcdefghijklmnopqrstuvwxyz";
-    String upper = hexUpper ? "ABCDEF" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    return redraw(s, new boolean[s.length()]);
+  }
+
+  /**
+   * {@code s} with every letter and digit not {@code kept} drawn again from its class, the class
+   * narrowed per run of letters and digits: a run of hex stays hex (the 64 hex of a Slack app
+   * token after its upper-case team id), a run of base32 stays base32.
+   */
+  private String redraw(String s, boolean[] kept) {
     StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      String from = c >= '0' && c <= '9' ? digits : c >= 'a' && c <= 'z' ? lower : c >= 'A' && c <= 'Z' ? upper : null;
-      b.append(from == null ? c : from.charAt(random.nextInt(from.length())));
+    int i = 0;
+    while (i < s.length()) {
+      if (!Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) > 127) {
+        b.append(s.charAt(i++));
+        continue;
+      }
+      int j = i;
+      boolean hexLower = true;
+      boolean hexUpper = true;
+      boolean base32 = true;
+      for (; j < s.length() && s.charAt(j) <= 127 && Character.isLetterOrDigit(s.charAt(j)); j++) {
+        char c = s.charAt(j);
+        hexLower &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        hexUpper &= (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+        base32 &= (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
+      }
+      String digits = base32 && !hexUpper ? "234567" : "0123456789";
+      String lowers = hexLower ? "abcdef" : "abcdefghijklmnopqrstuvwxyz";
+      String uppers = hexUpper ? "ABCDEF" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+      for (; i < j; i++) {
+        char c = s.charAt(i);
+        String from = kept[i] ? null : c >= '0' && c <= '9' ? digits : c >= 'a' && c <= 'z' ? lowers : uppers;
+        b.append(from == null ? c : from.charAt(random.nextInt(from.length())));
+      }
     }
     return b.toString();
   }
