@@ -197,6 +197,7 @@ public final class CatalogueForge {
         if (o.start() == m.start() && o.end() == m.end()) {
           validators.addAll(o.rule().validate());
           literals.addAll(o.rule().keywords());
+          literals.addAll(patternLiterals(o.rule()));
           keep = Math.max(keep, publicPrefix(o.rule(), m.secretText()));
         }
       }
@@ -246,6 +247,38 @@ public final class CatalogueForge {
   private Comparator<Match> order() {
     return Comparator.comparingInt(Match::start).thenComparingInt(Match::end)
         .thenComparingInt(m -> priority.getOrDefault(m.rule().id(), Integer.MAX_VALUE));
+  }
+
+  private final Map<String, List<String>> patternLiterals = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The fixed strings of two or more characters that a rule's pattern spells out ({@code AA} at the
+   * end of an Anthropic key, {@code .Ag} in an Entra refresh token): kept where they occur in a
+   * secret, since drawing them again could only break the match.
+   */
+  private List<String> patternLiterals(Rule rule) {
+    return patternLiterals.computeIfAbsent(rule.pattern(), p -> {
+      List<String> out = new ArrayList<>();
+      try {
+        literals(com.google.re2j.SyntaxTree.parse(p), out);
+      } catch (RuntimeException e) {
+        // the detector compiled it; a tree we cannot read only means nothing extra is kept
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  private static void literals(com.google.re2j.SyntaxTree.Node n, List<String> out) {
+    if (n.op().equals("LITERAL") && n.runes().length >= 2) {
+      StringBuilder b = new StringBuilder();
+      for (int r : n.runes()) {
+        b.appendCodePoint(r);
+      }
+      out.add(b.toString());
+    }
+    for (com.google.re2j.SyntaxTree.Node sub : n.subs()) {
+      literals(sub, out);
+    }
   }
 
   /** How many leading characters of {@code secret} are the rule's public prefix (its prefix, else its longest keyword). */
