@@ -183,6 +183,15 @@ public final class TokenForge {
     for (int i = 0; i < n; i++) {
       kept[i] = i < keepHead || i >= n - keepTail;
     }
+    return like(secret, kept, literals, validators);
+  }
+
+  /**
+   * As {@link #like(String, int, int, Collection, Collection)}, keeping the characters that
+   * {@code kept} marks (a secret found inside this one, drawn on its own) besides the literals.
+   */
+  public String like(String secret, boolean[] kept, Collection<String> literals, Collection<String> validators) {
+    kept = kept.clone();
     String lower = secret.toLowerCase(java.util.Locale.ROOT);
     for (String lit : literals) {
       String l = lit.toLowerCase(java.util.Locale.ROOT);
@@ -212,8 +221,9 @@ public final class TokenForge {
 
   /**
    * {@code s} with every letter and digit not {@code kept} drawn again from its class, the class
-   * narrowed per run of letters and digits: a run of hex stays hex (the 64 hex of a Slack app
-   * token after its upper-case team id), a run of base32 stays base32.
+   * narrowed per run of letters and digits (its kept characters aside): a run of hex stays hex
+   * (the 64 hex of a Slack app token after its upper-case team id, the hex after {@code EXO}), a
+   * run of base32 stays base32, in either case.
    */
   private String redraw(String s, boolean[] kept) {
     StringBuilder b = new StringBuilder(s.length());
@@ -226,14 +236,20 @@ public final class TokenForge {
       int j = i;
       boolean hexLower = true;
       boolean hexUpper = true;
-      boolean base32 = true;
+      boolean base32Upper = true;
+      boolean base32Lower = true;
       for (; j < s.length() && s.charAt(j) <= 127 && Character.isLetterOrDigit(s.charAt(j)); j++) {
         char c = s.charAt(j);
+        if (kept[j]) {
+          continue;
+        }
         hexLower &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
         hexUpper &= (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
-        base32 &= (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
+        base32Upper &= (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
+        base32Lower &= (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7');
       }
-      String digits = base32 && !hexUpper ? "234567" : "0123456789";
+      boolean base32 = (base32Upper && !hexUpper) || (base32Lower && !hexLower);
+      String digits = base32 ? "234567" : "0123456789";
       String lowers = hexLower ? "abcdef" : "abcdefghijklmnopqrstuvwxyz";
       String uppers = hexUpper ? "ABCDEF" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
       for (; i < j; i++) {

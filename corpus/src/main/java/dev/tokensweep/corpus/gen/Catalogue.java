@@ -69,14 +69,16 @@ final class Catalogue {
     return List.of(history.leaf(HISTORY), config.leaf(CONFIG), log.leaf(LOG));
   }
 
-  /** Writes the planting's text with each secret labelled where it starts. */
+  /** Writes the planting's text with each secret labelled where it starts (one may hold another). */
   private static TextBuilder write(TextBuilder b, CatalogueForge.Planting p, String context) {
     String text = p.text();
+    List<CatalogueForge.Placed> secrets = new java.util.ArrayList<>(p.secrets());
+    secrets.sort(java.util.Comparator.comparingInt(CatalogueForge.Placed::offset));
     int at = 0;
-    for (CatalogueForge.Placed s : p.secrets()) {
+    for (CatalogueForge.Placed s : secrets) {
       b.add(text.substring(at, s.offset()));
-      b.plant(s.token(), context);
-      at = s.offset() + s.token().value().length();
+      b.label(s.token(), context);
+      at = s.offset();
     }
     return b.add(text.substring(at));
   }

@@ -146,31 +146,42 @@ public final class CatalogueForge {
 
   private Planting attempt(Rule rule, Template t, TokenForge tf, int head, int tail) {
     byte[] b = t.bytes().clone();
-    List<String> fresh = new ArrayList<>();
-    for (Span s : t.spans()) {
+    // inner secrets first (an API key inside a webhook URL), then what holds them around them
+    List<Span> order = new ArrayList<>(t.spans());
+    order.sort(Comparator.comparingInt((Span s) -> s.end() - s.start()));
+    for (Span s : order) {
       String old = new String(b, s.start(), s.end() - s.start(), StandardCharsets.ISO_8859_1);
       int n = old.length();
-      if (s.keep() + head + tail >= n / 2) {
-        return null; // most of the secret would be the example's
+      int own = n - s.keep();
+      if (head + tail > own / 2) {
+        return null; // most of the secret after its prefix would be the example's
       }
-      String neu = tf.like(old, s.keep() + head, tail, s.literals(), s.validators());
+      boolean[] kept = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        kept[i] = i < s.keep() + head || i >= n - tail;
+      }
+      for (Span in : t.spans()) {
+        if (in != s && in.start() >= s.start() && in.end() <= s.end()) {
+          java.util.Arrays.fill(kept, in.start() - s.start(), in.end() - s.start(), true); // drawn on its own
+        }
+      }
+      String neu = tf.like(old, kept, s.literals(), s.validators());
       if (neu.length() != old.length()) {
         return null;
       }
       System.arraycopy(neu.getBytes(StandardCharsets.ISO_8859_1), 0, b, s.start(), neu.length());
-      fresh.add(neu);
     }
     if (!shape(b).equals(t.shape())) {
       return null; // the catalogue no longer finds the same rules at the same spans
     }
     List<Placed> placed = new ArrayList<>();
     String text = new String(b, StandardCharsets.UTF_8);
-    for (int i = 0; i < t.spans().size(); i++) {
-      Span s = t.spans().get(i);
+    for (Span s : t.spans()) {
       Rule w = s.winner();
       // a char offset: the example is UTF-8, the spans count bytes
       int offset = new String(b, 0, s.start(), StandardCharsets.UTF_8).length();
-      placed.add(new Placed(offset, new Token(fresh.get(i), w.kind(), provider(w.id()), null, "unknown"), w.id()));
+      String value = new String(b, s.start(), s.end() - s.start(), StandardCharsets.ISO_8859_1);
+      placed.add(new Placed(offset, new Token(value, w.kind(), provider(w.id()), null, "unknown"), w.id()));
     }
     return new Planting(rule, t.example(), text, t.context(), placed);
   }
@@ -187,8 +198,13 @@ public final class CatalogueForge {
     List<Span> spans = new ArrayList<>();
     for (int w = 0; w < winners.size(); w++) {
       Match m = winners.get(w);
-      if (w > 0 && m.start() < winners.get(w - 1).end()) {
-        return null; // nested or overlapping secrets cannot be drawn again independently
+      for (int v = 0; v < w; v++) {
+        Match o = winners.get(v);
+        boolean overlap = m.start() < o.end() && o.start() < m.end();
+        boolean nested = (m.start() >= o.start() && m.end() <= o.end()) || (o.start() >= m.start() && o.end() <= m.end());
+        if (overlap && !nested) {
+          return null; // secrets that overlap without one holding the other cannot be drawn again
+        }
       }
       Set<String> validators = new LinkedHashSet<>();
       Set<String> literals = new LinkedHashSet<>();
