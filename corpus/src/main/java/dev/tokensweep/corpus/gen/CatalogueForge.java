@@ -52,7 +52,8 @@ public final class CatalogueForge {
   private record Span(int start, int end, Rule winner, Set<String> validators, Set<String> literals, int keep,
       int idStart, int idEnd) {}
 
-  private record Template(int example, byte[] bytes, List<Span> spans, Context context, String shape) {}
+  /** {@code own}: the rule wins a span of this example, so its planting is labelled with the rule's provider. */
+  private record Template(int example, byte[] bytes, List<Span> spans, Context context, String shape, boolean own) {}
 
   /**
    * Characters kept at the head (beyond the public prefix) and at the tail, tried in this order:
@@ -120,8 +121,9 @@ public final class CatalogueForge {
   }
 
   /**
-   * A planting of {@code rule}: one of its examples (the first to forge, starting at a random
-   * one) with fresh secrets; null when none forges.
+   * A planting of {@code rule}: one of its examples (the first to forge, starting at a random one,
+   * examples where the rule itself wins its secret's span first) with fresh secrets; null when none
+   * forges.
    */
   public Planting forge(Rule rule, Random random) {
     List<Template> ts = templates.getOrDefault(rule.id(), List.of());
@@ -130,8 +132,16 @@ public final class CatalogueForge {
     }
     TokenForge tf = new TokenForge(random);
     int first = random.nextInt(ts.size());
-    for (int k = 0; k < ts.size(); k++) {
-      Template t = ts.get((first + k) % ts.size());
+    List<Template> order = new ArrayList<>();
+    for (boolean own : new boolean[] {true, false}) {
+      for (int k = 0; k < ts.size(); k++) {
+        Template t = ts.get((first + k) % ts.size());
+        if (t.own() == own) {
+          order.add(t);
+        }
+      }
+    }
+    for (Template t : order) {
       for (int[] keep : KEEP) {
         for (int attempt = 0; attempt < (keep == KEEP[0] ? TRIES : TRIES_KEPT); attempt++) {
           Planting p = attempt(rule, t, tf, keep[0], keep[1]);
@@ -166,8 +176,9 @@ public final class CatalogueForge {
         }
       }
       String neu = tf.like(old, kept, s.literals(), s.validators());
-      if (neu.length() != old.length()) {
-        return null;
+      if (neu.length() != old.length()
+          || neu.equals(new String(t.bytes(), s.start(), n, StandardCharsets.ISO_8859_1))) {
+        return null; // nothing fresh (a JWT with alg none keeps its header and claims, and has no signature)
       }
       System.arraycopy(neu.getBytes(StandardCharsets.ISO_8859_1), 0, b, s.start(), neu.length());
     }
@@ -239,7 +250,11 @@ public final class CatalogueForge {
     if (!hasRule) {
       return null;
     }
-    return new Template(i, bytes, spans, context(r.examples().get(i)), shape(bytes));
+    boolean own = false;
+    for (Span sp : spans) {
+      own |= sp.winner().id().equals(r.id());
+    }
+    return new Template(i, bytes, spans, context(r.examples().get(i)), shape(bytes), own);
   }
 
   /**
