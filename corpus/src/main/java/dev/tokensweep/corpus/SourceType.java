@@ -6,10 +6,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /**
  * Where a planted secret sits, as the evaluator counts it. A secret inside a support bundle is
  * counted as {@link #BUNDLE} whatever the leaf is, because reaching it needs the archive readers.
+ * {@link #CONFIG} is an application's configuration file (key = value, YAML, .netrc lines).
  */
 public enum SourceType {
   HISTORY("history"), LOG("log"), DUMP("dump"), BUNDLE("bundle"), HAR("har"), TELEMETRY("telemetry"),
-  TOKEN_CACHE("token-cache");
+  TOKEN_CACHE("token-cache"), CONFIG("config");
 
   private final String id;
 

@@ -89,6 +89,24 @@ class CorpusEvaluationTest {
     // the report holds locations, rule ids and fingerprint prefixes only: never a secret
     assertEquals(Map.of(), failures, () -> "per source type below target:\n" + report);
     assertFalse(labels.isEmpty());
+
+    Map<String, String> providerFailures = new TreeMap<>();
+    for (Map.Entry<String, Evaluation.Tally> p : e.byProvider().entrySet()) {
+      Evaluation.Tally t = p.getValue();
+      if (t.recall() < 1.0 || t.precision() < 0.99) {
+        providerFailures.put(p.getKey(), String.format("recall %.4f precision %.4f", t.recall(), t.precision()));
+      }
+    }
+    assertEquals(Map.of(), providerFailures, () -> "per provider below target:\n" + report);
+    // every provider of the catalogue has tokens planted and in scope
+    Set<String> missingProviders = new java.util.TreeSet<>();
+    for (dev.tokensweep.detectors.Rule r : Rules.builtin()) {
+      Evaluation.Tally t = e.byProvider().get(r.provider());
+      if (t == null || t.labels == 0) {
+        missingProviders.add(r.provider());
+      }
+    }
+    assertEquals(Set.of(), missingProviders, "catalogue providers without a planted token in scope");
   }
 
   private static List<String> ids(Set<Capability> caps) {

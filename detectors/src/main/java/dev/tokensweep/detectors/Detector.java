@@ -25,7 +25,8 @@ import java.util.Map;
 public final class Detector {
 
   private final List<Rule> rules;
-  private final Pattern[] patterns;
+  private final Compiled[] patterns;
+  // per rule: the capture group of the secret, and of its identifier (-1: the rule captures none)
   // per rule, built once the rule has had filterAfter keyword hits (most scans hit few rules);
   // a racing build makes an equal filter, and its final fields make the plain array store safe
   private final WindowFilter[] filters;
@@ -59,7 +60,7 @@ public final class Detector {
   Detector(List<Rule> rules, int filterAfter) {
     this.filterAfter = filterAfter;
     this.rules = List.copyOf(rules);
-    patterns = new Pattern[this.rules.size()];
+    patterns = new Compiled[this.rules.size()];
     filters = new WindowFilter[this.rules.size()];
     hits = new int[this.rules.size()];
     triedPrecompiled = new boolean[this.rules.size()];
@@ -112,13 +113,22 @@ public final class Detector {
     }
   }
 
-  /** Rule {@code r}'s compiled pattern; a racing first use compiles an equal one. */
-  private Pattern pattern(int r) {
-    Pattern p = patterns[r];
-    if (p == null) {
-      p = patterns[r] = compile(rules.get(r));
+  /** A rule's compiled pattern with the groups a match reads; final fields publish it whole to other threads. */
+  private record Compiled(Pattern pattern, int secretGroup, int idGroup, String idName) {
+    static Compiled of(Rule rule) {
+      Pattern p = compile(rule);
+      int ig = identifierGroup(p);
+      return new Compiled(p, Detector.secretGroup(p), ig, ig < 0 ? null : identifierName(p));
     }
-    return p;
+  }
+
+  /** Rule {@code r}'s compiled pattern; a racing first use compiles an equal one. */
+  private Compiled pattern(int r) {
+    Compiled c = patterns[r];
+    if (c == null) {
+      c = patterns[r] = Compiled.of(rules.get(r));
+    }
+    return c;
   }
 
   static Pattern compile(Rule rule) {
@@ -128,6 +138,37 @@ public final class Detector {
       // re2j's message quotes the pattern, which may hold the secret the rule is written for
       throw new IllegalArgumentException("does not compile (" + e.getDescription() + ")");
     }
+  }
+
+  /** The name of the group that holds the secret when it is not group 1 (a pair rule's identifier comes first). */
+  public static final String SECRET_GROUP = "secret";
+
+  /** The capture group of {@code p} that holds the secret: the one named {@value #SECRET_GROUP}, else group 1. */
+  static int secretGroup(Pattern p) {
+    Integer g = p.namedGroups().get(SECRET_GROUP);
+    return g != null ? g : 1;
+  }
+
+  /** The capture group of the identifier: the lowest-numbered named group other than the secret's; -1 when none. */
+  static int identifierGroup(Pattern p) {
+    int best = -1;
+    for (Map.Entry<String, Integer> e : p.namedGroups().entrySet()) {
+      if (!e.getKey().equals(SECRET_GROUP) && e.getValue() != secretGroup(p) && (best < 0 || e.getValue() < best)) {
+        best = e.getValue();
+      }
+    }
+    return best;
+  }
+
+  /** The name of the identifier group, which says what the secret belongs to; null when the rule has none. */
+  static String identifierName(Pattern p) {
+    int g = identifierGroup(p);
+    for (Map.Entry<String, Integer> e : p.namedGroups().entrySet()) {
+      if (e.getValue() == g) {
+        return e.getKey();
+      }
+    }
+    return null;
   }
 
   public List<Rule> rules() {
@@ -172,7 +213,7 @@ public final class Detector {
     final int[] lastEnd; // end of the match at lastStart
     final ByteWindow window = new ByteWindow();
     final WindowCache[] caches;
-    int[] runBuf = new int[16];
+    int[] runBuf = new int[4 * RUN_STRIDE];
     final int maxBefore;
     byte[] buf;
     int from;
@@ -333,7 +374,7 @@ public final class Detector {
       } else {
         found = run(r, ws, we);
       }
-      for (int i = 0; i < found.length; i += 4) {
+      for (int i = 0; i < found.length; i += RUN_STRIDE) {
         int ms = ws + found[i];
         int me = ws + found[i + 1];
         if (ms == opened && opened > from) {
@@ -368,7 +409,11 @@ public final class Detector {
         }
         byte[] secret = Arrays.copyOfRange(buf, s1, e1);
         if (accept(rule, secret)) {
-          sink.accept(new Match(rule, s1, e1, ms, me, secret));
+          int is = found[i + 4];
+          int ie = found[i + 5];
+          Match.Identifier id = is < 0 || ie <= is ? null
+              : new Match.Identifier(pattern(r).idName(), ws + is, ws + ie, Arrays.copyOfRange(buf, ws + is, ws + ie));
+          sink.accept(new Match(rule, s1, e1, ms, me, secret, id));
         } else {
           Arrays.fill(secret, (byte) 0);
         }
@@ -402,12 +447,16 @@ public final class Detector {
       }
     };
 
-    /** re2j's matches in {@code [ws, we)}, relative to ws: start, end, group 1 start, group 1 end (-1 when absent). */
+    /**
+     * re2j's matches in {@code [ws, we)}, relative to ws, {@link #RUN_STRIDE} ints each: start, end,
+     * the secret group's start and end, the identifier group's start and end (-1 when absent).
+     */
     private int[] run(int r, int ws, int we) {
       Matcher m = matchers[r];
+      Compiled c = pattern(r);
       window.reset(buf, ws, we);
       if (m == null) {
-        m = matchers[r] = pattern(r).matcher(window);
+        m = matchers[r] = c.pattern().matcher(window);
       } else {
         m.reset(window);
       }
@@ -420,15 +469,19 @@ public final class Detector {
       WindowFilter f = filters[r];
       boolean found = m.find();
       while (found) {
-        if (k + 4 > out.length) {
+        if (k + RUN_STRIDE > out.length) {
           out = runBuf = Arrays.copyOf(out, out.length * 2);
         }
         int ms = m.start();
         int me = m.end();
+        int sg = c.secretGroup();
+        int ig = c.idGroup();
         out[k++] = ms;
         out[k++] = me;
-        out[k++] = m.start(1);
-        out[k++] = m.start(1) < 0 ? -1 : m.end(1);
+        out[k++] = m.start(sg);
+        out[k++] = m.start(sg) < 0 ? -1 : m.end(sg);
+        out[k++] = ig < 0 ? -1 : m.start(ig);
+        out[k++] = ig < 0 || m.start(ig) < 0 ? -1 : m.end(ig);
         int next = me == ms ? me + 1 : me;
         if (next > we - ws) {
           break;
@@ -444,6 +497,8 @@ public final class Detector {
   }
 
   private static final int[] NONE_FOUND = new int[0];
+  /** Ints per match in what {@code run} returns. */
+  private static final int RUN_STRIDE = 6;
 
   /**
    * Per thread and rule: re2j's matches in recent short windows, by window content. Direct-mapped,

@@ -13,10 +13,28 @@ import java.util.Set;
  * @param status {@code live}, {@code expired} or {@code unknown} (no expiry we can read)
  * @param broadScopes the scopes among {@code claims.scopes()} that raise severity
  * @param why one line on how the severity was reached
+ * @param belongsTo what the secret belongs to, for a pair rule's finding (null otherwise)
+ * @param accountId the AWS account a key id names, where the id decodes to one (the secret's own,
+ *     or the key id a secret access key belongs to); not secret, and what a responder looks up first
  */
 public record Evidence(String ruleId, String ruleName, Kind kind, Severity severity, String preview,
     String fingerprint, int length, double entropy, Jwt.Claims claims, String status, Long lifetimeSeconds,
-    List<String> broadScopes, String why) {
+    List<String> broadScopes, String why, BelongsTo belongsTo, String accountId) {
+
+  /**
+   * The public half of a pair, as reports may show it: what it is ({@code key_id}, {@code client_id},
+   * {@code user}), its redacted preview (by the same rules as a secret's) and its keyed fingerprint,
+   * so the same key id or client id can be searched for across hosts.
+   */
+  public record BelongsTo(String name, String preview, String fingerprint) {}
+
+  /** Evidence of a match that belongs to nothing known. */
+  public Evidence(String ruleId, String ruleName, Kind kind, Severity severity, String preview, String fingerprint,
+      int length, double entropy, Jwt.Claims claims, String status, Long lifetimeSeconds, List<String> broadScopes,
+      String why) {
+    this(ruleId, ruleName, kind, severity, preview, fingerprint, length, entropy, claims, status, lifetimeSeconds,
+        broadScopes, why, null, null);
+  }
 
   /** Scopes that let a token do much more than read a profile. */
   public static final Set<String> BROAD_SCOPES = Set.of(".default", "offline_access", "user_impersonation",
@@ -136,8 +154,16 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
     } else {
       why = "rule severity";
     }
+    Match.Identifier id = m.identifier();
+    BelongsTo belongs = id == null ? null
+        : new BelongsTo(id.name(), Redaction.preview(rule, id.value()), fp.fingerprint(id.value()));
+    Long account = rule.validate().contains(Validators.AWS_ACCOUNT_ID) ? Validators.awsAccountId(secret) : null;
+    if (account == null && id != null) {
+      account = Validators.awsAccountId(id.value());
+    }
     return new Evidence(rule.id(), rule.name(), kind, sev, Redaction.preview(rule, secret), fp.fingerprint(secret),
-        secret.length, Math.round(Entropy.shannon(secret) * 100) / 100.0, claims, status, lifetime, broad, why);
+        secret.length, Math.round(Entropy.shannon(secret) * 100) / 100.0, claims, status, lifetime, broad, why, belongs,
+        account == null ? null : String.format(java.util.Locale.ROOT, "%012d", account));
   }
 
   private static Severity max(Severity a, Severity b) {

@@ -54,6 +54,16 @@ public record Rule(
     return maxLength == null ? DEFAULT_MAX_LENGTH : maxLength;
   }
 
+  /**
+   * The provider part of the id, {@code github} for {@code ts.github.1}: ids are
+   * {@code <namespace>.<provider>.<n>}. The whole id when it has no such part.
+   */
+  public String provider() {
+    int a = id.indexOf('.');
+    int b = id.lastIndexOf('.');
+    return a >= 0 && b > a ? id.substring(a + 1, b) : id;
+  }
+
   /** Minimum Shannon entropy of the secret in bits per character; 0 when the rule sets none. */
   public double entropyFloor() {
     return minEntropy == null ? 0 : minEntropy;

@@ -82,6 +82,11 @@ public final class RuleLinter {
         problems.add(new Problem(id, "no capture group 1 for the secret", at, "pattern"));
         continue;
       }
+      String groups = groupProblem(p);
+      if (groups != null) {
+        problems.add(new Problem(id, groups, at, "pattern"));
+        continue;
+      }
       if (r.examples().isEmpty()) {
         problems.add(new Problem(id, "no examples", at, null));
       }
@@ -112,6 +117,28 @@ public final class RuleLinter {
     return problems;
   }
 
+  /**
+   * Why the named groups of {@code p} are wrong, or null: a rule may name one group other than
+   * {@code secret}, the identifier that says what the secret belongs to; when it is group 1, the
+   * secret must be named {@code secret} (group 1 would be the identifier otherwise).
+   */
+  static String groupProblem(Pattern p) {
+    java.util.Map<String, Integer> named = p.namedGroups();
+    int others = 0;
+    for (String name : named.keySet()) {
+      if (!name.equals(Detector.SECRET_GROUP)) {
+        others++;
+      }
+    }
+    if (others > 1) {
+      return "pattern names " + others + " identifier groups " + named.keySet() + "; a rule captures at most one";
+    }
+    if (others == 1 && !named.containsKey(Detector.SECRET_GROUP) && Detector.identifierGroup(p) < 0) {
+      return "pattern's identifier group is group 1, where the secret belongs: name the secret's group (?P<secret>...)";
+    }
+    return null;
+  }
+
   /** Why example {@code i} of {@code rule} fails, or null when the detector finds it. */
   public static String checkExample(Rule rule, int i) {
     String ex = rule.examples().get(i);
@@ -123,16 +150,18 @@ public final class RuleLinter {
     if (!hasKeyword) {
       return "example " + (i + 1) + " contains none of the rule's keywords";
     }
-    Matcher m = Detector.compile(rule).matcher(ex);
+    Pattern p = Detector.compile(rule);
+    int g = Detector.secretGroup(p);
+    Matcher m = p.matcher(ex);
     if (!m.find()) {
       return "example " + (i + 1) + " does not match the pattern";
     }
-    if (m.start(1) < 0 || m.end(1) <= m.start(1)) {
-      return "example " + (i + 1) + " matches but group 1 (the secret) is empty";
+    if (m.start(g) < 0 || m.end(g) <= m.start(g)) {
+      return "example " + (i + 1) + " matches but group " + g + " (the secret) is empty";
     }
     List<Match> found = new Detector(List.of(rule)).findAll(ex.getBytes(StandardCharsets.UTF_8));
     if (found.isEmpty()) {
-      byte[] secret = m.group(1).getBytes(StandardCharsets.UTF_8);
+      byte[] secret = m.group(g).getBytes(StandardCharsets.UTF_8);
       if (Placeholders.isPlaceholder(secret)) {
         return "example " + (i + 1) + " matches but its secret reads as a placeholder or mask";
       }

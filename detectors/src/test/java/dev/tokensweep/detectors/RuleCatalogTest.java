@@ -75,4 +75,46 @@ class RuleCatalogTest {
       }
     }
   }
+
+  /** Where the built-in rule files are, relative to the module (tests run there). */
+  static final java.nio.file.Path RULES_DIR = java.nio.file.Path.of("src/main/resources/dev/tokensweep/rules");
+
+  @Test
+  void index_listsEveryRuleFileOfTheDirectoryAndNothingElse() throws java.io.IOException {
+    // a provider file missing from index.txt would load nothing, silently
+    assertTrue(java.nio.file.Files.isDirectory(RULES_DIR), "rules directory not found from " + java.nio.file.Path.of("")
+        .toAbsolutePath());
+    Set<String> onDisk = new java.util.TreeSet<>();
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(RULES_DIR)) {
+      files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yml") || n.endsWith(".yaml"))
+          .forEach(onDisk::add);
+    }
+    Set<String> indexed = new java.util.TreeSet<>(Rules.builtinFiles());
+    Set<String> notIndexed = new java.util.TreeSet<>(onDisk);
+    notIndexed.removeAll(indexed);
+    Set<String> missing = new java.util.TreeSet<>(indexed);
+    missing.removeAll(onDisk);
+    assertEquals(Set.of(), notIndexed, "rule files that index.txt does not list (they load nothing)");
+    assertEquals(Set.of(), missing, "files index.txt lists that do not exist");
+  }
+
+  @Test
+  void catalogue_everyRuleCitesAnHttpsReference() {
+    List<String> without = new ArrayList<>();
+    for (Rule r : Rules.builtin()) {
+      boolean https = false;
+      for (String ref : r.references()) {
+        try {
+          java.net.URI u = new java.net.URI(ref);
+          https |= "https".equals(u.getScheme()) && u.getHost() != null && !u.getHost().isEmpty();
+        } catch (java.net.URISyntaxException e) {
+          // not a URL at all: does not count
+        }
+      }
+      if (!https) {
+        without.add(r.id());
+      }
+    }
+    assertEquals(List.of(), without, "rules without an https reference to the provider's documentation");
+  }
 }

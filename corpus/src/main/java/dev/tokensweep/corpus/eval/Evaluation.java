@@ -50,18 +50,27 @@ public final class Evaluation {
   private final Tally overall = new Tally();
   private final Map<String, Tally> byKind = new TreeMap<>();
   private final Map<String, Tally> bySource = new TreeMap<>();
+  private final Map<String, Tally> byProvider = new TreeMap<>();
+  private final java.util.Set<Label> viaPair;
 
   Evaluation(List<Label> labels, List<Outcome> outcomes, List<Label> missed, Map<Label, List<String>> outOfScope) {
+    this(labels, outcomes, missed, outOfScope, java.util.Set.of());
+  }
+
+  /** {@code viaPair}: labels found as what a pair finding's secret belongs to, not by a finding of their own. */
+  Evaluation(List<Label> labels, List<Outcome> outcomes, List<Label> missed, Map<Label, List<String>> outOfScope,
+      java.util.Set<Label> viaPair) {
     this.labels = List.copyOf(labels);
     this.outcomes = List.copyOf(outcomes);
     this.missed = new ArrayList<>(missed);
     this.missed.sort(Comparator.comparing(Label::path).thenComparingLong(Label::offset));
     this.outOfScope = outOfScope;
+    this.viaPair = java.util.Set.copyOf(viaPair);
     tally();
   }
 
   private void tally() {
-    java.util.Set<Label> matched = new java.util.HashSet<>();
+    java.util.Set<Label> matched = new java.util.HashSet<>(viaPair);
     for (Outcome o : outcomes) {
       if (o.verdict() == Verdict.MATCHED) {
         matched.add(o.label());
@@ -72,7 +81,8 @@ public final class Evaluation {
         continue;
       }
       boolean hit = matched.contains(l);
-      for (Tally t : List.of(overall, group(byKind, l.kind().id()), group(bySource, l.source().id()))) {
+      for (Tally t : List.of(overall, group(byKind, l.kind().id()), group(bySource, l.source().id()),
+          group(byProvider, provider(l)))) {
         t.labels++;
         if (hit) {
           t.found++;
@@ -82,13 +92,19 @@ public final class Evaluation {
     for (Outcome o : outcomes) {
       String source = o.label() != null ? o.label().source().id() : guessSource(o.finding().path());
       String kind = o.finding().kind() == null ? "unknown" : o.finding().kind();
-      for (Tally t : List.of(overall, group(byKind, kind), group(bySource, source))) {
+      // a finding counts for the provider of the label it found, else for its rule's provider
+      String provider = o.label() != null ? provider(o.label()) : o.finding().provider();
+      for (Tally t : List.of(overall, group(byKind, kind), group(bySource, source), group(byProvider, provider))) {
         t.findings++;
         if (o.verdict() == Verdict.MATCHED) {
           t.truePositives++;
         }
       }
     }
+  }
+
+  private static String provider(Label l) {
+    return l.provider() == null ? "unknown" : l.provider();
   }
 
   private static Tally group(Map<String, Tally> m, String key) {
@@ -126,6 +142,16 @@ public final class Evaluation {
 
   public Map<String, Tally> bySource() {
     return bySource;
+  }
+
+  /** Per provider: a label's own provider; a finding counts for its label's provider, else its rule's. */
+  public Map<String, Tally> byProvider() {
+    return byProvider;
+  }
+
+  /** Labels found as what a pair finding's secret belongs to. */
+  public java.util.Set<Label> foundViaPair() {
+    return viaPair;
   }
 
   public List<Label> missed() {
@@ -174,6 +200,10 @@ public final class Evaluation {
         duplicates().size());
     table(w, "by kind", byKind);
     table(w, "by source type", bySource);
+    table(w, "by provider", byProvider);
+    if (!viaPair.isEmpty()) {
+      w.printf(Locale.ROOT, "found as what a pair's secret belongs to: %d labels%n", viaPair.size());
+    }
     Map<String, Map<String, Long>> skipped = skippedBySource();
     if (!skipped.isEmpty()) {
       w.println("out of scope (the scan lacks a capability these labels need):");
@@ -222,6 +252,8 @@ public final class Evaluation {
     m.put("duplicate_count", duplicates().size());
     m.put("by_kind", tallies(byKind));
     m.put("by_source", tallies(bySource));
+    m.put("by_provider", tallies(byProvider));
+    m.put("found_via_pair", viaPair.size());
     m.put("out_of_scope", skippedBySource());
     List<Object> ms = new ArrayList<>();
     for (Label l : missed) {

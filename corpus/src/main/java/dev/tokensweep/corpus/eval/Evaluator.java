@@ -19,7 +19,9 @@ import java.util.Set;
  * {@value #OFFSET_TOLERANCE} bytes apart. Among compatible labels the nearest unmatched one wins.
  *
  * <p>Counting follows the usual detection convention: a second finding for an already matched
- * label is a duplicate and counts against precision, like a finding that matches no label.
+ * label is a duplicate and counts against precision, like a finding that matches no label. A pair
+ * finding also finds the label of what its secret belongs to (its {@code belongs_to} fingerprint,
+ * at a compatible position): the scanner reports an AWS key id once, inside its secret's finding.
  * Labels whose {@link Label#requires()} are not all in {@code capabilities} are out of scope:
  * they do not count against recall, and findings that match them still count as true.
  */
@@ -93,17 +95,38 @@ public final class Evaluator {
         outcomes.add(new Evaluation.Outcome(f, null, Evaluation.Verdict.SPURIOUS, why));
       }
     }
+    // a pair finding reports what its secret belongs to (an AWS key id) with its fingerprint:
+    // that finds the value's own label, nearest first, with no finding of its own to count
+    java.util.Set<Label> viaPair = new java.util.HashSet<>();
+    for (ReportedFinding f : sorted) {
+      if (f.belongsToFingerprint() == null) {
+        continue;
+      }
+      String fpath = normalize(f.path());
+      Label best = null;
+      long bestDist = Long.MAX_VALUE;
+      for (Label l : byFp.getOrDefault(f.belongsToFingerprint(), List.of())) {
+        long d = matched.containsKey(l) || viaPair.contains(l) || !samePath(normalize(l.path()), fpath) ? -1 : distance(l, f);
+        if (d >= 0 && d < bestDist) {
+          bestDist = d;
+          best = l;
+        }
+      }
+      if (best != null) {
+        viaPair.add(best);
+      }
+    }
     List<Label> missed = new ArrayList<>();
     Map<Label, List<String>> outOfScope = new HashMap<>();
     for (Label l : labels) {
       List<String> lacking = lacking(l);
       if (!lacking.isEmpty()) {
         outOfScope.put(l, lacking);
-      } else if (!matched.containsKey(l)) {
+      } else if (!matched.containsKey(l) && !viaPair.contains(l)) {
         missed.add(l);
       }
     }
-    return new Evaluation(labels, outcomes, missed, outOfScope);
+    return new Evaluation(labels, outcomes, missed, outOfScope, viaPair);
   }
 
   /** The capabilities {@code l} needs that the scan lacks; empty when it is in scope. */

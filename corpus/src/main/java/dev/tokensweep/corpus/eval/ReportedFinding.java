@@ -15,16 +15,31 @@ import java.util.List;
 /**
  * The part of a report finding the evaluator needs; there is no secret in it. Read from a
  * {@code scan --format json} or {@code --format jsonl} report, or taken from a {@link Finding}.
+ *
+ * @param belongsToFingerprint the fingerprint of what a pair finding's secret belongs to (an AWS
+ *     key id), or null: the pair reports that value too, so it finds the value's label
  */
 public record ReportedFinding(String ruleId, String kind, String path, Long line, Long column, long offset, Long entry,
-    String encoding, String jsonPath, String fingerprint) {
+    String encoding, String jsonPath, String fingerprint, String belongsToFingerprint) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A finding that names nothing it belongs to. */
+  public ReportedFinding(String ruleId, String kind, String path, Long line, Long column, long offset, Long entry,
+      String encoding, String jsonPath, String fingerprint) {
+    this(ruleId, kind, path, line, column, offset, entry, encoding, jsonPath, fingerprint, null);
+  }
 
   public static ReportedFinding of(Finding f) {
     Location l = f.location();
     return new ReportedFinding(f.evidence().ruleId(), f.evidence().kind().id(), l.path(), l.line(), l.column(),
-        l.offset(), l.entry(), l.encoding(), l.jsonPath(), f.evidence().fingerprint());
+        l.offset(), l.entry(), l.encoding(), l.jsonPath(), f.evidence().fingerprint(),
+        f.evidence().belongsTo() == null ? null : f.evidence().belongsTo().fingerprint());
+  }
+
+  /** The provider part of the rule id ({@code aws} for {@code ts.aws.3}), for counting per provider. */
+  public String provider() {
+    return ruleId == null ? "unknown" : dev.tokensweep.corpus.gen.CatalogueForge.provider(ruleId);
   }
 
   /** {@code path:line:column} or {@code path@offset}. */
@@ -87,8 +102,10 @@ public record ReportedFinding(String ruleId, String kind, String path, Long line
     if (loc == null || fp == null) {
       throw new IOException("finding without location or fingerprint");
     }
+    JsonNode owner = f.get("belongs_to");
     return new ReportedFinding(text(f, "rule_id"), text(f, "kind"), text(loc, "path"), num(loc, "line"), num(loc, "column"),
-        loc.path("offset").asLong(0), num(loc, "entry"), text(loc, "encoding"), text(loc, "json_path"), fp);
+        loc.path("offset").asLong(0), num(loc, "entry"), text(loc, "encoding"), text(loc, "json_path"), fp,
+        owner == null ? null : text(owner, "fingerprint"));
   }
 
   private static String text(JsonNode n, String field) {

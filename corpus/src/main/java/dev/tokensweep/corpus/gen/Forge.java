@@ -149,11 +149,22 @@ public final class Forge {
   // ---- AWS ------------------------------------------------------------------------------------
 
   public Token awsKeyId() {
-    return new Token("AKIA" + tf.random(AWS32, 16), Kind.API_KEY, "aws", Capability.AWS_KEY_ID, "unknown");
+    return new Token(awsKeyIdValue("AKIA"), Kind.API_KEY, "aws", Capability.AWS_KEY_ID, "unknown");
   }
 
   public Token awsTempKeyId() {
-    return new Token("ASIA" + tf.random(AWS32, 16), Kind.API_KEY, "aws", Capability.AWS_KEY_ID, "unknown");
+    return new Token(awsKeyIdValue("ASIA"), Kind.API_KEY, "aws", Capability.AWS_KEY_ID, "unknown");
+  }
+
+  /**
+   * Three in four of the current generation, naming a twelve-digit account; the rest of the
+   * generation before 2019 (fifth character A-P), which names none.
+   */
+  private String awsKeyIdValue(String prefix) {
+    if (random.nextInt(4) == 0) {
+      return prefix + tf.random("ABCDEFGHIJKLMNOP", 1) + tf.random(AWS32, 15);
+    }
+    return tf.awsKeyId(prefix, tf.awsAccount());
   }
 
   public Token awsSecret() {
@@ -216,9 +227,12 @@ public final class Forge {
     return new Token(tf.base62Crc32("npm_"), Kind.API_KEY, "npm", Capability.NPM, "unknown");
   }
 
+  /** A PyPI token: a macaroon for pypi.org, scoped to the user or to one project. */
   public Token pypi() {
-    return new Token("pypi-AgEIcHlwaS5vcmc" + tf.random(TokenForge.B64URL, 120), Kind.API_KEY, "pypi", Capability.PYPI,
-        "unknown");
+    String caveat = random.nextBoolean() ? "{\"permissions\": \"user\", \"version\": 1}"
+        : "{\"permissions\": {\"projects\": [\"" + pick(new String[] {"acme-client", "orders-sdk", "infra-tools"})
+            + "\"]}, \"version\": 1}";
+    return new Token(tf.pypiToken("pypi.org", caveat), Kind.API_KEY, "pypi", Capability.PYPI, "unknown");
   }
 
   public Token docker() {

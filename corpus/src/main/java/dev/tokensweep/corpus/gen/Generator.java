@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -143,6 +144,10 @@ public final class Generator {
     }
     for (Leaf l : Bundles.all(h)) {
       write(out, "bundles/" + l.name(), l, u);
+    }
+    // a token of every catalogue rule, from its own random so the leaves above stay as they were
+    for (Leaf l : Catalogue.all(new Random(mix(options.seed(), 4, index)))) {
+      write(out, base + l.name(), l, u);
     }
     return u;
   }

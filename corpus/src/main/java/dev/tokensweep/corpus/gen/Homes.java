@@ -13,7 +13,7 @@ import java.util.List;
 final class Homes {
   private Homes() {}
 
-  private static final String[] COMMANDS = {
+  static final String[] COMMANDS = {
     "ls -la", "cd ~/src/infra", "git status", "git pull --rebase", "git log --oneline -n 20", "make test",
     "docker ps -a", "kubectl get pods -n payments", "kubectl describe pod api-7f9c6d5b8-x2k4q -n payments",
     "terraform plan -out tf.plan", "vim README.md", "npm ci", "npm run build", "python3 -m venv .venv",

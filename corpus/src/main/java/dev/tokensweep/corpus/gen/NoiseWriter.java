@@ -66,7 +66,16 @@ final class NoiseWriter {
     Token t;
     String before;
     String after;
-    switch (f.nextInt(json ? 4 : 9)) {
+    int kinds = json ? 4 : 12;
+    int k = f.nextInt(kinds);
+    if (k >= 9) {
+      Leak c = catalogue(f);
+      if (c != null) {
+        return c;
+      }
+      k = 2;
+    }
+    switch (k) {
       case 0: t = f.github("ghs_"); before = json ? "\"level\":\"debug\",\"msg\":\"installation token issued\",\"token\":\"" : "DEBUG [scheduling-1] c.a.ci.GitHubApp - installation token "; after = json ? "\"}" : " expires in 3600s"; break;
       case 1: t = f.oauthJwt("https://auth.acme.example/", "api://orders", "orders.read orders.write offline_access", f.nextInt(2) == 0);
         before = json ? "\"level\":\"debug\",\"msg\":\"outgoing request\",\"headers\":{\"Authorization\":\"Bearer " : "DEBUG [http-nio-8080-exec-3] c.a.http.Client - > Authorization: Bearer ";
@@ -79,10 +88,27 @@ final class NoiseWriter {
       case 7: t = f.stripe(); before = "DEBUG [http-nio-8080-exec-9] c.a.payments.StripeGateway - STRIPE_KEY="; after = ""; break;
       default: t = f.awsKeyId(); before = "DEBUG [main] c.a.s3.Uploader - aws_access_key_id = "; after = ""; break;
     }
-    return new Leak(t, before, after);
+    return new Leak(before, t.value(), List.of(new CatalogueForge.Placed(0, t, null)), after,
+        json ? "JSON log line" : "application log line");
   }
 
-  private record Leak(Token token, String before, String after) {}
+  /**
+   * A leaking line made of a catalogue rule's example with fresh secrets (any rule, so bulk logs
+   * hold every provider the catalogue knows); null when the example spans lines.
+   */
+  private static Leak catalogue(Forge f) {
+    CatalogueForge cf = CatalogueForge.builtin();
+    List<dev.tokensweep.detectors.Rule> rules = cf.rules();
+    CatalogueForge.Planting p = cf.forge(rules.get(f.nextInt(rules.size())), f.random);
+    if (p == null || p.text().indexOf('\n') >= 0 || p.text().indexOf('\r') >= 0) {
+      return null;
+    }
+    return new Leak("DEBUG [main] c.a.config.Loader - ", p.text(), p.secrets(), "",
+        p.rule().id() + " example " + (p.example() + 1) + " in an application log line");
+  }
+
+  /** {@code body} holds the secrets at their (char) offsets; the line is before + body + after. */
+  private record Leak(String before, String body, List<CatalogueForge.Placed> secrets, String after, String context) {}
 
   /**
    * Writes about {@code bytes} bytes of log to {@code file} (stops at the first line end past it)
@@ -136,9 +162,9 @@ final class NoiseWriter {
           nextLeak = written + len + tokenEvery / 2 + fast.nextLong(tokenEvery);
           Leak l = leak(forge, json);
           byte[] pre = ((json ? "Z\"," : "Z ") + l.before()).getBytes(StandardCharsets.UTF_8);
-          byte[] secret = l.token().value().getBytes(StandardCharsets.UTF_8);
+          byte[] body = l.body().getBytes(StandardCharsets.UTF_8);
           byte[] post = (l.after() + "\n").getBytes(StandardCharsets.UTF_8);
-          if (len + pre.length + secret.length + post.length > buf.length) {
+          if (len + pre.length + body.length + post.length > buf.length) {
             out.write(buf, 0, lineStart);
             written += lineStart;
             System.arraycopy(buf, lineStart, buf, 0, len - lineStart);
@@ -147,11 +173,13 @@ final class NoiseWriter {
           }
           System.arraycopy(pre, 0, buf, len, pre.length);
           len += pre.length;
-          long offset = written + len;
-          planted.add(Planted.of(l.token(), source, line, (long) (len - lineStart) + 1, offset, null, null,
-              json ? "JSON log line" : "application log line"));
-          System.arraycopy(secret, 0, buf, len, secret.length);
-          len += secret.length;
+          for (CatalogueForge.Placed p : l.secrets()) {
+            int at = len + l.body().substring(0, p.offset()).getBytes(StandardCharsets.UTF_8).length;
+            planted.add(Planted.of(p.token(), source, line, (long) (at - lineStart) + 1, written + at, null, null,
+                l.context()));
+          }
+          System.arraycopy(body, 0, buf, len, body.length);
+          len += body.length;
           System.arraycopy(post, 0, buf, len, post.length);
           len += post.length;
         } else {

@@ -26,7 +26,9 @@ record Planted(String suffix, Long line, Long column, long offset, Long entry, S
   static Planted of(Token t, SourceType source, Long line, Long column, long offset, Long entry, String encoding,
       String context, Capability... extra) {
     Set<String> req = new LinkedHashSet<>();
-    req.add(t.rule().id());
+    if (t.rule() != null) {
+      req.add(t.rule().id()); // a catalogue token needs no capability beyond its container's
+    }
     for (Capability c : extra) {
       req.add(c.id());
     }

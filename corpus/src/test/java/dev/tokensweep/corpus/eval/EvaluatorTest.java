@@ -31,6 +31,47 @@ class EvaluatorTest {
     return new ReportedFinding("ts.github.2", "access_token", path, line, 10L, offset, null, null, null, fp);
   }
 
+  private static Label provider(String id, String provider, long line, String fp) {
+    return new Label(id, "etc/app/settings.conf", line, 10L, line * 100, null, null, null, Kind.API_KEY, provider,
+        SourceType.CONFIG, fp, 40, "unknown", List.of(), "test");
+  }
+
+  @Test
+  void evaluate_pairFinding_findsTheLabelOfWhatItsSecretBelongsTo() {
+    // the key id (FP_A) is reported once, as what the secret access key (FP_B) belongs to
+    List<Label> labels = List.of(provider("L1", "aws", 2, FP_A), provider("L2", "aws", 3, FP_B));
+    ReportedFinding pair = new ReportedFinding("ts.aws.3", "api_key", "x/etc/app/settings.conf", 3L, 25L, 300, null, null,
+        null, FP_B, FP_A);
+    Evaluation e = new Evaluator(null, null).evaluate(labels, List.of(pair));
+    assertEquals(1.0, e.overall().recall());
+    assertEquals(1.0, e.overall().precision(), "one finding, one true positive");
+    assertEquals(1, e.overall().findings);
+    assertEquals(List.of("L1"), e.foundViaPair().stream().map(Label::id).toList());
+    ReportedFinding far = new ReportedFinding("ts.aws.3", "api_key", "x/etc/app/settings.conf", 9L, 25L, 900, null, null,
+        null, FP_B, FP_A);
+    assertEquals(List.of("L1"), new Evaluator(null, null).evaluate(List.of(provider("L1", "aws", 2, FP_A)), List.of(far))
+        .missed().stream().map(Label::id).toList(), "too far from the key id's label");
+  }
+
+  @Test
+  void evaluate_byProvider_countsLabelsByTheirProviderAndStrayFindingsByTheirRule() {
+    List<Label> labels = List.of(provider("L1", "stripe", 2, FP_A), provider("L2", "slack", 5, FP_B));
+    ReportedFinding stripe = new ReportedFinding("ts.stripe.1", "api_key", "etc/app/settings.conf", 2L, 10L, 200, null,
+        null, null, FP_A);
+    ReportedFinding stray = new ReportedFinding("ts.generic.1", "api_key", "etc/app/settings.conf", 7L, 10L, 700, null,
+        null, null, FP_C);
+    Evaluation e = new Evaluator(null, null).evaluate(labels, List.of(stripe, stray));
+    assertEquals(1.0, e.byProvider().get("stripe").recall());
+    assertEquals(1.0, e.byProvider().get("stripe").precision());
+    assertEquals(0.0, e.byProvider().get("slack").recall());
+    assertEquals(0.0, e.byProvider().get("generic").precision(), "a spurious finding counts for its rule's provider");
+    assertEquals(0, e.byProvider().get("generic").labels);
+    StringWriter w = new StringWriter();
+    e.printText(new PrintWriter(w));
+    assertTrue(w.toString().contains("by provider:"), w.toString());
+    assertTrue(e.toJson().containsKey("by_provider"));
+  }
+
   @Test
   void evaluate_missedLabel_lowersRecallAndIsListed() {
     List<Label> labels = List.of(text("L1", "logs/app.log", 3, 100, FP_A), text("L2", "logs/app.log", 9, 400, FP_B));
@@ -127,5 +168,11 @@ class EvaluatorTest {
         + "\"line\":3,\"column\":5,\"offset\":100},\"fingerprint\":\"" + FP_A + "\"}\n{\"type\":\"summary\",\"files\":1}\n");
     assertEquals(ReportedFinding.read(json), ReportedFinding.read(jsonl));
     assertEquals(3L, ReportedFinding.read(json).get(0).line());
+    Path pair = tmp.resolve("pair.jsonl");
+    Files.writeString(pair, "{\"type\":\"finding\",\"rule_id\":\"ts.aws.3\",\"kind\":\"api_key\",\"location\":{\"path\":\"c\","
+        + "\"line\":3,\"offset\":90},\"fingerprint\":\"" + FP_B + "\",\"belongs_to\":{\"name\":\"key_id\",\"preview\":\"…ABCD\","
+        + "\"fingerprint\":\"" + FP_A + "\"}}\n");
+    assertEquals(FP_A, ReportedFinding.read(pair).get(0).belongsToFingerprint());
+    assertEquals("aws", ReportedFinding.read(pair).get(0).provider());
   }
 }

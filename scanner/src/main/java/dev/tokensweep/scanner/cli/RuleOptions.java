@@ -16,9 +16,14 @@ public final class RuleOptions {
   @Option(names = "--no-builtin-rules", description = "Use only the rules given with --rules.")
   boolean noBuiltin;
 
-  /** The built-in rules plus custom ones; custom files are linted first and rejected with their problems. */
+  /**
+   * The custom rules, then the built-in ones: where a custom rule and a built-in one confirm the
+   * same secret, the rule listed first wins, and a rule the user wrote for their own token says
+   * more than the generic rule that would otherwise report it. Custom files are linted first and
+   * rejected with their problems.
+   */
   public List<Rule> rules() {
-    List<Rule> all = new ArrayList<>(noBuiltin ? List.of() : Rules.builtin());
+    List<Rule> all = new ArrayList<>();
     for (Path p : ruleFiles) {
       List<Rule> custom;
       List<String> problems;
@@ -35,6 +40,9 @@ public final class RuleOptions {
         throw new Main.UsageException("rules file " + p + " fails the lint:\n  " + String.join("\n  ", problems));
       }
       all.addAll(custom);
+    }
+    if (!noBuiltin) {
+      all.addAll(Rules.builtin());
     }
     if (all.isEmpty()) {
       throw new Main.UsageException("no rules: --no-builtin-rules needs at least one --rules file");

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tokensweep.detectors.Rule;
 import dev.tokensweep.detectors.RuleLinter;
 import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.Validators;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,12 +22,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code rules list} and {@code rules check FILE}. */
-@Command(name = "rules", mixinStandardHelpOptions = true, description = "List the rules or lint a custom rules file.",
-    subcommands = {RulesCommand.ListCommand.class, RulesCommand.CheckCommand.class})
+/** {@code rules list}, {@code rules stats} and {@code rules check FILE}. */
+@Command(name = "rules", mixinStandardHelpOptions = true, description = "List the rules, count them or lint a custom rules file.",
+    subcommands = {RulesCommand.ListCommand.class, RulesCommand.StatsCommand.class, RulesCommand.CheckCommand.class})
 final class RulesCommand {
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the rules: id, kind, severity, name (or everything as JSON).")
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The rule's validators that are offline checks of a provider-defined structure (checksum, macaroon, ...). */
+  static List<String> offlineChecks(Rule r) {
+    return r.validate().stream().filter(Validators::isOfflineCheck).toList();
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List the rules: id, provider, kind, severity, offline check and name (or everything as JSON).")
   static final class ListCommand implements Callable<Integer> {
     @Mixin
     RuleOptions ruleOptions;
@@ -45,20 +56,108 @@ final class RulesCommand {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("id", r.id());
           m.put("name", r.name());
+          m.put("provider", r.provider());
           m.put("kind", r.kind().id());
           m.put("severity", r.severity().id());
+          m.put("offline_checks", offlineChecks(r));
           m.put("keywords", r.keywords());
           m.put("pattern", r.pattern());
           m.put("validate", r.validate());
           m.put("references", r.references());
           list.add(m);
         }
-        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
+        out.println(JSON.writeValueAsString(list));
       } else if (format.equals("text")) {
+        int id = "id".length();
+        int provider = "provider".length();
+        int check = "offline check".length();
         for (Rule r : rules) {
-          out.printf("%-18s %-14s %-9s %s%n", r.id(), r.kind().id(), r.severity().id(), r.name());
+          id = Math.max(id, r.id().length());
+          provider = Math.max(provider, r.provider().length());
+          check = Math.max(check, String.join(",", offlineChecks(r)).length());
         }
-        out.printf("%d rules%n", rules.size());
+        String row = "%-" + id + "s  %-" + provider + "s  %-13s  %-8s  %-" + check + "s  %s%n";
+        out.printf(row, "id", "provider", "kind", "severity", "offline check", "name");
+        for (Rule r : rules) {
+          List<String> checks = offlineChecks(r);
+          out.printf(row, r.id(), r.provider(), r.kind().id(), r.severity().id(),
+              checks.isEmpty() ? "-" : String.join(",", checks), r.name());
+        }
+        long checked = rules.stream().filter(r -> !offlineChecks(r).isEmpty()).count();
+        out.printf("%d rules, %d with an offline check%n", rules.size(), checked);
+      } else {
+        throw new Main.UsageException("unknown format '" + format + "' (text, json)");
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "stats", mixinStandardHelpOptions = true,
+      description = "Count the rules by provider and by kind (and severity), to see what the catalogue covers.")
+  static final class StatsCommand implements Callable<Integer> {
+    @Mixin
+    RuleOptions ruleOptions;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json.")
+    String format;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      List<Rule> rules = ruleOptions.rules();
+      Map<String, long[]> byProvider = new TreeMap<>(); // rules, with an offline check
+      Map<String, Long> byKind = new TreeMap<>();
+      Map<String, Long> bySeverity = new LinkedHashMap<>();
+      for (Severity s : Severity.values()) {
+        bySeverity.put(s.id(), 0L);
+      }
+      long checked = 0;
+      for (Rule r : rules) {
+        long[] c = byProvider.computeIfAbsent(r.provider(), k -> new long[2]);
+        c[0]++;
+        if (!offlineChecks(r).isEmpty()) {
+          c[1]++;
+          checked++;
+        }
+        byKind.merge(r.kind().id(), 1L, Long::sum);
+        bySeverity.merge(r.severity().id(), 1L, Long::sum);
+      }
+      if (format.equals("json")) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rules", rules.size());
+        m.put("providers", byProvider.size());
+        m.put("with_offline_check", checked);
+        Map<String, Object> providers = new LinkedHashMap<>();
+        byProvider.forEach((p, c) -> {
+          Map<String, Object> x = new LinkedHashMap<>();
+          x.put("rules", c[0]);
+          x.put("with_offline_check", c[1]);
+          providers.put(p, x);
+        });
+        m.put("by_provider", providers);
+        m.put("by_kind", byKind);
+        m.put("by_severity", bySeverity);
+        out.println(JSON.writeValueAsString(m));
+      } else if (format.equals("text")) {
+        out.printf("%d rules, %d providers, %d with an offline check%n", rules.size(), byProvider.size(), checked);
+        int w = "provider".length();
+        for (String p : byProvider.keySet()) {
+          w = Math.max(w, p.length());
+        }
+        String row = "  %-" + w + "s  %5d  %13d%n";
+        out.println();
+        out.printf("  %-" + w + "s  %5s  %13s%n", "provider", "rules", "offline check");
+        byProvider.forEach((p, c) -> out.printf(row, p, c[0], c[1]));
+        out.println();
+        out.printf("  %-13s  %5s%n", "kind", "rules");
+        byKind.forEach((k, n) -> out.printf("  %-13s  %5d%n", k, n));
+        out.println();
+        out.printf("  %-13s  %5s%n", "severity", "rules");
+        bySeverity.forEach((k, n) -> out.printf("  %-13s  %5d%n", k, n));
       } else {
         throw new Main.UsageException("unknown format '" + format + "' (text, json)");
       }

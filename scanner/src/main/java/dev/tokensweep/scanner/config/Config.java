@@ -181,11 +181,13 @@ public final class Config {
   }
 
   /**
-   * {@code base} plus the custom rules, less the disabled ones, with severities changed. Names the
-   * line of an id that is no rule, and of a custom rule that takes an id already in use.
+   * The custom rules, then {@code base}, less the disabled ones, with severities changed. Custom
+   * rules come first so that where one confirms the same secret as a rule of {@code base} (the
+   * generic rule, say), the custom rule is the one reported. Names the line of an id that is no
+   * rule, and of a custom rule that takes an id already in use.
    */
   public List<Rule> rules(List<Rule> base) throws ConfigException {
-    List<Rule> all = new ArrayList<>(base);
+    List<Rule> all = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     base.forEach(r -> ids.add(r.id()));
     if (raw.rules() != null) {
@@ -197,6 +199,7 @@ public final class Config {
         all.add(r);
       }
     }
+    all.addAll(base);
     Set<String> disabled = new HashSet<>();
     if (raw.disable() != null) {
       for (String id : raw.disable()) {

@@ -384,16 +384,16 @@ public final class Scanner {
         return;
       }
       // one finding per secret span: where a provider rule and a generic rule both confirm the
-      // same bytes, the rule listed first in the catalogue wins
+      // same bytes, the rule listed first in the catalogue wins (and keeps a pair rule's identifier)
       matches.sort(Comparator.comparingInt(Match::start).thenComparingInt(Match::end)
           .thenComparingInt(m -> priorityOf(m.rule().id())));
-      Match prev = null;
-      for (Match m : matches) {
-        if (prev != null && prev.start() == m.start() && prev.end() == m.end()) {
-          continue;
-        }
-        prev = m;
+      List<Match> winners = Match.onePerSpan(matches);
+      java.util.Set<Long> paired = Match.identifierSpans(winners);
+      for (Match m : winners) {
         collector.match(m); // the sanitizer redacts every secret, allowed or not
+        if (paired.contains(m.span())) {
+          continue; // a key id that a pair's finding names: reported once, with its secret
+        }
         if (InlineAllow.onLineOf(buf, from, to, m.start(), m.end())) {
           collector.suppressed(Suppression.INLINE_ALLOW);
           continue;

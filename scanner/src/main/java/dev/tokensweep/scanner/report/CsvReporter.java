@@ -20,7 +20,8 @@ import java.util.Map;
 final class CsvReporter implements Reporter {
   static final List<String> COLUMNS = List.of("rule_id", "rule_name", "kind", "severity", "path", "line", "column",
       "offset", "entry", "timestamp", "encoding", "json_path", "decodings", "format", "preview", "fingerprint",
-      "length", "entropy", "status", "lifetime_seconds", "why");
+      "length", "entropy", "status", "lifetime_seconds", "why", "belongs_to", "belongs_to_preview",
+      "belongs_to_fingerprint", "account_id");
 
   @Override
   public void report(ScanResult r, OutputStream out) throws IOException {
@@ -36,8 +37,15 @@ final class CsvReporter implements Reporter {
       @SuppressWarnings("unchecked")
       Map<String, Object> loc = (Map<String, Object>) m.get("location");
       List<String> cells = new ArrayList<>();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> owner = (Map<String, Object>) m.getOrDefault("belongs_to", Map.of());
       for (String c : COLUMNS) {
-        Object v = m.containsKey(c) && !c.equals("location") ? m.get(c) : loc.get(c);
+        Object v = switch (c) {
+          case "belongs_to" -> owner.get("name");
+          case "belongs_to_preview" -> owner.get("preview");
+          case "belongs_to_fingerprint" -> owner.get("fingerprint");
+          default -> m.containsKey(c) && !c.equals("location") ? m.get(c) : loc.get(c);
+        };
         cells.add(cell(v));
       }
       if (reveal) {

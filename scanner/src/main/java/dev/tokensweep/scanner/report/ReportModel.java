@@ -47,10 +47,32 @@ public final class ReportModel {
       m.put("broad_scopes", e.broadScopes());
     }
     m.put("why", e.why());
+    if (e.belongsTo() != null) {
+      m.put("belongs_to", belongsTo(e.belongsTo()));
+    }
+    putIf(m, "account_id", e.accountId());
     if (f.revealed() != null) {
       m.put("secret", f.revealed());
     }
     return m;
+  }
+
+  /** The public half of a pair: what it is, its redacted preview and its fingerprint. */
+  public static Map<String, Object> belongsTo(Evidence.BelongsTo b) {
+    return ordered("name", b.name(), "preview", b.preview(), "fingerprint", b.fingerprint());
+  }
+
+  /** {@code key_id …ABCD (account 123456789012)}: the pair and account in one phrase for people; empty when neither. */
+  public static String belongsToText(Evidence e) {
+    StringBuilder b = new StringBuilder();
+    if (e.belongsTo() != null) {
+      b.append(e.belongsTo().name()).append(' ').append(e.belongsTo().preview())
+          .append(" fp:").append(e.belongsTo().fingerprint(), 0, 12);
+    }
+    if (e.accountId() != null) {
+      b.append(b.length() > 0 ? ", " : "").append("account ").append(e.accountId());
+    }
+    return b.toString();
   }
 
   public static Map<String, Object> location(Location l) {

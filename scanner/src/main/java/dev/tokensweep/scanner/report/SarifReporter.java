@@ -135,8 +135,9 @@ final class SarifReporter implements Reporter {
     m.put("ruleId", e.ruleId());
     m.put("ruleIndex", ruleIdx);
     m.put("level", level(e.severity()));
+    String owner = ReportModel.belongsToText(e);
     m.put("message", text(e.ruleName() + " (" + e.kind().id() + ", " + e.severity().id() + "): " + e.preview()
-        + "; " + e.why() + ". Revoke it, then remove it from here."));
+        + (owner.isEmpty() ? "" : " belonging to " + owner) + "; " + e.why() + ". Revoke it, then remove it from here."));
     List<String> chain = ReportModel.chain(l.path());
     Map<String, Object> physical = new LinkedHashMap<>();
     physical.put("artifactLocation", artifact(chain.get(0)));
@@ -179,6 +180,12 @@ final class SarifReporter implements Reporter {
     props.put("severity", e.severity().id());
     props.put("status", e.status());
     props.put("preview", e.preview());
+    if (e.belongsTo() != null) {
+      props.put("belongs_to", ReportModel.belongsTo(e.belongsTo()));
+    }
+    if (e.accountId() != null) {
+      props.put("account_id", e.accountId());
+    }
     props.put("location", ReportModel.location(l));
     m.put("properties", props);
     return m;

@@ -59,6 +59,10 @@ final class TextReporter implements Reporter {
           b.append(" scopes: ").append(String.join(" ", e.claims().scopes()));
         }
       }
+      String owner = ReportModel.belongsToText(e);
+      if (!owner.isEmpty()) {
+        b.append("  belongs to ").append(owner);
+      }
       String extra = extras(l);
       if (!extra.isEmpty()) {
         b.append("  [").append(extra).append(']');

@@ -64,6 +64,13 @@ class ReportFormatsTest {
     Files.createDirectories(dir.resolve("vendor"));
     Files.writeString(dir.resolve("vendor/cache.json"), "{\"token\":\"" + ignored + "\"}\n");
     Files.writeString(dir.resolve(".tokensweepignore"), "# third-party caches\nvendor/\n");
+    // pairs: a secret access key after its key id, a URL password with its user
+    String keyId = f.awsKeyId("AKIA", 123_456_789_012L);
+    String awsSecret = f.random(TokenForge.ALNUM + "/+", 40);
+    String password = f.random(TokenForge.ALNUM, 32);
+    secrets.addAll(List.of(awsSecret, password));
+    Files.writeString(dir.resolve("ci.env"), "export AWS_ACCESS_KEY_ID=" + keyId + "\nexport AWS_SECRET_ACCESS_KEY="
+        + awsSecret + "\nREPO_URL=https://ci-bot:" + password + "@git.example.com/acme/infra.git\n");
     return secrets;
   }
 
@@ -138,7 +145,7 @@ class ReportFormatsTest {
     plant(dir);
     Run r = run("scan", "--format", "json", "--no-progress", dir.toString());
     JsonNode summary = new ObjectMapper().readTree(r.out()).get("summary");
-    assertEquals(4, summary.get("findings").asInt());
+    assertEquals(6, summary.get("findings").asInt());
     assertEquals(1, summary.get("suppressed").get("inline-allow").asInt());
     assertEquals(1, summary.get("suppressed").get("ignore-file").asInt());
     assertTrue(r.err().contains("suppressed: 1 ignore-file files, 1 inline-allow"), r.err());
