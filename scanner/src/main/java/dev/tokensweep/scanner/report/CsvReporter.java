@@ -20,7 +20,7 @@ import java.util.Map;
 final class CsvReporter implements Reporter {
   static final List<String> COLUMNS = List.of("rule_id", "rule_name", "kind", "severity", "path", "line", "column",
       "offset", "entry", "timestamp", "encoding", "json_path", "decodings", "format", "preview", "fingerprint",
-      "length", "entropy", "status", "lifetime_seconds", "why");
+      "length", "entropy", "status", "lifetime_seconds", "why", "store", "store_origin", "store_place");
 
   @Override
   public void report(ScanResult r, OutputStream out) throws IOException {
@@ -37,7 +37,7 @@ final class CsvReporter implements Reporter {
       Map<String, Object> loc = (Map<String, Object>) m.get("location");
       List<String> cells = new ArrayList<>();
       for (String c : COLUMNS) {
-        Object v = m.containsKey(c) && !c.equals("location") ? m.get(c) : loc.get(c);
+        Object v = c.startsWith("store") ? store(f, c) : m.containsKey(c) && !c.equals("location") ? m.get(c) : loc.get(c);
         cells.add(cell(v));
       }
       if (reveal) {
@@ -46,6 +46,19 @@ final class CsvReporter implements Reporter {
       row(w, cells);
     }
     w.flush();
+  }
+
+  /** The store columns: its kind, the origin of the bytes, and the rest as {@code StoreContext.describe} says it. */
+  private static Object store(Finding f, String column) {
+    dev.tokensweep.scanner.model.StoreContext s = f.location().store();
+    if (s == null) {
+      return null;
+    }
+    return switch (column) {
+      case "store" -> s.store();
+      case "store_origin" -> s.origin();
+      default -> s.describe();
+    };
   }
 
   private static String cell(Object v) {
