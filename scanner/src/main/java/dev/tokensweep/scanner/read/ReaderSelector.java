@@ -115,6 +115,9 @@ public final class ReaderSelector {
     if (SqliteReader.looksLikeWal(head, n)) {
       return new SqliteReader(chunkBytes, limits, true);
     }
+    if (JournalReader.looksLike(head, n)) {
+      return new JournalReader(chunkBytes, limits);
+    }
     return null;
   }
 
