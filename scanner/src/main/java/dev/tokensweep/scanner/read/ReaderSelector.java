@@ -118,6 +118,12 @@ public final class ReaderSelector {
     if (JournalReader.looksLike(head, n)) {
       return new JournalReader(chunkBytes, limits);
     }
+    if (LevelDbReader.tableByName(lower)) {
+      return new LevelDbReader(chunkBytes, limits, false);
+    }
+    if (LevelDbReader.looksLikeLog(lower, head, n)) {
+      return new LevelDbReader(chunkBytes, limits, true);
+    }
     return null;
   }
 
