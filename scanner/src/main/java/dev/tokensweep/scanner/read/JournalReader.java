@@ -45,6 +45,8 @@ final class JournalReader implements Reader {
   private static final int ZSTD = 4;
   private static final int COMPACT = 1 << 4;
   private static final int MAX_NAME = 256;
+  /** Fields up to this size (stored and decompressed) are decompressed in one call. */
+  private static final int ONE_SHOT = 1 << 20;
 
   private final int chunk;
   private final ScanLimits limits;
@@ -78,9 +80,14 @@ final class JournalReader implements Reader {
           + limits.maxSpoolBytes() + " bytes and cannot be spooled for random access; not read (raise --max-spool-bytes)"));
       return;
     }
+    Walk w = null;
     try (ra) {
-      new Walk(ra, path, sink).run();
+      w = new Walk(ra, path, sink);
+      w.run();
     } finally {
+      if (w != null && w.zstd != null) {
+        w.zstd.close();
+      }
       if (file != null) {
         RandomAccess.drain(in);
       }
@@ -211,6 +218,9 @@ final class JournalReader implements Reader {
         vb.end();
         return;
       }
+      if (compression == ZSTD && len <= ONE_SHOT && zstdOneShot(p, payload, (int) len, seqnum, realtime)) {
+        return;
+      }
       InputStream dec;
       String algo;
       long declared = -1;
@@ -286,6 +296,51 @@ final class JournalReader implements Reader {
           vb.end();
         }
       }
+    }
+
+    private com.github.luben.zstd.ZstdDecompressCtx zstd;
+    private byte[] zin = new byte[1 << 12];
+    private byte[] zout = new byte[1 << 16];
+
+    /**
+     * A small zstd field (most are) decompressed in one call with one reused context: a stream
+     * decoder per field allocates native buffers each time, which cost more than the field.
+     * False when the frame does not say its size or says more than {@link #ONE_SHOT}; the
+     * caller then streams it.
+     */
+    private boolean zstdOneShot(long p, long payload, int len, Long seqnum, Long realtime) throws IOException {
+      if (zin.length < len) {
+        zin = new byte[Math.max(len, zin.length * 2)];
+      }
+      ra.readFully(payload, zin, 0, len);
+      long size;
+      try {
+        size = com.github.luben.zstd.Zstd.getFrameContentSize(zin, 0, len);
+      } catch (RuntimeException | LinkageError e) {
+        return false;
+      }
+      if (size <= 0 || size > ONE_SHOT || size > limits.maxEntryBytes()
+          || size >= limits.ratioThreshold() && (double) size / len > limits.maxRatio()) {
+        return false;
+      }
+      if (zout.length < size) {
+        zout = new byte[(int) Math.max(size, zout.length * 2L)];
+      }
+      int n;
+      try {
+        if (zstd == null) {
+          zstd = new com.github.luben.zstd.ZstdDecompressCtx();
+        }
+        n = zstd.decompressByteArray(zout, 0, (int) size, zin, 0, len);
+      } catch (RuntimeException e) {
+        corrupt("DATA object at offset " + p + ": zstd payload does not decompress (" + e.getClass().getSimpleName()
+            + "); skipped");
+        return true;
+      }
+      begin(seqnum, realtime, fieldName(zout, Math.min(n, MAX_NAME)), payload);
+      vb.putUnplaced(zout, 0, n);
+      vb.end();
+      return true;
     }
 
     private void begin(Long seqnum, Long realtime, String field, long container) {
