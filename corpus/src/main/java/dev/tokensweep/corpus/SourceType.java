@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public enum SourceType {
   HISTORY("history"), LOG("log"), DUMP("dump"), BUNDLE("bundle"), HAR("har"), TELEMETRY("telemetry"),
-  TOKEN_CACHE("token-cache"), CONFIG("config");
+  TOKEN_CACHE("token-cache"), CONFIG("config"), JOURNAL("journal"), SQLITE("sqlite"), LEVELDB("leveldb");
 
   private final String id;
 

@@ -114,4 +114,32 @@ class DetectorTest {
     assertEquals(List.of(), generic1(new Detector(Rules.builtin(), -1), text));
     assertEquals(List.of(), generic1(new Detector(Rules.builtin(), 0), text));
   }
+
+  @Test
+  void segmentEdges_areWordBoundaries_whateverBytesSurroundTheSegment() {
+    // store readers hand one value at a time: a token right after another column's text, a
+    // length byte or a NUL, and right before the next value, is found when its value is the range
+    TokenForge f = new TokenForge(new Random(3));
+    for (Detector d : new Detector[] {ALL, new Detector(Rules.builtin(), -1)}) {
+      for (String before : new String[] {"octocat", "A", "\u0000", "9"}) {
+        String t = f.base62Crc32("ghp_");
+        String jwtLike = f.base62Crc32("gho_");
+        byte[] pre = before.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] buf = (new String(pre, StandardCharsets.ISO_8859_1) + t + "Zx" + jwtLike + "tail")
+            .getBytes(StandardCharsets.ISO_8859_1);
+        int from = pre.length;
+        List<Match> whole = new ArrayList<>();
+        d.scan(buf, 0, buf.length, whole::add);
+        assertTrue(whole.isEmpty(), "the whole buffer: each token glued to a word character on one side");
+        List<Match> first = new ArrayList<>();
+        d.scan(buf, from, from + t.length(), first::add);
+        assertEquals(1, first.size(), "the first value alone, after '" + before + "'");
+        assertEquals(from, first.get(0).start());
+        List<Match> second = new ArrayList<>();
+        int s2 = from + t.length() + 2;
+        d.scan(buf, s2, s2 + jwtLike.length(), second::add);
+        assertEquals(1, second.size(), "the second value alone, between word characters");
+      }
+    }
+  }
 }

@@ -142,6 +142,9 @@ public final class Generator {
     for (Leaf l : Dumps.all(h, SourceType.DUMP)) {
       write(out, base + "dumps/" + l.name(), l, u);
     }
+    for (Leaf l : StoreFiles.all(h)) {
+      write(out, base + l.name(), l, u);
+    }
     for (Leaf l : Bundles.all(h)) {
       write(out, "bundles/" + l.name(), l, u);
     }

@@ -66,6 +66,14 @@ public final class Expansion {
   @FunctionalInterface
   public interface Leaves {
     void read(InputStream in, String path, byte[] head, int headLength) throws IOException;
+
+    /**
+     * As above; {@code file} is the leaf itself on disk when the leaf is the input file (no
+     * archive or compression around it), else null, for readers that need random access.
+     */
+    default void read(InputStream in, String path, byte[] head, int headLength, Path file) throws IOException {
+      read(in, path, head, headLength);
+    }
   }
 
   /** Bytes of a member's start that sniffing and reader selection look at. */
@@ -126,7 +134,7 @@ public final class Expansion {
     b.reset();
     Format f = Sniffer.sniff(Names.baseName(path), head, head.length);
     if (f == null) {
-      leaves.read(b, path, head, head.length);
+      leaves.read(b, path, head, head.length, file);
       return;
     }
     if (f.kind() != Format.Kind.COMPRESSED && !archivePath.equals(path)) {

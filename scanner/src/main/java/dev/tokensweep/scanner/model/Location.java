@@ -16,19 +16,26 @@ import java.util.List;
  * @param decodings the decoding layers the secret went through ({@code base64}, {@code url})
  * @param format what the reader took the leaf for ({@code text}, {@code bash-history}, {@code minidump}, ...)
  * @param cache what the token cache holding the secret says about it; null outside token caches
+ * @param store where in a journal, SQLite or LevelDB store the secret sits; null outside those stores
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Location(String path, Long line, Long column, long offset, Long entry, Long timestamp, String encoding,
-    String jsonPath, List<String> decodings, String format, CacheContext cache) {
+    String jsonPath, List<String> decodings, String format, CacheContext cache, StoreContext store) {
 
   public Location {
     decodings = decodings == null || decodings.isEmpty() ? null : List.copyOf(decodings);
   }
 
+  /** A location outside any store. */
+  public Location(String path, Long line, Long column, long offset, Long entry, Long timestamp, String encoding,
+      String jsonPath, List<String> decodings, String format, CacheContext cache) {
+    this(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, format, cache, null);
+  }
+
   /** A location outside any token cache. */
   public Location(String path, Long line, Long column, long offset, Long entry, Long timestamp, String encoding,
       String jsonPath, List<String> decodings, String format) {
-    this(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, format, null);
+    this(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, format, null, null);
   }
 
   /** A location in a plain text leaf. */
@@ -37,19 +44,23 @@ public record Location(String path, Long line, Long column, long offset, Long en
   }
 
   public Location withFormat(String f) {
-    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, f, cache);
+    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, f, cache, store);
   }
 
   public Location withEncoding(String e) {
-    return new Location(path, line, column, offset, entry, timestamp, e, jsonPath, decodings, format, cache);
+    return new Location(path, line, column, offset, entry, timestamp, e, jsonPath, decodings, format, cache, store);
   }
 
   public Location withDecodings(List<String> d) {
-    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, d, format, cache);
+    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, d, format, cache, store);
   }
 
   public Location withCache(CacheContext c) {
-    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, format, c);
+    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, format, c, store);
+  }
+
+  public Location withStore(StoreContext s) {
+    return new Location(path, line, column, offset, entry, timestamp, encoding, jsonPath, decodings, format, cache, s);
   }
 
   /** {@code path:line:column}, or {@code path@offset} when there is no line. */

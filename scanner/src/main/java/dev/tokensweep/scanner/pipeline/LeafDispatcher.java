@@ -27,7 +27,7 @@ final class LeafDispatcher {
 
   LeafDispatcher(ScanLimits limits) {
     this.limits = limits;
-    this.selector = new ReaderSelector(limits.maxLineBytes());
+    this.selector = new ReaderSelector(limits.maxLineBytes(), limits);
   }
 
   /**
@@ -53,9 +53,17 @@ final class LeafDispatcher {
   /** As above; with {@code readAhead} non-null, the input's own compression is decoded on a thread of it. */
   long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
       Scanner.Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) throws IOException {
-    Expansion x = new Expansion(limits, rawBytes, collector::problem,
-        (leaf, leafPath, head, n) -> scanner.readLeaf(selector.select(leafPath, head, n), leaf, leafPath, collector, stats))
-        .readAhead(readAhead);
+    Expansion x = new Expansion(limits, rawBytes, collector::problem, new Expansion.Leaves() {
+      @Override
+      public void read(InputStream leaf, String leafPath, byte[] head, int n) throws IOException {
+        read(leaf, leafPath, head, n, null);
+      }
+
+      @Override
+      public void read(InputStream leaf, String leafPath, byte[] head, int n, Path leafFile) throws IOException {
+        scanner.readLeaf(selector.select(leafPath, head, n), leaf, leafPath, leafFile, collector, stats);
+      }
+    }).readAhead(readAhead);
     x.run(in, path, file);
     return x.randomAccessBytes();
   }

@@ -349,14 +349,20 @@ public final class Scanner {
 
   /** Runs {@code reader} over a leaf and collects its findings. */
   void readLeaf(Reader reader, InputStream in, String path, Collector collector, ScanStats stats) throws IOException {
+    readLeaf(reader, in, path, null, collector, stats);
+  }
+
+  /** As above; {@code file} is the leaf on disk when it is a plain file, for random-access readers. */
+  void readLeaf(Reader reader, InputStream in, String path, Path file, Collector collector, ScanStats stats)
+      throws IOException {
     stats.addLeaf();
     LeafSink sink = new LeafSink(collector);
-    reader.read(in, path, sink);
+    reader.read(in, path, file, sink);
   }
 
   /** A rule's finding at one place of a leaf, whatever decoding layers led to it. */
   private static String placeKey(String ruleId, Location l) {
-    return ruleId + '@' + l.offset() + '@' + l.entry() + '@' + l.jsonPath();
+    return ruleId + '@' + l.offset() + '@' + l.entry() + '@' + l.jsonPath() + '@' + l.store();
   }
 
   /** Turns the detector's matches in one segment into findings, one per secret span. */
@@ -488,7 +494,7 @@ public final class Scanner {
         Location l = f.location();
         // the fingerprint too: two members of one tar may share a name, and their secrets an offset
         String span = l.path() + '@' + l.offset() + '+' + f.evidence().length() + '@' + l.entry() + '@' + l.jsonPath()
-            + '@' + l.decodings() + '@' + f.evidence().fingerprint();
+            + '@' + l.decodings() + '@' + f.evidence().fingerprint() + '@' + l.store();
         bySpan.merge(span, f, (a, b) -> priority.applyAsInt(b.evidence().ruleId())
             < priority.applyAsInt(a.evidence().ruleId()) ? b : a);
       }

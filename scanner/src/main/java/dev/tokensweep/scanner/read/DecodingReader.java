@@ -70,6 +70,11 @@ final class DecodingReader implements Reader {
     inner.read(in, path, new Layer(sink, MAX_DEPTH));
   }
 
+  @Override
+  public void read(InputStream in, String path, java.nio.file.Path file, SegmentSink sink) throws IOException {
+    inner.read(in, path, file, new Layer(sink, MAX_DEPTH));
+  }
+
   /** Reads a part of a plain-text leaf through the layers ({@link TextReader#readPart}). */
   TextReader.PartLines readPart(InputStream in, String path, SegmentSink sink, long base, int context, long ownLimit)
       throws IOException {

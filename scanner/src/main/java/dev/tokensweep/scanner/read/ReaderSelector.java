@@ -17,9 +17,16 @@ import java.util.Locale;
  */
 public final class ReaderSelector {
   private final int chunkBytes;
+  private final dev.tokensweep.scanner.model.ScanLimits limits;
 
   public ReaderSelector(int chunkBytes) {
+    this(chunkBytes, dev.tokensweep.scanner.model.ScanLimits.defaults());
+  }
+
+  /** With {@code limits} for the store readers (spool size, decompressed bytes and ratio). */
+  public ReaderSelector(int chunkBytes, dev.tokensweep.scanner.model.ScanLimits limits) {
     this.chunkBytes = chunkBytes;
+    this.limits = limits;
   }
 
   /**
@@ -57,7 +64,9 @@ public final class ReaderSelector {
     if (cache != null) {
       String format = "token-cache:" + cache;
       Reader inner;
-      if (binary) {
+      if (SqliteReader.looksLike(head, n)) {
+        inner = new SqliteReader(chunkBytes, limits, false, format);
+      } else if (binary) {
         inner = new BinaryReader(format, chunkBytes);
       } else if (startsJson(head, n)) {
         inner = new JsonReader(format, JsonReader.Mode.DOCUMENT, chunkBytes);
@@ -65,6 +74,10 @@ public final class ReaderSelector {
         inner = new TextReader(chunkBytes, format);
       }
       return new TokenCacheReader(cache, inner);
+    }
+    Reader store = store(lower, head, n);
+    if (store != null) {
+      return store;
     }
     if (dump == null && JournalExportReader.looksLike(head, n)) {
       return new JournalExportReader(chunkBytes); // its binary fields' lengths would look binary
@@ -89,6 +102,29 @@ public final class ReaderSelector {
       return new JsonReader(json, lines ? JsonReader.Mode.LINES : JsonReader.Mode.DOCUMENT, chunkBytes);
     }
     return new TextReader(chunkBytes);
+  }
+
+  /**
+   * The reader for an application store, by magic ({@code SQLite format 3}, the WAL magic, the
+   * journal's {@code LPKSHHRH}), else null.
+   */
+  private Reader store(String lower, byte[] head, int n) {
+    if (SqliteReader.looksLike(head, n)) {
+      return new SqliteReader(chunkBytes, limits, false);
+    }
+    if (SqliteReader.looksLikeWal(head, n)) {
+      return new SqliteReader(chunkBytes, limits, true);
+    }
+    if (JournalReader.looksLike(head, n)) {
+      return new JournalReader(chunkBytes, limits);
+    }
+    if (LevelDbReader.tableByName(lower)) {
+      return new LevelDbReader(chunkBytes, limits, false);
+    }
+    if (LevelDbReader.looksLikeLog(lower, head, n)) {
+      return new LevelDbReader(chunkBytes, limits, true);
+    }
+    return null;
   }
 
   /** The part of the chain after the last archive separator, with {@code /} separators. */

@@ -96,7 +96,7 @@ final class TokenCacheReader implements Reader {
   Index inspect(byte[] bytes) {
     Index ix = new Index();
     boolean refresh;
-    if (inner instanceof BinaryReader) {
+    if (inner instanceof BinaryReader || inner instanceof SqliteReader) {
       refresh = holdsJsonRefreshToken(bytes);
     } else if (inner instanceof JsonReader) {
       refresh = inspectJson(bytes, ix);

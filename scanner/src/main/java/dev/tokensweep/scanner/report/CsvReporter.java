@@ -21,7 +21,7 @@ final class CsvReporter implements Reporter {
   static final List<String> COLUMNS = List.of("rule_id", "rule_name", "kind", "severity", "path", "line", "column",
       "offset", "entry", "timestamp", "encoding", "json_path", "decodings", "format", "preview", "fingerprint",
       "length", "entropy", "status", "lifetime_seconds", "why", "belongs_to", "belongs_to_preview",
-      "belongs_to_fingerprint", "account_id");
+      "belongs_to_fingerprint", "account_id", "store", "store_origin", "store_place");
 
   @Override
   public void report(ScanResult r, OutputStream out) throws IOException {
@@ -44,6 +44,7 @@ final class CsvReporter implements Reporter {
           case "belongs_to" -> owner.get("name");
           case "belongs_to_preview" -> owner.get("preview");
           case "belongs_to_fingerprint" -> owner.get("fingerprint");
+          case "store", "store_origin", "store_place" -> store(f, c);
           default -> m.containsKey(c) && !c.equals("location") ? m.get(c) : loc.get(c);
         };
         cells.add(cell(v));
@@ -54,6 +55,19 @@ final class CsvReporter implements Reporter {
       row(w, cells);
     }
     w.flush();
+  }
+
+  /** The store columns: its kind, the origin of the bytes, and the rest as {@code StoreContext.describe} says it. */
+  private static Object store(Finding f, String column) {
+    dev.tokensweep.scanner.model.StoreContext s = f.location().store();
+    if (s == null) {
+      return null;
+    }
+    return switch (column) {
+      case "store" -> s.store();
+      case "store_origin" -> s.origin();
+      default -> s.describe();
+    };
   }
 
   private static String cell(Object v) {

@@ -9,6 +9,7 @@ import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.model.StoreContext;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -90,6 +91,28 @@ public final class ReportModel {
     if (l.cache() != null) {
       m.put("token_cache", cache(l.cache()));
     }
+    if (l.store() != null) {
+      m.put("store", store(l.store()));
+    }
+    return m;
+  }
+
+  static Map<String, Object> store(StoreContext s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", s.store());
+    putIf(m, "origin", s.origin());
+    putIf(m, "table", s.table());
+    putIf(m, "rowid", s.rowid());
+    putIf(m, "column", s.column());
+    putIf(m, "page", s.page());
+    putIf(m, "seqnum", s.seqnum());
+    putIf(m, "realtime", s.realtime());
+    if (s.realtime() != null) {
+      m.put("time", Instant.ofEpochSecond(s.realtime() / 1_000_000, (s.realtime() % 1_000_000) * 1000).toString());
+    }
+    putIf(m, "field", s.field());
+    putIf(m, "key", s.key());
+    putIf(m, "value_offset", s.valueOffset());
     return m;
   }
 

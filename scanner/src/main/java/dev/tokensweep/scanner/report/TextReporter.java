@@ -137,6 +137,9 @@ final class TextReporter implements Reporter {
     if (l.decodings() != null) {
       b.append(b.length() > 0 ? ", " : "").append("decoded: ").append(String.join("+", l.decodings()));
     }
+    if (l.store() != null) {
+      b.append(b.length() > 0 ? ", " : "").append(l.store().describe());
+    }
     return b.toString();
   }
 

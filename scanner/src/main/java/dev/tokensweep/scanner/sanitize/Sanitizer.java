@@ -7,6 +7,7 @@ import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.pipeline.Scanner;
 import dev.tokensweep.scanner.expand.Spool;
+import dev.tokensweep.scanner.read.Stores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -90,8 +91,10 @@ public final class Sanitizer {
   /** Sanitizes the leaf that {@code source} opens, writing the copy to {@code out}. */
   public LeafReport sanitizeLeaf(Source source, String path, OutputStream out) throws IOException {
     boolean binary;
+    byte[] head;
     try (InputStream in = source.open()) {
-      binary = looksBinary(in.readNBytes(8192));
+      head = in.readNBytes(8192);
+      binary = looksBinary(head);
     }
     if (binary && options.binary() != BinaryPolicy.MASK) {
       boolean drop = options.binary() == BinaryPolicy.DROP;
@@ -117,9 +120,27 @@ public final class Sanitizer {
       byRule.computeIfAbsent(s.ruleId, k -> new ArrayList<>()).add(fp);
       forms.addAll(forms(s, fp, binary));
     }
+    Stores.Kind store = secrets.isEmpty() ? null : Stores.of(path, head, head.length);
+    if (store != null && store != Stores.Kind.SQLITE) {
+      List<Problem> ps = new ArrayList<>(scan.problems());
+      ps.add(new Problem(path, Problem.Type.UNSUPPORTED, "sanitize: " + secrets.size() + " secret(s) in this "
+          + StoreCopies.describe(store) + "; left out of the copy, because " + StoreCopies.why(store)));
+      return new LeafReport(path, true, true, 0, byRule, ps);
+    }
     long n;
-    try (InputStream in = source.open()) {
-      n = new Replacer(forms, options.chunkBytes()).copy(in, out);
+    if (store == Stores.Kind.SQLITE) {
+      n = StoreCopies.sqlite(source, path, secrets.keySet().stream().map(s -> s.bytes).toList(), scanner, options,
+          forms, out);
+      if (n < 0) {
+        List<Problem> ps = new ArrayList<>(scan.problems());
+        ps.add(new Problem(path, Problem.Type.UNSUPPORTED, "sanitize: a secret in this SQLite database is also an index"
+            + " key; left out of the copy, because a masked key would break the index's order or uniqueness"));
+        return new LeafReport(path, true, true, 0, byRule, ps);
+      }
+    } else {
+      try (InputStream in = source.open()) {
+        n = new Replacer(forms, options.chunkBytes()).copy(in, out);
+      }
     }
     return new LeafReport(path, binary, false, n, byRule, scan.problems());
   }

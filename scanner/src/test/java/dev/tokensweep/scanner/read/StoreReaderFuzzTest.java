@@ -1,0 +1,214 @@
+package dev.tokensweep.scanner.read;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanLimits;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.iq80.leveldb.DB;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seeded random-mutation fuzzing of the store readers, bounded in time so it runs in every build:
+ * real files (SQLite, journal, LevelDB table and log) with bytes flipped, ranges zeroed or
+ * duplicated, little-endian and big-endian words set to extremes, and the file cut short. No
+ * exception may escape a reader, every problem names the file, every location lies in the file,
+ * one input is read in bounded time, and the heap stays bounded.
+ */
+class StoreReaderFuzzTest {
+  private static final long BUDGET_MILLIS = 2_500;
+  private static final long MAX_MILLIS_ONE = 10_000;
+  private static final long MAX_HEAP = 512L << 20;
+
+  @TempDir
+  Path dir;
+
+  interface ReaderFactory {
+    Reader make();
+  }
+
+  private static byte[] mutate(byte[] seed, Random rnd) {
+    byte[] b = seed.clone();
+    int ops = 1 + rnd.nextInt(8);
+    for (int o = 0; o < ops; o++) {
+      int at = rnd.nextInt(b.length);
+      switch (rnd.nextInt(6)) {
+        case 0 -> b[at] = (byte) rnd.nextInt(256);
+        case 1 -> {
+          int n = Math.min(b.length - at, 1 + rnd.nextInt(64));
+          java.util.Arrays.fill(b, at, at + n, (byte) 0);
+        }
+        case 2 -> {
+          long v = rnd.nextBoolean() ? -1L : rnd.nextBoolean() ? Long.MAX_VALUE : rnd.nextInt(1 << 20);
+          for (int i = 0; i < 8 && at + i < b.length; i++) {
+            b[at + i] = (byte) (rnd.nextBoolean() ? v >>> (8 * i) : v >>> (8 * (7 - i)));
+          }
+        }
+        case 3 -> {
+          int from = rnd.nextInt(b.length);
+          int n = Math.min(Math.min(b.length - at, b.length - from), 1 + rnd.nextInt(512));
+          System.arraycopy(b, from, b, at, n);
+        }
+        case 4 -> b[at] ^= (byte) (1 << rnd.nextInt(8));
+        default -> b = java.util.Arrays.copyOf(b, Math.max(1, at));
+      }
+    }
+    return b;
+  }
+
+  private static void fuzz(String name, byte[] seed, ReaderFactory readers, long seedNo) {
+    Random rnd = new Random(seedNo);
+    long end = System.currentTimeMillis() + BUDGET_MILLIS;
+    int runs = 0;
+    long peak = 0;
+    String path = "fuzz/" + name;
+    while (System.currentTimeMillis() < end || runs < 20) {
+      byte[] input = runs == 0 ? seed : mutate(seed, rnd);
+      List<Problem> problems = new ArrayList<>();
+      long[] located = {0};
+      SegmentSink sink = new SegmentSink() {
+        @Override
+        public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+          for (int p = ownFrom; p < ownTo; p += Math.max(1, (ownTo - ownFrom) / 4)) {
+            Location l = locator.locate(p);
+            if (l.offset() < 0 || l.offset() > input.length || !path.equals(l.path())) {
+              fail(name + " run " + runs(located) + ": location outside the file: " + l.offset());
+            }
+            located[0]++;
+          }
+        }
+
+        @Override
+        public int overlap() {
+          return 256;
+        }
+
+        @Override
+        public void problem(Problem p) {
+          problems.add(p);
+        }
+      };
+      long t0 = System.currentTimeMillis();
+      try (InputStream in = new ByteArrayInputStream(input)) {
+        readers.make().read(in, path, null, sink);
+      } catch (Throwable e) {
+        fail(name + " run " + runs + " (seed " + seedNo + "): " + e.getClass().getName() + " escaped: " + e.getMessage(), e);
+      }
+      long took = System.currentTimeMillis() - t0;
+      assertTrue(took < MAX_MILLIS_ONE, name + " run " + runs + " took " + took + " ms");
+      for (Problem p : problems) {
+        assertEquals(path, p.location(), "every problem names the file");
+        assertTrue(p.message() != null && !p.message().isBlank());
+      }
+      long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      if (used >= MAX_HEAP) {
+        // the fork's other tests leave garbage behind: what counts is what this read still holds
+        System.gc();
+        used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      }
+      peak = Math.max(peak, used);
+      runs++;
+    }
+    assertTrue(peak < MAX_HEAP, name + ": heap reached " + (peak >> 20) + " MB");
+    assertTrue(runs >= 20, name + ": only " + runs + " runs");
+  }
+
+  private static long runs(long[] x) {
+    return x[0];
+  }
+
+  private static ScanLimits limits() {
+    ScanLimits d = ScanLimits.defaults();
+    return new ScanLimits(d.maxDepth(), d.maxEntries(), d.maxTotalBytes(), 64L << 20, d.maxRatio(), 1 << 20, 64L << 20, 4096);
+  }
+
+  @Test
+  void sqliteReader_mutatedDatabases() throws Exception {
+    Path db = dir.resolve("seed.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      s.execute("PRAGMA page_size=512");
+      s.execute("CREATE TABLE t (a TEXT, b BLOB, c INTEGER)");
+      s.execute("CREATE INDEX ia ON t(a)");
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO t VALUES (?, ?, ?)")) {
+        for (int i = 0; i < 30; i++) {
+          p.setString(1, "row " + i + " " + "q".repeat(i * 40));
+          p.setBytes(2, ("blob " + i).getBytes(StandardCharsets.US_ASCII));
+          p.setInt(3, i);
+          p.executeUpdate();
+        }
+      }
+      s.execute("DELETE FROM t WHERE c % 3 = 0");
+    }
+    fuzz("seed.db", Files.readAllBytes(db), () -> new SqliteReader(4096, limits(), false), 1);
+  }
+
+  @Test
+  void sqliteWalReader_mutatedWalFiles() throws Exception {
+    Path db = dir.resolve("w.db");
+    byte[] wal;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      s.execute("PRAGMA page_size=1024");
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA wal_autocheckpoint=0");
+      s.execute("CREATE TABLE t (a TEXT)");
+      for (int i = 0; i < 10; i++) {
+        s.execute("INSERT INTO t VALUES ('" + "w".repeat(100 * i) + "')");
+      }
+      wal = Files.readAllBytes(dir.resolve("w.db-wal"));
+    }
+    fuzz("w.db-wal", wal, () -> new SqliteReader(4096, limits(), true), 2);
+  }
+
+  @Test
+  void journalReader_mutatedJournals() throws Exception {
+    for (String f : new String[] {"zstd-c1", "lz4-c0", "xz-c0"}) {
+      byte[] seed = JournalReaderTest.fixture(f);
+      // the hash tables are megabytes of zeros: fuzz the objects after them
+      fuzz(f + ".journal", seed, () -> new JournalReader(4096, limits()), 3 + f.hashCode());
+    }
+  }
+
+  @Test
+  void levelDbReader_mutatedTablesAndLogs() throws Exception {
+    Path d = dir.resolve("ldb");
+    Path logCopy = dir.resolve("log");
+    try (DB db = LevelDbReaderTest.open(d)) {
+      for (int i = 0; i < 300; i++) {
+        db.put(LevelDbReaderTest.localStorageKey("https://x.example", "k" + i),
+            i % 2 == 0 ? LevelDbReaderTest.latin1("value " + i + " ".repeat(i % 50)) : LevelDbReaderTest.utf16("v" + i));
+      }
+      try (Stream<Path> s = Files.list(d)) {
+        Path log = s.filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow();
+        byte[] all = Files.readAllBytes(log);
+        int used = all.length;
+        while (used > 0 && all[used - 1] == 0) {
+          used--;
+        }
+        Files.write(logCopy, java.util.Arrays.copyOf(all, Math.max(used, 64)));
+      }
+    }
+    Path table;
+    try (Stream<Path> s = Files.list(d)) {
+      table = s.filter(p -> p.toString().endsWith(".sst")).findFirst().orElseThrow();
+    }
+    fuzz("000005.ldb", Files.readAllBytes(table), () -> new LevelDbReader(4096, limits(), false), 4);
+    fuzz("000003.log", Files.readAllBytes(logCopy), () -> new LevelDbReader(4096, limits(), true), 5);
+  }
+}

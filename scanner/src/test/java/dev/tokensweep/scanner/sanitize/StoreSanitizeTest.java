@@ -1,0 +1,143 @@
+package dev.tokensweep.scanner.sanitize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanLimits;
+import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.pipeline.Scanner;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sanitizing the application stores: SQLite masked in place and still valid, journals left out. */
+class StoreSanitizeTest {
+  @TempDir
+  Path dir;
+
+  private static final Detector DETECTOR = new Detector(Rules.builtin());
+  private static final Fingerprinter FP = Fingerprinter.withDefaultKey();
+  private final TokenForge forge = new TokenForge(new Random(8));
+
+  private static Scanner scanner() {
+    return new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
+  }
+
+  private static PathSanitizer sanitizer() {
+    Sanitizer.Options d = Sanitizer.Options.defaults();
+    return new PathSanitizer(new Sanitizer(scanner(), FP, new Sanitizer.Options(MaskStyle.TAG, false, d.binary(), d.spoolCap(),
+        4096)), ScanLimits.defaults());
+  }
+
+  @Test
+  void sqlite_maskedInPlace_stillOpensAndPassesIntegrityCheck_noSecretLeft() throws Exception {
+    String split = forge.base62Crc32("gho_");
+    String glued = forge.base62Crc32("ghp_");
+    String indexed = forge.base62Crc32("ghu_");
+    String deleted = forge.base62Crc32("ghs_");
+    Path db = dir.resolve("state.vscdb");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      s.execute("PRAGMA page_size=512");
+      s.execute("CREATE TABLE ItemTable (key TEXT UNIQUE, value TEXT)");
+      s.execute("CREATE TABLE tokens (user TEXT, token TEXT)");
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO ItemTable VALUES (?, ?)")) {
+        for (int i = 0; i < 40; i++) {
+          StringBuilder v = new StringBuilder("v".repeat(3000));
+          if (i == 7) {
+            v.replace(400 + i * 13, 402 + i * 13 + split.length(), " " + split + " ");
+          }
+          p.setString(1, "k" + i);
+          p.setString(2, v.toString());
+          p.executeUpdate();
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO tokens VALUES (?, ?)")) {
+        p.setString(1, "octocat");
+        p.setString(2, glued);
+        p.executeUpdate();
+        for (int i = 0; i < 30; i++) {
+          p.setString(1, "u" + i);
+          p.setString(2, "ghu_" + "a".repeat(20) + i); // neighbours in the unique index
+          p.executeUpdate();
+        }
+        p.setString(1, "deploy");
+        p.setString(2, indexed);
+        p.executeUpdate();
+        p.setString(1, "gone");
+        p.setString(2, "bye " + deleted);
+        p.executeUpdate();
+      }
+      s.execute("DELETE FROM tokens WHERE user = 'gone'");
+    }
+    Path out = dir.resolve("clean.vscdb");
+    PathSanitizer.Result r = sanitizer().sanitize(db, out, false);
+    assertTrue(Files.exists(out), "a copy was written");
+    assertEquals(Files.size(db), Files.size(out), "masked in place: same size");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + out); Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+        assertTrue(rs.next());
+        assertEquals("ok", rs.getString(1));
+      }
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM ItemTable")) {
+        rs.next();
+        assertEquals(40, rs.getInt(1), "every row still there");
+      }
+    }
+    ScanResult again = scanner().scan(List.of(out.toString()), null);
+    assertEquals(List.of(), again.findings().stream().map(f -> f.evidence().ruleId() + "@" + f.location().offset()).toList(),
+        "no secret left, also not the one cut by an overflow page nor the deleted one");
+    assertTrue(r.toString().length() > 0);
+  }
+
+  @Test
+  void sqlite_secretInAUniqueIndex_leftOutWithAProblem() throws Exception {
+    Path db = dir.resolve("Login Data");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE tokens (user TEXT, token TEXT UNIQUE)");
+      for (int i = 0; i < 3; i++) {
+        s.execute("INSERT INTO tokens VALUES ('u" + i + "', '" + forge.base62Crc32("ghp_") + "')");
+      }
+    }
+    Path in = Files.createDirectories(dir.resolve("profile"));
+    Files.move(db, in.resolve("Login Data"));
+    Path out = dir.resolve("clean");
+    PathSanitizer.Result r = sanitizer().sanitize(in, out, false);
+    assertFalse(Files.exists(out.resolve("Login Data")), "left out: masked keys would break the unique index");
+    assertTrue(r.problems().stream().anyMatch(p -> p.message().contains("index key")), r.problems().toString());
+  }
+
+  @Test
+  void journal_withSecrets_leftOutOfTheCopyWithAProblem() throws Exception {
+    Path j = dir.resolve("system.journal");
+    try (InputStream in = new org.tukaani.xz.XZInputStream(
+        StoreSanitizeTest.class.getResourceAsStream("/dev/tokensweep/scanner/read/journal/zstd-c1.journal.xz"))) {
+      Files.write(j, in.readAllBytes());
+    }
+    Path in = Files.createDirectories(dir.resolve("logs"));
+    Files.move(j, in.resolve("system.journal"));
+    Files.writeString(in.resolve("note.txt"), "nothing here\n");
+    Path out = dir.resolve("clean");
+    PathSanitizer.Result r = sanitizer().sanitize(in, out, false);
+    assertFalse(Files.exists(out.resolve("system.journal")), "left out");
+    assertTrue(Files.exists(out.resolve("note.txt")));
+    List<Problem> ps = new ArrayList<>(r.problems());
+    assertTrue(ps.stream().anyMatch(p -> p.location().endsWith("system.journal") && p.message().contains("left out of the copy")),
+        ps.toString());
+  }
+}
