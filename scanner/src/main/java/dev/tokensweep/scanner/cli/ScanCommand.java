@@ -93,6 +93,10 @@ final class ScanCommand implements Callable<Integer> {
   @Mixin
   IndexOptions indexOptions;
 
+  // --validate, --only-live and their safety rules
+  @Mixin
+  ValidateOptions validateOptions;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -106,6 +110,7 @@ final class ScanCommand implements Callable<Integer> {
       throw new Main.UsageException("--fail-on: " + e.getMessage());
     }
     reportOptions.prepare(paths, indexOptions, err);
+    validateOptions.check(reveal, reportOptions.output);
     boolean color = reportOptions.output == null && System.console() != null && System.getenv("NO_COLOR") == null;
     Instant at;
     try {
@@ -134,15 +139,18 @@ final class ScanCommand implements Callable<Integer> {
     }
     ScanResult result;
     ScanListener listener = reportOptions.listener(err);
+    dev.tokensweep.scanner.respond.SecretCapture capture = validateOptions.capture(at);
     try {
-      result = new Scanner(detector, fp, opts).scan(paths, System.in, listener);
+      result = (capture == null ? new Scanner(detector, fp, opts) : new Scanner(detector, fp, opts, capture))
+          .scan(paths, System.in, listener);
     } finally {
       if (listener instanceof AutoCloseable c) {
         closeQuietly(c);
       }
     }
     try {
-      result = reportOptions.finish(result, at, indexOptions, err);
+      result = reportOptions.finish(result, at, indexOptions, err, validateOptions.validation(capture, indexOptions, at, err));
+      result = validateOptions.onlyLive(result);
     } catch (SweepIndex.IndexBusyException e) {
       err.println("tokensweep: " + e.getMessage());
       return Main.EXIT_INTERNAL;

@@ -21,12 +21,19 @@ final class CsvReporter implements Reporter {
   static final List<String> COLUMNS = List.of("rule_id", "rule_name", "kind", "severity", "path", "line", "column",
       "offset", "entry", "timestamp", "encoding", "json_path", "decodings", "format", "preview", "fingerprint",
       "length", "entropy", "status", "lifetime_seconds", "why");
+  /** Added after {@link #COLUMNS} when findings were validated ({@code --validate}). */
+  static final List<String> VALIDATION_COLUMNS = List.of("validation", "validation_provider", "validation_identity",
+      "validation_account", "validation_scopes", "validation_expires", "validation_reason");
 
   @Override
   public void report(ScanResult r, OutputStream out) throws IOException {
     Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
     boolean reveal = r.findings().stream().anyMatch(f -> f.revealed() != null);
+    boolean validated = r.findings().stream().anyMatch(f -> f.validation() != null);
     List<String> header = new ArrayList<>(COLUMNS);
+    if (validated) {
+      header.addAll(VALIDATION_COLUMNS);
+    }
     if (reveal) {
       header.add("secret");
     }
@@ -39,6 +46,14 @@ final class CsvReporter implements Reporter {
       for (String c : COLUMNS) {
         Object v = m.containsKey(c) && !c.equals("location") ? m.get(c) : loc.get(c);
         cells.add(cell(v));
+      }
+      if (validated) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> val = (Map<String, Object>) m.getOrDefault("validation", Map.of());
+        for (String c : VALIDATION_COLUMNS) {
+          String k = c.equals("validation") ? "status" : c.substring("validation_".length());
+          cells.add(cell(val.get(k)));
+        }
       }
       if (reveal) {
         cells.add(cell(f.revealed()));

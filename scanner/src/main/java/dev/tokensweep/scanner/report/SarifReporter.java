@@ -180,6 +180,9 @@ final class SarifReporter implements Reporter {
     props.put("status", e.status());
     props.put("preview", e.preview());
     props.put("location", ReportModel.location(l));
+    if (f.validation() != null) {
+      props.put("validation", ReportModel.validation(f.validation()));
+    }
     m.put("properties", props);
     return m;
   }
