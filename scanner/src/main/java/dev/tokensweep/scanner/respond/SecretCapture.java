@@ -77,12 +77,15 @@ public final class SecretCapture {
    * the secret only when a provider can be asked about it; never logs or throws on its account.
    */
   public void offer(Match m, Finding f) {
-    String fp = f.evidence().fingerprint();
+    offer(m.rule().id(), m.secret(), f.evidence().fingerprint(), f.location().path(), f.location().offset());
+  }
+
+  /** {@link #offer(Match, Finding)} with what it uses of them. */
+  void offer(String ruleId, byte[] secretBytes, String fp, String path, long offset) {
     if (only != null && !only.contains(fp)) {
       return;
     }
-    String ruleId = m.rule().id();
-    String secret = new String(m.secret(), StandardCharsets.ISO_8859_1);
+    String secret = new String(secretBytes, StandardCharsets.ISO_8859_1);
     Providers.Aws.Part part = Providers.Aws.part(ruleId, secret);
     synchronized (this) {
       if (byFingerprint.containsKey(fp)) {
@@ -94,7 +97,7 @@ public final class SecretCapture {
           skipped.putIfAbsent(fp, new Skip("aws", TOO_MANY));
           return;
         }
-        aws.add(new AwsPart(part, f.location().path(), f.location().offset(), fp, ruleId, secret));
+        aws.add(new AwsPart(part, path, offset, fp, ruleId, secret));
         return;
       }
       Providers.Match pm = Providers.match(ruleId, secret, now);
