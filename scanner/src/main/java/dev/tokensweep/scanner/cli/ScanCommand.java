@@ -269,6 +269,18 @@ final class ScanCommand implements Callable<Integer> {
       }
       b.append(j);
     }
+    Map<String, Long> validated = new java.util.TreeMap<>();
+    r.findings().stream().filter(f -> f.validation() != null)
+        .forEach(f -> validated.merge(f.validation().status(), 1L, Long::sum));
+    if (!validated.isEmpty()) {
+      StringJoiner j = new StringJoiner(", ", "; validated: ", "");
+      for (String st : List.of("live", "invalid", "unknown")) {
+        if (validated.containsKey(st)) {
+          j.add(validated.get(st) + " " + st);
+        }
+      }
+      b.append(j);
+    }
     if (!r.problems().isEmpty()) {
       b.append("; ").append(r.problems().size()).append(" not scanned (incomplete)");
     }

@@ -54,8 +54,10 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
 
 /**
- * An index of findings across sweeps, in a directory on disk. One Lucene document per finding and
- * one per sweep. Every field is a keyword: queries match whole values ({@code host:build-7},
+ * An index of findings across sweeps, in a directory on disk. One Lucene document per finding, one
+ * per sweep, and one per revocation attempt ({@code tokensweep revoke}). A finding validated by its
+ * provider ({@code --validate}) also carries the answer ({@code validation:live},
+ * {@code provider:github}), which later sweeps reuse instead of asking again. Every field is a keyword: queries match whole values ({@code host:build-7},
  * {@code fingerprint:9f3c...}, {@code severity:critical}), wildcards and ranges work
  * ({@code path:*bash_history}, {@code time:[2026-11-01 TO 2026-12-01}}); {@code host},
  * {@code kind}, {@code severity} and {@code type} are case-insensitive. Times are UTC ISO-8601 to
