@@ -139,7 +139,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     ScanResult result;
     ScanListener listener = reportOptions.listener(err);
-    dev.tokensweep.scanner.respond.SecretCapture capture = validateOptions.capture(at);
+    dev.tokensweep.scanner.respond.SecretCapture capture = validateOptions.capture();
     try {
       result = (capture == null ? new Scanner(detector, fp, opts) : new Scanner(detector, fp, opts, capture))
           .scan(paths, System.in, listener);

@@ -85,9 +85,13 @@ final class ValidateOptions {
     }
   }
 
-  /** The capture the scan feeds, or null when not validating (the scan then keeps no secret). */
-  SecretCapture capture(Instant now) {
-    return validate ? SecretCapture.forValidation(now) : null;
+  /**
+   * The capture the scan feeds, or null when not validating (the scan then keeps no secret). A
+   * JWT's own expiry is judged by the real clock, not {@code --now}: whether to send it depends on
+   * whether it can still work today.
+   */
+  SecretCapture capture() {
+    return validate ? SecretCapture.forValidation(Instant.now()) : null;
   }
 
   /**

@@ -240,8 +240,11 @@ final class Providers {
         return r.live(user == null ? null : "user " + user, name == null ? null : "token \"" + name + "\"", sc,
             epoch(text(j, "expires_at")));
       }
-      if (a.status() == 401 || a.status() == 403) {
-        return r.invalid("HTTP " + a.status() + " at gitlab.com (a self-managed instance's token is unknown there)");
+      if (runner && a.status() == 403) {
+        return r.invalid("HTTP 403: not a registered runner's token at gitlab.com");
+      }
+      if (!runner && a.status() == 401) {
+        return r.invalid("HTTP 401 at gitlab.com (a self-managed instance's token is unknown there)");
       }
       return null;
     }
@@ -445,7 +448,7 @@ final class Providers {
       if (a.status() == 401) {
         return r.invalid("HTTP 401 InvalidAuthenticationToken");
       }
-      if (a.status() == 403) {
+      if (a.status() == 403 && j != null && j.path("error").has("code")) {
         return r.liveBecause(null, null, "accepted, but not allowed to read the user (HTTP 403)");
       }
       if (a.status() == 400 && a.text().contains("delegated")) {
@@ -578,8 +581,12 @@ final class Providers {
         String user = text(j, "username");
         return user == null ? r.unknown("malformed answer") : r.live(user, null, List.of(), null);
       }
-      if (a.status() == 401 || a.status() == 403) {
-        return r.invalid("HTTP " + a.status());
+      if (a.status() == 401) {
+        return r.invalid("HTTP 401");
+      }
+      if (a.status() == 403) {
+        // a granular token without that permission, or a proxy in the way: neither says the token is dead
+        return r.unknown("HTTP 403 forbidden (a token without that permission, or a proxy in the way)");
       }
       return null;
     }
@@ -755,7 +762,7 @@ final class Providers {
       if (a.status() == 401) {
         return r.invalid("HTTP 401 authentication_error");
       }
-      if (a.status() == 403) {
+      if (a.status() == 403 && "permission_error".equals(text(json(a) == null ? null : json(a).path("error"), "type"))) {
         return r.liveBecause(null, null, "accepted, but not allowed to list models (HTTP 403 permission_error)");
       }
       return null;
@@ -800,7 +807,7 @@ final class Providers {
       if (a.status() == 401) {
         return r.invalid("HTTP 401 invalid API key");
       }
-      if (a.status() == 403) {
+      if (a.status() == 403 && json(a) != null && json(a).path("error").isObject()) {
         return r.liveBecause(null, null, "accepted, but a restricted key without permission to read the account (HTTP 403)");
       }
       return null;
