@@ -76,7 +76,15 @@ public final class Validator {
    * severities follow {@link Severities}.
    */
   public ScanResult validate(ScanResult r, SecretCapture capture, Cache cache, Instant now) {
-    List<Credential> creds = capture.credentials();
+    // only secrets some reported finding still holds: a baselined finding is not asked about
+    java.util.Set<String> reported = new java.util.HashSet<>();
+    r.findings().forEach(f -> reported.add(f.evidence().fingerprint()));
+    List<Credential> creds = new ArrayList<>();
+    for (Credential c : capture.credentials()) {
+      if (c.fingerprints().stream().anyMatch(reported::contains)) {
+        creds.add(c);
+      }
+    }
     Map<String, Validation> answers = ask(creds, cache);
     Map<String, List<String>> keysByFingerprint = new HashMap<>();
     for (Credential c : creds) {

@@ -287,6 +287,20 @@ class ValidateCliTest {
   }
 
   @Test
+  void scan_validateWithBaseline_asksNothingAboutBaselinedFindings() throws IOException {
+    Map<String, Samples.Sample> s = Samples.all(11);
+    Path dir = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(dir.resolve("old.env"), "GH=" + s.get("github").secret() + "\n");
+    Path baseline = tmp.resolve("baseline.json");
+    assertEquals(1, run("scan", "--format", "json", "-o", baseline.toString(), "--no-progress", dir.toString()).exit());
+    Files.writeString(dir.resolve("new.env"), "SLACK=" + s.get("slack").secret() + "\n");
+    Run r = run("scan", "--validate", "--baseline", baseline.toString(), "--format", "json", "--no-progress", dir.toString());
+    assertEquals(List.of(), fakes.requests("github"), "a baselined token was sent to its provider");
+    assertEquals(1, fakes.requests("slack").size());
+    assertEquals(1, findings(r.out()).size());
+  }
+
+  @Test
   void scan_onlyLiveWithoutValidate_isAUsageError() {
     Run r = run("scan", "--only-live", tmp.toString());
     assertEquals(Main.EXIT_USAGE, r.exit());
