@@ -38,12 +38,14 @@ import picocli.CommandLine.Spec;
 /** {@code tokensweep revoke}: cut leaked tokens off at their providers. */
 @Command(name = "revoke", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Revoke leaked tokens at their providers (GitHub, GitLab, Slack, Google, Okta).",
-        "Findings are chosen from a JSON report (--report) or the sweep index (--index --query); their secrets are",
-        "re-read from PATH (the inputs that report was made from, with the same fingerprint key) and matched by",
-        "fingerprint. Without --yes only the plan is shown and nothing is sent. With --yes each token is revoked at",
-        "its provider's documented endpoint, then checked again; with --index every attempt is recorded there.",
-        "Exit codes: 0 every chosen token revoked and no longer live (or the plan only), 1 a revocation failed or a",
-        "token is still live, 2 usage error, 3 some chosen tokens could not be revoked (secret not found, no endpoint)."})
+        "Choose findings from a JSON report (--report) or the sweep index (--index, --query).",
+        "Their secrets are re-read from PATH (the report's inputs, same fingerprint key).",
+        "Without --yes only the plan is shown and nothing is sent.",
+        "With --yes each token is revoked at its provider, then checked again;",
+        "with --index every attempt is recorded there (never the secret).",
+        "Exit codes: 0 all chosen tokens revoked and no longer live (or plan only),",
+        "1 a revocation failed or a token is still live, 2 usage error,",
+        "3 some chosen tokens could not be revoked (secret not found, no endpoint)."})
 final class RevokeCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "The inputs to re-read the secrets from; - reads stdin.")
