@@ -100,6 +100,11 @@ final class RevokeCommand implements Callable<Integer> {
     if (query != null && indexOptions.index == null) {
       throw new Main.UsageException("--query needs --index DIR");
     }
+    String debug = Validator.unsafeJvmDebugging();
+    if (debug != null) {
+      throw new Main.UsageException("revoke refused: the JVM runs with -D" + debug
+          + ", which prints what the HTTP client sends, tokens included");
+    }
     if (limit < 1 || timeoutSeconds < 1) {
       throw new Main.UsageException("--limit and --validate-timeout must be at least 1");
     }

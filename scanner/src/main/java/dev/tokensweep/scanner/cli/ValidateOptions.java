@@ -56,6 +56,11 @@ final class ValidateOptions {
       throw new Main.UsageException("--validate-timeout must be at least 1");
     }
     maxAge();
+    String debug = Validator.unsafeJvmDebugging();
+    if (validate && debug != null) {
+      throw new Main.UsageException("--validate refused: the JVM runs with -D" + debug
+          + ", which prints what the HTTP client sends, tokens included");
+    }
     if (validate && reveal && output == null && System.console() == null && !forceReveal) {
       throw new Main.UsageException("--validate with --reveal would write secrets confirmed live into a pipe or file: "
           + "write the report with -o FILE, or add --force-reveal if that is what you want");

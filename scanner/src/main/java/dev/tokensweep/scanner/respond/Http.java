@@ -34,6 +34,24 @@ final class Http {
   /** Longest pause a provider's {@code Retry-After} may impose before its remaining requests are given up. */
   static final Duration MAX_WAIT = Duration.ofSeconds(5);
 
+  /**
+   * JVM settings that make the JDK print what it sends (request headers, decrypted TLS records),
+   * tokens included: {@code --validate} and {@code revoke} refuse to run with them.
+   */
+  static final java.util.List<String> LEAKY_DEBUG = java.util.List.of("jdk.httpclient.HttpClient.log",
+      "jdk.internal.httpclient.debug", "javax.net.debug");
+
+  /** The first {@link #LEAKY_DEBUG} setting that is on, or null. */
+  static String leakyDebug() {
+    for (String p : LEAKY_DEBUG) {
+      String v = System.getProperty(p);
+      if (v != null && !v.isBlank() && !v.equalsIgnoreCase("false") && !v.equalsIgnoreCase("none")) {
+        return p;
+      }
+    }
+    return null;
+  }
+
   /** What came back: an answer, or why there is none. */
   record Exchange(Answer answer, String failure) {}
 

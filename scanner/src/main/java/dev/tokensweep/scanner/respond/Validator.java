@@ -53,11 +53,14 @@ public final class Validator {
   private final Http http;
   private int reused;
   private int notAsked;
-  private int asked;
 
-  /** Requests attempted (sent or refused by a limit). */
-  synchronized int asked() {
-    return asked;
+  /**
+   * The JVM setting that would make the JDK print tokens it sends ({@code jdk.httpclient.HttpClient.log},
+   * {@code javax.net.debug}, ...), or null when none is on. Validation and revocation refuse to run
+   * with one: their requests carry secrets.
+   */
+  public static String unsafeJvmDebugging() {
+    return Http.leakyDebug();
   }
 
   /** A validator that asks the providers' real hosts. */
@@ -176,9 +179,6 @@ public final class Validator {
   /** One request about {@code c} and its reading. Never throws, never puts the secret in a reason. */
   Validation askOne(Credential c) {
     Provider p = c.provider();
-    synchronized (this) {
-      asked++;
-    }
     Http.Exchange x;
     try {
       x = http.send(p.id(), p.check(p.base(endpoints, c), c, Instant.now()));

@@ -301,6 +301,25 @@ class ValidateCliTest {
   }
 
   @Test
+  void scan_validate_refusedWhenTheJdkWouldLogRequests() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(dir.resolve("env"), "GH=" + Samples.all(12).get("github").secret() + "\n");
+    for (String property : List.of("jdk.httpclient.HttpClient.log", "javax.net.debug")) {
+      System.setProperty(property, "all");
+      try {
+        Run r = run("scan", "--validate", "--no-progress", dir.toString());
+        assertEquals(Main.EXIT_USAGE, r.exit(), property);
+        assertTrue(r.err().contains("-D" + property), r.err());
+        Run revoke = run("revoke", "--report", dir.resolve("env").toString(), dir.toString());
+        assertEquals(Main.EXIT_USAGE, revoke.exit(), property);
+      } finally {
+        System.clearProperty(property);
+      }
+    }
+    assertEquals(0, fakes.requests().size());
+  }
+
+  @Test
   void scan_onlyLiveWithoutValidate_isAUsageError() {
     Run r = run("scan", "--only-live", tmp.toString());
     assertEquals(Main.EXIT_USAGE, r.exit());
