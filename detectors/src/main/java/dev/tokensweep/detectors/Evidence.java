@@ -36,6 +36,12 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
         broadScopes, why, null, null);
   }
 
+  /** This evidence with another severity and reason, everything else (the pair it belongs to too) kept. */
+  public Evidence withSeverity(Severity sev, String newWhy) {
+    return new Evidence(ruleId, ruleName, kind, sev, preview, fingerprint, length, entropy, claims, status,
+        lifetimeSeconds, broadScopes, newWhy, belongsTo, accountId);
+  }
+
   /** Scopes that let a token do much more than read a profile. */
   public static final Set<String> BROAD_SCOPES = Set.of(".default", "offline_access", "user_impersonation",
       "directory.readwrite.all", "files.readwrite.all", "mail.readwrite", "https://www.googleapis.com/auth/cloud-platform",

@@ -39,13 +39,14 @@ public final class Main {
     m.put("redact", RedactCommand.class);
     m.put("search", SearchCommand.class);
     m.put("sweeps", SweepsCommand.class);
+    m.put("revoke", RevokeCommand.class);
     m.put("rules", RulesCommand.class);
     m.put("help", CommandLine.HelpCommand.class);
     return m;
   }
 
   /** Subcommands that run the built-in rules, whose detector is compiled while the command line is parsed. */
-  private static final Set<String> DETECTING = Set.of("scan", "sanitize", "redact");
+  private static final Set<String> DETECTING = Set.of("scan", "sanitize", "redact", "revoke");
 
   public static void main(String[] args) {
     if (args.length > 0 && DETECTING.contains(args[0]) && !List.of(args).contains("--no-builtin-rules")) {

@@ -232,9 +232,20 @@ final class ReportOptions {
 
   /** Applies the baseline, records the sweep in the index and keeps only new findings if asked. */
   ScanResult finish(ScanResult result, Instant at, IndexOptions indexOptions, PrintWriter err) throws IOException {
+    return finish(result, at, indexOptions, err, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #finish(ScanResult, Instant, IndexOptions, PrintWriter)}, with {@code beforeIndex}
+   * run after the baseline and before the sweep is recorded ({@code --validate}, so the index
+   * records the providers' answers and no request is made for a baselined finding).
+   */
+  ScanResult finish(ScanResult result, Instant at, IndexOptions indexOptions, PrintWriter err,
+      java.util.function.UnaryOperator<ScanResult> beforeIndex) throws IOException {
     if (baseline != null) {
       result = baseline.apply(result);
     }
+    result = beforeIndex.apply(result);
     sweepTime = at;
     if (indexOptions.index != null) {
       SweepIndex index = indexOptions.open();

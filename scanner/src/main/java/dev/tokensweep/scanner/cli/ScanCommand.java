@@ -93,6 +93,10 @@ final class ScanCommand implements Callable<Integer> {
   @Mixin
   IndexOptions indexOptions;
 
+  // --validate, --only-live and their safety rules
+  @Mixin
+  ValidateOptions validateOptions;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -106,6 +110,7 @@ final class ScanCommand implements Callable<Integer> {
       throw new Main.UsageException("--fail-on: " + e.getMessage());
     }
     reportOptions.prepare(paths, indexOptions, err);
+    validateOptions.check(reveal, reportOptions.output);
     boolean color = reportOptions.output == null && System.console() != null && System.getenv("NO_COLOR") == null;
     Instant at;
     try {
@@ -134,15 +139,18 @@ final class ScanCommand implements Callable<Integer> {
     }
     ScanResult result;
     ScanListener listener = reportOptions.listener(err);
+    dev.tokensweep.scanner.respond.SecretCapture capture = validateOptions.capture();
     try {
-      result = new Scanner(detector, fp, opts).scan(paths, System.in, listener);
+      result = (capture == null ? new Scanner(detector, fp, opts) : new Scanner(detector, fp, opts, capture))
+          .scan(paths, System.in, listener);
     } finally {
       if (listener instanceof AutoCloseable c) {
         closeQuietly(c);
       }
     }
     try {
-      result = reportOptions.finish(result, at, indexOptions, err);
+      result = reportOptions.finish(result, at, indexOptions, err, validateOptions.validation(capture, indexOptions, at, err));
+      result = validateOptions.onlyLive(result);
     } catch (SweepIndex.IndexBusyException e) {
       err.println("tokensweep: " + e.getMessage());
       return Main.EXIT_INTERNAL;
@@ -258,6 +266,18 @@ final class ScanCommand implements Callable<Integer> {
       StringJoiner j = new StringJoiner(", ", " (", ")");
       for (Map.Entry<Kind, Long> e : r.findingsByKind().entrySet()) {
         j.add(e.getValue() + " " + e.getKey().id());
+      }
+      b.append(j);
+    }
+    Map<String, Long> validated = new java.util.TreeMap<>();
+    r.findings().stream().filter(f -> f.validation() != null)
+        .forEach(f -> validated.merge(f.validation().status(), 1L, Long::sum));
+    if (!validated.isEmpty()) {
+      StringJoiner j = new StringJoiner(", ", "; validated: ", "");
+      for (String st : List.of("live", "invalid", "unknown")) {
+        if (validated.containsKey(st)) {
+          j.add(validated.get(st) + " " + st);
+        }
       }
       b.append(j);
     }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 /** {@code tokensweep search --index DIR QUERY}: findings across hosts and sweeps. */
 @Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Search the sweep index. QUERY uses Lucene's syntax over the fields",
-        "type, sweep, host, time, rule, kind, severity, status, path, file, fingerprint; a bare term is a fingerprint.",
+        "type, sweep, host, time, rule, kind, severity, status, path, file, fingerprint, validation, provider;",
+        "a bare term is a fingerprint.",
         "Examples: fingerprint:9f3c…   host:build-7 AND severity:critical   time:[2026-11-01 TO 2026-12-01}",
         "Exit codes: 0 something found, 1 nothing found, 2 usage error (a bad query too)."})
 final class SearchCommand implements Callable<Integer> {

@@ -1,6 +1,6 @@
 /**
  * The picocli command line: {@code scan}, {@code sanitize}, {@code redact}, {@code search},
- * {@code sweeps}, and {@code rules list} / {@code rules check}. Exit codes: 0 nothing found, 1
+ * {@code sweeps}, {@code revoke}, and {@code rules list} / {@code rules check}. Exit codes: 0 nothing found, 1
  * findings at or above {@code --fail-on}, 2 usage error, 3 scan incomplete and nothing found, 4
  * internal error.
  */

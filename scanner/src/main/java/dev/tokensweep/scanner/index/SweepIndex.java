@@ -4,6 +4,7 @@ import dev.tokensweep.detectors.Evidence;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.model.Validation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +54,10 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
 
 /**
- * An index of findings across sweeps, in a directory on disk. One Lucene document per finding and
- * one per sweep. Every field is a keyword: queries match whole values ({@code host:build-7},
+ * An index of findings across sweeps, in a directory on disk. One Lucene document per finding, one
+ * per sweep, and one per revocation attempt ({@code tokensweep revoke}). A finding validated by its
+ * provider ({@code --validate}) also carries the answer ({@code validation:live},
+ * {@code provider:github}), which later sweeps reuse instead of asking again. Every field is a keyword: queries match whole values ({@code host:build-7},
  * {@code fingerprint:9f3c...}, {@code severity:critical}), wildcards and ranges work
  * ({@code path:*bash_history}, {@code time:[2026-11-01 TO 2026-12-01}}); {@code host},
  * {@code kind}, {@code severity} and {@code type} are case-insensitive. Times are UTC ISO-8601 to
@@ -68,11 +71,12 @@ public final class SweepIndex {
 
   /** The fields of a finding document; sweep documents use {@code type}, {@code sweep}, {@code host}, {@code time}. */
   public static final List<String> FIELDS = List.of("type", "sweep", "host", "time", "rule", "kind", "severity",
-      "status", "path", "file", "fingerprint");
+      "status", "path", "file", "fingerprint", "validation", "provider");
 
   static final String TYPE_FINDING = "finding";
   static final String TYPE_SWEEP = "sweep";
-  private static final Set<String> LOWER = Set.of("host", "kind", "severity", "type", "status");
+  static final String TYPE_REVOCATION = "revocation";
+  private static final Set<String> LOWER = Set.of("host", "kind", "severity", "type", "status", "validation", "provider");
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -354,7 +358,171 @@ public final class SweepIndex {
     d.add(new StoredField("offset", l.offset()));
     d.add(new StringField("fingerprint", e.fingerprint(), Field.Store.YES));
     d.add(new StoredField("preview", e.preview()));
+    if (f.validation() != null) {
+      addValidation(d, f.validation());
+    }
     return d;
+  }
+
+  /**
+   * What a provider said, on a finding or revocation document: {@code validation} (live, invalid,
+   * unknown) and {@code provider} are searchable; the rest is stored for {@link #validations}.
+   */
+  private static void addValidation(Document d, Validation v) {
+    d.add(new StringField("validation", v.status(), Field.Store.YES));
+    if (v.provider() != null) {
+      d.add(new StringField("provider", v.provider(), Field.Store.YES));
+    }
+    if (v.key() != null && v.checked() != null) {
+      d.add(new StringField("validation_key", v.key(), Field.Store.YES));
+      d.add(new NumericDocValuesField("validation_time_sort", v.checked().toEpochMilli()));
+      d.add(new StoredField("validation_time", v.checked().toString()));
+    }
+    storeIf(d, "validation_identity", v.identity());
+    storeIf(d, "validation_account", v.account());
+    storeIf(d, "validation_reason", v.reason());
+    storeIf(d, "validation_source", v.source());
+    if (!v.scopes().isEmpty()) {
+      d.add(new StoredField("validation_scopes", String.join(" ", v.scopes())));
+    }
+    if (v.expires() != null) {
+      d.add(new StoredField("validation_expires", v.expires()));
+    }
+  }
+
+  private static void storeIf(Document d, String field, String value) {
+    if (value != null) {
+      d.add(new StoredField(field, value));
+    }
+  }
+
+  private static Validation validation(Document d) {
+    String status = d.get("validation");
+    if (status == null) {
+      return null;
+    }
+    String scopes = d.get("validation_scopes");
+    String time = d.get("validation_time");
+    return new Validation(status, d.get("provider"), d.get("validation_identity"), d.get("validation_account"),
+        scopes == null ? List.of() : List.of(scopes.split(" ")), longOrNull(d, "validation_expires"),
+        d.get("validation_reason"), time == null ? null : Instant.parse(time), d.get("validation_source"),
+        d.get("validation_key"));
+  }
+
+  /**
+   * The latest definite answer ({@code live} or {@code invalid}) recorded for each of {@code keys}
+   * that was given at or after {@code notBefore}: {@code scan --validate} reuses them instead of
+   * asking the provider again. Keys without one are absent. An index that does not exist yet has none.
+   */
+  public Map<String, Validation> validations(java.util.Collection<String> keys, Instant notBefore) throws IOException {
+    Map<String, Validation> out = new HashMap<>();
+    if (keys.isEmpty() || !exists()) {
+      return out;
+    }
+    try (Directory d = FSDirectory.open(dir); DirectoryReader r = DirectoryReader.open(d)) {
+      IndexSearcher s = new IndexSearcher(r);
+      StoredFields sf = s.storedFields();
+      Sort newest = new Sort(new SortField("validation_time_sort", SortField.Type.LONG, true));
+      for (String key : new java.util.LinkedHashSet<>(keys)) {
+        Query q = new BooleanQuery.Builder()
+            .add(new TermQuery(new Term("validation_key", key)), BooleanClause.Occur.FILTER)
+            .add(new BooleanQuery.Builder()
+                .add(new TermQuery(new Term("validation", Validation.LIVE)), BooleanClause.Occur.SHOULD)
+                .add(new TermQuery(new Term("validation", Validation.INVALID)), BooleanClause.Occur.SHOULD)
+                .setMinimumNumberShouldMatch(1).build(), BooleanClause.Occur.FILTER)
+            .add(org.apache.lucene.document.NumericDocValuesField.newSlowRangeQuery("validation_time_sort",
+                notBefore.toEpochMilli(), Long.MAX_VALUE), BooleanClause.Occur.FILTER)
+            .build();
+        ScoreDoc[] top = s.search(q, 1, newest).scoreDocs;
+        if (top.length > 0) {
+          Validation v = validation(sf.document(top[0].doc));
+          if (v != null) {
+            out.put(key, v);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One revocation attempt as recorded: which token (fingerprint, preview, where it was found),
+   * what was asked of which provider, what it answered, and what the provider said when asked
+   * again afterwards. Never the secret.
+   *
+   * @param result {@code revoked}, {@code failed} or {@code skipped}
+   * @param after the provider's answer afterwards; null when it was not asked
+   */
+  public record Revocation(String host, Instant time, String ruleId, String provider, String fingerprint, String preview,
+      List<String> where, String result, String reason, Validation after) {
+    public Revocation {
+      where = List.copyOf(where);
+    }
+  }
+
+  /** Records revocation attempts in one commit, under the write lock. */
+  public void recordRevocations(List<Revocation> attempts) throws IOException {
+    if (attempts.isEmpty()) {
+      return;
+    }
+    Files.createDirectories(dir);
+    try (Directory d = FSDirectory.open(dir); IndexWriter w = openWriter(d)) {
+      for (Revocation a : attempts) {
+        Instant t = a.time().truncatedTo(ChronoUnit.SECONDS);
+        Document doc = new Document();
+        doc.add(new StringField("type", TYPE_REVOCATION, Field.Store.YES));
+        doc.add(new StringField("host", a.host().toLowerCase(Locale.ROOT), Field.Store.YES));
+        doc.add(new StringField("time", t.toString(), Field.Store.YES));
+        doc.add(new NumericDocValuesField("time_sort", t.toEpochMilli()));
+        doc.add(new NumericDocValuesField("seq_sort", 0));
+        if (a.ruleId() != null) {
+          doc.add(new StringField("rule", a.ruleId(), Field.Store.YES));
+        }
+        doc.add(new StringField("fingerprint", a.fingerprint(), Field.Store.YES));
+        storeIf(doc, "preview", a.preview());
+        for (String w2 : a.where()) {
+          doc.add(new StoredField("where", w2));
+        }
+        doc.add(new StringField("result", a.result(), Field.Store.YES));
+        storeIf(doc, "reason", a.reason());
+        if (a.after() != null) {
+          addValidation(doc, a.after());
+        } else if (a.provider() != null) {
+          doc.add(new StringField("provider", a.provider(), Field.Store.YES));
+        }
+        w.addDocument(doc);
+      }
+      w.commit();
+    }
+  }
+
+  /** Every revocation attempt recorded for {@code fingerprint}, oldest first. */
+  public List<Revocation> revocations(String fingerprint) throws IOException {
+    List<Revocation> out = new ArrayList<>();
+    if (!exists()) {
+      return out;
+    }
+    try (Directory d = FSDirectory.open(dir); DirectoryReader r = DirectoryReader.open(d)) {
+      IndexSearcher s = new IndexSearcher(r);
+      Query q = new BooleanQuery.Builder()
+          .add(new TermQuery(new Term("type", TYPE_REVOCATION)), BooleanClause.Occur.FILTER)
+          .add(new TermQuery(new Term("fingerprint", fingerprint)), BooleanClause.Occur.FILTER).build();
+      int n = s.count(q);
+      if (n == 0) {
+        return out;
+      }
+      StoredFields sf = s.storedFields();
+      for (ScoreDoc sd : s.search(q, n, new Sort(new SortField("time_sort", SortField.Type.LONG))).scoreDocs) {
+        Document doc = sf.document(sd.doc);
+        List<String> where = new ArrayList<>();
+        for (var f : doc.getFields("where")) {
+          where.add(f.stringValue());
+        }
+        out.add(new Revocation(doc.get("host"), Instant.parse(doc.get("time")), doc.get("rule"), doc.get("provider"),
+            doc.get("fingerprint"), doc.get("preview"), where, doc.get("result"), doc.get("reason"), validation(doc)));
+      }
+    }
+    return out;
   }
 
   private static Document sweepDoc(Sweep s) {

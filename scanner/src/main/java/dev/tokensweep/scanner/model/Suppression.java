@@ -12,4 +12,6 @@ public final class Suppression {
   public static final String BASELINE = "baseline";
   /** Already seen by the previous sweep of this host ({@code --new-since last}). */
   public static final String NEW_SINCE = "new-since";
+  /** Not confirmed live by its provider ({@code --only-live}). */
+  public static final String NOT_LIVE = "not-live";
 }

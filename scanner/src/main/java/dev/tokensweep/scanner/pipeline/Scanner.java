@@ -87,12 +87,29 @@ public final class Scanner {
   private final Map<String, Integer> priority = new HashMap<>();
   private final Opener opener;
   private final LeafDispatcher dispatcher;
+  // respond: keeps the secrets a provider can be asked about (--validate, revoke); null otherwise
+  private final dev.tokensweep.scanner.respond.SecretCapture capture;
 
   public Scanner(Detector detector, Fingerprinter fingerprinter, Options options) {
     this(detector, fingerprinter, options, Files::newInputStream);
   }
 
   public Scanner(Detector detector, Fingerprinter fingerprinter, Options options, Opener opener) {
+    this(detector, fingerprinter, options, opener, null);
+  }
+
+  /**
+   * A scanner that also offers every finding with its raw match to {@code capture}, which keeps
+   * the secrets a provider can be asked about ({@code --validate}, {@code revoke}).
+   */
+  public Scanner(Detector detector, Fingerprinter fingerprinter, Options options,
+      dev.tokensweep.scanner.respond.SecretCapture capture) {
+    this(detector, fingerprinter, options, Files::newInputStream, capture);
+  }
+
+  private Scanner(Detector detector, Fingerprinter fingerprinter, Options options, Opener opener,
+      dev.tokensweep.scanner.respond.SecretCapture capture) {
+    this.capture = capture;
     this.detector = detector;
     this.fingerprinter = fingerprinter;
     this.options = options;
@@ -411,7 +428,11 @@ public final class Scanner {
         Evidence.Hint hint = loc.cache() != null ? loc.cache().hint()
             : loc.timestamp() != null ? Evidence.Hint.seenAt(java.time.Instant.ofEpochSecond(loc.timestamp())) : null;
         Evidence ev = Evidence.of(m, fingerprinter, options.now(), hint);
-        collector.finding(new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null));
+        Finding finding = new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null);
+        collector.finding(finding);
+        if (capture != null) {
+          capture.offer(m, finding);
+        }
       }
       matches.clear();
     }

@@ -22,12 +22,19 @@ final class CsvReporter implements Reporter {
       "offset", "entry", "timestamp", "encoding", "json_path", "decodings", "format", "preview", "fingerprint",
       "length", "entropy", "status", "lifetime_seconds", "why", "belongs_to", "belongs_to_preview",
       "belongs_to_fingerprint", "account_id", "store", "store_origin", "store_place");
+  /** Added after {@link #COLUMNS} when findings were validated ({@code --validate}). */
+  static final List<String> VALIDATION_COLUMNS = List.of("validation", "validation_provider", "validation_identity",
+      "validation_account", "validation_scopes", "validation_expires", "validation_reason");
 
   @Override
   public void report(ScanResult r, OutputStream out) throws IOException {
     Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
     boolean reveal = r.findings().stream().anyMatch(f -> f.revealed() != null);
+    boolean validated = r.findings().stream().anyMatch(f -> f.validation() != null);
     List<String> header = new ArrayList<>(COLUMNS);
+    if (validated) {
+      header.addAll(VALIDATION_COLUMNS);
+    }
     if (reveal) {
       header.add("secret");
     }
@@ -48,6 +55,14 @@ final class CsvReporter implements Reporter {
           default -> m.containsKey(c) && !c.equals("location") ? m.get(c) : loc.get(c);
         };
         cells.add(cell(v));
+      }
+      if (validated) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> val = (Map<String, Object>) m.getOrDefault("validation", Map.of());
+        for (String c : VALIDATION_COLUMNS) {
+          String k = c.equals("validation") ? "status" : c.substring("validation_".length());
+          cells.add(cell(val.get(k)));
+        }
       }
       if (reveal) {
         cells.add(cell(f.revealed()));

@@ -10,6 +10,7 @@ import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.model.StoreContext;
+import dev.tokensweep.scanner.model.Validation;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -52,6 +53,9 @@ public final class ReportModel {
       m.put("belongs_to", belongsTo(e.belongsTo()));
     }
     putIf(m, "account_id", e.accountId());
+    if (f.validation() != null) {
+      m.put("validation", validation(f.validation()));
+    }
     if (f.revealed() != null) {
       m.put("secret", f.revealed());
     }
@@ -131,6 +135,28 @@ public final class ReportModel {
     return m;
   }
 
+  /** What the provider said ({@code --validate}): status first, then what it told about the token. */
+  public static Map<String, Object> validation(Validation v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", v.status());
+    putIf(m, "provider", v.provider());
+    putIf(m, "identity", v.identity());
+    putIf(m, "account", v.account());
+    if (!v.scopes().isEmpty()) {
+      m.put("scopes", v.scopes());
+    }
+    if (v.expires() != null) {
+      m.put("exp", v.expires());
+      m.put("expires", Instant.ofEpochSecond(v.expires()).toString());
+    }
+    putIf(m, "reason", v.reason());
+    if (v.checked() != null) {
+      m.put("checked", v.checked().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    }
+    putIf(m, "source", v.source());
+    return m;
+  }
+
   static Map<String, Object> claims(Jwt.Claims c) {
     Map<String, Object> m = new LinkedHashMap<>();
     putIf(m, "alg", c.alg());
@@ -181,6 +207,19 @@ public final class ReportModel {
     m.put("problems", r.problems().size());
     m.put("complete", r.complete());
     m.put("suppressed", new LinkedHashMap<>(r.suppressed()));
+    Map<String, Long> validation = new LinkedHashMap<>();
+    for (Finding f : r.findings()) {
+      if (f.validation() != null) {
+        validation.merge(f.validation().status(), 1L, Long::sum);
+      }
+    }
+    if (!validation.isEmpty()) {
+      Map<String, Long> ordered = new LinkedHashMap<>();
+      for (String st : java.util.List.of(Validation.LIVE, Validation.INVALID, Validation.UNKNOWN)) {
+        ordered.put(st, validation.getOrDefault(st, 0L));
+      }
+      m.put("validation", ordered);
+    }
     return m;
   }
 

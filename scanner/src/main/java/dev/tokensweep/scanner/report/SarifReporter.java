@@ -187,6 +187,9 @@ final class SarifReporter implements Reporter {
       props.put("account_id", e.accountId());
     }
     props.put("location", ReportModel.location(l));
+    if (f.validation() != null) {
+      props.put("validation", ReportModel.validation(f.validation()));
+    }
     m.put("properties", props);
     return m;
   }

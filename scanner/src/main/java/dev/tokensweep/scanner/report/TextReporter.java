@@ -67,6 +67,9 @@ final class TextReporter implements Reporter {
       if (!extra.isEmpty()) {
         b.append("  [").append(extra).append(']');
       }
+      if (f.validation() != null) {
+        b.append("  ").append(validation(f.validation()));
+      }
       out.println(b);
     }
     if (!r.problems().isEmpty()) {
@@ -102,6 +105,11 @@ final class TextReporter implements Reporter {
         out.printf(Locale.ROOT, "    %-12s %5d%n", e.getKey().id(), e.getValue());
       }
     }
+    Map<String, Object> val = ReportModel.summary(r);
+    if (val.get("validation") instanceof Map<?, ?> counts) {
+      out.println("  validated");
+      counts.forEach((k, v) -> out.printf(Locale.ROOT, "    %-12s %5d%n", k, v));
+    }
     if (!r.suppressed().isEmpty()) {
       out.println("  suppressed");
       for (Map.Entry<String, Long> e : r.suppressed().entrySet()) {
@@ -111,6 +119,27 @@ final class TextReporter implements Reporter {
     }
     out.printf(Locale.ROOT, "  %-14s %d%s%n", "not scanned", r.problems().size(),
         r.complete() ? "" : " (incomplete)");
+  }
+
+  /** {@code validated: live (github: octocat, account; scopes repo gist; expires ...)}, or the reason. */
+  static String validation(dev.tokensweep.scanner.model.Validation v) {
+    StringBuilder b = new StringBuilder("validated: ").append(v.status());
+    java.util.StringJoiner j = new java.util.StringJoiner("; ", " (", ")").setEmptyValue("");
+    String who = v.provider() == null ? null : v.provider() + (v.identity() != null ? ": " + v.identity() : "")
+        + (v.account() != null ? ", " + v.account() : "");
+    if (who != null) {
+      j.add(who);
+    }
+    if (!v.scopes().isEmpty()) {
+      j.add("scopes " + String.join(" ", v.scopes()));
+    }
+    if (v.expires() != null) {
+      j.add("expires " + Instant.ofEpochSecond(v.expires()));
+    }
+    if (v.reason() != null) {
+      j.add(v.reason());
+    }
+    return b.append(j).toString();
   }
 
   private static String where(Location l) {

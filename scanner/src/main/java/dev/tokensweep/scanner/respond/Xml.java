@@ -1,0 +1,61 @@
+package dev.tokensweep.scanner.respond;
+
+import java.io.ByteArrayInputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * The text of a few named elements of an XML answer (AWS's query APIs answer in XML). No DTDs, no
+ * external entities: an answer is hostile input. The first occurrence of each name wins; an answer
+ * that is not XML gives what was read before the error.
+ */
+final class Xml {
+  private Xml() {}
+
+  private static final XMLInputFactory FACTORY = factory();
+
+  private static XMLInputFactory factory() {
+    XMLInputFactory f = XMLInputFactory.newFactory();
+    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+    return f;
+  }
+
+  static Map<String, String> fields(byte[] xml, Set<String> names) {
+    Map<String, String> out = new HashMap<>();
+    XMLStreamReader r = null;
+    try {
+      r = FACTORY.createXMLStreamReader(new ByteArrayInputStream(xml));
+      String open = null;
+      StringBuilder text = new StringBuilder();
+      while (r.hasNext()) {
+        int e = r.next();
+        if (e == XMLStreamReader.START_ELEMENT) {
+          open = names.contains(r.getLocalName()) && !out.containsKey(r.getLocalName()) ? r.getLocalName() : null;
+          text.setLength(0);
+        } else if ((e == XMLStreamReader.CHARACTERS || e == XMLStreamReader.CDATA) && open != null && text.length() < 4096) {
+          text.append(r.getText());
+        } else if (e == XMLStreamReader.END_ELEMENT && open != null) {
+          out.put(open, text.toString().strip());
+          open = null;
+        }
+      }
+    } catch (XMLStreamException | RuntimeException e) {
+      // not XML, or not all of it: keep what was read
+    } finally {
+      if (r != null) {
+        try {
+          r.close();
+        } catch (XMLStreamException e) {
+          // nothing to release
+        }
+      }
+    }
+    return out;
+  }
+}
