@@ -125,7 +125,7 @@ public final class FleetQueries {
       JsonNode src = hits.get(0).path("_source");
       String sweep = src.path("tokensweep").path("sweep_id").asText();
       String prev = hits.size() > 1 ? hits.get(1).path("_source").path("tokensweep").path("sweep_id").asText() : null;
-      latest.put(sweep, new HostNews(h, sweep, Instant.parse(src.path("@timestamp").asText()), prev, new ArrayList<>()));
+      latest.put(sweep, new HostNews(h, sweep, instant(src.path("@timestamp").asText()), prev, new ArrayList<>()));
       if (prev != null) {
         previousOf.put(sweep, prev);
       }
@@ -252,7 +252,7 @@ public final class FleetQueries {
     List<HostSweep> out = new ArrayList<>();
     for (JsonNode b : compositeBuckets(body, "hosts")) {
       JsonNode src = b.path("last").path("hits").path("hits").path(0).path("_source");
-      Instant t = Instant.parse(src.path("@timestamp").asText());
+      Instant t = instant(src.path("@timestamp").asText());
       out.add(new HostSweep(b.path("key").path("host").asText(), t, src.path("tokensweep").path("sweep_id").asText(),
           Duration.between(t, now).toDays()));
     }
@@ -308,6 +308,14 @@ public final class FleetQueries {
       throw ShipException.answer(cluster, "fleet query", r);
     }
     return r.json();
+  }
+
+  private static Instant instant(String s) {
+    try {
+      return Instant.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      return Instant.EPOCH;
+    }
   }
 
   private static Instant millis(JsonNode agg) {

@@ -266,14 +266,15 @@ public final class Shipper {
         continue;
       }
       List<Outbox.Item> again = new ArrayList<>();
-      JsonNode resultItems = r.json().path("items");
-      if (!resultItems.isArray() || resultItems.size() != todo.size()) {
-        stop("bulk request at " + cluster.where() + ": the answer does not list every document");
+      List<ItemResult> results;
+      try {
+        results = itemResults(r.body(), todo.size());
+      } catch (BadAnswerException e) {
+        stop("bulk request at " + cluster.where() + ": " + e.getMessage());
         continue;
       }
       for (int i = 0; i < todo.size(); i++) {
-        JsonNode res = resultItems.get(i).elements().hasNext() ? resultItems.get(i).elements().next() : null;
-        int status = res == null ? 0 : res.path("status").asInt(0);
+        int status = results.get(i).status();
         if (status >= 200 && status < 300) {
           sent++;
         } else if (status == 409) {
@@ -285,7 +286,7 @@ public final class Shipper {
           undelivered.add(todo.get(i));
           if (error == null) {
             error = "the cluster refused documents of index " + todo.get(i).index() + ": "
-                + ShipException.reason(res == null ? null : res.path("error"))
+                + results.get(i).reason()
                 + " (a mapping conflict: fix or delete that index; the documents wait in the outbox)";
           }
         }
@@ -305,6 +306,43 @@ public final class Shipper {
       todo = again;
     }
     return undelivered;
+  }
+
+  /** One document's outcome in a bulk answer: its HTTP status and, for a failure, OpenSearch's reason made safe to print. */
+  record ItemResult(int status, String reason) {}
+
+  /** A bulk answer that is not what OpenSearch sends (a proxy's page, a cut connection). */
+  static final class BadAnswerException extends Exception {
+    BadAnswerException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The outcome of each of {@code expected} documents, in order, from a bulk answer. The answer
+   * comes from the network: anything but a well-formed answer listing every document is a
+   * {@link BadAnswerException}, never another exception.
+   */
+  static List<ItemResult> itemResults(byte[] body, int expected) throws BadAnswerException {
+    JsonNode items;
+    try {
+      items = Cluster.JSON.readTree(body).path("items");
+    } catch (IOException | RuntimeException e) {
+      throw new BadAnswerException("the answer is not JSON");
+    }
+    if (!items.isArray() || items.size() != expected) {
+      throw new BadAnswerException("the answer does not list every document");
+    }
+    List<ItemResult> out = new ArrayList<>(expected);
+    for (JsonNode item : items) {
+      JsonNode res = item.isObject() && item.size() == 1 ? item.elements().next() : null;
+      if (res == null || !res.isObject() || !res.path("status").canConvertToInt()) {
+        throw new BadAnswerException("the answer has an item without a status");
+      }
+      int status = res.path("status").asInt();
+      out.add(new ItemResult(status, status >= 300 ? ShipException.reason(res.path("error")) : ""));
+    }
+    return out;
   }
 
   private interface Call<T> {
