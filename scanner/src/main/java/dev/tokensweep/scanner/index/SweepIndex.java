@@ -63,6 +63,10 @@ import org.apache.lucene.store.LockObtainFailedException;
  * {@code kind}, {@code severity} and {@code type} are case-insensitive. Times are UTC ISO-8601 to
  * the second, so they sort and range as text.
  *
+ * <p>Each document also keeps its whole fleet document ({@link EcsDocuments}) as JSON, the one
+ * OpenSearch gets, so a host that starts local moves to a cluster with {@code ship --from-index}
+ * and the same ids ({@link #sources}).
+ *
  * <p>Writers take Lucene's write lock for the whole of one sweep; a second writer waits up to the
  * lock timeout and then fails with {@link IndexBusyException}. Readers never wait. Nothing here
  * stores a secret: findings carry only the redacted preview and the keyed fingerprint.
