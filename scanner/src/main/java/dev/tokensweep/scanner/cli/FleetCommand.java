@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code tokensweep fleet --opensearch URL where|new|top|stale}: questions about every host's sweeps. */
 @Command(name = "fleet", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Ask the OpenSearch cluster that sweeps are shipped to about the whole fleet.",
-        "Exit codes: 0 something listed, 1 nothing listed, 2 usage error, 5 the cluster could not be reached or refused."},
+        "Exit codes: 0 something listed, 1 nothing listed, 2 usage error, 5 the cluster",
+        "could not be reached or refused the query."},
     subcommands = {FleetCommand.Where.class, FleetCommand.New.class, FleetCommand.Top.class, FleetCommand.Stale.class})
 final class FleetCommand implements Callable<Integer> {
 

@@ -312,7 +312,7 @@ class FleetIT {
     int n = 10_000;
     List<Map<String, Object>> docs = ShipperTest.findings(n, "perf-host", "perf-sweep");
     Cluster cluster = Cluster.connect(node.url(), Credentials.NONE, null, Duration.ofSeconds(60));
-    for (int bulk : new int[] {200, 1000, 5000}) {
+    for (int bulk : new int[] {200, 1000, 2500, 5000}) {
       String p = "it-perf-" + bulk;
       try (Outbox box = Outbox.open(tmp.resolve("outbox-" + bulk), cluster.where())) {
         Shipper s = new Shipper(cluster, p, box, Shipper.Settings.defaults().withBulkSize(bulk), null);
