@@ -17,13 +17,15 @@ import picocli.CommandLine.Command;
         "1:findings at or above --fail-on",
         "2:usage error",
         "3:scan incomplete (unreadable inputs, limits hit) and nothing found",
-        "4:internal error"})
+        "4:internal error",
+        "5:shipping incomplete (documents wait in the outbox) or the cluster refused a fleet query"})
 public final class Main {
 
   public static final int EXIT_FINDINGS = 1;
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_INCOMPLETE = 3;
   public static final int EXIT_INTERNAL = 4;
+  public static final int EXIT_SHIP_INCOMPLETE = 5;
 
   /**
    * The subcommands, in the order help lists them. Added by {@link #commandLine(String...)}, not
@@ -40,6 +42,8 @@ public final class Main {
     m.put("search", SearchCommand.class);
     m.put("sweeps", SweepsCommand.class);
     m.put("revoke", RevokeCommand.class);
+    m.put("ship", ShipCommand.class);
+    m.put("fleet", FleetCommand.class);
     m.put("rules", RulesCommand.class);
     m.put("help", CommandLine.HelpCommand.class);
     return m;

@@ -81,6 +81,7 @@ final class ReportOptions {
   private String sweepId;
   private Instant sweepTime;
   private Path root;
+  private ScanResult recorded;
 
   /** Loads the configuration, ignore files and baseline and checks the options; throws usage errors. */
   void prepare(List<String> paths, IndexOptions index, PrintWriter err) {
@@ -247,6 +248,7 @@ final class ReportOptions {
     }
     result = beforeIndex.apply(result);
     sweepTime = at;
+    recorded = result;
     if (indexOptions.index != null) {
       SweepIndex index = indexOptions.open();
       sweepId = SweepIndex.newSweepId(at);
@@ -264,6 +266,24 @@ final class ReportOptions {
       }
     }
     return result;
+  }
+
+  /** The result as the sweep recorded it: after the baseline, before {@code --new-since} (what {@code --ship} sends). */
+  ScanResult recorded() {
+    return recorded;
+  }
+
+  /** The sweep's id: the index's when the sweep was recorded, else a fresh one (shipping needs one). */
+  String sweepId(Instant at) {
+    if (sweepId == null) {
+      sweepId = SweepIndex.newSweepId(at);
+    }
+    return sweepId;
+  }
+
+  /** {@code --host}, else this machine's name. */
+  String hostName() {
+    return host();
   }
 
   Reporter reporter(boolean color, List<Rule> rules) {

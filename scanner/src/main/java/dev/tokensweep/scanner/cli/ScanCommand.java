@@ -4,12 +4,15 @@ import dev.tokensweep.detectors.Detector;
 import dev.tokensweep.detectors.Fingerprinter;
 import dev.tokensweep.detectors.Kind;
 import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.scanner.fleet.Cluster;
+import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.pipeline.ScanListener;
 import dev.tokensweep.scanner.pipeline.Scanner;
 import dev.tokensweep.scanner.index.SweepIndex;
+import dev.tokensweep.scanner.report.EcsDocuments;
 import dev.tokensweep.scanner.report.ReportModel;
 import dev.tokensweep.scanner.report.Reporter;
 import java.io.IOException;
@@ -33,7 +36,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Scan files, directories or stdin (-) for leaked tokens and report them redacted.",
         "Exit codes: 0 nothing found, 1 findings at or above --fail-on, 2 usage error,",
-        "3 scan incomplete and nothing found, 4 internal error."})
+        "3 scan incomplete and nothing found, 4 internal error,",
+        "5 shipping incomplete (--ship: what was not sent waits in the outbox)."})
 final class ScanCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories to scan; - reads stdin.")
@@ -97,6 +101,13 @@ final class ScanCommand implements Callable<Integer> {
   @Mixin
   ValidateOptions validateOptions;
 
+  @Option(names = "--ship", paramLabel = "URL",
+      description = "Also send every finding and a sweep document to this OpenSearch cluster (see tokensweep ship --help).")
+  String shipUrl;
+
+  @Mixin
+  ShipOptions shipOptions;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -124,6 +135,7 @@ final class ScanCommand implements Callable<Integer> {
     if (reveal) {
       err.println("tokensweep: WARNING: --reveal prints whole secrets; treat this output as a credential store.");
     }
+    Cluster cluster = shipUrl == null ? null : shipOptions.prepare(shipUrl, err, reportOptions.quiet);
     Fingerprinter fp = keyOptions.fingerprinter();
     Detector detector;
     try {
@@ -155,6 +167,9 @@ final class ScanCommand implements Callable<Integer> {
       err.println("tokensweep: " + e.getMessage());
       return Main.EXIT_INTERNAL;
     }
+    if (cluster != null) {
+      reportOptions.sweepId(at);
+    }
     writeReport(reportOptions.reporter(color, detector.rules()), result);
     for (Problem p : result.problems()) {
       err.println("tokensweep: not scanned: " + p);
@@ -165,7 +180,26 @@ final class ScanCommand implements Callable<Integer> {
       err.println(summary(result));
     }
     err.flush();
+    if (cluster != null && !ship(cluster, at, err)) {
+      // the report is written and the findings wait in the outbox; the exit code says the fleet
+      // view lacks this sweep, whatever was found
+      return Main.EXIT_SHIP_INCOMPLETE;
+    }
     return result.exitCode(threshold);
+  }
+
+  /** Ships the sweep as recorded (every finding, not only the new ones) and its sweep document. */
+  private boolean ship(Cluster cluster, Instant at, PrintWriter err) throws IOException {
+    ScanResult recorded = reportOptions.recorded();
+    // to the second, as the sweep index records it, so ship --from-index later sends the same documents
+    EcsDocuments.Origin origin = new EcsDocuments.Origin(reportOptions.hostName(), reportOptions.sweepId(at),
+        at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    return shipOptions.run(cluster, err, reportOptions.quiet, shipper -> {
+      for (Finding f : recorded.findings()) {
+        shipper.add(EcsDocuments.finding(ReportModel.finding(f), origin, false));
+      }
+      shipper.addSweep(EcsDocuments.sweep(ReportModel.summary(recorded), origin));
+    }, null);
   }
 
   /** Defaults, then the configuration file, then the command line. */

@@ -1,7 +1,7 @@
 /**
  * The picocli command line: {@code scan}, {@code sanitize}, {@code redact}, {@code search},
- * {@code sweeps}, {@code revoke}, and {@code rules list} / {@code rules check}. Exit codes: 0 nothing found, 1
- * findings at or above {@code --fail-on}, 2 usage error, 3 scan incomplete and nothing found, 4
- * internal error.
+ * {@code sweeps}, {@code revoke}, {@code ship}, {@code fleet where|new|top|stale}, and {@code rules list} /
+ * {@code rules check}. Exit codes: 0 nothing found, 1 findings at or above {@code --fail-on}, 2
+ * usage error, 3 scan incomplete and nothing found, 4 internal error, 5 shipping incomplete.
  */
 package dev.tokensweep.scanner.cli;

@@ -1,10 +1,13 @@
 package dev.tokensweep.scanner.index;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensweep.detectors.Evidence;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.model.Validation;
+import dev.tokensweep.scanner.report.EcsDocuments;
+import dev.tokensweep.scanner.report.ReportModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +66,10 @@ import org.apache.lucene.store.LockObtainFailedException;
  * {@code kind}, {@code severity} and {@code type} are case-insensitive. Times are UTC ISO-8601 to
  * the second, so they sort and range as text.
  *
+ * <p>Each document also keeps its whole fleet document ({@link EcsDocuments}) as JSON, the one
+ * OpenSearch gets, so a host that starts local moves to a cluster with {@code ship --from-index}
+ * and the same ids ({@link #sources}).
+ *
  * <p>Writers take Lucene's write lock for the whole of one sweep; a second writer waits up to the
  * lock timeout and then fails with {@link IndexBusyException}. Readers never wait. Nothing here
  * stores a secret: findings carry only the redacted preview and the keyed fingerprint.
@@ -80,6 +87,9 @@ public final class SweepIndex {
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The whole document in the fleet schema, as JSON: the local index and a cluster hold the same documents. */
+  private static final String SOURCE = "source";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
   private final Duration lockTimeout;
@@ -178,12 +188,13 @@ public final class SweepIndex {
           }
         }
       }
+      EcsDocuments.Origin origin = new EcsDocuments.Origin(h, sweepId, t);
       for (Finding f : result.findings()) {
-        w.addDocument(findingDoc(sweepId, h, t, f));
+        w.addDocument(findingDoc(sweepId, h, t, f, origin));
       }
       Sweep sweep = new Sweep(sweepId, h, t, seq, result.findings().size(), result.files(), result.bytes(),
           result.complete());
-      w.addDocument(sweepDoc(sweep));
+      w.addDocument(sweepDoc(sweep, EcsDocuments.sweep(ReportModel.summary(result), origin)));
       w.commit();
       return new Recorded(sweep, previous, prevKeys);
     }
@@ -332,7 +343,62 @@ public final class SweepIndex {
     return keys;
   }
 
-  private static Document findingDoc(String sweepId, String host, Instant time, Finding f) {
+  /** Receives the documents of {@link #sources}. */
+  @FunctionalInterface
+  public interface SourceVisitor {
+    void accept(byte[] json) throws IOException;
+  }
+
+  /**
+   * Every recorded document in the fleet schema ({@link EcsDocuments}) as the JSON it was recorded
+   * with, sweep by sweep in the order they were recorded, each sweep's findings before its sweep
+   * document: what {@code ship --from-index} sends. Returns how many documents had no source
+   * (recorded by a version that did not keep one); those are not visited.
+   */
+  public long sources(SourceVisitor visitor) throws IOException {
+    long missing = 0;
+    try (Directory d = FSDirectory.open(dir); DirectoryReader r = openReader(d)) {
+      IndexSearcher s = new IndexSearcher(r);
+      StoredFields sf = s.storedFields();
+      for (Sweep sw : sweeps(s, null)) {
+        Query q = new BooleanQuery.Builder()
+            .add(new TermQuery(new Term("type", TYPE_FINDING)), BooleanClause.Occur.FILTER)
+            .add(new TermQuery(new Term("sweep", sw.id())), BooleanClause.Occur.FILTER).build();
+        int n = s.count(q);
+        if (n > 0) {
+          for (ScoreDoc sd : s.search(q, n, Sort.INDEXORDER).scoreDocs) {
+            missing += visit(sf.document(sd.doc), visitor);
+          }
+        }
+        Query sq = new BooleanQuery.Builder()
+            .add(new TermQuery(new Term("type", TYPE_SWEEP)), BooleanClause.Occur.FILTER)
+            .add(new TermQuery(new Term("sweep", sw.id())), BooleanClause.Occur.FILTER).build();
+        for (ScoreDoc sd : s.search(sq, 1).scoreDocs) {
+          missing += visit(sf.document(sd.doc), visitor);
+        }
+      }
+    }
+    return missing;
+  }
+
+  private static int visit(Document doc, SourceVisitor visitor) throws IOException {
+    org.apache.lucene.util.BytesRef b = doc.getBinaryValue(SOURCE);
+    if (b == null) {
+      return 1;
+    }
+    visitor.accept(java.util.Arrays.copyOfRange(b.bytes, b.offset, b.offset + b.length));
+    return 0;
+  }
+
+  private static byte[] json(Map<String, Object> document) {
+    try {
+      return JSON.writeValueAsBytes(document);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a document of plain maps did not serialize", e);
+    }
+  }
+
+  private static Document findingDoc(String sweepId, String host, Instant time, Finding f, EcsDocuments.Origin origin) {
     Evidence e = f.evidence();
     Location l = f.location();
     Document d = new Document();
@@ -348,7 +414,7 @@ public final class SweepIndex {
     d.add(new StringField("severity", e.severity().id(), Field.Store.YES));
     d.add(new StringField("status", e.status(), Field.Store.YES));
     d.add(new StringField("path", l.path(), Field.Store.YES));
-    d.add(new StringField("file", dev.tokensweep.scanner.report.ReportModel.chain(l.path()).get(0), Field.Store.NO));
+    d.add(new StringField("file", ReportModel.chain(l.path()).get(0), Field.Store.NO));
     if (l.line() != null) {
       d.add(new StoredField("line", l.line()));
     }
@@ -361,6 +427,7 @@ public final class SweepIndex {
     if (f.validation() != null) {
       addValidation(d, f.validation());
     }
+    d.add(new StoredField(SOURCE, json(EcsDocuments.finding(ReportModel.finding(f), origin, false))));
     return d;
   }
 
@@ -525,7 +592,7 @@ public final class SweepIndex {
     return out;
   }
 
-  private static Document sweepDoc(Sweep s) {
+  private static Document sweepDoc(Sweep s, Map<String, Object> source) {
     Document d = new Document();
     d.add(new StringField("type", TYPE_SWEEP, Field.Store.YES));
     d.add(new StringField("sweep", s.id(), Field.Store.YES));
@@ -538,6 +605,7 @@ public final class SweepIndex {
     d.add(new StoredField("files", s.files()));
     d.add(new StoredField("bytes", s.bytes()));
     d.add(new StringField("complete", Boolean.toString(s.complete()), Field.Store.YES));
+    d.add(new StoredField(SOURCE, json(source)));
     return d;
   }
 

@@ -86,4 +86,33 @@ class SweepIndexTest {
     assertEquals(5, index.search("time:[\"2026-11-01T00:00:00Z\" TO \"2026-11-30T00:00:00Z\"]", 100).size());
     assertEquals("s2", index.search("severity:HIGH", 100).get(0).sweep(), "newest first");
   }
+
+  @Test
+  void sources_giveEachSweepsFleetDocumentsFindingsFirst() throws Exception {
+    SweepIndex index = new SweepIndex(dir.resolve("idx"), Duration.ofSeconds(5));
+    index.record("s1", "Build-7", Instant.parse("2026-11-01T12:00:00.750Z"), result(2, "alpha"));
+    index.record("s2", "build-9", Instant.parse("2026-11-02T12:00:00Z"), result(1, "beta"));
+    List<com.fasterxml.jackson.databind.JsonNode> docs = new ArrayList<>();
+    com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertEquals(0, index.sources(json -> docs.add(m.readTree(json))));
+    List<String> order = new ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode d : docs) {
+      order.add(d.path("tokensweep").path("sweep_id").asText() + ":" + d.path("event").path("dataset").asText());
+    }
+    assertEquals(List.of("s1:tokensweep.finding", "s1:tokensweep.finding", "s1:tokensweep.sweep",
+        "s2:tokensweep.finding", "s2:tokensweep.sweep"), order);
+    assertEquals("build-7", docs.get(0).path("host").path("name").asText());
+    assertEquals("2026-11-01T12:00:00Z", docs.get(0).path("@timestamp").asText(), "to the second, as the index records");
+    assertEquals(2, docs.get(2).path("tokensweep").path("sweep").path("findings").asInt());
+
+    // a document recorded without its source (an index of an older build) is counted, not sent
+    try (Directory d = FSDirectory.open(dir.resolve("idx")); IndexWriter w = new IndexWriter(d, new IndexWriterConfig())) {
+      org.apache.lucene.document.Document old = new org.apache.lucene.document.Document();
+      old.add(new org.apache.lucene.document.StringField("type", "finding", org.apache.lucene.document.Field.Store.YES));
+      old.add(new org.apache.lucene.document.StringField("sweep", "s2", org.apache.lucene.document.Field.Store.YES));
+      w.addDocument(old);
+      w.commit();
+    }
+    assertEquals(1, index.sources(json -> {}));
+  }
 }

@@ -1,0 +1,41 @@
+package dev.tokensweep.scanner.fleet;
+
+import java.io.IOException;
+import java.util.Map;
+
+/** Lets the CLI tests of another package start and read a {@link FakeCluster}. */
+public final class FleetTestAccess implements AutoCloseable {
+  private final FakeCluster fake;
+
+  public FleetTestAccess() throws IOException {
+    fake = new FakeCluster();
+  }
+
+  public String url() {
+    return fake.url();
+  }
+
+  /** Documents the fake node holds, by id. */
+  public Map<String, byte[]> documents() {
+    return fake.documents;
+  }
+
+  /** Every request body it received, concatenated. */
+  public String allBodies() {
+    StringBuilder b = new StringBuilder();
+    synchronized (fake.requests) {
+      fake.requests.forEach(r -> b.append(r.bodyText()).append('\n'));
+    }
+    return b.toString();
+  }
+
+  /** Answers the next {@code n} bulk requests with 503. */
+  public void failBulks(int n) {
+    fake.failBulks.set(n);
+  }
+
+  @Override
+  public void close() {
+    fake.close();
+  }
+}
