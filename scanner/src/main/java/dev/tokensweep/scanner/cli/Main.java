@@ -82,13 +82,13 @@ public final class Main {
     cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_INTERNAL);
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
-      c.getErr().println("tokensweep: " + ex.getMessage());
+      c.getErr().println("tokensweep: " + dev.tokensweep.scanner.model.SafeText.terminal(ex.getMessage()));
       c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
       return EXIT_USAGE;
     });
     cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
       if (ex instanceof UsageException) {
-        c.getErr().println("tokensweep: " + ex.getMessage());
+        c.getErr().println("tokensweep: " + dev.tokensweep.scanner.model.SafeText.terminal(ex.getMessage()));
         return EXIT_USAGE;
       }
       // never print the exception message of arbitrary code: it could quote input

@@ -2,6 +2,7 @@ package dev.tokensweep.scanner.cli;
 
 import dev.tokensweep.detectors.Rule;
 import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.pipeline.ScanListener;
 import dev.tokensweep.scanner.model.ScanResult;
@@ -258,7 +259,7 @@ final class ReportOptions {
 
   private void notice(PrintWriter err, String message) {
     if (!quiet) {
-      err.println("tokensweep: " + message);
+      err.println("tokensweep: " + SafeText.terminal(message));
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tokensweep.detectors.Rule;
 import dev.tokensweep.detectors.RuleLinter;
 import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.scanner.model.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,7 +57,8 @@ final class RulesCommand {
         out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
       } else if (format.equals("text")) {
         for (Rule r : rules) {
-          out.printf("%-18s %-14s %-9s %s%n", r.id(), r.kind().id(), r.severity().id(), r.name());
+          out.printf("%-18s %-14s %-9s %s%n", SafeText.terminal(r.id()), r.kind().id(), r.severity().id(),
+              SafeText.terminal(r.name()));
         }
         out.printf("%d rules%n", rules.size());
       } else {
@@ -85,7 +87,7 @@ final class RulesCommand {
       } catch (IOException e) {
         throw new Main.UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
       } catch (Rules.RuleFileException e) {
-        err.println(e.getMessage());
+        err.println(SafeText.terminal(e.getMessage()));
         return 1;
       }
       List<RuleLinter.Problem> problems = RuleLinter.lint(rules);
@@ -99,10 +101,10 @@ final class RulesCommand {
         }
       }
       for (RuleLinter.Problem p : problems) {
-        err.println(file + ": " + p);
+        err.println(SafeText.terminal(file + ": " + p));
       }
       int examples = rules.stream().mapToInt(r -> r.examples().size() + r.negativeExamples().size()).sum();
-      out.printf("%s: %d rules, %d examples checked, %d problems%n", file, rules.size(), examples, problems.size());
+      out.printf("%s: %d rules, %d examples checked, %d problems%n", SafeText.terminal(file.toString()), rules.size(), examples, problems.size());
       out.flush();
       err.flush();
       return problems.isEmpty() ? 0 : 1;

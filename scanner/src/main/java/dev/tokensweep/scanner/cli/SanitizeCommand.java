@@ -7,6 +7,7 @@ import dev.tokensweep.detectors.Fingerprinter;
 import dev.tokensweep.detectors.Severity;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.pipeline.Scanner;
 import dev.tokensweep.scanner.report.ReportModel;
@@ -114,14 +115,14 @@ final class SanitizeCommand implements Callable<Integer> {
       writeReport(result, remaining);
     }
     for (Problem p : result.problems()) {
-      err.println("tokensweep: not sanitized: " + p);
+      err.println("tokensweep: not sanitized: " + SafeText.terminal(p.toString()));
     }
     for (Finding f : remaining) {
-      err.println("tokensweep: still in the copy: " + f.location().shortForm() + " " + f.evidence().ruleId() + " "
-          + f.evidence().preview());
+      err.println("tokensweep: still in the copy: " + SafeText.terminal(f.location().shortForm() + " "
+          + f.evidence().ruleId() + " " + f.evidence().preview()));
     }
     err.printf(Locale.ROOT, "tokensweep: sanitized %d files into %s: %d secrets, %d occurrences replaced; verification %s%n",
-        files, output, secrets, replaced, remaining.isEmpty() ? "clean" : "FAILED (" + remaining.size() + " remain)");
+        files, SafeText.terminal(output.toString()), secrets, replaced, remaining.isEmpty() ? "clean" : "FAILED (" + remaining.size() + " remain)");
     err.flush();
     if (!remaining.isEmpty()) {
       return Main.EXIT_FINDINGS;

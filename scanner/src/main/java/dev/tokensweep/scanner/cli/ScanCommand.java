@@ -5,6 +5,7 @@ import dev.tokensweep.detectors.Fingerprinter;
 import dev.tokensweep.detectors.Kind;
 import dev.tokensweep.detectors.Severity;
 import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.pipeline.ScanListener;
@@ -149,7 +150,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     writeReport(reportOptions.reporter(color, detector.rules()), result);
     for (Problem p : result.problems()) {
-      err.println("tokensweep: not scanned: " + p);
+      err.println("tokensweep: not scanned: " + SafeText.terminal(p.toString()));
     }
     // the one-line summary goes to stderr whatever the format, so a pipeline that keeps stdout
     // for the report still sees it; the text report also ends with its own table

@@ -3,6 +3,7 @@ package dev.tokensweep.scanner.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tokensweep.scanner.index.SweepIndex;
+import dev.tokensweep.scanner.model.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -75,9 +76,9 @@ final class SearchCommand implements Callable<Integer> {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
     } else {
       for (SweepIndex.Hit h : hits) {
-        out.printf(Locale.ROOT, "%s  %-16s %-8s %-14s %s  %s  fp:%s  sweep %s%n", h.time(), h.host(), h.severity(),
-            h.ruleId(), h.where(), h.preview(), h.fingerprint().substring(0, Math.min(12, h.fingerprint().length())),
-            h.sweep());
+        out.printf(Locale.ROOT, "%s  %-16s %-8s %-14s %s  %s  fp:%s  sweep %s%n", h.time(), SafeText.terminal(h.host()),
+            h.severity(), SafeText.terminal(h.ruleId()), SafeText.terminal(h.where()), SafeText.terminal(h.preview()),
+            h.fingerprint().substring(0, Math.min(12, h.fingerprint().length())), h.sweep());
       }
       out.printf(Locale.ROOT, "%d %s%n", hits.size(), hits.size() == 1 ? "finding" : "findings");
     }
