@@ -41,7 +41,9 @@ final class ReportOptions {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report here instead of stdout.")
   Path output;
 
-  @Option(names = {"-q", "--quiet"}, description = "For cron: no summary, no progress, no notices on stderr.")
+  @Option(names = {"-q", "--quiet"},
+      description = "For cron: no summary and no progress. The notice that a tokensweep.yaml or .tokensweepignore in a "
+          + "scanned directory is in use still goes to stderr.")
   boolean quiet;
 
   @Option(names = "--progress", negatable = true,
@@ -92,11 +94,14 @@ final class ReportOptions {
       }
     }
     Path cfg = configFile;
+    // files found in the scanned tree that change what is scanned: always announced, -q or not,
+    // so a planted .tokensweepignore holding * cannot silently turn a sweep into "0 findings"
+    List<Path> fromTree = new ArrayList<>();
     if (cfg == null && !noRootConfig) {
       for (Path d : dirs) {
         if (Files.isRegularFile(d.resolve(Config.FILE_NAME))) {
           cfg = d.resolve(Config.FILE_NAME);
-          notice(err, "using " + cfg);
+          fromTree.add(cfg);
           break;
         }
       }
@@ -128,12 +133,20 @@ final class ReportOptions {
       if (!noRootConfig && ignoreFiles.isEmpty() && Files.isRegularFile(own)) {
         try {
           rules = IgnoreRules.load(own);
-          notice(err, "using " + own);
+          fromTree.add(own);
         } catch (IOException e) {
           throw new Main.UsageException("cannot read " + own + ": " + e.getClass().getSimpleName());
         }
       }
       ignoreByRoot.put(d, given.and(rules));
+    }
+    if (!fromTree.isEmpty()) {
+      StringBuilder b = new StringBuilder("tokensweep: using ");
+      for (int i = 0; i < fromTree.size(); i++) {
+        b.append(i > 0 ? ", " : "").append(SafeText.terminal(fromTree.get(i).toString()));
+      }
+      err.println(b.append(" from the scanned directory (--no-root-config ignores ")
+          .append(fromTree.size() == 1 ? "it)" : "them)"));
     }
     if (baselineFile != null) {
       try {
