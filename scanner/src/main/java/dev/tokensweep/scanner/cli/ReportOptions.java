@@ -84,6 +84,7 @@ final class ReportOptions {
   private String sweepId;
   private Instant sweepTime;
   private Path root;
+  private final List<Path> scanRoots = new ArrayList<>();
 
   /** Loads the configuration, ignore files and baseline and checks the options; throws usage errors. */
   void prepare(List<String> paths, IndexOptions index, PrintWriter err) {
@@ -91,6 +92,11 @@ final class ReportOptions {
     for (String p : paths) {
       if (!p.equals("-") && Files.isDirectory(Path.of(p))) {
         dirs.add(Path.of(p).toAbsolutePath().normalize());
+      }
+      if (!p.equals("-")) {
+        Path abs = Path.of(p).toAbsolutePath().normalize();
+        Path dir = Files.isDirectory(abs) || abs.getParent() == null ? abs : abs.getParent();
+        scanRoots.add(dir);
       }
     }
     Path cfg = configFile;
@@ -266,7 +272,7 @@ final class ReportOptions {
   Reporter reporter(boolean color, List<Rule> rules) {
     // only ECS reports the host; the other formats get --host or null rather than a lookup
     ReportContext ctx = new ReportContext(color, quiet, "ecs".equals(resolvedFormat) ? host() : host,
-        sweepTime == null ? Instant.now() : sweepTime, sweepId, root, rules);
+        sweepTime == null ? Instant.now() : sweepTime, sweepId, root, rules, scanRoots);
     return Reporter.forFormat(resolvedFormat, ctx);
   }
 
