@@ -9,14 +9,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the tokensweep jar. */
-@Command(name = "tokensweep", mixinStandardHelpOptions = true, version = "tokensweep 0.1.0",
+@Command(name = "tokensweep", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
     description = "Finds leaked OAuth device codes, bearer tokens and other credentials, without printing them.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:nothing found",
         "1:findings at or above --fail-on",
         "2:usage error",
-        "3:scan incomplete (unreadable inputs, limits hit) and nothing found",
+        "3:scan incomplete (unreadable inputs, limits hit) and nothing at or above --fail-on found",
         "4:internal error"})
 public final class Main {
 

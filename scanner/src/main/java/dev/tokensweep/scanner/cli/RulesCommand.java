@@ -21,17 +21,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code rules list} and {@code rules check FILE}. */
-@Command(name = "rules", mixinStandardHelpOptions = true, description = "List the rules or lint a custom rules file.",
+@Command(name = "rules", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, description = "List the rules or lint a custom rules file.",
     subcommands = {RulesCommand.ListCommand.class, RulesCommand.CheckCommand.class})
 final class RulesCommand {
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the rules: id, kind, severity, name (or everything as JSON).")
+  @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+      description = {"List the rules: id, kind, severity and name.",
+          "As json, each rule also has its keywords, pattern, validators and references."})
   static final class ListCommand implements Callable<Integer> {
     @Mixin
-    RuleOptions ruleOptions;
+    TextOrJsonOption textOrJson;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (json includes patterns and keywords).")
-    String format;
+    @Mixin
+    RuleOptions ruleOptions;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -40,7 +42,7 @@ final class RulesCommand {
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       List<Rule> rules = ruleOptions.rules();
-      if (format.equals("json")) {
+      if (textOrJson.json()) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Rule r : rules) {
           Map<String, Object> m = new LinkedHashMap<>();
@@ -55,23 +57,24 @@ final class RulesCommand {
           list.add(m);
         }
         out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
-      } else if (format.equals("text")) {
+      } else {
         for (Rule r : rules) {
           out.printf("%-18s %-14s %-9s %s%n", SafeText.terminal(r.id()), r.kind().id(), r.severity().id(),
               SafeText.terminal(r.name()));
         }
         out.printf("%d rules%n", rules.size());
-      } else {
-        throw new Main.UsageException("unknown format '" + format + "' (text, json)");
       }
       out.flush();
       return 0;
     }
   }
 
-  @Command(name = "check", mixinStandardHelpOptions = true, description = "Lint a rules file: ids, patterns, examples and negative examples.")
+  @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+      description = "Lint a rules file: ids, patterns, examples and negative examples.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:no problems", "1:problems, each named on stderr", "2:the file cannot be read"})
   static final class CheckCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "Rules YAML file.")
+    @Parameters(paramLabel = "FILE", description = "The rules file (YAML, the schema of the built-in rules).")
     Path file;
 
     @Spec

@@ -31,10 +31,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep scan PATH...}: find secrets and report them redacted. */
-@Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Scan files, directories or stdin (-) for leaked tokens and report them redacted.",
-        "Exit codes: 0 nothing found, 1 findings at or above --fail-on, 2 usage error,",
-        "3 scan incomplete and nothing found, 4 internal error."})
+@Command(name = "scan", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+    description = "Scan files, directories or stdin (-) for leaked tokens and report them redacted.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:nothing found",
+        "1:findings at or above --fail-on",
+        "2:usage error",
+        "3:scan incomplete (unreadable inputs, limits hit) and nothing at or above --fail-on found",
+        "4:internal error"})
 final class ScanCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories to scan; - reads stdin.")

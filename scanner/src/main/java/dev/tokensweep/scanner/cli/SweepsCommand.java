@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep sweeps --index DIR}: the sweeps an index holds, oldest first. */
-@Command(name = "sweeps", mixinStandardHelpOptions = true, description = "List the sweeps recorded in a sweep index, oldest first.")
+@Command(name = "sweeps", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+    description = "List the sweeps recorded in a sweep index, oldest first.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:listed", "2:usage error (no index there)", "4:internal error"})
 final class SweepsCommand implements Callable<Integer> {
 
   @Mixin
