@@ -52,11 +52,14 @@ if %TS_MAJOR% LSS 17 (
 set "TS_HEAP=-Xmx1g"
 echo( %TOKENSWEEP_JAVA_OPTS% | findstr /c:" -Xmx" >nul && set "TS_HEAP="
 
+set "TS_NATIVE="
+if %TS_MAJOR% GEQ 22 set "TS_NATIVE=--enable-native-access=ALL-UNNAMED"
+
 set "TS_CDS="
 if %TS_MAJOR% GEQ 19 if defined LOCALAPPDATA (
   if not exist "%LOCALAPPDATA%\tokensweep" mkdir "%LOCALAPPDATA%\tokensweep" 2>nul
   if exist "%LOCALAPPDATA%\tokensweep" set TS_CDS=-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=%LOCALAPPDATA%\tokensweep\tokensweep-%TS_MAJOR%.jsa"
 )
 
-"%TS_JAVA%" %TS_HEAP% -XX:-UsePerfData -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr "-Xlog:cds*=off:stderr" %TS_CDS% %TOKENSWEEP_JAVA_OPTS% -jar "%TS_JAR%" %*
+"%TS_JAVA%" %TS_HEAP% %TS_NATIVE% -Dfile.encoding=UTF-8 -XX:-UsePerfData -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr "-Xlog:cds*=off:stderr" %TS_CDS% %TOKENSWEEP_JAVA_OPTS% -jar "%TS_JAR%" %*
 exit /b %ERRORLEVEL%

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install and packaging (issue 17), before the build: what the .deb and the SARIF checks need.
+# jpackage builds a .deb only with dpkg-deb and fakeroot; the SARIF Multitool (GitHub's validator)
+# comes from npm. Prints the multitool's path on stdout (empty when Node is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v fakeroot >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "dist-prepare: installing fakeroot for jpackage's .deb" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fakeroot dpkg >&2
+  else
+    echo "dist-prepare: no fakeroot/dpkg-deb and no way to install them: the .deb will be skipped" >&2
+  fi
+fi
+
+if command -v npm >/dev/null 2>&1; then
+  dir="${XDG_CACHE_HOME:-$HOME/.cache}/tokensweep-ci/sarif-multitool"
+  mkdir -p "$dir"
+  if [ ! -x "$dir/node_modules/.bin/sarif-multitool" ]; then
+    echo "dist-prepare: installing @microsoft/sarif-multitool from npm" >&2
+    (cd "$dir" && npm install --silent --no-audit --no-fund @microsoft/sarif-multitool@5 >&2)
+  fi
+  # the native binary itself: the npm wrapper runs it through a shell that splits ';' in arguments
+  tool="$dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+  [ -x "$tool" ] || tool="$dir/node_modules/.bin/sarif-multitool"
+  echo "$tool"
+else
+  echo "dist-prepare: no npm: the SARIF Multitool checks will be skipped" >&2
+fi
