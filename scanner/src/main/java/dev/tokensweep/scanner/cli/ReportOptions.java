@@ -47,7 +47,8 @@ final class ReportOptions {
   boolean quiet;
 
   @Option(names = "--progress", negatable = true,
-      description = "Show progress on stderr (default: only when it is a terminal and the scan takes a while).")
+      description = "Show a progress line on stderr: bytes, total, percentage, rate, time left, findings, current "
+          + "file (default: only when stderr is a terminal and -q is not given).")
   Boolean progress;
 
   @Option(names = "--report-root", paramLabel = "DIR",
@@ -85,9 +86,11 @@ final class ReportOptions {
   private Instant sweepTime;
   private Path root;
   private final List<Path> scanRoots = new ArrayList<>();
+  private List<String> inputs = List.of();
 
   /** Loads the configuration, ignore files and baseline and checks the options; throws usage errors. */
   void prepare(List<String> paths, IndexOptions index, PrintWriter err) {
+    inputs = List.copyOf(paths);
     List<Path> dirs = new ArrayList<>();
     for (String p : paths) {
       if (!p.equals("-") && Files.isDirectory(Path.of(p))) {
@@ -208,13 +211,16 @@ final class ReportOptions {
     return config.limits(defaults);
   }
 
+  /** {@code --progress} or {@code --no-progress} when given, else on when stderr is a terminal; never with {@code -q}. */
   boolean showProgress() {
+    if (quiet) {
+      return false;
+    }
     if (progress != null) {
       return progress;
     }
     String term = System.getenv("TERM");
-    // Java cannot ask whether stderr alone is a terminal; a console means stdin and stdout are
-    return !quiet && System.console() != null && (term == null || !term.equals("dumb"));
+    return ProgressPrinter.stderrIsTerminal() && (term == null || !term.equals("dumb"));
   }
 
   /** The listener for the scan: ignore files, and progress when it is on. Close it when the scan ends. */
@@ -241,7 +247,7 @@ final class ReportOptions {
         return true;
       }
     };
-    return showProgress() ? new ProgressPrinter(err, ignore) : ignore;
+    return showProgress() ? new ProgressPrinter(err, ignore, inputs) : ignore;
   }
 
   /** Applies the baseline, records the sweep in the index and keeps only new findings if asked. */
