@@ -75,24 +75,36 @@ grep -q "commit " <<<"$version" || fail "--version names no commit: $version"
 grep -q "$image/runtime" <<<"$version" || fail "the tarball did not run on its own runtime: $version"
 pass "tarball $(basename "$tarball") ($(du -m "$tarball" | cut -f1) MiB) scans the samples with no Java on PATH"
 
-# an install the user cannot write to keeps its archive in the user's cache (CI runs as root, for
-# whom nothing is read-only: the run is then as nobody)
+# an install the user cannot write to uses the archive made beside the jar, else keeps its own in
+# the user's cache (CI runs as root, for whom nothing is read-only: those runs are then as nobody)
 rm -f "$tools/tokensweep"
-ln -s "$image/bin/tokensweep" "$work/bin/ts"
-if [ "$(id -u)" != 0 ]; then
-  chmod -R a-w "$image/lib"
-  same_as_jar "read-only install" nojava XDG_CACHE_HOME="$work/cache" "$work/bin/ts"
-  chmod -R u+w "$image/lib"
+ro=$work/ro
+cp -rp "$image" "$ro"
+rm -f "$ro"/lib/*.jsa
+ln -s "$ro/bin/tokensweep" "$work/bin/ts"
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+  if command -v setpriv >/dev/null 2>&1; then
+    as_user=("$(command -v setpriv)" --reuid=nobody --regid=nogroup --clear-groups)
+    chmod 755 "$work"
+    mkdir -p "$work/cache" "$work/cache2" "$work/elsewhere"
+    chmod 777 "$work/cache" "$work/cache2" "$work/elsewhere"
+  else
+    ro=
+  fi
+fi
+if [ -n "$ro" ]; then
+  chmod -R a-w "$ro/lib"
+  same_as_jar "install not writable by the user" nojava XDG_CACHE_HOME="$work/cache" ${as_user[@]+"${as_user[@]}"} "$work/bin/ts"
   ls "$work"/cache/tokensweep/tokensweep-17-*.jsa >/dev/null 2>&1 || fail "a read-only install kept no archive in the cache"
-  pass "an install the user cannot write to keeps its archive in \$XDG_CACHE_HOME"
-elif command -v setpriv >/dev/null 2>&1; then
-  chmod 755 "$work"
-  mkdir -p "$work/cache" "$work/elsewhere"
-  chmod 777 "$work/cache" "$work/elsewhere"
-  same_as_jar "install not writable by the user" nojava XDG_CACHE_HOME="$work/cache" \
-    "$(command -v setpriv)" --reuid=nobody --regid=nogroup --clear-groups "$work/bin/ts"
-  ls "$work"/cache/tokensweep/tokensweep-17-*.jsa >/dev/null 2>&1 || fail "an install nobody may write kept no archive in the cache"
-  pass "an install the user cannot write to keeps its archive in \$XDG_CACHE_HOME"
+  chmod -R u+w "$ro/lib"
+  ls "$image"/lib/tokensweep-17-*.jsa >/dev/null 2>&1 || fail "the first run left no archive beside the jar"
+  chmod -R a-w "$image/lib"
+  ln -s "$image/bin/tokensweep" "$work/bin/ts-made"
+  same_as_jar "read-only install with an archive" nojava XDG_CACHE_HOME="$work/cache2" ${as_user[@]+"${as_user[@]}"} "$work/bin/ts-made"
+  ! ls "$work"/cache2/tokensweep/*.jsa >/dev/null 2>&1 || fail "a read-only install with an archive made another one"
+  chmod -R u+w "$image/lib"
+  pass "a read-only install uses the archive beside the jar, else keeps one in \$XDG_CACHE_HOME"
 else
   echo "dist-check: SKIP: read-only install (root, and no setpriv to run as another user)"
 fi
