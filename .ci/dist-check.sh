@@ -163,6 +163,26 @@ else
   pass ".deb $(basename "$deb") ($(du -m "$deb" | cut -f1) MiB) installs into a scratch root, scans, and removes cleanly"
 fi
 
+# ---- the pre-commit hook ------------------------------------------------------------------------
+if command -v pre-commit >/dev/null 2>&1 && command -v git >/dev/null 2>&1 && [ -d .git ]; then
+  hooked=$work/hooked
+  mkdir -p "$hooked" "$work/pc-bin"
+  ln -sf "$repo/dist/target/tokensweep/bin/tokensweep" "$work/pc-bin/tokensweep"
+  cp "$samples/bash_history" "$hooked/leak.sh"
+  echo "nothing to see" > "$hooked/clean.txt"
+  (cd "$hooked" && git init -q && git add . >/dev/null)
+  pc() {
+    (cd "$hooked" && PATH="$work/pc-bin:$PATH" PRE_COMMIT_HOME="$work/pre-commit" \
+      pre-commit try-repo "$repo" tokensweep-system --files "$@" > "$work/pc.txt" 2>&1)
+  }
+  pc leak.sh clean.txt && fail "the pre-commit hook let a leaked token through: $(cat "$work/pc.txt")"
+  grep -q "ts.github" "$work/pc.txt" || fail "the pre-commit hook did not name the finding: $(cat "$work/pc.txt")"
+  pc clean.txt || fail "the pre-commit hook refused a clean file: $(cat "$work/pc.txt")"
+  pass "pre-commit hook tokensweep-system refuses a leaked token and passes a clean file"
+else
+  echo "dist-check: SKIP: no pre-commit (or not a git checkout)"
+fi
+
 # ---- SARIF for GitHub code scanning ------------------------------------------------------------
 if [ -n "$multitool" ] && [ -x "$multitool" ]; then
   mkdir -p "$work/other root"

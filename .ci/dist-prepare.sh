@@ -5,13 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v fakeroot >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1; then
+# fakeroot and dpkg-deb for jpackage's .deb; pre-commit to run the hook in .pre-commit-hooks.yaml
+missing=()
+command -v fakeroot >/dev/null 2>&1 || missing+=(fakeroot)
+command -v dpkg-deb >/dev/null 2>&1 || missing+=(dpkg)
+command -v pre-commit >/dev/null 2>&1 || missing+=(pre-commit)
+if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "dist-prepare: installing fakeroot for jpackage's .deb" >&2
+    echo "dist-prepare: installing ${missing[*]}" >&2
     apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fakeroot dpkg >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
   else
-    echo "dist-prepare: no fakeroot/dpkg-deb and no way to install them: the .deb will be skipped" >&2
+    echo "dist-prepare: ${missing[*]} missing and no way to install them: those checks are skipped" >&2
   fi
 fi
 
