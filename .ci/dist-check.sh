@@ -164,7 +164,7 @@ else
 fi
 
 # ---- the pre-commit hook ------------------------------------------------------------------------
-if command -v pre-commit >/dev/null 2>&1 && command -v git >/dev/null 2>&1 && [ -d .git ]; then
+if command -v pre-commit >/dev/null 2>&1 && command -v git >/dev/null 2>&1 && git rev-parse --git-dir >/dev/null 2>&1; then
   hooked=$work/hooked
   mkdir -p "$hooked" "$work/pc-bin"
   ln -sf "$repo/dist/target/tokensweep/bin/tokensweep" "$work/pc-bin/tokensweep"
