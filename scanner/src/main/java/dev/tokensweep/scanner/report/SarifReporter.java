@@ -289,7 +289,7 @@ final class SarifReporter implements Reporter {
       return null;
     }
     long lineStart = l.offset() - (l.column() - 1);
-    if (lineStart < 0 || l.column() - 1 > MAX_PREFIX_BYTES) {
+    if (l.column() < 1 || lineStart < 0 || l.column() - 1 > MAX_PREFIX_BYTES) {
       return null;
     }
     long from = lineStart == 0 ? 0 : lineStart - 1;

@@ -119,4 +119,36 @@ class HostileNamesTest {
     assertEquals("\\x09=x", SafeText.csv("\t=x"));
     assertEquals("a=b", SafeText.csv("a=b"));
   }
+
+  @Test
+  void terminalAndCsv_randomStrings_leaveNothingATerminalActsOn() {
+    java.util.Random r = new java.util.Random(17);
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    int[] pool = {0x00, 0x07, 0x08, 0x09, 0x0a, 0x0d, 0x1b, 0x7f, 0x85, 0x9b, 0x9d, 0x200b, 0x200e, 0x2028, 0x202e,
+        0x2066, 0xfeff, 0xd800, 0xdc00, 'a', '=', '+', '-', '@', '\\', ';', '[', ']', 0xe9, 0x65e5};
+    for (int n = 0; n < 200_000 && System.nanoTime() < deadline; n++) {
+      StringBuilder b = new StringBuilder();
+      int len = r.nextInt(12);
+      for (int i = 0; i < len; i++) {
+        b.append(r.nextInt(4) == 0 ? (char) r.nextInt(0x10000) : (char) pool[r.nextInt(pool.length)]);
+      }
+      String in = b.toString();
+      for (String out : List.of(SafeText.terminal(in), SafeText.csv(in))) {
+        for (int i = 0; i < out.length(); i++) {
+          char c = out.charAt(i);
+          int type = Character.getType(c);
+          boolean paired = Character.isHighSurrogate(c) && i + 1 < out.length() && Character.isLowSurrogate(out.charAt(i + 1))
+              || Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(out.charAt(i - 1));
+          assertFalse(c < 0x20 || (c >= 0x7f && c <= 0x9f) || type == Character.FORMAT
+              || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+              || (Character.isSurrogate(c) && !paired), "U+" + Integer.toHexString(c) + " survives in " + out);
+        }
+      }
+      String csv = SafeText.csv(in);
+      assertFalse(!csv.isEmpty() && "=+-@".indexOf(csv.charAt(0)) >= 0, csv);
+      if (SafeText.terminal(in).equals(in)) {
+        assertEquals(in, SafeText.csv(in).startsWith("'") ? SafeText.csv(in).substring(1) : SafeText.csv(in));
+      }
+    }
+  }
 }

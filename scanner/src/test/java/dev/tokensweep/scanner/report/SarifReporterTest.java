@@ -213,4 +213,27 @@ public class SarifReporterTest {
     }
     assertEquals("tokensweep/20261122T100000Z", run.get("automationDetails").get("id").asText());
   }
+
+  @Test
+  void utf16Column_randomFilesAndLocations_neverThrowAndStayOnTheLine(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws IOException {
+    java.util.Random r = new java.util.Random(23);
+    Path f = tmp.resolve("r.log");
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    for (int n = 0; n < 2_000 && System.nanoTime() < deadline; n++) {
+      byte[] b = new byte[r.nextInt(300)];
+      for (int i = 0; i < b.length; i++) {
+        int k = r.nextInt(10);
+        b[i] = (byte) (k == 0 ? '\n' : k == 1 ? 0xc3 : k == 2 ? 0xa9 : k == 3 ? r.nextInt(256) : 'a' + r.nextInt(26));
+      }
+      Files.write(f, b);
+      long offset = r.nextInt(b.length + 20) - 5;
+      long column = r.nextInt(80) - 2;
+      Location l = new Location(f.toString(), (long) r.nextInt(9), column, offset, null, null, null, null, null, "text");
+      Long c = SarifReporter.utf16Column(f.toString(), l);
+      if (c != null) {
+        assertTrue(c >= 1 && c <= column, "column " + c + " from byte column " + column);
+      }
+    }
+  }
 }
