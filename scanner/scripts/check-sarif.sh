@@ -38,8 +38,19 @@ for f in "${files[@]}"; do
   out="$work/validate.sarif"
   # the multitool writes its own findings as SARIF; errors make it exit non-zero
   set +e
-  (cd "$work" && npx --no-install sarif-multitool validate --log ForceOverwrite --output "$out" "$abs")
-  rc=$?
+  # the SARIF rules, then GitHub's; the npm wrapper runs the tool through a shell, so no ';' in
+  # arguments, and --log ForceOverwrite no longer parses (multitool 5.7): remove the output first
+  rc=0
+  for kind in Sarif Gh; do
+    rm -f "$out.$kind"
+    (cd "$work" && npx --no-install sarif-multitool validate --rule-kind "$kind" --output "$out.$kind" "$abs") || rc=$?
+  done
+  node -e '
+    const fs = require("fs");
+    const merged = {runs: []};
+    for (const f of process.argv.slice(2)) merged.runs.push(...JSON.parse(fs.readFileSync(f, "utf8")).runs);
+    fs.writeFileSync(process.argv[1], JSON.stringify(merged));
+  ' "$out" "$out.Sarif" "$out.Gh"
   set -e
   # list what the multitool said (its own SARIF): errors fail the check, warnings and notes are shown
   summary="$(node -e '

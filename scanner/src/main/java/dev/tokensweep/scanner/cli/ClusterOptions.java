@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 /** How to reach an OpenSearch cluster, shared by {@code scan --ship}, {@code ship} and {@code fleet}. */
 final class ClusterOptions {
   @Option(names = "--credentials-file", paramLabel = "FILE",
-      description = "username=/password= or api_key= lines (chmod 600). Default: the TOKENSWEEP_OPENSEARCH_USERNAME and "
-          + "TOKENSWEEP_OPENSEARCH_PASSWORD, or TOKENSWEEP_OPENSEARCH_API_KEY variables; never on the command line.")
+      description = "username=/password= or api_key= lines (chmod 600); never on the command line (default: the "
+          + "TOKENSWEEP_OPENSEARCH_USERNAME and TOKENSWEEP_OPENSEARCH_PASSWORD, or TOKENSWEEP_OPENSEARCH_API_KEY variables).")
   Path credentialsFile;
 
   @Option(names = "--ca-file", paramLabel = "PEM",

@@ -23,10 +23,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep fleet --opensearch URL where|new|top|stale}: questions about every host's sweeps. */
-@Command(name = "fleet", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Ask the OpenSearch cluster that sweeps are shipped to about the whole fleet.",
-        "Exit codes: 0 something listed, 1 nothing listed, 2 usage error, 5 the cluster",
-        "could not be reached or refused the query."},
+@Command(name = "fleet", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+    description = "Ask the OpenSearch cluster that sweeps are shipped to about the whole fleet.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:something listed",
+        "1:nothing listed",
+        "2:usage error",
+        "4:internal error",
+        "5:the cluster could not be reached or refused the query"},
     subcommands = {FleetCommand.Where.class, FleetCommand.New.class, FleetCommand.Top.class, FleetCommand.Stale.class})
 final class FleetCommand implements Callable<Integer> {
 
@@ -83,7 +88,7 @@ final class FleetCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "where", mixinStandardHelpOptions = true,
+  @Command(name = "where", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
       description = "On which hosts a fingerprint (or every fingerprint with a prefix of 4+ hex digits) appears, with first and last seen.")
   static final class Where implements Callable<Integer> {
     @ParentCommand
@@ -136,7 +141,7 @@ final class FleetCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "new", mixinStandardHelpOptions = true,
+  @Command(name = "new", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
       description = "What each host's latest sweep found that its previous sweep did not (everything, for a first sweep).")
   static final class New implements Callable<Integer> {
     @ParentCommand
@@ -217,7 +222,7 @@ final class FleetCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "top", mixinStandardHelpOptions = true,
+  @Command(name = "top", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
       description = "The rules and kinds with the most distinct tokens across the fleet, with how many hosts hold them.")
   static final class Top implements Callable<Integer> {
     @ParentCommand
@@ -281,7 +286,7 @@ final class FleetCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "stale", mixinStandardHelpOptions = true,
+  @Command(name = "stale", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
       description = "Hosts whose latest sweep is older than --days (hosts never swept are not known to the cluster).")
   static final class Stale implements Callable<Integer> {
     @ParentCommand

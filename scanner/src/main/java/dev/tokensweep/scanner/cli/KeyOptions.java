@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** The fingerprint key, shared by every command that fingerprints secrets. */
 public final class KeyOptions {
   @Option(names = "--fingerprint-key-file", paramLabel = "FILE",
-      description = "Key for fingerprints (HMAC-SHA256). Default: the TOKENSWEEP_FINGERPRINT_KEY variable, else the documented default key.")
+      description = "Key for the fingerprints' HMAC-SHA256 (default: the TOKENSWEEP_FINGERPRINT_KEY variable, else the "
+          + "documented default key).")
   Path keyFile;
 
   /** A key file larger than this is not a key. */

@@ -9,14 +9,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the tokensweep jar. */
-@Command(name = "tokensweep", mixinStandardHelpOptions = true, version = "tokensweep 0.1.0",
+@Command(name = "tokensweep", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
     description = "Finds leaked OAuth device codes, bearer tokens and other credentials, without printing them.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:nothing found",
         "1:findings at or above --fail-on",
         "2:usage error",
-        "3:scan incomplete (unreadable inputs, limits hit) and nothing found",
+        "3:scan incomplete (unreadable inputs, limits hit) and nothing at or above --fail-on found",
         "4:internal error",
         "5:shipping incomplete (documents wait in the outbox) or the cluster refused a fleet query"})
 public final class Main {
@@ -87,13 +87,13 @@ public final class Main {
     cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_INTERNAL);
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
-      c.getErr().println("tokensweep: " + BuiltinDetector.scrub(ex.getMessage()));
+      c.getErr().println("tokensweep: " + dev.tokensweep.scanner.model.SafeText.terminal(BuiltinDetector.scrub(ex.getMessage())));
       c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
       return EXIT_USAGE;
     });
     cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
       if (ex instanceof UsageException) {
-        c.getErr().println("tokensweep: " + BuiltinDetector.scrub(ex.getMessage()));
+        c.getErr().println("tokensweep: " + dev.tokensweep.scanner.model.SafeText.terminal(BuiltinDetector.scrub(ex.getMessage())));
         return EXIT_USAGE;
       }
       // never print the exception message of arbitrary code: it could quote input

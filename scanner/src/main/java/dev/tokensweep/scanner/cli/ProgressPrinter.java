@@ -1,37 +1,82 @@
 package dev.tokensweep.scanner.cli;
 
 import dev.tokensweep.scanner.model.Finding;
-import dev.tokensweep.scanner.pipeline.ScanListener;
+import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanStats;
+import dev.tokensweep.scanner.pipeline.ScanListener;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One status line on stderr, redrawn a few times a second once a scan has run for a moment:
- * files, bytes, throughput and findings so far. It never prints a path or anything from the input.
- * A progress-bar library would need the total up front, which a streaming walk does not know, and
+ * One status line on stderr while a scan runs on a terminal, redrawn four times a second: bytes
+ * read (counted as they are read, not when a file ends), the total and percentage once a quick
+ * walk of the inputs' sizes has added them up (the file's size for a single file; no total with
+ * stdin), the rate, the time left, findings so far and the input being read, escaped and cut from
+ * the left to fit the line. Cleared when the scan ends; never in a report. A progress-bar library
  * would pull a terminal library into the jar; this is a throttled printer on a daemon thread.
  */
 final class ProgressPrinter implements ScanListener, AutoCloseable {
-  static final long DELAY_MS = 1000;
+  static final long DELAY_MS = 500;
   static final long PERIOD_MS = 250;
 
   private final PrintWriter err;
   private final ScanListener delegate;
+  private final List<String> inputs;
+  private final int width;
   private final AtomicLong findings = new AtomicLong();
+  /** Bytes of all inputs once the size walk has finished, else -1. */
+  private final AtomicLong total = new AtomicLong(-1);
   private volatile ScanStats stats;
   private volatile boolean stopped;
   private boolean drawn;
   private Thread thread;
 
-  ProgressPrinter(PrintWriter err, ScanListener delegate) {
+  ProgressPrinter(PrintWriter err, ScanListener delegate, List<String> inputs) {
     this.err = err;
     this.delegate = delegate;
+    this.inputs = List.copyOf(inputs);
+    this.width = columns();
+  }
+
+  /** The terminal's width from {@code COLUMNS} when the shell exports it, else 80. */
+  static int columns() {
+    try {
+      int c = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80").strip());
+      return c >= 20 ? c : 80;
+    } catch (NumberFormatException e) {
+      return 80;
+    }
+  }
+
+  /**
+   * Whether stderr is a terminal. Java 17 cannot ask about stderr alone: on Linux its file
+   * descriptor says ({@code /proc/self/fd/2} links to a tty), elsewhere a console (stdin and stdout
+   * both terminals) is taken as the answer.
+   */
+  static boolean stderrIsTerminal() {
+    Path fd = Path.of("/proc/self/fd/2");
+    try {
+      if (Files.isSymbolicLink(fd)) {
+        String target = Files.readSymbolicLink(fd).toString();
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+      }
+    } catch (IOException | SecurityException | UnsupportedOperationException e) {
+      // fall through
+    }
+    return System.console() != null;
   }
 
   @Override
-  public boolean include(java.nio.file.Path file) {
+  public boolean include(Path file) {
     return delegate.include(file);
   }
 
@@ -39,6 +84,10 @@ final class ProgressPrinter implements ScanListener, AutoCloseable {
   public void started(ScanStats s) {
     delegate.started(s);
     this.stats = s;
+    Thread sizes = new Thread(this::addUpSizes, "tokensweep-progress-sizes");
+    sizes.setDaemon(true);
+    sizes.setPriority(Thread.MIN_PRIORITY);
+    sizes.start();
     thread = new Thread(this::loop, "tokensweep-progress");
     thread.setDaemon(true);
     thread.start();
@@ -48,6 +97,49 @@ final class ProgressPrinter implements ScanListener, AutoCloseable {
   public void found(Finding f) {
     delegate.found(f);
     findings.incrementAndGet();
+  }
+
+  /** The size of every input file the scan will read (stored bytes, as the scan counts them). */
+  private void addUpSizes() {
+    long sum = 0;
+    for (String input : inputs) {
+      if (input.equals("-")) {
+        return; // stdin has no size
+      }
+      Path p = Path.of(input);
+      try {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isRegularFile()) {
+          sum += a.size();
+        } else if (a.isDirectory()) {
+          long[] dir = {0};
+          Files.walkFileTree(p, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (stopped) {
+                return FileVisitResult.TERMINATE;
+              }
+              if (attrs.isRegularFile() && delegate.include(file)) {
+                dir[0] += attrs.size();
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
+          sum += dir[0];
+        }
+      } catch (IOException | RuntimeException e) {
+        // the scan reports what it cannot read; progress just goes on without it
+      }
+      if (stopped) {
+        return;
+      }
+    }
+    total.set(sum);
   }
 
   private void loop() {
@@ -67,15 +159,46 @@ final class ProgressPrinter implements ScanListener, AutoCloseable {
       return;
     }
     ScanStats s = stats;
-    double secs = Math.max(0.001, s.seconds());
-    err.print("\r\u001b[K" + line(s.files(), s.bytes(), secs, findings.get()));
+    err.print("\r\u001b[K" + line(s.bytesSoFar(), total.get(), s.seconds(), findings.get(), s.files(), s.current(),
+        width));
     err.flush();
     drawn = true;
   }
 
-  static String line(long files, long bytes, double seconds, long findings) {
-    return String.format(Locale.ROOT, "scanning: %,d files, %s, %s/s, %,d %s", files, ScanCommand.humanBytes(bytes),
-        ScanCommand.humanBytes((long) (bytes / seconds)), findings, findings == 1 ? "finding" : "findings");
+  /**
+   * The status line, at most {@code width - 1} characters: {@code 1.2 GiB/4.0 GiB (30%),
+   * 250.0 MiB/s, 0:11 left, 3 findings, 120 files: …/var/log/app.log}. {@code total} is -1 while
+   * unknown; the path is escaped for the terminal and loses its start when the line is too long.
+   */
+  static String line(long done, long total, double seconds, long findings, long files, String current, int width) {
+    double secs = Math.max(0.001, seconds);
+    double rate = done / secs;
+    StringBuilder b = new StringBuilder(ScanCommand.humanBytes(done));
+    if (total >= 0) {
+      long shown = Math.max(total, done);
+      b.append('/').append(ScanCommand.humanBytes(shown))
+          .append(String.format(Locale.ROOT, " (%d%%)", shown == 0 ? 100 : Math.min(100, done * 100 / shown)));
+    }
+    b.append(", ").append(ScanCommand.humanBytes((long) rate)).append("/s");
+    if (total >= 0 && rate > 0 && total > done) {
+      long left = (long) Math.ceil((total - done) / rate);
+      b.append(", ").append(left >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", left / 3600, left / 60 % 60, left % 60)
+          : String.format(Locale.ROOT, "%d:%02d", left / 60, left % 60)).append(" left");
+    }
+    b.append(String.format(Locale.ROOT, ", %,d %s, %,d %s", findings, findings == 1 ? "finding" : "findings", files,
+        files == 1 ? "file" : "files"));
+    int room = width - 1 - b.length() - 2;
+    if (current != null && room >= 8) {
+      String path = SafeText.terminal(current);
+      if (path.length() > room) {
+        path = "…" + path.substring(path.length() - (room - 1));
+      }
+      b.append(": ").append(path);
+    }
+    if (b.length() > width - 1) {
+      b.setLength(width - 1);
+    }
+    return b.toString();
   }
 
   @Override

@@ -12,11 +12,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep redact}: stdin to stdout, each line redacted as soon as it is complete. */
-@Command(name = "redact", mixinStandardHelpOptions = true, description = {"Filter stdin to stdout, replacing secrets line by line:",
-    "  kubectl logs pod | tokensweep redact > clean.log"})
+@Command(name = "redact", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+    description = {"Filter stdin to stdout, replacing secrets line by line.",
+        "Each line is written as soon as it is complete, in bounded memory. Example: "
+            + "'kubectl logs pod | tokensweep redact > clean.log'"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stdin was filtered to its end", "2:usage error", "4:internal error"})
 final class RedactCommand implements Callable<Integer> {
 
-  @Option(names = "--mask", defaultValue = "tag", description = "tag, same-length or drop (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--mask", defaultValue = "tag", paramLabel = "STYLE",
+      description = "tag ([REDACTED:kind:fingerprint]), same-length (****) or drop (default: ${DEFAULT-VALUE}).")
   String mask;
 
   @Mixin

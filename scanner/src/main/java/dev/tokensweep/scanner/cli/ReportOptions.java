@@ -2,6 +2,7 @@ package dev.tokensweep.scanner.cli;
 
 import dev.tokensweep.detectors.Rule;
 import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.pipeline.ScanListener;
 import dev.tokensweep.scanner.model.ScanResult;
@@ -40,11 +41,14 @@ final class ReportOptions {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report here instead of stdout.")
   Path output;
 
-  @Option(names = {"-q", "--quiet"}, description = "For cron: no summary, no progress, no notices on stderr.")
+  @Option(names = {"-q", "--quiet"},
+      description = "For cron: no summary and no progress. The notice that a tokensweep.yaml or .tokensweepignore in a "
+          + "scanned directory is in use still goes to stderr.")
   boolean quiet;
 
   @Option(names = "--progress", negatable = true,
-      description = "Show progress on stderr (default: only when it is a terminal and the scan takes a while).")
+      description = "Show a progress line on stderr: bytes, total, percentage, rate, time left, findings, current "
+          + "file (default: only when stderr is a terminal and -q is not given).")
   Boolean progress;
 
   @Option(names = "--report-root", paramLabel = "DIR",
@@ -82,21 +86,32 @@ final class ReportOptions {
   private Instant sweepTime;
   private Path root;
   private ScanResult recorded;
+  private final List<Path> scanRoots = new ArrayList<>();
+  private List<String> inputs = List.of();
 
   /** Loads the configuration, ignore files and baseline and checks the options; throws usage errors. */
   void prepare(List<String> paths, IndexOptions index, PrintWriter err) {
+    inputs = List.copyOf(paths);
     List<Path> dirs = new ArrayList<>();
     for (String p : paths) {
       if (!p.equals("-") && Files.isDirectory(Path.of(p))) {
         dirs.add(Path.of(p).toAbsolutePath().normalize());
       }
+      if (!p.equals("-")) {
+        Path abs = Path.of(p).toAbsolutePath().normalize();
+        Path dir = Files.isDirectory(abs) || abs.getParent() == null ? abs : abs.getParent();
+        scanRoots.add(dir);
+      }
     }
     Path cfg = configFile;
+    // files found in the scanned tree that change what is scanned: always announced, -q or not,
+    // so a planted .tokensweepignore holding * cannot silently turn a sweep into "0 findings"
+    List<Path> fromTree = new ArrayList<>();
     if (cfg == null && !noRootConfig) {
       for (Path d : dirs) {
         if (Files.isRegularFile(d.resolve(Config.FILE_NAME))) {
           cfg = d.resolve(Config.FILE_NAME);
-          notice(err, "using " + cfg);
+          fromTree.add(cfg);
           break;
         }
       }
@@ -128,12 +143,20 @@ final class ReportOptions {
       if (!noRootConfig && ignoreFiles.isEmpty() && Files.isRegularFile(own)) {
         try {
           rules = IgnoreRules.load(own);
-          notice(err, "using " + own);
+          fromTree.add(own);
         } catch (IOException e) {
           throw new Main.UsageException(cannotRead(own.toString(), e));
         }
       }
       ignoreByRoot.put(d, given.and(rules));
+    }
+    if (!fromTree.isEmpty()) {
+      StringBuilder b = new StringBuilder("tokensweep: using ");
+      for (int i = 0; i < fromTree.size(); i++) {
+        b.append(i > 0 ? ", " : "").append(SafeText.terminal(fromTree.get(i).toString()));
+      }
+      err.println(b.append(" from the scanned directory (--no-root-config ignores ")
+          .append(fromTree.size() == 1 ? "it)" : "them)"));
     }
     if (baselineFile != null) {
       try {
@@ -195,13 +218,16 @@ final class ReportOptions {
     return config.limits(defaults);
   }
 
+  /** {@code --progress} or {@code --no-progress} when given, else on when stderr is a terminal; never with {@code -q}. */
   boolean showProgress() {
+    if (quiet) {
+      return false;
+    }
     if (progress != null) {
       return progress;
     }
     String term = System.getenv("TERM");
-    // Java cannot ask whether stderr alone is a terminal; a console means stdin and stdout are
-    return !quiet && System.console() != null && (term == null || !term.equals("dumb"));
+    return ProgressPrinter.stderrIsTerminal() && (term == null || !term.equals("dumb"));
   }
 
   /** The listener for the scan: ignore files, and progress when it is on. Close it when the scan ends. */
@@ -228,7 +254,7 @@ final class ReportOptions {
         return true;
       }
     };
-    return showProgress() ? new ProgressPrinter(err, ignore) : ignore;
+    return showProgress() ? new ProgressPrinter(err, ignore, inputs) : ignore;
   }
 
   /** Applies the baseline, records the sweep in the index and keeps only new findings if asked. */
@@ -289,13 +315,13 @@ final class ReportOptions {
   Reporter reporter(boolean color, List<Rule> rules) {
     // only ECS reports the host; the other formats get --host or null rather than a lookup
     ReportContext ctx = new ReportContext(color, quiet, "ecs".equals(resolvedFormat) ? host() : host,
-        sweepTime == null ? Instant.now() : sweepTime, sweepId, root, rules);
+        sweepTime == null ? Instant.now() : sweepTime, sweepId, root, rules, scanRoots);
     return Reporter.forFormat(resolvedFormat, ctx);
   }
 
   private void notice(PrintWriter err, String message) {
     if (!quiet) {
-      err.println("tokensweep: " + message);
+      err.println("tokensweep: " + SafeText.terminal(message));
     }
   }
 

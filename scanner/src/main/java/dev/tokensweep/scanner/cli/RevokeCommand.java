@@ -36,16 +36,20 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep revoke}: cut leaked tokens off at their providers. */
-@Command(name = "revoke", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "revoke", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
     description = {"Revoke leaked tokens at their providers (GitHub, GitLab, Slack, Google, Okta).",
         "Choose findings from a JSON report (--report) or the sweep index (--index, --query).",
         "Their secrets are re-read from PATH (the report's inputs, same fingerprint key).",
         "Without --yes only the plan is shown and nothing is sent.",
-        "With --yes each token is revoked at its provider, then checked again;",
-        "with --index every attempt is recorded there (never the secret).",
-        "Exit codes: 0 all chosen tokens revoked and no longer live (or plan only),",
-        "1 a revocation failed or a token is still live, 2 usage error,",
-        "3 some chosen tokens could not be revoked (secret not found, no endpoint)."})
+        "With --yes each token is revoked at its provider, then checked again.",
+        "With --index every attempt is recorded there (never the secret)."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:all chosen tokens revoked and no longer live (or plan only)",
+        "1:a revocation failed or a token is still live",
+        "2:usage error",
+        "3:some chosen tokens could not be revoked (secret not found, no endpoint)",
+        "4:internal error"})
 final class RevokeCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "The inputs to re-read the secrets from; - reads stdin.")

@@ -7,6 +7,7 @@ import dev.tokensweep.detectors.RuleLinter;
 import dev.tokensweep.detectors.Rules;
 import dev.tokensweep.detectors.Severity;
 import dev.tokensweep.detectors.Validators;
+import dev.tokensweep.scanner.model.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code rules list}, {@code rules stats} and {@code rules check FILE}. */
-@Command(name = "rules", mixinStandardHelpOptions = true, description = "List the rules, count them or lint a custom rules file.",
+@Command(name = "rules", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, description = "List the rules, count them or lint a custom rules file.",
     subcommands = {RulesCommand.ListCommand.class, RulesCommand.StatsCommand.class, RulesCommand.CheckCommand.class})
 final class RulesCommand {
 
@@ -34,14 +35,15 @@ final class RulesCommand {
     return r.validate().stream().filter(Validators::isOfflineCheck).toList();
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "List the rules: id, provider, kind, severity, offline check and name (or everything as JSON).")
+  @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+      description = {"List the rules: id, provider, kind, severity, offline check and name.",
+          "As json, each rule also has its keywords, pattern, validators and references."})
   static final class ListCommand implements Callable<Integer> {
     @Mixin
-    RuleOptions ruleOptions;
+    TextOrJsonOption textOrJson;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (json includes patterns and keywords).")
-    String format;
+    @Mixin
+    RuleOptions ruleOptions;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -50,7 +52,7 @@ final class RulesCommand {
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       List<Rule> rules = ruleOptions.rules();
-      if (format.equals("json")) {
+      if (textOrJson.json()) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Rule r : rules) {
           Map<String, Object> m = new LinkedHashMap<>();
@@ -67,7 +69,7 @@ final class RulesCommand {
           list.add(m);
         }
         out.println(JSON.writeValueAsString(list));
-      } else if (format.equals("text")) {
+      } else {
         int id = "id".length();
         int provider = "provider".length();
         int check = "offline check".length();
@@ -80,27 +82,25 @@ final class RulesCommand {
         out.printf(row, "id", "provider", "kind", "severity", "offline check", "name");
         for (Rule r : rules) {
           List<String> checks = offlineChecks(r);
-          out.printf(row, r.id(), r.provider(), r.kind().id(), r.severity().id(),
-              checks.isEmpty() ? "-" : String.join(",", checks), r.name());
+          out.printf(row, SafeText.terminal(r.id()), SafeText.terminal(r.provider()), r.kind().id(), r.severity().id(),
+              checks.isEmpty() ? "-" : String.join(",", checks), SafeText.terminal(r.name()));
         }
         long checked = rules.stream().filter(r -> !offlineChecks(r).isEmpty()).count();
         out.printf("%d rules, %d with an offline check%n", rules.size(), checked);
-      } else {
-        throw new Main.UsageException("unknown format '" + format + "' (text, json)");
       }
       out.flush();
       return 0;
     }
   }
 
-  @Command(name = "stats", mixinStandardHelpOptions = true,
+  @Command(name = "stats", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
       description = "Count the rules by provider and by kind (and severity), to see what the catalogue covers.")
   static final class StatsCommand implements Callable<Integer> {
     @Mixin
-    RuleOptions ruleOptions;
+    TextOrJsonOption textOrJson;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json.")
-    String format;
+    @Mixin
+    RuleOptions ruleOptions;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -126,7 +126,7 @@ final class RulesCommand {
         byKind.merge(r.kind().id(), 1L, Long::sum);
         bySeverity.merge(r.severity().id(), 1L, Long::sum);
       }
-      if (format.equals("json")) {
+      if (textOrJson.json()) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rules", rules.size());
         m.put("providers", byProvider.size());
@@ -142,7 +142,7 @@ final class RulesCommand {
         m.put("by_kind", byKind);
         m.put("by_severity", bySeverity);
         out.println(JSON.writeValueAsString(m));
-      } else if (format.equals("text")) {
+      } else {
         out.printf("%d rules, %d providers, %d with an offline check%n", rules.size(), byProvider.size(), checked);
         int w = "provider".length();
         for (String p : byProvider.keySet()) {
@@ -151,24 +151,25 @@ final class RulesCommand {
         String row = "  %-" + w + "s  %5d  %13d%n";
         out.println();
         out.printf("  %-" + w + "s  %5s  %13s%n", "provider", "rules", "offline check");
-        byProvider.forEach((p, c) -> out.printf(row, p, c[0], c[1]));
+        byProvider.forEach((p, c) -> out.printf(row, SafeText.terminal(p), c[0], c[1]));
         out.println();
         out.printf("  %-13s  %5s%n", "kind", "rules");
         byKind.forEach((k, n) -> out.printf("  %-13s  %5d%n", k, n));
         out.println();
         out.printf("  %-13s  %5s%n", "severity", "rules");
         bySeverity.forEach((k, n) -> out.printf("  %-13s  %5d%n", k, n));
-      } else {
-        throw new Main.UsageException("unknown format '" + format + "' (text, json)");
       }
       out.flush();
       return 0;
     }
   }
 
-  @Command(name = "check", mixinStandardHelpOptions = true, description = "Lint a rules file: ids, patterns, examples and negative examples.")
+  @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+      description = "Lint a rules file: ids, patterns, examples and negative examples.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:no problems", "1:problems, each named on stderr", "2:the file cannot be read"})
   static final class CheckCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "Rules YAML file.")
+    @Parameters(paramLabel = "FILE", description = "The rules file (YAML, the schema of the built-in rules).")
     Path file;
 
     @Spec
@@ -189,12 +190,12 @@ final class RulesCommand {
       } catch (IOException e) {
         throw new Main.UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
       } catch (Rules.RuleFileException e) {
-        err.println(e.getMessage());
+        err.println(SafeText.terminal(e.getMessage()));
         return 1;
       }
-      problems.forEach(err::println);
+      problems.forEach(p -> err.println(SafeText.terminal(p)));
       int examples = rules.stream().mapToInt(r -> r.examples().size() + r.negativeExamples().size()).sum();
-      out.printf("%s: %d rules, %d examples checked, %d problems%n", file, rules.size(), examples, problems.size());
+      out.printf("%s: %d rules, %d examples checked, %d problems%n", SafeText.terminal(file.toString()), rules.size(), examples, problems.size());
       out.flush();
       err.flush();
       return problems.isEmpty() ? 0 : 1;

@@ -7,6 +7,7 @@ import dev.tokensweep.detectors.Fingerprinter;
 import dev.tokensweep.detectors.Severity;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.pipeline.Scanner;
 import dev.tokensweep.scanner.report.ReportModel;
@@ -29,10 +30,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep sanitize INPUT -o OUTPUT}: a redacted copy that keeps its form. */
-@Command(name = "sanitize", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Write a redacted copy of a file, directory or archive: same format, same entries and metadata,",
-        "byte-identical except for the secrets. The input is never written to. The copy is re-scanned:",
-        "exit 1 if anything at or above --fail-on remains, 3 if part of the input could not be read, 0 otherwise."})
+@Command(name = "sanitize", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+    description = {"Write a redacted copy of a file, directory or archive.",
+        "The copy keeps the format, entries and metadata and is byte-identical except for the secrets. The input is "
+            + "never written to. The copy is scanned again to verify it."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:the copy is clean",
+        "1:findings at or above --fail-on remain in the copy",
+        "2:usage error",
+        "3:part of the input could not be read or written, and the copy is otherwise clean",
+        "4:internal error"})
 final class SanitizeCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "INPUT", description = "File or directory to sanitize.")
@@ -41,19 +49,23 @@ final class SanitizeCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTPUT", description = "Where to write the copy (must not exist, unless --force).")
   Path output;
 
-  @Option(names = "--mask", defaultValue = "tag", description = "tag ([REDACTED:kind:fingerprint]), same-length (****) or drop (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--mask", defaultValue = "tag", paramLabel = "STYLE",
+      description = "tag ([REDACTED:kind:fingerprint]), same-length (****) or drop (default: ${DEFAULT-VALUE}).")
   String mask;
 
   @Option(names = "--jwt-keep-claims", description = "For JWTs, keep header and claims and replace only the signature.")
   boolean jwtKeepClaims;
 
-  @Option(names = "--binary", defaultValue = "mask", description = "Binary files: mask (same-length, in place), skip (copy as is) or drop (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--binary", defaultValue = "mask", paramLabel = "POLICY",
+      description = "Binary files: mask (same-length, in place), skip (copy as is) or drop (default: ${DEFAULT-VALUE}).")
   String binary;
 
   @Option(names = "--report", paramLabel = "FILE", description = "Write what was redacted (locations, rules, fingerprints; never values) as JSON.")
   Path report;
 
-  @Option(names = "--fail-on", defaultValue = "low", paramLabel = "SEVERITY", description = "Verification threshold for the re-scan (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--fail-on", defaultValue = "info", paramLabel = "SEVERITY",
+      description = "Exit 1 when a finding at or above this severity remains in the copy: info, low, medium, high, "
+          + "critical (default: ${DEFAULT-VALUE}).")
   String failOn;
 
   @Option(names = "--force", description = "Replace OUTPUT if it exists.")
@@ -114,14 +126,14 @@ final class SanitizeCommand implements Callable<Integer> {
       writeReport(result, remaining);
     }
     for (Problem p : result.problems()) {
-      err.println("tokensweep: not sanitized: " + scanner.scrub(p.toString()));
+      err.println("tokensweep: not sanitized: " + SafeText.terminal(scanner.scrub(p.toString())));
     }
     for (Finding f : remaining) {
-      err.println("tokensweep: still in the copy: " + f.location().shortForm() + " " + f.evidence().ruleId() + " "
-          + f.evidence().preview());
+      err.println("tokensweep: still in the copy: " + SafeText.terminal(f.location().shortForm() + " "
+          + f.evidence().ruleId() + " " + f.evidence().preview()));
     }
     err.printf(Locale.ROOT, "tokensweep: sanitized %d files into %s: %d secrets, %d occurrences replaced; verification %s%n",
-        files, output, secrets, replaced, remaining.isEmpty() ? "clean" : "FAILED (" + remaining.size() + " remain)");
+        files, SafeText.terminal(output.toString()), secrets, replaced, remaining.isEmpty() ? "clean" : "FAILED (" + remaining.size() + " remain)");
     err.flush();
     if (!remaining.isEmpty()) {
       return Main.EXIT_FINDINGS;

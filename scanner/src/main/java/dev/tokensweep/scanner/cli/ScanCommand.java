@@ -7,6 +7,7 @@ import dev.tokensweep.detectors.Severity;
 import dev.tokensweep.scanner.fleet.Cluster;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.pipeline.ScanListener;
@@ -33,11 +34,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep scan PATH...}: find secrets and report them redacted. */
-@Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Scan files, directories or stdin (-) for leaked tokens and report them redacted.",
-        "Exit codes: 0 nothing found, 1 findings at or above --fail-on, 2 usage error,",
-        "3 scan incomplete and nothing found, 4 internal error,",
-        "5 shipping incomplete (--ship: what was not sent waits in the outbox)."})
+@Command(name = "scan", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+    description = "Scan files, directories or stdin (-) for leaked tokens and report them redacted.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:nothing found",
+        "1:findings at or above --fail-on",
+        "2:usage error",
+        "3:scan incomplete (unreadable inputs, limits hit) and nothing at or above --fail-on found",
+        "4:internal error",
+        "5:shipping incomplete (--ship: what was not sent waits in the outbox)"})
 final class ScanCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories to scan; - reads stdin.")
@@ -172,7 +178,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     writeReport(reportOptions.reporter(color, detector.rules()), result);
     for (Problem p : result.problems()) {
-      err.println("tokensweep: not scanned: " + p);
+      err.println("tokensweep: not scanned: " + SafeText.terminal(p.toString()));
     }
     // the one-line summary goes to stderr whatever the format, so a pipeline that keeps stdout
     // for the report still sees it; the text report also ends with its own table

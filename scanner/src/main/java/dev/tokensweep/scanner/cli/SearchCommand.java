@@ -3,6 +3,7 @@ package dev.tokensweep.scanner.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tokensweep.scanner.index.SweepIndex;
+import dev.tokensweep.scanner.model.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -19,12 +20,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep search --index DIR QUERY}: findings across hosts and sweeps. */
-@Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Search the sweep index. QUERY uses Lucene's syntax over the fields",
-        "type, sweep, host, time, rule, kind, severity, status, path, file, fingerprint, validation, provider;",
-        "a bare term is a fingerprint.",
-        "Examples: fingerprint:9f3c…   host:build-7 AND severity:critical   time:[2026-11-01 TO 2026-12-01}",
-        "Exit codes: 0 something found, 1 nothing found, 2 usage error (a bad query too)."})
+@Command(name = "search", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+    description = {"Search the sweep index for findings across hosts and sweeps.",
+        "QUERY uses Lucene's syntax over the fields type, sweep, host, time, rule, kind, severity, status, path, file, "
+            + "fingerprint, validation and provider; a bare term is a fingerprint. path: and file: values are literal paths, with * and ? "
+            + "as wildcards.",
+        "Examples: 'fingerprint:2d1216cb*'  'host:build-7 AND severity:critical'  'path:/home/ci/*'  "
+            + "'time:[2026-11-01 TO 2026-12-01}'"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:something matched", "1:nothing matched", "2:usage error (a bad query too)", "4:internal error"})
 final class SearchCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "QUERY", arity = "1..*", description = "The query; several words are joined with AND.")
@@ -76,9 +80,9 @@ final class SearchCommand implements Callable<Integer> {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
     } else {
       for (SweepIndex.Hit h : hits) {
-        out.printf(Locale.ROOT, "%s  %-16s %-8s %-14s %s  %s  fp:%s  sweep %s%n", h.time(), h.host(), h.severity(),
-            h.ruleId(), h.where(), h.preview(), h.fingerprint().substring(0, Math.min(12, h.fingerprint().length())),
-            h.sweep());
+        out.printf(Locale.ROOT, "%s  %-16s %-8s %-14s %s  %s  fp:%s  sweep %s%n", h.time(), SafeText.terminal(h.host()),
+            h.severity(), SafeText.terminal(h.ruleId()), SafeText.terminal(h.where()), SafeText.terminal(h.preview()),
+            h.fingerprint().substring(0, Math.min(12, h.fingerprint().length())), h.sweep());
       }
       out.printf(Locale.ROOT, "%d %s%n", hits.size(), hits.size() == 1 ? "finding" : "findings");
     }

@@ -22,14 +22,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep ship URL [REPORT...]}: send reports, a local index, or just the outbox to a cluster. */
-@Command(name = "ship", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Send sweeps to an OpenSearch cluster: reports written earlier (JSON, JSON",
-        "lines or ECS) and a local sweep index (--from-index), after whatever earlier",
-        "runs left in the outbox. With no REPORT and no --from-index it only sends the",
-        "outbox. Documents never hold a secret.",
-        "Exit codes: 0 everything delivered, 2 usage error, 3 a report or index could",
-        "not be read whole (the rest was shipped), 5 shipping incomplete (what was not",
-        "sent waits in the outbox)."})
+@Command(name = "ship", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+    description = {"Send sweeps to an OpenSearch cluster.",
+        "Sends reports written earlier (JSON, JSON lines or ECS) and a local sweep index (--from-index), after "
+            + "whatever earlier runs left in the outbox. With no REPORT and no --from-index it only sends the outbox. "
+            + "Documents never hold a secret."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:everything delivered",
+        "2:usage error",
+        "3:a report or index could not be read whole (the rest was shipped)",
+        "4:internal error",
+        "5:shipping incomplete (what was not sent waits in the outbox)"})
 final class ShipCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "URL", description = "The cluster, like https://search.example.internal:9200.")

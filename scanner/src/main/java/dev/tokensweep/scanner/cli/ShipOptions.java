@@ -36,7 +36,8 @@ final class ShipOptions {
       description = "Retries of a request after a 429, a 5xx or a broken connection, with backoff from 1 s doubling to 30 s (default: ${DEFAULT-VALUE}).")
   int retries;
 
-  @Option(names = "--ship-backoff-ms", hidden = true, defaultValue = "1000", description = "First retry wait (tests).")
+  @Option(names = "--ship-backoff-ms", hidden = true, paramLabel = "MILLIS", defaultValue = "1000",
+      description = "First retry wait, for tests (default: ${DEFAULT-VALUE}).")
   long backoffMs;
 
   @Option(names = "--retention-days", paramLabel = "DAYS",

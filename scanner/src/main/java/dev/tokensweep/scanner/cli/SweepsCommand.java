@@ -3,6 +3,7 @@ package dev.tokensweep.scanner.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tokensweep.scanner.index.SweepIndex;
+import dev.tokensweep.scanner.model.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tokensweep sweeps --index DIR}: the sweeps an index holds, oldest first. */
-@Command(name = "sweeps", mixinStandardHelpOptions = true, description = "List the sweeps recorded in a sweep index, oldest first.")
+@Command(name = "sweeps", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, sortOptions = false,
+    description = "List the sweeps recorded in a sweep index, oldest first.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:listed", "2:usage error (no index there)", "4:internal error"})
 final class SweepsCommand implements Callable<Integer> {
 
   @Mixin
@@ -62,7 +66,7 @@ final class SweepsCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%4s  %-26s %-16s %-20s %8s %8s  %s%n", "seq", "sweep", "host", "time", "findings",
           "files", "complete");
       for (SweepIndex.Sweep s : sweeps) {
-        out.printf(Locale.ROOT, "%4d  %-26s %-16s %-20s %8d %8d  %s%n", s.seq(), s.id(), s.host(), s.time(),
+        out.printf(Locale.ROOT, "%4d  %-26s %-16s %-20s %8d %8d  %s%n", s.seq(), s.id(), SafeText.terminal(s.host()), s.time(),
             s.findings(), s.files(), s.complete() ? "yes" : "no");
       }
     }

@@ -3,9 +3,10 @@ package dev.tokensweep.scanner.cli;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** {@code -f text|json}, for the commands that list what the sweep index holds. */
+/** {@code -f text|json}, for the commands that list things: the sweep index, the rules. */
 public final class TextOrJsonOption {
-  @Option(names = {"-f", "--format"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-f", "--format"}, defaultValue = "text", paramLabel = "FORMAT",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
   String format;
 
   /** True for json, false for text; a usage error otherwise. */

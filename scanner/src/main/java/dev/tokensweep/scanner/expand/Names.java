@@ -31,19 +31,7 @@ public final class Names {
 
   /** A stored member name as shown in a chain: control characters escaped. */
   public static String display(String name) {
-    StringBuilder b = null;
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c < 0x20 || c == 0x7F) {
-        if (b == null) {
-          b = new StringBuilder(name.length() + 8).append(name, 0, i);
-        }
-        b.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-      } else if (b != null) {
-        b.append(c);
-      }
-    }
-    return b == null ? name : b.toString();
+    return dev.tokensweep.scanner.model.SafeText.controls(name);
   }
 
   /** The last element of a chain, then its last path element: the leaf's own file name. */

@@ -627,12 +627,59 @@ public final class SweepIndex {
     p.setAllowLeadingWildcard(true);
     p.setDefaultOperator(QueryParser.Operator.AND);
     try {
-      return p.parse(query);
+      return p.parse(literalPaths(query));
     } catch (ParseException e) {
       String m = e.getMessage();
       int nl = m == null ? -1 : m.indexOf('\n');
       throw new BadQueryException("cannot parse query: " + (nl > 0 ? m.substring(0, nl) : m));
     }
+  }
+
+  private static final java.util.regex.Pattern PATH_TERM =
+      java.util.regex.Pattern.compile("(^|[\\s(+!-])((?:path|file):)([^\\s\"\\[{][^\\s]*)");
+
+  /**
+   * Unquoted {@code path:} and {@code file:} values are literal paths: in Lucene's syntax
+   * {@code path:/home/x} is a regular expression, and a path is not meant as one. Every character
+   * Lucene treats as syntax is escaped except the wildcards {@code *} and {@code ?}, so
+   * {@code path:/home/x/.bash_history} and {@code path:/home/x/*} mean what they say. Closing
+   * parentheses at the end of a value close the groups the query opened before it. A value that
+   * holds a backslash is taken as already escaped and left alone, and so are quoted values and
+   * ranges.
+   */
+  static String literalPaths(String query) {
+    java.util.regex.Matcher m = PATH_TERM.matcher(query);
+    StringBuilder out = new StringBuilder();
+    int last = 0;
+    while (m.find()) {
+      String value = m.group(3);
+      int depth = 0;
+      for (int i = 0; i < m.start(3); i++) {
+        char c = query.charAt(i);
+        depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      }
+      int end = value.length();
+      while (end > 0 && depth > 0 && value.charAt(end - 1) == ')') {
+        end--;
+        depth--;
+      }
+      out.append(query, last, m.start(3));
+      String v = value.substring(0, end);
+      if (v.indexOf('\\') >= 0) {
+        out.append(v);
+      } else {
+        for (int i = 0; i < v.length(); i++) {
+          char c = v.charAt(i);
+          if ("+-!():^[]\"{}~/&|".indexOf(c) >= 0) {
+            out.append('\\');
+          }
+          out.append(c);
+        }
+      }
+      out.append(value, end, value.length());
+      last = m.end(3);
+    }
+    return out.append(query, last, query.length()).toString();
   }
 
   /** Keywords everywhere; lower-cased for the fields whose values are case-insensitive. */

@@ -156,7 +156,11 @@ public final class Scanner {
         boolean alone = inputs.size() == 1 && threads > 1;
         if (input.equals("-")) {
           stats.addFile();
-          scanStream(stdin, STDIN, null, collector, stats, alone ? pool : null);
+          try (InputStream metered = stats.meter(stdin, STDIN, false)) {
+            scanStream(metered, STDIN, null, collector, stats, alone ? pool : null);
+          } catch (IOException e) {
+            // the meter's close neither throws nor closes stdin
+          }
           continue;
         }
         if (alone && scanInParts(Path.of(input), threads, pool, listener, collector, stats)) {
@@ -258,11 +262,13 @@ public final class Scanner {
       Collector part = parts[k] = new Collector(ScanListener.NONE, null, this::scrub);
       lines.add(pool.submit(() -> {
         int context = (int) Math.min(start, ov);
-        try (InputStream in = opener.open(file)) {
-          in.skipNBytes(start - context);
+        try (InputStream raw = opener.open(file)) {
+          raw.skipNBytes(start - context);
           // the reader stops once it has read past `end` what a match starting before it needs
-          return dev.tokensweep.scanner.read.ReaderSelector.readTextPart(text, in, path, new LeafSink(part), start - context,
-              context, end);
+          try (InputStream in = stats.meter(raw, path, false)) {
+            return dev.tokensweep.scanner.read.ReaderSelector.readTextPart(text, in, path, new LeafSink(part),
+                start - context, context, end);
+          }
         } finally {
           stats.addBytes(end - start);
         }
@@ -315,7 +321,7 @@ public final class Scanner {
   private void scanFile(Path file, Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) {
     String path = file.toString();
     stats.addFile();
-    try (InputStream in = opener.open(file)) {
+    try (InputStream in = stats.meter(opener.open(file), path, true)) {
       scanStream(in, path, file, collector, stats, readAhead);
     } catch (IOException | UncheckedIOException e) {
       IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;

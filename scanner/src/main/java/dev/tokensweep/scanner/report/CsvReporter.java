@@ -1,6 +1,7 @@
 package dev.tokensweep.scanner.report;
 
 import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +17,9 @@ import java.util.Map;
  * hold a comma, a quote, CR or LF. Columns are the report schema's finding fields flattened
  * ({@code location.line} becomes {@code line}); lists are joined with {@code +}. Problems and the
  * summary are not rows: use JSON for those.
+ *
+ * <p>Text cells go through {@link SafeText#csv}: control characters are escaped (a CSV is often
+ * read with {@code cat}), and a cell that starts like a formula gets a leading {@code '}.
  */
 final class CsvReporter implements Reporter {
   static final List<String> COLUMNS = List.of("rule_id", "rule_name", "kind", "severity", "path", "line", "column",
@@ -94,9 +98,12 @@ final class CsvReporter implements Reporter {
       for (Object o : l) {
         parts.add(String.valueOf(o));
       }
-      return String.join("+", parts);
+      return SafeText.csv(String.join("+", parts));
     }
-    return String.valueOf(v);
+    if (v instanceof Number || v instanceof Boolean) {
+      return String.valueOf(v);
+    }
+    return SafeText.csv(String.valueOf(v));
   }
 
   private static void row(Writer w, List<String> cells) throws IOException {

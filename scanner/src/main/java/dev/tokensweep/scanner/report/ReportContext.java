@@ -16,13 +16,22 @@ import java.util.List;
  * @param sweepId the sweep's id when it is recorded in an index, else null
  * @param root the directory that SARIF URIs are made relative to; null: paths stay as scanned
  * @param rules every rule the scan ran with, in catalogue order (SARIF lists them all)
+ * @param roots the scanned directories (and the directories of scanned files): SARIF names a file
+ *     outside {@code root} relative to the root it was found under, each root a base id of its own
  */
 public record ReportContext(boolean color, boolean quiet, String host, Instant time, String sweepId, Path root,
-    List<Rule> rules) {
+    List<Rule> rules, List<Path> roots) {
 
   public ReportContext {
     rules = rules == null ? List.of() : List.copyOf(rules);
     root = root == null ? null : root.toAbsolutePath().normalize();
+    roots = roots == null ? List.of() : roots.stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
+  }
+
+  /** A context with no scanned roots besides {@code root}. */
+  public ReportContext(boolean color, boolean quiet, String host, Instant time, String sweepId, Path root,
+      List<Rule> rules) {
+    this(color, quiet, host, time, sweepId, root, rules, List.of());
   }
 
   /** A plain context: no color, summary on, no host, now, no root, no rules. */
@@ -31,6 +40,6 @@ public record ReportContext(boolean color, boolean quiet, String host, Instant t
   }
 
   public ReportContext withColor(boolean c) {
-    return new ReportContext(c, quiet, host, time, sweepId, root, rules);
+    return new ReportContext(c, quiet, host, time, sweepId, root, rules, roots);
   }
 }

@@ -25,22 +25,47 @@ import java.util.Map;
 /**
  * SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning among them): one
  * {@code reportingDescriptor} per rule the scan ran with, one result per finding. A file on disk is
- * the physical location (relative to the report root when it lies under it); members of archives
- * are logical locations below it. {@code partialFingerprints} carry the keyed fingerprint, so the
- * same token is one alert across runs. No secret appears unless {@code --reveal} was given, and
- * even then SARIF leaves it out: dashboards are shared.
+ * the physical location, relative to the report root ({@code SRCROOT}) when it lies under it, else
+ * to the scanned root it was found under ({@code ROOT1}, {@code ROOT2}, ...), each base id in
+ * {@code originalUriBaseIds}; members of archives are logical locations below it.
+ *
+ * <p>Columns are UTF-16 code units ({@code columnKind: utf16CodeUnits}), as GitHub counts them:
+ * the scan counts bytes, so the reporter reads the bytes before the secret on its line back from
+ * the file (never the secret itself) and converts; where it cannot (archive members, decoded
+ * layers, other encodings, stdin, a file that changed) the region is the line alone.
+ *
+ * <p>{@code partialFingerprints["tokensweep/finding/v1"]} is distinct for every distinct finding
+ * (the token's keyed fingerprint, where it sits relative to its root, and which occurrence of that
+ * token in that place it is), so GitHub never folds two findings into one alert, and stable across
+ * runs and checkouts. The token's own fingerprint is in the result's properties. No secret appears
+ * unless {@code --reveal} was given, and even then SARIF leaves it out: dashboards are shared.
  */
 final class SarifReporter implements Reporter {
   static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
   static final String ROOT_ID = "SRCROOT";
   /** The key GitHub and other consumers use to recognise the same alert across runs. */
-  static final String FINGERPRINT_KEY = "tokensweep/secret/v1";
+  static final String FINGERPRINT_KEY = "tokensweep/finding/v1";
+  /** Longest line prefix read back to convert a byte column; longer lines get no columns. */
+  static final int MAX_PREFIX_BYTES = 64 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  private static final java.time.format.DateTimeFormatter RUN_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
   private final ReportContext context;
+  /** Base id to directory: {@code SRCROOT} first, then the scanned roots outside it. */
+  private final Map<String, Path> bases = new LinkedHashMap<>();
 
   SarifReporter(ReportContext context) {
     this.context = context;
+    if (context.root() != null) {
+      bases.put(ROOT_ID, context.root());
+    }
+    int n = 1;
+    for (Path r : context.roots()) {
+      if (context.root() == null || !r.startsWith(context.root())) {
+        bases.put("ROOT" + n++, r);
+      }
+    }
   }
 
   @Override
@@ -71,11 +96,15 @@ final class SarifReporter implements Reporter {
     driver.put("rules", descriptors);
 
     List<Object> results = new ArrayList<>();
+    Map<String, Integer> occurrences = new HashMap<>();
     for (Finding f : r.findings()) {
-      results.add(result(f, ruleIndex.get(f.evidence().ruleId())));
+      results.add(result(f, ruleIndex.get(f.evidence().ruleId()), occurrences));
     }
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("tool", ReportModel.ordered("driver", driver));
+    // GitHub takes everything before the last '/' as the analysis category
+    run.put("automationDetails", ReportModel.ordered("id", "tokensweep/"
+        + (context.sweepId() != null ? context.sweepId() : RUN_TIME.format(context.time()))));
     Map<String, Object> invocation = new LinkedHashMap<>();
     invocation.put("executionSuccessful", r.complete());
     if (!r.problems().isEmpty()) {
@@ -91,11 +120,13 @@ final class SarifReporter implements Reporter {
       invocation.put("toolExecutionNotifications", notes);
     }
     run.put("invocations", List.of(invocation));
-    if (context.root() != null) {
-      run.put("originalUriBaseIds", ReportModel.ordered(ROOT_ID, ReportModel.ordered("uri", dirUri(context.root()))));
+    if (!bases.isEmpty()) {
+      Map<String, Object> ids = new LinkedHashMap<>();
+      bases.forEach((id, dir) -> ids.put(id, ReportModel.ordered("uri", dirUri(dir))));
+      run.put("originalUriBaseIds", ids);
     }
     run.put("results", results);
-    run.put("columnKind", "unicodeCodePoints");
+    run.put("columnKind", "utf16CodeUnits");
     run.put("properties", ReportModel.ordered("tokensweep", ReportModel.ordered("summary", ReportModel.summary(r))));
 
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -128,7 +159,7 @@ final class SarifReporter implements Reporter {
     return d;
   }
 
-  private Map<String, Object> result(Finding f, int ruleIdx) {
+  private Map<String, Object> result(Finding f, int ruleIdx, Map<String, Integer> occurrences) {
     Evidence e = f.evidence();
     Location l = f.location();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -140,14 +171,17 @@ final class SarifReporter implements Reporter {
         + (owner.isEmpty() ? "" : " belonging to " + owner) + "; " + e.why() + ". Revoke it, then remove it from here."));
     List<String> chain = ReportModel.chain(l.path());
     Map<String, Object> physical = new LinkedHashMap<>();
-    physical.put("artifactLocation", artifact(chain.get(0)));
+    Map<String, Object> artifact = artifact(chain.get(0));
+    physical.put("artifactLocation", artifact);
     if (chain.size() == 1) {
       Map<String, Object> region = new LinkedHashMap<>();
       if (l.line() != null) {
         region.put("startLine", l.line());
-        if (l.column() != null) {
-          region.put("startColumn", l.column());
-          region.put("endColumn", l.column() + e.length());
+        Long column = utf16Column(chain.get(0), l);
+        if (column != null) {
+          // the secret itself is never read back; every built-in rule matches ASCII, one unit a byte
+          region.put("startColumn", column);
+          region.put("endColumn", column + e.length());
         }
       } else {
         region.put("byteOffset", l.offset());
@@ -174,12 +208,19 @@ final class SarifReporter implements Reporter {
       loc.put("logicalLocations", logical);
     }
     m.put("locations", List.of(loc));
-    m.put("partialFingerprints", ReportModel.ordered(FINGERPRINT_KEY, e.fingerprint()));
+    // where the finding sits, independent of the checkout's own directory: base id, relative URI,
+    // the members inside and the JSON path; then which occurrence of this token there it is
+    String place = artifact.get("uriBaseId") + "\n" + artifact.get("uri") + "\n"
+        + String.join("!", chain.subList(1, chain.size())) + "\n" + l.jsonPath() + "\n" + e.ruleId();
+    String key = e.fingerprint() + "\n" + place;
+    int occurrence = occurrences.merge(key, 1, Integer::sum);
+    m.put("partialFingerprints", ReportModel.ordered(FINGERPRINT_KEY, sha256(key + "\n" + occurrence)));
     Map<String, Object> props = new LinkedHashMap<>();
     props.put("kind", e.kind().id());
     props.put("severity", e.severity().id());
     props.put("status", e.status());
     props.put("preview", e.preview());
+    props.put("fingerprint", e.fingerprint());
     if (e.belongsTo() != null) {
       props.put("belongs_to", ReportModel.belongsTo(e.belongsTo()));
     }
@@ -209,8 +250,18 @@ final class SarifReporter implements Reporter {
       return a;
     }
     Path abs = p.toAbsolutePath().normalize();
-    if (context.root() != null && abs.startsWith(context.root()) && !abs.equals(context.root())) {
-      Path rel = context.root().relativize(abs);
+    String baseId = null;
+    Path base = null;
+    for (Map.Entry<String, Path> b : bases.entrySet()) {
+      // SRCROOT first; else the deepest scanned root that holds the file
+      if (abs.startsWith(b.getValue()) && !abs.equals(b.getValue())
+          && (base == null || (!baseId.equals(ROOT_ID) && b.getValue().getNameCount() > base.getNameCount()))) {
+        baseId = b.getKey();
+        base = b.getValue();
+      }
+    }
+    if (base != null) {
+      Path rel = base.relativize(abs);
       StringBuilder b = new StringBuilder();
       for (Path part : rel) {
         if (b.length() > 0) {
@@ -219,7 +270,7 @@ final class SarifReporter implements Reporter {
         b.append(encode(part.toString()));
       }
       a.put("uri", b.toString());
-      a.put("uriBaseId", ROOT_ID);
+      a.put("uriBaseId", baseId);
     } else if (context.root() == null && !p.isAbsolute()) {
       StringBuilder b = new StringBuilder();
       for (Path part : p.normalize()) {
@@ -233,6 +284,67 @@ final class SarifReporter implements Reporter {
       a.put("uri", abs.toUri().toString());
     }
     return a;
+  }
+
+  /**
+   * The 1-based UTF-16 column of a finding in a plain file on disk, from its byte column: the bytes
+   * from the start of the line up to the secret are read back and decoded as UTF-8. Null when the
+   * location is not a byte position in the file as stored (decoded layers, UTF-16 text), the line is
+   * very long, or what is read does not fit (the file changed since, or is not UTF-8).
+   */
+  static Long utf16Column(String path, Location l) {
+    if (l.column() == null || l.line() == null || l.decodings() != null
+        || (l.encoding() != null && !l.encoding().equals("utf-8") && !l.encoding().equals("ascii"))
+        || path.equals(dev.tokensweep.scanner.pipeline.Scanner.STDIN)) {
+      return null;
+    }
+    long lineStart = l.offset() - (l.column() - 1);
+    if (l.column() < 1 || lineStart < 0 || l.column() - 1 > MAX_PREFIX_BYTES) {
+      return null;
+    }
+    long from = lineStart == 0 ? 0 : lineStart - 1;
+    int n = (int) (l.offset() - from);
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(n);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(Path.of(path))) {
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, from + buf.position()) < 0) {
+          return null;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    byte[] b = buf.array();
+    int start = 0;
+    if (lineStart > 0) {
+      if (b[0] != '\n') {
+        return null; // the line does not begin where the scan said: the offset is not a file offset
+      }
+      start = 1;
+    }
+    for (int i = start; i < n; i++) {
+      if (b[i] == '\n') {
+        return null;
+      }
+    }
+    try {
+      CharSequence prefix = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(b, start, n - start));
+      return (long) prefix.length() + 1;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private static String sha256(String s) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      return java.util.HexFormat.of().formatHex(md.digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String dirUri(Path dir) {

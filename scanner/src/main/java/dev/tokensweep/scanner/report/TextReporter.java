@@ -5,6 +5,7 @@ import dev.tokensweep.detectors.Severity;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ import dev.tokensweep.detectors.Kind;
 /**
  * For people: findings grouped by file, one line each, severity colored on a terminal, then a
  * summary table (counts by severity, by kind, and what was suppressed and why) unless quiet.
+ * Every string that comes from the input goes through {@link SafeText#terminal}.
  */
 final class TextReporter implements Reporter {
   private final boolean color;
@@ -41,14 +43,14 @@ final class TextReporter implements Reporter {
       if (!l.path().equals(file)) {
         file = l.path();
         out.println();
-        out.println(bold(file));
+        out.println(bold(SafeText.terminal(file)));
       }
       Evidence e = f.evidence();
       StringBuilder b = new StringBuilder("  ");
       b.append(String.format(Locale.ROOT, "%-14s", where(l)));
       b.append(' ').append(sev(e.severity()));
-      b.append(' ').append(e.ruleName()).append(" (").append(e.ruleId()).append(')');
-      b.append("  ").append(f.revealed() != null ? f.revealed() : e.preview());
+      b.append(' ').append(SafeText.terminal(e.ruleName())).append(" (").append(SafeText.terminal(e.ruleId())).append(')');
+      b.append("  ").append(SafeText.terminal(f.revealed() != null ? f.revealed() : e.preview()));
       b.append("  fp:").append(e.fingerprint(), 0, 12);
       if (e.claims() != null) {
         b.append("  ").append(e.status());
@@ -56,7 +58,7 @@ final class TextReporter implements Reporter {
           b.append(" (exp ").append(Instant.ofEpochSecond(e.claims().exp())).append(')');
         }
         if (!e.claims().scopes().isEmpty()) {
-          b.append(" scopes: ").append(String.join(" ", e.claims().scopes()));
+          b.append(" scopes: ").append(SafeText.terminal(String.join(" ", e.claims().scopes())));
         }
       }
       String owner = ReportModel.belongsToText(e);
@@ -65,7 +67,7 @@ final class TextReporter implements Reporter {
       }
       String extra = extras(l);
       if (!extra.isEmpty()) {
-        b.append("  [").append(extra).append(']');
+        b.append("  [").append(SafeText.terminal(extra)).append(']');
       }
       if (f.validation() != null) {
         b.append("  ").append(validation(f.validation()));
@@ -76,7 +78,7 @@ final class TextReporter implements Reporter {
       out.println();
       out.println(bold("Not scanned"));
       for (Problem p : r.problems()) {
-        out.println("  " + p.location() + ": " + p.type().code() + ": " + p.message());
+        out.println("  " + SafeText.terminal(p.toString()));
       }
     }
     if (!quiet) {

@@ -152,13 +152,14 @@ class ReportFormatsTest {
   }
 
   @Test
-  void scan_quietText_hasNoSummaryAndNothingOnStderr() throws IOException {
+  void scan_quietText_hasNoSummaryAndOnlyTheRootIgnoreNotice() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("tree"));
     plant(dir);
     Run r = run("scan", "--quiet", dir.toString());
     assertEquals(1, r.exit());
     assertFalse(r.out().contains("Summary"), r.out());
-    assertEquals("", r.err());
+    assertEquals("tokensweep: using " + dir.resolve(".tokensweepignore") + " from the scanned directory"
+        + " (--no-root-config ignores it)", r.err().strip());
     Run loud = run("scan", "--no-progress", dir.toString());
     assertTrue(loud.out().contains("Summary"), loud.out());
   }

@@ -70,4 +70,22 @@ class SuppressionCliTest {
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("tokensweep.yaml:4: unknown key 'max_dept'"), bad.err());
   }
+
+  @Test
+  void quiet_plantedIgnoreEverything_isStillAnnounced() throws IOException {
+    TokenForge f = new TokenForge(new Random(5));
+    Path dir = Files.createDirectories(tmp.resolve("planted"));
+    Files.writeString(dir.resolve("a.log"), "t " + f.base62Crc32("ghp_") + "\n");
+    Files.writeString(dir.resolve(".tokensweepignore"), "*\n");
+    Files.writeString(dir.resolve("tokensweep.yaml"), "disable: [ts.github.1]\n");
+    ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--quiet", dir.toString());
+    assertEquals(0, r.exit(), r.err());
+    String[] lines = r.err().strip().split("\n");
+    assertEquals(1, lines.length, r.err());
+    assertTrue(lines[0].contains(dir.resolve(".tokensweepignore").toString()), r.err());
+    assertTrue(lines[0].contains(dir.resolve("tokensweep.yaml").toString()), r.err());
+    assertTrue(lines[0].contains("--no-root-config"), r.err());
+    // and --no-root-config finds the token the planted files hid
+    assertEquals(1, ReportFormatsTest.run("scan", "--quiet", "--no-root-config", dir.toString()).exit());
+  }
 }

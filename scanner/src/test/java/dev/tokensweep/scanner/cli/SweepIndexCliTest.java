@@ -116,6 +116,9 @@ class SweepIndexCliTest {
     assertTrue(fielded.out().contains("2 findings"), fielded.out());
     ReportFormatsTest.assertNoSecret(List.of(shared, other), "search text", fielded.out());
 
+    ReportFormatsTest.Run byPath = run("search", "--index", index.toString(), "path:" + a.resolve(".bash_history"));
+    assertEquals(0, byPath.exit(), byPath.out() + byPath.err());
+    assertTrue(byPath.out().contains("1 finding"), byPath.out());
     assertEquals(1, run("search", "--index", index.toString(), "host:nowhere").exit());
     assertEquals(2, run("search", "--index", index.toString(), "host:(unclosed").exit(), "a bad query is a usage error");
     assertEquals(2, run("search", "--index", tmp.resolve("none").toString(), "x").exit());

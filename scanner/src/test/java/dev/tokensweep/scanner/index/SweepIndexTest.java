@@ -115,4 +115,27 @@ class SweepIndexTest {
     }
     assertEquals(1, index.sources(json -> {}));
   }
+
+  @Test
+  void search_literalPath_isNotARegex() throws Exception {
+    SweepIndex index = new SweepIndex(dir.resolve("idx"), Duration.ofSeconds(5));
+    index.record("s1", "h", Instant.parse("2026-11-01T12:00:00Z"), result(2, "alpha"));
+    index.record("s2", "h", Instant.parse("2026-11-20T12:00:00Z"), result(3, "beta"));
+    assertEquals(2, index.search("path:/var/log/alpha.log", 100).size());
+    assertEquals(2, index.search("file:/var/log/alpha.log", 100).size());
+    assertEquals(5, index.search("path:/var/log/*", 100).size());
+    assertEquals(3, index.search("path:/var/log/b?ta.log", 100).size());
+    assertEquals(3, index.search("(path:/var/log/beta.log OR host:elsewhere)", 100).size());
+    assertEquals(3, index.search("severity:high AND (path:/var/log/beta.log)", 100).size());
+    assertEquals(2, index.search("path:\"/var/log/alpha.log\"", 100).size());
+    assertEquals(2, index.search("path:\\/var\\/log\\/alpha.log", 100).size());
+    assertEquals(0, index.search("path:/var/log", 100).size(), "values match whole paths");
+  }
+
+  @Test
+  void literalPaths_escapesOnlyPathValues() {
+    assertEquals("path:\\/home\\/x\\/a\\-b\\:c* AND host:h", SweepIndex.literalPaths("path:/home/x/a-b:c* AND host:h"));
+    assertEquals("(path:\\/x\\(1\\))", SweepIndex.literalPaths("(path:/x(1))"));
+    assertEquals("host:/re/", SweepIndex.literalPaths("host:/re/"));
+  }
 }

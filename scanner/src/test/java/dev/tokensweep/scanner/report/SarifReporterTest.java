@@ -34,6 +34,9 @@ public class SarifReporterTest {
 
   /** The official schema lives beside the repository ({@code ../shared/schemas}), never in it. */
   static Path schemaPath() {
+    if (System.getProperty("tokensweep.sarif.schema") != null) {
+      return Path.of(System.getProperty("tokensweep.sarif.schema"));
+    }
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.isDirectory(dir.resolve("detectors"))) {
       dir = dir.getParent();
@@ -108,7 +111,8 @@ public class SarifReporterTest {
     assertEquals("warning", run.get("results").get(2).get("level").asText());
     assertEquals("dir%20with%20space/%C3%A4.log",
         run.get("results").get(3).get("locations").get(0).get("physicalLocation").get("artifactLocation").get("uri").asText());
-    assertEquals("9f3c".repeat(16), run.get("results").get(0).get("partialFingerprints").get("tokensweep/secret/v1").asText());
+    assertEquals("9f3c".repeat(16), run.get("results").get(0).get("properties").get("fingerprint").asText());
+    assertEquals(64, run.get("results").get(0).get("partialFingerprints").get("tokensweep/finding/v1").asText().length());
     assertFalse(run.get("invocations").get(0).get("executionSuccessful").asBoolean());
   }
 
@@ -126,5 +130,110 @@ public class SarifReporterTest {
   @Test
   void report_revealedFinding_stillHoldsNoSecret() throws IOException {
     assertFalse(sarif(mixed(), null).contains("THE_REVEALED_SECRET"), "SARIF never carries a revealed secret");
+  }
+
+  static String sarif(ScanResult r, Path root, List<Path> roots) throws IOException {
+    ReportContext ctx = new ReportContext(false, false, "h", Instant.parse("2026-11-22T10:00:00Z"), null, root,
+        Rules.builtin(), roots);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Reporter.forFormat("sarif", ctx).report(r, out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void report_sameTokenTwiceInOneFile_getsTwoDistinctStablePartialFingerprints() throws IOException {
+    ScanResult twice = new ScanResult(List.of(
+        new Finding(Location.text("/a/x.log", 1, 1, 0), evidence("ts.github.2", Severity.HIGH), null),
+        new Finding(Location.text("/a/x.log", 9, 1, 400), evidence("ts.github.2", Severity.HIGH), null),
+        new Finding(Location.text("/a/y.log", 1, 1, 0), evidence("ts.github.2", Severity.HIGH), null)),
+        List.of(), 2, 2, 500, 0.1);
+    JsonNode results = new ObjectMapper().readTree(sarif(twice, Path.of("/a"))).get("runs").get(0).get("results");
+    Set<String> fps = new java.util.HashSet<>();
+    for (JsonNode r : results) {
+      fps.add(r.get("partialFingerprints").get(SarifReporter.FINGERPRINT_KEY).asText());
+    }
+    assertEquals(3, fps.size(), "GitHub folds results that share ruleId and partialFingerprints into one alert");
+    // the same files checked out somewhere else give the same fingerprints
+    ScanResult moved = new ScanResult(List.of(
+        new Finding(Location.text("/b/x.log", 1, 1, 0), evidence("ts.github.2", Severity.HIGH), null),
+        new Finding(Location.text("/b/x.log", 9, 1, 400), evidence("ts.github.2", Severity.HIGH), null),
+        new Finding(Location.text("/b/y.log", 1, 1, 0), evidence("ts.github.2", Severity.HIGH), null)),
+        List.of(), 2, 2, 500, 0.1);
+    JsonNode again = new ObjectMapper().readTree(sarif(moved, Path.of("/b"))).get("runs").get(0).get("results");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(results.get(i).get("partialFingerprints"), again.get(i).get("partialFingerprints"));
+    }
+  }
+
+  @Test
+  void report_columnsAreUtf16CodeUnits_afterNonAsciiText(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    // "é" is 2 bytes and 1 UTF-16 unit, "😀" 4 bytes and 2 units: the secret starts at byte column 22
+    String line = "x\nprefix é 😀 token=gho_" + "a".repeat(36) + "\n";
+    Path f = tmp.resolve("u.log");
+    Files.writeString(f, line);
+    long offset = line.getBytes(StandardCharsets.UTF_8).length - 41L;
+    Location loc = Location.text(f.toString(), 2, offset - 2 + 1, offset);
+    ScanResult one = new ScanResult(List.of(new Finding(loc, evidence("ts.github.2", Severity.HIGH), null)),
+        List.of(), 1, 1, 100, 0.1);
+    JsonNode run = new ObjectMapper().readTree(sarif(one, tmp)).get("runs").get(0);
+    assertEquals("utf16CodeUnits", run.get("columnKind").asText());
+    JsonNode region = run.get("results").get(0).get("locations").get(0).get("physicalLocation").get("region");
+    int expected = "prefix é 😀 token=".length() + 1;
+    assertEquals(expected, region.get("startColumn").asInt());
+    assertEquals(expected + 40, region.get("endColumn").asInt());
+    assertEquals(line.split("\n")[1].indexOf("gho_") + 1, expected, "a Java String counts UTF-16 units as GitHub does");
+    // a location whose offset is not where the line says (the file changed): the line alone
+    Location wrong = Location.text(f.toString(), 2, 5, offset);
+    JsonNode r2 = new ObjectMapper().readTree(sarif(new ScanResult(List.of(new Finding(wrong,
+        evidence("ts.github.2", Severity.HIGH), null)), List.of(), 1, 1, 100, 0.1), tmp)).get("runs").get(0)
+        .get("results").get(0).get("locations").get(0).get("physicalLocation").get("region");
+    assertEquals(2, r2.get("startLine").asInt());
+    assertFalse(r2.has("startColumn"), r2.toString());
+  }
+
+  @Test
+  void report_severalRoots_relativeUrisWithOneBaseIdEach() throws IOException {
+    ScanResult two = new ScanResult(List.of(
+        new Finding(Location.text("/home/alice/.bash_history", 1, 1, 0), evidence("ts.github.2", Severity.HIGH), null),
+        new Finding(Location.text("/var/log/app/x.log", 1, 1, 0), evidence("ts.github.2", Severity.HIGH), null),
+        new Finding(Location.text("/work/repo/src/a.txt", 1, 1, 0), evidence("ts.github.2", Severity.HIGH), null)),
+        List.of(), 3, 3, 500, 0.1);
+    JsonNode run = new ObjectMapper().readTree(sarif(two, Path.of("/work/repo"),
+        List.of(Path.of("/home/alice"), Path.of("/var/log"), Path.of("/work/repo/src")))).get("runs").get(0);
+    JsonNode bases = run.get("originalUriBaseIds");
+    assertEquals("file:///work/repo/", bases.get("SRCROOT").get("uri").asText());
+    assertEquals("file:///home/alice/", bases.get("ROOT1").get("uri").asText());
+    assertEquals("file:///var/log/", bases.get("ROOT2").get("uri").asText());
+    String[][] expected = {{".bash_history", "ROOT1"}, {"app/x.log", "ROOT2"}, {"src/a.txt", "SRCROOT"}};
+    for (int i = 0; i < 3; i++) {
+      JsonNode a = run.get("results").get(i).get("locations").get(0).get("physicalLocation").get("artifactLocation");
+      assertEquals(expected[i][0], a.get("uri").asText());
+      assertEquals(expected[i][1], a.get("uriBaseId").asText());
+      assertTrue(bases.has(a.get("uriBaseId").asText()));
+    }
+    assertEquals("tokensweep/20261122T100000Z", run.get("automationDetails").get("id").asText());
+  }
+
+  @Test
+  void utf16Column_randomFilesAndLocations_neverThrowAndStayOnTheLine(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws IOException {
+    java.util.Random r = new java.util.Random(23);
+    Path f = tmp.resolve("r.log");
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    for (int n = 0; n < 2_000 && System.nanoTime() < deadline; n++) {
+      byte[] b = new byte[r.nextInt(300)];
+      for (int i = 0; i < b.length; i++) {
+        int k = r.nextInt(10);
+        b[i] = (byte) (k == 0 ? '\n' : k == 1 ? 0xc3 : k == 2 ? 0xa9 : k == 3 ? r.nextInt(256) : 'a' + r.nextInt(26));
+      }
+      Files.write(f, b);
+      long offset = r.nextInt(b.length + 20) - 5;
+      long column = r.nextInt(80) - 2;
+      Location l = new Location(f.toString(), (long) r.nextInt(9), column, offset, null, null, null, null, null, "text");
+      Long c = SarifReporter.utf16Column(f.toString(), l);
+      if (c != null) {
+        assertTrue(c >= 1 && c <= column, "column " + c + " from byte column " + column);
+      }
+    }
   }
 }

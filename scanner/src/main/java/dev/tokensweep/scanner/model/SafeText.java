@@ -1,0 +1,111 @@
+package dev.tokensweep.scanner.model;
+
+/**
+ * The one place that makes input-derived strings (paths, member names, JSON paths, rule names
+ * from custom files, previews, problem messages) safe to print. A file named
+ * {@code a\e]0;title\a\e[2Jb.txt} must not retitle or clear the terminal of whoever reads the
+ * report, and a CSV cell must not run as a formula when the report is opened in a spreadsheet.
+ *
+ * <p>Escapes are {@code \xNN} below U+0100 and a backslash, {@code u} and four hex digits above, so an escaped string is plain
+ * ASCII wherever it was unsafe and unchanged wherever it was not. Backslashes themselves are kept
+ * as they are, so Windows paths read as usual.
+ */
+public final class SafeText {
+  private SafeText() {}
+
+  /**
+   * For a terminal: C0 controls (ESC, BEL, CR, LF, TAB, backspace ...), DEL, the C1 controls
+   * (U+0080-U+009F; U+009B is a one-byte CSI on some terminals), Unicode format characters (bidi
+   * overrides and isolates, zero-width characters) that reorder or hide text, line and paragraph
+   * separators, and unpaired surrogates are escaped.
+   */
+  public static String terminal(String s) {
+    if (s == null) {
+      return null;
+    }
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean escape;
+      if (c < 0x20 || c == 0x7F) {
+        escape = true;
+      } else if (c < 0x80) {
+        escape = false;
+      } else if (c <= 0x9F) {
+        escape = true;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = s.codePointAt(i);
+        if (unsafe(Character.getType(cp))) {
+          b = start(b, s, i);
+          escapeChar(b, c);
+          escapeChar(b, s.charAt(i + 1));
+        } else if (b != null) {
+          b.append(c).append(s.charAt(i + 1));
+        }
+        i++;
+        continue;
+      } else {
+        escape = Character.isSurrogate(c) || unsafe(Character.getType(c));
+      }
+      if (escape) {
+        b = start(b, s, i);
+        escapeChar(b, c);
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? s : b.toString();
+  }
+
+  /**
+   * For a CSV cell that holds input: escaped as for a terminal, and with a {@code '} in front when
+   * it starts with {@code = + - @} (OWASP's CSV injection advice), so a spreadsheet shows the text
+   * instead of evaluating it. Tab and CR, the other two starters OWASP names, are already escaped.
+   */
+  public static String csv(String s) {
+    if (s == null) {
+      return null;
+    }
+    String t = terminal(s);
+    if (!t.isEmpty()) {
+      char c = t.charAt(0);
+      if (c == '=' || c == '+' || c == '-' || c == '@') {
+        return "'" + t;
+      }
+    }
+    return t;
+  }
+
+  /** Only C0 controls and DEL, as {@code \xNN}: what archive member names get inside location chains. */
+  public static String controls(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7F) {
+        b = start(b, s, i);
+        escapeChar(b, c);
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? s : b.toString();
+  }
+
+  private static boolean unsafe(int type) {
+    return type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.CONTROL || type == Character.SURROGATE;
+  }
+
+  private static StringBuilder start(StringBuilder b, String s, int i) {
+    return b != null ? b : new StringBuilder(s.length() + 16).append(s, 0, i);
+  }
+
+  private static void escapeChar(StringBuilder b, char c) {
+    String hex = Integer.toHexString(c);
+    if (c < 0x100) {
+      b.append("\\x").append(hex.length() < 2 ? "0" : "").append(hex);
+    } else {
+      b.append("\\u").append("0000", 0, 4 - hex.length()).append(hex);
+    }
+  }
+}
