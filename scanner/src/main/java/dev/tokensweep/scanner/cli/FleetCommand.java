@@ -51,7 +51,10 @@ final class FleetCommand implements Callable<Integer> {
         "a question is needed: where FINGERPRINT, new, top or stale --days N");
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Made on first use: picocli instantiates every command at startup, and a mapper costs ~0.1 s to make. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   FleetQueries queries(PrintWriter err) {
     Cluster c = cluster.connect(url, err, true);
@@ -125,7 +128,7 @@ final class FleetCommand implements Callable<Integer> {
             m.put("paths", p.paths());
             list.add(m);
           }
-          out.println(JSON.writeValueAsString(list));
+          out.println(Json.MAPPER.writeValueAsString(list));
         } else {
           out.printf(Locale.ROOT, "%-24s %-20s %-20s %6s %8s  %-14s %s%n", "host", "first seen", "last seen", "sweeps",
               "findings", "rules", "paths");
@@ -181,7 +184,7 @@ final class FleetCommand implements Callable<Integer> {
             total += fs.size();
             list.add(m);
           }
-          out.println(JSON.writeValueAsString(list));
+          out.println(Json.MAPPER.writeValueAsString(list));
         } else {
           for (FleetQueries.HostNews n : news) {
             out.printf(Locale.ROOT, "%s: sweep %s at %s (%s): %d new%n", n.host(), n.sweep(), sec(n.time()),
@@ -269,7 +272,7 @@ final class FleetCommand implements Callable<Integer> {
             }
             m.put(e.getKey() + "s", list);
           }
-          out.println(JSON.writeValueAsString(m));
+          out.println(Json.MAPPER.writeValueAsString(m));
         } else {
           for (Map.Entry<String, List<FleetQueries.Top>> e : tops.entrySet()) {
             out.printf(Locale.ROOT, "%-24s %8s %8s %9s%n", e.getKey(), "tokens", "hosts", "findings");
@@ -326,7 +329,7 @@ final class FleetCommand implements Callable<Integer> {
             m.put("age_days", h.ageDays());
             list.add(m);
           }
-          out.println(JSON.writeValueAsString(list));
+          out.println(Json.MAPPER.writeValueAsString(list));
         } else {
           out.printf(Locale.ROOT, "%-24s %-20s %8s  %s%n", "host", "last sweep", "age days", "sweep");
           for (FleetQueries.HostSweep h : stale) {

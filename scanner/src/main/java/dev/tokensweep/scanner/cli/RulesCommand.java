@@ -28,7 +28,10 @@ import picocli.CommandLine.Spec;
     subcommands = {RulesCommand.ListCommand.class, RulesCommand.StatsCommand.class, RulesCommand.CheckCommand.class})
 final class RulesCommand {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Made on first use: picocli instantiates every command at startup, and a mapper costs ~0.1 s to make. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   /** The rule's validators that are offline checks of a provider-defined structure (checksum, macaroon, ...). */
   static List<String> offlineChecks(Rule r) {
@@ -68,7 +71,7 @@ final class RulesCommand {
           m.put("references", r.references());
           list.add(m);
         }
-        out.println(JSON.writeValueAsString(list));
+        out.println(Json.MAPPER.writeValueAsString(list));
       } else {
         int id = "id".length();
         int provider = "provider".length();
@@ -141,7 +144,7 @@ final class RulesCommand {
         m.put("by_provider", providers);
         m.put("by_kind", byKind);
         m.put("by_severity", bySeverity);
-        out.println(JSON.writeValueAsString(m));
+        out.println(Json.MAPPER.writeValueAsString(m));
       } else {
         out.printf("%d rules, %d providers, %d with an offline check%n", rules.size(), byProvider.size(), checked);
         int w = "provider".length();
