@@ -73,6 +73,14 @@ same_as_jar "tarball, second run with the archive" nojava tokensweep
 version=$(nojava tokensweep --version)
 grep -q "commit " <<<"$version" || fail "--version names no commit: $version"
 grep -q "$image/runtime" <<<"$version" || fail "the tarball did not run on its own runtime: $version"
+# the network commands run on the bundled runtime too (java.net.http and TLS are in it): a fleet
+# query to a port nobody listens on is "cluster unreachable" (exit 5), not a missing class (exit 4)
+set +e
+fleet_out=$(nojava tokensweep fleet --opensearch http://127.0.0.1:9 stale --days 1 2>&1)
+fleet_rc=$?
+set -e
+[ "$fleet_rc" -eq 5 ] || fail "tarball: a fleet query exited $fleet_rc, not 5 (cluster unreachable): $fleet_out"
+nojava "$image/runtime/bin/java" --list-modules | grep -q '^jdk.crypto.ec' || fail "the tarball's runtime has no jdk.crypto.ec (TLS)"
 pass "tarball $(basename "$tarball") ($(du -m "$tarball" | cut -f1) MiB) scans the samples with no Java on PATH"
 
 # an install the user cannot write to uses the archive made beside the jar, else keeps its own in

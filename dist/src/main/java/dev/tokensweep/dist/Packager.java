@@ -41,9 +41,14 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  */
 public final class Packager {
 
-  /** What the jar needs of the JDK (jdeps, plus Lucene's reflective uses of jdk.unsupported and jdk.management). */
-  static final List<String> MODULES = List.of("java.base", "java.sql", "java.management", "jdk.management",
-      "jdk.unsupported");
+  /**
+   * What the jar needs of the JDK: jdeps ({@code --print-module-deps}: java.sql, java.net.http for
+   * --validate, revoke and the fleet commands), Lucene's reflective uses of jdk.unsupported and
+   * jdk.management, and jdk.crypto.ec, which no class names but TLS needs for the ECDHE key
+   * exchange and EC certificates of provider and cluster hosts.
+   */
+  static final List<String> MODULES = List.of("java.base", "java.sql", "java.net.http", "java.management",
+      "jdk.management", "jdk.unsupported", "jdk.crypto.ec");
   static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-man-pages", "--no-header-files",
       "--compress=2", "--generate-cds-archive");
   static final String MAIN_CLASS = "dev.tokensweep.scanner.cli.Main";

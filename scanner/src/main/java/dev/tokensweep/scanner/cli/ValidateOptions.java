@@ -56,8 +56,9 @@ final class ValidateOptions {
       throw new Main.UsageException("--validate-timeout must be at least 1");
     }
     maxAge();
-    String debug = Validator.unsafeJvmDebugging();
-    if (validate && debug != null) {
+    // only with --validate: a scan without it loads no network class (a runtime without java.net.http runs it)
+    String debug = validate ? Validator.unsafeJvmDebugging() : null;
+    if (debug != null) {
       throw new Main.UsageException("--validate refused: the JVM runs with -D" + debug
           + ", which prints what the HTTP client sends, tokens included");
     }
