@@ -79,6 +79,8 @@ final class ReportOptions {
   String newSince;
 
   private Config config = Config.NONE;
+  /** Whether the configuration was found in the scanned tree rather than named with --config. */
+  private boolean configFromTree;
   private Map<Path, IgnoreRules> ignoreByRoot = new LinkedHashMap<>();
   private Baseline baseline;
   private String resolvedFormat;
@@ -112,6 +114,7 @@ final class ReportOptions {
         if (Files.isRegularFile(d.resolve(Config.FILE_NAME))) {
           cfg = d.resolve(Config.FILE_NAME);
           fromTree.add(cfg);
+          configFromTree = true;
           break;
         }
       }
@@ -214,8 +217,19 @@ final class ReportOptions {
     }
   }
 
+  /**
+   * The limits with the configuration's in place. A tokensweep.yaml found in the scanned tree is
+   * input like the rest of it: it may lower a limit, never raise one (a planted file with
+   * max_ratio: 1000000 would otherwise let a bomb through); --config, a file the user names, may.
+   */
   ScanLimits limits(ScanLimits defaults) {
-    return config.limits(defaults);
+    ScanLimits c = config.limits(defaults);
+    if (!configFromTree) {
+      return c;
+    }
+    return new ScanLimits(Math.min(c.maxDepth(), defaults.maxDepth()), Math.min(c.maxEntries(), defaults.maxEntries()),
+        Math.min(c.maxTotalBytes(), defaults.maxTotalBytes()), Math.min(c.maxEntryBytes(), defaults.maxEntryBytes()),
+        Math.min(c.maxRatio(), defaults.maxRatio()), c.ratioThreshold(), c.maxSpoolBytes(), c.maxLineBytes());
   }
 
   /** {@code --progress} or {@code --no-progress} when given, else on when stderr is a terminal; never with {@code -q}. */

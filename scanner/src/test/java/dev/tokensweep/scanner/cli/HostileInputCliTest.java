@@ -141,4 +141,32 @@ class HostileInputCliTest {
       assertTrue(r.err().contains("larger than"), r.err());
     }
   }
+
+  // ---- a planted root configuration raises the limits a bomb would otherwise hit
+
+  @Test
+  void scan_rootConfigRaisingLimits_onlyLowersThem_butConfigNamedByTheUserMay() throws IOException {
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    byte[] inner = ("export GITHUB_TOKEN=" + token + "\n").getBytes(StandardCharsets.US_ASCII);
+    // the token ten archives deep: past the default depth of 8
+    for (int level = 0; level < 10; level++) {
+      java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(b)) {
+        z.putNextEntry(new java.util.zip.ZipEntry(level == 0 ? "env.txt" : "l" + level + ".zip"));
+        z.write(inner);
+        z.closeEntry();
+      }
+      inner = b.toByteArray();
+    }
+    Files.write(tree.resolve("deep.zip"), inner);
+    Path yaml = Files.writeString(tree.resolve("tokensweep.yaml"), "limits:\n  max_depth: 50\n  max_ratio: 1000000\n");
+
+    ScanCommandTest.Run planted = ScanCommandTest.run("scan", "--format", "json", tree.toString());
+    assertEquals(3, planted.exit(), "the planted max_depth must not open the 10th level: " + planted.err());
+    assertTrue(planted.err().contains("depth"), planted.err());
+
+    ScanCommandTest.Run named = ScanCommandTest.run("scan", "--format", "json", "--config", yaml.toString(), tree.toString());
+    assertEquals(1, named.exit(), "a --config the user names may raise the depth: " + named.err());
+    assertNoToken(named);
+  }
 }
