@@ -1,6 +1,5 @@
 package dev.tokensweep.scanner.read;
 
-import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanLimits;
@@ -72,26 +71,16 @@ final class JournalReader implements Reader {
 
   @Override
   public void read(InputStream in, String path, Path file, SegmentSink sink) throws IOException {
-    RandomAccess ra;
-    try {
-      ra = RandomAccess.open(in, file, limits.maxSpoolBytes());
-    } catch (Spool.TooLargeException e) {
-      sink.problem(new Problem(path, Problem.Type.LIMIT, "max-spool-bytes: journal inside a stream is larger than "
-          + limits.maxSpoolBytes() + " bytes and cannot be spooled for random access; not read (raise --max-spool-bytes)"));
-      return;
-    }
-    Walk w = null;
-    try (ra) {
-      w = new Walk(ra, path, sink);
-      w.run();
-    } finally {
-      if (w != null && w.zstd != null) {
-        w.zstd.close();
+    RandomAccess.read(in, file, path, "journal", limits, sink, ra -> {
+      Walk w = new Walk(ra, path, sink);
+      try {
+        w.run();
+      } finally {
+        if (w.zstd != null) {
+          w.zstd.close();
+        }
       }
-      if (file != null) {
-        RandomAccess.drain(in);
-      }
-    }
+    });
   }
 
   private final class Walk {

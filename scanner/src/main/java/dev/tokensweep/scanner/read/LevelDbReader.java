@@ -1,6 +1,5 @@
 package dev.tokensweep.scanner.read;
 
-import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanLimits;
@@ -97,15 +96,7 @@ final class LevelDbReader implements Reader {
 
   @Override
   public void read(InputStream in, String path, Path file, SegmentSink sink) throws IOException {
-    RandomAccess ra;
-    try {
-      ra = RandomAccess.open(in, file, limits.maxSpoolBytes());
-    } catch (Spool.TooLargeException e) {
-      sink.problem(new Problem(path, Problem.Type.LIMIT, "max-spool-bytes: " + format() + " inside a stream is larger than "
-          + limits.maxSpoolBytes() + " bytes and cannot be spooled; not read (raise --max-spool-bytes)"));
-      return;
-    }
-    try (ra) {
+    RandomAccess.read(in, file, path, format(), limits, sink, ra -> {
       Walk w = new Walk(ra, path, sink);
       try {
         if (log) {
@@ -118,11 +109,7 @@ final class LevelDbReader implements Reader {
       } finally {
         w.finish();
       }
-    } finally {
-      if (file != null) {
-        RandomAccess.drain(in);
-      }
-    }
+    });
   }
 
   private final class Walk {

@@ -43,6 +43,37 @@ final class RandomAccess implements Closeable {
    *
    * @throws Spool.TooLargeException when the leaf is larger than {@code spoolCap}
    */
+  /** What a store reader does with a whole file once it can seek in it. */
+  interface Body {
+    void run(RandomAccess ra) throws IOException;
+  }
+
+  /**
+   * Runs {@code body} with random access to a leaf: the file on disk when there is one, else a
+   * spool of the stream within {@code limits.maxSpoolBytes()} (larger: one {@code limit} problem
+   * naming {@code what}, nothing read). Closes the access and, for a file on disk, drains the
+   * stream, as the walker expects every leaf's stream read to its end.
+   */
+  static void read(InputStream in, Path file, String path, String what, dev.tokensweep.scanner.model.ScanLimits limits,
+      SegmentSink sink, Body body) throws IOException {
+    RandomAccess ra;
+    try {
+      ra = open(in, file, limits.maxSpoolBytes());
+    } catch (Spool.TooLargeException e) {
+      sink.problem(new dev.tokensweep.scanner.model.Problem(path, dev.tokensweep.scanner.model.Problem.Type.LIMIT,
+          "max-spool-bytes: " + what + " inside a stream is larger than " + limits.maxSpoolBytes()
+          + " bytes and cannot be spooled for random access; not read (raise --max-spool-bytes)"));
+      return;
+    }
+    try (ra) {
+      body.run(ra);
+    } finally {
+      if (file != null) {
+        drain(in);
+      }
+    }
+  }
+
   static RandomAccess open(InputStream in, Path file, long spoolCap) throws IOException {
     if (file != null) {
       FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
