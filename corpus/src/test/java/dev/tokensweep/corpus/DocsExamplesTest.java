@@ -1,6 +1,7 @@
 package dev.tokensweep.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -43,8 +44,12 @@ import picocli.CommandLine.Model.OptionSpec;
  * custom rules file. Each tokensweep command is parsed against the real command line (an option
  * that no longer exists fails here) and run with the built jar in a sandbox: the paths it names
  * are made there from the samples (a directory, a tar.gz, a HAR, a log, an index made by a scan
- * first), piped commands get a sample on stdin. A scan must exit 0 or 1, never 2 or 4. Commands of
- * other programs must be ones this test knows about, with the place that covers them.
+ * first, a report made by a scan of the same inputs for {@code revoke --report}), piped commands
+ * get a sample on stdin. A scan must exit 0 or 1, never 2 or 4. A command that would reach beyond
+ * the sandbox (a provider, an OpenSearch cluster) is parsed but not run, and names the test that
+ * runs it against a local stand-in ({@link #PARSED_ONLY}). Simple {@code NAME=value} assignments
+ * made earlier in the same document are expanded, so a runbook can say {@code $TS scan}. Commands
+ * of other programs must be ones this test knows about, with the place that covers them.
  */
 class DocsExamplesTest {
 
@@ -66,7 +71,42 @@ class DocsExamplesTest {
       Map.entry("[", "a shell test of the exit code"),
       Map.entry("awk", "part of an Elasticsearch bulk ingest: needs a cluster (EcsReporter's tests check the documents)"),
       Map.entry("curl", "part of an Elasticsearch bulk ingest: needs a cluster (EcsReporter's tests check the documents)"),
-      Map.entry("corpus", "CorpusEvaluationTest generates and evaluates a corpus the same way"));
+      Map.entry("corpus", "CorpusEvaluationTest generates and evaluates a corpus the same way"),
+      Map.entry("head", "coreutils making a random fingerprint key; the sandbox writes its own key files"),
+      Map.entry("base64", "coreutils making a random fingerprint key; the sandbox writes its own key files"),
+      Map.entry("umask", "a shell builtin (the mode of the files written after it): needs no coverage"),
+      Map.entry("export", "a shell builtin: a simple value is expanded like an assignment; a fingerprint key read"
+          + " by command substitution is not, the sandbox runs every command with the same default key"));
+
+  /**
+   * A tokensweep command, or a command with an option, that reaches beyond the sandbox; {@code
+   * coveredBy} is the test, in this repository, that runs it against a local stand-in.
+   */
+  record Elsewhere(String command, String option, String why, String coveredBy) {
+    boolean matches(String cmd, CommandLine.ParseResult sub) {
+      return (cmd.equals(command) || cmd.startsWith(command + " ")) && (option == null || sub.hasMatchedOption(option));
+    }
+  }
+
+  /**
+   * Parsed against the real command line but not run. The provider endpoints cannot be pointed
+   * elsewhere from outside the process (no flag, property or variable can, by design), so the
+   * validating and revoking tests run in-process against fake providers instead.
+   */
+  static final List<Elsewhere> PARSED_ONLY = List.of(
+      new Elsewhere("scan", "--validate", "asks each token's provider over the network",
+          "scanner/src/test/java/dev/tokensweep/scanner/respond/ValidateCliTest.java"),
+      new Elsewhere("revoke", "--yes", "revokes tokens at their providers",
+          "scanner/src/test/java/dev/tokensweep/scanner/respond/RevokeCliTest.java"),
+      new Elsewhere("scan", "--ship", "sends the sweep to an OpenSearch cluster",
+          "scanner/src/test/java/dev/tokensweep/scanner/fleet/FleetIT.java"),
+      new Elsewhere("ship", null, "sends to an OpenSearch cluster",
+          "scanner/src/test/java/dev/tokensweep/scanner/fleet/FleetIT.java"),
+      new Elsewhere("fleet", null, "queries an OpenSearch cluster",
+          "scanner/src/test/java/dev/tokensweep/scanner/fleet/FleetIT.java"));
+
+  /** A shell variable name; an assignment's value is simple when no shell expansion is left in it. */
+  static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(.*)", Pattern.DOTALL);
 
   @TempDir
   Path sandbox;
@@ -164,6 +204,85 @@ class DocsExamplesTest {
     return out;
   }
 
+  static final Pattern VARIABLE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)}|([A-Za-z_][A-Za-z0-9_]*))");
+
+  /**
+   * {@code $NAME} and {@code ${NAME}} outside single quotes replaced by the values of {@code vars},
+   * as the shell would before splitting words; variables not set there (the user's {@code $PWD},
+   * {@code $?}) stay as they are.
+   */
+  static String expand(String text, Map<String, String> vars) {
+    StringBuilder out = new StringBuilder();
+    boolean single = false;
+    boolean dbl = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\'' && !dbl) {
+        single = !single;
+      } else if (c == '"' && !single) {
+        dbl = !dbl;
+      } else if (c == '$' && !single) {
+        Matcher m = VARIABLE.matcher(text).region(i, text.length());
+        if (m.lookingAt()) {
+          String name = m.group(1) != null ? m.group(1) : m.group(2);
+          if (vars.containsKey(name)) {
+            out.append(vars.get(name));
+            i = m.end() - 1;
+            continue;
+          }
+        }
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+
+  /**
+   * Records the assignments of a command's words in {@code vars}: a value with no expansion left
+   * in it is kept, any other forgets the name. True when the command is nothing but assignments;
+   * {@code export NAME=value} is recorded too, but stays a command (a builtin) to account for.
+   */
+  static boolean assign(List<String> w, Map<String, String> vars) {
+    boolean export = w.get(0).equals("export");
+    List<String> a = export ? w.subList(1, w.size()) : w;
+    if (a.isEmpty() || !a.stream().allMatch(x -> ASSIGNMENT.matcher(x).matches())) {
+      return false;
+    }
+    for (String x : a) {
+      Matcher m = ASSIGNMENT.matcher(x);
+      m.matches();
+      String value = m.group(2);
+      if (value.contains("$") || value.contains("`")) {
+        vars.remove(m.group(1));
+      } else {
+        vars.put(m.group(1), value);
+      }
+    }
+    return !export;
+  }
+
+  /** The variables that the {@code sh} blocks before {@code b} in its document set, in order (a runbook is one shell). */
+  static Map<String, String> variablesBefore(Block b) throws IOException {
+    Map<String, String> vars = new HashMap<>();
+    for (Block earlier : blocks(b.file())) {
+      if (earlier.line() >= b.line()) {
+        break;
+      }
+      if (!earlier.info().equals("sh")) {
+        continue;
+      }
+      for (String line : commands(earlier)) {
+        for (String seg : segments(line)) {
+          List<String> w = words(expand(seg.substring(seg.indexOf('\u0000') + 1).strip(), vars));
+          if (!w.isEmpty()) {
+            assign(w, vars);
+          }
+        }
+      }
+    }
+    return vars;
+  }
+
   /** The commands of a block, one string each (continuation lines joined). */
   static List<String> commands(Block b) {
     List<String> raw = new ArrayList<>();
@@ -232,6 +351,8 @@ class DocsExamplesTest {
   // ---- running one tokensweep command in the sandbox ---------------------------------------------
 
   private final Map<String, Integer> runs = new HashMap<>();
+  /** Set while preparing a {@code revoke --report FILE} whose report does not exist yet. */
+  private Path reportToMake;
 
   /** Where a path an example names lives in the sandbox; paths of this repository stay. */
   Path place(String value) {
@@ -333,6 +454,15 @@ class DocsExamplesTest {
     }
     CommandSpec spec = sub.commandSpec();
     String command = spec.qualifiedName(" ").replaceFirst("^tokensweep ?", "");
+    for (Elsewhere e : PARSED_ONLY) {
+      if (e.matches(command, sub)) {
+        assertTrue(Files.isRegularFile(REPO.resolve(e.coveredBy())), where + " " + e.why()
+            + ", so it is only parsed here; " + e.coveredBy() + ", named as running it, is gone");
+        return;
+      }
+    }
+    reportToMake = null;
+    List<String> inputs = new ArrayList<>();
     List<String> out = new ArrayList<>();
     int subcommandWords = command.isEmpty() ? 0 : command.split(" ").length;
     for (int i = 0; i < args.size(); i++) {
@@ -358,18 +488,37 @@ class DocsExamplesTest {
       } else if (o != null || a.equals("-")) {
         out.add(a);
       } else {
-        out.add(preparePositional(command, a, args));
+        String mapped = preparePositional(command, a, args);
+        out.add(mapped);
+        inputs.add(mapped);
       }
     }
     Path stdin = null;
     if (piped) {
       stdin = SAMPLES.resolve("az-debug.log");
     }
+    if (reportToMake != null) {
+      // the report a revoke chooses from, as the scan before it would have written it
+      List<String> scan = new ArrayList<>(List.of("scan", "--quiet", "--format", "json", "-o", reportToMake.toString()));
+      scan.addAll(inputs);
+      Ran made = jar(scan, stdin);
+      assertEquals(1, made.exit(), "making the report for " + where + ": " + head(made.err()));
+    }
     Ran r = jar(out, stdin);
     Set<Integer> ok = switch (command) {
       case "scan", "sanitize", "search" -> Set.of(0, 1);
       default -> Set.of(0);
     };
+    if (command.equals("revoke") && r.exit() == 3 && sub.matchedOptionValue("--query", "").contains("validation:")
+        && r.err().contains("revoke: no finding chosen")) {
+      // The query chooses by the providers' answers, which only scan --validate records (not run
+      // here), so the sandbox's index has none; the query parsed and ran against the index. A
+      // validated index answering validation:live is ValidateCliTest's
+      // scan_validateWithIndex_reusesRecentAnswers_andTheIndexHoldsNoSecret; revoke choosing by a
+      // query is RevokeCliTest's revoke_indexQuery_choosesTheFindings.
+      runs.merge(command, 1, Integer::sum);
+      return;
+    }
     assertTrue(ok.contains(r.exit()), where + " exited " + r.exit() + " (ran as " + out + "):\n" + head(r.err()));
     runs.merge(command, 1, Integer::sum);
   }
@@ -404,6 +553,12 @@ class DocsExamplesTest {
           jar(List.of("scan", "--quiet", "--format", "json", "-o", p.toString(), SAMPLES.toString()), null);
         }
       }
+      case "--report" -> {
+        if (command.equals("revoke") && !Files.exists(p)) {
+          reportToMake = p;
+        }
+      }
+      case "--credentials-file" -> writeIfMissing(p, "username=docs-example\npassword=not-a-real-password\n");
       case "--rules" -> writeIfMissing(p, rulesExample());
       case "--config" -> writeIfMissing(p, "version: 1\n");
       case "--fingerprint-key-file" -> writeIfMissing(p, "docs-example-key\n");
@@ -415,7 +570,7 @@ class DocsExamplesTest {
 
   String preparePositional(String command, String value, List<String> args) throws Exception {
     return switch (command) {
-      case "scan", "sanitize" -> {
+      case "scan", "sanitize", "revoke" -> {
         Path p = place(value);
         makeInput(p);
         yield p.toString();
@@ -500,13 +655,14 @@ class DocsExamplesTest {
       fail(b.where() + ": a '" + b.info() + "' block this test does not know how to run");
     }
     int ran = 0;
+    Map<String, String> vars = variablesBefore(b);
     for (String line : commands(b)) {
       boolean piped = false;
       for (String seg : segments(line)) {
         String op = seg.substring(0, seg.indexOf('\u0000'));
         String text = seg.substring(seg.indexOf('\u0000') + 1).replaceAll("\\s[0-9]?>\\s*\\S+", " ").strip();
-        List<String> w = words(text);
-        if (!w.isEmpty()) {
+        List<String> w = words(expand(text, vars));
+        if (!w.isEmpty() && !assign(w, vars)) {
           List<String> args = tokensweepArgs(w);
           if (args != null) {
             run(b, line, new ArrayList<>(args), piped);
@@ -523,6 +679,32 @@ class DocsExamplesTest {
     if (b.info().equals("ini") && ran == 0 && b.text().contains("ExecStart")) {
       fail(b.where() + ": a unit whose ExecStart is not tokensweep");
     }
+  }
+
+  @Test
+  void parsedOnlyCommands_nameTestsThatRunThem() throws IOException {
+    for (Elsewhere e : PARSED_ONLY) {
+      Path test = REPO.resolve(e.coveredBy());
+      assertTrue(Files.isRegularFile(test), e.coveredBy() + " is gone, but covers `" + e.command() + "`");
+      String source = Files.readString(test);
+      String used = e.option() != null ? e.option() : e.command();
+      assertTrue(source.contains("\"" + used + "\""), e.coveredBy() + " never runs " + used);
+    }
+  }
+
+  @Test
+  void expand_replacesOnlyVariablesSetEarlier() {
+    Map<String, String> vars = new HashMap<>();
+    assertTrue(assign(words("TS=\"java -jar /opt/tokensweep/tokensweep.jar\""), vars));
+    assertTrue(assign(words("IDX=/secure/ir-index"), vars));
+    List<String> w = words(expand("$TS search --index ${IDX} 'host:$IDX' \"$IDX\" $PWD", vars));
+    assertEquals(List.of("java", "-jar", "/opt/tokensweep/tokensweep.jar", "search", "--index", "/secure/ir-index",
+        "host:$IDX", "/secure/ir-index", "$PWD"), w);
+    assertEquals(List.of("search", "--index", "/secure/ir-index", "host:$IDX", "/secure/ir-index", "$PWD"),
+        tokensweepArgs(w));
+    // a value the shell would still expand is forgotten, and export stays a command to account for
+    assertFalse(assign(words("export IDX=\"$(cat /secure/ir-key)\""), vars));
+    assertEquals("$IDX", expand("$IDX", vars));
   }
 
   @Test
