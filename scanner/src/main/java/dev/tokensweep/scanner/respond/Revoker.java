@@ -79,7 +79,7 @@ public final class Revoker {
         SecretCapture.Skip s = capture.skipped(e.getKey());
         String why = s != null ? s.reason() : "its secret was not found in the given inputs (scan the same files, with the same "
             + "fingerprint key)";
-        plan.add(new Step(e.getKey(), first.ruleId(), s == null ? provider(first.ruleId()) : s.provider(), where,
+        plan.add(new Step(e.getKey(), first.ruleId(), s == null || s.provider() == null ? provider(first.ruleId()) : s.provider(), where,
             first.preview(), null, why));
         continue;
       }

@@ -109,6 +109,10 @@ public final class SecretCapture {
       }
       Providers.Match pm = Providers.match(ruleId, secret, now);
       if (pm == null) {
+        if (forRevocation) {
+          // found in the inputs, but no provider is known for it: say so, not "not found"
+          skipped.putIfAbsent(fp, new Skip(null, "no provider with a revocation endpoint is known for " + ruleId));
+        }
         return;
       }
       boolean keep = forRevocation ? pm.fit().revoke() : pm.fit().validate();

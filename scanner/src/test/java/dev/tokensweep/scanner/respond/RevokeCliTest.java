@@ -216,6 +216,24 @@ class RevokeCliTest {
   }
 
   @Test
+  void revoke_tokenWithNoKnownProvider_saysSoNotThatItWasNotFound() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("vault-host"));
+    // a Vault service token: found in the inputs, but no provider with a revocation endpoint is known
+    String vault = "hvs." + new dev.tokensweep.detectors.TokenForge(new java.util.Random(8))
+        .random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 90);
+    Files.writeString(dir.resolve("env"), "VAULT_TOKEN=" + vault + "\n");
+    Path report = tmp.resolve("vault.json");
+    ValidateCliTest.Run scan = run("scan", "--format", "json", "-o", report.toString(), dir.toString());
+    assertEquals(1, scan.exit(), scan.err());
+    ValidateCliTest.Run r = run("revoke", "--report", report.toString(), dir.toString());
+    assertEquals(0, r.exit(), "a plan only: " + r.err());
+    assertEquals(0, fakes.requests().size());
+    assertTrue(r.out().contains("no provider with a revocation endpoint is known for ts.vault."), r.out());
+    assertFalse(r.out().contains("not found in the given inputs"), r.out());
+    assertFalse(r.out().contains(vault.substring(8)), "the plan holds the token");
+  }
+
+  @Test
   void revoke_badReportOrChoice_isAUsageError() throws IOException {
     Path bad = tmp.resolve("bad.json");
     Files.writeString(bad, "{\"findings\":[{\"rule_id\":\"ts.github.1\",\"fingerprint\":\"not-hex\"}]}");
