@@ -40,6 +40,14 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Mean bulk-log bytes per planted secret; 0 plants none (default: ${DEFAULT-VALUE}).")
   String tokenEvery;
 
+  @Option(names = "--requests",
+      description = "logs profile: gateway request lines, with token, auth, session, refresh and scope on most lines.")
+  boolean requests;
+
+  @Option(names = "--token-pool", defaultValue = "0", paramLabel = "N",
+      description = "logs profile: plant tokens drawn from N fixed ones, as a gateway log repeats one; 0 plants fresh ones (default: ${DEFAULT-VALUE}).")
+  int tokenPool;
+
   @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Threads (default: all cores).")
   Integer threads;
 
@@ -58,7 +66,11 @@ final class GenerateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--files must be at least 1");
     }
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    Generator.Options o = new Generator.Options(seed, parseSize(size, "--size"), p, files, t, parseSize(tokenEvery, "--token-every"), json);
+    if (tokenPool < 0) {
+      throw new IllegalArgumentException("--token-pool must be 0 or more");
+    }
+    Generator.Options o = new Generator.Options(seed, parseSize(size, "--size"), p, files, t, parseSize(tokenEvery, "--token-every"),
+        json, requests, tokenPool);
     long start = System.nanoTime();
     Path labelsFile = labels != null ? labels : out.resolve("labels.jsonl");
     Generator.Summary s = new Generator(o).generate(out, labelsFile);

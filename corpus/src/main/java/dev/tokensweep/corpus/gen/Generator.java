@@ -33,7 +33,18 @@ public final class Generator {
   }
 
   /** Generation options; {@code tokenEvery} is the mean number of bulk-log bytes per planted secret. */
-  public record Options(long seed, long size, Profile profile, int files, int threads, long tokenEvery, boolean json) {}
+  /**
+   * @param requests logs profile: gateway request lines where token, auth, session, refresh and scope
+   *     words appear on most lines (the prefilter's worst case), instead of application log lines
+   * @param tokenPool logs profile: plant tokens drawn from this many fixed ones (a gateway log
+   *     repeats one bearer token on many lines); 0 plants a fresh token each time
+   */
+  public record Options(long seed, long size, Profile profile, int files, int threads, long tokenEvery, boolean json,
+      boolean requests, int tokenPool) {
+    public Options(long seed, long size, Profile profile, int files, int threads, long tokenEvery, boolean json) {
+      this(seed, size, profile, files, threads, tokenEvery, json, false, 0);
+    }
+  }
 
   /** What was written. */
   public record Summary(long bytes, int files, List<Label> labels) {}
@@ -189,7 +200,7 @@ public final class Generator {
       units.add(pool.submit(() -> {
         Path file = dir.resolve(name);
         List<Planted> ps = NoiseWriter.write(file, bytes, mix(options.seed(), 2, index), json,
-            options.tokenEvery(), SourceType.LOG);
+            options.tokenEvery(), SourceType.LOG, options.requests(), options.tokenPool());
         Unit u = new Unit();
         u.bytes = Files.size(file);
         u.files = 1;

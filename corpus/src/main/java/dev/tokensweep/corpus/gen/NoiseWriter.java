@@ -53,8 +53,30 @@ final class NoiseWriter {
     return level + " [" + f.pick(THREADS) + "] " + f.pick(LOGGERS) + " - " + text;
   }
 
+  private static final String[] REQUEST_PATHS = {"/oauth/token", "/api/v1/session/refresh", "/api/v1/auth/login",
+      "/api/v1/orders", "/api/v1/users/me", "/oauth/authorize", "/api/v1/tokens/introspect", "/healthz"};
+
+  /**
+   * One gateway request line: the words that tokens sit next to (token, auth, session, refresh,
+   * scope, bearer) on most lines, but no token: every keyword hit opens a window that finds nothing.
+   */
+  static String request(Forge f) {
+    String method = f.pick(new String[] {"GET", "GET", "POST", "POST", "PUT", "DELETE"});
+    String path = f.pick(REQUEST_PATHS);
+    return "INFO  [gateway-" + f.nextInt(16) + "] access - " + method + " " + path
+        + "?scope=" + f.pick(new String[] {"orders.read", "orders.write+offline_access", "openid+profile", "admin"})
+        + "&grant_type=" + f.pick(new String[] {"refresh_token", "authorization_code", "device_code", "client_credentials"})
+        + " status=" + f.pick(new String[] {"200", "200", "200", "401", "403", "302"})
+        + " auth=" + f.pick(new String[] {"bearer", "session", "none", "basic"})
+        + " session_id=" + f.hex(12) + " token_type=" + f.pick(new String[] {"access", "refresh", "id"})
+        + " user=" + f.nextInt(100_000) + " latency_ms=" + f.nextInt(900) + " ua=\"okhttp/4.12.0\"";
+  }
+
   private static String json(Forge f) {
-    String m = message(f);
+    return json(f, message(f));
+  }
+
+  private static String json(Forge f, String m) {
     String level = m.substring(0, 5).strip().toLowerCase();
     String text = m.substring(m.indexOf(" - ") + 3).replace("\\", "\\\\").replace("\"", "\\\"");
     return "\"level\":\"" + level + "\",\"logger\":\"" + f.pick(LOGGERS) + "\",\"msg\":\"" + text + "\",\"trace_id\":\"" + f.hex(32)
@@ -116,11 +138,26 @@ final class NoiseWriter {
    */
   static List<Planted> write(Path file, long bytes, long seed, boolean json, long tokenEvery, SourceType source)
       throws IOException {
+    return write(file, bytes, seed, json, tokenEvery, source, false, 0);
+  }
+
+  /**
+   * As {@link #write(Path, long, long, boolean, long, SourceType)}; {@code requests} writes gateway
+   * request lines (keywords on most lines), and {@code tokenPool} &gt; 0 plants tokens drawn from
+   * that many fixed leaking lines instead of a fresh one each time.
+   */
+  static List<Planted> write(Path file, long bytes, long seed, boolean json, long tokenEvery, SourceType source,
+      boolean requests, int tokenPool) throws IOException {
     Random random = new Random(seed);
     Forge forge = new Forge(random);
     byte[][] pool = new byte[POOL][];
     for (int i = 0; i < POOL; i++) {
-      pool[i] = ((json ? "Z\"," + json(forge) : "Z " + message(forge)) + "\n").getBytes(StandardCharsets.UTF_8);
+      String m = requests ? request(forge) : message(forge);
+      pool[i] = ((json ? "Z\"," + json(forge, m) : "Z " + m) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+    Leak[] leaks = new Leak[Math.max(0, tokenPool)];
+    for (int i = 0; i < leaks.length; i++) {
+      leaks[i] = leak(forge, json);
     }
     SplittableRandom fast = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
     List<Planted> planted = new ArrayList<>();
@@ -160,7 +197,7 @@ final class NoiseWriter {
         buf[len++] = (byte) ('0' + milli % 10);
         if (written + len >= nextLeak) {
           nextLeak = written + len + tokenEvery / 2 + fast.nextLong(tokenEvery);
-          Leak l = leak(forge, json);
+          Leak l = leaks.length > 0 ? leaks[fast.nextInt(leaks.length)] : leak(forge, json);
           byte[] pre = ((json ? "Z\"," : "Z ") + l.before()).getBytes(StandardCharsets.UTF_8);
           byte[] body = l.body().getBytes(StandardCharsets.UTF_8);
           byte[] post = (l.after() + "\n").getBytes(StandardCharsets.UTF_8);

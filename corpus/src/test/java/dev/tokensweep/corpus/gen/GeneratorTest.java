@@ -113,6 +113,20 @@ class GeneratorTest {
   }
 
   @Test
+  void logsProfile_requestsWithATokenPool_keywordsOnMostLinesAndTokensThatRepeat(@TempDir Path tmp) throws Exception {
+    Generator.Summary s = new Generator(new Generator.Options(1, 2L << 20, Generator.Profile.LOGS, 1, 1, 4L << 10, false, true, 50))
+        .generate(tmp.resolve("logs"), tmp.resolve("labels.jsonl"));
+    List<String> lines = Files.readAllLines(files(tmp.resolve("logs")).get(0));
+    long keyworded = lines.stream().filter(l -> l.contains("scope=") && l.contains("token")).count();
+    assertTrue(keyworded > lines.size() * 9 / 10, keyworded + " of " + lines.size() + " lines hold the keywords");
+    List<Label> labels = Labels.read(tmp.resolve("labels.jsonl"));
+    long distinct = labels.stream().map(Label::fingerprint).distinct().count();
+    assertTrue(labels.size() > 300, "about one token per 4 KiB: " + labels.size());
+    assertTrue(distinct <= 50 && distinct > 20, "tokens drawn from a pool of 50: " + distinct + " distinct");
+    assertEquals(labels.size(), s.labels().size());
+  }
+
+  @Test
   void metafy_escapesZshMetaBytes() {
     byte[] in = {'a', 0, (byte) 0x83, (byte) 0x97, (byte) 0xA2, (byte) 0xA3, (byte) 0xE6};
     byte[] want = {'a', (byte) 0x83, 0x20, (byte) 0x83, (byte) 0xA3, (byte) 0x83, (byte) 0xB7, (byte) 0x83, (byte) 0x82, (byte) 0xA3,
