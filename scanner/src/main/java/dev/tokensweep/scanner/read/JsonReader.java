@@ -177,7 +177,7 @@ final class JsonReader implements Reader {
       public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
         sink.segment(buf, from, to, ownFrom, ownTo, q -> {
           Location l = locator.locate(q);
-          return new Location(l.path(), l.line() == null ? null : l.line() + lines, l.line() == null ? l.column() : null,
+          return l == null ? null : new Location(l.path(), l.line() == null ? null : l.line() + lines, l.line() == null ? l.column() : null,
               l.offset() + offset, l.entry(), l.timestamp(), l.encoding(), l.jsonPath(), l.decodings(), l.format());
         });
       }
@@ -281,6 +281,7 @@ final class JsonReader implements Reader {
     String field;
     int index;
     String pairName;
+    boolean pairValue; // a field named as a pair's value was met: its name field names something
     final List<Pending> pending = new ArrayList<>();
     int pendingBytes;
     int strings;
@@ -364,6 +365,10 @@ final class JsonReader implements Reader {
             f.field = p.currentName();
             jp.setLength(f.pathLen);
             appendField(jp, f.field);
+            if (PAIR_VALUES.contains(f.field)) {
+              f.pairValue = true;
+            }
+            key(f.field, jp.toString(), p.currentTokenLocation(), depth);
           }
           case VALUE_STRING -> {
             String v = p.getText();
@@ -450,17 +455,37 @@ final class JsonReader implements Reader {
         Pending q = ps.get(i);
         String label = cookie(f, pair && i == 1 ? ps.get(0).value() : label(f, q.field()));
         String sep = !(pair && i == 1) && quoted(q.field(), label, f.sep) ? QUOTED : f.sep;
-        emit(label, sep, q.value(), q.path(), q.offset(), q.line(), q.column(), depth);
+        // the name of a name/value pair (a HAR header's, an OTLP attribute's) is a key held as a value
+        boolean names = pair ? i == 0 : f.pairValue && q.field() != null && PAIR_NAMES.contains(q.field());
+        emit(label, sep, q.value(), q.path(), q.offset(), q.line(), q.column(), depth, names ? Location.KEY : null);
       }
       ps.clear();
     }
 
     private void emit(String label, String sep, String v, String jsonPath, JsonLocation loc, int depth) throws IOException {
-      emit(label, sep, v, jsonPath, loc.getByteOffset(), loc.getLineNr(), loc.getColumnNr(), depth);
+      emit(label, sep, v, jsonPath, loc.getByteOffset(), loc.getLineNr(), loc.getColumnNr(), depth, null);
+    }
+
+    /**
+     * Scans an object key where it stands: a secret in it is a finding with part
+     * {@link Location#KEY} at the key's own JSON path. Keys are input as values are (a cache keyed
+     * by token, a map from token to session). The labels of the value lines that repeat the key
+     * report nothing ({@link Locator}), so the key's secret is reported once.
+     */
+    private void key(String name, String jsonPath, JsonLocation loc, int depth) {
+      if (name.isEmpty()) {
+        return;
+      }
+      byte[] seg = name.getBytes(StandardCharsets.UTF_8);
+      long keyOffset = baseOffset + Math.max(0, loc.getByteOffset()) + 1; // after the opening quote
+      final Long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : null;
+      final Long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : null;
+      sink.segment(seg, 0, seg.length, q -> new Location(path, ln, col == null ? null : col + q, keyOffset + q, null,
+          null, null, jsonPath, null, format, null, null, Location.KEY));
     }
 
     private void emit(String label, String sep, String v, String jsonPath, long tokenOffset, long line, long column,
-        int depth) throws IOException {
+        int depth, String part) throws IOException {
       long valueOffset = baseOffset + Math.max(0, tokenOffset) + 1; // after the opening quote
       if (depth < MAX_NESTED && looksLikeJson(v)) {
         byte[] inner = v.getBytes(StandardCharsets.UTF_8);
@@ -483,8 +508,9 @@ final class JsonReader implements Reader {
       final int h = head.length;
       final Long ln = line > 0 ? baseLine + line : null;
       final Long col = column > 0 && depth == 0 ? column + 1 + 0L : null;
-      sink.segment(seg, 0, seg.length, q -> new Location(path, ln, col == null ? null : col + Math.max(0, q - h),
-          valueOffset + Math.max(0, q - h), null, null, null, jsonPath, null, format));
+      // a secret in the label is one in a key or a pair's name, scanned and reported where it stands
+      sink.segment(seg, 0, seg.length, q -> q < h ? null : new Location(path, ln, col == null ? null : col + q - h,
+          valueOffset + q - h, null, null, null, jsonPath, null, format, null, null, part));
     }
   }
 
