@@ -85,7 +85,7 @@ final class JsonReader implements Reader {
   private void readDocument(InputStream in, String path, SegmentSink sink) throws IOException {
     Replay replay = new Replay(in);
     JsonParser p = FACTORY.createParser(replay);
-    Walker w = new Walker(sink, path, 0, 0);
+    Walker w = new Walker(sink, path, 0, 0, new CleanKeys());
     w.replay = replay;
     try {
       w.walk(p, "", 0);
@@ -199,6 +199,7 @@ final class JsonReader implements Reader {
     byte[][] line = {new byte[Math.min(cap, 1 << 16)]};
     int[] len = {0};
     long[] lineOffset = {0};
+    CleanKeys clean = new CleanKeys(); // the lines of a leaf mostly repeat the same keys
     EntryBuffer[] fallback = {null};
     LineFeeder.feed(in, Math.min(cap, 1 << 16), (b, off, n, offset, lineNo, start, end) -> {
       if (start) {
@@ -230,12 +231,13 @@ final class JsonReader implements Reader {
       System.arraycopy(b, off, line[0], len[0], n);
       len[0] += n;
       if (end) {
-        lineDone(line[0], len[0], lineOffset[0], lineNo, path, sink);
+        lineDone(line[0], len[0], lineOffset[0], lineNo, path, sink, clean);
       }
     });
   }
 
-  private void lineDone(byte[] line, int len, long offset, long lineNo, String path, SegmentSink sink) throws IOException {
+  private void lineDone(byte[] line, int len, long offset, long lineNo, String path, SegmentSink sink, CleanKeys clean)
+      throws IOException {
     int s = 0;
     while (s < len && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r')) {
       s++;
@@ -245,7 +247,7 @@ final class JsonReader implements Reader {
     }
     if ((line[s] == '{' || line[s] == '[') && valid(line, s, len - s)) {
       try (JsonParser p = FACTORY.createParser(line, s, len - s)) {
-        new Walker(sink, path, offset + s, lineNo - 1).walk(p, "", 0);
+        new Walker(sink, path, offset + s, lineNo - 1, clean).walk(p, "", 0);
         return;
       }
     }
@@ -312,10 +314,12 @@ final class JsonReader implements Reader {
     private final String path;
     private final long baseOffset;
     private final long baseLine;
+    private final CleanKeys clean;
     /** The document's input, for the outermost walker of a streamed document; null otherwise. */
     Replay replay;
 
-    Walker(SegmentSink sink, String path, long baseOffset, long baseLine) {
+    Walker(SegmentSink sink, String path, long baseOffset, long baseLine, CleanKeys clean) {
+      this.clean = clean;
       this.sink = sink;
       this.path = path;
       this.baseOffset = baseOffset;
@@ -473,15 +477,22 @@ final class JsonReader implements Reader {
      * report nothing ({@link Locator}), so the key's secret is reported once.
      */
     private void key(String name, String jsonPath, JsonLocation loc, int depth) {
-      if (name.isEmpty()) {
+      if (name.isEmpty() || clean.contains(name)) {
         return;
       }
       byte[] seg = name.getBytes(StandardCharsets.UTF_8);
       long keyOffset = baseOffset + Math.max(0, loc.getByteOffset()) + 1; // after the opening quote
       final Long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : null;
       final Long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : null;
-      sink.segment(seg, 0, seg.length, q -> new Location(path, ln, col == null ? null : col + q, keyOffset + q, null,
-          null, null, jsonPath, null, format, null, null, Location.KEY));
+      boolean[] located = {false};
+      sink.segment(seg, 0, seg.length, q -> {
+        located[0] = true;
+        return new Location(path, ln, col == null ? null : col + q, keyOffset + q, null, null, null, jsonPath, null,
+            format, null, null, Location.KEY);
+      });
+      if (!located[0]) {
+        clean.add(name);
+      }
     }
 
     private void emit(String label, String sep, String v, String jsonPath, long tokenOffset, long line, long column,
@@ -491,7 +502,7 @@ final class JsonReader implements Reader {
         byte[] inner = v.getBytes(StandardCharsets.UTF_8);
         if (valid(inner, 0, inner.length)) {
           try (JsonParser p = FACTORY.createParser(inner)) {
-            new Walker(sink, path, valueOffset, baseLine + line - 1).walk(p, jsonPath, depth + 1);
+            new Walker(sink, path, valueOffset, baseLine + line - 1, clean).walk(p, jsonPath, depth + 1);
           }
           return;
         }
@@ -511,6 +522,31 @@ final class JsonReader implements Reader {
       // a secret in the label is one in a key or a pair's name, scanned and reported where it stands
       sink.segment(seg, 0, seg.length, q -> q < h ? null : new Location(path, ln, col == null ? null : col + q - h,
           valueOffset + q - h, null, null, null, jsonPath, null, format, null, null, part));
+    }
+  }
+
+  /**
+   * Keys of one leaf in which the detector found nothing. The same bytes always give the same
+   * matches, so a key met again is not scanned again (a JSON-lines log repeats its keys on every
+   * line; scanning each cost a fifth of the read); a key that held a secret is never kept, and is
+   * reported at each place it stands. Bounded: emptied when full.
+   */
+  private static final class CleanKeys {
+    private static final int MAX = 4096;
+    private final java.util.HashSet<String> keys = new java.util.HashSet<>();
+
+    boolean contains(String key) {
+      return keys.contains(key);
+    }
+
+    void add(String key) {
+      if (key.length() > 256) {
+        return; // long keys are rare and would fill memory; scanned each time
+      }
+      if (keys.size() >= MAX) {
+        keys.clear();
+      }
+      keys.add(key);
     }
   }
 
