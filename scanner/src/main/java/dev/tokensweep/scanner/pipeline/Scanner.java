@@ -685,7 +685,7 @@ public final class Scanner {
         Location l = f.location();
         // the fingerprint too: two members of one tar may share a name, and their secrets an offset
         String span = l.path() + '@' + l.offset() + '+' + f.evidence().length() + '@' + l.entry() + '@' + l.jsonPath()
-            + '@' + l.decodings() + '@' + f.evidence().fingerprint() + '@' + l.store();
+            + '@' + l.decodings() + '@' + f.evidence().fingerprint() + '@' + l.store() + '@' + l.part();
         bySpan.merge(span, f, (a, b) -> priority.applyAsInt(b.evidence().ruleId())
             < priority.applyAsInt(a.evidence().ruleId()) ? b : a);
       }

@@ -79,6 +79,15 @@ class NameScanTest {
   }
 
   @Test
+  void scan_fileNamedAfterTheTokenItHoldsFirst_nameAndContentBothReported() throws IOException {
+    String token = forge.base62Crc32("ghp_");
+    Path file = Files.writeString(tmp.resolve(token), token + "\n");
+    ScanResult r = scanner(false).scan(List.of(file.toString()), null);
+    assertEquals(2, r.findings().size(), "same path, offset and token, but one is in the name: " + r.findings());
+    assertEquals(1, r.findings().stream().filter(f -> Location.NAME.equals(f.location().part())).count());
+  }
+
+  @Test
   void matchStream_tokenNamedMember_noNameFindingForTheSanitizer() throws IOException {
     String token = forge.base62Crc32("ghp_");
     Path zip = tmp.resolve("b.zip");
