@@ -528,8 +528,8 @@ final class JsonReader implements Reader {
   /**
    * Keys of one leaf in which the detector found nothing. The same bytes always give the same
    * matches, so a key met again is not scanned again (a JSON-lines log repeats its keys on every
-   * line; scanning each cost a fifth of the read); a key that held a secret is never kept, and is
-   * reported at each place it stands. Bounded: emptied when full.
+   * line, and each scan is a detector call of its own); a key that held a secret is never kept,
+   * and is reported at each place it stands. Bounded: emptied when full.
    */
   private static final class CleanKeys {
     private static final int MAX = 4096;
