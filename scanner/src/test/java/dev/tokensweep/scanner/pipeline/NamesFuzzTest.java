@@ -94,5 +94,4 @@ class NamesFuzzTest {
       fail("run " + run + ": a " + what + " holds something the detector finds (" + text.length() + " chars)");
     }
   }
-
 }
