@@ -74,6 +74,13 @@ public final class Expansion {
     default void read(InputStream in, String path, byte[] head, int headLength, Path file) throws IOException {
       read(in, path, head, headLength);
     }
+
+    /**
+     * A member named {@code storedName} in the archive {@code archivePath} is about to be read:
+     * its name is input too, to be scanned as content is. Called once per member read.
+     */
+    default void member(String archivePath, String storedName) {
+    }
   }
 
   /** Bytes of a member's start that sniffing and reader selection look at. */
@@ -370,6 +377,7 @@ public final class Expansion {
   }
 
   private String childPath(String path, String storedName) {
+    leaves.member(path, storedName);
     String child = path + "!" + Names.display(storedName);
     if (Names.unsafe(storedName)) {
       budget.problem(child, Problem.Type.UNSAFE_NAME, "member name escapes the archive root (.. or absolute); "

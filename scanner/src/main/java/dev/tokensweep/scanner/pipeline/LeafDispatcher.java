@@ -53,7 +53,13 @@ final class LeafDispatcher {
   /** As above; with {@code readAhead} non-null, the input's own compression is decoded on a thread of it. */
   long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
       Scanner.Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) throws IOException {
+    java.util.Set<String> memberDirs = new java.util.HashSet<>(); // directories of members whose names were scanned
     Expansion x = new Expansion(limits, rawBytes, collector::problem, new Expansion.Leaves() {
+      @Override
+      public void member(String archivePath, String storedName) {
+        scanner.scanMemberName(archivePath, storedName, memberDirs, collector);
+      }
+
       @Override
       public void read(InputStream leaf, String leafPath, byte[] head, int n) throws IOException {
         read(leaf, leafPath, head, n, null);

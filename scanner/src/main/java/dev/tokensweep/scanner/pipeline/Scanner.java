@@ -132,7 +132,7 @@ public final class Scanner {
 
   /** Scans like {@link #scan(List, InputStream)}, telling {@code listener} how it goes. */
   public ScanResult scan(List<String> inputs, InputStream stdin, ScanListener listener) {
-    Collector collector = new Collector(listener, null, this::scrub);
+    Collector collector = new Collector(listener, null, this::scrub, shown());
     ScanStats stats = new ScanStats();
     listener.started(stats);
     int threads = Math.max(1, options.threads());
@@ -154,6 +154,9 @@ public final class Scanner {
         // then decoded on one of them, ahead of the scan (never with files in parallel, whose
         // tasks could hold every thread while waiting for it)
         boolean alone = inputs.size() == 1 && threads > 1;
+        if (!input.equals("-") && !shown().apply(input).equals(input)) {
+          collector.secretInNames = true; // the root as given holds a secret: show every path under it redacted
+        }
         if (input.equals("-")) {
           stats.addFile();
           try (InputStream metered = stats.meter(stdin, STDIN, false)) {
@@ -168,7 +171,7 @@ public final class Scanner {
         }
         java.util.concurrent.Executor readAhead =
             alone && Files.isRegularFile(Path.of(input), java.nio.file.LinkOption.NOFOLLOW_LINKS) ? pool : null;
-        walker.walk(Path.of(input), file -> {
+        walker.walk(Path.of(input), dir -> scanName(dir.toString(), dir.getFileName(), collector), file -> {
           if (listener.include(file)) {
             slots.acquireUninterruptibly();
             pending.add(pool.submit(() -> {
@@ -207,6 +210,121 @@ public final class Scanner {
    */
   public String scrub(String text) {
     return dev.tokensweep.detectors.Redaction.scrub(detector, text);
+  }
+
+  /**
+   * What makes a location or path printable: {@link #scrub} of every name, or nothing under
+   * {@code --reveal}, which shows names in clear as it shows secrets.
+   */
+  private java.util.function.UnaryOperator<String> shown() {
+    return options.reveal() ? java.util.function.UnaryOperator.identity() : this::scrubNames;
+  }
+
+  /**
+   * {@code path} with every secret in its names redacted: each name (between {@code /}, {@code \\}
+   * and the {@code !} of chains) on its own first, as it was scanned, so a directory's or member's
+   * name reads the same in every path under it and a generic rule's match ends where the name
+   * does; then the whole, for a secret that spans names (a JSON key holding {@code /}).
+   */
+  String scrubNames(String path) {
+    if (path == null || path.isEmpty()) {
+      return path;
+    }
+    StringBuilder b = null;
+    int from = 0;
+    for (int i = 0; i <= path.length(); i++) {
+      char c = i < path.length() ? path.charAt(i) : '/';
+      if (c == '/' || c == '\\' || c == '!') {
+        if (i > from) {
+          String name = path.substring(from, i);
+          String r = scrub(name);
+          if (b == null && !r.equals(name)) {
+            b = new StringBuilder(path.length()).append(path, 0, from);
+          }
+          if (b != null) {
+            b.append(r);
+          }
+        }
+        if (b != null && i < path.length()) {
+          b.append(c);
+        }
+        from = i + 1;
+      }
+    }
+    return scrub(b == null ? path : b.toString());
+  }
+
+  /** {@code path} as progress may show it: redacted once any name of this scan held a secret. */
+  private static String progressPath(String path, Collector collector) {
+    return collector.secretInNames ? collector.shown.apply(path) : path;
+  }
+
+  /**
+   * Scans a file's or directory's own name (its last element; the directories above it have had
+   * theirs scanned already, each once per scan): a secret in it is a finding whose location is
+   * the named path with part {@link Location#NAME}.
+   */
+  private void scanName(String namedPath, Path name, Collector collector) {
+    if (name != null) {
+      scanName(namedPath, name.toString(), collector);
+    }
+  }
+
+  /**
+   * Scans the name of an archive member, each path element of it once per archive: the elements
+   * that name directories ({@code a/} and {@code a/b/} of {@code a/b/c.log}) once for all members
+   * under them ({@code seenDirs} holds those met in this input), the last one for each member.
+   *
+   * @param archive the chain naming the archive
+   * @param stored the member's name as stored
+   */
+  void scanMemberName(String archive, String stored, java.util.Set<String> seenDirs, Collector collector) {
+    int from = 0;
+    for (int i = 0; i < stored.length(); i++) {
+      char c = stored.charAt(i);
+      if (c == '/' || c == '\\') {
+        // bounded: past that many directories a name is scanned again, and its finding merges with the first
+        if (i > from && (seenDirs.size() >= 100_000 || seenDirs.add(archive + "!" + stored.substring(0, i + 1)))) {
+          scanName(archive + "!" + dev.tokensweep.scanner.expand.Names.display(stored.substring(0, i + 1)),
+              stored.substring(from, i), collector);
+        }
+        from = i + 1;
+      }
+    }
+    if (from < stored.length()) {
+      scanName(archive + "!" + dev.tokensweep.scanner.expand.Names.display(stored), stored.substring(from), collector);
+    }
+  }
+
+  /** Runs the detector over one name; every secret in it is a finding at {@code namedPath} with part {@link Location#NAME}. */
+  private void scanName(String namedPath, String name, Collector collector) {
+    if (!collector.scansNames() || name.isEmpty()) {
+      return;
+    }
+    byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    List<Match> found = new ArrayList<>();
+    detector.scan(b, 0, b.length, found::add);
+    if (found.isEmpty()) {
+      return;
+    }
+    collector.secretInNames = true;
+    found.sort(Comparator.comparingInt(Match::start).thenComparingInt(Match::end)
+        .thenComparingInt(m -> priorityOf(m.rule().id())));
+    List<Match> winners = Match.onePerSpan(found);
+    java.util.Set<Long> paired = Match.identifierSpans(winners);
+    String shownPath = collector.shown.apply(namedPath);
+    for (Match m : winners) {
+      if (paired.contains(m.span())) {
+        continue;
+      }
+      Evidence ev = Evidence.of(m, fingerprinter, options.now(), null);
+      Finding finding = new Finding(Location.name(shownPath, m.start()), ev,
+          options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null);
+      collector.finding(finding);
+      if (capture != null) {
+        capture.offer(m, finding);
+      }
+    }
   }
 
   private int priorityOf(String ruleId) {
@@ -252,6 +370,7 @@ public final class Scanner {
     }
     stats.addFile();
     stats.addLeaf();
+    scanName(path, file.getFileName(), collector);
     int ov = detector.overlap();
     long partBytes = size / threads;
     Collector[] parts = new Collector[threads];
@@ -259,13 +378,13 @@ public final class Scanner {
     for (int k = 0; k < threads; k++) {
       long start = k * partBytes;
       long end = k == threads - 1 ? size : (k + 1) * partBytes;
-      Collector part = parts[k] = new Collector(ScanListener.NONE, null, this::scrub);
+      Collector part = parts[k] = new Collector(ScanListener.NONE, null, this::scrub, collector.shown);
       lines.add(pool.submit(() -> {
         int context = (int) Math.min(start, ov);
         try (InputStream raw = opener.open(file)) {
           raw.skipNBytes(start - context);
           // the reader stops once it has read past `end` what a match starting before it needs
-          try (InputStream in = stats.meter(raw, path, false)) {
+          try (InputStream in = stats.meter(raw, progressPath(path, collector), false)) {
             return dev.tokensweep.scanner.read.ReaderSelector.readTextPart(text, in, path, new LeafSink(part),
                 start - context, context, end);
           }
@@ -321,7 +440,8 @@ public final class Scanner {
   private void scanFile(Path file, Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) {
     String path = file.toString();
     stats.addFile();
-    try (InputStream in = stats.meter(opener.open(file), path, true)) {
+    scanName(path, file.getFileName(), collector);
+    try (InputStream in = stats.meter(opener.open(file), progressPath(path, collector), true)) {
       scanStream(in, path, file, collector, stats, readAhead);
     } catch (IOException | UncheckedIOException e) {
       IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
@@ -341,7 +461,7 @@ public final class Scanner {
    * which is the only other place allowed to hold raw secrets.
    */
   public ScanResult matchStream(InputStream in, String path, java.util.function.Consumer<Match> sink) {
-    Collector c = new Collector(ScanListener.NONE, sink, this::scrub);
+    Collector c = new Collector(ScanListener.NONE, sink, this::scrub, shown());
     ScanStats stats = new ScanStats();
     stats.addFile();
     scanStream(in, path, null, c, stats);
@@ -405,6 +525,32 @@ public final class Scanner {
       this.collector = collector;
     }
 
+    // the names redacted last (a leaf's findings share its path and often a JSON path), and what they became
+    private final java.util.function.UnaryOperator<String> shownNames = new java.util.function.UnaryOperator<>() {
+      private final String[] raw = new String[2];
+      private final String[] shown = new String[2];
+      private int next;
+
+      @Override
+      public String apply(String name) {
+        for (int i = 0; i < 2; i++) {
+          if (name.equals(raw[i])) {
+            return shown[i];
+          }
+        }
+        raw[next] = name;
+        shown[next] = collector.shown.apply(name);
+        String s = shown[next];
+        next ^= 1;
+        return s;
+      }
+    };
+
+    /** {@code l} as it may be printed and stored ({@link Location#redacted}). */
+    private Location shown(Location l) {
+      return l.redacted(shownNames);
+    }
+
     @Override
     public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
       matches.clear();
@@ -428,6 +574,10 @@ public final class Scanner {
           continue;
         }
         Location loc = locator.locate(m.start());
+        if (loc == null) {
+          continue; // a copy of a name or key that was scanned where it stands (Locator)
+        }
+        loc = shown(loc);
         if (seen.put(placeKey(m.rule().id(), loc), Boolean.TRUE) != null && loc.decodings() != null) {
           continue;
         }
@@ -462,16 +612,30 @@ public final class Scanner {
     private final ScanListener listener;
     private final java.util.function.Consumer<Match> matches;
     private final java.util.function.UnaryOperator<String> scrub;
+    /** What makes a path or JSON path printable ({@link Location#redacted}); identity under {@code --reveal}. */
+    final java.util.function.UnaryOperator<String> shown;
+    /** Set once a name of this scan held a secret: from then on progress shows paths redacted. */
+    volatile boolean secretInNames;
 
     /**
      * With {@code matches} non-null, every confirmed match (raw secret included) also goes there;
-     * {@code scrub} redacts the text of every problem.
+     * {@code scrub} redacts the text of every problem, {@code shown} the paths of findings and
+     * problems.
      */
     Collector(ScanListener listener, java.util.function.Consumer<Match> matches,
-        java.util.function.UnaryOperator<String> scrub) {
+        java.util.function.UnaryOperator<String> scrub, java.util.function.UnaryOperator<String> shown) {
       this.listener = listener;
       this.matches = matches;
       this.scrub = scrub;
+      this.shown = shown;
+    }
+
+    /**
+     * Whether names and keys are scanned into findings: not for the sanitizer (a {@code matches}
+     * sink), whose report lists what it removed, and it renames nothing.
+     */
+    boolean scansNames() {
+      return matches == null;
     }
 
     synchronized void match(Match m) {
@@ -492,7 +656,7 @@ public final class Scanner {
     }
 
     synchronized void problem(Problem p) {
-      problems.add(new Problem(scrub.apply(p.location()), p.type(), scrub.apply(p.message())));
+      problems.add(new Problem(shown.apply(p.location()), p.type(), scrub.apply(p.message())));
     }
 
     synchronized List<Finding> findingsSoFar() {
@@ -521,7 +685,7 @@ public final class Scanner {
         Location l = f.location();
         // the fingerprint too: two members of one tar may share a name, and their secrets an offset
         String span = l.path() + '@' + l.offset() + '+' + f.evidence().length() + '@' + l.entry() + '@' + l.jsonPath()
-            + '@' + l.decodings() + '@' + f.evidence().fingerprint() + '@' + l.store();
+            + '@' + l.decodings() + '@' + f.evidence().fingerprint() + '@' + l.store() + '@' + l.part();
         bySpan.merge(span, f, (a, b) -> priority.applyAsInt(b.evidence().ruleId())
             < priority.applyAsInt(a.evidence().ruleId()) ? b : a);
       }

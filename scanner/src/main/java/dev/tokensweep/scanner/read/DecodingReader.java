@@ -429,6 +429,9 @@ final class DecodingReader implements Reader {
       Layer next = new Layer(out, depthLeft - 1);
       next.segment(decoded, 0, n, 0, n, p -> {
         Location l = toEncoded.locate(p);
+        if (l == null) {
+          return null;
+        }
         List<String> ds = new ArrayList<>();
         if (l.decodings() != null) {
           ds.addAll(l.decodings());

@@ -85,7 +85,7 @@ final class JsonReader implements Reader {
   private void readDocument(InputStream in, String path, SegmentSink sink) throws IOException {
     Replay replay = new Replay(in);
     JsonParser p = FACTORY.createParser(replay);
-    Walker w = new Walker(sink, path, 0, 0);
+    Walker w = new Walker(sink, path, 0, 0, new CleanKeys());
     w.replay = replay;
     try {
       w.walk(p, "", 0);
@@ -177,7 +177,7 @@ final class JsonReader implements Reader {
       public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
         sink.segment(buf, from, to, ownFrom, ownTo, q -> {
           Location l = locator.locate(q);
-          return new Location(l.path(), l.line() == null ? null : l.line() + lines, l.line() == null ? l.column() : null,
+          return l == null ? null : new Location(l.path(), l.line() == null ? null : l.line() + lines, l.line() == null ? l.column() : null,
               l.offset() + offset, l.entry(), l.timestamp(), l.encoding(), l.jsonPath(), l.decodings(), l.format());
         });
       }
@@ -199,6 +199,7 @@ final class JsonReader implements Reader {
     byte[][] line = {new byte[Math.min(cap, 1 << 16)]};
     int[] len = {0};
     long[] lineOffset = {0};
+    CleanKeys clean = new CleanKeys(); // the lines of a leaf mostly repeat the same keys
     EntryBuffer[] fallback = {null};
     LineFeeder.feed(in, Math.min(cap, 1 << 16), (b, off, n, offset, lineNo, start, end) -> {
       if (start) {
@@ -230,12 +231,13 @@ final class JsonReader implements Reader {
       System.arraycopy(b, off, line[0], len[0], n);
       len[0] += n;
       if (end) {
-        lineDone(line[0], len[0], lineOffset[0], lineNo, path, sink);
+        lineDone(line[0], len[0], lineOffset[0], lineNo, path, sink, clean);
       }
     });
   }
 
-  private void lineDone(byte[] line, int len, long offset, long lineNo, String path, SegmentSink sink) throws IOException {
+  private void lineDone(byte[] line, int len, long offset, long lineNo, String path, SegmentSink sink, CleanKeys clean)
+      throws IOException {
     int s = 0;
     while (s < len && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r')) {
       s++;
@@ -245,7 +247,7 @@ final class JsonReader implements Reader {
     }
     if ((line[s] == '{' || line[s] == '[') && valid(line, s, len - s)) {
       try (JsonParser p = FACTORY.createParser(line, s, len - s)) {
-        new Walker(sink, path, offset + s, lineNo - 1).walk(p, "", 0);
+        new Walker(sink, path, offset + s, lineNo - 1, clean).walk(p, "", 0);
         return;
       }
     }
@@ -281,6 +283,7 @@ final class JsonReader implements Reader {
     String field;
     int index;
     String pairName;
+    boolean pairValue; // a field named as a pair's value was met: its name field names something
     final List<Pending> pending = new ArrayList<>();
     int pendingBytes;
     int strings;
@@ -311,10 +314,12 @@ final class JsonReader implements Reader {
     private final String path;
     private final long baseOffset;
     private final long baseLine;
+    private final CleanKeys clean;
     /** The document's input, for the outermost walker of a streamed document; null otherwise. */
     Replay replay;
 
-    Walker(SegmentSink sink, String path, long baseOffset, long baseLine) {
+    Walker(SegmentSink sink, String path, long baseOffset, long baseLine, CleanKeys clean) {
+      this.clean = clean;
       this.sink = sink;
       this.path = path;
       this.baseOffset = baseOffset;
@@ -364,6 +369,10 @@ final class JsonReader implements Reader {
             f.field = p.currentName();
             jp.setLength(f.pathLen);
             appendField(jp, f.field);
+            if (PAIR_VALUES.contains(f.field)) {
+              f.pairValue = true;
+            }
+            key(f.field, jp.toString(), p.currentTokenLocation(), depth);
           }
           case VALUE_STRING -> {
             String v = p.getText();
@@ -450,23 +459,50 @@ final class JsonReader implements Reader {
         Pending q = ps.get(i);
         String label = cookie(f, pair && i == 1 ? ps.get(0).value() : label(f, q.field()));
         String sep = !(pair && i == 1) && quoted(q.field(), label, f.sep) ? QUOTED : f.sep;
-        emit(label, sep, q.value(), q.path(), q.offset(), q.line(), q.column(), depth);
+        // the name of a name/value pair (a HAR header's, an OTLP attribute's) is a key held as a value
+        boolean names = pair ? i == 0 : f.pairValue && q.field() != null && PAIR_NAMES.contains(q.field());
+        emit(label, sep, q.value(), q.path(), q.offset(), q.line(), q.column(), depth, names ? Location.KEY : null);
       }
       ps.clear();
     }
 
     private void emit(String label, String sep, String v, String jsonPath, JsonLocation loc, int depth) throws IOException {
-      emit(label, sep, v, jsonPath, loc.getByteOffset(), loc.getLineNr(), loc.getColumnNr(), depth);
+      emit(label, sep, v, jsonPath, loc.getByteOffset(), loc.getLineNr(), loc.getColumnNr(), depth, null);
+    }
+
+    /**
+     * Scans an object key where it stands: a secret in it is a finding with part
+     * {@link Location#KEY} at the key's own JSON path. Keys are input as values are (a cache keyed
+     * by token, a map from token to session). The labels of the value lines that repeat the key
+     * report nothing ({@link Locator}), so the key's secret is reported once.
+     */
+    private void key(String name, String jsonPath, JsonLocation loc, int depth) {
+      if (name.isEmpty() || clean.contains(name)) {
+        return;
+      }
+      byte[] seg = name.getBytes(StandardCharsets.UTF_8);
+      long keyOffset = baseOffset + Math.max(0, loc.getByteOffset()) + 1; // after the opening quote
+      final Long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : null;
+      final Long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : null;
+      boolean[] located = {false};
+      sink.segment(seg, 0, seg.length, q -> {
+        located[0] = true;
+        return new Location(path, ln, col == null ? null : col + q, keyOffset + q, null, null, null, jsonPath, null,
+            format, null, null, Location.KEY);
+      });
+      if (!located[0]) {
+        clean.add(name);
+      }
     }
 
     private void emit(String label, String sep, String v, String jsonPath, long tokenOffset, long line, long column,
-        int depth) throws IOException {
+        int depth, String part) throws IOException {
       long valueOffset = baseOffset + Math.max(0, tokenOffset) + 1; // after the opening quote
       if (depth < MAX_NESTED && looksLikeJson(v)) {
         byte[] inner = v.getBytes(StandardCharsets.UTF_8);
         if (valid(inner, 0, inner.length)) {
           try (JsonParser p = FACTORY.createParser(inner)) {
-            new Walker(sink, path, valueOffset, baseLine + line - 1).walk(p, jsonPath, depth + 1);
+            new Walker(sink, path, valueOffset, baseLine + line - 1, clean).walk(p, jsonPath, depth + 1);
           }
           return;
         }
@@ -483,8 +519,34 @@ final class JsonReader implements Reader {
       final int h = head.length;
       final Long ln = line > 0 ? baseLine + line : null;
       final Long col = column > 0 && depth == 0 ? column + 1 + 0L : null;
-      sink.segment(seg, 0, seg.length, q -> new Location(path, ln, col == null ? null : col + Math.max(0, q - h),
-          valueOffset + Math.max(0, q - h), null, null, null, jsonPath, null, format));
+      // a secret in the label is one in a key or a pair's name, scanned and reported where it stands
+      sink.segment(seg, 0, seg.length, q -> q < h ? null : new Location(path, ln, col == null ? null : col + q - h,
+          valueOffset + q - h, null, null, null, jsonPath, null, format, null, null, part));
+    }
+  }
+
+  /**
+   * Keys of one leaf in which the detector found nothing. The same bytes always give the same
+   * matches, so a key met again is not scanned again (a JSON-lines log repeats its keys on every
+   * line, and each scan is a detector call of its own); a key that held a secret is never kept,
+   * and is reported at each place it stands. Bounded: emptied when full.
+   */
+  private static final class CleanKeys {
+    private static final int MAX = 4096;
+    private final java.util.HashSet<String> keys = new java.util.HashSet<>();
+
+    boolean contains(String key) {
+      return keys.contains(key);
+    }
+
+    void add(String key) {
+      if (key.length() > 256) {
+        return; // long keys are rare and would fill memory; scanned each time
+      }
+      if (keys.size() >= MAX) {
+        keys.clear();
+      }
+      keys.add(key);
     }
   }
 

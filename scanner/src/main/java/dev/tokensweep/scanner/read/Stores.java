@@ -64,6 +64,9 @@ public final class Stores {
             }
             for (int k = 0; k < s.length; k++) {
               Location l = locator.locate(i + k);
+              if (l == null) {
+                continue;
+              }
               String e = l.encoding();
               boolean utf16 = "utf-16le".equals(e) || "utf-16be".equals(e);
               out.at(l.offset(), utf16 ? 2 : 1, "utf-16be".equals(e), k == 0);

@@ -343,7 +343,7 @@ final class TokenCacheReader implements Reader {
       public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
         sink.segment(buf, from, to, ownFrom, ownTo, p -> {
           Location l = locator.locate(p);
-          return l.withCache(context.apply(l));
+          return l == null ? null : l.withCache(context.apply(l));
         });
       }
 

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class CsvReporter implements Reporter {
   static final List<String> COLUMNS = List.of("rule_id", "rule_name", "kind", "severity", "path", "line", "column",
-      "offset", "entry", "timestamp", "encoding", "json_path", "decodings", "format", "preview", "fingerprint",
+      "offset", "entry", "timestamp", "encoding", "json_path", "decodings", "format", "part", "preview", "fingerprint",
       "length", "entropy", "status", "lifetime_seconds", "why", "belongs_to", "belongs_to_preview",
       "belongs_to_fingerprint", "account_id", "store", "store_origin", "store_place");
   /** Added after {@link #COLUMNS} when findings were validated ({@code --validate}). */

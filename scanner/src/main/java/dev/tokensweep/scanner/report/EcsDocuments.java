@@ -70,8 +70,8 @@ public final class EcsDocuments {
 
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("id", id(origin.host(), origin.sweepId() == null ? "" : origin.sweepId(), path,
-        String.valueOf(num(loc.get("offset"))), loc.get("json_path") == null ? "" : str(loc.get("json_path")), ruleId,
-        fingerprint));
+        String.valueOf(num(loc.get("offset"))) + (loc.get("part") == null ? "" : "@" + str(loc.get("part"))),
+        loc.get("json_path") == null ? "" : str(loc.get("json_path")), ruleId, fingerprint));
     event.put("kind", "alert");
     event.put("category", List.of("file", "vulnerability"));
     event.put("type", List.of("info"));

@@ -92,6 +92,7 @@ public final class ReportModel {
     putIf(m, "json_path", l.jsonPath());
     putIf(m, "decodings", l.decodings());
     putIf(m, "format", l.format());
+    putIf(m, "part", l.part());
     if (l.cache() != null) {
       m.put("token_cache", cache(l.cache()));
     }

@@ -173,7 +173,7 @@ final class SarifReporter implements Reporter {
     Map<String, Object> physical = new LinkedHashMap<>();
     Map<String, Object> artifact = artifact(chain.get(0));
     physical.put("artifactLocation", artifact);
-    if (chain.size() == 1) {
+    if (chain.size() == 1 && !Location.NAME.equals(l.part())) {
       Map<String, Object> region = new LinkedHashMap<>();
       if (l.line() != null) {
         region.put("startLine", l.line());
@@ -190,7 +190,8 @@ final class SarifReporter implements Reporter {
       physical.put("region", region);
     } else {
       // a line inside a member is no line of the archive: point at the archive as a whole (GitHub
-      // needs a start line to show an alert); the member and its line are the logical locations
+      // needs a start line to show an alert); the member and its line are the logical locations.
+      // A secret in a file's name is in no line of it: the file as a whole too
       physical.put("region", ReportModel.ordered("startLine", 1));
     }
     Map<String, Object> loc = new LinkedHashMap<>();
@@ -211,7 +212,8 @@ final class SarifReporter implements Reporter {
     // where the finding sits, independent of the checkout's own directory: base id, relative URI,
     // the members inside and the JSON path; then which occurrence of this token there it is
     String place = artifact.get("uriBaseId") + "\n" + artifact.get("uri") + "\n"
-        + String.join("!", chain.subList(1, chain.size())) + "\n" + l.jsonPath() + "\n" + e.ruleId();
+        + String.join("!", chain.subList(1, chain.size())) + "\n" + l.jsonPath() + "\n" + e.ruleId()
+        + (l.part() == null ? "" : "\n" + l.part());
     String key = e.fingerprint() + "\n" + place;
     int occurrence = occurrences.merge(key, 1, Integer::sum);
     m.put("partialFingerprints", ReportModel.ordered(FINGERPRINT_KEY, sha256(key + "\n" + occurrence)));

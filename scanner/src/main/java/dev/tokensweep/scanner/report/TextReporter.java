@@ -145,6 +145,9 @@ final class TextReporter implements Reporter {
   }
 
   private static String where(Location l) {
+    if (Location.NAME.equals(l.part())) {
+      return "name@" + l.offset(); // in the file's or member's name, not in a line of it
+    }
     if (l.line() != null) {
       return l.column() != null ? l.line() + ":" + l.column() : String.valueOf(l.line());
     }
@@ -153,8 +156,11 @@ final class TextReporter implements Reporter {
 
   private static String extras(Location l) {
     StringBuilder b = new StringBuilder();
+    if (Location.KEY.equals(l.part())) {
+      b.append("in a key");
+    }
     if (l.entry() != null) {
-      b.append("entry ").append(l.entry());
+      b.append(b.length() > 0 ? ", " : "").append("entry ").append(l.entry());
       if (l.timestamp() != null) {
         b.append(" at ").append(Instant.ofEpochSecond(l.timestamp()));
       }

@@ -29,6 +29,14 @@ public final class FileWalker {
   }
 
   public void walk(Path root, Consumer<Path> files, Consumer<Problem> problems) {
+    walk(root, dir -> { }, files, problems);
+  }
+
+  /**
+   * As above, and every directory under {@code root} (not {@code root} itself) goes to
+   * {@code directories} once, before anything inside it, readable or not: its name is input too.
+   */
+  public void walk(Path root, Consumer<Path> directories, Consumer<Path> files, Consumer<Problem> problems) {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       problems.accept(new Problem(root.toString(), Problem.Type.NOT_FOUND, "no such file or directory"));
       return;
@@ -47,6 +55,9 @@ public final class FileWalker {
       Files.walkFileTree(root, opts, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          if (!dir.equals(root)) {
+            directories.accept(dir);
+          }
           if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
             problems.accept(new Problem(dir.toString(), Problem.Type.UNREADABLE, "directory cannot be read (permission denied)"));
             return FileVisitResult.SKIP_SUBTREE;

@@ -1,0 +1,107 @@
+package dev.tokensweep.scanner.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.model.ScanStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Names are scanned once each, and what a scan shows of a path while it runs holds no name's token. */
+class NameScanTest {
+
+  @TempDir
+  Path tmp;
+
+  private final TokenForge forge = new TokenForge(new Random(77));
+
+  private static Scanner scanner(boolean reveal) {
+    return new Scanner(new Detector(Rules.builtin()), Fingerprinter.withDefaultKey(),
+        Scanner.Options.defaults().withThreads(1).withReveal(reveal));
+  }
+
+  @Test
+  void progressPath_fileUnderATokenNamedDirectory_showsTheNameRedacted() throws IOException {
+    String token = forge.base62Crc32("ghp_");
+    Path dir = Files.createDirectories(tmp.resolve("cache-" + token));
+    for (int i = 0; i < 40; i++) {
+      Files.writeString(dir.resolve("f" + i + ".log"), "nothing secret\n");
+    }
+    AtomicReference<ScanStats> stats = new AtomicReference<>();
+    ScanResult r = scanner(false).scan(List.of(tmp.toString()), null, new ScanListener() {
+      @Override
+      public void started(ScanStats s) {
+        stats.set(s);
+      }
+    });
+    String current = stats.get().current();
+    assertNotNull(current);
+    assertTrue(current.contains("cache-ghp_…" + token.substring(36)), current);
+    assertFalse(current.contains(token), "the progress line would print the directory's token");
+    List<Finding> names = r.findings().stream().filter(f -> Location.NAME.equals(f.location().part())).toList();
+    assertEquals(1, names.size(), "one directory, one name finding, whatever it holds: " + r.findings());
+  }
+
+  @Test
+  void scrubNames_eachNameOfAChainRedactedAndSeparatorsKept() {
+    String a = forge.base62Crc32("ghp_");
+    String b = forge.base62Crc32("gho_");
+    String shown = scanner(false).scrubNames("/srv/" + a + "/bundle.zip!logs/" + b + ".txt");
+    assertEquals("/srv/ghp_…" + a.substring(36) + "/bundle.zip!logs/gho_…" + b.substring(36) + ".txt", shown);
+  }
+
+  @Test
+  void scanReveal_tokenNamedFile_nameFindingCarriesTheClearSecretAndPath() throws IOException {
+    String token = forge.base62Crc32("ghp_");
+    Path file = Files.writeString(tmp.resolve(token + ".txt"), "nothing secret\n");
+    ScanResult r = scanner(true).scan(List.of(file.toString()), null);
+    assertEquals(1, r.findings().size(), r.findings().toString());
+    Finding f = r.findings().get(0);
+    assertEquals(Location.NAME, f.location().part());
+    assertEquals(0, f.location().offset());
+    assertEquals(file.toString(), f.location().path());
+    assertEquals(token, f.revealed());
+  }
+
+  @Test
+  void scan_fileNamedAfterTheTokenItHoldsFirst_nameAndContentBothReported() throws IOException {
+    String token = forge.base62Crc32("ghp_");
+    Path file = Files.writeString(tmp.resolve(token), token + "\n");
+    ScanResult r = scanner(false).scan(List.of(file.toString()), null);
+    assertEquals(2, r.findings().size(), "same path, offset and token, but one is in the name: " + r.findings());
+    assertEquals(1, r.findings().stream().filter(f -> Location.NAME.equals(f.location().part())).count());
+  }
+
+  @Test
+  void matchStream_tokenNamedMember_noNameFindingForTheSanitizer() throws IOException {
+    String token = forge.base62Crc32("ghp_");
+    Path zip = tmp.resolve("b.zip");
+    try (var z = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+      z.putNextEntry(new java.util.zip.ZipEntry(token + ".txt"));
+      z.write("nothing secret\n".getBytes());
+      z.closeEntry();
+    }
+    try (var in = Files.newInputStream(zip)) {
+      ScanResult r = scanner(false).matchStream(in, zip.toString(), m -> { });
+      assertTrue(r.findings().isEmpty(), "sanitize renames nothing yet, so it must not report a name as redacted: "
+          + r.findings());
+    }
+    ScanResult scan = scanner(false).scan(List.of(zip.toString()), null);
+    assertEquals(1, scan.findings().size(), scan.findings().toString());
+  }
+}
