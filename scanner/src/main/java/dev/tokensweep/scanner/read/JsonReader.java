@@ -84,17 +84,22 @@ final class JsonReader implements Reader {
 
   private void readDocument(InputStream in, String path, SegmentSink sink) throws IOException {
     Replay replay = new Replay(in);
-    JsonParser p = FACTORY.createParser(replay);
+    JsonParser p = null;
     Walker w = new Walker(sink, path, 0, 0);
     w.replay = replay;
     try {
+      // inside the try: the parser reads the first bytes to guess the encoding, and a start that
+      // looks like an odd UCS-4 order fails there (CharConversionException); found by fuzzing
+      p = FACTORY.createParser(replay);
       w.walk(p, "", 0);
       return;
     } catch (IOException | RuntimeException e) {
       // not JSON (any more): scan the rest as text from the end of the last token that parsed,
       // including the bytes of the token that failed (a string too long to hold, a stray word)
     }
-    p.close();
+    if (p != null) {
+      p.close();
+    }
     final long base = replay.keptFrom();
     final long baseLine = replay.keptLine() - 1;
     new TextReader(chunk).readChunks(replay.rest(), path, null, format, shifted(sink, base, baseLine));
