@@ -159,7 +159,12 @@ public final class RuleLinter {
     if (m.start(g) < 0 || m.end(g) <= m.start(g)) {
       return "example " + (i + 1) + " matches but group " + g + " (the secret) is empty";
     }
-    List<Match> found = new Detector(List.of(rule)).findAll(ex.getBytes(StandardCharsets.UTF_8));
+    List<Match> found;
+    try {
+      found = new Detector(List.of(rule)).findAll(ex.getBytes(StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return "example " + (i + 1) + " cannot be checked: the rule does not build into a detector";
+    }
     if (found.isEmpty()) {
       byte[] secret = m.group(g).getBytes(StandardCharsets.UTF_8);
       if (Placeholders.isPlaceholder(secret)) {
@@ -182,7 +187,15 @@ public final class RuleLinter {
   /** Why negative example {@code i} of {@code rule} fails, or null when the detector ignores it. */
   public static String checkNegative(Rule rule, int i) {
     String ex = rule.negativeExamples().get(i);
-    List<Match> found = new Detector(List.of(rule)).findAll(ex.getBytes(StandardCharsets.UTF_8));
+    if (rule.keywords().isEmpty()) {
+      return null; // "no keywords" is reported already, and no detector can be built (found by fuzzing)
+    }
+    List<Match> found;
+    try {
+      found = new Detector(List.of(rule)).findAll(ex.getBytes(StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return "negative example " + (i + 1) + " cannot be checked: the rule does not build into a detector";
+    }
     return found.isEmpty() ? null : "negative example " + (i + 1) + " is reported as a finding";
   }
 }

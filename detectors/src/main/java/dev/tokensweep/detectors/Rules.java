@@ -184,7 +184,17 @@ public final class Rules {
   public static List<Rule> parse(String yaml, String name) {
     try {
       List<Rule> rules = Yaml.MAPPER.readValue(yaml, new TypeReference<List<Rule>>() {});
-      return rules == null ? List.of() : rules;
+      if (rules == null) {
+        return List.of();
+      }
+      for (int i = 0; i < rules.size(); i++) {
+        if (rules.get(i) == null) {
+          // an empty list item ("-" alone, or ~): the linter and the detector need a rule there
+          throw new RuleFileException(name + ":" + YamlLines.of(yaml).line("/" + i) + ": rule " + (i + 1)
+              + " is empty", null);
+        }
+      }
+      return rules;
     } catch (JsonProcessingException e) {
       throw new RuleFileException(YamlLines.of(yaml).describe(e, name), null);
     }

@@ -27,7 +27,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--labels", paramLabel = "FILE", description = "Where to write the labels (default: DIR/labels.jsonl).")
   Path labels;
 
-  @Option(names = "--profile", defaultValue = "full", description = "full, logs (bulk log files only, for benchmarks) or samples (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--profile", defaultValue = "full", description = "full, logs (bulk log files only, for benchmarks), samples, or dense (DIR/dense.log: one bearer "
+          + "token a line, --lines of them, for a scan with more findings than memory holds) (default: ${DEFAULT-VALUE}).")
   String profile;
 
   @Option(names = "--files", defaultValue = "1", paramLabel = "N", description = "logs profile: number of files (default: ${DEFAULT-VALUE}).")
@@ -48,6 +49,10 @@ final class GenerateCommand implements Callable<Integer> {
       description = "logs profile: plant tokens drawn from N fixed ones, as a gateway log repeats one; 0 plants fresh ones (default: ${DEFAULT-VALUE}).")
   int tokenPool;
 
+  @Option(names = "--lines", defaultValue = "1000000", paramLabel = "N",
+      description = "dense profile: lines, each one finding (default: ${DEFAULT-VALUE}, about 90 MB).")
+  long lines;
+
   @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Threads (default: all cores).")
   Integer threads;
 
@@ -56,6 +61,14 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (profile.equalsIgnoreCase("dense")) {
+      java.nio.file.Files.createDirectories(out);
+      long start = System.nanoTime();
+      long bytes = dev.tokensweep.corpus.gen.DenseLog.write(out.resolve("dense.log"), lines, seed);
+      spec.commandLine().getErr().printf(Locale.ROOT, "tokensweep-corpus: wrote %s, %d lines, %.1f MB in %.1f s%n",
+          out.resolve("dense.log"), lines, bytes / 1048576.0, (System.nanoTime() - start) / 1e9);
+      return 0;
+    }
     Generator.Profile p;
     try {
       p = Generator.Profile.valueOf(profile.toUpperCase(Locale.ROOT));

@@ -64,7 +64,15 @@ public final class Main {
     CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (Error e) {
+      // picocli hands only exceptions to the handler below; an OutOfMemoryError or a
+      // StackOverflowError would end the JVM with status 1, which says "findings"
+      err.println("tokensweep: internal error: " + e.getClass().getName());
+      err.flush();
+      return EXIT_INTERNAL;
+    }
   }
 
   /** The whole command line, every subcommand included. */

@@ -327,10 +327,33 @@ final class ReportOptions {
   }
 
   Reporter reporter(boolean color, List<Rule> rules) {
+    return Reporter.forFormat(resolvedFormat, context(color, rules));
+  }
+
+  private ReportContext context(boolean color, List<Rule> rules) {
     // only ECS reports the host; the other formats get --host or null rather than a lookup
-    ReportContext ctx = new ReportContext(color, quiet, "ecs".equals(resolvedFormat) ? host() : host,
+    return new ReportContext(color, quiet, "ecs".equals(resolvedFormat) ? host() : host,
         sweepTime == null ? Instant.now() : sweepTime, sweepId, root, rules, scanRoots);
-    return Reporter.forFormat(resolvedFormat, ctx);
+  }
+
+  /**
+   * Whether the report is written as the scan goes: a format whose records stand alone, and
+   * nothing that needs the whole set first ({@code --validate}, {@code --index}; the caller adds
+   * {@code --ship}).
+   */
+  boolean streams(IndexOptions index, boolean validating) {
+    return dev.tokensweep.scanner.report.FindingWriter.streams(resolvedFormat) && index.index == null && !validating;
+  }
+
+  /** The writer of a streamed report of the sweep made {@code at}, into {@code out}. */
+  dev.tokensweep.scanner.report.FindingWriter findingWriter(List<Rule> rules, Instant at, java.io.OutputStream out) {
+    sweepTime = at;
+    return dev.tokensweep.scanner.report.FindingWriter.forFormat(resolvedFormat, context(false, rules), out);
+  }
+
+  /** The {@code --baseline}, or null. */
+  Baseline baseline() {
+    return baseline;
   }
 
   private void notice(PrintWriter err, String message) {

@@ -6,6 +6,7 @@ import dev.tokensweep.detectors.Kind;
 import dev.tokensweep.detectors.Severity;
 import dev.tokensweep.scanner.fleet.Cluster;
 import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.FindingTally;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanLimits;
@@ -107,6 +108,12 @@ final class ScanCommand implements Callable<Integer> {
   @Mixin
   ValidateOptions validateOptions;
 
+  @Option(names = "--max-findings", paramLabel = "N",
+      description = "Findings a text, json or sarif report (or a scan with --validate, --index or --ship) holds; more are "
+          + "counted, not listed, and make the scan incomplete. jsonl, csv and ecs are written as the scan goes and have "
+          + "no such bound (default: 100000).")
+  Long maxFindings;
+
   @Option(names = "--ship", paramLabel = "URL",
       description = "Also send every finding and a sweep document to this OpenSearch cluster (see tokensweep ship --help).")
   String shipUrl;
@@ -155,12 +162,20 @@ final class ScanCommand implements Callable<Integer> {
     if (threads != null) {
       opts = opts.withThreads(threads);
     }
+    if (maxFindings != null && maxFindings < 1) {
+      throw new Main.UsageException("--max-findings must be at least 1");
+    }
     ScanResult result;
     ScanListener listener = reportOptions.listener(err);
     dev.tokensweep.scanner.respond.SecretCapture capture = validateOptions.capture();
+    Scanner scanner = capture == null ? new Scanner(detector, fp, opts) : new Scanner(detector, fp, opts, capture);
+    if (cluster == null && reportOptions.streams(indexOptions, capture != null)) {
+      return streamed(scanner, listener, detector, at, threshold, err);
+    }
+    ReportSink sink = new ReportSink(scanner, reportOptions.baseline(), null,
+        maxFindings != null ? maxFindings : ReportSink.DEFAULT_MAX_FINDINGS);
     try {
-      result = (capture == null ? new Scanner(detector, fp, opts) : new Scanner(detector, fp, opts, capture))
-          .scan(paths, System.in, listener);
+      result = sink.result(scanner.scan(paths, System.in, listener, sink), reportOptions.format());
     } finally {
       if (listener instanceof AutoCloseable c) {
         closeQuietly(c);
@@ -182,8 +197,9 @@ final class ScanCommand implements Callable<Integer> {
     }
     // the one-line summary goes to stderr whatever the format, so a pipeline that keeps stdout
     // for the report still sees it; the text report also ends with its own table
+    FindingTally tally = sink.tally(result);
     if (!reportOptions.quiet) {
-      err.println(summary(result));
+      err.println(summary(result, tally));
     }
     err.flush();
     if (cluster != null && !ship(cluster, at, err)) {
@@ -191,7 +207,53 @@ final class ScanCommand implements Callable<Integer> {
       // view lacks this sweep, whatever was found
       return Main.EXIT_SHIP_INCOMPLETE;
     }
-    return result.exitCode(threshold);
+    return tally.exitCode(threshold, result);
+  }
+
+  /**
+   * The scan with its report written as it goes (JSON lines, CSV, ECS): each finding is written
+   * once the scan has settled it, the summary at the end, so a sweep with millions of findings
+   * runs in bounded memory. To a file, the report appears whole when the scan ends, as any other.
+   */
+  private int streamed(Scanner scanner, ScanListener listener, Detector detector, Instant at, Severity threshold,
+      PrintWriter err) throws IOException {
+    ScanResult[] result = new ScanResult[1];
+    FindingTally[] tally = new FindingTally[1];
+    ReportFile.Body body = out -> {
+      java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+      dev.tokensweep.scanner.report.FindingWriter writer = reportOptions.findingWriter(detector.rules(), at, buffered);
+      ReportSink sink = new ReportSink(scanner, reportOptions.baseline(), writer, 0);
+      ScanResult scanned;
+      try {
+        scanned = scanner.scan(paths, System.in, listener, sink);
+      } finally {
+        if (listener instanceof AutoCloseable c) {
+          closeQuietly(c);
+        }
+      }
+      result[0] = sink.result(scanned, reportOptions.format());
+      tally[0] = sink.tally(result[0]);
+      writer.finish(result[0], tally[0]);
+      buffered.flush();
+    };
+    Path output = reportOptions.output;
+    if (output == null) {
+      PrintWriter w = spec.commandLine().getOut();
+      OutputStream out = new WriterOutputStream(w);
+      body.writeTo(out);
+      out.flush();
+      w.flush();
+    } else {
+      ReportFile.write(output, body);
+    }
+    for (Problem p : result[0].problems()) {
+      err.println("tokensweep: not scanned: " + SafeText.terminal(p.toString()));
+    }
+    if (!reportOptions.quiet) {
+      err.println(summary(result[0], tally[0]));
+    }
+    err.flush();
+    return tally[0].exitCode(threshold, result[0]);
   }
 
   /** Ships the sweep as recorded (every finding, not only the new ones) and its sweep document. */
@@ -295,16 +357,21 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   static String summary(ScanResult r) {
+    return summary(r, FindingTally.of(r.findings()));
+  }
+
+  /** The one-line summary of {@code r}, with the finding counts of {@code tally} (not all held in a streamed scan). */
+  static String summary(ScanResult r, FindingTally tally) {
     StringBuilder b = new StringBuilder("tokensweep: scanned ");
     b.append(r.files()).append(r.files() == 1 ? " file" : " files");
     if (r.leaves() != r.files()) {
       b.append(" (").append(r.leaves()).append(" leaves)");
     }
     b.append(", ").append(humanBytes(r.bytes())).append(String.format(Locale.ROOT, " in %.2f s", r.seconds()));
-    b.append(": ").append(r.findings().size()).append(r.findings().size() == 1 ? " finding" : " findings");
-    if (!r.findings().isEmpty()) {
+    b.append(": ").append(tally.total()).append(tally.total() == 1 ? " finding" : " findings");
+    if (tally.total() > 0) {
       StringJoiner j = new StringJoiner(", ", " (", ")");
-      for (Map.Entry<Kind, Long> e : r.findingsByKind().entrySet()) {
+      for (Map.Entry<Kind, Long> e : tally.byKind().entrySet()) {
         j.add(e.getValue() + " " + e.getKey().id());
       }
       b.append(j);

@@ -178,7 +178,7 @@ public final class Expansion {
         budget.problem(s.path(), classify(e), describe(e, s.bytesOut()));
       }
     } catch (RuntimeException e) {
-      budget.problem(path, Problem.Type.ERROR, "internal error while reading this member: " + e.getClass().getSimpleName());
+      budget.problem(path, Problem.Type.INTERNAL, "internal error while reading this member: " + e.getClass().getSimpleName());
     } finally {
       budget.pop(s);
     }

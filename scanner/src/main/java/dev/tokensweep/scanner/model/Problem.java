@@ -30,7 +30,12 @@ public record Problem(String location, Type type, String message) {
     UNSUPPORTED("unsupported"),
     /** A named input that does not exist. */
     NOT_FOUND("not-found"),
-    /** Anything else, including internal errors. */
+    /**
+     * An internal error: an unexpected exception or running out of memory. The scan goes on with
+     * the other inputs but ends with exit code 4, never 1 or 3: its result is not what it should be.
+     */
+    INTERNAL("internal"),
+    /** Anything else (an interrupted scan). */
     ERROR("error");
 
     private final String code;

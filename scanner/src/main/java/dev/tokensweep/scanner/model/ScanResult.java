@@ -62,13 +62,24 @@ public record ScanResult(List<Finding> findings, List<Problem> problems, long fi
     return m;
   }
 
-  /** Exit code per the documented contract: 1 findings at or above {@code failOn}, 3 incomplete, else 0. */
+  /**
+   * Exit code per the documented contract: 4 an internal error, 1 findings at or above
+   * {@code failOn}, 3 incomplete, else 0.
+   */
   public int exitCode(Severity failOn) {
+    if (internalError()) {
+      return 4;
+    }
     for (Finding f : findings) {
       if (f.evidence().severity().atLeast(failOn)) {
         return 1;
       }
     }
     return problems.isEmpty() ? 0 : 3;
+  }
+
+  /** Whether a problem is an internal error ({@link Problem.Type#INTERNAL}): the exit code is then 4. */
+  public boolean internalError() {
+    return problems.stream().anyMatch(p -> p.type() == Problem.Type.INTERNAL);
   }
 }

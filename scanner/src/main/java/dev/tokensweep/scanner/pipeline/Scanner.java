@@ -132,10 +132,29 @@ public final class Scanner {
 
   /** Scans like {@link #scan(List, InputStream)}, telling {@code listener} how it goes. */
   public ScanResult scan(List<String> inputs, InputStream stdin, ScanListener listener) {
+    List<Finding> all = new ArrayList<>();
+    ScanResult r = scan(inputs, stdin, listener, all::add);
+    return new ScanResult(settle(all), r.problems(), r.files(), r.leaves(), r.bytes(), r.seconds(), r.suppressed());
+  }
+
+  /**
+   * Scans like {@link #scan(List, InputStream, ScanListener)} but hands each finding to
+   * {@code findings} as soon as its place in the output is settled, instead of collecting them: a
+   * report can then be written while the scan runs, in memory that does not grow with the number
+   * of findings. {@code findings} is called from one thread at a time, in an order that depends
+   * only on the input and the thread count: files in the order the walk meets them, each file's
+   * findings in the order its readers confirm them, a secret span found again across a chunk border
+   * given once (to the rule first in the catalogue). The result holds no findings, only problems,
+   * counters and suppressions.
+   */
+  public ScanResult scan(List<String> inputs, InputStream stdin, ScanListener listener,
+      java.util.function.Consumer<Finding> findings) {
     Collector collector = new Collector(listener, null, this::scrub, shown());
+    int threadCount = Math.max(1, options.threads());
+    FindingOrder order = new FindingOrder(findings, Math.max(1024, LANE_FINDINGS / threadCount));
     ScanStats stats = new ScanStats();
     listener.started(stats);
-    int threads = Math.max(1, options.threads());
+    int threads = threadCount;
     // exactly `threads` scanning threads: the walker waits for a free slot instead of scanning a
     // file itself (CallerRunsPolicy did, so --threads 2 scanned on three threads, and on two cores
     // the third one only added its own JIT warm-up and scratch memory)
@@ -155,32 +174,51 @@ public final class Scanner {
         // tasks could hold every thread while waiting for it)
         boolean alone = inputs.size() == 1 && threads > 1;
         if (!input.equals("-") && !shown().apply(input).equals(input)) {
-          collector.secretInNames = true; // the root as given holds a secret: show every path under it redacted
+          collector.secretInNames(true); // the root as given holds a secret: show every path under it redacted
         }
         if (input.equals("-")) {
           stats.addFile();
+          FindingOrder.Lane lane = order.open();
           try (InputStream metered = stats.meter(stdin, STDIN, false)) {
-            scanStream(metered, STDIN, null, collector, stats, alone ? pool : null);
+            scanStream(metered, STDIN, null, collector.forLane(lane), stats, alone ? pool : null);
           } catch (IOException e) {
             // the meter's close neither throws nor closes stdin
+          } finally {
+            lane.close();
           }
           continue;
         }
-        if (alone && scanInParts(Path.of(input), threads, pool, listener, collector, stats)) {
+        if (alone && scanInParts(Path.of(input), threads, pool, listener, collector, stats, order)) {
           continue;
         }
         java.util.concurrent.Executor readAhead =
             alone && Files.isRegularFile(Path.of(input), java.nio.file.LinkOption.NOFOLLOW_LINKS) ? pool : null;
-        walker.walk(Path.of(input), dir -> scanName(dir.toString(), dir.getFileName(), collector), file -> {
+        walker.walk(Path.of(input), dir -> {
+          // a directory's name, scanned once for all files under it, in its own place in the order
+          FindingOrder.Lane lane = order.open();
+          try {
+            scanName(dir.toString(), dir.getFileName(), collector.forLane(lane));
+          } finally {
+            lane.close();
+          }
+        }, file -> {
           if (listener.include(file)) {
             slots.acquireUninterruptibly();
-            pending.add(pool.submit(() -> {
-              try {
-                scanFile(file, collector, stats, readAhead);
-              } finally {
-                slots.release();
-              }
-            }));
+            FindingOrder.Lane lane = order.open();
+            try {
+              pending.add(pool.submit(() -> {
+                try {
+                  scanFile(file, collector.forLane(lane), stats, readAhead);
+                } finally {
+                  lane.close();
+                  slots.release();
+                }
+              }));
+            } catch (RuntimeException e) {
+              lane.close();
+              slots.release();
+              throw e;
+            }
           } else {
             collector.suppressed(Suppression.IGNORE_FILE);
           }
@@ -194,13 +232,61 @@ public final class Scanner {
           collector.problem(new Problem("(scan)", Problem.Type.ERROR, "interrupted"));
           break;
         } catch (java.util.concurrent.ExecutionException e) {
-          collector.problem(new Problem("(scan)", Problem.Type.ERROR, "internal error: " + e.getCause().getClass().getSimpleName()));
+          collector.problem(new Problem("(scan)", Problem.Type.INTERNAL, "internal error: " + e.getCause().getClass().getSimpleName()));
         }
       }
     } finally {
       pool.shutdownNow();
     }
-    return collector.result(stats, this::priorityOf);
+    return collector.result(stats);
+  }
+
+  /**
+   * The findings with one per secret span, sorted by location, as the collecting {@link #scan}
+   * returns them: a leaf read in chunks can give the same span to two rules in two chunks (a
+   * context rule's match starts before a chunk's end, a provider rule's at the secret in the next
+   * chunk), where within one chunk the rule first in the catalogue wins. The same rule wins here.
+   * Scans stream spans already settled like this within each leaf; this also merges the same file
+   * named twice.
+   */
+  public List<Finding> settle(List<Finding> findings) {
+    Map<String, Finding> bySpan = new java.util.LinkedHashMap<>();
+    for (Finding f : findings) {
+      bySpan.merge(spanKey(f), f, (a, b) -> priorityOf(b.evidence().ruleId()) < priorityOf(a.evidence().ruleId()) ? b : a);
+    }
+    List<Finding> sorted = new ArrayList<>(bySpan.values());
+    sorted.sort(Comparator.comparing((Finding f) -> f.location().path())
+        .thenComparingLong(f -> f.location().offset())
+        .thenComparing(f -> f.location().jsonPath() == null ? "" : f.location().jsonPath())
+        .thenComparing(f -> f.evidence().ruleId()));
+    return sorted;
+  }
+
+  /** One secret span of one leaf: the fingerprint too, as two members of one tar may share a name and their secrets an offset. */
+  private static String spanKey(Finding f) {
+    Location l = f.location();
+    return l.path() + '@' + l.offset() + '+' + f.evidence().length() + '@' + l.entry() + '@' + l.jsonPath()
+        + '@' + l.decodings() + '@' + f.evidence().fingerprint() + '@' + l.store() + '@' + l.part();
+  }
+
+  /**
+   * Findings the scan holds in lanes waiting for their turn, across all threads: a later file
+   * buffers up to this many divided by the thread count (at least 1024) and then waits for the
+   * files before it, so memory stays bounded when many files are dense with findings.
+   */
+  static final int LANE_FINDINGS = 32_768;
+
+  /**
+   * Findings one leaf holds back until no later chunk can report their span again: a span is
+   * found again only by the next chunk, within the detector's overlap of the border, so a finding
+   * is settled once the reader is {@link #settleDistance} bytes past it or the leaf ends. The cap
+   * bounds memory where a reader's offsets do not advance (every finding of a store at one offset).
+   */
+  static final int WINDOW_FINDINGS = 16_384;
+
+  /** Bytes a leaf's reader must be past a finding before it is settled (see {@link #WINDOW_FINDINGS}). */
+  private long settleDistance() {
+    return Math.max(1L << 20, 4L * detector.overlap());
   }
 
   /**
@@ -256,7 +342,7 @@ public final class Scanner {
 
   /** {@code path} as progress may show it: redacted once any name of this scan held a secret. */
   private static String progressPath(String path, Collector collector) {
-    return collector.secretInNames ? collector.shown.apply(path) : path;
+    return collector.secretInNames() ? collector.shown.apply(path) : path;
   }
 
   /**
@@ -307,7 +393,7 @@ public final class Scanner {
     if (found.isEmpty()) {
       return;
     }
-    collector.secretInNames = true;
+    collector.secretInNames(true);
     found.sort(Comparator.comparingInt(Match::start).thenComparingInt(Match::end)
         .thenComparingInt(m -> priorityOf(m.rule().id())));
     List<Match> winners = Match.onePerSpan(found);
@@ -348,7 +434,7 @@ public final class Scanner {
    * @return false when the file is not such a case (the caller scans it the usual way)
    */
   private boolean scanInParts(Path file, int threads, ExecutorService pool, ScanListener listener, Collector collector,
-      ScanStats stats) {
+      ScanStats stats, FindingOrder order) {
     long size;
     byte[] head = new byte[LeafDispatcher.HEAD];
     int n;
@@ -370,68 +456,101 @@ public final class Scanner {
     }
     stats.addFile();
     stats.addLeaf();
-    scanName(path, file.getFileName(), collector);
+    FindingOrder.Lane nameLane = order.open(); // the file's own name, ahead of its content
+    try {
+      scanName(path, file.getFileName(), collector.forLane(nameLane));
+    } finally {
+      nameLane.close();
+    }
     int ov = detector.overlap();
     long partBytes = size / threads;
-    Collector[] parts = new Collector[threads];
-    List<Future<dev.tokensweep.scanner.read.TextReader.PartLines>> lines = new ArrayList<>();
+    dev.tokensweep.scanner.read.TextReader.PartLines[] partLines = new dev.tokensweep.scanner.read.TextReader.PartLines[threads];
+    // as LeafSink does within a part: a finding in decoded text at a place already reported goes;
+    // a place is reported again only near the border, so the last keys seen are enough
+    Map<String, Boolean> seen = new java.util.LinkedHashMap<>(256, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > 4096;
+      }
+    };
+    List<Future<?>> tasks = new ArrayList<>();
     for (int k = 0; k < threads; k++) {
       long start = k * partBytes;
       long end = k == threads - 1 ? size : (k + 1) * partBytes;
-      Collector part = parts[k] = new Collector(ScanListener.NONE, null, this::scrub, collector.shown);
-      lines.add(pool.submit(() -> {
+      int part = k;
+      // applied as the part's findings go out, in part order: by then every part before it has
+      // ended and its line count is known
+      FindingOrder.Lane lane = order.open(new java.util.function.UnaryOperator<Finding>() {
+        private long lineShift = -1;
+        private long lineStart;
+        private boolean unplaced;
+
+        @Override
+        public Finding apply(Finding f) {
+          if (lineShift < 0) {
+            lineShift = 0;
+            for (int j = 0; j < part && !unplaced; j++) {
+              unplaced = partLines[j] == null;
+              if (!unplaced) {
+                lineShift += partLines[j].newlines();
+                if (partLines[j].lastNewline() >= 0) {
+                  lineStart = partLines[j].lastNewline() + 1;
+                }
+              }
+            }
+          }
+          if (unplaced) {
+            return null; // an earlier part failed: this part's lines cannot be placed; dropped with its problem
+          }
+          Location l = f.location();
+          if (l.line() != null) {
+            long line = l.line() + lineShift;
+            Long column = l.line() == 1 && part > 0 ? Long.valueOf(l.offset() - lineStart + 1) : l.column();
+            l = new Location(l.path(), line, column, l.offset(), l.entry(), l.timestamp(), l.encoding(), l.jsonPath(),
+                l.decodings(), l.format(), l.cache(), l.store(), l.part());
+          }
+          if (seen.put(placeKey(f.evidence().ruleId(), l), Boolean.TRUE) != null && l.decodings() != null) {
+            return null;
+          }
+          return new Finding(l, f.evidence(), f.revealed());
+        }
+      });
+      Collector partCollector = collector.forLane(lane);
+      tasks.add(pool.submit(() -> {
         int context = (int) Math.min(start, ov);
         try (InputStream raw = opener.open(file)) {
           raw.skipNBytes(start - context);
           // the reader stops once it has read past `end` what a match starting before it needs
           try (InputStream in = stats.meter(raw, progressPath(path, collector), false)) {
-            return dev.tokensweep.scanner.read.ReaderSelector.readTextPart(text, in, path, new LeafSink(part),
-                start - context, context, end);
+            LeafSink sink = new LeafSink(partCollector);
+            try {
+              partLines[part] = dev.tokensweep.scanner.read.ReaderSelector.readTextPart(text, in, path, sink,
+                  start - context, context, end);
+            } finally {
+              sink.flush();
+            }
           }
+        } catch (IOException | UncheckedIOException e) {
+          IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+          partCollector.problem(new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io)));
+        } catch (RuntimeException e) {
+          partCollector.problem(new Problem(path, Problem.Type.INTERNAL, "internal error: " + e.getClass().getSimpleName()));
         } finally {
           stats.addBytes(end - start);
+          lane.close();
         }
+        return null;
       }));
     }
-    long lineShift = 0;
-    long lineStart = 0; // where the line holding the next part's first byte begins
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (int k = 0; k < threads; k++) {
-      dev.tokensweep.scanner.read.TextReader.PartLines pl;
+    for (Future<?> t : tasks) {
       try {
-        pl = lines.get(k).get();
+        t.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         collector.problem(new Problem(path, Problem.Type.ERROR, "interrupted"));
         return true;
       } catch (java.util.concurrent.ExecutionException e) {
-        Throwable c = e.getCause();
-        IOException io = c instanceof IOException i ? i : c instanceof UncheckedIOException u ? u.getCause() : null;
-        collector.problem(io != null ? new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io))
-            : new Problem(path, Problem.Type.ERROR, "internal error: " + c.getClass().getSimpleName()));
-        pl = null;
-      }
-      for (Finding f : parts[k].findingsSoFar()) {
-        Location l = f.location();
-        if (l.line() != null) {
-          long line = l.line() + lineShift;
-          Long column = l.line() == 1 && k > 0 ? Long.valueOf(l.offset() - lineStart + 1) : l.column();
-          l = new Location(l.path(), line, column, l.offset(), l.entry(), l.timestamp(), l.encoding(), l.jsonPath(),
-              l.decodings(), l.format(), l.cache());
-        }
-        // as LeafSink does within a part: a finding in decoded text at a place already reported goes
-        if (!seen.add(placeKey(f.evidence().ruleId(), l)) && l.decodings() != null) {
-          continue;
-        }
-        collector.finding(new Finding(l, f.evidence(), f.revealed()));
-      }
-      parts[k].drainInto(collector);
-      if (pl == null) {
-        return true; // later parts' lines cannot be placed; their findings are dropped with the problem above
-      }
-      lineShift += pl.newlines();
-      if (pl.lastNewline() >= 0) {
-        lineStart = pl.lastNewline() + 1;
+        collector.problem(new Problem(path, Problem.Type.INTERNAL, "internal error: " + e.getCause().getClass().getSimpleName()));
       }
     }
     return true;
@@ -447,10 +566,11 @@ public final class Scanner {
       IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
       collector.problem(new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io)));
     } catch (RuntimeException e) {
-      collector.problem(new Problem(path, Problem.Type.ERROR, "internal error while scanning: " + e.getClass().getSimpleName()));
+      collector.problem(new Problem(path, Problem.Type.INTERNAL, "internal error while scanning: " + e.getClass().getSimpleName()));
     } catch (OutOfMemoryError e) {
-      // what failed to fit is garbage now: say which input it was and go on with the others
-      collector.problem(new Problem(path, Problem.Type.LIMIT, "out of memory while scanning this input (a larger -Xmx, or "
+      // what failed to fit is garbage now: say which input it was and go on with the others; the
+      // scan still ends as an internal error (exit 4), since its result is not what it should be
+      collector.problem(new Problem(path, Problem.Type.INTERNAL, "out of memory while scanning this input (a larger -Xmx, or "
           + "lower --max-entries for archives with very many members)"));
     }
   }
@@ -465,7 +585,9 @@ public final class Scanner {
     ScanStats stats = new ScanStats();
     stats.addFile();
     scanStream(in, path, null, c, stats);
-    return c.result(stats, this::priorityOf);
+    ScanResult r = c.result(stats);
+    return new ScanResult(settle(c.findingsSoFar()), r.problems(), r.files(), r.leaves(), r.bytes(), r.seconds(),
+        r.suppressed());
   }
 
   /**
@@ -500,7 +622,11 @@ public final class Scanner {
       throws IOException {
     stats.addLeaf();
     LeafSink sink = new LeafSink(collector);
-    reader.read(in, path, file, sink);
+    try {
+      reader.read(in, path, file, sink);
+    } finally {
+      sink.flush(); // what was found before a failure is reported with it
+    }
   }
 
   /** A rule's finding at one place of a leaf, whatever decoding layers led to it. */
@@ -520,6 +646,11 @@ public final class Scanner {
         return size() > 4096;
       }
     };
+
+    // findings not yet settled: a later chunk may still give their span to a rule first in the
+    // catalogue; in arrival order (see WINDOW_FINDINGS)
+    private final java.util.LinkedHashMap<String, Finding> pending = new java.util.LinkedHashMap<>();
+    private final long settleDistance = settleDistance();
 
     LeafSink(Collector collector) {
       this.collector = collector;
@@ -549,6 +680,29 @@ public final class Scanner {
     /** {@code l} as it may be printed and stored ({@link Location#redacted}). */
     private Location shown(Location l) {
       return l.redacted(shownNames);
+    }
+
+    /** Holds {@code f} until its span is settled, and hands on the findings that now are. */
+    private void settle(Finding f) {
+      pending.merge(spanKey(f), f, (a, b) -> priorityOf(b.evidence().ruleId()) < priorityOf(a.evidence().ruleId()) ? b : a);
+      Location at = f.location();
+      java.util.Iterator<Finding> it = pending.values().iterator();
+      while (it.hasNext()) {
+        Location l = (f = it.next()).location();
+        if (pending.size() <= WINDOW_FINDINGS && l.path().equals(at.path()) && at.offset() - l.offset() <= settleDistance) {
+          return;
+        }
+        it.remove();
+        collector.finding(f);
+      }
+    }
+
+    /** The leaf has ended: every finding held is settled. */
+    void flush() {
+      for (Finding f : pending.values()) {
+        collector.finding(f);
+      }
+      pending.clear();
     }
 
     @Override
@@ -585,7 +739,8 @@ public final class Scanner {
             : loc.timestamp() != null ? Evidence.Hint.seenAt(java.time.Instant.ofEpochSecond(loc.timestamp())) : null;
         Evidence ev = Evidence.of(m, fingerprinter, options.now(), hint);
         Finding finding = new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null);
-        collector.finding(finding);
+        collector.found(finding);
+        settle(finding);
         if (capture != null) {
           capture.offer(m, finding);
         }
@@ -604,9 +759,14 @@ public final class Scanner {
     }
   }
 
-  /** Thread-safe accumulation of findings and problems. */
+  /**
+   * Thread-safe accumulation of findings and problems. A collector {@link #forLane for a lane}
+   * shares its parent's problems and counts and sends its findings into the lane.
+   */
   static final class Collector {
     private final List<Finding> findings = new ArrayList<>();
+    private final Collector parent;
+    private final java.util.function.Consumer<Finding> lane;
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, Long> suppressed = new HashMap<>();
     private final ScanListener listener;
@@ -614,8 +774,8 @@ public final class Scanner {
     private final java.util.function.UnaryOperator<String> scrub;
     /** What makes a path or JSON path printable ({@link Location#redacted}); identity under {@code --reveal}. */
     final java.util.function.UnaryOperator<String> shown;
-    /** Set once a name of this scan held a secret: from then on progress shows paths redacted. */
-    volatile boolean secretInNames;
+    /** Set once a name of this scan held a secret: from then on progress shows paths redacted (read on the root). */
+    private volatile boolean namesHeldSecrets;
 
     /**
      * With {@code matches} non-null, every confirmed match (raw secret included) also goes there;
@@ -628,6 +788,30 @@ public final class Scanner {
       this.matches = matches;
       this.scrub = scrub;
       this.shown = shown;
+      this.parent = null;
+      this.lane = null;
+    }
+
+    private Collector(Collector parent, java.util.function.Consumer<Finding> lane) {
+      this.parent = parent;
+      this.lane = lane;
+      this.listener = parent.listener;
+      this.matches = parent.matches;
+      this.scrub = parent.scrub;
+      this.shown = parent.shown;
+    }
+
+    /** Whether a name of this scan held a secret (kept on the root collector). */
+    boolean secretInNames() {
+      return parent != null ? parent.secretInNames() : namesHeldSecrets;
+    }
+
+    void secretInNames(boolean held) {
+      if (parent != null) {
+        parent.secretInNames(held);
+      } else {
+        namesHeldSecrets = held;
+      }
     }
 
     /**
@@ -638,65 +822,68 @@ public final class Scanner {
       return matches == null;
     }
 
-    synchronized void match(Match m) {
-      if (matches != null) {
-        matches.accept(m);
+    /** A collector whose findings go into {@code lane}; problems, suppressions and matches go here. */
+    Collector forLane(java.util.function.Consumer<Finding> lane) {
+      return new Collector(this, lane);
+    }
+
+    void match(Match m) {
+      if (parent != null) {
+        parent.match(m);
+        return;
+      }
+      synchronized (this) {
+        if (matches != null) {
+          matches.accept(m);
+        }
       }
     }
 
-    void finding(Finding f) {
-      synchronized (this) {
-        findings.add(f);
-      }
+    /** A finding was confirmed (the listener counts it); it is {@link #finding settled} later. */
+    void found(Finding f) {
       listener.found(f);
     }
 
-    synchronized void suppressed(String reason) {
-      suppressed.merge(reason, 1L, Long::sum);
+    /** A settled finding: to the lane, else kept here. */
+    void finding(Finding f) {
+      if (lane != null) {
+        lane.accept(f);
+        return;
+      }
+      synchronized (this) {
+        findings.add(f);
+      }
     }
 
-    synchronized void problem(Problem p) {
-      problems.add(new Problem(shown.apply(p.location()), p.type(), scrub.apply(p.message())));
+    void suppressed(String reason) {
+      if (parent != null) {
+        parent.suppressed(reason);
+        return;
+      }
+      synchronized (this) {
+        suppressed.merge(reason, 1L, Long::sum);
+      }
+    }
+
+    void problem(Problem p) {
+      if (parent != null) {
+        parent.problem(p);
+        return;
+      }
+      synchronized (this) {
+        problems.add(new Problem(shown.apply(p.location()), p.type(), scrub.apply(p.message())));
+      }
     }
 
     synchronized List<Finding> findingsSoFar() {
       return new ArrayList<>(findings);
     }
 
-    /** Hands this collector's problems and suppression counts to {@code to} (its findings are the caller's to move). */
-    synchronized void drainInto(Collector to) {
-      problems.forEach(to::problem);
-      suppressed.forEach((reason, count) -> {
-        for (long i = 0; i < count; i++) {
-          to.suppressed(reason);
-        }
-      });
-    }
-
-    /**
-     * The findings, with one per secret span: a leaf read in chunks can give the same span to two
-     * rules in two chunks (a context rule's match starts before a chunk's end, a provider rule's
-     * at the secret in the next chunk), where within one chunk the rule first in the catalogue
-     * ({@code priority}, lower first) wins. The same rule wins here.
-     */
-    synchronized ScanResult result(ScanStats stats, java.util.function.ToIntFunction<String> priority) {
-      Map<String, Finding> bySpan = new java.util.LinkedHashMap<>();
-      for (Finding f : findings) {
-        Location l = f.location();
-        // the fingerprint too: two members of one tar may share a name, and their secrets an offset
-        String span = l.path() + '@' + l.offset() + '+' + f.evidence().length() + '@' + l.entry() + '@' + l.jsonPath()
-            + '@' + l.decodings() + '@' + f.evidence().fingerprint() + '@' + l.store() + '@' + l.part();
-        bySpan.merge(span, f, (a, b) -> priority.applyAsInt(b.evidence().ruleId())
-            < priority.applyAsInt(a.evidence().ruleId()) ? b : a);
-      }
-      List<Finding> sorted = new ArrayList<>(bySpan.values());
-      sorted.sort(Comparator.comparing((Finding f) -> f.location().path())
-          .thenComparingLong(f -> f.location().offset())
-          .thenComparing(f -> f.location().jsonPath() == null ? "" : f.location().jsonPath())
-          .thenComparing(f -> f.evidence().ruleId()));
+    /** The problems, sorted, counters and suppressions; the findings are the caller's ({@link #findingsSoFar}). */
+    synchronized ScanResult result(ScanStats stats) {
       List<Problem> ps = new ArrayList<>(problems);
       ps.sort(Comparator.comparing(Problem::location).thenComparing(Problem::type));
-      return new ScanResult(sorted, ps, stats.files(), stats.leaves(), stats.bytes(), stats.seconds(), suppressed);
+      return new ScanResult(List.of(), ps, stats.files(), stats.leaves(), stats.bytes(), stats.seconds(), suppressed);
     }
   }
 }

@@ -84,17 +84,22 @@ final class JsonReader implements Reader {
 
   private void readDocument(InputStream in, String path, SegmentSink sink) throws IOException {
     Replay replay = new Replay(in);
-    JsonParser p = FACTORY.createParser(replay);
+    JsonParser p = null;
     Walker w = new Walker(sink, path, 0, 0, new CleanKeys());
     w.replay = replay;
     try {
+      // inside the try: the parser reads the first bytes to guess the encoding, and a start that
+      // looks like an odd UCS-4 order fails there (CharConversionException); found by fuzzing
+      p = FACTORY.createParser(replay);
       w.walk(p, "", 0);
       return;
     } catch (IOException | RuntimeException e) {
       // not JSON (any more): scan the rest as text from the end of the last token that parsed,
       // including the bytes of the token that failed (a string too long to hold, a stray word)
     }
-    p.close();
+    if (p != null) {
+      p.close();
+    }
     final long base = replay.keptFrom();
     final long baseLine = replay.keptLine() - 1;
     new TextReader(chunk).readChunks(replay.rest(), path, null, format, shifted(sink, base, baseLine));
@@ -127,6 +132,11 @@ final class JsonReader implements Reader {
 
     long keptFrom() {
       return keepFrom;
+    }
+
+    /** How many bytes of the document the parser has taken so far. */
+    long readSoFar() {
+      return start + len;
     }
 
     long keptLine() {
@@ -372,7 +382,7 @@ final class JsonReader implements Reader {
             if (PAIR_VALUES.contains(f.field)) {
               f.pairValue = true;
             }
-            key(f.field, jp.toString(), p.currentTokenLocation(), depth);
+            key(f.field, jp.toString(), p.currentTokenLocation(), p.currentLocation().getByteOffset(), depth);
           }
           case VALUE_STRING -> {
             String v = p.getText();
@@ -476,7 +486,7 @@ final class JsonReader implements Reader {
      * by token, a map from token to session). The labels of the value lines that repeat the key
      * report nothing ({@link Locator}), so the key's secret is reported once.
      */
-    private void key(String name, String jsonPath, JsonLocation loc, int depth) {
+    private void key(String name, String jsonPath, JsonLocation loc, long afterKey, int depth) {
       if (name.isEmpty() || clean.contains(name)) {
         return;
       }
@@ -487,8 +497,16 @@ final class JsonReader implements Reader {
       boolean[] located = {false};
       sink.segment(seg, 0, seg.length, q -> {
         located[0] = true;
-        return new Location(path, ln, col == null ? null : col + q, keyOffset + q, null, null, null, jsonPath, null,
-            format, null, null, Location.KEY);
+        // an escaped key (\\u0041, invalid bytes read as U+FFFD) decodes to another length than it
+        // is stored: the offset is then approximate, but never past the key as stored
+        long at = keyOffset + q;
+        long end = afterKey >= 0 ? baseOffset + afterKey : Long.MAX_VALUE;
+        if (replay != null) {
+          // a document Jackson reads as UTF-16 or UTF-32 counts its offsets in code units, not bytes
+          end = Math.min(end, baseOffset + replay.readSoFar());
+        }
+        return new Location(path, ln, col == null ? null : col + q, Math.max(0, Math.min(at, end - 1)), null, null,
+            null, jsonPath, null, format, null, null, Location.KEY);
       });
       if (!located[0]) {
         clean.add(name);

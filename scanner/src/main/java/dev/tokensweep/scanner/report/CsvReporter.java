@@ -35,6 +35,44 @@ final class CsvReporter implements Reporter {
     Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
     boolean reveal = r.findings().stream().anyMatch(f -> f.revealed() != null);
     boolean validated = r.findings().stream().anyMatch(f -> f.validation() != null);
+    row(w, header(validated, reveal));
+    for (Finding f : r.findings()) {
+      row(w, cells(f, validated, reveal));
+    }
+    w.flush();
+  }
+
+  /** CSV as the scan goes: the header comes with the first finding, which says whether secrets are revealed. */
+  static final class RowWriter implements FindingWriter {
+    private final Writer w;
+    private boolean header;
+    private boolean reveal;
+
+    RowWriter(OutputStream out) {
+      this.w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void finding(Finding f) throws IOException {
+      if (!header) {
+        header = true;
+        reveal = f.revealed() != null; // --reveal reveals every finding or none
+        row(w, header(false, reveal));
+      }
+      row(w, cells(f, false, reveal));
+    }
+
+    @Override
+    public void finish(ScanResult r, dev.tokensweep.scanner.model.FindingTally tally) throws IOException {
+      if (!header) {
+        header = true;
+        row(w, header(false, false));
+      }
+      w.flush();
+    }
+  }
+
+  private static List<String> header(boolean validated, boolean reveal) {
     List<String> header = new ArrayList<>(COLUMNS);
     if (validated) {
       header.addAll(VALIDATION_COLUMNS);
@@ -42,8 +80,11 @@ final class CsvReporter implements Reporter {
     if (reveal) {
       header.add("secret");
     }
-    row(w, header);
-    for (Finding f : r.findings()) {
+    return header;
+  }
+
+  private static List<String> cells(Finding f, boolean validated, boolean reveal) {
+    {
       Map<String, Object> m = ReportModel.finding(f);
       @SuppressWarnings("unchecked")
       Map<String, Object> loc = (Map<String, Object>) m.get("location");
@@ -71,9 +112,8 @@ final class CsvReporter implements Reporter {
       if (reveal) {
         cells.add(cell(f.revealed()));
       }
-      row(w, cells);
+      return cells;
     }
-    w.flush();
   }
 
   /** The store columns: its kind, the origin of the bytes, and the rest as {@code StoreContext.describe} says it. */

@@ -33,6 +33,28 @@ final class EcsReporter implements Reporter {
     out.flush();
   }
 
+  /** ECS lines as the scan goes. */
+  static final class DocumentWriter implements FindingWriter {
+    private final EcsReporter reporter;
+    private final OutputStream out;
+
+    DocumentWriter(EcsReporter reporter, OutputStream out) {
+      this.reporter = reporter;
+      this.out = out;
+    }
+
+    @Override
+    public void finding(Finding f) throws IOException {
+      JSON.writeValue(out, reporter.document(f));
+      out.write('\n');
+    }
+
+    @Override
+    public void finish(ScanResult r, dev.tokensweep.scanner.model.FindingTally tally) throws IOException {
+      out.flush();
+    }
+  }
+
   Map<String, Object> document(Finding f) {
     // only under --reveal does the finding hold its secret, and only this report may print it
     return EcsDocuments.finding(ReportModel.finding(f),

@@ -59,6 +59,29 @@ final class JsonReporter implements Reporter {
     out.flush();
   }
 
+  /** JSON lines as the scan goes: each finding, then the problems and the summary. */
+  static final class LineWriter implements FindingWriter {
+    private final OutputStream out;
+
+    LineWriter(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void finding(Finding f) throws IOException {
+      line(out, "finding", ReportModel.finding(f));
+    }
+
+    @Override
+    public void finish(ScanResult r, dev.tokensweep.scanner.model.FindingTally tally) throws IOException {
+      for (Problem p : r.problems()) {
+        line(out, "problem", ReportModel.problem(p));
+      }
+      line(out, "summary", ReportModel.summary(r, tally));
+      out.flush();
+    }
+  }
+
   private static void line(OutputStream out, String type, Map<String, Object> body) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", type);

@@ -189,19 +189,27 @@ public final class ReportModel {
   }
 
   public static Map<String, Object> summary(ScanResult r) {
+    return summary(r, dev.tokensweep.scanner.model.FindingTally.of(r.findings()));
+  }
+
+  /**
+   * The summary of {@code r} with the finding counts of {@code tally}: a report written as the
+   * scan went holds its findings nowhere but in the output.
+   */
+  public static Map<String, Object> summary(ScanResult r, dev.tokensweep.scanner.model.FindingTally tally) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("files", r.files());
     m.put("leaves", r.leaves());
     m.put("bytes", r.bytes());
     m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
-    m.put("findings", r.findings().size());
+    m.put("findings", tally.total());
     Map<String, Long> byKind = new LinkedHashMap<>();
-    for (Map.Entry<Kind, Long> e : r.findingsByKind().entrySet()) {
+    for (Map.Entry<Kind, Long> e : tally.byKind().entrySet()) {
       byKind.put(e.getKey().id(), e.getValue());
     }
     m.put("by_kind", byKind);
     Map<String, Long> bySev = new LinkedHashMap<>();
-    for (Map.Entry<Severity, Long> e : r.findingsBySeverity().entrySet()) {
+    for (Map.Entry<Severity, Long> e : tally.bySeverity().entrySet()) {
       bySev.put(e.getKey().id(), e.getValue());
     }
     m.put("by_severity", bySev);

@@ -33,7 +33,12 @@ class PartsTest {
   private ScanResult scan(Path p, int threads, long partsFrom) {
     Scanner s = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(), Scanner.Options.defaults().withThreads(threads));
     s.partsFromBytes = partsFrom;
-    return s.scan(List.of(p.toString()), null);
+    // streamed: parts placed and merged as they go out, so nothing may be left to merge after
+    List<dev.tokensweep.scanner.model.Finding> streamed = new java.util.ArrayList<>();
+    ScanResult r = s.scan(List.of(p.toString()), null, ScanListener.NONE, streamed::add);
+    List<dev.tokensweep.scanner.model.Finding> settled = s.settle(streamed);
+    assertEquals(settled.size(), streamed.size(), "a finding streamed twice across a part border");
+    return new ScanResult(settled, r.problems(), r.files(), r.leaves(), r.bytes(), r.seconds(), r.suppressed());
   }
 
   private static String filler(Random r, int n) {

@@ -1,0 +1,116 @@
+package dev.tokensweep.scanner.read;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.scanner.FuzzLoop;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeded mutation fuzzing of the JSON, history and text readers (each also behind the decoding
+ * layer that undoes base64, URL and rsyslog encodings): no throwable escapes, every location lies
+ * in the input and names it, every problem names it and quotes no secret, the heap stays bounded.
+ * Small chunks, so chunk borders fall everywhere.
+ */
+class TextReadersFuzzTest {
+  private static final int CHUNK = 512;
+  private static final String TOKEN = new TokenForge(new Random(77)).base62Crc32("ghp_");
+
+  private static void fuzz(String name, List<byte[]> seeds, Supplier<Reader> readers, long seedNo) throws Exception {
+    String path = "fuzz/" + name;
+    String secretPart = TOKEN.substring(4, 30);
+    FuzzLoop.run(name, seeds, seedNo, 2_500, 512L << 20, 40, (input, run) -> {
+      List<Problem> problems = new ArrayList<>();
+      SegmentSink sink = new SegmentSink() {
+        @Override
+        public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+          if (from < 0 || to > buf.length || ownFrom < from || ownTo > to) {
+            fail(name + " run " + run + ": segment bounds outside its buffer");
+          }
+          for (int p = ownFrom; p < ownTo; p += Math.max(1, (ownTo - ownFrom) / 4)) {
+            Location l = locator.locate(p);
+            if (l == null) {
+              continue; // a copy of a JSON key in its value's context: the key was scanned where it stands
+            }
+            // a UTF-16 file's offsets are those of its UTF-8 transcoding (TextReader), at most 3
+            // bytes for each 2 it reads
+            long max = l.encoding() != null && l.encoding().startsWith("utf-16") ? input.length * 3L / 2 + 4 : input.length;
+            if (l.offset() < 0 || l.offset() > max || !path.equals(l.path())) {
+              fail(name + " run " + run + ": location outside the input: " + l.offset() + " of " + input.length + " (part " + l.part() + ", " + l.jsonPath() + ")");
+            }
+          }
+        }
+
+        @Override
+        public int overlap() {
+          return 128;
+        }
+
+        @Override
+        public void problem(Problem p) {
+          problems.add(p);
+        }
+      };
+      try (InputStream in = new ByteArrayInputStream(input)) {
+        readers.get().read(in, path, null, sink);
+      }
+      for (Problem p : problems) {
+        assertEquals(path, p.location(), "every problem names the input");
+        assertTrue(!p.message().contains(secretPart), name + " run " + run + ": a problem quotes the secret");
+      }
+    });
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void jsonReader_mutatedDocumentsAndLines() throws Exception {
+    String b64 = Base64.getEncoder().encodeToString(ascii("{\"token\":\"" + TOKEN + "\"}"));
+    List<byte[]> seeds = List.of(
+        ascii("{\"a\":{\"token\":\"" + TOKEN + "\",\"list\":[1,2.5e10,true,null,\"x\\u00e9\\n\"]},\"b\":\"" + b64 + "\"}"),
+        ascii("[{\"k\":\"v\"},{\"nested\":{\"deeper\":[[[[{\"t\":\"" + TOKEN + "\"}]]]]}}]"),
+        ascii("{\"msg\":\"Authorization: Bearer " + TOKEN + "\"}\n{\"n\":1}\n{\"broken\":\n{\"ok\":\"yes\"}\n"));
+    fuzz("doc.json", seeds, () -> new JsonReader("json", JsonReader.Mode.DOCUMENT, CHUNK), 21);
+    fuzz("lines.jsonl", seeds, () -> new JsonReader("jsonl", JsonReader.Mode.LINES, CHUNK), 22);
+    fuzz("decoded.json", seeds, () -> new DecodingReader(new JsonReader("json", JsonReader.Mode.DOCUMENT, CHUNK)), 23);
+  }
+
+  @Test
+  void historyReader_mutatedBashZshAndFishHistories() throws Exception {
+    List<byte[]> bash = List.of(ascii("#1700000000\nexport GITHUB_TOKEN=" + TOKEN + "\n#1700000001\nls -la \\\n  /tmp\n"));
+    List<byte[]> zsh = List.of(ascii(": 1700000000:0;export GITHUB_TOKEN=" + TOKEN + "\n: 1700000001:3;echo a \\\nb\n"),
+        new byte[] {':', ' ', '1', ':', '0', ';', 'e', (byte) 0x83, (byte) 0xA0, '\n'});
+    List<byte[]> fish = List.of(ascii("- cmd: export GITHUB_TOKEN=" + TOKEN + "\n  when: 1700000000\n- cmd: ls\n  when: 1\n"
+        + "  paths:\n    - /tmp\n"));
+    fuzz(".bash_history", bash, () -> new HistoryReader(HistoryReader.Dialect.BASH, CHUNK), 31);
+    fuzz(".zsh_history", zsh, () -> new HistoryReader(HistoryReader.Dialect.ZSH, CHUNK), 32);
+    fuzz("fish_history", fish, () -> new HistoryReader(HistoryReader.Dialect.FISH, CHUNK), 33);
+  }
+
+  @Test
+  void textReader_mutatedLogsWithEncodings() throws Exception {
+    String b64 = Base64.getEncoder().encodeToString(ascii("Authorization: Bearer " + TOKEN));
+    List<byte[]> seeds = List.of(
+        ascii("2026-11-22T10:00:00Z INFO Authorization: Bearer " + TOKEN + "\r\nline two\n"),
+        ascii("payload=" + b64 + "&next=" + java.net.URLEncoder.encode("token=" + TOKEN + "&x=%", StandardCharsets.UTF_8)
+            + "\n"),
+        ascii("<13>Nov 22 10:00:00 host app: msg#012Authorization: Bearer " + TOKEN + "#011tab\n"),
+        ascii("x".repeat(3000) + TOKEN + "\n"));
+    fuzz("app.log", seeds, () -> new TextReader(CHUNK), 41);
+    fuzz("decoded.log", seeds, () -> new DecodingReader(new TextReader(CHUNK)), 42);
+  }
+}
