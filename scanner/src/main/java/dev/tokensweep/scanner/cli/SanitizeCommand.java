@@ -104,6 +104,19 @@ final class SanitizeCommand implements Callable<Integer> {
     } catch (PathSanitizer.RefusedException e) {
       throw new Main.UsageException(e.getMessage());
     }
+    if (!result.written()) {
+      // nothing left to write (a special file, a limit or damage that left the whole input out): no
+      // output is created, and the problems say why
+      if (report != null) {
+        writeReport(result, List.of());
+      }
+      for (Problem p : result.problems()) {
+        err.println("tokensweep: not sanitized: " + SafeText.terminal(scanner.scrub(p.toString())));
+      }
+      err.println("tokensweep: nothing could be written; " + SafeText.terminal(output.toString()) + " not created");
+      err.flush();
+      return Main.EXIT_INCOMPLETE;
+    }
     // verify: re-scan the copy
     ScanResult verify = new Scanner(detector, fp, Scanner.Options.defaults()).scan(List.of(output.toString()), null);
     List<Finding> remaining = new ArrayList<>();

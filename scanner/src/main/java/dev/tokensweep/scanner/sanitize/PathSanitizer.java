@@ -29,8 +29,15 @@ import java.util.stream.Stream;
  */
 public final class PathSanitizer {
 
-  /** The whole outcome: one report per leaf, plus problems that kept something out of the copy. */
-  public record Result(List<Sanitizer.LeafReport> leaves, List<Problem> problems) {}
+  /**
+   * The whole outcome: one report per leaf, plus problems that kept something out of the copy;
+   * {@code written} is false when nothing could be written at all (the output does not exist).
+   */
+  public record Result(List<Sanitizer.LeafReport> leaves, List<Problem> problems, boolean written) {
+    public Result(List<Sanitizer.LeafReport> leaves, List<Problem> problems) {
+      this(leaves, problems, true);
+    }
+  }
 
   /** A request that cannot be carried out (output inside input, output exists, ...). */
   public static final class RefusedException extends IOException {
@@ -39,10 +46,18 @@ public final class PathSanitizer {
     }
   }
 
-  private final LeafRewriter rewriter;
+  private final Sanitizer sanitizer;
+  private final dev.tokensweep.scanner.model.ScanLimits limits;
 
   public PathSanitizer(Sanitizer sanitizer, dev.tokensweep.scanner.model.ScanLimits limits) {
-    this.rewriter = new LeafRewriter(sanitizer, limits);
+    this.sanitizer = sanitizer;
+    this.limits = limits;
+  }
+
+  /** Writes the sanitized copy of one regular file; {@link ArchiveRewriter#DROPPED} when nothing could be. */
+  private long rewrite(Path file, String shown, OutputStream os, List<Sanitizer.LeafReport> reports,
+      List<Problem> problems) throws IOException {
+    return ArchiveRewriter.rewrite(sanitizer, limits, file, shown, os, reports, problems);
   }
 
   public Result sanitize(Path input, Path output, boolean overwrite) throws IOException {
@@ -71,14 +86,27 @@ public final class PathSanitizer {
         throw e;
       }
     } else {
+      // as the scan refuses them: a device, FIFO or socket is never opened (/dev/zero never ends,
+      // a FIFO blocks), and nothing is created for it
+      List<Path> regular = new ArrayList<>();
+      new FileWalker(false).walk(realIn, regular::add, p -> problems.add(new Problem(input.toString(), p.type(),
+          p.message())));
+      if (regular.isEmpty()) {
+        return new Result(reports, problems, false);
+      }
       Path tmp = Files.createTempFile(outParent, "." + out.getFileName() + ".", ".tokensweep");
       try {
+        long n;
         try (OutputStream os = Files.newOutputStream(tmp)) {
-          if (rewriter.rewrite(Sanitizer.Source.of(realIn), input.toString(), os, 0, reports, problems)
-              == LeafRewriter.DROPPED) {
-            throw new RefusedException(input + ": nothing could be written (" + (problems.isEmpty() ? "dropped by --binary"
-                : problems.get(problems.size() - 1).message()) + ")");
+          n = rewrite(realIn, input.toString(), os, reports, problems);
+        }
+        if (n == ArchiveRewriter.DROPPED) {
+          if (problems.isEmpty()) {
+            problems.add(new Problem(input.toString(), Problem.Type.UNSUPPORTED, "binary file dropped by --binary drop;"
+                + " nothing written"));
           }
+          Files.deleteIfExists(tmp);
+          return new Result(reports, problems, false);
         }
         copyAttributes(realIn, tmp);
         move(tmp, out);
@@ -87,7 +115,7 @@ public final class PathSanitizer {
         throw e;
       }
     }
-    return new Result(reports, problems);
+    return new Result(reports, problems, true);
   }
 
   /**
@@ -187,7 +215,7 @@ public final class PathSanitizer {
       String shown = Path.of(shownRoot).resolve(rel).toString();
       boolean keep;
       try (OutputStream os = Files.newOutputStream(target)) {
-        keep = rewriter.rewrite(Sanitizer.Source.of(f), shown, os, 0, reports, problems) != LeafRewriter.DROPPED;
+        keep = rewrite(f, shown, os, reports, problems) != ArchiveRewriter.DROPPED;
       } catch (IOException e) {
         problems.add(new Problem(shown, Problem.Type.UNREADABLE, FileWalker.describe(e) + "; left out of the copy"));
         Files.deleteIfExists(target);
