@@ -502,7 +502,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
           aos.closeArchiveEntry();
         }
         default -> {
-          ((ArchiveOutputStream) aos).putArchiveEntry(e);
+          ((ArchiveOutputStream) aos).putArchiveEntry(e instanceof TarArchiveEntry t ? copy(t) : e);
           aos.closeArchiveEntry();
         }
       }
@@ -515,17 +515,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
     }
 
     private void putTar(TarArchiveEntry t, Spool content) throws IOException {
-      TarArchiveEntry w = t;
-      if (t.isSparse()) {
-        // the holes were read as zeros: written back as a plain member of the same name and metadata
-        w = new TarArchiveEntry(t.getName());
-        w.setMode(t.getMode());
-        w.setModTime(t.getModTime());
-        w.setUserId(t.getLongUserId());
-        w.setGroupId(t.getLongGroupId());
-        w.setUserName(t.getUserName());
-        w.setGroupName(t.getGroupName());
-      }
+      TarArchiveEntry w = copy(t);
       w.setSize(content.size());
       put(w, content);
     }
@@ -619,6 +609,47 @@ final class ArchiveRewriter implements Expansion.Visitor {
         Spool.deleteTempFile(sevenZFile);
       }
     }
+  }
+
+  /**
+   * A tar header to write, with {@code t}'s name, type and metadata (PAX records included). Never
+   * the entry being read: the reader skips to the next header by that entry's size, so changing it
+   * puts the reader out of step (the bug behind "tar could not be rewritten" on bundles whose
+   * sanitized member changed its size across a 512-byte block).
+   */
+  static TarArchiveEntry copy(TarArchiveEntry t) {
+    // the holes of a sparse member were read as zeros: written back as a plain member
+    byte type = t.isSparse() ? TarArchiveEntry.LF_NORMAL : t.getLinkFlag();
+    TarArchiveEntry w = new TarArchiveEntry(t.getName(), type, true);
+    w.setMode(t.getMode());
+    w.setLastModifiedTime(t.getLastModifiedTime());
+    if (t.getCreationTime() != null) {
+      w.setCreationTime(t.getCreationTime());
+    }
+    if (t.getLastAccessTime() != null) {
+      w.setLastAccessTime(t.getLastAccessTime());
+    }
+    if (t.getStatusChangeTime() != null) {
+      w.setStatusChangeTime(t.getStatusChangeTime());
+    }
+    w.setUserId(t.getLongUserId());
+    w.setGroupId(t.getLongGroupId());
+    w.setUserName(t.getUserName());
+    w.setGroupName(t.getGroupName());
+    if (t.isSymbolicLink() || t.isLink()) {
+      w.setLinkName(t.getLinkName());
+    }
+    if (t.isCharacterDevice() || t.isBlockDevice()) {
+      w.setDevMajor(t.getDevMajor());
+      w.setDevMinor(t.getDevMinor());
+    }
+    t.getExtraPaxHeaders().forEach((k, v) -> {
+      if (!k.startsWith("GNU.sparse")) {
+        w.addPaxHeader(k, v);
+      }
+    });
+    w.setSize(t.isFile() || t.isSparse() ? t.getRealSize() : 0);
+    return w;
   }
 
   private static long crc(Spool s) throws IOException {

@@ -1,0 +1,202 @@
+package dev.tokensweep.scanner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokensweep.detectors.TokenForge;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tokensweep sanitize} on the inputs that broke it (issue 14, issue 12 items 13-15): the
+ * support bundle that Python's {@code tarfile} writes, special files, and limits.
+ */
+class SanitizeHostileTest {
+
+  @TempDir
+  Path dir;
+
+  private final TokenForge forge = new TokenForge(new Random(1414));
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  static byte[] gzip(byte[] data) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (GzipCompressorOutputStream g = new GzipCompressorOutputStream(bo)) {
+      g.write(data);
+    }
+    return bo.toByteArray();
+  }
+
+  static byte[] zipOne(String name, byte[] data) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
+      ZipArchiveEntry e = new ZipArchiveEntry(name);
+      e.setMethod(ZipArchiveEntry.DEFLATED);
+      z.putArchiveEntry(e);
+      z.write(data);
+      z.closeArchiveEntry();
+    }
+    return bo.toByteArray();
+  }
+
+  private String msalCache(String access, String refresh) {
+    String home = forge.uuid() + "." + forge.uuid();
+    return "{\n  \"AccessToken\": {\n    \"" + home + "-login.microsoftonline.com-accesstoken-a-b-scope\": {\n"
+        + "      \"credential_type\": \"AccessToken\", \"secret\": \"" + access + "\",\n"
+        + "      \"cached_at\": \"1793000000\", \"expires_on\": \"1793003600\"}\n  },\n"
+        + "  \"RefreshToken\": {\n    \"" + home + "-login.microsoftonline.com-refreshtoken-1--\": {\n"
+        + "      \"credential_type\": \"RefreshToken\", \"secret\": \"" + refresh + "\", \"family_id\": \"1\"}\n  }\n}\n";
+  }
+
+  /**
+   * The bundle as Python writes it when python3 is on the machine: {@code gzip} for the log,
+   * {@code zipfile} (deflated) for the zip, {@code tarfile} ({@code w:gz}, PAX format with float
+   * mtimes in PAX records) around them; else the same layout with commons-compress.
+   */
+  private Path pythonBundle(byte[] gzLog, byte[] zipLog, byte[] cache, Path out) throws Exception {
+    Path src = Files.createDirectories(dir.resolve("src"));
+    Files.write(src.resolve("app.log"), gzLog);
+    Files.write(src.resolve("service.log"), zipLog);
+    Files.createDirectories(src.resolve("home/u/.azure"));
+    Files.write(src.resolve("home/u/.azure/msal_token_cache.json"), cache);
+    String script = String.join("\n",
+        "import gzip, os, sys, tarfile, zipfile",
+        "os.makedirs('var/log'); os.makedirs('logs')",
+        "with gzip.open('var/log/app.log.gz', 'wb') as g: g.write(open('app.log', 'rb').read())",
+        "with zipfile.ZipFile('logs/service.zip', 'w', zipfile.ZIP_DEFLATED) as z: z.write('service.log')",
+        "os.utime('home/u/.azure/msal_token_cache.json', (1793613600.123456, 1793613600.123456))",
+        "with tarfile.open(sys.argv[1], 'w:gz') as t:",
+        "    for a in ['var/log/app.log.gz', 'logs/service.zip', 'home/u/.azure/msal_token_cache.json']: t.add(a)",
+        "");
+    try {
+      Process p = new ProcessBuilder("python3", "-c", script, out.toString()).directory(src.toFile())
+          .redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        return out;
+      }
+    } catch (IOException e) {
+      // no python3: the same layout below
+    }
+    Map<String, byte[]> members = new LinkedHashMap<>();
+    members.put("var/log/app.log.gz", gzip(gzLog));
+    members.put("logs/service.zip", zipOne("service.log", zipLog));
+    members.put("home/u/.azure/msal_token_cache.json", cache);
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(new GzipCompressorOutputStream(Files.newOutputStream(out)))) {
+      t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Map.Entry<String, byte[]> m : members.entrySet()) {
+        TarArchiveEntry e = new TarArchiveEntry(m.getKey());
+        e.setSize(m.getValue().length);
+        e.addPaxHeader("mtime", "1793613600.123456");
+        e.setUserName("support");
+        t.putArchiveEntry(e);
+        t.write(m.getValue());
+        t.closeArchiveEntry();
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, byte[]> tarMembers(Path tgz) throws IOException {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    try (TarArchiveInputStream t = new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(tgz)))) {
+      TarArchiveEntry e;
+      while ((e = t.getNextEntry()) != null) {
+        out.put(e.getName(), t.readAllBytes());
+      }
+    }
+    return out;
+  }
+
+  private static byte[] gunzip(byte[] b) throws IOException {
+    try (InputStream in = new GzipCompressorInputStream(new ByteArrayInputStream(b))) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static byte[] unzipOne(byte[] b) throws IOException {
+    try (ZipArchiveInputStream z = new ZipArchiveInputStream(new ByteArrayInputStream(b))) {
+      z.getNextEntry();
+      return z.readAllBytes();
+    }
+  }
+
+  /** Whether {@code after} is {@code before} with each secret replaced by something, and nothing else changed. */
+  private static void onlySecretsChanged(byte[] before, byte[] after, String... secrets) {
+    String b = new String(before, StandardCharsets.ISO_8859_1);
+    String a = new String(after, StandardCharsets.ISO_8859_1);
+    for (String s : secrets) {
+      assertTrue(b.contains(s));
+      assertFalse(a.contains(s), "secret left in the copy");
+    }
+    // the bytes before the first secret and after the last are identical
+    int first = Integer.MAX_VALUE;
+    int last = 0;
+    for (String s : secrets) {
+      first = Math.min(first, b.indexOf(s));
+      last = Math.max(last, b.lastIndexOf(s) + s.length());
+    }
+    assertEquals(b.substring(0, first), a.substring(0, first));
+    assertEquals(b.substring(last), a.substring(a.length() - (b.length() - last)));
+  }
+
+  @Test
+  void sanitize_pythonTarfileSupportBundle_gzipLogZipLogMsalCache_validCleanCopy() throws Exception {
+    String gzToken = forge.base62Crc32("ghp_");
+    String zipToken = forge.base62Crc32("gho_");
+    String access = "EwA" + forge.random(TokenForge.ALNUM + "+/", 320);
+    String refresh = "1.A" + forge.random(TokenForge.B64URL, 60) + ".AgA" + forge.random(TokenForge.B64URL, 260);
+    byte[] gzLog = ascii("2026-11-02T10:00:00Z INFO start\n2026-11-02T10:00:01Z DEBUG export GITHUB_TOKEN=" + gzToken
+        + "\n2026-11-02T10:00:02Z INFO done\n");
+    byte[] zipLog = ascii("2026-11-02T10:00:03Z DEBUG oauth token " + zipToken + " issued\n2026-11-02T10:00:04Z INFO ok\n");
+    byte[] cache = ascii(msalCache(access, refresh));
+    Path in = pythonBundle(gzLog, zipLog, cache, dir.resolve("sosreport.tar.gz"));
+    byte[] inBytes = Files.readAllBytes(in);
+    Path out = dir.resolve("clean.tar.gz");
+
+    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString());
+
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("verification clean"), r.err());
+    assertArrayEquals(inBytes, Files.readAllBytes(in), "input untouched");
+    Map<String, byte[]> got = tarMembers(out);
+    assertEquals(List.of("var/log/app.log.gz", "logs/service.zip", "home/u/.azure/msal_token_cache.json"),
+        List.copyOf(got.keySet()), "same members, same order");
+    onlySecretsChanged(gzLog, gunzip(got.get("var/log/app.log.gz")), gzToken);
+    onlySecretsChanged(zipLog, unzipOne(got.get("logs/service.zip")), zipToken);
+    onlySecretsChanged(cache, got.get("home/u/.azure/msal_token_cache.json"), access, refresh);
+    ScanCommandTest.Run rescan = ScanCommandTest.run("scan", out.toString());
+    assertEquals(0, rescan.exit(), rescan.out() + rescan.err());
+    if (Files.isExecutable(Path.of("/bin/tar"))) {
+      Process p = new ProcessBuilder("/bin/tar", "-tzf", out.toString()).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      assertEquals(0, p.waitFor(), "GNU tar reads the copy");
+    }
+  }
+}
