@@ -200,7 +200,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
       m.closeRaw();
       if (!complete || m.contents != 1 || m.failure != null) {
         m.dropped = true;
-        if (m.failure != null) {
+        if (m.failure != null && complete) { // else the walker already named why it stopped
           problems.add(new Problem(m.path, Problem.Type.LIMIT, m.failure + "; left out of the copy"));
         }
       } else if (m.leafPath != null) {
@@ -385,6 +385,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
     boolean dropped;
     boolean failed;
     boolean started;
+    java.nio.charset.Charset zipNames;
 
     Container(Format format, String path, Object header, Member holder) {
       this.format = format;
@@ -408,7 +409,19 @@ final class ArchiveRewriter implements Expansion.Visitor {
           a.setLongFileMode(ArArchiveOutputStream.LONGFILE_BSD);
           aos = a;
         }
-        case ZIP -> aos = header instanceof ZipFile ? new ZipArchiveOutputStream(shield(holder.output())) : null;
+        case ZIP -> {
+          if (header instanceof ZipFile zf) {
+            // names are copied byte for byte: in the zip's own encoding (UTF-8 when it flags it,
+            // else CP437, which maps every byte), never normalized (dir\..\x stays dir\..\x)
+            boolean utf8 = java.util.Collections.list(zf.getEntries()).stream()
+                .anyMatch(e -> e.getGeneralPurposeBit().usesUTF8ForNames());
+            zipNames = utf8 ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.Charset.forName("Cp437");
+            ZipArchiveOutputStream z = new ZipArchiveOutputStream(shield(holder.output()));
+            z.setEncoding(zipNames.name());
+            z.setUseLanguageEncodingFlag(utf8);
+            aos = z;
+          }
+        }
         case SEVEN_Z -> {
           // only sanitized or unchanged (secret-free) bytes go in, so a plain private temp file is safe
           sevenZFile = Spool.tempFile();
@@ -486,7 +499,13 @@ final class ArchiveRewriter implements Expansion.Visitor {
         case ZIP -> {
           if (header instanceof ZipFile zf) {
             ZipArchiveEntry z = (ZipArchiveEntry) e;
-            ((ZipArchiveOutputStream) aos).addRawArchiveEntry(z, zf.getRawInputStream(z));
+            String name = rawName(z);
+            if (name.equals(z.getName()) || z.isUnixSymlink()) {
+              ((ZipArchiveOutputStream) aos).addRawArchiveEntry(z, zf.getRawInputStream(z));
+            } else {
+              ((ZipArchiveOutputStream) aos).putArchiveEntry(new NamedZipEntry(z, name)); // a directory: no content
+              aos.closeArchiveEntry();
+            }
           }
         }
         case SEVEN_Z -> {
@@ -534,11 +553,12 @@ final class ArchiveRewriter implements Expansion.Visitor {
         return; // read from its local headers: never complete, so never written
       }
       ZipArchiveOutputStream zos = (ZipArchiveOutputStream) aos;
-      if (!memberChanged) {
-        zos.addRawArchiveEntry(e, zf.getRawInputStream(e));
+      String name = rawName(e);
+      if (!memberChanged && name.equals(e.getName())) {
+        zos.addRawArchiveEntry(e, zf.getRawInputStream(e)); // byte for byte
         return;
       }
-      ZipArchiveEntry ne = new ZipArchiveEntry(e);
+      ZipArchiveEntry ne = new NamedZipEntry(e, name);
       ne.setSize(content.size());
       ne.setCrc(crc(content));
       ne.setCompressedSize(e.getMethod() == ZipArchiveEntry.STORED ? content.size() : ArchiveEntry.SIZE_UNKNOWN);
@@ -547,6 +567,12 @@ final class ArchiveRewriter implements Expansion.Visitor {
         in.transferTo(zos);
       }
       zos.closeArchiveEntry();
+    }
+
+    /** The entry's name as stored, decoded so that the writer encodes it back to the same bytes. */
+    private String rawName(ZipArchiveEntry e) {
+      byte[] raw = e.getRawName();
+      return raw == null ? e.getName() : new String(raw, zipNames);
     }
 
     private void putSevenZ(SevenZArchiveEntry e, Spool content) throws IOException {
@@ -650,6 +676,35 @@ final class ArchiveRewriter implements Expansion.Visitor {
     });
     w.setSize(t.isFile() || t.isSparse() ? t.getRealSize() : 0);
     return w;
+  }
+
+  /**
+   * A zip entry with the metadata of another and a name given as stored: commons-compress turns
+   * {@code \\} into {@code /} in names of zips made on Windows when it reads them (and again in
+   * {@code setName}), which would turn a harmless {@code dir\\..\\x.txt} into a traversal path.
+   */
+  static final class NamedZipEntry extends ZipArchiveEntry {
+    private final String stored;
+
+    NamedZipEntry(ZipArchiveEntry e, String stored) throws java.util.zip.ZipException {
+      super(e);
+      this.stored = stored;
+    }
+
+    @Override
+    public String getName() {
+      return stored;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof NamedZipEntry n && super.equals(n) && stored.equals(n.stored);
+    }
+
+    @Override
+    public int hashCode() {
+      return super.hashCode();
+    }
   }
 
   private static long crc(Spool s) throws IOException {
