@@ -199,4 +199,91 @@ class SanitizeHostileTest {
       assertEquals(0, p.waitFor(), "GNU tar reads the copy");
     }
   }
+
+  private void nothingBesides(String... names) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      assertEquals(java.util.Set.of(names), s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+          "no temp or partial file beside the output");
+    }
+  }
+
+  @Test
+  void sanitize_devZero_refusedAsSpecialFile_exit3_nothingWritten() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")));
+    ScanCommandTest.Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+        () -> ScanCommandTest.run("sanitize", "/dev/zero", "-o", dir.resolve("out").toString()));
+    assertEquals(3, r.exit(), r.err());
+    assertTrue(r.err().contains("/dev/zero: special-file"), r.err());
+    nothingBesides();
+  }
+
+  @Test
+  void sanitize_fifo_refusedWithoutBlocking_exit3_nothingWritten() throws Exception {
+    Path fifo = dir.resolve("pipe");
+    Process mk;
+    try {
+      mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no mkfifo");
+      return;
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0);
+    ScanCommandTest.Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+        () -> ScanCommandTest.run("sanitize", fifo.toString(), "-o", dir.resolve("out").toString()));
+    assertEquals(3, r.exit(), r.err());
+    assertTrue(r.err().contains("special-file"), r.err());
+    nothingBesides("pipe");
+    // in a directory: the FIFO is left out and named, the rest is sanitized
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    Files.move(fifo, tree.resolve("pipe"));
+    Files.write(tree.resolve("app.log"), ascii("export GITHUB_TOKEN=" + forge.base62Crc32("ghp_") + "\n"));
+    ScanCommandTest.Run t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+        () -> ScanCommandTest.run("sanitize", tree.toString(), "-o", dir.resolve("clean").toString()));
+    assertEquals(3, t.exit(), t.err());
+    assertTrue(t.err().contains("pipe: special-file"), t.err());
+    assertTrue(Files.exists(dir.resolve("clean/app.log")));
+    assertFalse(Files.exists(dir.resolve("clean/pipe")));
+  }
+
+  @Test
+  void sanitize_gzipBombInABundle_exit3NamesTheMember_restSanitized() throws Exception {
+    // 64 MiB of zeros as gzip: past the default ratio (200) once 16 MiB came out. The tar is not
+    // compressed again: gzip would squeeze the bomb's repetitive stream further, and the whole
+    // input would then be the bomb
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(bo)) {
+      byte[] bomb;
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      try (GzipCompressorOutputStream g = new GzipCompressorOutputStream(b)) {
+        byte[] zeros = new byte[1 << 20];
+        for (int i = 0; i < 64; i++) {
+          g.write(zeros);
+        }
+      }
+      bomb = b.toByteArray();
+      String token = forge.base62Crc32("ghp_");
+      for (Map.Entry<String, byte[]> m : Map.of("var/bomb.bin.gz", bomb, "var/app.log",
+          ascii("export GITHUB_TOKEN=" + token + "\n")).entrySet()) {
+        TarArchiveEntry e = new TarArchiveEntry(m.getKey());
+        e.setSize(m.getValue().length);
+        t.putArchiveEntry(e);
+        t.write(m.getValue());
+        t.closeArchiveEntry();
+      }
+    }
+    Path in = Files.write(dir.resolve("bundle.tar"), bo.toByteArray());
+    Path out = dir.resolve("clean.tar");
+    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString());
+    assertEquals(3, r.exit(), r.err());
+    assertTrue(r.err().contains("bundle.tar!var/bomb.bin.gz: limit: max-ratio"), r.err());
+    List<String> names = new ArrayList<>();
+    try (TarArchiveInputStream t = new TarArchiveInputStream(Files.newInputStream(out))) {
+      for (TarArchiveEntry e; (e = t.getNextEntry()) != null; ) {
+        names.add(e.getName());
+      }
+    }
+    assertEquals(List.of("var/app.log"), names);
+    assertEquals(0, ScanCommandTest.run("scan", out.toString()).exit());
+    nothingBesides("bundle.tar", "clean.tar");
+  }
 }
