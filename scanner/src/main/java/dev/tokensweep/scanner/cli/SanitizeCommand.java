@@ -129,7 +129,7 @@ final class SanitizeCommand implements Callable<Integer> {
     long replaced = 0;
     int files = 0;
     for (Sanitizer.LeafReport r : result.leaves()) {
-      files++;
+      files += r.name() ? 0 : 1;
       replaced += r.replacements();
       for (List<String> l : r.fingerprintsByRule().values()) {
         secrets += l.size();
@@ -165,7 +165,10 @@ final class SanitizeCommand implements Callable<Integer> {
         continue;
       }
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("path", r.path());
+      m.put("path", BuiltinDetector.scrub(r.path()));
+      if (r.name()) {
+        m.put("renamed", true);
+      }
       m.put("binary", r.binary());
       m.put("dropped", r.dropped());
       m.put("replacements", r.replacements());

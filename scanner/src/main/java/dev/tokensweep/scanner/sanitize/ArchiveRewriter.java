@@ -204,7 +204,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
           problems.add(new Problem(m.path, Problem.Type.LIMIT, m.failure + "; left out of the copy"));
         }
       } else if (m.leafPath != null) {
-        Sanitizer.LeafReport r = sanitizer.sanitizeLeaf(m.raw::input, m.leafPath, m.output());
+        Sanitizer.LeafReport r = sanitizer.sanitizeLeaf(m.raw::input, sanitizer.redactText(m.leafPath), m.output());
         reports.add(r);
         problems.addAll(r.problems());
         m.dropped = r.dropped();
@@ -471,22 +471,45 @@ final class ArchiveRewriter implements Expansion.Visitor {
       }
       Spool content = m.content();
       switch (format) {
-        case TAR -> putTar((TarArchiveEntry) m.entry, content);
+        case TAR -> {
+          TarArchiveEntry w = copy((TarArchiveEntry) m.entry);
+          w.setName(rename(w.getName(), m.path));
+          w.setSize(content.size());
+          put(w, content);
+        }
         case AR -> {
           ArArchiveEntry a = (ArArchiveEntry) m.entry;
-          put(new ArArchiveEntry(a.getName(), content.size(), a.getUserId(), a.getGroupId(), a.getMode(),
+          put(new ArArchiveEntry(rename(a.getName(), m.path), content.size(), a.getUserId(), a.getGroupId(), a.getMode(),
               a.getLastModified()), content);
         }
         case CPIO -> {
-          CpioArchiveEntry c = (CpioArchiveEntry) m.entry;
+          CpioArchiveEntry c = copy((CpioArchiveEntry) m.entry, rename(m.entry.getName(), m.path), content);
           cpio(c);
-          c.setSize(content.size());
           put(c, content);
         }
-        case ZIP -> putZip((ZipArchiveEntry) m.entry, content, m.changed);
-        case SEVEN_Z -> putSevenZ((SevenZArchiveEntry) m.entry, content);
+        case ZIP -> putZip((ZipArchiveEntry) m.entry, content, m.changed, m.path);
+        case SEVEN_Z -> putSevenZ((SevenZArchiveEntry) m.entry, content, m.path);
         default -> throw new IllegalStateException(format.toString());
       }
+    }
+
+    /**
+     * {@code name} with the secrets in it masked as content is (the rest kept), recorded as a
+     * rename; the name itself when it holds none.
+     */
+    private String rename(String name, String path) throws IOException {
+      return rename(name, format == Format.ZIP ? zipNames : java.nio.charset.StandardCharsets.UTF_8, path);
+    }
+
+    private String rename(String name, java.nio.charset.Charset cs, String path) throws IOException {
+      Sanitizer.RedactedName r = sanitizer.redactName(name.getBytes(cs));
+      if (r == null) {
+        return name;
+      }
+      changed = true;
+      reports.add(new Sanitizer.LeafReport(sanitizer.redactText(path), false, false, r.replacements(),
+          r.fingerprintsByRule(), List.of(), true));
+      return new String(r.name(), cs);
     }
 
     /** An entry without content of its own: its header is copied as it was. */
@@ -499,7 +522,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
         case ZIP -> {
           if (header instanceof ZipFile zf) {
             ZipArchiveEntry z = (ZipArchiveEntry) e;
-            String name = rawName(z);
+            String name = rename(rawName(z), path + "!" + rawName(z));
             if (name.equals(z.getName()) || z.isUnixSymlink()) {
               ((ZipArchiveOutputStream) aos).addRawArchiveEntry(z, zf.getRawInputStream(z));
             } else {
@@ -509,19 +532,34 @@ final class ArchiveRewriter implements Expansion.Visitor {
           }
         }
         case SEVEN_Z -> {
-          sevenZ.putArchiveEntry((SevenZArchiveEntry) e);
+          SevenZArchiveEntry z = (SevenZArchiveEntry) e;
+          z.setName(rename(z.getName(), path + "!" + z.getName()));
+          sevenZ.putArchiveEntry(z);
           sevenZ.closeArchiveEntry();
         }
         case CPIO -> {
-          cpio((CpioArchiveEntry) e);
-          ((ArchiveOutputStream) aos).putArchiveEntry(e);
-          if (((CpioArchiveEntry) e).isSymbolicLink()) {
-            changed = true; // a cpio link keeps its target as data, which the walker does not hand on
+          CpioArchiveEntry c = (CpioArchiveEntry) e;
+          if (c.isSymbolicLink()) {
+            changed = true; // a cpio link keeps its target as data, which the walker does not hand on: left out
+            return;
           }
+          CpioArchiveEntry w = copy(c, rename(c.getName(), path + "!" + c.getName()), null);
+          cpio(w);
+          ((ArchiveOutputStream) aos).putArchiveEntry(w);
+          aos.closeArchiveEntry();
+        }
+        case TAR -> {
+          TarArchiveEntry t = (TarArchiveEntry) e;
+          TarArchiveEntry w = copy(t);
+          w.setName(rename(t.getName(), path + "!" + t.getName()));
+          if (t.isSymbolicLink() || t.isLink()) {
+            w.setLinkName(rename(t.getLinkName(), path + "!" + t.getName() + " -> " + t.getLinkName()));
+          }
+          ((ArchiveOutputStream) aos).putArchiveEntry(w);
           aos.closeArchiveEntry();
         }
         default -> {
-          ((ArchiveOutputStream) aos).putArchiveEntry(e instanceof TarArchiveEntry t ? copy(t) : e);
+          ((ArchiveOutputStream) aos).putArchiveEntry(e);
           aos.closeArchiveEntry();
         }
       }
@@ -533,12 +571,6 @@ final class ArchiveRewriter implements Expansion.Visitor {
       }
     }
 
-    private void putTar(TarArchiveEntry t, Spool content) throws IOException {
-      TarArchiveEntry w = copy(t);
-      w.setSize(content.size());
-      put(w, content);
-    }
-
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void put(ArchiveEntry e, Spool content) throws IOException {
       ((ArchiveOutputStream) aos).putArchiveEntry(e);
@@ -548,12 +580,12 @@ final class ArchiveRewriter implements Expansion.Visitor {
       aos.closeArchiveEntry();
     }
 
-    private void putZip(ZipArchiveEntry e, Spool content, boolean memberChanged) throws IOException {
+    private void putZip(ZipArchiveEntry e, Spool content, boolean memberChanged, String path) throws IOException {
       if (!(header instanceof ZipFile zf)) {
         return; // read from its local headers: never complete, so never written
       }
       ZipArchiveOutputStream zos = (ZipArchiveOutputStream) aos;
-      String name = rawName(e);
+      String name = rename(rawName(e), path);
       if (!memberChanged && name.equals(e.getName())) {
         zos.addRawArchiveEntry(e, zf.getRawInputStream(e)); // byte for byte
         return;
@@ -575,9 +607,9 @@ final class ArchiveRewriter implements Expansion.Visitor {
       return raw == null ? e.getName() : new String(raw, zipNames);
     }
 
-    private void putSevenZ(SevenZArchiveEntry e, Spool content) throws IOException {
+    private void putSevenZ(SevenZArchiveEntry e, Spool content, String path) throws IOException {
       SevenZArchiveEntry ne = new SevenZArchiveEntry();
-      ne.setName(e.getName());
+      ne.setName(rename(e.getName(), path));
       ne.setSize(content.size());
       if (e.getHasLastModifiedDate()) {
         ne.setLastModifiedTime(e.getLastModifiedTime());
@@ -705,6 +737,45 @@ final class ArchiveRewriter implements Expansion.Visitor {
     public int hashCode() {
       return super.hashCode();
     }
+  }
+
+  /**
+   * A cpio header to write with {@code c}'s metadata, a new name and the size (and, in the CRC
+   * format, the checksum) of {@code content} (null: no content). Never the entry being read: the
+   * reader finds the next header by that entry's size.
+   */
+  static CpioArchiveEntry copy(CpioArchiveEntry c, String name, Spool content) throws IOException {
+    short format = c.getFormat();
+    CpioArchiveEntry w = new CpioArchiveEntry(format, name);
+    w.setMode(c.getMode());
+    w.setUID(c.getUID());
+    w.setGID(c.getGID());
+    w.setNumberOfLinks(c.getNumberOfLinks());
+    w.setTime(c.getTime());
+    w.setInode(c.getInode());
+    if (format == CpioArchiveEntry.FORMAT_OLD_ASCII || format == CpioArchiveEntry.FORMAT_OLD_BINARY) {
+      w.setDevice(c.getDevice());
+      w.setRemoteDevice(c.getRemoteDevice());
+    } else {
+      w.setDeviceMaj(c.getDeviceMaj());
+      w.setDeviceMin(c.getDeviceMin());
+      w.setRemoteDeviceMaj(c.getRemoteDeviceMaj());
+      w.setRemoteDeviceMin(c.getRemoteDeviceMin());
+    }
+    w.setSize(content == null ? 0 : content.size());
+    if (format == CpioArchiveEntry.FORMAT_NEW_CRC && content != null) {
+      long sum = 0;
+      byte[] buf = new byte[1 << 16];
+      try (InputStream in = content.input()) {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          for (int i = 0; i < n; i++) {
+            sum += buf[i] & 0xFF;
+          }
+        }
+      }
+      w.setChksum(sum & 0xFFFFFFFFL);
+    }
+    return w;
   }
 
   private static long crc(Spool s) throws IOException {

@@ -196,11 +196,12 @@ public final class PathSanitizer {
       List<Problem> problems) throws IOException {
     List<Path> files = new ArrayList<>();
     new FileWalker(false).walk(root, files::add, problems::add);
+    java.util.Map<Path, String> names = new java.util.HashMap<>();
     // directories first, so empty ones and their modes are kept too
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        Files.createDirectories(dest.resolve(root.relativize(dir).toString()));
+        Files.createDirectories(dest.resolve(clean(root.relativize(dir), shownRoot, names, reports)));
         return FileVisitResult.CONTINUE;
       }
 
@@ -211,8 +212,8 @@ public final class PathSanitizer {
     });
     for (Path f : files) {
       String rel = root.relativize(f).toString();
-      Path target = dest.resolve(rel);
-      String shown = Path.of(shownRoot).resolve(rel).toString();
+      Path target = dest.resolve(clean(root.relativize(f), shownRoot, names, reports));
+      String shown = sanitizer.redactText(Path.of(shownRoot).resolve(rel).toString());
       boolean keep;
       try (OutputStream os = Files.newOutputStream(target)) {
         keep = rewrite(f, shown, os, reports, problems) != ArchiveRewriter.DROPPED;
@@ -230,7 +231,7 @@ public final class PathSanitizer {
     // directory times last: writing files into them changed their mtimes
     try (Stream<Path> dirs = Files.walk(root)) {
       for (Path d : dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-        Path t = dest.resolve(root.relativize(d).toString());
+        Path t = dest.resolve(clean(root.relativize(d), shownRoot, names, reports));
         if (Files.isDirectory(t)) {
           copyAttributes(d, t);
         }
@@ -238,6 +239,37 @@ public final class PathSanitizer {
     } catch (IOException | java.io.UncheckedIOException e) {
       // times of unreadable directories cannot be copied; their problem is already reported
     }
+  }
+
+  /**
+   * {@code rel} as it is named in the copy: each file or directory name with the secrets in it
+   * masked as content is (issue 12 item 2), the rest of the name kept; a rename is reported once.
+   */
+  private String clean(Path rel, String shownRoot, java.util.Map<Path, String> names,
+      List<Sanitizer.LeafReport> reports) throws IOException {
+    if (rel.toString().isEmpty()) {
+      return "";
+    }
+    String known = names.get(rel);
+    if (known != null) {
+      return known;
+    }
+    Path parent = rel.getParent();
+    String head = parent == null ? "" : clean(parent, shownRoot, names, reports);
+    String name = rel.getFileName().toString();
+    Sanitizer.RedactedName r = sanitizer.redactName(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (r != null) {
+      String renamed = new String(r.name(), java.nio.charset.StandardCharsets.UTF_8).replace('/', '_');
+      if (renamed.equals(".") || renamed.equals("..")) {
+        renamed = "REDACTED";
+      }
+      reports.add(new Sanitizer.LeafReport(Path.of(shownRoot).resolve(head.isEmpty() ? renamed : head + "/" + renamed)
+          .toString(), false, false, r.replacements(), r.fingerprintsByRule(), List.of(), true));
+      name = renamed;
+    }
+    String out = head.isEmpty() ? name : head + "/" + name;
+    names.put(rel, out);
+    return out;
   }
 
   /** Modification time and POSIX permissions, never wider than the source's. */

@@ -286,4 +286,68 @@ class SanitizeHostileTest {
     assertEquals(0, ScanCommandTest.run("scan", out.toString()).exit());
     nothingBesides("bundle.tar", "clean.tar");
   }
+
+  @Test
+  void sanitize_secretInFileNameMemberNameAndJsonKey_renamedAndRewritten_restOfNameKept() throws Exception {
+    String inFileName = forge.base62Crc32("ghp_");
+    String inKey = forge.base62Crc32("gho_");
+    String inTarName = forge.base62Crc32("ghs_");
+    String inZipName = forge.base62Crc32("ghu_");
+    Path d = Files.createDirectories(dir.resolve("d"));
+    Files.write(d.resolve("x?access_token=" + inFileName + ".cache"), ascii("nothing secret\n"));
+    String inPlainName = forge.base62Crc32("ghp_");
+    Files.write(d.resolve("backup-" + inPlainName + ".log"), ascii("nothing secret either\n"));
+    Files.write(d.resolve("keys.json"), ascii("{\"" + inKey + "\": {\"scope\": \"repo\"}, \"other\": 1}\n"));
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(bo)) {
+      t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      byte[] data = ascii("clean line\n");
+      TarArchiveEntry e = new TarArchiveEntry("cache/x?access_token=" + inTarName + ".cache");
+      e.setSize(data.length);
+      t.putArchiveEntry(e);
+      t.write(data);
+      t.closeArchiveEntry();
+    }
+    Files.write(d.resolve("bundle.tar"), bo.toByteArray());
+    Files.write(d.resolve("bundle.zip"), zipOne("cache/x?access_token=" + inZipName + ".cache", ascii("clean\n")));
+    Path report = dir.resolve("report.json");
+
+    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", d.toString(), "-o", dir.resolve("out").toString(),
+        "--report", report.toString());
+
+    assertEquals(0, r.exit(), r.err());
+    String[] tokens = {inFileName, inKey, inTarName, inZipName, inPlainName};
+    List<String> names;
+    try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("out"))) {
+      names = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    String json = Files.readString(dir.resolve("out/keys.json"));
+    new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    List<String> tarNames = new ArrayList<>();
+    try (TarArchiveInputStream t = new TarArchiveInputStream(Files.newInputStream(dir.resolve("out/bundle.tar")))) {
+      for (TarArchiveEntry e; (e = t.getNextEntry()) != null; ) {
+        tarNames.add(e.getName());
+      }
+    }
+    List<String> zipNames = new ArrayList<>();
+    try (org.apache.commons.compress.archivers.zip.ZipFile z = org.apache.commons.compress.archivers.zip.ZipFile.builder()
+        .setPath(dir.resolve("out/bundle.zip")).get()) {
+      z.getEntries().asIterator().forEachRemaining(e -> zipNames.add(e.getName()));
+    }
+    String everything = String.join("\n", names) + json + tarNames + zipNames + r.err() + r.out() + Files.readString(report);
+    for (String t : tokens) {
+      assertFalse(everything.contains(t.substring(4)), "a token is left in a name, a key or the output");
+    }
+    // the secret part is masked as in content (here the access_token value as the rule reads it), the rest kept
+    String renamed = names.stream().filter(n -> n.startsWith("x?access_token=")).findFirst().orElseThrow();
+    assertTrue(renamed.contains("[REDACTED:"), renamed);
+    String plain = names.stream().filter(n -> n.startsWith("backup-")).findFirst().orElseThrow();
+    assertTrue(plain.matches("backup-\\[REDACTED:[a-z_]+:[0-9a-f]{8}\\]\\.log"), plain);
+    assertTrue(json.contains("\"scope\": \"repo\"") && json.contains("REDACTED"), json);
+    assertEquals(1, tarNames.size());
+    assertTrue(tarNames.get(0).startsWith("cache/x?access_token=[REDACTED:"), tarNames.toString());
+    assertEquals(1, zipNames.size());
+    assertTrue(zipNames.get(0).startsWith("cache/x?access_token=[REDACTED:"), zipNames.toString());
+    assertTrue(r.err().contains("sanitized 5 files"), r.err());
+  }
 }
