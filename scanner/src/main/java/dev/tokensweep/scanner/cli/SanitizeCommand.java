@@ -8,7 +8,9 @@ import dev.tokensweep.detectors.Severity;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.SafeText;
+import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.config.Config;
 import dev.tokensweep.scanner.pipeline.Scanner;
 import dev.tokensweep.scanner.report.ReportModel;
 import dev.tokensweep.scanner.sanitize.MaskStyle;
@@ -16,6 +18,7 @@ import dev.tokensweep.scanner.sanitize.PathSanitizer;
 import dev.tokensweep.scanner.sanitize.Sanitizer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +80,17 @@ final class SanitizeCommand implements Callable<Integer> {
   @Mixin
   RuleOptions ruleOptions;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file (default: tokensweep.yaml in the input directory, if any), as for scan.")
+  Path configFile;
+
+  @Option(names = "--no-root-config",
+      description = "Ignore tokensweep.yaml found in the input directory (for input you do not trust).")
+  boolean noRootConfig;
+
+  @Mixin
+  LimitOptions limitOptions;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -94,13 +108,22 @@ final class SanitizeCommand implements Callable<Integer> {
       throw new Main.UsageException(e.getMessage());
     }
     Fingerprinter fp = keyOptions.fingerprinter();
-    Detector detector = BuiltinDetector.forRules(ruleOptions.rules());
-    Scanner scanner = new Scanner(detector, fp, Scanner.Options.defaults().withThreads(1));
+    Config config = config(err);
+    Detector detector;
+    try {
+      detector = BuiltinDetector.forRules(config.rules(ruleOptions.rules()));
+    } catch (Config.ConfigException e) {
+      throw new Main.UsageException("bad configuration: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException(e.getMessage());
+    }
+    ScanLimits limits = limitOptions.limits(config.limits(ScanLimits.defaults()));
+    Scanner scanner = new Scanner(detector, fp, Scanner.Options.defaults().withThreads(1).withLimits(limits));
     Sanitizer.Options d = Sanitizer.Options.defaults();
     Sanitizer sanitizer = new Sanitizer(scanner, fp, new Sanitizer.Options(style, jwtKeepClaims, policy, d.spoolCap(), d.chunkBytes()));
     PathSanitizer.Result result;
     try {
-      result = new PathSanitizer(sanitizer, dev.tokensweep.scanner.model.ScanLimits.defaults()).sanitize(input, output, force);
+      result = new PathSanitizer(sanitizer, limits).sanitize(input, output, force);
     } catch (PathSanitizer.RefusedException e) {
       throw new Main.UsageException(e.getMessage());
     }
@@ -118,7 +141,8 @@ final class SanitizeCommand implements Callable<Integer> {
       return Main.EXIT_INCOMPLETE;
     }
     // verify: re-scan the copy
-    ScanResult verify = new Scanner(detector, fp, Scanner.Options.defaults()).scan(List.of(output.toString()), null);
+    ScanResult verify = new Scanner(detector, fp, Scanner.Options.defaults().withLimits(limits))
+        .scan(List.of(output.toString()), null);
     List<Finding> remaining = new ArrayList<>();
     for (Finding f : verify.findings()) {
       if (f.evidence().severity().atLeast(threshold)) {
@@ -152,6 +176,29 @@ final class SanitizeCommand implements Callable<Integer> {
       return Main.EXIT_FINDINGS;
     }
     return result.problems().isEmpty() ? 0 : Main.EXIT_INCOMPLETE;
+  }
+
+  /**
+   * {@code --config}, else the input directory's {@code tokensweep.yaml} unless
+   * {@code --no-root-config}, as scan finds it; a file taken from the input is announced.
+   */
+  private Config config(PrintWriter err) {
+    Path cfg = configFile;
+    if (cfg == null && !noRootConfig && Files.isDirectory(input) && Files.isRegularFile(input.resolve(Config.FILE_NAME))) {
+      cfg = input.resolve(Config.FILE_NAME);
+      err.println("tokensweep: using " + SafeText.terminal(cfg.toString())
+          + " from the input directory (--no-root-config ignores it)");
+    }
+    if (cfg == null) {
+      return Config.NONE;
+    }
+    try {
+      return Config.load(cfg);
+    } catch (IOException e) {
+      throw new Main.UsageException(ReportOptions.cannotRead("--config " + cfg, e));
+    } catch (Config.ConfigException e) {
+      throw new Main.UsageException("bad configuration: " + e.getMessage());
+    }
   }
 
   private void writeReport(PathSanitizer.Result result, List<Finding> remaining) throws IOException {
