@@ -163,7 +163,9 @@ final class SanitizeCommand implements Callable<Integer> {
       writeReport(result, remaining);
     }
     for (Problem p : result.problems()) {
-      err.println("tokensweep: not sanitized: " + SafeText.terminal(scanner.scrub(p.toString())));
+      // an unsafe member name is kept byte for byte (the copy is never extracted by us): a note, not a loss
+      String what = p.type() == Problem.Type.UNSAFE_NAME ? "note" : "not sanitized";
+      err.println("tokensweep: " + what + ": " + SafeText.terminal(scanner.scrub(p.toString())));
     }
     for (Finding f : remaining) {
       err.println("tokensweep: still in the copy: " + SafeText.terminal(f.location().shortForm() + " "

@@ -33,6 +33,8 @@ public final class Spool implements AutoCloseable {
 
   /** Spool and temp files of this process that are still on disk: deleted by the shutdown hook. */
   private static final java.util.Set<Path> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Other files and directories being built (a sanitized copy beside its output): deleted by the hook too. */
+  private static final java.util.Set<Path> BUILDING = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final long PID = ProcessHandle.current().pid();
   private static final java.util.regex.Pattern OURS = java.util.regex.Pattern.compile("tokensweep-(\\d+)-[^/]*\\.(spool|tmp)");
   private static volatile Path dir;
@@ -298,6 +300,31 @@ public final class Spool implements AutoCloseable {
       }
       LIVE.remove(p);
     }
+    for (Path p : BUILDING.toArray(new Path[0])) {
+      try (java.util.stream.Stream<Path> all = Files.walk(p)) {
+        for (Path x : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(x);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // gone already, or not ours to finish
+      }
+      BUILDING.remove(p);
+    }
+  }
+
+  /**
+   * Registers a file or directory that this run is building and must not leave behind if it is
+   * stopped (the copy that sanitize writes beside its output before renaming it into place): the
+   * shutdown hook deletes it. {@link #built} once it is renamed or deleted.
+   */
+  public static void building(Path p) {
+    directory(); // installs the hook
+    BUILDING.add(p);
+  }
+
+  /** {@code p} is in place or gone: no longer deleted at exit. */
+  public static void built(Path p) {
+    BUILDING.remove(p);
   }
 
   /** Names of the live files, for tests. */

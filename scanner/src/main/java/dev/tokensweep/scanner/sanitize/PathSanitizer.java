@@ -1,5 +1,6 @@
 package dev.tokensweep.scanner.sanitize;
 
+import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.source.FileWalker;
 import java.io.IOException;
@@ -77,6 +78,7 @@ public final class PathSanitizer {
     List<Problem> problems = new ArrayList<>();
     if (Files.isDirectory(in)) {
       Path tmp = Files.createTempDirectory(outParent, "." + out.getFileName() + ".tokensweep-");
+      Spool.building(tmp); // deleted if the run is stopped (SIGTERM) before it is in place
       try {
         copyTree(realIn, tmp, input.toString(), reports, problems);
         copyAttributes(realIn, tmp);
@@ -84,6 +86,8 @@ public final class PathSanitizer {
       } catch (IOException | RuntimeException e) {
         deleteTree(tmp);
         throw e;
+      } finally {
+        Spool.built(tmp);
       }
     } else {
       // as the scan refuses them: a device, FIFO or socket is never opened (/dev/zero never ends,
@@ -95,6 +99,7 @@ public final class PathSanitizer {
         return new Result(reports, problems, false);
       }
       Path tmp = Files.createTempFile(outParent, "." + out.getFileName() + ".", ".tokensweep");
+      Spool.building(tmp);
       try {
         long n;
         try (OutputStream os = Files.newOutputStream(tmp)) {
@@ -113,6 +118,8 @@ public final class PathSanitizer {
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(tmp);
         throw e;
+      } finally {
+        Spool.built(tmp);
       }
     }
     return new Result(reports, problems, true);

@@ -350,4 +350,44 @@ class SanitizeHostileTest {
     assertTrue(zipNames.get(0).startsWith("cache/x?access_token=[REDACTED:"), zipNames.toString());
     assertTrue(r.err().contains("sanitized 5 files"), r.err());
   }
+
+  @Test
+  void sanitize_sigtermMidway_leavesNoSpoolAndNoPartialCopy() throws Exception {
+    // 512 MiB of zeros as gzip, with the ratio limit raised so the copy takes a while
+    Path in = dir.resolve("zeros.log.gz");
+    try (GzipCompressorOutputStream g = new GzipCompressorOutputStream(Files.newOutputStream(in))) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 512; i++) {
+        g.write(zeros);
+      }
+    }
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Path outDir = Files.createDirectories(dir.resolve("out"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(java, "-Xmx256m", "-Djava.io.tmpdir=" + tmp, "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "sanitize", in.toString(), "-o",
+        outDir.resolve("zeros.log.gz").toString(), "--max-ratio", "1000000")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    try {
+      long deadline = System.currentTimeMillis() + 60_000;
+      boolean spooling = false;
+      while (!spooling && child.isAlive() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+        try (java.util.stream.Stream<Path> s = Files.walk(tmp)) {
+          spooling = s.anyMatch(p -> p.getFileName().toString().startsWith("tokensweep-" + child.pid() + "-"));
+        }
+      }
+      assertTrue(spooling, "the child spooled: " + Files.readString(dir.resolve("child.log")));
+      child.destroy(); // SIGTERM
+      assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+      try (java.util.stream.Stream<Path> s = Files.walk(tmp)) {
+        assertEquals(List.of(), s.filter(Files::isRegularFile).map(Path::toString).toList(), "no spool left");
+      }
+      try (java.util.stream.Stream<Path> s = Files.list(outDir)) {
+        assertEquals(List.of(), s.map(Path::toString).toList(), "no partial copy left");
+      }
+    } finally {
+      child.destroyForcibly();
+    }
+  }
 }
