@@ -276,4 +276,26 @@ class SanitizeHostileArchiveTest {
     assertFalse(o.problems().isEmpty());
     assertTrue(o.problems().stream().allMatch(p -> p.endsWith("[corrupt]")), o.problems().toString());
   }
+
+  @Test
+  void sanitize_cpioArAnd7zWithSizeChangingSecrets_rewrittenInTheirFormatAndClean() throws IOException {
+    // the tag is longer than the token: every member after the first moves, as in the tar bug
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("a.log", log(forge.base62Crc32("ghp_")));
+    m.put("b.log", log(forge.base62Crc32("gho_")));
+    m.put("c.txt", ascii("nothing\n"));
+    for (String name : List.of("x.cpio", "x.ar")) {
+      byte[] in = name.endsWith("cpio") ? Archives.cpio(m) : Archives.ar(m);
+      Outcome o = sanitize(name, in, ScanLimits.defaults());
+      assertEquals(List.of(), o.problems(), name);
+      assertTrue(o.result().written(), name);
+      assertEquals(3, o.result().leaves().size(), name);
+    }
+    Path seven = dir.resolve("seed.7z");
+    Archives.sevenZ(seven, m);
+    Outcome o = sanitize("x.7z", Files.readAllBytes(seven), ScanLimits.defaults());
+    assertEquals(List.of(), o.problems());
+    assertTrue(o.result().written());
+    Files.delete(seven);
+  }
 }
