@@ -8,7 +8,9 @@ import dev.tokensweep.detectors.Severity;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.SafeText;
+import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.config.Config;
 import dev.tokensweep.scanner.pipeline.Scanner;
 import dev.tokensweep.scanner.report.ReportModel;
 import dev.tokensweep.scanner.sanitize.MaskStyle;
@@ -16,6 +18,7 @@ import dev.tokensweep.scanner.sanitize.PathSanitizer;
 import dev.tokensweep.scanner.sanitize.Sanitizer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +80,17 @@ final class SanitizeCommand implements Callable<Integer> {
   @Mixin
   RuleOptions ruleOptions;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file (default: tokensweep.yaml in the input directory, if any), as for scan.")
+  Path configFile;
+
+  @Option(names = "--no-root-config",
+      description = "Ignore tokensweep.yaml found in the input directory (for input you do not trust).")
+  boolean noRootConfig;
+
+  @Mixin
+  LimitOptions limitOptions;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -94,18 +108,41 @@ final class SanitizeCommand implements Callable<Integer> {
       throw new Main.UsageException(e.getMessage());
     }
     Fingerprinter fp = keyOptions.fingerprinter();
-    Detector detector = BuiltinDetector.forRules(ruleOptions.rules());
-    Scanner scanner = new Scanner(detector, fp, Scanner.Options.defaults().withThreads(1));
+    Config config = config(err);
+    Detector detector;
+    try {
+      detector = BuiltinDetector.forRules(config.rules(ruleOptions.rules()));
+    } catch (Config.ConfigException e) {
+      throw new Main.UsageException("bad configuration: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException(e.getMessage());
+    }
+    ScanLimits limits = limitOptions.limits(config.limits(ScanLimits.defaults()));
+    Scanner scanner = new Scanner(detector, fp, Scanner.Options.defaults().withThreads(1).withLimits(limits));
     Sanitizer.Options d = Sanitizer.Options.defaults();
     Sanitizer sanitizer = new Sanitizer(scanner, fp, new Sanitizer.Options(style, jwtKeepClaims, policy, d.spoolCap(), d.chunkBytes()));
     PathSanitizer.Result result;
     try {
-      result = new PathSanitizer(sanitizer, dev.tokensweep.scanner.model.ScanLimits.defaults()).sanitize(input, output, force);
+      result = new PathSanitizer(sanitizer, limits).sanitize(input, output, force);
     } catch (PathSanitizer.RefusedException e) {
       throw new Main.UsageException(e.getMessage());
     }
+    if (!result.written()) {
+      // nothing left to write (a special file, a limit or damage that left the whole input out): no
+      // output is created, and the problems say why
+      if (report != null) {
+        writeReport(result, List.of());
+      }
+      for (Problem p : result.problems()) {
+        err.println("tokensweep: not sanitized: " + SafeText.terminal(scanner.scrub(p.toString())));
+      }
+      err.println("tokensweep: nothing could be written; " + SafeText.terminal(output.toString()) + " not created");
+      err.flush();
+      return Main.EXIT_INCOMPLETE;
+    }
     // verify: re-scan the copy
-    ScanResult verify = new Scanner(detector, fp, Scanner.Options.defaults()).scan(List.of(output.toString()), null);
+    ScanResult verify = new Scanner(detector, fp, Scanner.Options.defaults().withLimits(limits))
+        .scan(List.of(output.toString()), null);
     List<Finding> remaining = new ArrayList<>();
     for (Finding f : verify.findings()) {
       if (f.evidence().severity().atLeast(threshold)) {
@@ -116,7 +153,7 @@ final class SanitizeCommand implements Callable<Integer> {
     long replaced = 0;
     int files = 0;
     for (Sanitizer.LeafReport r : result.leaves()) {
-      files++;
+      files += r.name() ? 0 : 1;
       replaced += r.replacements();
       for (List<String> l : r.fingerprintsByRule().values()) {
         secrets += l.size();
@@ -126,7 +163,9 @@ final class SanitizeCommand implements Callable<Integer> {
       writeReport(result, remaining);
     }
     for (Problem p : result.problems()) {
-      err.println("tokensweep: not sanitized: " + SafeText.terminal(scanner.scrub(p.toString())));
+      // an unsafe member name is kept byte for byte (the copy is never extracted by us): a note, not a loss
+      String what = p.type() == Problem.Type.UNSAFE_NAME ? "note" : "not sanitized";
+      err.println("tokensweep: " + what + ": " + SafeText.terminal(scanner.scrub(p.toString())));
     }
     for (Finding f : remaining) {
       err.println("tokensweep: still in the copy: " + SafeText.terminal(f.location().shortForm() + " "
@@ -141,6 +180,29 @@ final class SanitizeCommand implements Callable<Integer> {
     return result.problems().isEmpty() ? 0 : Main.EXIT_INCOMPLETE;
   }
 
+  /**
+   * {@code --config}, else the input directory's {@code tokensweep.yaml} unless
+   * {@code --no-root-config}, as scan finds it; a file taken from the input is announced.
+   */
+  private Config config(PrintWriter err) {
+    Path cfg = configFile;
+    if (cfg == null && !noRootConfig && Files.isDirectory(input) && Files.isRegularFile(input.resolve(Config.FILE_NAME))) {
+      cfg = input.resolve(Config.FILE_NAME);
+      err.println("tokensweep: using " + SafeText.terminal(cfg.toString())
+          + " from the input directory (--no-root-config ignores it)");
+    }
+    if (cfg == null) {
+      return Config.NONE;
+    }
+    try {
+      return Config.load(cfg);
+    } catch (IOException e) {
+      throw new Main.UsageException(ReportOptions.cannotRead("--config " + cfg, e));
+    } catch (Config.ConfigException e) {
+      throw new Main.UsageException("bad configuration: " + e.getMessage());
+    }
+  }
+
   private void writeReport(PathSanitizer.Result result, List<Finding> remaining) throws IOException {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("version", ReportModel.VERSION);
@@ -152,7 +214,10 @@ final class SanitizeCommand implements Callable<Integer> {
         continue;
       }
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("path", r.path());
+      m.put("path", BuiltinDetector.scrub(r.path()));
+      if (r.name()) {
+        m.put("renamed", true);
+      }
       m.put("binary", r.binary());
       m.put("dropped", r.dropped());
       m.put("replacements", r.replacements());

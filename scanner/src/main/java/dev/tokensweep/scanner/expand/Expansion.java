@@ -83,6 +83,51 @@ public final class Expansion {
     }
   }
 
+  /**
+   * A {@link Leaves} that also sees the containers around the leaves, for a caller that rebuilds
+   * what it walks (sanitize writes each container again, member by member). The walker calls, for
+   * each container, {@link #open}, then for each entry {@link #other} (an entry without content:
+   * directory, link, device), {@link #skipped} (a member with content that is not read: encrypted,
+   * unsupported, overlapping) or {@link #enter}, the member's content (a leaf or a container) and
+   * {@link #exit}, and at last {@link #close}. A compressed stream is a container with one member
+   * whose entry is null. Callbacks do not throw: a visitor records its own failures.
+   */
+  public interface Visitor extends Leaves {
+    /**
+     * A container of format {@code f} starts at {@code path}; {@code header} is the gzip header
+     * ({@code GzipParameters}), the open {@code ZipFile} when the zip is read through its central
+     * directory, or null.
+     */
+    default void open(Format f, String path, Object header) {}
+
+    /** A member with content starts; the visitor may wrap its stream (to keep its raw bytes). */
+    default InputStream enter(ArchiveEntry entry, String path, InputStream in) {
+      return in;
+    }
+
+    /** Whether the walker must read every member to its end before {@link #exit} (raw copies need it). */
+    default boolean wholeMembers() {
+      return false;
+    }
+
+    /** The member ended; {@code complete} is false when a limit or damage cut it (its problem is reported). */
+    default void exit(String path, boolean complete) {}
+
+    /** An entry without content of its own to read (directory, symbolic or hard link, device). */
+    default void other(ArchiveEntry entry, String path) {}
+
+    /** A member with content that is not read (encrypted, unsupported, overlapping); its problem is reported. */
+    default void skipped(ArchiveEntry entry, String path) {}
+
+    /**
+     * The container ended; {@code complete} is false when not every entry was walked, or was
+     * walked twice (a damaged or lying directory): the container cannot be rebuilt from it.
+     */
+    default void close(String path, boolean complete) {}
+  }
+
+  private static final Visitor NONE = (in, path, head, headLength) -> { };
+
   /** Bytes of a member's start that sniffing and reader selection look at. */
   public static final int HEAD = Sniffer.HEAD;
 
@@ -90,6 +135,7 @@ public final class Expansion {
   private final Budget budget;
   private final ScanLimits limits;
   private final Leaves leaves;
+  private final Visitor visitor;
   private java.util.concurrent.Executor readAhead;
 
   /**
@@ -100,6 +146,7 @@ public final class Expansion {
     this.limits = limits;
     this.budget = new Budget(limits, rawBytes, problems);
     this.leaves = leaves;
+    this.visitor = leaves instanceof Visitor v ? v : NONE;
   }
 
   /**
@@ -167,12 +214,17 @@ public final class Expansion {
    * Scans one member at {@code depth}; returns whether its stream ended in a read failure (so a
    * streaming container cannot go on past it).
    */
-  private boolean member(InputStream src, String path, String archivePath, int depth, LongSupplier compressed,
-      boolean decodes) {
-    BoundedStream s = new BoundedStream(src, path, budget, compressed, decodes);
+  private boolean member(ArchiveEntry entry, InputStream src, String path, String archivePath, int depth,
+      LongSupplier compressed, boolean decodes) {
+    BoundedStream s = new BoundedStream(visitor.enter(entry, path, src), path, budget, compressed, decodes);
     budget.push(s);
+    boolean complete = false;
     try {
       expand(s, path, archivePath, depth, null);
+      if (visitor.wholeMembers()) {
+        drain(s);
+      }
+      complete = !budget.branchStopped() && !s.failed();
     } catch (IOException e) {
       if (!budget.branchStopped()) {
         budget.problem(s.path(), classify(e), describe(e, s.bytesOut()));
@@ -181,8 +233,17 @@ public final class Expansion {
       budget.problem(path, Problem.Type.INTERNAL, "internal error while reading this member: " + e.getClass().getSimpleName());
     } finally {
       budget.pop(s);
+      visitor.exit(path, complete);
     }
     return s.failed();
+  }
+
+  /** Reads what a member's reader left unread (a tar's end padding), through its bounds. */
+  private static void drain(InputStream s) throws IOException {
+    byte[] buf = new byte[BoundedStream.STEP];
+    while (s.read(buf, 0, buf.length) >= 0) {
+      // bounded by the member's limits; a stopped member reads as ended
+    }
   }
 
   // ---- compressed streams
@@ -201,13 +262,15 @@ public final class Expansion {
       budget.problem(path, Problem.Type.UNSUPPORTED, f.id() + " decoder not available on this platform");
       return;
     }
+    visitor.open(f, path, dec instanceof GzipCompressorInputStream gz ? gz.getMetaData() : null);
     if (depth == 0 && readAhead != null) {
       dec = new ReadAhead(dec, readAhead);
     }
     try {
-      member(dec, path + "!", path, depth + 1, counted::count, true);
+      member(null, dec, path + "!", path, depth + 1, counted::count, true);
     } finally {
       closeQuietly(dec);
+      visitor.close(path, true); // whether its one member is whole, exit said
     }
   }
 
@@ -284,14 +347,18 @@ public final class Expansion {
       case CPIO -> new CpioArchiveInputStream(shielded);
       default -> throw new IllegalArgumentException("not a streaming archive: " + f);
     };
+    visitor.open(f, path, null);
+    boolean complete = false;
     try {
-      entries(f, ais, path, depth, null);
+      complete = entries(f, ais, path, depth, null);
     } finally {
       closeQuietly(ais);
+      visitor.close(path, complete);
     }
   }
 
-  private void entries(Format f, ArchiveInputStream<? extends ArchiveEntry> ais, String path, int depth,
+  /** Walks the entries; returns whether every one was walked. */
+  private boolean entries(Format f, ArchiveInputStream<? extends ArchiveEntry> ais, String path, int depth,
       LongSupplier compressed) {
     long count = 0;
     while (!budget.branchStopped()) {
@@ -302,24 +369,27 @@ public final class Expansion {
         if (!budget.branchStopped()) {
           budget.problem(path, classify(x), f.id() + " archive damaged after " + count + " entries: " + message(x));
         }
-        return;
+        return false;
       }
       if (e == null) {
-        return;
+        return true;
       }
       if (tooMany(++count, path)) {
-        return;
+        return false;
       }
       if (!regular(e)) {
+        visitor.other(e, path + "!" + Names.display(e.getName()));
         continue;
       }
       String child = childPath(path, e.getName());
       if (e instanceof ZipArchiveEntry z && z.getGeneralPurposeBit().usesEncryption()) {
         budget.problem(child, Problem.Type.ENCRYPTED, "encrypted zip entry; skipped");
+        visitor.skipped(e, child);
         continue;
       }
       if (!ais.canReadEntryData(e)) {
         budget.problem(child, Problem.Type.UNSUPPORTED, f.id() + " entry data cannot be read (unsupported method or layout); skipped");
+        visitor.skipped(e, child);
         continue;
       }
       boolean decodes = e instanceof ZipArchiveEntry z && z.getMethod() != ZipArchiveEntry.STORED;
@@ -334,8 +404,8 @@ public final class Expansion {
       InputStream data = f == Format.AR && e.getSize() >= 0 ? new Sized(ais, e.getSize()) : ais;
       // a zip read from its local headers may learn the CRC only from the descriptor after the data
       CrcCheck crc = e instanceof ZipArchiveEntry z ? new CrcCheck(data, z::getCrc) : null;
-      if (member(crc != null ? crc : data, child, child, depth + 1, stored, decodes)) {
-        return; // the stream is out of step after a damaged member; the failure is already reported there
+      if (member(e, crc != null ? crc : data, child, child, depth + 1, stored, decodes)) {
+        return false; // the stream is out of step after a damaged member; the failure is already reported there
       }
       if (crc != null) {
         crc.report(child, budget);
@@ -344,6 +414,7 @@ public final class Expansion {
         skipRest(ais); // the next entry would read the rest of the holes, zero by zero
       }
     }
+    return false;
   }
 
   /**
@@ -492,6 +563,9 @@ public final class Expansion {
       zipFromLocalHeaders(file, path, depth);
       return;
     }
+    visitor.open(Format.ZIP, path, zf);
+    boolean complete = false;
+    boolean disagree = false;
     try (zf) {
       java.util.List<ZipArchiveEntry> all = java.util.Collections.list(zf.getEntriesInPhysicalOrder());
       ZipDirectory.Layout layout;
@@ -506,23 +580,33 @@ public final class Expansion {
             + " (first at offset " + first + "; possible overlapping zip bomb); the bytes they share read once");
       }
       long count = 0;
+      // overlapping members are left out: a copy rebuilt from the rest would not be the same zip
+      complete = layout.overlapping().isEmpty();
       for (ZipArchiveEntry e : all) {
         if (budget.branchStopped()) {
+          complete = false;
           break;
         }
         if (tooMany(++count, path)) {
+          complete = false;
           return;
         }
-        if (!regular(e) || layout.overlapping().contains(e)) {
+        if (!regular(e)) {
+          visitor.other(e, path + "!" + Names.display(e.getName()));
+          continue;
+        }
+        if (layout.overlapping().contains(e)) {
           continue;
         }
         String child = childPath(path, e.getName());
         if (e.getGeneralPurposeBit().usesEncryption()) {
           budget.problem(child, Problem.Type.ENCRYPTED, "encrypted zip entry; skipped");
+          visitor.skipped(e, child);
           continue;
         }
         if (!zf.canReadEntryData(e)) {
           budget.problem(child, Problem.Type.UNSUPPORTED, "zip compression method " + e.getMethod() + " not supported; skipped");
+          visitor.skipped(e, child);
           continue;
         }
         InputStream es;
@@ -530,29 +614,43 @@ public final class Expansion {
           es = zf.getInputStream(e);
         } catch (IOException | RuntimeException x) {
           budget.problem(child, classify(x), "zip entry unreadable: " + message(x));
+          visitor.skipped(e, child);
           continue;
         }
         LongSupplier compressed = es instanceof InputStreamStatistics st ? st::getCompressedCount : e::getCompressedSize;
         CrcCheck crc = new CrcCheck(es, e.getCrc());
         try {
-          member(crc, child, child, depth + 1, compressed, e.getMethod() != ZipArchiveEntry.STORED);
+          member(e, crc, child, child, depth + 1, compressed, e.getMethod() != ZipArchiveEntry.STORED);
         } finally {
           closeQuietly(es);
         }
         crc.report(child, budget);
       }
-      if (layout.disagreement() != null && !budget.branchStopped()) {
+      disagree = layout.disagreement() != null && !budget.branchStopped();
+      if (disagree) {
         budget.problem(path, Problem.Type.CORRUPT, "central directory and local headers disagree: "
             + layout.disagreement() + "; members also read from their local headers");
-        zipFromLocalHeaders(file, path, depth);
+        complete = false;
       }
+    } finally {
+      visitor.close(path, complete);
+    }
+    if (disagree) {
+      zipFromLocalHeaders(file, path, depth);
     }
   }
 
+  /**
+   * Reads a zip from its local headers, the fallback when its central directory cannot be trusted:
+   * for a visitor such a walk is never complete (the directory that a copy needs is the damaged part).
+   */
   private void zipFromLocalHeaders(Seekable file, String path, int depth) throws IOException {
+    visitor.open(Format.ZIP, path, null);
     try (InputStream in = file.stream();
          ZipArchiveInputStream zis = new ZipArchiveInputStream(new BufferedInputStream(in), "UTF-8", true, true)) {
       entries(Format.ZIP, zis, path, depth, zis::getCompressedCount);
+    } finally {
+      visitor.close(path, false);
     }
   }
 
@@ -578,6 +676,8 @@ public final class Expansion {
         return sz.read(b, off, len);
       }
     };
+    visitor.open(Format.SEVEN_Z, path, null);
+    boolean complete = false;
     try (sz) {
       long count = 0;
       while (!budget.branchStopped()) {
@@ -591,20 +691,24 @@ public final class Expansion {
           return;
         }
         if (e == null) {
+          complete = true;
           return;
         }
         if (tooMany(++count, path)) {
           return;
         }
         if (e.isDirectory() || !e.hasStream() || e.isAntiItem()) {
+          visitor.other(e, path + "!" + Names.display(e.getName()));
           continue;
         }
         // 7z compresses members together (solid blocks): the whole archive bounds each member's input
         String child = childPath(path, e.getName());
-        if (member(current, child, child, depth + 1, () -> archiveSize, true)) {
+        if (member(e, current, child, child, depth + 1, () -> archiveSize, true)) {
           return;
         }
       }
+    } finally {
+      visitor.close(path, complete);
     }
   }
 

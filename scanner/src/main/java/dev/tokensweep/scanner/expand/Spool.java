@@ -31,6 +31,14 @@ public final class Spool implements AutoCloseable {
     }
   }
 
+  /** Spool and temp files of this process that are still on disk: deleted by the shutdown hook. */
+  private static final java.util.Set<Path> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Other files and directories being built (a sanitized copy beside its output): deleted by the hook too. */
+  private static final java.util.Set<Path> BUILDING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final long PID = ProcessHandle.current().pid();
+  private static final java.util.regex.Pattern OURS = java.util.regex.Pattern.compile("tokensweep-(\\d+)-[^/]*\\.(spool|tmp)");
+  private static volatile Path dir;
+
   private final Path file;
   private final SecretKeySpec key;
   private final byte[] iv = new byte[16];
@@ -40,14 +48,7 @@ public final class Spool implements AutoCloseable {
 
   public Spool(long capBytes) throws IOException {
     this.cap = capBytes;
-    Path f;
-    try {
-      f = Files.createTempFile("tokensweep-", ".spool",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      f = Files.createTempFile("tokensweep-", ".spool"); // non-POSIX file systems: default ACLs
-    }
-    this.file = f;
+    this.file = create(".spool");
     byte[] k = new byte[16];
     SecureRandom rnd = new SecureRandom();
     rnd.nextBytes(k);
@@ -208,6 +209,159 @@ public final class Spool implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    Files.deleteIfExists(file);
+    try {
+      Files.deleteIfExists(file);
+    } finally {
+      LIVE.remove(file);
+    }
+  }
+
+  /**
+   * The directory of this user's spools: {@code tokensweep-spools-USER} in the temp directory,
+   * owner-only. Every name in it carries the owning process's id, so that a run can delete what
+   * dead runs left behind (killed with SIGKILL, or a machine that lost power) and nothing else.
+   * Falls back to the temp directory itself when that directory is not ours (another user's, or
+   * a link planted there).
+   */
+  public static Path directory() {
+    Path d = dir;
+    if (d != null) {
+      return d;
+    }
+    synchronized (LIVE) {
+      if (dir != null) {
+        return dir;
+      }
+      Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+      Path own = tmp.resolve("tokensweep-spools-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_"));
+      try {
+        try {
+          Files.createDirectory(own, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // a previous run's: checked below
+        } catch (UnsupportedOperationException e) {
+          Files.createDirectories(own);
+        }
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(own,
+            java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        boolean mine = a.isDirectory() && !a.isSymbolicLink()
+            && Files.getOwner(own, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName()
+                .equals(System.getProperty("user.name"));
+        d = mine ? own : tmp;
+      } catch (IOException | RuntimeException e) {
+        d = tmp;
+      }
+      if (d == own) {
+        removeStale(own);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(Spool::deleteLive, "tokensweep-spool-cleanup"));
+      dir = d;
+      return d;
+    }
+  }
+
+  /** Deletes the spool and temp files of processes that are no longer alive; returns how many. */
+  static int removeStale(Path d) {
+    int n = 0;
+    try (java.util.stream.Stream<Path> all = Files.list(d)) {
+      for (Path p : all.toList()) {
+        java.util.regex.Matcher m = OURS.matcher(p.getFileName().toString());
+        if (!m.matches()) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid != PID && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        if (pid != PID || !LIVE.contains(p)) {
+          if (Files.deleteIfExists(p)) {
+            n++;
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // what cannot be listed or deleted is left; the next run tries again
+    }
+    return n;
+  }
+
+  /** Deletes every spool and temp file this process still has (the shutdown hook: SIGTERM, SIGINT, exit). */
+  static void deleteLive() {
+    for (Path p : LIVE.toArray(new Path[0])) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // best effort at exit; the next run removes it as stale
+      }
+      LIVE.remove(p);
+    }
+    for (Path p : BUILDING.toArray(new Path[0])) {
+      try (java.util.stream.Stream<Path> all = Files.walk(p)) {
+        for (Path x : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(x);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // gone already, or not ours to finish
+      }
+      BUILDING.remove(p);
+    }
+  }
+
+  /**
+   * Registers a file or directory that this run is building and must not leave behind if it is
+   * stopped (the copy that sanitize writes beside its output before renaming it into place): the
+   * shutdown hook deletes it. {@link #built} once it is renamed or deleted.
+   */
+  public static void building(Path p) {
+    directory(); // installs the hook
+    BUILDING.add(p);
+  }
+
+  /** {@code p} is in place or gone: no longer deleted at exit. */
+  public static void built(Path p) {
+    BUILDING.remove(p);
+  }
+
+  /** Names of the live files, for tests. */
+  static java.util.Set<Path> live() {
+    return java.util.Set.copyOf(LIVE);
+  }
+
+  /**
+   * A new owner-only temp file in the spool directory, tracked like a spool (deleted at exit, and
+   * by a later run if this process dies); for bytes that need no encryption (already sanitized).
+   * Delete it with {@link #deleteTempFile}.
+   */
+  public static Path tempFile() throws IOException {
+    return create(".tmp");
+  }
+
+  public static void deleteTempFile(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // removed at exit or by the next run
+    } finally {
+      LIVE.remove(p);
+    }
+  }
+
+  private static Path create(String suffix) throws IOException {
+    Path d = directory();
+    String prefix = "tokensweep-" + PID + "-";
+    Path f;
+    try {
+      f = Files.createTempFile(d, prefix, suffix,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      f = Files.createTempFile(d, prefix, suffix); // non-POSIX file systems: default ACLs
+    }
+    LIVE.add(f);
+    return f;
   }
 }

@@ -1,5 +1,6 @@
 package dev.tokensweep.scanner.sanitize;
 
+import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.source.FileWalker;
 import java.io.IOException;
@@ -29,8 +30,15 @@ import java.util.stream.Stream;
  */
 public final class PathSanitizer {
 
-  /** The whole outcome: one report per leaf, plus problems that kept something out of the copy. */
-  public record Result(List<Sanitizer.LeafReport> leaves, List<Problem> problems) {}
+  /**
+   * The whole outcome: one report per leaf, plus problems that kept something out of the copy;
+   * {@code written} is false when nothing could be written at all (the output does not exist).
+   */
+  public record Result(List<Sanitizer.LeafReport> leaves, List<Problem> problems, boolean written) {
+    public Result(List<Sanitizer.LeafReport> leaves, List<Problem> problems) {
+      this(leaves, problems, true);
+    }
+  }
 
   /** A request that cannot be carried out (output inside input, output exists, ...). */
   public static final class RefusedException extends IOException {
@@ -39,10 +47,18 @@ public final class PathSanitizer {
     }
   }
 
-  private final LeafRewriter rewriter;
+  private final Sanitizer sanitizer;
+  private final dev.tokensweep.scanner.model.ScanLimits limits;
 
   public PathSanitizer(Sanitizer sanitizer, dev.tokensweep.scanner.model.ScanLimits limits) {
-    this.rewriter = new LeafRewriter(sanitizer, limits);
+    this.sanitizer = sanitizer;
+    this.limits = limits;
+  }
+
+  /** Writes the sanitized copy of one regular file; {@link ArchiveRewriter#DROPPED} when nothing could be. */
+  private long rewrite(Path file, String shown, OutputStream os, List<Sanitizer.LeafReport> reports,
+      List<Problem> problems) throws IOException {
+    return ArchiveRewriter.rewrite(sanitizer, limits, file, shown, os, reports, problems);
   }
 
   public Result sanitize(Path input, Path output, boolean overwrite) throws IOException {
@@ -62,6 +78,7 @@ public final class PathSanitizer {
     List<Problem> problems = new ArrayList<>();
     if (Files.isDirectory(in)) {
       Path tmp = Files.createTempDirectory(outParent, "." + out.getFileName() + ".tokensweep-");
+      Spool.building(tmp); // deleted if the run is stopped (SIGTERM) before it is in place
       try {
         copyTree(realIn, tmp, input.toString(), reports, problems);
         copyAttributes(realIn, tmp);
@@ -69,25 +86,43 @@ public final class PathSanitizer {
       } catch (IOException | RuntimeException e) {
         deleteTree(tmp);
         throw e;
+      } finally {
+        Spool.built(tmp);
       }
     } else {
+      // as the scan refuses them: a device, FIFO or socket is never opened (/dev/zero never ends,
+      // a FIFO blocks), and nothing is created for it
+      List<Path> regular = new ArrayList<>();
+      new FileWalker(false).walk(realIn, regular::add, p -> problems.add(new Problem(input.toString(), p.type(),
+          p.message())));
+      if (regular.isEmpty()) {
+        return new Result(reports, problems, false);
+      }
       Path tmp = Files.createTempFile(outParent, "." + out.getFileName() + ".", ".tokensweep");
+      Spool.building(tmp);
       try {
+        long n;
         try (OutputStream os = Files.newOutputStream(tmp)) {
-          if (rewriter.rewrite(Sanitizer.Source.of(realIn), input.toString(), os, 0, reports, problems)
-              == LeafRewriter.DROPPED) {
-            throw new RefusedException(input + ": nothing could be written (" + (problems.isEmpty() ? "dropped by --binary"
-                : problems.get(problems.size() - 1).message()) + ")");
+          n = rewrite(realIn, input.toString(), os, reports, problems);
+        }
+        if (n == ArchiveRewriter.DROPPED) {
+          if (problems.isEmpty()) {
+            problems.add(new Problem(input.toString(), Problem.Type.UNSUPPORTED, "binary file dropped by --binary drop;"
+                + " nothing written"));
           }
+          Files.deleteIfExists(tmp);
+          return new Result(reports, problems, false);
         }
         copyAttributes(realIn, tmp);
         move(tmp, out);
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(tmp);
         throw e;
+      } finally {
+        Spool.built(tmp);
       }
     }
-    return new Result(reports, problems);
+    return new Result(reports, problems, true);
   }
 
   /**
@@ -168,11 +203,12 @@ public final class PathSanitizer {
       List<Problem> problems) throws IOException {
     List<Path> files = new ArrayList<>();
     new FileWalker(false).walk(root, files::add, problems::add);
+    java.util.Map<Path, String> names = new java.util.HashMap<>();
     // directories first, so empty ones and their modes are kept too
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        Files.createDirectories(dest.resolve(root.relativize(dir).toString()));
+        Files.createDirectories(dest.resolve(clean(root.relativize(dir), shownRoot, names, reports)));
         return FileVisitResult.CONTINUE;
       }
 
@@ -183,11 +219,11 @@ public final class PathSanitizer {
     });
     for (Path f : files) {
       String rel = root.relativize(f).toString();
-      Path target = dest.resolve(rel);
-      String shown = Path.of(shownRoot).resolve(rel).toString();
+      Path target = dest.resolve(clean(root.relativize(f), shownRoot, names, reports));
+      String shown = sanitizer.redactText(Path.of(shownRoot).resolve(rel).toString());
       boolean keep;
       try (OutputStream os = Files.newOutputStream(target)) {
-        keep = rewriter.rewrite(Sanitizer.Source.of(f), shown, os, 0, reports, problems) != LeafRewriter.DROPPED;
+        keep = rewrite(f, shown, os, reports, problems) != ArchiveRewriter.DROPPED;
       } catch (IOException e) {
         problems.add(new Problem(shown, Problem.Type.UNREADABLE, FileWalker.describe(e) + "; left out of the copy"));
         Files.deleteIfExists(target);
@@ -202,7 +238,7 @@ public final class PathSanitizer {
     // directory times last: writing files into them changed their mtimes
     try (Stream<Path> dirs = Files.walk(root)) {
       for (Path d : dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-        Path t = dest.resolve(root.relativize(d).toString());
+        Path t = dest.resolve(clean(root.relativize(d), shownRoot, names, reports));
         if (Files.isDirectory(t)) {
           copyAttributes(d, t);
         }
@@ -210,6 +246,37 @@ public final class PathSanitizer {
     } catch (IOException | java.io.UncheckedIOException e) {
       // times of unreadable directories cannot be copied; their problem is already reported
     }
+  }
+
+  /**
+   * {@code rel} as it is named in the copy: each file or directory name with the secrets in it
+   * masked as content is (issue 12 item 2), the rest of the name kept; a rename is reported once.
+   */
+  private String clean(Path rel, String shownRoot, java.util.Map<Path, String> names,
+      List<Sanitizer.LeafReport> reports) throws IOException {
+    if (rel.toString().isEmpty()) {
+      return "";
+    }
+    String known = names.get(rel);
+    if (known != null) {
+      return known;
+    }
+    Path parent = rel.getParent();
+    String head = parent == null ? "" : clean(parent, shownRoot, names, reports);
+    String name = rel.getFileName().toString();
+    Sanitizer.RedactedName r = sanitizer.redactName(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (r != null) {
+      String renamed = new String(r.name(), java.nio.charset.StandardCharsets.UTF_8).replace('/', '_');
+      if (renamed.equals(".") || renamed.equals("..")) {
+        renamed = "REDACTED";
+      }
+      reports.add(new Sanitizer.LeafReport(Path.of(shownRoot).resolve(head.isEmpty() ? renamed : head + "/" + renamed)
+          .toString(), false, false, r.replacements(), r.fingerprintsByRule(), List.of(), true));
+      name = renamed;
+    }
+    String out = head.isEmpty() ? name : head + "/" + name;
+    names.put(rel, out);
+    return out;
   }
 
   /** Modification time and POSIX permissions, never wider than the source's. */

@@ -62,9 +62,20 @@ public final class Sanitizer {
     }
   }
 
-  /** What was redacted in one leaf: per rule, how many secrets and their fingerprints. Never values. */
+  /**
+   * What was redacted in one leaf: per rule, how many secrets and their fingerprints. Never values.
+   * {@code name} is true for a report on a file or member name (renamed), not on content.
+   */
   public record LeafReport(String path, boolean binary, boolean dropped, long replacements,
-      Map<String, List<String>> fingerprintsByRule, List<Problem> problems) {}
+      Map<String, List<String>> fingerprintsByRule, List<Problem> problems, boolean name) {
+    public LeafReport(String path, boolean binary, boolean dropped, long replacements,
+        Map<String, List<String>> fingerprintsByRule, List<Problem> problems) {
+      this(path, binary, dropped, replacements, fingerprintsByRule, problems, false);
+    }
+  }
+
+  /** A name with its secrets replaced by the content's masks. */
+  public record RedactedName(byte[] name, long replacements, Map<String, List<String>> fingerprintsByRule) {}
 
   private final Scanner scanner;
   private final Fingerprinter fingerprinter;
@@ -113,6 +124,7 @@ public final class Sanitizer {
         secrets.putIfAbsent(s, s);
       });
     }
+    plainText(source, secrets);
     List<Replacer.Form> forms = new ArrayList<>();
     Map<String, List<String>> byRule = new LinkedHashMap<>();
     for (Secret s : secrets.keySet()) {
@@ -143,6 +155,79 @@ public final class Sanitizer {
       }
     }
     return new LeafReport(path, binary, false, n, byRule, scan.problems());
+  }
+
+  /**
+   * Runs the detector over the leaf's bytes as they are, chunk by chunk with the detector's
+   * overlap: the readers look at values, and a secret can also sit where no reader looks for one
+   * (a JSON object key, a header name). Every occurrence of every secret is replaced, so one found
+   * here is masked wherever it is.
+   */
+  private void plainText(Source source, Map<Secret, Secret> secrets) throws IOException {
+    dev.tokensweep.detectors.Detector d = scanner.detector();
+    int overlap = Math.max(0, d.overlap());
+    int chunk = Math.max(options.chunkBytes(), 4096);
+    byte[] buf = new byte[chunk + overlap];
+    int keep = 0;
+    try (InputStream in = source.open()) {
+      while (true) {
+        int n = in.readNBytes(buf, keep, chunk);
+        int end = keep + n;
+        if (end > 0) {
+          d.scan(buf, 0, end, m -> {
+            Secret s = new Secret(m.secret(), m.rule().kind(), m.rule().id());
+            secrets.putIfAbsent(s, s);
+          });
+        }
+        if (n < chunk) {
+          return;
+        }
+        int k = Math.min(overlap, end);
+        System.arraycopy(buf, end - k, buf, 0, k);
+        keep = k;
+      }
+    }
+  }
+
+  /**
+   * A file or archive member name with every secret in it replaced by the mask its content would
+   * get (the rest of the name kept), or null when it holds none. Never empty: a name that was
+   * nothing but a secret, masked with {@code --mask drop}, becomes {@code REDACTED}.
+   */
+  public RedactedName redactName(byte[] name) throws IOException {
+    Map<Secret, Secret> secrets = new LinkedHashMap<>();
+    scanner.detector().scan(name, 0, name.length, m -> {
+      Secret s = new Secret(m.secret(), m.rule().kind(), m.rule().id());
+      secrets.putIfAbsent(s, s);
+    });
+    if (secrets.isEmpty()) {
+      return null;
+    }
+    List<Replacer.Form> forms = new ArrayList<>();
+    Map<String, List<String>> byRule = new LinkedHashMap<>();
+    for (Secret s : secrets.keySet()) {
+      String fp = fingerprinter.fingerprint(s.bytes);
+      byRule.computeIfAbsent(s.ruleId, k -> new ArrayList<>()).add(fp);
+      forms.addAll(forms(s, fp, false));
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    long n = new Replacer(forms, options.chunkBytes()).copy(new java.io.ByteArrayInputStream(name), out);
+    byte[] b = out.toByteArray();
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] == 0) {
+        b[i] = '_';
+      }
+    }
+    if (b.length == 0) {
+      b = "REDACTED".getBytes(StandardCharsets.US_ASCII);
+    }
+    return new RedactedName(b, n, byRule);
+  }
+
+  /** {@code text} with the secrets in it masked (for paths in reports), or as it is. */
+  public String redactText(String text) throws IOException {
+    RedactedName r = redactName(text.getBytes(StandardCharsets.UTF_8));
+    return r == null ? text : new String(r.name(), StandardCharsets.UTF_8);
   }
 
   /** A secret found in the leaf, compared by its bytes. */

@@ -98,7 +98,7 @@ class ArchiveScanTest {
   }
 
   private static Set<String> spoolFiles() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+    try (Stream<Path> s = Files.list(dev.tokensweep.scanner.expand.Spool.directory())) {
       return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("tokensweep-") && n.endsWith(".spool"))
           .collect(Collectors.toSet());
     }

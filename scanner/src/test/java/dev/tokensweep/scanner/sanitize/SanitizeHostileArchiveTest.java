@@ -1,0 +1,301 @@
+package dev.tokensweep.scanner.sanitize;
+
+import static dev.tokensweep.scanner.pipeline.Archives.ascii;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.scanner.expand.Spool;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanLimits;
+import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.pipeline.Archives;
+import dev.tokensweep.scanner.pipeline.Bombs;
+import dev.tokensweep.scanner.pipeline.RawZip;
+import dev.tokensweep.scanner.pipeline.Scanner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sanitize side of every hostile archive that the scan side handles ({@code ArchiveScanTest}):
+ * each comes out as a valid archive whose re-scan is clean, with the member that a guard stopped
+ * left out and named in a problem, and no spool file left behind. Sanitize walks archives with the
+ * scanner's own walker, so these hold by construction; the tests keep it so.
+ */
+class SanitizeHostileArchiveTest {
+
+  @TempDir
+  Path dir;
+
+  private static final Detector DETECTOR = new Detector(Rules.builtin());
+  private static final Fingerprinter FP = Fingerprinter.withDefaultKey();
+  private final TokenForge forge = new TokenForge(new Random(1212));
+  private final Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
+  private Set<String> spoolsBefore;
+
+  @BeforeEach
+  void spools() throws IOException {
+    spoolsBefore = spoolFiles();
+  }
+
+  @AfterEach
+  void noSpoolLeft() throws IOException {
+    Set<String> now = spoolFiles();
+    now.removeAll(spoolsBefore);
+    assertEquals(Set.of(), now, "spool files left behind");
+  }
+
+  private static Set<String> spoolFiles() throws IOException {
+    try (Stream<Path> s = Files.list(Spool.directory())) {
+      return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+  }
+
+  private static ScanLimits limits(int depth, long entries, long total, long entry, double ratio, long threshold) {
+    ScanLimits d = ScanLimits.defaults();
+    return new ScanLimits(depth, entries, total, entry, ratio, threshold, d.maxSpoolBytes(), d.maxLineBytes());
+  }
+
+  private byte[] log(String token) {
+    return ascii("2026-11-02T10:00:00Z INFO start\nexport GITHUB_TOKEN=" + token + "\n2026-11-02T10:00:02Z INFO done\n");
+  }
+
+  private record Outcome(PathSanitizer.Result result, Path out, List<String> problems) {}
+
+  private Outcome sanitize(String name, byte[] input, ScanLimits limits) throws IOException {
+    Path in = Files.write(dir.resolve(name), input);
+    Path out = dir.resolve("clean-" + name);
+    PathSanitizer.Result r = new PathSanitizer(new Sanitizer(scanner, FP, Sanitizer.Options.defaults()), limits)
+        .sanitize(in, out, false);
+    assertArrayEquals(input, Files.readAllBytes(in), "input untouched");
+    List<String> ps = new ArrayList<>();
+    for (Problem p : r.problems()) {
+      ps.add(p.location().substring(dir.toString().length() + 1) + " [" + p.type() + "]");
+    }
+    if (r.written()) {
+      ScanResult rescan = scanner.scan(List.of(out.toString()), null);
+      assertEquals(List.of(), rescan.findings().stream().map(f -> f.location().path()).toList(), "the copy re-scans clean");
+      // names are copied as they were, so an unsafe name is reported again; nothing else is
+      assertEquals(List.of(), rescan.problems().stream().filter(p -> p.type() != Problem.Type.UNSAFE_NAME)
+          .map(Problem::toString).toList(), "the copy is a valid archive");
+    } else {
+      assertFalse(Files.exists(out), "nothing written when nothing could be");
+      assertFalse(r.problems().isEmpty(), "what was left out is named");
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList(),
+          "no half-written file beside the output");
+    }
+    return new Outcome(r, out, ps);
+  }
+
+  private static List<String> zipNames(Path zip) throws IOException {
+    try (ZipFile z = ZipFile.builder().setPath(zip).get()) {
+      return java.util.Collections.list(z.getEntriesInPhysicalOrder()).stream().map(ZipArchiveEntry::getName).toList();
+    }
+  }
+
+  private static List<String> tarNames(Path tar) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (TarArchiveInputStream t = new TarArchiveInputStream(Files.newInputStream(tar))) {
+      for (TarArchiveEntry e; (e = t.getNextEntry()) != null; ) {
+        out.add(e.getName());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void sanitize_nestedZipBomb_bombLeftOutByRatio_siblingSanitized() throws IOException {
+    byte[] bomb = Bombs.nestedZip(3, 4, 4L << 20, Map.of("secrets.txt", log(forge.base62Crc32("ghp_"))));
+    Outcome o = sanitize("42.zip", bomb, limits(8, 100_000, 64L << 30, 16L << 30, 50, 1L << 20));
+    assertTrue(o.result().written());
+    assertTrue(o.problems().stream().allMatch(p -> p.endsWith("[limit]")), o.problems().toString());
+    assertFalse(o.problems().isEmpty());
+    assertTrue(zipNames(o.out()).contains("secrets.txt"), "the sibling of the bomb is in the copy");
+  }
+
+  @Test
+  void sanitize_gzipOverTheTotalBytes_leftOutAndExitsAsLimit() throws IOException {
+    byte[] zeros = Archives.gzip(new byte[4 << 20]);
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("app.log", log(forge.base62Crc32("ghp_")));
+    m.put("big.bin.gz", zeros);
+    Outcome o = sanitize("total.tar", Archives.tar(m), limits(8, 100_000, 1L << 20, 16L << 30, 1e9, 16L << 20));
+    assertEquals(List.of("total.tar!big.bin.gz! [limit]"), o.problems());
+    assertFalse(o.result().written(), "the input's total budget ran out: the copy cannot be whole");
+  }
+
+  @Test
+  void sanitize_memberOverTheEntryBytes_leftOutSiblingSanitized() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("big.log", ascii("x".repeat(70_000) + "\n"));
+    m.put("app.log", log(forge.base62Crc32("ghp_")));
+    Outcome o = sanitize("entry.tar", Archives.tar(m), limits(8, 100_000, 64L << 30, 65_536, 200, 16L << 20));
+    assertEquals(List.of("entry.tar!big.log [limit]"), o.problems());
+    assertEquals(List.of("app.log"), tarNames(o.out()));
+  }
+
+  @Test
+  void sanitize_tooManyEntries_archiveLeftOut() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    for (int i = 0; i < 20; i++) {
+      m.put("m" + i + ".log", log(forge.base62Crc32("ghp_")));
+    }
+    Outcome o = sanitize("many.tar", Archives.tar(m), limits(8, 10, 64L << 30, 16L << 30, 200, 16L << 20));
+    assertEquals(List.of("many.tar [limit]"), o.problems());
+    assertFalse(o.result().written());
+  }
+
+  @Test
+  void sanitize_nestedDeeperThanTheLimit_innerArchiveLeftOut() throws IOException {
+    byte[] inner = Archives.zip(Map.of("deep.log", log(forge.base62Crc32("ghp_"))));
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("inner.zip", Archives.zip(Map.of("inner2.zip", inner)));
+    m.put("app.log", log(forge.base62Crc32("ghp_")));
+    Outcome o = sanitize("deep.tar", Archives.tar(m), limits(2, 100_000, 64L << 30, 16L << 30, 200, 16L << 20));
+    assertEquals(List.of("deep.tar!inner.zip!inner2.zip [limit]"), o.problems());
+    assertEquals(List.of("inner.zip", "app.log"), tarNames(o.out()));
+  }
+
+  @Test
+  void sanitize_overlappingZip_leftOutAsCorrupt() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("overlap.zip", Bombs.overlappingZip(200, 1L << 20));
+    m.put("app.log", log(forge.base62Crc32("ghp_")));
+    Outcome o = sanitize("overlap.tar", Archives.tar(m), ScanLimits.defaults());
+    assertTrue(o.problems().contains("overlap.tar!overlap.zip [corrupt]"), o.problems().toString());
+    assertEquals(List.of("app.log"), tarNames(o.out()));
+  }
+
+  @Test
+  void sanitize_sparseTarWithHugeHoles_membersLeftOutByRatio() throws IOException {
+    byte[] tail = log(forge.base62Crc32("ghp_"));
+    Outcome o = sanitize("sparse.tar", Bombs.sparseTar(3, 1L << 30, tail),
+        limits(8, 100_000, 64L << 30, 16L << 30, 100, 1L << 20));
+    assertFalse(o.problems().isEmpty());
+    assertTrue(o.problems().stream().allMatch(p -> p.endsWith("[limit]")), o.problems().toString());
+  }
+
+  @Test
+  void sanitize_zipDirectoryLeavesOutAMember_zipLeftOutNotCopiedWithItsSecret() throws IOException {
+    byte[] zip = new RawZip().add("listed.log", log(forge.base62Crc32("ghp_")))
+        .add("hidden.log", log(forge.base62Crc32("ghp_")), false, -1, -1).bytes();
+    Outcome o = sanitize("hides.zip", zip, ScanLimits.defaults());
+    assertEquals(List.of("hides.zip [corrupt]"), o.problems());
+    assertFalse(o.result().written());
+  }
+
+  @Test
+  void sanitize_zipSlipAndAbsoluteNames_keptByteForByteAndSanitized() throws IOException {
+    String token = forge.base62Crc32("ghp_");
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    // java.util.zip writes "made by" MS-DOS: commons-compress reads backslashes as slashes there
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bo)) {
+      for (String n : List.of("dir\\..\\..\\x.txt", "../../etc/evil.log", "/abs/path.log")) {
+        z.putNextEntry(new java.util.zip.ZipEntry(n));
+        z.write(log(token));
+        z.closeEntry();
+      }
+    }
+    Outcome o = sanitize("slip.zip", bo.toByteArray(), ScanLimits.defaults());
+    assertTrue(o.result().written());
+    assertTrue(o.problems().stream().allMatch(p -> p.endsWith("[unsafe-name]")), o.problems().toString());
+    List<String> raw = new ArrayList<>();
+    try (ZipFile z = ZipFile.builder().setPath(o.out()).get()) {
+      for (ZipArchiveEntry e : java.util.Collections.list(z.getEntriesInPhysicalOrder())) {
+        raw.add(new String(e.getRawName(), StandardCharsets.UTF_8));
+      }
+    }
+    assertEquals(List.of("dir\\..\\..\\x.txt", "../../etc/evil.log", "/abs/path.log"), raw, "names copied byte for byte");
+  }
+
+  @Test
+  void sanitize_tarWithSymlinkAndHardLinkMembers_linksKeptAsLinks_fileSanitized() throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    byte[] data = log(forge.base62Crc32("ghp_"));
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(bo)) {
+      TarArchiveEntry f = new TarArchiveEntry("app.log");
+      f.setSize(data.length);
+      t.putArchiveEntry(f);
+      t.write(data);
+      t.closeArchiveEntry();
+      TarArchiveEntry s = new TarArchiveEntry("passwd", TarArchiveEntry.LF_SYMLINK);
+      s.setLinkName("/etc/passwd");
+      t.putArchiveEntry(s);
+      t.closeArchiveEntry();
+      TarArchiveEntry h = new TarArchiveEntry("hard.log", TarArchiveEntry.LF_LINK);
+      h.setLinkName("app.log");
+      t.putArchiveEntry(h);
+      t.closeArchiveEntry();
+    }
+    Outcome o = sanitize("links.tar", bo.toByteArray(), ScanLimits.defaults());
+    assertEquals(List.of(), o.problems());
+    List<String> kinds = new ArrayList<>();
+    try (TarArchiveInputStream t = new TarArchiveInputStream(Files.newInputStream(o.out()))) {
+      for (TarArchiveEntry e; (e = t.getNextEntry()) != null; ) {
+        kinds.add(e.getName() + (e.isSymbolicLink() ? " -> " + e.getLinkName() : e.isLink() ? " => " + e.getLinkName() : ""));
+      }
+    }
+    assertEquals(List.of("app.log", "passwd -> /etc/passwd", "hard.log => app.log"), kinds);
+  }
+
+  @Test
+  void sanitize_truncatedTarMember_archiveLeftOutNamed() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("a.log", log(forge.base62Crc32("ghp_")));
+    m.put("b.log", ascii("y".repeat(5000) + "\n"));
+    byte[] tar = Archives.tar(m);
+    byte[] cut = java.util.Arrays.copyOf(tar, 512 * 4 + 100);
+    Outcome o = sanitize("cut.tar", cut, ScanLimits.defaults());
+    assertFalse(o.problems().isEmpty());
+    assertTrue(o.problems().stream().allMatch(p -> p.endsWith("[corrupt]")), o.problems().toString());
+  }
+
+  @Test
+  void sanitize_cpioArAnd7zWithSizeChangingSecrets_rewrittenInTheirFormatAndClean() throws IOException {
+    // the tag is longer than the token: every member after the first moves, as in the tar bug
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("a.log", log(forge.base62Crc32("ghp_")));
+    m.put("b.log", log(forge.base62Crc32("gho_")));
+    m.put("c.txt", ascii("nothing\n"));
+    for (String name : List.of("x.cpio", "x.ar")) {
+      byte[] in = name.endsWith("cpio") ? Archives.cpio(m) : Archives.ar(m);
+      Outcome o = sanitize(name, in, ScanLimits.defaults());
+      assertEquals(List.of(), o.problems(), name);
+      assertTrue(o.result().written(), name);
+      assertEquals(3, o.result().leaves().size(), name);
+    }
+    Path seven = dir.resolve("seed.7z");
+    Archives.sevenZ(seven, m);
+    Outcome o = sanitize("x.7z", Files.readAllBytes(seven), ScanLimits.defaults());
+    assertEquals(List.of(), o.problems());
+    assertTrue(o.result().written());
+    Files.delete(seven);
+  }
+}
