@@ -4,9 +4,9 @@ import dev.tokensweep.scanner.model.ScanLimits;
 import picocli.CommandLine.Option;
 
 /**
- * The archive and decompression limits as options, for {@code sanitize}: the same names, meanings
- * and defaults as {@code scan}'s, applied over the configuration file's, so that a copy is made
- * under exactly the guards a scan of the same input runs under.
+ * The archive and decompression limits as options, shared by {@code scan} and {@code sanitize},
+ * applied over the configuration file's, so that a copy is made under exactly the guards a scan
+ * of the same input runs under.
  */
 final class LimitOptions {
   @Option(names = "--max-depth", paramLabel = "N", description = "Deepest archive nesting to open (default: 8).")

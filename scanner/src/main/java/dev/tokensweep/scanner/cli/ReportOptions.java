@@ -217,19 +217,9 @@ final class ReportOptions {
     }
   }
 
-  /**
-   * The limits with the configuration's in place. A tokensweep.yaml found in the scanned tree is
-   * input like the rest of it: it may lower a limit, never raise one (a planted file with
-   * max_ratio: 1000000 would otherwise let a bomb through); --config, a file the user names, may.
-   */
+  /** The limits with the configuration's in place; a root tokensweep.yaml may only lower them. */
   ScanLimits limits(ScanLimits defaults) {
-    ScanLimits c = config.limits(defaults);
-    if (!configFromTree) {
-      return c;
-    }
-    return new ScanLimits(Math.min(c.maxDepth(), defaults.maxDepth()), Math.min(c.maxEntries(), defaults.maxEntries()),
-        Math.min(c.maxTotalBytes(), defaults.maxTotalBytes()), Math.min(c.maxEntryBytes(), defaults.maxEntryBytes()),
-        Math.min(c.maxRatio(), defaults.maxRatio()), c.ratioThreshold(), c.maxSpoolBytes(), c.maxLineBytes());
+    return config.limits(defaults, configFromTree);
   }
 
   /** {@code --progress} or {@code --no-progress} when given, else on when stderr is a terminal; never with {@code -q}. */

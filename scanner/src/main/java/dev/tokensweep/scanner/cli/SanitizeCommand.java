@@ -117,7 +117,8 @@ final class SanitizeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException(e.getMessage());
     }
-    ScanLimits limits = limitOptions.limits(config.limits(ScanLimits.defaults()));
+    // a tokensweep.yaml from the input may only lower the limits, as in scan
+    ScanLimits limits = limitOptions.limits(config.limits(ScanLimits.defaults(), configFile == null));
     Scanner scanner = new Scanner(detector, fp, Scanner.Options.defaults().withThreads(1).withLimits(limits));
     Sanitizer.Options d = Sanitizer.Options.defaults();
     Sanitizer sanitizer = new Sanitizer(scanner, fp, new Sanitizer.Options(style, jwtKeepClaims, policy, d.spoolCap(), d.chunkBytes()));

@@ -69,30 +69,9 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--now", paramLabel = "INSTANT", description = "Judge token expiry at this time (ISO-8601) instead of now.")
   String now;
 
-  @Option(names = "--max-depth", paramLabel = "N", description = "Deepest archive nesting to open (default: 8).")
-  Integer maxDepth;
-
-  @Option(names = "--max-entries", paramLabel = "N", description = "Entries read from one archive (default: 100000).")
-  Long maxEntries;
-
-  @Option(names = "--max-total-bytes", paramLabel = "SIZE",
-      description = "Decompressed bytes from one input and everything inside it, like 64G (default: 64G).")
-  String maxTotalBytes;
-
-  @Option(names = "--max-entry-bytes", paramLabel = "SIZE",
-      description = "Decompressed bytes of one archive member or compressed stream (default: 16G).")
-  String maxEntryBytes;
-
-  @Option(names = "--max-ratio", paramLabel = "R",
-      description = "Largest decompressed/compressed ratio, checked once --ratio-threshold bytes are out (default: 200).")
-  Double maxRatio;
-
-  @Option(names = "--ratio-threshold", paramLabel = "SIZE", description = "Bytes decompressed before the ratio is checked (default: 16M).")
-  String ratioThreshold;
-
-  @Option(names = "--max-spool-bytes", paramLabel = "SIZE",
-      description = "Largest zip or 7z inside a stream that is copied to a private temp file to be opened (default: 4G).")
-  String maxSpoolBytes;
+  // --max-depth, --max-entries, ... as sanitize takes them
+  @Mixin
+  LimitOptions limitOptions;
 
   @Mixin
   RuleOptions ruleOptions;
@@ -272,24 +251,7 @@ final class ScanCommand implements Callable<Integer> {
 
   /** Defaults, then the configuration file, then the command line. */
   private ScanLimits limits() {
-    ScanLimits d = reportOptions.limits(ScanLimits.defaults());
-    if (maxDepth != null && maxDepth < 0) {
-      throw new Main.UsageException("--max-depth must be 0 or more");
-    }
-    if (maxEntries != null && maxEntries < 1) {
-      throw new Main.UsageException("--max-entries must be at least 1");
-    }
-    if (maxRatio != null && !(maxRatio >= 1)) {
-      throw new Main.UsageException("--max-ratio must be at least 1");
-    }
-    return new ScanLimits(maxDepth != null ? maxDepth : d.maxDepth(),
-        maxEntries != null ? maxEntries : d.maxEntries(),
-        size("--max-total-bytes", maxTotalBytes, d.maxTotalBytes(), 1),
-        size("--max-entry-bytes", maxEntryBytes, d.maxEntryBytes(), 1),
-        maxRatio != null ? maxRatio : d.maxRatio(),
-        size("--ratio-threshold", ratioThreshold, d.ratioThreshold(), 0),
-        size("--max-spool-bytes", maxSpoolBytes, d.maxSpoolBytes(), 0),
-        d.maxLineBytes());
+    return limitOptions.limits(reportOptions.limits(ScanLimits.defaults()));
   }
 
   /** A byte size like {@code 4096}, {@code 16M}, {@code 64GiB} (binary units, case-insensitive). */
@@ -318,21 +280,6 @@ final class ScanCommand implements Callable<Integer> {
       throw new NumberFormatException("out of range");
     }
     return v << shift;
-  }
-
-  private static long size(String option, String value, long dflt, long min) {
-    if (value == null) {
-      return dflt;
-    }
-    try {
-      long v = parseSize(value);
-      if (v < min) {
-        throw new Main.UsageException(option + " must be at least " + min);
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new Main.UsageException(option + ": not a size (like 4096, 512K, 16M, 64G): " + value);
-    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -167,6 +167,22 @@ public final class Config {
     return raw.ignore() == null ? IgnoreRules.EMPTY : IgnoreRules.parse(String.join("\n", raw.ignore()), name);
   }
 
+  /**
+   * {@code defaults} with the configured limits in place, for a file found in the scanned tree
+   * ({@code fromTree}): such a file is input like the rest of the tree, so it may lower a limit,
+   * never raise one (a planted max_ratio: 1000000 would otherwise let a bomb through). A file the
+   * user names (--config) may raise them.
+   */
+  public ScanLimits limits(ScanLimits d, boolean fromTree) {
+    ScanLimits c = limits(d);
+    if (!fromTree) {
+      return c;
+    }
+    return new ScanLimits(Math.min(c.maxDepth(), d.maxDepth()), Math.min(c.maxEntries(), d.maxEntries()),
+        Math.min(c.maxTotalBytes(), d.maxTotalBytes()), Math.min(c.maxEntryBytes(), d.maxEntryBytes()),
+        Math.min(c.maxRatio(), d.maxRatio()), c.ratioThreshold(), c.maxSpoolBytes(), c.maxLineBytes());
+  }
+
   /** {@code defaults} with the configured limits in place. */
   public ScanLimits limits(ScanLimits d) {
     Limits l = raw.limits();

@@ -168,5 +168,11 @@ class HostileInputCliTest {
     ScanCommandTest.Run named = ScanCommandTest.run("scan", "--format", "json", "--config", yaml.toString(), tree.toString());
     assertEquals(1, named.exit(), "a --config the user names may raise the depth: " + named.err());
     assertNoToken(named);
+
+    // sanitize reads the same root file under the same rule
+    ScanCommandTest.Run copy = ScanCommandTest.run("sanitize", tree.toString(), "-o", dir.resolve("copy").toString());
+    assertEquals(3, copy.exit(), "the planted max_depth must not open the 10th level in sanitize either: " + copy.err());
+    assertTrue(copy.err().contains("depth"), copy.err());
+    assertNoToken(copy);
   }
 }
