@@ -44,43 +44,9 @@ BYTES_ONE=$(stat -c %s "$ONE")
 BYTES_MANY=$(find "$WORK/many" -name '*.log' -printf '%s\n' | awk '{s+=$1} END {print s}')
 
 # the rule catalogue's own patterns, for ripgrep
-java $JAVA_OPTS -jar "$TS_JAR" rules list --format json > "$WORK/rules.json"
-java -cp "$TS_JAR" "$ROOT/corpus/bench/RgPatterns.java" < "$WORK/rules.json" > "$WORK/patterns.txt"
-HAVE_RG=0
-if command -v rg > /dev/null; then
-  HAVE_RG=1
-  # patterns ripgrep rejects (a literal newline needs its multiline mode) are left out and counted
-  dropped=0
-  : > "$WORK/patterns.ok.txt"
-  while IFS= read -r p; do
-    rc=0
-    rg --no-config -q --regex-size-limit 1G --dfa-size-limit 1G -e "$p" /dev/null 2> /dev/null || rc=$?
-    if [ $rc -eq 2 ]; then
-      dropped=$((dropped + 1))
-    else
-      printf '%s\n' "$p" >> "$WORK/patterns.ok.txt"
-    fi
-  done < "$WORK/patterns.txt"
-  RG=(rg --no-config --no-ignore --hidden -c --regex-size-limit 1G --dfa-size-limit 1G -f "$WORK/patterns.ok.txt")
-  echo "ripgrep $(rg --version | head -1 | cut -d' ' -f2): $(wc -l < "$WORK/patterns.ok.txt") patterns, $dropped it rejects left out"
-else
-  echo "ripgrep not installed: tokensweep only"
-fi
+source "$ROOT/corpus/bench/lib.sh"
+rg_patterns
 
-# measure NAME CMD...: runs CMD under /usr/bin/time -v, appends "NAME seconds maxrss_kb" to $WORK/times
-measure() {
-  local name=$1; shift
-  local log=$WORK/time.log
-  "$TIME" -v "$@" > /dev/null 2> "$log" || true # tokensweep exits 1 when it finds something
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$log")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-  if grep -q "Exit status: [^01]" "$log"; then
-    echo "run.sh: $name failed:" >&2; tail -5 "$log" >&2; exit 1
-  fi
-  echo "$name $wall $rss" >> "$WORK/times"
-  printf '  %-10s %7.2f s  %6d MB peak RSS\n' "$name" "$wall" "$((rss / 1024))"
-}
 
 : > "$WORK/times"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); corpus $BYTES_ONE bytes in 1 file, $BYTES_MANY in $FILES files"
@@ -93,8 +59,6 @@ for i in $(seq 1 "$RUNS"); do
   if [ $HAVE_RG = 1 ]; then measure rg-dir "${RG[@]}" -j "$THREADS" "$WORK/many"; fi
 done
 
-median() { awk -v n="$1" '$1==n {print $2}' "$WORK/times" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-peak() { awk -v n="$1" '$1==n && $3>m {m=$3} END {print int(m/1024)}' "$WORK/times"; }
 echo
 echo "medians of $RUNS alternating runs (wall clock, whole process; MB = 10^6 bytes):"
 for n in ts-one rg-one ts-parts ts-dir rg-dir; do
