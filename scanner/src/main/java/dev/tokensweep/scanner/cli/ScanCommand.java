@@ -105,6 +105,9 @@ final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // at the run's start, not at its first spool: what killed runs left behind goes even when
+    // this run needs no spool, and the shutdown hook that deletes this run's is in place
+    dev.tokensweep.scanner.expand.Spool.directory();
     PrintWriter err = spec.commandLine().getErr();
     Severity threshold;
     try {
