@@ -29,6 +29,26 @@ public final class BenchInputs {
     }
   }
 
+  /**
+   * Gateway request log of about {@code bytes}, as {@code generate --profile logs --requests}
+   * writes it (token, auth, session, refresh and scope on most lines), one leaking line per
+   * {@code tokenEvery} bytes (0: none), drawn from {@code tokenPool} fixed ones when that is
+   * above 0 (a gateway log that carries the same tokens again and again), else fresh each time.
+   */
+  public static byte[] requests(long seed, int bytes, long tokenEvery, int tokenPool) {
+    try {
+      Path tmp = Files.createTempFile("tokensweep-bench", ".log");
+      try {
+        NoiseWriter.write(tmp, bytes, seed, false, tokenEvery, SourceType.LOG, true, tokenPool);
+        return Files.readAllBytes(tmp);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Binary dumps (minidump, ELF core, hprof), concatenated until about {@code bytes}. */
   public static byte[] dumps(long seed, int bytes) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(bytes + (1 << 20));
