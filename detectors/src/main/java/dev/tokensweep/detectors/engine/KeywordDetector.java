@@ -4,6 +4,7 @@ import dev.tokensweep.detectors.check.Entropy;
 import dev.tokensweep.detectors.check.Placeholders;
 import dev.tokensweep.detectors.check.Validators;
 import dev.tokensweep.detectors.evidence.Match;
+import dev.tokensweep.detectors.evidence.SecretDigest;
 import dev.tokensweep.detectors.rule.Rule;
 
 import com.google.re2j.Matcher;
@@ -46,6 +47,12 @@ final class KeywordDetector implements Detector {
   private final int[] filterAfterHits;
   // per rule, its fixed shape when its matches are found without re2j (never for the reference, filterAfter -1)
   private final FixedShape[] shapes;
+  // per rule, whether its checks after the regex cost more than digesting the secret (a JWT to
+  // decode, an entropy to compute), so their verdict is remembered per secret (never for the reference)
+  private final boolean[] costlyChecks;
+  /** Validators whose work (decoding, entropy) costs more than the SHA-256 of the secret. */
+  private static final java.util.Set<String> COSTLY_CHECKS = java.util.Set.of("jwt", "entropy", "basic-auth",
+      "pypi-macaroon", "warehouse-macaroon");
   /** A rule gets its window filter once it has had this many keyword hits. */
   static final int FILTER_AFTER_HITS = 256;
   private final Prefilter prefilter;
@@ -71,6 +78,7 @@ final class KeywordDetector implements Detector {
     hits = new int[this.rules.size()];
     triedPrecompiled = new boolean[this.rules.size()];
     shapes = new FixedShape[this.rules.size()];
+    costlyChecks = new boolean[this.rules.size()];
     filterAfterHits = new int[this.rules.size()];
     Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
     int maxOverlap = 0;
@@ -85,6 +93,8 @@ final class KeywordDetector implements Detector {
         FixedShape f = FixedShape.of(tree, rule.keywords());
         shapes[r] = f != null && f.length() <= rule.length() ? f : null;
       }
+      costlyChecks[r] = filterAfter >= 0 && (rule.entropyFloor() > 0
+          || rule.validate().stream().anyMatch(COSTLY_CHECKS::contains));
       for (String k : rule.keywords()) {
         byKeyword.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).add(r);
       }
@@ -231,6 +241,10 @@ final class KeywordDetector implements Detector {
     final int[] lastEnd; // end of the match at lastStart
     final ByteWindow window = new ByteWindow();
     final WindowCache[] caches;
+    final DigestMemo[] longCaches;
+    final SecretDigest digest = new SecretDigest();
+    // verdicts of the checks after the regex, per rule and secret digest
+    final DigestMemo verdicts = new DigestMemo(VERDICT_SLOTS);
     int[] runBuf = new int[4 * RUN_STRIDE];
     final int maxBefore;
     byte[] buf;
@@ -243,6 +257,7 @@ final class KeywordDetector implements Detector {
     Scratch(int n) {
       matchers = new Matcher[n];
       caches = new WindowCache[n];
+      longCaches = new DigestMemo[n];
       nextHit = new int[n];
       lastStart = new int[n];
       lastEnd = new int[n];
@@ -362,7 +377,7 @@ final class KeywordDetector implements Detector {
       }
       int e = p + shape.length();
       byte[] secret = Arrays.copyOfRange(buf, p, e);
-      if (accept(rule, secret)) {
+      if (accepted(r, rule, secret)) {
         sink.accept(new Match(rule, p, e, p, e, secret));
       } else {
         Arrays.fill(secret, (byte) 0);
@@ -388,6 +403,20 @@ final class KeywordDetector implements Detector {
         if (found == null) {
           found = run(r, ws, we);
           c.put(h, buf, ws, we, found);
+        }
+      } else if (filterAfter >= 0) {
+        // a longer window (a JWT after its keyword, an assignment with a long value) costs re2j
+        // ~100 ns a byte; logs repeat such lines (the same bearer token on thousands of lines),
+        // so its matches are remembered too, by the window's digest rather than its bytes
+        digest.digest(buf, ws, we);
+        DigestMemo c = longCaches[r];
+        if (c == null) {
+          c = longCaches[r] = new DigestMemo(LONG_WINDOW_SLOTS);
+        }
+        found = (int[]) c.get(digest.hi(), digest.lo(), r);
+        if (found == null) {
+          found = run(r, ws, we);
+          c.put(digest.hi(), digest.lo(), r, found);
         }
       } else {
         found = run(r, ws, we);
@@ -426,7 +455,7 @@ final class KeywordDetector implements Detector {
           continue;
         }
         byte[] secret = Arrays.copyOfRange(buf, s1, e1);
-        if (accept(rule, secret)) {
+        if (accepted(r, rule, secret)) {
           int is = found[i + 4];
           int ie = found[i + 5];
           Match.Identifier id = is < 0 || ie <= is ? null
@@ -436,6 +465,24 @@ final class KeywordDetector implements Detector {
           Arrays.fill(secret, (byte) 0);
         }
       }
+    }
+
+    /**
+     * {@link #accept} of rule {@code r} for {@code secret}, remembered per secret digest when the
+     * rule's checks are costly: a log that carries one token on thousands of lines checks it once.
+     */
+    private boolean accepted(int r, Rule rule, byte[] secret) {
+      if (!costlyChecks[r]) {
+        return accept(rule, secret);
+      }
+      digest.digest(secret, 0, secret.length);
+      Object v = verdicts.get(digest.hi(), digest.lo(), r);
+      if (v != null) {
+        return (Boolean) v;
+      }
+      boolean ok = accept(rule, secret);
+      verdicts.put(digest.hi(), digest.lo(), r, ok);
+      return ok;
     }
 
     /**
@@ -517,6 +564,47 @@ final class KeywordDetector implements Detector {
   private static final int[] NONE_FOUND = new int[0];
   /** Ints per match in what {@code run} returns. */
   private static final int RUN_STRIDE = 6;
+
+  /** Slots of the per-thread memo of verdicts (rule and secret digest to accepted or not). */
+  private static final int VERDICT_SLOTS = 1024;
+  /** Slots per rule of the per-thread memo of long windows' matches. */
+  private static final int LONG_WINDOW_SLOTS = 32;
+
+  /**
+   * A direct-mapped memo keyed by a 128-bit digest ({@link SecretDigest}) and a small tag (the
+   * rule): the results of work done on bytes that it does not keep, so it holds no secret. A
+   * colliding key evicts. Per thread.
+   */
+  static final class DigestMemo {
+    private final long[] his;
+    private final long[] los;
+    private final int[] tags;
+    private final Object[] values;
+
+    DigestMemo(int slots) {
+      his = new long[slots];
+      los = new long[slots];
+      tags = new int[slots];
+      values = new Object[slots];
+    }
+
+    private int slot(long hi, int tag) {
+      return (int) (hi ^ (hi >>> 29) ^ tag * 0x9E3779B9L) & (values.length - 1);
+    }
+
+    Object get(long hi, long lo, int tag) {
+      int s = slot(hi, tag);
+      return values[s] != null && his[s] == hi && los[s] == lo && tags[s] == tag ? values[s] : null;
+    }
+
+    void put(long hi, long lo, int tag, Object value) {
+      int s = slot(hi, tag);
+      his[s] = hi;
+      los[s] = lo;
+      tags[s] = tag;
+      values[s] = value;
+    }
+  }
 
   /**
    * Per thread and rule: re2j's matches in recent short windows, by window content. Direct-mapped,
