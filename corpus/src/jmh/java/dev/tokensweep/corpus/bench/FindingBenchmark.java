@@ -1,15 +1,16 @@
 package dev.tokensweep.corpus.bench;
 
 import dev.tokensweep.corpus.gen.BenchInputs;
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Entropy;
-import dev.tokensweep.detectors.Evidence;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Match;
-import dev.tokensweep.detectors.Placeholders;
-import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.Validators;
+import dev.tokensweep.detectors.check.Entropy;
+import dev.tokensweep.detectors.check.Placeholders;
+import dev.tokensweep.detectors.check.Validators;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.evidence.EvidenceCache;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.evidence.Match;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * shape, then the checks), {@code validate} the checks after the regex (placeholders, entropy
  * floor, the rule's validators: checksums, JWT), {@code fingerprint} the keyed HMAC, and
  * {@code evidence} everything a report says about it (JWT claims, preview, fingerprint, entropy,
- * severity). {@code detector} is the whole detector over the chunk, for scale. Scores are per
+ * severity), and {@code evidenceCached} the same through the scan's {@link EvidenceCache}, which
+ * builds it once per secret. {@code detector} is the whole detector over the chunk, for scale. Scores are per
  * chunk; divide by the finding count the set-up prints for the cost of one finding.
  */
 @State(Scope.Thread)
@@ -73,7 +75,7 @@ public class FindingBenchmark {
       case "repeat" -> BenchInputs.requests(1, CHUNK, 4600, 50);
       default -> throw new IllegalArgumentException(input);
     };
-    detector = new Detector(Rules.builtin());
+    detector = Detector.of(Rules.builtin());
     fingerprinter = Fingerprinter.withDefaultKey();
     List<Match> found = detector.findAll(buf);
     matches = found.toArray(new Match[0]);
@@ -119,6 +121,15 @@ public class FindingBenchmark {
   public void evidence(Blackhole bh) {
     for (Match m : matches) {
       bh.consume(Evidence.of(m, fingerprinter, now));
+    }
+  }
+
+  /** Everything a report says about each finding, through a per-run cache: built once per secret. */
+  @Benchmark
+  public void evidenceCached(Blackhole bh) {
+    EvidenceCache cache = new EvidenceCache(fingerprinter);
+    for (Match m : matches) {
+      bh.consume(cache.of(m, now, null));
     }
   }
 

@@ -10,6 +10,7 @@ import dev.tokensweep.scanner.model.Suppression;
 
 import dev.tokensweep.detectors.engine.Detector;
 import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.evidence.EvidenceCache;
 import dev.tokensweep.detectors.evidence.Fingerprinter;
 import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.detectors.rule.Rule;
@@ -83,6 +84,8 @@ public final class Scanner {
 
   private final Detector detector;
   private final Fingerprinter fingerprinter;
+  /** Evidence built once per secret of this scanner's runs (a token on thousands of log lines). */
+  private final EvidenceCache evidence;
   private final Options options;
   private final Map<String, Integer> priority = new HashMap<>();
   private final Opener opener;
@@ -112,6 +115,7 @@ public final class Scanner {
     this.capture = capture;
     this.detector = detector;
     this.fingerprinter = fingerprinter;
+    this.evidence = new EvidenceCache(fingerprinter);
     this.options = options;
     this.opener = opener;
     List<Rule> rules = detector.rules();
@@ -737,7 +741,7 @@ public final class Scanner {
         }
         Evidence.Hint hint = loc.cache() != null ? loc.cache().hint()
             : loc.timestamp() != null ? Evidence.Hint.seenAt(java.time.Instant.ofEpochSecond(loc.timestamp())) : null;
-        Evidence ev = Evidence.of(m, fingerprinter, options.now(), hint);
+        Evidence ev = evidence.of(m, options.now(), hint);
         Finding finding = new Finding(loc, ev, options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null);
         collector.found(finding);
         settle(finding);
