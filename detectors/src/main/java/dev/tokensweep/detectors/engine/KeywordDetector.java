@@ -242,9 +242,14 @@ final class KeywordDetector implements Detector {
     final ByteWindow window = new ByteWindow();
     final WindowCache[] caches;
     final DigestMemo[] longCaches;
-    final SecretDigest digest = new SecretDigest();
+    // made once this thread has done MEMO_AFTER long windows or costly checks with this detector:
+    // a short scan (a rule linted, a name, a test) allocates none, and a dead detector's scratch,
+    // which its thread keeps until the thread-local map drops it, stays small
+    SecretDigest digest;
+    int longWindows;
+    int costlyAccepts;
     // verdicts of the checks after the regex, per rule and secret digest
-    final DigestMemo verdicts = new DigestMemo(VERDICT_SLOTS);
+    DigestMemo verdicts;
     int[] runBuf = new int[4 * RUN_STRIDE];
     final int maxBefore;
     byte[] buf;
@@ -404,10 +409,11 @@ final class KeywordDetector implements Detector {
           found = run(r, ws, we);
           c.put(h, buf, ws, we, found);
         }
-      } else if (filterAfter >= 0) {
+      } else if (filterAfter >= 0 && (longWindows > MEMO_AFTER || ++longWindows > MEMO_AFTER)) {
         // a longer window (a JWT after its keyword, an assignment with a long value) costs re2j
         // ~100 ns a byte; logs repeat such lines (the same bearer token on thousands of lines),
         // so its matches are remembered too, by the window's digest rather than its bytes
+        SecretDigest digest = digest();
         digest.digest(buf, ws, we);
         DigestMemo c = longCaches[r];
         if (c == null) {
@@ -467,15 +473,24 @@ final class KeywordDetector implements Detector {
       }
     }
 
+    private SecretDigest digest() {
+      SecretDigest d = digest;
+      return d != null ? d : (digest = new SecretDigest());
+    }
+
     /**
      * {@link #accept} of rule {@code r} for {@code secret}, remembered per secret digest when the
      * rule's checks are costly: a log that carries one token on thousands of lines checks it once.
      */
     private boolean accepted(int r, Rule rule, byte[] secret) {
-      if (!costlyChecks[r]) {
+      if (!costlyChecks[r] || (costlyAccepts <= MEMO_AFTER && ++costlyAccepts <= MEMO_AFTER)) {
         return accept(rule, secret);
       }
+      SecretDigest digest = digest();
       digest.digest(secret, 0, secret.length);
+      if (verdicts == null) {
+        verdicts = new DigestMemo(VERDICT_SLOTS);
+      }
       Object v = verdicts.get(digest.hi(), digest.lo(), r);
       if (v != null) {
         return (Boolean) v;
@@ -566,7 +581,9 @@ final class KeywordDetector implements Detector {
   private static final int RUN_STRIDE = 6;
 
   /** Slots of the per-thread memo of verdicts (rule and secret digest to accepted or not). */
-  private static final int VERDICT_SLOTS = 1024;
+  private static final int VERDICT_SLOTS = 512;
+  /** Long windows, or costly checks, a thread does with a detector before it starts to remember them. */
+  private static final int MEMO_AFTER = 64;
   /** Slots per rule of the per-thread memo of long windows' matches. */
   private static final int LONG_WINDOW_SLOTS = 32;
 
