@@ -50,6 +50,8 @@ final class KeywordDetector implements Detector {
   // per rule, whether its checks after the regex cost more than digesting the secret (a JWT to
   // decode, an entropy to compute), so their verdict is remembered per secret (never for the reference)
   private final boolean[] costlyChecks;
+  // per rule, a hand-written matcher that finds what re2j finds in a window (never for the reference)
+  private final ExactSpan[] exact;
   /** Validators whose work (decoding, entropy) costs more than the SHA-256 of the secret. */
   private static final java.util.Set<String> COSTLY_CHECKS = java.util.Set.of("jwt", "entropy", "basic-auth",
       "pypi-macaroon", "warehouse-macaroon");
@@ -79,6 +81,7 @@ final class KeywordDetector implements Detector {
     triedPrecompiled = new boolean[this.rules.size()];
     shapes = new FixedShape[this.rules.size()];
     costlyChecks = new boolean[this.rules.size()];
+    exact = new ExactSpan[this.rules.size()];
     filterAfterHits = new int[this.rules.size()];
     Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
     int maxOverlap = 0;
@@ -93,6 +96,7 @@ final class KeywordDetector implements Detector {
         FixedShape f = FixedShape.of(tree, rule.keywords());
         shapes[r] = f != null && f.length() <= rule.length() ? f : null;
       }
+      exact[r] = filterAfter >= 0 ? ExactSpan.of(rule.pattern()) : null;
       costlyChecks[r] = filterAfter >= 0 && (rule.entropyFloor() > 0
           || rule.validate().stream().anyMatch(COSTLY_CHECKS::contains));
       for (String k : rule.keywords()) {
@@ -532,6 +536,10 @@ final class KeywordDetector implements Detector {
      * the secret group's start and end, the identifier group's start and end (-1 when absent).
      */
     private int[] run(int r, int ws, int we) {
+      ExactSpan x = exact[r];
+      if (x != null) {
+        return x.find(buf, ws, we, NONE_FOUND); // what re2j finds, without its NFA
+      }
       Matcher m = matchers[r];
       Compiled c = pattern(r);
       window.reset(buf, ws, we);
