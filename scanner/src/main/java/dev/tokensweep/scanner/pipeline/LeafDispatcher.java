@@ -3,6 +3,7 @@ package dev.tokensweep.scanner.pipeline;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.ScanStats;
 
+import dev.tokensweep.scanner.decode.DecodingReader;
 import dev.tokensweep.scanner.expand.Expansion;
 import dev.tokensweep.scanner.expand.Names;
 import dev.tokensweep.scanner.expand.Sniffer;
@@ -16,7 +17,8 @@ import java.util.function.LongSupplier;
 /**
  * Decides what one input is: archives and compressed streams are expanded (recursively, within
  * {@link ScanLimits}) by {@link Expansion}, and every leaf goes to the reader that
- * {@link ReaderSelector} picks for its name and first bytes. Thread-safe.
+ * {@link ReaderSelector} picks for its name and first bytes, inside the decoding layers
+ * ({@link DecodingReader}). Thread-safe.
  */
 final class LeafDispatcher {
   /** Bytes of a leaf's start that sniffing may look at. */
@@ -32,7 +34,7 @@ final class LeafDispatcher {
 
   /**
    * The text reader for a file with this head when it is one plain-text leaf (no archive or
-   * compression) that can be read in parts ({@link ReaderSelector#readTextPart}); null otherwise.
+   * compression) that can be read in parts ({@link DecodingReader#readPart}); null otherwise.
    */
   TextReader textReaderForParts(String path, byte[] head, int n) {
     return Sniffer.sniff(Names.baseName(path), head, n) == null ? selector.textReaderForParts(path, head, n) : null;
@@ -67,7 +69,7 @@ final class LeafDispatcher {
 
       @Override
       public void read(InputStream leaf, String leafPath, byte[] head, int n, Path leafFile) throws IOException {
-        scanner.readLeaf(selector.select(leafPath, head, n), leaf, leafPath, leafFile, collector, stats);
+        scanner.readLeaf(new DecodingReader(selector.select(leafPath, head, n)), leaf, leafPath, leafFile, collector, stats);
       }
     }).readAhead(readAhead);
     x.run(in, path, file);

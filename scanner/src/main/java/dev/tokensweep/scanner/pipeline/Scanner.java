@@ -524,7 +524,7 @@ public final class Scanner {
           try (InputStream in = stats.meter(raw, progressPath(path, collector), false)) {
             LeafSink sink = new LeafSink(partCollector);
             try {
-              partLines[part] = dev.tokensweep.scanner.read.ReaderSelector.readTextPart(text, in, path, sink,
+              partLines[part] = dev.tokensweep.scanner.decode.DecodingReader.readPart(text, in, path, sink,
                   start - context, context, end);
             } finally {
               sink.flush();
