@@ -161,7 +161,7 @@ final class BoundedStream extends InputStream {
     stopped = true;
     failed = true;
     if (!reportedAbove) {
-      budget.problem(path, Expansion.classify(e), Expansion.describe(e, out));
+      budget.problem(path, ArchiveExpander.classify(e), ArchiveExpander.describe(e, out));
     }
   }
 

@@ -4,7 +4,7 @@ import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.ScanStats;
 
 import dev.tokensweep.scanner.decode.DecodingReader;
-import dev.tokensweep.scanner.expand.Expansion;
+import dev.tokensweep.scanner.expand.Expander;
 import dev.tokensweep.scanner.expand.Names;
 import dev.tokensweep.scanner.expand.Sniffer;
 import dev.tokensweep.scanner.read.ReaderSelector;
@@ -16,13 +16,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Decides what one input is: archives and compressed streams are expanded (recursively, within
- * {@link ScanLimits}) by {@link Expansion}, and every leaf goes to the reader that
+ * {@link ScanLimits}) by the {@link Expander}, and every leaf goes to the reader that
  * {@link ReaderSelector} picks for its name and first bytes, inside the decoding layers
  * ({@link DecodingReader}). Thread-safe.
  */
 final class LeafDispatcher {
   /** Bytes of a leaf's start that sniffing may look at. */
-  static final int HEAD = Expansion.HEAD;
+  static final int HEAD = Expander.HEAD;
 
   private final ScanLimits limits;
   private final ReaderSelector selector;
@@ -56,7 +56,7 @@ final class LeafDispatcher {
   long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
       Scanner.Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) throws IOException {
     java.util.Set<String> memberDirs = new java.util.HashSet<>(); // directories of members whose names were scanned
-    Expansion x = new Expansion(limits, rawBytes, collector::problem, new Expansion.Leaves() {
+    Expander x = Expander.archives(limits, rawBytes, collector::problem, new Expander.Leaves() {
       @Override
       public void member(String archivePath, String storedName) {
         scanner.scanMemberName(archivePath, storedName, memberDirs, collector);
@@ -71,7 +71,7 @@ final class LeafDispatcher {
       public void read(InputStream leaf, String leafPath, byte[] head, int n, Path leafFile) throws IOException {
         scanner.readLeaf(new DecodingReader(selector.select(leafPath, head, n)), leaf, leafPath, leafFile, collector, stats);
       }
-    }).readAhead(readAhead);
+    }, readAhead);
     x.run(in, path, file);
     return x.randomAccessBytes();
   }

@@ -17,6 +17,7 @@ import dev.tokensweep.scanner.read.Locator;
 import dev.tokensweep.scanner.read.Reader;
 import dev.tokensweep.scanner.read.SegmentSink;
 import dev.tokensweep.scanner.source.FileWalker;
+import dev.tokensweep.scanner.source.Source;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -79,7 +80,7 @@ public final class Scanner {
   }
 
   /** The name stdin gets in locations. */
-  public static final String STDIN = "(stdin)";
+  public static final String STDIN = Source.STDIN;
 
   private final Detector detector;
   private final Fingerprinter fingerprinter;
@@ -166,63 +167,76 @@ public final class Scanner {
         });
     Semaphore slots = new Semaphore(threads * 4); // files queued or in scan: bounds the queue
     List<Future<?>> pending = Collections.synchronizedList(new ArrayList<>());
-    FileWalker walker = new FileWalker(options.followLinks());
     try {
       for (String input : inputs) {
+        Source source = Source.of(input, stdin, options.followLinks());
         // one file or stdin as the whole input leaves threads idle: its own compression layer is
         // then decoded on one of them, ahead of the scan (never with files in parallel, whose
         // tasks could hold every thread while waiting for it)
         boolean alone = inputs.size() == 1 && threads > 1;
-        if (!input.equals("-") && !shown().apply(input).equals(input)) {
+        Path root = source.root();
+        if (root != null && !shown().apply(input).equals(input)) {
           collector.secretInNames(true); // the root as given holds a secret: show every path under it redacted
         }
-        if (input.equals("-")) {
-          stats.addFile();
-          FindingOrder.Lane lane = order.open();
-          try (InputStream metered = stats.meter(stdin, STDIN, false)) {
-            scanStream(metered, STDIN, null, collector.forLane(lane), stats, alone ? pool : null);
-          } catch (IOException e) {
-            // the meter's close neither throws nor closes stdin
-          } finally {
-            lane.close();
-          }
-          continue;
-        }
-        if (alone && scanInParts(Path.of(input), threads, pool, listener, collector, stats, order)) {
+        if (alone && root != null && scanInParts(root, threads, pool, listener, collector, stats, order)) {
           continue;
         }
         java.util.concurrent.Executor readAhead =
-            alone && Files.isRegularFile(Path.of(input), java.nio.file.LinkOption.NOFOLLOW_LINKS) ? pool : null;
-        walker.walk(Path.of(input), dir -> {
-          // a directory's name, scanned once for all files under it, in its own place in the order
-          FindingOrder.Lane lane = order.open();
-          try {
-            scanName(dir.toString(), dir.getFileName(), collector.forLane(lane));
-          } finally {
-            lane.close();
-          }
-        }, file -> {
-          if (listener.include(file)) {
-            slots.acquireUninterruptibly();
+            alone && (root == null || Files.isRegularFile(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) ? pool : null;
+        source.walk(new Source.Inputs() {
+          @Override
+          public void directory(Path dir) {
+            // a directory's name, scanned once for all files under it, in its own place in the order
             FindingOrder.Lane lane = order.open();
             try {
-              pending.add(pool.submit(() -> {
-                try {
-                  scanFile(file, collector.forLane(lane), stats, readAhead);
-                } finally {
-                  lane.close();
-                  slots.release();
-                }
-              }));
-            } catch (RuntimeException e) {
+              scanName(dir.toString(), dir.getFileName(), collector.forLane(lane));
+            } finally {
               lane.close();
-              slots.release();
-              throw e;
             }
-          } else {
-            collector.suppressed(Suppression.IGNORE_FILE);
           }
-        }, collector::problem);
+
+          @Override
+          public void file(Path file) {
+            if (listener.include(file)) {
+              slots.acquireUninterruptibly();
+              FindingOrder.Lane lane = order.open();
+              try {
+                pending.add(pool.submit(() -> {
+                  try {
+                    scanFile(file, collector.forLane(lane), stats, readAhead);
+                  } finally {
+                    lane.close();
+                    slots.release();
+                  }
+                }));
+              } catch (RuntimeException e) {
+                lane.close();
+                slots.release();
+                throw e;
+              }
+            } else {
+              collector.suppressed(Suppression.IGNORE_FILE);
+            }
+          }
+
+          @Override
+          public void stream(InputStream in, String name) {
+            stats.addFile();
+            FindingOrder.Lane lane = order.open();
+            try (InputStream metered = stats.meter(in, name, false)) {
+              scanStream(metered, name, null, collector.forLane(lane), stats, readAhead);
+            } catch (IOException e) {
+              // the meter's close neither throws nor closes the stream
+            } finally {
+              lane.close();
+            }
+          }
+
+          @Override
+          public void problem(Problem problem) {
+            collector.problem(problem);
+          }
+        });
       }
       for (Future<?> f : new ArrayList<>(pending)) {
         try {

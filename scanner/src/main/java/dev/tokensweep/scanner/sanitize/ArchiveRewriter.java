@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.sanitize;
 
 import dev.tokensweep.scanner.expand.CountingInputStream;
-import dev.tokensweep.scanner.expand.Expansion;
+import dev.tokensweep.scanner.expand.Expander;
 import dev.tokensweep.scanner.expand.Format;
 import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.model.Problem;
@@ -42,7 +42,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 
 /**
- * Sanitize as a visitor of the scanner's one archive walker ({@link Expansion}): every limit,
+ * Sanitize as a visitor of the scanner's one archive walker ({@link Expander#archives}): every limit,
  * format and hostile-input guard of the scan holds here by construction. The walker reads each
  * container; for each member this visitor keeps the member's raw bytes (in an encrypted
  * {@link Spool}, as the walker reads them), and when the member ends, writes it into a new
@@ -55,7 +55,7 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStr
  *
  * <p>One instance per input file; not thread-safe.
  */
-final class ArchiveRewriter implements Expansion.Visitor {
+final class ArchiveRewriter implements Expander.Visitor {
 
   /** Returned by {@link #rewrite} when nothing can be written for the input. */
   static final long DROPPED = -1;
@@ -89,7 +89,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
     int before = reports.size();
     try (InputStream raw = Files.newInputStream(file)) {
       CountingInputStream counted = new CountingInputStream(raw);
-      new Expansion(limits, counted::count, problems::add, v).run(counted, shown, file);
+      Expander.archives(limits, counted::count, problems::add, v, null).run(counted, shown, file);
       long n = v.finish(out);
       if (n == DROPPED) {
         return DROPPED;
@@ -113,7 +113,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
 
   private long finish(OutputStream out) throws IOException {
     if (root.leafPath != null) {
-      Sanitizer.LeafReport r = sanitizer.sanitizeLeaf(Sanitizer.Source.of(file), root.leafPath, out);
+      Sanitizer.LeafReport r = sanitizer.sanitizeLeaf(Sanitizer.LeafSource.of(file), root.leafPath, out);
       reports.add(r);
       problems.addAll(r.problems());
       return r.dropped() ? DROPPED : r.replacements();

@@ -49,7 +49,7 @@ final class StoreCopies {
    * secret is also where the reader does not read values (index b-trees): masking an index key
    * can break the index's order or uniqueness, so the database must be left out.
    */
-  static long sqlite(Sanitizer.Source source, String path, List<byte[]> secrets, Scanner scanner, Sanitizer.Options options,
+  static long sqlite(Sanitizer.LeafSource source, String path, List<byte[]> secrets, Scanner scanner, Sanitizer.Options options,
       List<Replacer.Form> forms, OutputStream out) throws IOException {
     TreeMap<Long, Byte> patch = new TreeMap<>();
     long[] found = {0};
