@@ -48,13 +48,13 @@ final class LeafDispatcher {
    * @return bytes read from {@code file} by random-access readers, beyond those read through {@code in}
    */
   long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
-      Scanner.Collector collector, ScanStats stats) throws IOException {
+      Collector collector, ScanStats stats) throws IOException {
     return dispatch(in, path, file, rawBytes, scanner, collector, stats, null);
   }
 
   /** As above; with {@code readAhead} non-null, the input's own compression is decoded on a thread of it. */
   long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
-      Scanner.Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) throws IOException {
+      Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) throws IOException {
     java.util.Set<String> memberDirs = new java.util.HashSet<>(); // directories of members whose names were scanned
     Expander x = Expander.archives(limits, rawBytes, collector::problem, new Expander.Leaves() {
       @Override
