@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.pipeline;
 
-import dev.tokensweep.detectors.Match;
+import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;

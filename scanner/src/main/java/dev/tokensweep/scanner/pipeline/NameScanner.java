@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.pipeline;
 
-import dev.tokensweep.detectors.Evidence;
-import dev.tokensweep.detectors.Match;
+import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.scanner.expand.Names;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;

@@ -7,9 +7,9 @@ import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.model.ScanStats;
 import dev.tokensweep.scanner.model.Suppression;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Match;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.scanner.read.Reader;
 import dev.tokensweep.scanner.source.FileWalker;
 import dev.tokensweep.scanner.source.Source;
@@ -224,7 +224,7 @@ public final class Scanner {
    * it could not parse), and either may hold a token.
    */
   public String scrub(String text) {
-    return dev.tokensweep.detectors.Redaction.scrub(detector, text);
+    return detector.scrub(text);
   }
 
   /**

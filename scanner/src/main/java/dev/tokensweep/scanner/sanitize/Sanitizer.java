@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.sanitize;
 
-import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.pipeline.Scanner;
 import java.io.IOException;
