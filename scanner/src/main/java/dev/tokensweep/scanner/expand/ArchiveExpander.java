@@ -64,6 +64,18 @@ final class ArchiveExpander implements Expander {
 
   private static final Visitor NONE = (in, path, head, headLength) -> { };
 
+  /** Buffer around each stream the walker sniffs: reads of 64 KiB keep decoder calls few, and it holds any {@link #HEAD}. */
+  private static final int STREAM_BUFFER = 1 << 16;
+
+  /** The smallest LZMA dictionary a decoder is sized for (the format's own minimum, 4 KiB), however small the stream. */
+  private static final int MIN_LZMA_DICTIONARY = 4096;
+
+  /** A library's message quoted in a problem is cut here: enough to say what broke, too short to carry a dump of the input. */
+  private static final int MAX_MESSAGE_CHARS = 160;
+
+  /** Buffer for skipping by reading (streams that cannot seek): small, one per skip, and enough to amortize the calls. */
+  private static final int SKIP_BUFFER = 8192;
+
 
   private final Budget budget;
   private final ScanLimits limits;
@@ -109,7 +121,7 @@ final class ArchiveExpander implements Expander {
    *     file's own name ({@code bundle.tar.gz!logs/app.zip}, not {@code bundle.tar.gz!bundle.tar!...})
    */
   private void expand(InputStream in, String path, String archivePath, int depth, Path file) throws IOException {
-    BufferedInputStream b = new BufferedInputStream(in, 1 << 16);
+    BufferedInputStream b = new BufferedInputStream(in, STREAM_BUFFER);
     b.mark(HEAD);
     byte[] head = b.readNBytes(HEAD);
     b.reset();
@@ -240,7 +252,7 @@ final class ArchiveExpander implements Expander {
       size = size << 8 | (h[i] & 0xFFL);
     }
     if (size >= 0 && size < dict) {
-      dict = Math.max(4096, size);
+      dict = Math.max(MIN_LZMA_DICTIONARY, size);
     }
     long cap = memKib * 1024L;
     boolean cut = dict > cap;
@@ -684,7 +696,7 @@ final class ArchiveExpander implements Expander {
       return s;
     }
     m = Names.display(m);
-    return s + ": " + (m.length() > 160 ? m.substring(0, 160) + "…" : m);
+    return s + ": " + (m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "…" : m);
   }
 
   private static void closeQuietly(AutoCloseable c) {
@@ -738,7 +750,7 @@ final class ArchiveExpander implements Expander {
 
     @Override
     public long skip(long n) throws IOException {
-      byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
+      byte[] buf = new byte[(int) Math.min(SKIP_BUFFER, Math.max(1, n))];
       long done = 0;
       while (done < n) {
         int r = read(buf, 0, (int) Math.min(buf.length, n - done));

@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  * bytes with the bytes read from the input as stored.
  */
 final class BoundedStream extends InputStream {
-  /** Most bytes asked of the decoder per read. */
+  /** Most bytes asked of the decoder per read: the limits are checked at least this often, so a bomb overshoots by at most this much. */
   static final int STEP = 8192;
 
   private final InputStream in;

@@ -133,7 +133,7 @@ public final class Scanner {
       java.util.function.Consumer<Finding> findings) {
     Collector collector = new Collector(listener, null, this::scrub, shown());
     int threadCount = Math.max(1, options.threads());
-    FindingOrder order = new FindingOrder(findings, Math.max(1024, LANE_FINDINGS / threadCount));
+    FindingOrder order = new FindingOrder(findings, Math.max(MIN_LANE_FINDINGS, LANE_FINDINGS / threadCount));
     ScanStats stats = new ScanStats();
     listener.started(stats);
     int threads = threadCount;
@@ -217,6 +217,9 @@ public final class Scanner {
    * files before it, so memory stays bounded when many files are dense with findings.
    */
   static final int LANE_FINDINGS = 32_768;
+
+  /** A lane's share of {@link #LANE_FINDINGS} at least, however many threads: a file with a few findings never waits. */
+  static final int MIN_LANE_FINDINGS = 1024;
 
   /**
    * {@code text} with any secret in it replaced by its preview. Problems are built from file and

@@ -43,15 +43,28 @@ final class JsonReader implements Reader {
 
   /** Longest string value held at once; longer ones end JSON parsing and are scanned as text. */
   static final int MAX_STRING = 16 << 20;
+  /** JSON held in a string value (an escaped body in a log field) is parsed this many levels deep; deeper is scanned as text. */
   private static final int MAX_NESTED = 3;
+  /**
+   * An object's string values are held until the object ends, to label a value with its pair's
+   * name ({"name": "Authorization", "value": ...}): a value up to this long, and up to
+   * {@link #PENDING_TOTAL} bytes an object; others are scanned at once, labelled by their own field.
+   */
   private static final int PENDING_VALUE = 4096;
   private static final int PENDING_TOTAL = 64 * 1024;
+  /** Nesting the parser accepts (Jackson's own default): deeper is a bomb, not a document, and is scanned as text. */
+  private static final int MAX_DEPTH = 1000;
+  /** A pair's name longer than this is no header or cookie name, and does not label its value. */
+  private static final int MAX_PAIR_NAME = 256;
+  /** The first line buffer of a JSON-lines leaf (it grows to the chunk for a longer line); at least {@link #MIN_LINE_CAP}. */
+  private static final int FIRST_LINE_BUFFER = 1 << 16;
+  private static final int MIN_LINE_CAP = 1024;
   private static final Set<String> PAIR_NAMES = Set.of("name", "key");
   private static final Set<String> PAIR_VALUES = Set.of("value", "stringValue", "Value");
   private static final Set<String> EQUALS_CONTAINERS = Set.of("cookies", "queryString", "query_string", "params");
 
   static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING).maxNestingDepth(1000).build())
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING).maxNestingDepth(MAX_DEPTH).build())
       .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
       .enable(JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -111,8 +124,10 @@ final class JsonReader implements Reader {
    * (up to {@link #MAX_STRING}) plus the parser's read-ahead.
    */
   private static final class Replay extends InputStream {
+    /** The first size of the kept bytes: most tokens and read-aheads fit; it grows up to MAX_STRING for one that does not. */
+    private static final int FIRST_KEPT = 16 << 10;
     private final InputStream in;
-    private byte[] kept = new byte[16 << 10];
+    private byte[] kept = new byte[FIRST_KEPT];
     private int len;
     private long start; // the offset of kept[0] in the document
     private long keepFrom;
@@ -205,13 +220,13 @@ final class JsonReader implements Reader {
   }
 
   private void readLines(InputStream in, String path, SegmentSink sink) throws IOException {
-    int cap = Math.max(1024, chunk);
-    byte[][] line = {new byte[Math.min(cap, 1 << 16)]};
+    int cap = Math.max(MIN_LINE_CAP, chunk);
+    byte[][] line = {new byte[Math.min(cap, FIRST_LINE_BUFFER)]};
     int[] len = {0};
     long[] lineOffset = {0};
     CleanKeys clean = new CleanKeys(); // the lines of a leaf mostly repeat the same keys
     EntryBuffer[] fallback = {null};
-    LineFeeder.feed(in, Math.min(cap, 1 << 16), (b, off, n, offset, lineNo, start, end) -> {
+    LineFeeder.feed(in, Math.min(cap, FIRST_LINE_BUFFER), (b, off, n, offset, lineNo, start, end) -> {
       if (start) {
         len[0] = 0;
         lineOffset[0] = offset;
@@ -464,7 +479,7 @@ final class JsonReader implements Reader {
 
     private void flush(Frame f, int depth) throws IOException {
       List<Pending> ps = f.pending;
-      boolean pair = f.array && f.values == 2 && f.strings == 2 && ps.size() == 2 && ps.get(0).value().length() <= 256;
+      boolean pair = f.array && f.values == 2 && f.strings == 2 && ps.size() == 2 && ps.get(0).value().length() <= MAX_PAIR_NAME;
       for (int i = 0; i < ps.size(); i++) {
         Pending q = ps.get(i);
         String label = cookie(f, pair && i == 1 ? ps.get(0).value() : label(f, q.field()));
@@ -550,7 +565,10 @@ final class JsonReader implements Reader {
    * and is reported at each place it stands. Bounded: emptied when full.
    */
   private static final class CleanKeys {
+    /** Keys remembered as clean: more than any log's set of keys, and small; emptied when full. */
     private static final int MAX = 4096;
+    /** Longer keys are not remembered: rare, and they would fill memory; each is scanned again. */
+    private static final int MAX_KEY = 256;
     private final java.util.HashSet<String> keys = new java.util.HashSet<>();
 
     boolean contains(String key) {
@@ -558,7 +576,7 @@ final class JsonReader implements Reader {
     }
 
     void add(String key) {
-      if (key.length() > 256) {
+      if (key.length() > MAX_KEY) {
         return; // long keys are rare and would fill memory; scanned each time
       }
       if (keys.size() >= MAX) {

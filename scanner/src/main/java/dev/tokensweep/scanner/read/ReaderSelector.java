@@ -18,6 +18,9 @@ import java.util.Locale;
  */
 public final class ReaderSelector {
   private final int chunkBytes;
+
+  /** Bytes of a JSON head searched for the keys that tell OTLP telemetry apart: they come in its first object. */
+  private static final int JSON_KIND_PROBE = 4096;
   private final dev.tokensweep.scanner.model.ScanLimits limits;
 
   public ReaderSelector(int chunkBytes) {
@@ -230,7 +233,7 @@ public final class ReaderSelector {
     if (lower.endsWith(".har")) {
       return "har";
     }
-    String text = new String(h, 0, Math.min(n, 4096), StandardCharsets.ISO_8859_1);
+    String text = new String(h, 0, Math.min(n, JSON_KIND_PROBE), StandardCharsets.ISO_8859_1);
     boolean starts = startsJson(h, n);
     if (starts && (text.contains("\"resourceSpans\"") || text.contains("\"resourceLogs\"")
         || text.contains("\"resourceMetrics\""))) {
@@ -272,7 +275,7 @@ public final class ReaderSelector {
 
   /** A small document that ends within the head: parse it all to be sure it is JSON. */
   private static boolean endsJsonInHead(byte[] h, int n) {
-    return n < 8192 && JsonReader.valid(h, 0, n);
+    return n < dev.tokensweep.scanner.expand.Sniffer.HEAD && JsonReader.valid(h, 0, n);
   }
 
   static boolean firstLineIsJsonAndMoreFollow(byte[] h, int n) {

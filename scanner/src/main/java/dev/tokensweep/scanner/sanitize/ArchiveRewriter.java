@@ -60,6 +60,12 @@ final class ArchiveRewriter implements Expander.Visitor {
   /** Returned by {@link #rewrite} when nothing can be written for the input. */
   static final long DROPPED = -1;
 
+  /** Bytes copied (and checksummed) at a time into a rebuilt container: few calls, bounded memory. */
+  private static final int COPY_BUFFER = 1 << 16;
+
+  /** Buffer for skipping by reading through a tee (whose skipped bytes must be copied too). */
+  private static final int SKIP_BUFFER = 8192;
+
   private final Sanitizer sanitizer;
   private final ScanLimits limits;
   private final Path file;
@@ -353,7 +359,7 @@ final class ArchiveRewriter implements Expander.Visitor {
 
     @Override
     public long skip(long n) throws IOException {
-      byte[] buf = new byte[8192];
+      byte[] buf = new byte[SKIP_BUFFER];
       long done = 0;
       while (done < n) {
         int r = read(buf, 0, (int) Math.min(buf.length, n - done));
@@ -619,7 +625,7 @@ final class ArchiveRewriter implements Expander.Visitor {
       }
       sevenZ.putArchiveEntry(ne);
       try (InputStream in = content.input()) {
-        byte[] buf = new byte[1 << 16];
+        byte[] buf = new byte[COPY_BUFFER];
         for (int r; (r = in.read(buf)) > 0; ) {
           sevenZ.write(buf, 0, r);
         }
@@ -765,7 +771,7 @@ final class ArchiveRewriter implements Expander.Visitor {
     w.setSize(content == null ? 0 : content.size());
     if (format == CpioArchiveEntry.FORMAT_NEW_CRC && content != null) {
       long sum = 0;
-      byte[] buf = new byte[1 << 16];
+      byte[] buf = new byte[COPY_BUFFER];
       try (InputStream in = content.input()) {
         for (int n; (n = in.read(buf)) > 0; ) {
           for (int i = 0; i < n; i++) {
@@ -780,7 +786,7 @@ final class ArchiveRewriter implements Expander.Visitor {
 
   private static long crc(Spool s) throws IOException {
     CRC32 crc = new CRC32();
-    byte[] buf = new byte[1 << 16];
+    byte[] buf = new byte[COPY_BUFFER];
     try (InputStream in = s.input()) {
       for (int n; (n = in.read(buf)) > 0; ) {
         crc.update(buf, 0, n);

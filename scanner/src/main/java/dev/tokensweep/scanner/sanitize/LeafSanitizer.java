@@ -26,6 +26,12 @@ import java.util.Map;
  */
 final class LeafSanitizer implements Sanitizer {
 
+  /** Bytes of a leaf's start that decide whether it is binary: the same head the scan sniffs. */
+  private static final int HEAD = dev.tokensweep.scanner.expand.Expander.HEAD;
+
+  /** The raw-bytes pass reads at least this much a chunk, so that a tiny configured chunk is not mostly overlap. */
+  private static final int MIN_CHUNK = 4096;
+
   private final Scanner scanner;
   private final Fingerprinter fingerprinter;
   private final Options options;
@@ -56,7 +62,7 @@ final class LeafSanitizer implements Sanitizer {
     boolean binary;
     byte[] head;
     try (InputStream in = source.open()) {
-      head = in.readNBytes(8192);
+      head = in.readNBytes(HEAD);
       binary = looksBinary(head);
     }
     if (binary && options.binary() != BinaryPolicy.MASK) {
@@ -118,7 +124,7 @@ final class LeafSanitizer implements Sanitizer {
   private void plainText(LeafSource source, Map<Secret, Secret> secrets) throws IOException {
     dev.tokensweep.detectors.engine.Detector d = scanner.detector();
     int overlap = Math.max(0, d.overlap());
-    int chunk = Math.max(options.chunkBytes(), 4096);
+    int chunk = Math.max(options.chunkBytes(), MIN_CHUNK);
     byte[] buf = new byte[chunk + overlap];
     int keep = 0;
     try (InputStream in = source.open()) {

@@ -22,10 +22,16 @@ public interface Sanitizer {
   /** What happens to binary leaves: masked in place (same length), copied as they are, or left out. */
   enum BinaryPolicy { MASK, SKIP, DROP }
 
+  /** A stream or member sanitize must re-read is spooled (encrypted) up to this size: the scan's default spool limit. */
+  long DEFAULT_SPOOL_CAP = dev.tokensweep.scanner.model.ScanLimits.DEFAULT_MAX_SPOOL_BYTES;
+
+  /** Bytes a leaf is copied and replaced in at a time (with the longest form's overlap): bounded memory per leaf. */
+  int DEFAULT_CHUNK = 1 << 20;
+
   /** Sanitizer options. {@code jwtKeepClaims} keeps a JWT's header and claims and masks only its signature. */
   record Options(MaskStyle mask, boolean jwtKeepClaims, BinaryPolicy binary, long spoolCap, int chunkBytes) {
     public static Options defaults() {
-      return new Options(MaskStyle.TAG, false, BinaryPolicy.MASK, 4L << 30, 1 << 20);
+      return new Options(MaskStyle.TAG, false, BinaryPolicy.MASK, DEFAULT_SPOOL_CAP, DEFAULT_CHUNK);
     }
   }
 
