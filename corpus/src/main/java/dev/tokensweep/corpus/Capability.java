@@ -27,7 +27,7 @@ public enum Capability {
       f -> Probe.base64Auth(f.github("ghp_"))),
   JSON_ESCAPED("json-escaped", "token fields inside JSON that is itself a JSON string (HAR response text)",
       f -> Probe.text("probe.har", "{\"text\": \"{\\\"refresh_token\\\":\\\"%s\\\"}\"}",
-          f.opaqueField(dev.tokensweep.detectors.Kind.REFRESH_TOKEN))),
+          f.opaqueField(dev.tokensweep.detectors.rule.Kind.REFRESH_TOKEN))),
 
   // ---- rule families, each in the context the corpus plants it
   GITHUB("github", "GitHub tokens", f -> Probe.text("probe.log", "export GITHUB_TOKEN=%s", f.github("ghp_"))),
@@ -55,7 +55,7 @@ public enum Capability {
       f -> Probe.text("probe.log", "> Authorization: Bearer %s", f.opaqueBearer())),
   TOKEN_FIELD("token-field", "opaque access_token/refresh_token values in JSON, forms and URLs",
       f -> Probe.text("probe.log", "{\"access_token\":\"%s\",\"token_type\":\"Bearer\"}\nGET /export?access_token=%s&f=csv",
-          f.opaqueField(dev.tokensweep.detectors.Kind.ACCESS_TOKEN), f.opaqueField(dev.tokensweep.detectors.Kind.ACCESS_TOKEN))),
+          f.opaqueField(dev.tokensweep.detectors.rule.Kind.ACCESS_TOKEN), f.opaqueField(dev.tokensweep.detectors.rule.Kind.ACCESS_TOKEN))),
   SESSION_COOKIE("session-cookie", "session cookies in Cookie headers and HAR cookies[]",
       f -> Probe.text("probe.har", "{\"log\": {\"entries\": [{\"request\": {\"headers\": [{\"name\": \"Cookie\", "
           + "\"value\": \"session=%s; theme=dark\"}], \"cookies\": [{\"name\": \"session\", \"value\": \"%s\", \"httpOnly\": true}]}}]}}",
@@ -69,7 +69,7 @@ public enum Capability {
   DOCKER_AUTH("docker-auth", "registry credentials in Docker config.json auths (base64 user:secret)",
       f -> Probe.text("config.json", "{\"auths\":{\"registry.example.com\":{\"auth\":\"%s\"}}}\n",
           new dev.tokensweep.corpus.gen.Token(dev.tokensweep.corpus.gen.Forge.b64("deploy:" + f.password(null).value()),
-              dev.tokensweep.detectors.Kind.PASSWORD, "docker", null, "unknown"))),
+              dev.tokensweep.detectors.rule.Kind.PASSWORD, "docker", null, "unknown"))),
   URL_PASSWORD("url-password", "passwords in URL userinfo",
       f -> Probe.text("probe.log", "https://deploy:%s@repo.example.com/", f.password(null))),
   GITLAB("gitlab", "GitLab tokens", f -> Probe.text("probe.log", "PRIVATE-TOKEN: %s", f.gitlab())),

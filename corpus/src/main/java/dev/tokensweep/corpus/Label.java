@@ -3,7 +3,7 @@ package dev.tokensweep.corpus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.rule.Kind;
 import java.util.List;
 
 /**
@@ -14,7 +14,7 @@ import java.util.List;
  * {@code offset} is the byte offset of the secret's first byte in the decoded leaf; {@code line}
  * and {@code column} (1-based, bytes) are set for text leaves, {@code entry} for shell histories,
  * {@code encoding} for strings in binaries. {@code fingerprint} is the scanner's fingerprint under
- * the documented default key ({@link dev.tokensweep.detectors.Fingerprinter#DEFAULT_KEY}), so a
+ * the documented default key ({@link dev.tokensweep.detectors.evidence.Fingerprinter#DEFAULT_KEY}), so a
  * report made without a custom key can be compared directly. {@code requires} lists the
  * {@link Capability} ids a scan needs to find it; {@code status} is {@code live}, {@code expired}
  * or {@code unknown} at the corpus's reference time.

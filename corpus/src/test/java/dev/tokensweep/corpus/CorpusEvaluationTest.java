@@ -8,9 +8,9 @@ import dev.tokensweep.corpus.eval.Evaluation;
 import dev.tokensweep.corpus.eval.Evaluator;
 import dev.tokensweep.corpus.eval.ReportedFinding;
 import dev.tokensweep.corpus.gen.Generator;
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.pipeline.Scanner;
@@ -45,7 +45,7 @@ class CorpusEvaluationTest {
         .generate(corpus, labelsFile);
     List<Label> labels = Labels.read(labelsFile);
 
-    Scanner scanner = new Scanner(new Detector(Rules.builtin()), Fingerprinter.withDefaultKey(),
+    Scanner scanner = new Scanner(Detector.of(Rules.builtin()), Fingerprinter.withDefaultKey(),
         Scanner.Options.defaults().withThreads(2).withNow(Instant.parse("2026-11-02T12:00:00Z")));
     Set<Capability> have = Capabilities.detect(scanner, Files.createDirectories(tmp.resolve("probes")));
     ScanResult result = scanner.scan(List.of(corpus.toString()), new ByteArrayInputStream(new byte[0]));
@@ -100,7 +100,7 @@ class CorpusEvaluationTest {
     assertEquals(Map.of(), providerFailures, () -> "per provider below target:\n" + report);
     // every provider of the catalogue has tokens planted and in scope
     Set<String> missingProviders = new java.util.TreeSet<>();
-    for (dev.tokensweep.detectors.Rule r : Rules.builtin()) {
+    for (dev.tokensweep.detectors.rule.Rule r : Rules.builtin()) {
       Evaluation.Tally t = e.byProvider().get(r.provider());
       if (t == null || t.labels == 0) {
         missingProviders.add(r.provider());

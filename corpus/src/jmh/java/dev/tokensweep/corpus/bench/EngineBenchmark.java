@@ -1,10 +1,10 @@
 package dev.tokensweep.corpus.bench;
 
 import dev.tokensweep.corpus.gen.BenchInputs;
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Prefilter;
-import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.engine.Prefilter;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,7 +65,7 @@ public class EngineBenchmark {
       default -> throw new IllegalArgumentException(input);
     };
     List<Rule> rules = Rules.builtin();
-    detector = new Detector(rules);
+    detector = Detector.of(rules);
     Set<String> keywords = new LinkedHashSet<>();
     for (Rule r : rules) {
       for (String k : r.keywords()) {

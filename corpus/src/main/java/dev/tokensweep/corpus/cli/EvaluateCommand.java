@@ -9,9 +9,9 @@ import dev.tokensweep.corpus.Labels;
 import dev.tokensweep.corpus.eval.Evaluation;
 import dev.tokensweep.corpus.eval.Evaluator;
 import dev.tokensweep.corpus.eval.ReportedFinding;
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
 import dev.tokensweep.scanner.pipeline.Scanner;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -89,7 +89,7 @@ final class EvaluateCommand implements Callable<Integer> {
       return null;
     }
     if (c.equals("detect")) {
-      Scanner scanner = new Scanner(new Detector(Rules.builtin()), Fingerprinter.withDefaultKey(),
+      Scanner scanner = new Scanner(Detector.of(Rules.builtin()), Fingerprinter.withDefaultKey(),
           Scanner.Options.defaults());
       Path tmp = Files.createTempDirectory("tokensweep-probes");
       try {

@@ -1,7 +1,7 @@
 package dev.tokensweep.corpus.gen;
 
 import dev.tokensweep.corpus.SourceType;
-import dev.tokensweep.detectors.Rule;
+import dev.tokensweep.detectors.rule.Rule;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

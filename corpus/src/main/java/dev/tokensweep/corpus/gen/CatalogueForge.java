@@ -1,10 +1,10 @@
 package dev.tokensweep.corpus.gen;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Match;
-import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Match;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.TokenForge;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,7 +83,7 @@ public final class CatalogueForge {
   }
 
   public CatalogueForge(List<Rule> rules) {
-    this.detector = new Detector(rules);
+    this.detector = Detector.of(rules);
     for (int i = 0; i < rules.size(); i++) {
       priority.putIfAbsent(rules.get(i).id(), i);
     }

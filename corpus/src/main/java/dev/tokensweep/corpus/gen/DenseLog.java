@@ -23,7 +23,7 @@ public final class DenseLog {
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (long i = 0; i < lines; i++) {
         String token = forge.github("ghp_").value();
-        while (dev.tokensweep.detectors.Placeholders.isPlaceholder(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+        while (dev.tokensweep.detectors.check.Placeholders.isPlaceholder(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
           token = forge.github("ghp_").value(); // a run like xXXx reads as a mask: no finding
         }
         w.write(String.format(Locale.ROOT, "2026-11-22T10:%02d:%02d.%03dZ INFO api req=%07d Authorization: Bearer %s%n",

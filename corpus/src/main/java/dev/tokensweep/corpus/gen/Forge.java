@@ -1,8 +1,8 @@
 package dev.tokensweep.corpus.gen;
 
 import dev.tokensweep.corpus.Capability;
-import dev.tokensweep.detectors.Kind;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.rule.Kind;
+import dev.tokensweep.detectors.rule.TokenForge;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Random;

@@ -1,6 +1,6 @@
 package dev.tokensweep.corpus.gen;
 
-import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.rule.Kind;
 
 import dev.tokensweep.corpus.Capability;
 import dev.tokensweep.corpus.SourceType;
@@ -208,7 +208,7 @@ final class Homes {
     TextBuilder b = new TextBuilder(SourceType.TOKEN_CACHE);
     b.add("{\"startUrl\": \"https://acme.awsapps.com/start\", \"region\": \"us-east-1\", \"accessToken\": \"")
         .plant(h.forge.awsSso(false), "AWS SSO cache accessToken").add("\", \"expiresAt\": \"2026-11-02T20:00:00Z\", \"clientId\": \"")
-        .add(h.forge.random(dev.tokensweep.detectors.TokenForge.B64URL, 22) + "dXMtZWFzdC0x")
+        .add(h.forge.random(dev.tokensweep.detectors.rule.TokenForge.B64URL, 22) + "dXMtZWFzdC0x")
         .add("\", \"registrationExpiresAt\": \"2027-01-31T08:00:00Z\", \"refreshToken\": \"")
         .plant(h.forge.awsSso(true), "AWS SSO cache refreshToken").line("\"}");
     return b.leaf(".aws/sso/cache/" + h.forge.hex(40) + ".json");

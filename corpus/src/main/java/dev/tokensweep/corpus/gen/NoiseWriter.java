@@ -1,7 +1,7 @@
 package dev.tokensweep.corpus.gen;
 
 import dev.tokensweep.corpus.SourceType;
-import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.rule.Kind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +120,7 @@ final class NoiseWriter {
    */
   private static Leak catalogue(Forge f) {
     CatalogueForge cf = CatalogueForge.builtin();
-    List<dev.tokensweep.detectors.Rule> rules = cf.rules();
+    List<dev.tokensweep.detectors.rule.Rule> rules = cf.rules();
     CatalogueForge.Planting p = cf.forge(rules.get(f.nextInt(rules.size())), f.random);
     if (p == null || p.text().indexOf('\n') >= 0 || p.text().indexOf('\r') >= 0) {
       return null;

@@ -1,7 +1,7 @@
 package dev.tokensweep.corpus.gen;
 
 import dev.tokensweep.corpus.SourceType;
-import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ public record Probe(String name, byte[] bytes, List<String> fingerprints) {
   /** {@code Authorization: Basic}: the finding is the base64 credential itself, as the scanner reports it. */
   public static Probe basicAuth(Token t) {
     String auth = Forge.b64("deploy:" + t.value());
-    Token credential = new Token(auth, dev.tokensweep.detectors.Kind.PASSWORD, "http-basic", null, "unknown");
+    Token credential = new Token(auth, dev.tokensweep.detectors.rule.Kind.PASSWORD, "http-basic", null, "unknown");
     return new Probe("probe.log", ("> Authorization: Basic " + auth + "\n").getBytes(StandardCharsets.UTF_8), fps(credential));
   }
 

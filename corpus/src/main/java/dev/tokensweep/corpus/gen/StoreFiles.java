@@ -167,8 +167,8 @@ final class StoreFiles {
   }
 
   private static Token fixed(String value, String prefix) {
-    return new Token(value, prefix.equals("ghp_") ? dev.tokensweep.detectors.Kind.API_KEY
-        : dev.tokensweep.detectors.Kind.ACCESS_TOKEN, "github", dev.tokensweep.corpus.Capability.GITHUB, "unknown");
+    return new Token(value, prefix.equals("ghp_") ? dev.tokensweep.detectors.rule.Kind.API_KEY
+        : dev.tokensweep.detectors.rule.Kind.ACCESS_TOKEN, "github", dev.tokensweep.corpus.Capability.GITHUB, "unknown");
   }
 
   private static Planted at(byte[] bytes, Token t, String context) {

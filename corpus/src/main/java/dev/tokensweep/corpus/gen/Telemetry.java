@@ -2,7 +2,7 @@ package dev.tokensweep.corpus.gen;
 
 import dev.tokensweep.corpus.Capability;
 import dev.tokensweep.corpus.SourceType;
-import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.rule.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

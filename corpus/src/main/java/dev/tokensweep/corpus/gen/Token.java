@@ -1,7 +1,7 @@
 package dev.tokensweep.corpus.gen;
 
 import dev.tokensweep.corpus.Capability;
-import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.rule.Kind;
 
 /**
  * A forged secret and what a label will say about it. {@code rule} is the capability (rule family)

@@ -2,7 +2,7 @@ package dev.tokensweep.corpus.gen;
 
 import dev.tokensweep.corpus.Capability;
 import dev.tokensweep.corpus.SourceType;
-import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.rule.Kind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -156,7 +156,7 @@ final class ToolLogs {
         .line("# GIT_TRACE_REDACT=0 git fetch")
         .add(t + "664              => Send header: Authorization: Basic ")
         // one leak, two findings: the Basic credential itself, and the token it carries
-        .label(new Token(Forge.b64("x-access-token:" + tok.value()), dev.tokensweep.detectors.Kind.PASSWORD, "http-basic",
+        .label(new Token(Forge.b64("x-access-token:" + tok.value()), dev.tokensweep.detectors.rule.Kind.PASSWORD, "http-basic",
             Capability.BASIC_AUTH, "unknown"), "GIT_TRACE_CURL unredacted Basic credential")
         .plantEncoded(tok, Forge.b64("x-access-token:" + tok.value()), "GIT_TRACE_CURL unredacted Basic", Capability.BASE64).line("")
         .line(t + "664              <= Recv header: HTTP/1.1 200 OK");
@@ -274,7 +274,7 @@ final class ToolLogs {
         b.line(pfx + h.forge.pick(new String[] {"systemd[1]: Started Session " + h.random.nextInt(900) + " of User " + h.user + ".",
             "kernel: [" + h.random.nextInt(99999) + ".123456] eth0: Link is Up - 1Gbps/Full", "sshd[" + h.random.nextInt(30000)
                 + "]: Accepted publickey for " + h.user + " from 10.0.3.7 port 51234 ssh2: ED25519 SHA256:"
-                + h.forge.random(dev.tokensweep.detectors.TokenForge.B64URL, 43),
+                + h.forge.random(dev.tokensweep.detectors.rule.TokenForge.B64URL, 43),
             "CRON[" + h.random.nextInt(30000) + "]: (root) CMD (/usr/local/bin/backup.sh)"}));
       }
     }

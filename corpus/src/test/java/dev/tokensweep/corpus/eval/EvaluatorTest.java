@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokensweep.corpus.Capability;
 import dev.tokensweep.corpus.Label;
 import dev.tokensweep.corpus.SourceType;
-import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.rule.Kind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

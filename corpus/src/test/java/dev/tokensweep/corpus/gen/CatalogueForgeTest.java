@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Match;
-import dev.tokensweep.detectors.Placeholders;
-import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Match;
+import dev.tokensweep.detectors.check.Placeholders;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class CatalogueForgeTest {
 
   private static final CatalogueForge FORGE = CatalogueForge.builtin();
-  private static final Detector ALL = new Detector(Rules.builtin());
+  private static final Detector ALL = Detector.of(Rules.builtin());
 
   @Test
   void builtin_everyRuleCanBeForged() {
@@ -70,7 +70,7 @@ class CatalogueForgeTest {
           for (CatalogueForge.Placed s : p.secrets()) {
             if (s.ruleId().equals(r.id())) {
               for (String v : r.validate()) {
-                assertTrue(dev.tokensweep.detectors.Validators.check(v, s.token().value().getBytes(StandardCharsets.UTF_8)),
+                assertTrue(dev.tokensweep.detectors.check.Validators.check(v, s.token().value().getBytes(StandardCharsets.UTF_8)),
                     r.id() + " " + v);
               }
             }

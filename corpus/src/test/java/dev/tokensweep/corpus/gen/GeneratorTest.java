@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokensweep.corpus.Label;
 import dev.tokensweep.corpus.Labels;
 import dev.tokensweep.corpus.SourceType;
-import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.tokensweep.scanner.cli;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -19,7 +19,7 @@ final class BuiltinDetector {
 
   /** Starts compiling; the thread is a daemon, so an early exit (usage error, --help) does not wait for it. */
   static void start() {
-    FutureTask<Detector> task = new FutureTask<>(() -> new Detector(Rules.builtin()));
+    FutureTask<Detector> task = new FutureTask<>(() -> Detector.of(Rules.builtin()));
     compiling = task;
     Thread t = new Thread(task, "tokensweep-rules");
     t.setDaemon(true);
@@ -42,7 +42,7 @@ final class BuiltinDetector {
         Thread.currentThread().interrupt();
       }
     }
-    return new Detector(rules);
+    return Detector.of(rules);
   }
 
   /** The built-in detector, from the background compile when one runs. */
@@ -56,7 +56,7 @@ final class BuiltinDetector {
    */
   static String scrub(String text) {
     try {
-      return dev.tokensweep.detectors.Redaction.scrub(builtin(), text);
+      return builtin().scrub(text);
     } catch (RuntimeException | LinkageError e) {
       return "(message withheld: it could not be checked for secrets)";
     }

@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.cli;
 
-import dev.tokensweep.detectors.Fingerprinter;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
 import dev.tokensweep.scanner.config.SmallFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.cli;
 
-import dev.tokensweep.detectors.Rule;
+import dev.tokensweep.detectors.rule.Rule;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanLimits;

@@ -2,7 +2,7 @@ package dev.tokensweep.scanner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.tokensweep.detectors.Detector;
+import dev.tokensweep.detectors.engine.Detector;
 import dev.tokensweep.scanner.index.SweepIndex;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanResult;

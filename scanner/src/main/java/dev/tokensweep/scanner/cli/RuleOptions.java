@@ -1,7 +1,8 @@
 package dev.tokensweep.scanner.cli;
 
-import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.engine.RuleLinter;
+import dev.tokensweep.detectors.rule.Rules;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public final class RuleOptions {
       try {
         String yaml = Rules.read(p);
         custom = Rules.parse(yaml, p.toString());
-        problems = Rules.lint(yaml, custom, p.toString(), java.util.Set.of());
+        problems = RuleLinter.lint(yaml, custom, p.toString(), java.util.Set.of());
       } catch (IOException e) {
         throw new Main.UsageException("cannot read rules file " + p + ": " + e.getClass().getSimpleName());
       } catch (Rules.RuleFileException e) {

@@ -2,11 +2,11 @@ package dev.tokensweep.scanner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.RuleLinter;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.detectors.Validators;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.engine.RuleLinter;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.Severity;
+import dev.tokensweep.detectors.check.Validators;
 import dev.tokensweep.scanner.model.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -189,7 +189,7 @@ final class RulesCommand {
         rules = Rules.parse(yaml, file.toString());
         java.util.Set<String> builtin = new java.util.HashSet<>();
         Rules.builtin().forEach(r -> builtin.add(r.id()));
-        problems = Rules.lint(yaml, rules, file.toString(), builtin);
+        problems = RuleLinter.lint(yaml, rules, file.toString(), builtin);
       } catch (IOException e) {
         throw new Main.UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
       } catch (Rules.RuleFileException e) {

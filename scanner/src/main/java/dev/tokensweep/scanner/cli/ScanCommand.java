@@ -1,9 +1,9 @@
 package dev.tokensweep.scanner.cli;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Kind;
-import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Kind;
+import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.scanner.fleet.Cluster;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.FindingTally;

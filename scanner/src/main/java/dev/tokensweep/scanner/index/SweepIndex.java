@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.index;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokensweep.detectors.Evidence;
+import dev.tokensweep.detectors.evidence.Evidence;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.ScanResult;

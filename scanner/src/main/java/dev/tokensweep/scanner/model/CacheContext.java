@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.model;
 
-import dev.tokensweep.detectors.Evidence;
+import dev.tokensweep.detectors.evidence.Evidence;
 import java.time.Instant;
 
 /**

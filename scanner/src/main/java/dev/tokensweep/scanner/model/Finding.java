@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.model;
 
-import dev.tokensweep.detectors.Evidence;
+import dev.tokensweep.detectors.evidence.Evidence;
 
 /**
  * A reportable finding: where it is and what is known about it, with the secret already redacted.

@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.model;
 
-import dev.tokensweep.detectors.Kind;
-import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.rule.Kind;
+import dev.tokensweep.detectors.rule.Severity;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -8,11 +8,11 @@ import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.model.ScanStats;
 import dev.tokensweep.scanner.model.Suppression;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Evidence;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Match;
-import dev.tokensweep.detectors.Rule;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.evidence.Match;
+import dev.tokensweep.detectors.rule.Rule;
 import dev.tokensweep.scanner.read.Locator;
 import dev.tokensweep.scanner.read.Reader;
 import dev.tokensweep.scanner.read.SegmentSink;
@@ -295,7 +295,7 @@ public final class Scanner {
    * it could not parse), and either may hold a token.
    */
   public String scrub(String text) {
-    return dev.tokensweep.detectors.Redaction.scrub(detector, text);
+    return detector.scrub(text);
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.report;
 
-import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.scanner.model.Location;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.report;
 
-import dev.tokensweep.detectors.Rule;
+import dev.tokensweep.detectors.rule.Rule;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

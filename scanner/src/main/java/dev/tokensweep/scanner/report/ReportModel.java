@@ -1,9 +1,9 @@
 package dev.tokensweep.scanner.report;
 
-import dev.tokensweep.detectors.Evidence;
-import dev.tokensweep.detectors.Jwt;
-import dev.tokensweep.detectors.Kind;
-import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.check.Jwt;
+import dev.tokensweep.detectors.rule.Kind;
+import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.scanner.model.CacheContext;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;

@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.report;
 
-import dev.tokensweep.detectors.Evidence;
-import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.rule.Kind;
 
 /**
  * For people: findings grouped by file, one line each, severity colored on a terminal, then a

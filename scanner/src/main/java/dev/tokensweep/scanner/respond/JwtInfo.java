@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The claims of a JWT that decide where it may be sent: who issued it ({@code iss}), for whom
- * ({@code aud}), for which client ({@code cid}, Okta's, which {@link dev.tokensweep.detectors.Jwt}
+ * ({@code aud}), for which client ({@code cid}, Okta's, which {@link dev.tokensweep.detectors.check.Jwt}
  * does not keep) and until when ({@code exp}). Read without checking the signature: a forged token
  * can name any issuer, which is why providers accept only issuers on their own domains.
  */

@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.respond;
 
-import dev.tokensweep.detectors.Match;
+import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.scanner.model.Finding;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.respond;
 
-import dev.tokensweep.detectors.Evidence;
-import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.scanner.model.Validation;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.respond;
 
-import dev.tokensweep.detectors.Evidence;
+import dev.tokensweep.detectors.evidence.Evidence;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.model.Validation;

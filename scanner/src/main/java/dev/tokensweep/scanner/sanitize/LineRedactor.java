@@ -1,8 +1,8 @@
 package dev.tokensweep.scanner.sanitize;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Match;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.evidence.Match;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

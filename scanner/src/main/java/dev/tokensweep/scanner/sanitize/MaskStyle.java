@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.sanitize;
 
-import dev.tokensweep.detectors.Kind;
+import dev.tokensweep.detectors.rule.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;

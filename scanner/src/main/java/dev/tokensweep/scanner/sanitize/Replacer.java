@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.sanitize;
 
-import dev.tokensweep.detectors.Prefilter;
+import dev.tokensweep.detectors.engine.Prefilter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package dev.tokensweep.scanner.sanitize;
 
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Kind;
-import dev.tokensweep.detectors.Match;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Kind;
+import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.pipeline.Scanner;
@@ -164,7 +164,7 @@ public final class Sanitizer {
    * here is masked wherever it is.
    */
   private void plainText(Source source, Map<Secret, Secret> secrets) throws IOException {
-    dev.tokensweep.detectors.Detector d = scanner.detector();
+    dev.tokensweep.detectors.engine.Detector d = scanner.detector();
     int overlap = Math.max(0, d.overlap());
     int chunk = Math.max(options.chunkBytes(), 4096);
     byte[] buf = new byte[chunk + overlap];

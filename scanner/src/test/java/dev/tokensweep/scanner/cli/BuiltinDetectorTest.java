@@ -3,10 +3,10 @@ package dev.tokensweep.scanner.cli;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

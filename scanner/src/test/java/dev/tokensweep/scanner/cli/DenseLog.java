@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.cli;
 
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.rule.TokenForge;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ final class DenseLog {
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (int i = 0; i < lines; i++) {
         String token = forge.base62Crc32("ghp_");
-        while (dev.tokensweep.detectors.Placeholders.isPlaceholder(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+        while (dev.tokensweep.detectors.check.Placeholders.isPlaceholder(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
           token = forge.base62Crc32("ghp_"); // a run like xXXx reads as a mask: no finding
         }
         if (first == null) {

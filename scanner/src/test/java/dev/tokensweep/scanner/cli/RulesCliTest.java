@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.TokenForge;
-import dev.tokensweep.detectors.Validators;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.TokenForge;
+import dev.tokensweep.detectors.check.Validators;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

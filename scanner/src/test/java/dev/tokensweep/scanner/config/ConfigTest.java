@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.scanner.model.ScanLimits;
 import java.util.List;
 import org.junit.jupiter.api.Test;

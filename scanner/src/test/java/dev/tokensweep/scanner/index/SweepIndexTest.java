@@ -3,9 +3,9 @@ package dev.tokensweep.scanner.index;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.tokensweep.detectors.Evidence;
-import dev.tokensweep.detectors.Kind;
-import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.rule.Kind;
+import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.ScanResult;

@@ -9,11 +9,11 @@ import static dev.tokensweep.scanner.pipeline.Archives.ascii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.Severity;
+import dev.tokensweep.detectors.rule.TokenForge;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ArchiveScanTest {
 
-  private static final Detector DETECTOR = new Detector(Rules.builtin());
+  private static final Detector DETECTOR = Detector.of(Rules.builtin());
 
   @TempDir
   Path dir;
@@ -599,7 +599,7 @@ class ArchiveScanTest {
     Path p = write("app.log.bz2", Arrays.copyOf(bz, bz.length / 2));
     ScanResult r = scan(p);
     assertEquals(List.of(p + " [corrupt]"), problems(r));
-    assertEquals(3, r.exitCode(dev.tokensweep.detectors.Severity.INFO));
+    assertEquals(3, r.exitCode(dev.tokensweep.detectors.rule.Severity.INFO));
   }
 
   @Test
@@ -616,7 +616,7 @@ class ArchiveScanTest {
     ScanResult r = scan(p);
     assertEquals(1, problems(r).size(), "one problem at the damaged stream");
     assertTrue(problems(r).get(0).endsWith("[corrupt]"), problems(r).toString());
-    assertEquals(3, r.exitCode(dev.tokensweep.detectors.Severity.INFO));
+    assertEquals(3, r.exitCode(dev.tokensweep.detectors.rule.Severity.INFO));
   }
 
   @Test

@@ -204,7 +204,7 @@ public final class Bombs {
   /** Writes the full-size bombs into a directory, for measuring: {@code Bombs DIR}. */
   public static void main(String[] args) throws IOException {
     Path dir = Files.createDirectories(Path.of(args[0]));
-    byte[] secret = ("export GITHUB_TOKEN=" + new dev.tokensweep.detectors.TokenForge(new java.util.Random(9))
+    byte[] secret = ("export GITHUB_TOKEN=" + new dev.tokensweep.detectors.rule.TokenForge(new java.util.Random(9))
         .base62Crc32("ghp_") + "\n").getBytes(StandardCharsets.US_ASCII);
     Files.write(dir.resolve("42.zip"), nestedZip(5, 16, 1L << 30, Map.of("secrets.txt", secret)));
     Files.write(dir.resolve("secrets.txt"), secret);

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.ScanResult;
@@ -31,7 +31,7 @@ class NameScanTest {
   private final TokenForge forge = new TokenForge(new Random(77));
 
   private static Scanner scanner(boolean reveal) {
-    return new Scanner(new Detector(Rules.builtin()), Fingerprinter.withDefaultKey(),
+    return new Scanner(Detector.of(Rules.builtin()), Fingerprinter.withDefaultKey(),
         Scanner.Options.defaults().withThreads(1).withReveal(reveal));
   }
 

@@ -3,10 +3,10 @@ package dev.tokensweep.scanner.pipeline;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanResult;
@@ -29,7 +29,7 @@ class NamesFuzzTest {
 
   @Test
   void mutatedJsonHarAndZip_noExceptionAndNoSecretInAnyLocation() throws IOException {
-    Detector detector = new Detector(Rules.builtin());
+    Detector detector = Detector.of(Rules.builtin());
     Scanner scanner = new Scanner(detector, Fingerprinter.withDefaultKey(), Scanner.Options.defaults().withThreads(1));
     TokenForge forge = new TokenForge(new Random(4242));
     String t1 = forge.base62Crc32("ghp_");

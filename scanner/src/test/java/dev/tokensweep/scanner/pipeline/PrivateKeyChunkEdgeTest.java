@@ -3,9 +3,9 @@ package dev.tokensweep.scanner.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * overlap (max_before + 2 x max_length of all rules) holds the longest key rule's 8 KB.
  */
 class PrivateKeyChunkEdgeTest {
-  private static final Detector DETECTOR = new Detector(Rules.builtin());
+  private static final Detector DETECTOR = Detector.of(Rules.builtin());
   private static final int MIB = 1 << 20;
 
   @TempDir

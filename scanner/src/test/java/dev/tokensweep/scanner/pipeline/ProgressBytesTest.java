@@ -3,9 +3,9 @@ package dev.tokensweep.scanner.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
 import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.model.ScanStats;
 import java.io.FilterInputStream;
@@ -63,7 +63,7 @@ class ProgressBytesTest {
         return n;
       }
     };
-    Scanner scanner = new Scanner(new Detector(Rules.builtin()), Fingerprinter.withDefaultKey(),
+    Scanner scanner = new Scanner(Detector.of(Rules.builtin()), Fingerprinter.withDefaultKey(),
         Scanner.Options.defaults().withThreads(1), opener);
     AtomicReference<ScanStats> stats = new AtomicReference<>();
     ScanListener listener = new ScanListener() {

@@ -6,7 +6,7 @@ import static dev.tokensweep.scanner.read.ReaderFixture.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static dev.tokensweep.scanner.read.ReaderFixture.noProblems;
 import static dev.tokensweep.scanner.read.ReaderFixture.one;
 import static dev.tokensweep.scanner.read.ReaderFixture.scan;
 
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.rule.TokenForge;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

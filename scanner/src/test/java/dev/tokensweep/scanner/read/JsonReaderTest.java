@@ -6,7 +6,7 @@ import static dev.tokensweep.scanner.read.ReaderFixture.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
@@ -251,6 +251,6 @@ class JsonReaderTest {
     assertEquals(List.of("base64", "url"), one(r, twice, "twice").location().decodings());
     // the five tokens, plus the Basic credential itself (the password rule sees user:token)
     assertEquals(6, r.findings().size());
-    assertEquals(1, r.findings().stream().filter(f -> f.evidence().kind() == dev.tokensweep.detectors.Kind.PASSWORD).count());
+    assertEquals(1, r.findings().stream().filter(f -> f.evidence().kind() == dev.tokensweep.detectors.rule.Kind.PASSWORD).count());
   }
 }

@@ -3,7 +3,7 @@ package dev.tokensweep.scanner.read;
 import static dev.tokensweep.scanner.read.ReaderFixture.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;

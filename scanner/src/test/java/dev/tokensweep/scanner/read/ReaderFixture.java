@@ -3,10 +3,10 @@ package dev.tokensweep.scanner.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rule;
-import dev.tokensweep.detectors.Rules;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.ScanResult;
@@ -49,7 +49,7 @@ final class ReaderFixture {
   static {
     List<Rule> rules = new ArrayList<>(Rules.builtin());
     rules.addAll(Rules.parse(new ByteArrayInputStream(TEST_RULES.getBytes(StandardCharsets.UTF_8)), "test"));
-    DETECTOR = new Detector(rules);
+    DETECTOR = Detector.of(rules);
   }
 
   static ScanResult scan(Path file) {

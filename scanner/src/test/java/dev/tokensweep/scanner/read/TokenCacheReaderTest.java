@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensweep.detectors.Kind;
-import dev.tokensweep.detectors.Severity;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.rule.Kind;
+import dev.tokensweep.detectors.rule.Severity;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.model.CacheContext;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.ScanResult;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.cli.Main;
 import dev.tokensweep.scanner.index.SweepIndex;
 import java.io.IOException;
@@ -219,7 +219,7 @@ class RevokeCliTest {
   void revoke_tokenWithNoKnownProvider_saysSoNotThatItWasNotFound() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("vault-host"));
     // a Vault service token: found in the inputs, but no provider with a revocation endpoint is known
-    String vault = "hvs." + new dev.tokensweep.detectors.TokenForge(new java.util.Random(8))
+    String vault = "hvs." + new dev.tokensweep.detectors.rule.TokenForge(new java.util.Random(8))
         .random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 90);
     Files.writeString(dir.resolve("env"), "VAULT_TOKEN=" + vault + "\n");
     Path report = tmp.resolve("vault.json");

@@ -1,6 +1,6 @@
 package dev.tokensweep.scanner.respond;
 
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.rule.TokenForge;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;

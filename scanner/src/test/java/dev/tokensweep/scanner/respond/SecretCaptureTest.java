@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensweep.detectors.Evidence;
-import dev.tokensweep.detectors.Kind;
-import dev.tokensweep.detectors.Severity;
+import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.rule.Kind;
+import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.scanner.model.Validation;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -58,10 +58,10 @@ class SecretCaptureTest {
   void offer_refreshAndExpiredTokens_areNotSentAndSayWhy() {
     SecretCapture c = SecretCapture.forValidation(NOW);
     offer(c, "ts.github.5", "ghr_" + "a1".repeat(38), "r", "f", 0);
-    String expired = new dev.tokensweep.detectors.TokenForge(new java.util.Random(1)).jwt("{\"alg\":\"RS256\"}",
+    String expired = new dev.tokensweep.detectors.rule.TokenForge(new java.util.Random(1)).jwt("{\"alg\":\"RS256\"}",
         "{\"aud\":\"https://graph.microsoft.com\",\"iss\":\"https://login.microsoftonline.com/t/v2.0\",\"exp\":1600000000}");
     offer(c, "ts.oauth.6", expired, "e", "f", 10);
-    String foreign = new dev.tokensweep.detectors.TokenForge(new java.util.Random(2)).jwt("{\"alg\":\"RS256\"}",
+    String foreign = new dev.tokensweep.detectors.rule.TokenForge(new java.util.Random(2)).jwt("{\"alg\":\"RS256\"}",
         "{\"aud\":\"https://graph.microsoft.com\",\"iss\":\"https://evil.example/\",\"exp\":1900000000}");
     offer(c, "ts.oauth.6", foreign, "x", "f", 20);
     assertEquals(List.of(), c.credentials());

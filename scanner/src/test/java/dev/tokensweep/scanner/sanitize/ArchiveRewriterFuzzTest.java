@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.pipeline.Archives;
@@ -83,7 +83,7 @@ class ArchiveRewriterFuzzTest {
     Archives.sevenZ(sevenZ, inner);
     List<byte[]> seeds = List.of(Archives.gzip(Archives.tar(outer)), Archives.zip(outer), Files.readAllBytes(sevenZ));
     List<String> names = List.of("b.tar.gz", "b.zip", "b.7z");
-    Scanner scanner = new Scanner(new Detector(Rules.builtin()), Fingerprinter.withDefaultKey(),
+    Scanner scanner = new Scanner(Detector.of(Rules.builtin()), Fingerprinter.withDefaultKey(),
         Scanner.Options.defaults().withThreads(1));
     ScanLimits d = ScanLimits.defaults();
     ScanLimits limits = new ScanLimits(d.maxDepth(), 1000, 64L << 20, 16L << 20, d.maxRatio(), 1L << 20, 64L << 20,

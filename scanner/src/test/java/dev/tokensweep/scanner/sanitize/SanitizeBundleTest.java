@@ -11,11 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Kind;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Kind;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.sanitize.MaskStyle;
 import dev.tokensweep.scanner.sanitize.PathSanitizer;
 import dev.tokensweep.scanner.sanitize.Sanitizer;
@@ -57,7 +57,7 @@ class SanitizeBundleTest {
   @TempDir
   Path dir;
 
-  private static final Detector DETECTOR = new Detector(Rules.builtin());
+  private static final Detector DETECTOR = Detector.of(Rules.builtin());
   private static final Fingerprinter FP = Fingerprinter.withDefaultKey();
   private final TokenForge forge = new TokenForge(new Random(77));
   private final Map<String, byte[]> original = new LinkedHashMap<>();

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanLimits;
@@ -52,7 +52,7 @@ class SanitizeHostileArchiveTest {
   @TempDir
   Path dir;
 
-  private static final Detector DETECTOR = new Detector(Rules.builtin());
+  private static final Detector DETECTOR = Detector.of(Rules.builtin());
   private static final Fingerprinter FP = Fingerprinter.withDefaultKey();
   private final TokenForge forge = new TokenForge(new Random(1212));
   private final Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));

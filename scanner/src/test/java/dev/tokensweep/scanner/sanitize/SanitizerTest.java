@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.pipeline.Scanner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,7 +32,7 @@ class SanitizerTest {
   @TempDir
   Path dir;
 
-  private static final Detector DETECTOR = new Detector(Rules.builtin());
+  private static final Detector DETECTOR = Detector.of(Rules.builtin());
   private static final Fingerprinter FP = Fingerprinter.withDefaultKey();
   private final TokenForge forge = new TokenForge(new Random(21));
 
@@ -64,8 +64,8 @@ class SanitizerTest {
     PathSanitizer.Result r = sanitizer(MaskStyle.TAG, false).sanitize(in, out, false);
     assertTrue(r.problems().isEmpty());
 
-    String tagA = MaskStyle.tag(dev.tokensweep.detectors.Kind.API_KEY, FP.fingerprint(a.getBytes(StandardCharsets.US_ASCII)));
-    String tagB = MaskStyle.tag(dev.tokensweep.detectors.Kind.ACCESS_TOKEN, FP.fingerprint(b.getBytes(StandardCharsets.US_ASCII)));
+    String tagA = MaskStyle.tag(dev.tokensweep.detectors.rule.Kind.API_KEY, FP.fingerprint(a.getBytes(StandardCharsets.US_ASCII)));
+    String tagB = MaskStyle.tag(dev.tokensweep.detectors.rule.Kind.ACCESS_TOKEN, FP.fingerprint(b.getBytes(StandardCharsets.US_ASCII)));
     assertEquals(hist.replace(a, tagA), Files.readString(out.resolve(".bash_history")));
     String cleanLog = Files.readString(out.resolve("logs/app.jsonl"));
     assertEquals(log.replace(a, tagA).replace(b, tagB), cleanLog, "same token, same tag in both files");

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokensweep.detectors.Detector;
-import dev.tokensweep.detectors.Fingerprinter;
-import dev.tokensweep.detectors.Rules;
-import dev.tokensweep.detectors.TokenForge;
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.ScanResult;
@@ -31,7 +31,7 @@ class StoreSanitizeTest {
   @TempDir
   Path dir;
 
-  private static final Detector DETECTOR = new Detector(Rules.builtin());
+  private static final Detector DETECTOR = Detector.of(Rules.builtin());
   private static final Fingerprinter FP = Fingerprinter.withDefaultKey();
   private final TokenForge forge = new TokenForge(new Random(8));
 

@@ -1,0 +1,590 @@
+package dev.tokensweep.detectors.engine;
+
+import dev.tokensweep.detectors.check.Entropy;
+import dev.tokensweep.detectors.check.Placeholders;
+import dev.tokensweep.detectors.check.Validators;
+import dev.tokensweep.detectors.evidence.Match;
+import dev.tokensweep.detectors.rule.Rule;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The detection pipeline over bytes: one Aho-Corasick pass finds keyword positions, each rule's
+ * regex runs only in a bounded window around its keywords, then placeholders, entropy and the
+ * rule's validators filter what the regex confirmed.
+ *
+ * <p>Thread-safe: compiled state is immutable and per-thread scratch lives in a thread local.
+ *
+ * <p>Chunked scanning: to scan a long input in pieces, give each call the piece it owns
+ * ({@code reportFrom..reportTo}) plus {@link #overlap()} bytes of context on both sides; a match
+ * is reported by exactly the call whose owned range holds its first byte.
+ */
+final class KeywordDetector implements Detector {
+
+  private final List<Rule> rules;
+  private final Compiled[] patterns;
+  // per rule: the capture group of the secret, and of its identifier (-1: the rule captures none)
+  // per rule, built once the rule has had filterAfter keyword hits (most scans hit few rules);
+  // a racing build makes an equal filter, and its final fields make the plain array store safe
+  private final WindowFilter[] filters;
+  private final int[] hits; // keyword hits per rule until its filter is built; racy, only a heuristic
+  // per rule, whether the jar's precompiled filter was looked for; racy, a second look finds the same
+  private final boolean[] triedPrecompiled;
+  private final int filterAfter;
+  // per rule: hits before its filter is built, filterAfter scaled down for rules whose windows
+  // are longer than the default (a bearer or refresh-token rule's 16 KB window costs re2j 15 times
+  // a default one), so every rule spends about the same re2j bytes before it gets its DFAs
+  private final int[] filterAfterHits;
+  // per rule, its fixed shape when its matches are found without re2j (never for the reference, filterAfter -1)
+  private final FixedShape[] shapes;
+  /** A rule gets its window filter once it has had this many keyword hits. */
+  static final int FILTER_AFTER_HITS = 256;
+  private final Prefilter prefilter;
+  private final int[][] rulesByKeyword;
+  private final int overlap;
+  private final int maxKeywordLength;
+  private final ThreadLocal<Scratch> scratch;
+
+  /** Compiles the rules. Throws {@link IllegalArgumentException} naming the rule that does not compile. */
+  KeywordDetector(List<Rule> rules) {
+    this(rules, FILTER_AFTER_HITS);
+  }
+
+  /**
+   * With {@code filterAfter} hits a rule gets its window filter; 0 builds it on the first hit, and
+   * -1 never does, so every window goes to re2j: the slow reference the tests compare against.
+   */
+  KeywordDetector(List<Rule> rules, int filterAfter) {
+    this.filterAfter = filterAfter;
+    this.rules = List.copyOf(rules);
+    patterns = new Compiled[this.rules.size()];
+    filters = new WindowFilter[this.rules.size()];
+    hits = new int[this.rules.size()];
+    triedPrecompiled = new boolean[this.rules.size()];
+    shapes = new FixedShape[this.rules.size()];
+    filterAfterHits = new int[this.rules.size()];
+    Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
+    int maxOverlap = 0;
+    for (int r = 0; r < patterns.length; r++) {
+      Rule rule = this.rules.get(r);
+      com.google.re2j.SyntaxTree.Node tree = parse(rule); // compiled at its first keyword hit: most rules meet none in a scan
+      long window = rule.before() + 1L + 2L * rule.length();
+      long defaultWindow = Rule.DEFAULT_MAX_BEFORE + 1L + 2L * Rule.DEFAULT_MAX_LENGTH;
+      filterAfterHits[r] = filterAfter <= 0 ? filterAfter
+          : (int) Math.max(1, Math.min(filterAfter, filterAfter * defaultWindow / window));
+      if (filterAfter >= 0) {
+        FixedShape f = FixedShape.of(tree, rule.keywords());
+        shapes[r] = f != null && f.length() <= rule.length() ? f : null;
+      }
+      for (String k : rule.keywords()) {
+        byKeyword.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).add(r);
+      }
+      maxOverlap = Math.max(maxOverlap, rule.before() + 2 * rule.length());
+    }
+    overlap = maxOverlap;
+    int maxKw = 0;
+    for (String k : byKeyword.keySet()) {
+      maxKw = Math.max(maxKw, k.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+    maxKeywordLength = maxKw;
+    List<String> keywords = new ArrayList<>(byKeyword.keySet());
+    prefilter = new Prefilter(keywords);
+    rulesByKeyword = new int[keywords.size()][];
+    for (int k = 0; k < keywords.size(); k++) {
+      rulesByKeyword[k] = byKeyword.get(keywords.get(k)).stream().mapToInt(Integer::intValue).distinct().toArray();
+    }
+    int n = patterns.length;
+    scratch = ThreadLocal.withInitial(() -> new Scratch(n));
+  }
+
+  /**
+   * Parses the rule's pattern as re2j does, so a pattern that does not compile fails here, naming
+   * the rule, not at its first hit; parsing costs a fraction of compiling, which waits for a hit
+   * (a cold JVM spent ~0.2 s compiling the 271 built-in patterns).
+   */
+  static com.google.re2j.SyntaxTree.Node parse(Rule rule) {
+    if (rule.pattern() == null) {
+      throw new IllegalArgumentException("a rule has no pattern");
+    }
+    try {
+      return com.google.re2j.SyntaxTree.parse(rule.pattern());
+    } catch (PatternSyntaxException e) {
+      // re2j's message quotes the pattern, and a custom rule's id is the user's text: either may hold
+      // the secret the rule is written for (Rules.lint names the file, line and field instead)
+      throw new IllegalArgumentException("a pattern does not compile (" + e.getDescription() + ")");
+    }
+  }
+
+  /** A rule's compiled pattern with the groups a match reads; final fields publish it whole to other threads. */
+  private record Compiled(Pattern pattern, int secretGroup, int idGroup, String idName) {
+    static Compiled of(Rule rule) {
+      Pattern p = compile(rule);
+      int ig = identifierGroup(p);
+      return new Compiled(p, KeywordDetector.secretGroup(p), ig, ig < 0 ? null : identifierName(p));
+    }
+  }
+
+  /** Rule {@code r}'s compiled pattern; a racing first use compiles an equal one. */
+  private Compiled pattern(int r) {
+    Compiled c = patterns[r];
+    if (c == null) {
+      c = patterns[r] = Compiled.of(rules.get(r));
+    }
+    return c;
+  }
+
+  static Pattern compile(Rule rule) {
+    if (rule.pattern() == null) {
+      throw new IllegalArgumentException("no pattern");
+    }
+    try {
+      return Pattern.compile(rule.pattern());
+    } catch (PatternSyntaxException e) {
+      // re2j's message quotes the pattern, which may hold the secret the rule is written for
+      throw new IllegalArgumentException("does not compile (" + e.getDescription() + ")");
+    }
+  }
+
+  /** The name of the group that holds the secret when it is not group 1 (a pair rule's identifier comes first). */
+  static final String SECRET_GROUP = "secret";
+
+  /** The capture group of {@code p} that holds the secret: the one named {@value #SECRET_GROUP}, else group 1. */
+  static int secretGroup(Pattern p) {
+    Integer g = p.namedGroups().get(SECRET_GROUP);
+    return g != null ? g : 1;
+  }
+
+  /** The capture group of the identifier: the lowest-numbered named group other than the secret's; -1 when none. */
+  static int identifierGroup(Pattern p) {
+    int best = -1;
+    for (Map.Entry<String, Integer> e : p.namedGroups().entrySet()) {
+      if (!e.getKey().equals(SECRET_GROUP) && e.getValue() != secretGroup(p) && (best < 0 || e.getValue() < best)) {
+        best = e.getValue();
+      }
+    }
+    return best;
+  }
+
+  /** The name of the identifier group, which says what the secret belongs to; null when the rule has none. */
+  static String identifierName(Pattern p) {
+    int g = identifierGroup(p);
+    for (Map.Entry<String, Integer> e : p.namedGroups().entrySet()) {
+      if (e.getValue() == g) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public List<Rule> rules() {
+    return rules;
+  }
+
+  /** Bytes of context a chunked reader must give on each side of the range it asks to report. */
+  @Override
+  public int overlap() {
+    return overlap;
+  }
+
+  /** Scans {@code buf[from, to)} and reports every match in it. */
+  @Override
+  public void scan(byte[] buf, int from, int to, MatchSink sink) {
+    scan(buf, from, to, from, to, sink);
+  }
+
+  /**
+   * Scans {@code buf[from, to)} and reports the matches whose first byte lies in
+   * {@code [reportFrom, reportTo)}; the bytes outside that range are context only.
+   */
+  @Override
+  public void scan(byte[] buf, int from, int to, int reportFrom, int reportTo, MatchSink sink) {
+    if (from < 0 || to > buf.length || from > to || reportFrom < from || reportTo > to) {
+      throw new IndexOutOfBoundsException("scan range " + from + ".." + to + " report " + reportFrom + ".." + reportTo
+          + " of " + buf.length);
+    }
+    Scratch s = scratch.get();
+    s.begin(buf, from, to, reportFrom, reportTo, sink);
+    try {
+      // hits before reportFrom report nothing, but their matches shadow the later ones they overlap,
+      // as in one leftmost-first search: without them a chunk reports a match its predecessor skipped
+      prefilter.scan(buf, Math.max(from, reportFrom - overlap), Math.min(to, reportTo + s.maxBefore()), s);
+    } finally {
+      s.end();
+    }
+  }
+
+  /** Per-thread state of one scan: matchers, the window view, and per-rule progress. */
+  private final class Scratch implements Prefilter.HitSink {
+    final Matcher[] matchers;
+    final int[] nextHit;
+    final int[] lastStart;
+    final int[] lastEnd; // end of the match at lastStart
+    final ByteWindow window = new ByteWindow();
+    final WindowCache[] caches;
+    int[] runBuf = new int[4 * RUN_STRIDE];
+    final int maxBefore;
+    byte[] buf;
+    int from;
+    int to;
+    int reportFrom;
+    int reportTo;
+    MatchSink sink;
+
+    Scratch(int n) {
+      matchers = new Matcher[n];
+      caches = new WindowCache[n];
+      nextHit = new int[n];
+      lastStart = new int[n];
+      lastEnd = new int[n];
+      int mb = 0;
+      for (Rule r : rules) {
+        mb = Math.max(mb, r.before());
+      }
+      maxBefore = mb;
+    }
+
+    int maxBefore() {
+      return maxBefore;
+    }
+
+    void begin(byte[] buf, int from, int to, int reportFrom, int reportTo, MatchSink sink) {
+      this.buf = buf;
+      this.from = from;
+      this.to = to;
+      this.reportFrom = reportFrom;
+      this.reportTo = reportTo;
+      this.sink = sink;
+      Arrays.fill(nextHit, Integer.MIN_VALUE);
+      Arrays.fill(lastStart, Integer.MIN_VALUE);
+      Arrays.fill(lastEnd, Integer.MIN_VALUE);
+    }
+
+    void end() {
+      buf = null;
+      sink = null;
+      window.reset(null, 0, 0);
+    }
+
+    @Override
+    public void hit(int keyword, int p) {
+      for (int r : rulesByKeyword[keyword]) {
+        if (p < nextHit[r]) {
+          continue; // a window already opened for this rule covers every match around p
+        }
+        Rule rule = rules.get(r);
+        if (p >= reportTo + rule.before()) {
+          continue; // any match around p starts after the range this call reports
+        }
+        FixedShape shape = shapes[r];
+        if (shape != null) {
+          fixed(r, rule, shape, p);
+          continue;
+        }
+        WindowFilter f = filters[r];
+        if (f == null) {
+          f = filter(r, rule);
+        }
+        if (!f.mayStartAt(buf, p, to)) {
+          continue; // every match of this rule starts at a keyword, and none can start at this one
+        }
+        if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), to)) {
+          continue; // no match has this as its first keyword, and a match is found from that one's hit
+        }
+        int bound = f.anchoredMatchEnd(buf, p, to);
+        if (bound == -1) {
+          continue;
+        }
+        if (bound >= 0) {
+          nextHit[r] = p + 1;
+          int ws = Math.max(from, p - 1);
+          confirm(r, rule, ws, ws, Math.min(to, bound + 1), p);
+          continue;
+        }
+        int len = rule.length();
+        int ws = Math.max(from, p - rule.before() - 1); // one byte more, so a match at the limit keeps its left context
+        int we = (int) Math.min(to, (long) p + 2L * len);
+        nextHit[r] = we == to ? Integer.MAX_VALUE : p + len;
+        int end = f.lastMatchEnd(buf, ws, we);
+        if (end < 0) {
+          continue; // no substring of the window can match: re2j would find nothing
+        }
+        // re2j finds in [start - 1, end + 1) what it finds in the whole window: no match starts
+        // before start or ends after end, and the bytes either side keep \b and $ honest
+        int cut = Math.min(we, end + 1);
+        int start = Math.max(ws, f.firstMatchStart(buf, ws, cut) - 1);
+        confirm(r, rule, ws, start, cut, Integer.MAX_VALUE);
+      }
+    }
+
+    /**
+     * The rule's window filter from its first hit when the jar holds it precompiled; otherwise
+     * built after its filterAfterHits-th hit: building a rule's DFAs costs 1-300 ms, a rule with
+     * few hits is cheaper to confirm with re2j alone, and a small scan then starts no faster than
+     * it ends. Until then {@link WindowFilter#NONE}.
+     */
+    private WindowFilter filter(int r, Rule rule) {
+      if (filterAfter < 0) {
+        return WindowFilter.NONE; // the reference: re2j on every window
+      }
+      if (!triedPrecompiled[r]) {
+        triedPrecompiled[r] = true;
+        WindowFilter p = PrecompiledFilters.load(rule.pattern(), rule.keywords());
+        if (p != null) {
+          return filters[r] = p;
+        }
+      }
+      return hits[r]++ < filterAfterHits[r] ? WindowFilter.NONE
+          : (filters[r] = WindowFilter.orNone(rule.pattern(), rule.keywords()));
+    }
+
+    /**
+     * A fixed-shape rule at its keyword hit {@code p}: its only possible match starts at p (hits of
+     * one rule come in order of their end, and its matches cannot overlap, so a hit at or before
+     * the last match start is a repeat).
+     */
+    private void fixed(int r, Rule rule, FixedShape shape, int p) {
+      if (p <= lastStart[r] || !shape.matchesAt(buf, p, from, to)) {
+        return;
+      }
+      lastStart[r] = p;
+      if (p < reportFrom || p >= reportTo) {
+        return;
+      }
+      int e = p + shape.length();
+      byte[] secret = Arrays.copyOfRange(buf, p, e);
+      if (accept(rule, secret)) {
+        sink.accept(new Match(rule, p, e, p, e, secret));
+      } else {
+        Arrays.fill(secret, (byte) 0);
+      }
+    }
+
+    /**
+     * Runs rule {@code r} over {@code [ws, we)}, a window that opened at {@code opened} (the edge
+     * rules use it). What re2j finds in a window depends on the window's bytes alone (its edges
+     * are the text's edges to re2j), so the matches of a short window are remembered by content:
+     * logs repeat the same line, and its decoys (documentation keys, placeholders) cost re2j once.
+     */
+    private void confirm(int r, Rule rule, int opened, int ws, int we, int maxStart) {
+      int n = we - ws;
+      int[] found;
+      if (n <= WindowCache.MAX_BYTES && filterAfter >= 0) { // the reference (-1) always runs re2j
+        WindowCache c = caches[r];
+        if (c == null) {
+          c = caches[r] = new WindowCache();
+        }
+        int h = WindowCache.hash(buf, ws, we);
+        found = c.get(h, buf, ws, we);
+        if (found == null) {
+          found = run(r, ws, we);
+          c.put(h, buf, ws, we, found);
+        }
+      } else {
+        found = run(r, ws, we);
+      }
+      for (int i = 0; i < found.length; i += RUN_STRIDE) {
+        int ms = ws + found[i];
+        int me = ws + found[i + 1];
+        if (ms == opened && opened > from) {
+          continue; // the window edge fakes a \b or ^ here; the hit that owns this start saw its real context
+        }
+        if (me == we && we < to) {
+          continue; // possibly cut by the window; the keyword's own window finds it whole
+        }
+        if (ms > maxStart) {
+          break; // a later hit's match: that hit reports it
+        }
+        if (ms < lastEnd[r]) {
+          // inside the match an earlier hit reported, as one leftmost-first search over the whole text
+          // would skip it: a later keyword's window may start inside that match and find a shorter one
+          continue;
+        }
+        if (ms <= lastStart[r]) {
+          continue; // already reported from an earlier window
+        }
+        if (maxStart == Integer.MAX_VALUE && !reachable(r, rule, ms, me)) {
+          continue; // no keyword of its own within max_before: the window of another hit came upon it
+        }
+        lastStart[r] = ms;
+        lastEnd[r] = me;
+        if (ms < reportFrom || ms >= reportTo || found[i + 2] < 0) {
+          continue;
+        }
+        int s1 = ws + found[i + 2];
+        int e1 = ws + found[i + 3];
+        if (e1 <= s1) {
+          continue;
+        }
+        byte[] secret = Arrays.copyOfRange(buf, s1, e1);
+        if (accept(rule, secret)) {
+          int is = found[i + 4];
+          int ie = found[i + 5];
+          Match.Identifier id = is < 0 || ie <= is ? null
+              : new Match.Identifier(pattern(r).idName(), ws + is, ws + ie, Arrays.copyOfRange(buf, ws + is, ws + ie));
+          sink.accept(new Match(rule, s1, e1, ms, me, secret, id));
+        } else {
+          Arrays.fill(secret, (byte) 0);
+        }
+      }
+    }
+
+    /**
+     * Whether one of rule {@code r}'s keywords starts in the match {@code [ms, me)} at most
+     * max_before bytes after its start (or after the start of the text). Only then does a window of
+     * the match's own keyword hits hold it, which is how the filtered path finds every match; a
+     * window that opened at another hit (of a keyword before the match, or in a window the filters
+     * skip) may also come upon it, and must not report what the filtered path cannot find.
+     */
+    private boolean reachable(int r, Rule rule, int ms, int me) {
+      long limit = (long) Math.max(ms, from + 1) + rule.before();
+      reachRule = r;
+      reachLimit = limit;
+      reached = false;
+      prefilter.scan(buf, ms, (int) Math.min(me, limit + maxKeywordLength), reachSink);
+      return reached;
+    }
+
+    int reachRule;
+    long reachLimit;
+    boolean reached;
+    final Prefilter.HitSink reachSink = (keyword, start) -> {
+      if (!reached && start <= reachLimit) {
+        for (int x : rulesByKeyword[keyword]) {
+          reached |= x == reachRule;
+        }
+      }
+    };
+
+    /**
+     * re2j's matches in {@code [ws, we)}, relative to ws, {@link #RUN_STRIDE} ints each: start, end,
+     * the secret group's start and end, the identifier group's start and end (-1 when absent).
+     */
+    private int[] run(int r, int ws, int we) {
+      Matcher m = matchers[r];
+      Compiled c = pattern(r);
+      window.reset(buf, ws, we);
+      if (m == null) {
+        m = matchers[r] = c.pattern().matcher(window);
+      } else {
+        m.reset(window);
+      }
+      int k = 0;
+      int[] out = runBuf;
+      // after each match, re2j's next search would walk the rest of the window in its NFA (~260 ns
+      // a byte for ts.generic.1), mostly to find nothing: the reverse window DFA says first where
+      // the next match may start, if anywhere, and the search goes on from there (find(int)
+      // searches on as find() does, the byte before it still context for \b)
+      WindowFilter f = filters[r];
+      boolean found = m.find();
+      while (found) {
+        if (k + RUN_STRIDE > out.length) {
+          out = runBuf = Arrays.copyOf(out, out.length * 2);
+        }
+        int ms = m.start();
+        int me = m.end();
+        int sg = c.secretGroup();
+        int ig = c.idGroup();
+        out[k++] = ms;
+        out[k++] = me;
+        out[k++] = m.start(sg);
+        out[k++] = m.start(sg) < 0 ? -1 : m.end(sg);
+        out[k++] = ig < 0 ? -1 : m.start(ig);
+        out[k++] = ig < 0 || m.start(ig) < 0 ? -1 : m.end(ig);
+        int next = me == ms ? me + 1 : me;
+        if (next > we - ws) {
+          break;
+        }
+        int at = f == null ? ws + next : f.nextMatchStart(buf, ws + next, we);
+        if (at < 0) {
+          break; // no match can start in the rest of the window
+        }
+        found = at == ws + next ? m.find() : m.find(at - ws);
+      }
+      return k == 0 ? NONE_FOUND : Arrays.copyOf(out, k);
+    }
+  }
+
+  private static final int[] NONE_FOUND = new int[0];
+  /** Ints per match in what {@code run} returns. */
+  private static final int RUN_STRIDE = 6;
+
+  /**
+   * Per thread and rule: re2j's matches in recent short windows, by window content. Direct-mapped,
+   * {@link #SLOTS} entries of at most {@link #MAX_BYTES} bytes each; a colliding window evicts.
+   */
+  private static final class WindowCache {
+    static final int MAX_BYTES = 256;
+    static final int SLOTS = 16;
+    private final int[] hashes = new int[SLOTS];
+    private final byte[][] keys = new byte[SLOTS][];
+    private final int[][] values = new int[SLOTS][];
+
+    static int hash(byte[] buf, int from, int to) {
+      int h = to - from;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + buf[i];
+      }
+      return h ^ (h >>> 16);
+    }
+
+    int[] get(int h, byte[] buf, int from, int to) {
+      int slot = h & (SLOTS - 1);
+      byte[] k = keys[slot];
+      if (k == null || hashes[slot] != h || !Arrays.equals(k, 0, k.length, buf, from, to)) {
+        return null;
+      }
+      return values[slot];
+    }
+
+    void put(int h, byte[] buf, int from, int to, int[] found) {
+      int slot = h & (SLOTS - 1);
+      hashes[slot] = h;
+      keys[slot] = Arrays.copyOfRange(buf, from, to);
+      values[slot] = found;
+    }
+  }
+
+  /** The checks after the regex: placeholders and masks, entropy floor, then the rule's validators. */
+  static boolean accept(Rule rule, byte[] secret) {
+    if (Placeholders.isPlaceholder(secret)) {
+      return false;
+    }
+    if (rule.entropyFloor() > 0 && Entropy.shannon(secret) < rule.entropyFloor()) {
+      return false;
+    }
+    for (String v : rule.validate()) {
+      if (!Validators.check(v, secret)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Convenience for tests and small inputs: all matches in {@code buf}. */
+  @Override
+  public List<Match> findAll(byte[] buf) {
+    List<Match> out = new ArrayList<>();
+    scan(buf, 0, buf.length, out::add);
+    return out;
+  }
+
+  /** Rules by id, for lookups by reporters. */
+  @Override
+  public Map<String, Rule> rulesById() {
+    Map<String, Rule> m = new HashMap<>();
+    for (Rule r : rules) {
+      m.put(r.id(), r);
+    }
+    return m;
+  }
+}

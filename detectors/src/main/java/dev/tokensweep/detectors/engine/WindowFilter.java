@@ -1,0 +1,551 @@
+package dev.tokensweep.detectors.engine;
+
+import com.google.re2j.SyntaxTree;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.lucene.util.automaton.Automata;
+import org.apache.lucene.util.automaton.Automaton;
+import org.apache.lucene.util.automaton.Operations;
+import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
+import org.apache.lucene.util.automaton.Transition;
+
+/**
+ * A byte DFA that accepts a superset of what a rule's regex can match, run over the regex window
+ * before re2j: when the DFA finds no match anywhere in the window, neither can re2j, and the
+ * window is skipped. re2j is an NFA simulation (tens of nanoseconds per character); the DFA is one
+ * table lookup per byte, so windows around common keywords ({@code secret}, {@code authorization},
+ * {@code _token}) that hold no assignment shape cost a pass over bytes instead of a regex run.
+ *
+ * <p>The superset comes from dropping what a byte DFA cannot or need not express: zero-width
+ * assertions ({@code \b}, {@code ^}, {@code $}) become the empty string, and counted repetitions
+ * above {@link #CAP} are widened ({@code x{40}} to {@code x{CAP,}}) so that the unanchored DFA
+ * stays small. Widening only ever adds strings, so a rejection is exact. Immutable, thread-safe.
+ */
+final class WindowFilter {
+  /** Counted repetitions keep their counts up to this; larger ones are widened. */
+  static final int CAP = 4;
+  /** States beyond which a rule gets no filter (it then always runs its regex). */
+  static final int MAX_STATES = 4096;
+
+  private final Dfa any;       // Σ* R: where in a window a match may end
+  private final Dfa back;      // Σ* reverse(R), run backwards: where a match may start; or null
+  private final Dfa anchored;  // R from a keyword, for a rule whose every match starts with one of its keywords; or null
+  private final Dfa after;     // what may follow a keyword inside a match, from the keyword's end; or null
+
+  private WindowFilter(Dfa any, Dfa back, Dfa anchored, Dfa after) {
+    this.any = any;
+    this.back = back;
+    this.anchored = anchored;
+    this.after = after;
+  }
+
+  /** Lets every window through, for a pattern whose DFA would be too large to help. */
+  static final WindowFilter NONE = new WindowFilter(null, null, null, null);
+
+  /** The filter for a rule's {@code pattern} and {@code keywords}, or {@link #NONE}. */
+  static WindowFilter orNone(String pattern, List<String> keywords) {
+    WindowFilter f = of(pattern, keywords);
+    return f == null ? NONE : f;
+  }
+
+  /** The filter for {@code pattern}, or null when its DFA would be too large to help. */
+  static WindowFilter of(String pattern, List<String> keywords) {
+    SyntaxTree.Node tree = SyntaxTree.parse(pattern);
+    for (int cap = CAP; cap >= 1; cap /= 2) {
+      try {
+        Automaton r = toAutomaton(tree, cap);
+        Automaton a = Operations.concatenate(List.of(Operations.repeat(Automata.makeCharRange(0, 255)), r));
+        a = Operations.determinize(a, 20_000);
+        if (a.getNumStates() > MAX_STATES) {
+          continue;
+        }
+        Dfa any = Dfa.of(a);
+        if (any == null) {
+          continue;
+        }
+        Dfa anchored = anchoredOrNull(r, keywords);
+        return new WindowFilter(any, backOrNull(r), anchored, anchored != null ? null : afterOrNull(r, keywords));
+      } catch (TooComplexToDeterminizeException e) {
+        // widen further
+      }
+    }
+    return null;
+  }
+
+  private static Dfa backOrNull(Automaton r) {
+    try {
+      Automaton b = Operations.determinize(
+          Operations.concatenate(List.of(Operations.repeat(Automata.makeCharRange(0, 255)), Operations.reverse(r))), 20_000);
+      return b.getNumStates() > MAX_STATES ? null : Dfa.of(b);
+    } catch (TooComplexToDeterminizeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * What may follow the first keyword of a match: the strings s such that some x k s is in R,
+   * for a keyword k (ASCII case-insensitive) and an x k that holds no keyword but the k it ends
+   * with, as a DFA run from the keyword's end. A keyword hit whose following bytes begin no such
+   * s is the first keyword of no match ({@code _TOKEN }}}, {@code ://api.host/path} with no
+   * {@code @}), and every match is found from its first keyword's hit as from any other (each
+   * hit's window covers every match that holds its keyword), so the window needs neither the
+   * window DFAs nor re2j: most hits of the context rules ({@code secret}, {@code _token},
+   * {@code ://}) end a few bytes after the keyword. Only the first keyword, because a later one
+   * may sit in the secret itself, where almost anything may follow. The states of R's DFA after a
+   * first keyword are found by walking R's DFA and the keywords' DFA side by side; they become
+   * the start of a copy of R's DFA.
+   */
+  private static Dfa afterOrNull(Automaton r, List<String> keywords) {
+    if (keywords.isEmpty()) {
+      return null;
+    }
+    try {
+      Automaton dr = Operations.determinize(Operations.removeDeadStates(r), 20_000);
+      int n = dr.getNumStates();
+      if (n == 0 || n > MAX_STATES) {
+        return null;
+      }
+      Automaton anyByte = Operations.repeat(Automata.makeCharRange(0, 255));
+      Automaton kd = Operations.determinize(Operations.concatenate(List.of(anyByte, anyKeyword(keywords))), 20_000);
+      if (!Operations.subsetOf(dr, Operations.determinize(Operations.concatenate(List.of(kd, anyByte)), 20_000))) {
+        return null; // some match holds no keyword (it is found only by a keyword near it): no first keyword to check
+      }
+      // one byte from each class of bytes that both DFAs treat alike
+      TreeSet<Integer> points = new TreeSet<>();
+      for (int p : dr.getStartPoints()) {
+        points.add(p);
+      }
+      for (int p : kd.getStartPoints()) {
+        points.add(p);
+      }
+      int[] reps = points.stream().filter(p -> p < 256).mapToInt(Integer::intValue).toArray();
+      int nk = kd.getNumStates();
+      BitSet seen = new BitSet();
+      BitSet starts = new BitSet(n); // states of dr right after a keyword
+      ArrayDeque<int[]> queue = new ArrayDeque<>();
+      seen.set(0);
+      queue.add(new int[] {0, 0});
+      while (!queue.isEmpty()) {
+        int[] qm = queue.poll();
+        for (int b : reps) {
+          int q = dr.step(qm[0], b);
+          int m = kd.step(qm[1], b);
+          if (q < 0 || m < 0) {
+            continue; // dr: no match goes on with b; kd is complete (it starts with any byte, looped)
+          }
+          if (kd.isAccept(m)) {
+            starts.set(q); // the first keyword in the match ends here; what follows is not walked
+            continue;
+          }
+          long key = (long) q * nk + m;
+          if (key < Integer.MAX_VALUE && !seen.get((int) key)) {
+            seen.set((int) key);
+            queue.add(new int[] {q, m});
+          }
+        }
+      }
+      if (starts.isEmpty()) {
+        return null;
+      }
+      // dr with a new start state that has the transitions of every state after a keyword
+      Automaton s = new Automaton();
+      int start = s.createState();
+      for (int q = 0; q < n; q++) {
+        s.createState(); // dr's state q is state q + 1 here
+      }
+      Transition t = new Transition();
+      boolean acceptsAtOnce = false;
+      for (int q = starts.nextSetBit(0); q >= 0; q = starts.nextSetBit(q + 1)) {
+        acceptsAtOnce |= dr.isAccept(q);
+        int c = dr.initTransition(q, t);
+        for (int i = 0; i < c; i++) {
+          dr.getNextTransition(t);
+          s.addTransition(start, t.dest + 1, t.min, t.max);
+        }
+      }
+      s.setAccept(start, acceptsAtOnce);
+      for (int q = 0; q < n; q++) {
+        s.setAccept(q + 1, dr.isAccept(q));
+        int c = dr.initTransition(q, t);
+        for (int i = 0; i < c; i++) {
+          dr.getNextTransition(t);
+          s.addTransition(q + 1, t.dest + 1, t.min, t.max);
+        }
+      }
+      s.finishState();
+      Automaton sd = Operations.determinize(Operations.removeDeadStates(s), 20_000);
+      return sd.getNumStates() == 0 || sd.getNumStates() > MAX_STATES ? null : Dfa.of(sd);
+    } catch (TooComplexToDeterminizeException e) {
+      return null;
+    }
+  }
+
+  /** Any one of the keywords, ASCII case-insensitive, as the prefilter matches them. */
+  private static Automaton anyKeyword(List<String> keywords) {
+    List<Automaton> ks = new ArrayList<>();
+    for (String k : keywords) {
+      List<Automaton> chars = new ArrayList<>();
+      for (int i = 0; i < k.length(); i++) {
+        chars.add(rune(k.charAt(i), true));
+      }
+      ks.add(Operations.concatenate(chars));
+    }
+    return Operations.union(ks);
+  }
+
+  /** R as an anchored DFA when R (widened) only holds strings that begin with a keyword, ASCII case-insensitive. */
+  private static Dfa anchoredOrNull(Automaton r, List<String> keywords) {
+    if (keywords.isEmpty()) {
+      return null;
+    }
+    Automaton startsWithKeyword = Operations.determinize(
+        Operations.concatenate(List.of(anyKeyword(keywords), Operations.repeat(Automata.makeCharRange(0, 255)))), 20_000);
+    Automaton dr = Operations.determinize(Operations.removeDeadStates(r), 20_000);
+    if (dr.getNumStates() > MAX_STATES || !Operations.subsetOf(dr, startsWithKeyword)) {
+      return null;
+    }
+    return Dfa.of(dr);
+  }
+
+  /**
+   * Where matches may end in {@code buf[from, to)}: one past the last byte at which some substring
+   * may end a match, or -1 when no substring can match. re2j over {@code [from, min(to, result + 1))}
+   * then finds exactly what it finds over {@code [from, to)}: every match ends by {@code result},
+   * and the byte after each match's end, which {@code \b} and {@code $} look at, is still inside.
+   */
+  int lastMatchEnd(byte[] buf, int from, int to) {
+    return any == null ? to : any.lastEnd(buf, from, to);
+  }
+
+  /**
+   * Where the first match may start in {@code buf[from, end)}, given that every match ends by
+   * {@code end}: the smallest position at which a substring ending by {@code end} may match, or
+   * {@code from} when that is unknown. re2j over {@code [max(from, result - 1), end)} finds exactly
+   * what it finds from {@code from}: no match starts earlier, and the byte before the first one,
+   * which {@code \b} looks at, is still inside.
+   */
+  int firstMatchStart(byte[] buf, int from, int end) {
+    return back == null ? from : back.firstStart(buf, from, end);
+  }
+
+  /**
+   * Where the next match may start in {@code buf[from, end)}, given that every match ends by
+   * {@code end}: the smallest position at which a substring ending by {@code end} may match;
+   * -1 when none can; {@code from} when that is unknown (no reverse DFA). re2j searching on from
+   * {@code from} finds its next match where searching on from the result does: nothing starts
+   * before it.
+   */
+  int nextMatchStart(byte[] buf, int from, int end) {
+    return back == null ? from : back.firstStartOrNone(buf, from, end);
+  }
+
+  /** False only when no match can start at {@code p}; always true for rules without an anchored DFA. */
+  boolean mayStartAt(byte[] buf, int p, int to) {
+    return anchored == null || anchored.mayStart(buf, p, to);
+  }
+
+  /**
+   * False only when the keyword that ends at {@code p} is the first keyword of no match: the
+   * bytes from p on begin nothing that may follow one. Always true without that DFA.
+   */
+  boolean mayContinueAt(byte[] buf, int p, int to) {
+    return after == null || after.mayStart(buf, p, to);
+  }
+
+  /**
+   * For a rule anchored at its keyword: one past the last byte at which a match that starts at
+   * {@code p} may end ({@code to} when the input ends first), or -1 when none can; -2 for a rule
+   * without the anchored DFA.
+   */
+  int anchoredMatchEnd(byte[] buf, int p, int to) {
+    return anchored == null ? -2 : anchored.lastAccept(buf, p, to);
+  }
+
+  boolean hasAfterKeyword() {
+    return after != null;
+  }
+
+  boolean anchoredAtKeyword() {
+    return anchored != null;
+  }
+
+  /** Writes this filter for {@link #read}: what {@link PrecompiledFilters} keeps in the jar. */
+  void write(DataOutputStream out) throws IOException {
+    for (Dfa d : new Dfa[] {any, back, anchored, after}) {
+      out.writeBoolean(d != null);
+      if (d != null) {
+        out.write(d.cls);
+        out.writeInt(d.dead);
+        out.writeBoolean(d.acceptsEmpty);
+        out.writeInt(d.table.length);
+        ByteBuffer b = ByteBuffer.allocate(4 * d.table.length);
+        b.asIntBuffer().put(d.table);
+        out.write(b.array());
+      }
+    }
+  }
+
+  /** A filter {@link #write} wrote; {@link #NONE} when it has no DFA. */
+  static WindowFilter read(DataInputStream in) throws IOException {
+    Dfa[] d = new Dfa[4];
+    for (int i = 0; i < 4; i++) {
+      if (in.readBoolean()) {
+        byte[] cls = new byte[256];
+        in.readFully(cls);
+        int dead = in.readInt();
+        boolean acceptsEmpty = in.readBoolean();
+        int n = in.readInt();
+        if (n < 0 || n > (MAX_STATES + 1) * 128) {
+          throw new IOException("window filter table of " + n + " entries");
+        }
+        byte[] raw = new byte[4 * n];
+        in.readFully(raw);
+        int[] table = new int[n];
+        ByteBuffer.wrap(raw).asIntBuffer().get(table);
+        d[i] = new Dfa(table, dead, acceptsEmpty);
+        System.arraycopy(cls, 0, d[i].cls, 0, 256);
+      }
+    }
+    return d[0] == null && d[1] == null && d[2] == null && d[3] == null ? NONE : new WindowFilter(d[0], d[1], d[2], d[3]);
+  }
+
+  /** Same DFAs, table for table: a precompiled filter is the one {@link #of} builds. */
+  boolean sameAs(WindowFilter o) {
+    return sameDfa(any, o.any) && sameDfa(back, o.back) && sameDfa(anchored, o.anchored) && sameDfa(after, o.after);
+  }
+
+  private static boolean sameDfa(Dfa a, Dfa b) {
+    return a == b || (a != null && b != null && a.dead == b.dead && a.acceptsEmpty == b.acceptsEmpty
+        && java.util.Arrays.equals(a.cls, b.cls) && java.util.Arrays.equals(a.table, b.table));
+  }
+
+  /** A dense byte DFA: {@code table[row + class]} is the next row, bit-inverted when it accepts. */
+  private static final class Dfa {
+    final byte[] cls = new byte[256];
+    final int[] table;
+    final int dead;            // row of the dead state, which loops on itself
+    final boolean acceptsEmpty;
+
+    private Dfa(int[] table, int dead, boolean acceptsEmpty) {
+      this.table = table;
+      this.dead = dead;
+      this.acceptsEmpty = acceptsEmpty;
+    }
+
+    static Dfa of(Automaton a) {
+      int[] points = a.getStartPoints();
+      int classes = 0;
+      for (int p : points) {
+        if (p < 256) {
+          classes++;
+        }
+      }
+      int n = a.getNumStates();
+      int deadState = n;
+      Dfa d = new Dfa(new int[(n + 1) * classes], deadState * classes, a.isAccept(0));
+      int k = 0;
+      for (int b = 0; b < 256; b++) {
+        while (k + 1 < points.length && points[k + 1] <= b) {
+          k++;
+        }
+        d.cls[b] = (byte) k;
+      }
+      if (classes > 127) {
+        return null;
+      }
+      int[] rep = new int[classes];
+      for (int b = 255; b >= 0; b--) {
+        rep[d.cls[b]] = b;
+      }
+      for (int s = 0; s <= n; s++) {
+        for (int c = 0; c < classes; c++) {
+          int to = s == deadState ? deadState : a.step(s, rep[c]);
+          if (to < 0) {
+            to = deadState;
+          }
+          int row = to * classes;
+          d.table[s * classes + c] = to != deadState && a.isAccept(to) ? ~row : row;
+        }
+      }
+      return d;
+    }
+
+    int lastEnd(byte[] buf, int from, int to) {
+      if (acceptsEmpty) {
+        return to;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      int last = -1;
+      for (int i = from; i < to; i++) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          last = i + 1;
+        }
+      }
+      return last;
+    }
+
+    /** Runs backwards from {@code end - 1} to {@code from}; the last accepting position, else {@code from}. */
+    int firstStart(byte[] buf, int from, int end) {
+      int first = firstStartOrNone(buf, from, end);
+      return first < 0 ? from : first;
+    }
+
+    /** Like {@link #firstStart}, but -1 when no position accepts. */
+    int firstStartOrNone(byte[] buf, int from, int end) {
+      if (acceptsEmpty) {
+        return from;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      int first = -1;
+      for (int i = end - 1; i >= from; i--) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          first = i;
+        }
+      }
+      return first;
+    }
+
+    /** One past the last accepting position of a walk from {@code p}; {@code to} if it is alive there; -1 if it never accepts. */
+    int lastAccept(byte[] buf, int p, int to) {
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      int last = acceptsEmpty ? p : -1;
+      for (int i = p; i < to; i++) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          last = i + 1;
+        } else if (s == dead) {
+          return last;
+        }
+      }
+      return to; // the input ended first: a longer input might match further
+    }
+
+    boolean mayStart(byte[] buf, int p, int to) {
+      if (acceptsEmpty) {
+        return true;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      for (int i = p; i < to; i++) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          return true;
+        }
+        if (s == dead) {
+          return false;
+        }
+      }
+      return true; // the input ended first: a longer input might match
+    }
+  }
+
+  /** The regex as an automaton over the byte values 0..255 (one char per byte, as ByteWindow reads). */
+  static Automaton toAutomaton(SyntaxTree.Node n, int cap) {
+    switch (n.op()) {
+      case "NO_MATCH":
+        return Automata.makeEmpty();
+      case "EMPTY_MATCH":
+      case "BEGIN_LINE":
+      case "END_LINE":
+      case "BEGIN_TEXT":
+      case "END_TEXT":
+      case "WORD_BOUNDARY":
+      case "NO_WORD_BOUNDARY":
+        return Automata.makeEmptyString();
+      case "LITERAL": {
+        List<Automaton> parts = new ArrayList<>();
+        for (int r : n.runes()) {
+          parts.add(rune(r, n.foldCase()));
+        }
+        return parts.isEmpty() ? Automata.makeEmptyString() : Operations.concatenate(parts);
+      }
+      case "CHAR_CLASS": {
+        int[] rs = n.runes();
+        List<Automaton> ranges = new ArrayList<>();
+        for (int i = 0; i + 1 < rs.length; i += 2) {
+          int lo = rs[i];
+          int hi = Math.min(rs[i + 1], 255);
+          if (lo <= hi) {
+            ranges.add(Automata.makeCharRange(lo, hi));
+          }
+        }
+        return ranges.isEmpty() ? Automata.makeEmpty() : Operations.union(ranges);
+      }
+      case "ANY_CHAR":
+        return Automata.makeCharRange(0, 255);
+      case "ANY_CHAR_NOT_NL":
+        return Operations.union(List.of(Automata.makeCharRange(0, '\n' - 1), Automata.makeCharRange('\n' + 1, 255)));
+      case "CAPTURE":
+        return toAutomaton(n.subs()[0], cap);
+      case "STAR":
+        return Operations.repeat(toAutomaton(n.subs()[0], cap));
+      case "PLUS":
+        return Operations.repeat(toAutomaton(n.subs()[0], cap), 1);
+      case "QUEST":
+        return Operations.optional(toAutomaton(n.subs()[0], cap));
+      case "REPEAT": {
+        Automaton sub = toAutomaton(n.subs()[0], cap);
+        int min = Math.min(n.min(), cap);
+        if (n.max() >= 0 && n.max() <= cap) {
+          return Operations.repeat(sub, min, n.max());
+        }
+        return Operations.repeat(sub, min); // widened: at least min, no upper bound
+      }
+      case "CONCAT": {
+        List<Automaton> parts = new ArrayList<>();
+        for (SyntaxTree.Node s : n.subs()) {
+          parts.add(toAutomaton(s, cap));
+        }
+        return parts.isEmpty() ? Automata.makeEmptyString() : Operations.concatenate(parts);
+      }
+      case "ALTERNATE": {
+        List<Automaton> parts = new ArrayList<>();
+        for (SyntaxTree.Node s : n.subs()) {
+          parts.add(toAutomaton(s, cap));
+        }
+        return parts.isEmpty() ? Automata.makeEmpty() : Operations.union(parts);
+      }
+      default:
+        throw new IllegalArgumentException("unexpected regex node " + n.op());
+    }
+  }
+
+  /** One rune as the bytes that match it: itself, or with case folding every byte of its case orbit. */
+  private static Automaton rune(int r, boolean fold) {
+    if (!fold) {
+      return r <= 255 ? Automata.makeChar(r) : Automata.makeEmpty();
+    }
+    List<Automaton> alts = new ArrayList<>();
+    for (int b = 0; b < 256; b++) {
+      if (b == r || foldEquals(b, r)) {
+        alts.add(Automata.makeChar(b));
+      }
+    }
+    return alts.isEmpty() ? Automata.makeEmpty() : Operations.union(alts);
+  }
+
+  /** Generous case-insensitive equality: any over-approximation of re2j's simple folding is sound. */
+  private static boolean foldEquals(int a, int b) {
+    return Character.toLowerCase(a) == Character.toLowerCase(b) || Character.toUpperCase(a) == Character.toUpperCase(b)
+        || Character.toLowerCase(Character.toUpperCase(a)) == Character.toLowerCase(Character.toUpperCase(b));
+  }
+}

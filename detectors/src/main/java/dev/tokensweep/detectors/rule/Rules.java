@@ -1,0 +1,184 @@
+package dev.tokensweep.detectors.rule;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Loads rule files: the built-in catalogue from the classpath, or a user's YAML file. */
+public final class Rules {
+  private Rules() {}
+
+  /** Where the built-in rule files live on the classpath; public for the build step (engine PrecompiledFilters). */
+  public static final String BUILTIN_DIR = "/dev/tokensweep/rules/";
+  /** Built on first use: only user rule files need it; the built-in ones are streamed. */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+  private static volatile List<Rule> builtin;
+
+  /** A rules file that cannot be read as rules; the message names the file and line. */
+  public static final class RuleFileException extends RuntimeException {
+    public RuleFileException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * The built-in catalogue, in the order of {@code index.txt}, then file order. Thread-safe: a
+   * caller that comes while another thread reads the catalogue waits for that read instead of
+   * repeating it.
+   */
+  public static List<Rule> builtin() {
+    List<Rule> b = builtin;
+    if (b == null) {
+      synchronized (Rules.class) {
+        b = builtin;
+        if (b == null) {
+          builtin = b = readBuiltin();
+        }
+      }
+    }
+    return b;
+  }
+
+  /**
+   * The built-in files concatenated in index order, written by the build (engine {@code PrecompiledFilters.main}):
+   * one jar lookup instead of one per file (132 lookups cost a cold JVM ~0.1 s). Absent when the
+   * classes were not built by Maven; then the files are read one by one.
+   */
+  public static final String PACKED = "catalogue.packed.yml";
+
+  private static List<Rule> readBuiltin() {
+    try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + PACKED)) {
+      if (in != null) {
+        return List.copyOf(CatalogueReader.read(in, "builtin:" + PACKED));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return List.copyOf(readFiles());
+  }
+
+  /** The built-in catalogue read file by file, as index.txt lists them. */
+  public static List<Rule> readFiles() {
+    List<Rule> all = new ArrayList<>();
+    for (String file : builtinFiles()) {
+      try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + file)) {
+        if (in == null) {
+          throw new IllegalStateException("built-in rules file missing from the jar: " + file);
+        }
+        all.addAll(CatalogueReader.read(in, "builtin:" + file));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return all;
+  }
+
+  /** The built-in files' text, concatenated in index order: what {@link #PACKED} holds. */
+  public static byte[] packFiles() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (String file : builtinFiles()) {
+      try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + file)) {
+        if (in == null) {
+          throw new IllegalStateException("built-in rules file missing from the jar: " + file);
+        }
+        out.writeBytes(("# " + file + "\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(in.readAllBytes());
+        out.write('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** Names of the built-in rule files, one per provider. */
+  public static List<String> builtinFiles() {
+    List<String> files = new ArrayList<>();
+    try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + "index.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("built-in rules index missing from the jar");
+      }
+      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line; (line = r.readLine()) != null; ) {
+        line = line.strip();
+        if (!line.isEmpty() && !line.startsWith("#")) {
+          files.add(line);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
+  }
+
+  /** Rules files larger than this are refused: a rules file is written by hand. */
+  public static final int MAX_FILE_BYTES = 8 << 20;
+
+  /** Reads a user's rules file (a regular file of at most {@link #MAX_FILE_BYTES}). */
+  public static List<Rule> load(Path file) throws IOException {
+    return parse(read(file), file.toString());
+  }
+
+  /** The text of a user's rules file: a regular file of at most {@link #MAX_FILE_BYTES}. */
+  public static String read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new RuleFileException(file + ": not a regular file", null);
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new RuleFileException(file + ": larger than " + (MAX_FILE_BYTES >> 20) + " MiB; not a rules file", null);
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** Parses a YAML list of rules; {@code name} goes into error messages. */
+  public static List<Rule> parse(InputStream in, String name) {
+    try {
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
+    } catch (IOException e) {
+      throw new RuleFileException(name + ": unreadable (" + e.getClass().getSimpleName() + ")", null);
+    }
+  }
+
+  /**
+   * Parses a YAML list of rules; errors name {@code name}, the line and the field, never a value
+   * (a pattern or an example may be the very secret the rule is for).
+   */
+  public static List<Rule> parse(String yaml, String name) {
+    try {
+      List<Rule> rules = Yaml.MAPPER.readValue(yaml, new TypeReference<List<Rule>>() {});
+      if (rules == null) {
+        return List.of();
+      }
+      for (int i = 0; i < rules.size(); i++) {
+        if (rules.get(i) == null) {
+          // an empty list item ("-" alone, or ~): the linter and the detector need a rule there
+          throw new RuleFileException(name + ":" + YamlLines.of(yaml).line("/" + i) + ": rule " + (i + 1)
+              + " is empty", null);
+        }
+      }
+      return rules;
+    } catch (JsonProcessingException e) {
+      throw new RuleFileException(YamlLines.of(yaml).describe(e, name), null);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.tokensweep.detectors.engine;
+
+import dev.tokensweep.detectors.evidence.Match;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.TokenForge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DetectorTest {
+
+  private static final Detector ALL = new KeywordDetector(Rules.builtin(), 0); // window filters from the first hit
+
+  private static String key(Match m) {
+    return m.rule().id() + "@" + m.start() + ".." + m.end();
+  }
+
+  /** A log-like buffer with tokens planted among noise lines, some lines very long. */
+  private static byte[] plantedLog(Random rnd, List<String> planted) {
+    TokenForge f = new TokenForge(rnd);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String[] prefixes = {"ghp_", "gho_", "ghu_", "ghs_"};
+    for (int line = 0; line < 400; line++) {
+      int r = rnd.nextInt(10);
+      String text;
+      if (r < 2) {
+        String t = f.base62Crc32(prefixes[rnd.nextInt(prefixes.length)]);
+        planted.add(t);
+        text = "2026-11-02T10:00:" + (line % 60) + "Z INFO auth token=" + t + " user=u" + line;
+      } else if (r == 2) {
+        text = f.random(TokenForge.B64URL, 500 + rnd.nextInt(3000)); // long noise line
+      } else {
+        text = "2026-11-02T10:00:00Z DEBUG request id=" + f.uuid() + " ghp_ mentioned but no token here";
+      }
+      out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+      out.write('\n');
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void scan_randomChunking_equalsWholeBufferScan() {
+    Random rnd = new Random(7);
+    for (int round = 0; round < 20; round++) {
+      List<String> planted = new ArrayList<>();
+      byte[] buf = plantedLog(rnd, planted);
+      List<String> whole = ALL.findAll(buf).stream().map(DetectorTest::key).sorted().toList();
+      assertEquals(planted.size(), whole.size(), "whole-buffer scan finds each planted token once");
+
+      List<String> chunked = new ArrayList<>();
+      int ov = ALL.overlap();
+      int pos = 0;
+      while (pos < buf.length) {
+        int len = 1 + rnd.nextInt(rnd.nextBoolean() ? 64 : 8192);
+        int end = Math.min(buf.length, pos + len);
+        ALL.scan(buf, Math.max(0, pos - ov), Math.min(buf.length, end + ov), pos, end, m -> chunked.add(key(m)));
+        pos = end;
+      }
+      chunked.sort(null);
+      assertEquals(whole, chunked, "round " + round);
+    }
+  }
+
+  @Test
+  void scan_tokenAtEveryChunkEdge_foundExactlyOnce() {
+    TokenForge f = new TokenForge(new Random(3));
+    String token = f.base62Crc32("gho_");
+    byte[] buf = ("x ".repeat(100) + "oauth_token: " + token + " y").getBytes(StandardCharsets.US_ASCII);
+    int tokenAt = 200 + "oauth_token: ".length();
+    for (int edge = tokenAt - 5; edge <= Math.min(buf.length, tokenAt + 45); edge++) {
+      List<Match> got = new ArrayList<>();
+      int ov = ALL.overlap();
+      ALL.scan(buf, 0, Math.min(buf.length, edge + ov), 0, edge, got::add);
+      ALL.scan(buf, Math.max(0, edge - ov), buf.length, edge, buf.length, got::add);
+      assertEquals(1, got.stream().filter(m -> m.rule().id().equals("ts.github.2")).count(), "edge at " + edge);
+    }
+  }
+
+  @Test
+  void match_toString_neverShowsTheSecret() {
+    TokenForge f = new TokenForge(new Random(5));
+    String token = f.base62Crc32("ghp_");
+    // ts.generic.1 also finds the value of GITHUB_TOKEN=; this test is about the GitHub rule's match
+    List<Match> got = ALL.findAll(("export GITHUB_TOKEN=" + token).getBytes(StandardCharsets.US_ASCII)).stream()
+        .filter(m -> m.rule().id().equals("ts.github.1")).toList();
+    assertEquals(1, got.size());
+    assertFalse(got.get(0).toString().contains(token.substring(4)));
+    assertEquals(token, got.get(0).secretText());
+  }
+
+  @Test
+  void scan_wrongChecksumAndPlaceholders_notReported() {
+    TokenForge f = new TokenForge(new Random(9));
+    String text = "a " + f.base62Crc32Wrong("ghp_") + " b ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx c";
+    assertTrue(ALL.findAll(text.getBytes(StandardCharsets.US_ASCII)).isEmpty());
+  }
+
+  private static List<String> generic1(Detector d, String text) {
+    return d.findAll(text.getBytes(StandardCharsets.UTF_8)).stream()
+        .filter(m -> m.rule().id().equals("ts.generic.1")).map(m -> m.matchStart() + ".." + m.matchEnd()).toList();
+  }
+
+  @Test
+  void scan_keyLongerThanMaxBefore_sameWithAndWithoutFilters() {
+    // The key name puts the match's only keyword (_SECRET) 80 bytes after its start, beyond
+    // generic.1's max_before (64): no window of its own holds it. The window of the earlier hit
+    // (_token) does, but what the filtered detector cannot find the reference must not report.
+    String text = "a_token b Q7wZ2xK9vR4tY6uP1sD3fG5hJ8kL0zX7cV2bN4mQ9wE1rT3yU5iO8pA6sD2fG4hJ7kL9zX_SECRET="
+        + "Hq3LmT9vXw2RkZp7NcYb4JfGs8DaUe6K end";
+    assertEquals(List.of(), generic1(new KeywordDetector(Rules.builtin(), -1), text));
+    assertEquals(List.of(), generic1(new KeywordDetector(Rules.builtin(), 0), text));
+  }
+
+  @Test
+  void segmentEdges_areWordBoundaries_whateverBytesSurroundTheSegment() {
+    // store readers hand one value at a time: a token right after another column's text, a
+    // length byte or a NUL, and right before the next value, is found when its value is the range
+    TokenForge f = new TokenForge(new Random(3));
+    for (Detector d : new Detector[] {ALL, new KeywordDetector(Rules.builtin(), -1)}) {
+      for (String before : new String[] {"octocat", "A", "\u0000", "9"}) {
+        String t = f.base62Crc32("ghp_");
+        String jwtLike = f.base62Crc32("gho_");
+        byte[] pre = before.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] buf = (new String(pre, StandardCharsets.ISO_8859_1) + t + "Zx" + jwtLike + "tail")
+            .getBytes(StandardCharsets.ISO_8859_1);
+        int from = pre.length;
+        List<Match> whole = new ArrayList<>();
+        d.scan(buf, 0, buf.length, whole::add);
+        assertTrue(whole.isEmpty(), "the whole buffer: each token glued to a word character on one side");
+        List<Match> first = new ArrayList<>();
+        d.scan(buf, from, from + t.length(), first::add);
+        assertEquals(1, first.size(), "the first value alone, after '" + before + "'");
+        assertEquals(from, first.get(0).start());
+        List<Match> second = new ArrayList<>();
+        int s2 = from + t.length() + 2;
+        d.scan(buf, s2, s2 + jwtLike.length(), second::add);
+        assertEquals(1, second.size(), "the second value alone, between word characters");
+      }
+    }
+  }
+}

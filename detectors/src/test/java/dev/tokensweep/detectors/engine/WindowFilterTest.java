@@ -1,0 +1,290 @@
+package dev.tokensweep.detectors.engine;
+
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DFA pre-check against re2j itself, as Lucene's TestRegExp checks its automata against a
+ * reference engine: on random text made of every rule's examples, negative examples, keywords and
+ * their mutations, the filter never rejects a window in which re2j finds a match, trimming a window
+ * to its first possible match start and last possible match end never changes what re2j finds, and a rule marked as anchored at
+ * its keyword has no match that starts anywhere the anchored DFA rejects.
+ */
+class WindowFilterTest {
+
+  private static final List<Rule> RULES = Rules.builtin();
+  private static final String NOISE = " \t\n=:\"'/-_.%&;,{}[]()\\#@aAzZ09xX";
+
+  /** Random text seeded with fragments of every rule's examples, mutated. */
+  static byte[] randomText(Random rnd, int pieces) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < pieces; i++) {
+      Rule r = RULES.get(rnd.nextInt(RULES.size()));
+      String s;
+      switch (rnd.nextInt(5)) {
+        case 0, 1 -> s = r.examples().isEmpty() ? r.keywords().get(0) : r.examples().get(rnd.nextInt(r.examples().size()));
+        case 2 -> s = r.negativeExamples().isEmpty() ? r.keywords().get(0)
+            : r.negativeExamples().get(rnd.nextInt(r.negativeExamples().size()));
+        case 3 -> s = r.keywords().get(rnd.nextInt(r.keywords().size()));
+        default -> {
+          StringBuilder b = new StringBuilder();
+          for (int k = rnd.nextInt(40); k > 0; k--) {
+            b.append(NOISE.charAt(rnd.nextInt(NOISE.length())));
+          }
+          s = b.toString();
+        }
+      }
+      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+      for (int m = rnd.nextInt(3); m > 0 && bytes.length > 0; m--) {
+        int at = rnd.nextInt(bytes.length);
+        switch (rnd.nextInt(4)) {
+          case 0 -> bytes[at] = (byte) NOISE.charAt(rnd.nextInt(NOISE.length()));
+          case 1 -> bytes[at] = (byte) (Character.isUpperCase(bytes[at]) ? Character.toLowerCase(bytes[at]) : Character.toUpperCase(bytes[at]));
+          case 2 -> bytes = java.util.Arrays.copyOf(bytes, at); // truncated
+          default -> bytes[at] = (byte) rnd.nextInt(256);
+        }
+      }
+      out.writeBytes(bytes);
+      if (rnd.nextInt(3) == 0) {
+        out.write(rnd.nextBoolean() ? '\n' : ' ');
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static List<String> matches(Pattern p, byte[] buf, int from, int to) {
+    List<String> out = new ArrayList<>();
+    Matcher m = p.matcher(new ByteWindow().reset(buf, from, to));
+    while (m.find()) {
+      out.add(m.start() + ".." + m.end() + "/" + m.start(1) + ".." + m.end(1));
+    }
+    return out;
+  }
+
+  /** "s..e/s1..e1" with every offset moved by {@code d} (an absent group, -1, stays -1). */
+  private static String shift(String m, int d) {
+    String[] n = m.split("\\.\\.|/");
+    int[] v = new int[4];
+    for (int i = 0; i < 4; i++) {
+      v[i] = Integer.parseInt(n[i]);
+      if (v[i] >= 0) {
+        v[i] += d;
+      }
+    }
+    return v[0] + ".." + v[1] + "/" + v[2] + ".." + v[3];
+  }
+
+  @Test
+  void trimmedWindow_randomText_re2jFindsTheSame() {
+    Random rnd = new Random(11);
+    int windowsWithMatches = 0;
+    WindowFilter[] filters = new WindowFilter[RULES.size()];
+    Pattern[] patterns = new Pattern[RULES.size()];
+    for (int i = 0; i < filters.length; i++) {
+      filters[i] = WindowFilter.orNone(RULES.get(i).pattern(), RULES.get(i).keywords());
+      patterns[i] = KeywordDetector.compile(RULES.get(i));
+    }
+    for (int round = 0; round < 300; round++) {
+      byte[] buf = randomText(rnd, 2 + rnd.nextInt(12));
+      for (int i = 0; i < filters.length; i++) {
+        Rule r = RULES.get(i);
+        WindowFilter f = filters[i];
+        Pattern p = patterns[i];
+        int from = buf.length == 0 ? 0 : rnd.nextInt(Math.max(1, buf.length / 4));
+        int to = buf.length;
+        List<String> whole = matches(p, buf, from, to);
+        int end = f.lastMatchEnd(buf, from, to);
+        if (!whole.isEmpty()) {
+          windowsWithMatches++;
+          assertTrue(end >= 0, r.id() + ": the filter rejected a window with a match");
+        }
+        if (end >= 0) {
+          int cut = Math.min(to, end + 1);
+          assertEquals(whole, matches(p, buf, from, cut), r.id() + ": trimming the end changed the matches");
+          int start = Math.max(from, f.firstMatchStart(buf, from, cut) - 1);
+          List<String> shifted = new ArrayList<>();
+          for (String m : matches(p, buf, start, cut)) {
+            shifted.add(shift(m, start - from));
+          }
+          if (start > from) {
+            assertEquals(whole, shifted, r.id() + ": trimming the start changed the matches");
+          }
+        }
+      }
+    }
+    assertTrue(windowsWithMatches > 300, "the random text must exercise the rules: " + windowsWithMatches);
+  }
+
+  /** The detector's search loop: after each match, on from where the reverse DFA says the next may start. */
+  private static List<String> skippingMatches(WindowFilter f, Pattern p, byte[] buf, int from, int to) {
+    List<String> out = new ArrayList<>();
+    Matcher m = p.matcher(new ByteWindow().reset(buf, from, to));
+    boolean found = m.find();
+    while (found) {
+      out.add(m.start() + ".." + m.end() + "/" + m.start(1) + ".." + m.end(1));
+      int next = m.end() == m.start() ? m.end() + 1 : m.end();
+      if (next > to - from) {
+        break;
+      }
+      int at = f.nextMatchStart(buf, from + next, to);
+      if (at < 0) {
+        break;
+      }
+      found = m.find(at - from);
+    }
+    return out;
+  }
+
+  @Test
+  void nextMatchStart_randomText_searchingOnFromItFindsWhatFindFinds() {
+    Random rnd = new Random(13);
+    int windowsWithTwoMatches = 0;
+    WindowFilter[] filters = new WindowFilter[RULES.size()];
+    Pattern[] patterns = new Pattern[RULES.size()];
+    for (int i = 0; i < filters.length; i++) {
+      filters[i] = PrecompiledFilters.load(RULES.get(i).pattern(), RULES.get(i).keywords());
+      patterns[i] = KeywordDetector.compile(RULES.get(i));
+    }
+    for (int round = 0; round < 200; round++) {
+      byte[] buf = randomText(rnd, 4 + rnd.nextInt(20));
+      for (int i = 0; i < filters.length; i++) {
+        Rule r = RULES.get(i);
+        WindowFilter f = filters[i] == null ? WindowFilter.NONE : filters[i];
+        Pattern p = patterns[i];
+        int from = buf.length == 0 ? 0 : rnd.nextInt(Math.max(1, buf.length / 4));
+        List<String> whole = matches(p, buf, from, buf.length);
+        windowsWithTwoMatches += whole.size() >= 2 ? 1 : 0;
+        assertEquals(whole, skippingMatches(f, p, buf, from, buf.length), r.id() + ": skipping ahead changed the matches");
+      }
+    }
+    assertTrue(windowsWithTwoMatches > 50, "the random text must hold windows with several matches: " + windowsWithTwoMatches);
+  }
+
+  @Test
+  void mayStartAt_anchoredRules_acceptEveryMatchStart() {
+    Random rnd = new Random(12);
+    int anchored = 0;
+    for (Rule r : RULES) {
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      if (!f.anchoredAtKeyword()) {
+        continue;
+      }
+      anchored++;
+      Pattern p = KeywordDetector.compile(r);
+      for (int round = 0; round < 200; round++) {
+        byte[] buf = randomText(rnd, 2 + rnd.nextInt(8));
+        Matcher m = p.matcher(new ByteWindow().reset(buf, 0, buf.length));
+        while (m.find()) {
+          assertTrue(f.mayStartAt(buf, m.start(), buf.length), r.id() + ": rejected a real match start");
+        }
+      }
+    }
+    assertTrue(anchored > 40, "most provider rules start with their keyword: " + anchored);
+  }
+
+  @Test
+  void scan_randomText_sameMatchesAsUnfilteredDetector() {
+    Detector fast = new KeywordDetector(RULES, 0);
+    Detector reference = new KeywordDetector(RULES, -1);
+    Random rnd = new Random(13);
+    int found = 0;
+    for (int round = 0; round < 300; round++) {
+      byte[] buf = randomText(rnd, 5 + rnd.nextInt(60));
+      List<String> a = fast.findAll(buf).stream().map(m -> m.rule().id() + "@" + m.start() + ".." + m.end()).sorted().toList();
+      List<String> b = reference.findAll(buf).stream().map(m -> m.rule().id() + "@" + m.start() + ".." + m.end()).sorted().toList();
+      assertEquals(b, a);
+      found += a.size();
+    }
+    assertTrue(found > 300, "the random text must hold findings: " + found);
+  }
+
+  @Test
+  void mayContinueAt_firstKeywordOfEveryRealMatch_isLetThrough() {
+    Random rnd = new Random(13);
+    int checked = 0;
+    int withAfter = 0;
+    for (Rule r : RULES) {
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      if (!f.hasAfterKeyword()) {
+        continue;
+      }
+      withAfter++;
+      Pattern p = KeywordDetector.compile(r);
+      List<byte[]> inputs = new ArrayList<>();
+      for (String e : r.examples()) {
+        inputs.add(e.getBytes(StandardCharsets.UTF_8));
+      }
+      for (int round = 0; round < 2000; round++) {
+        inputs.add(randomText(rnd, 2 + rnd.nextInt(8)));
+      }
+      for (byte[] buf : inputs) {
+        Matcher m = p.matcher(new ByteWindow().reset(buf, 0, buf.length));
+        while (m.find()) {
+          // the keyword that ends first inside the match (every keyword that ends there)
+          String match = new String(buf, m.start(), m.end() - m.start(), StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+          int firstEnd = Integer.MAX_VALUE;
+          for (String k : r.keywords()) {
+            int at = match.indexOf(k.toLowerCase(java.util.Locale.ROOT));
+            if (at >= 0) {
+              firstEnd = Math.min(firstEnd, at + k.length());
+            }
+          }
+          assertTrue(firstEnd != Integer.MAX_VALUE, r.id() + ": a match holds no keyword");
+          checked++;
+          assertTrue(f.mayContinueAt(buf, m.start() + firstEnd, buf.length), r.id() + ": rejected the first keyword of a real match");
+        }
+      }
+    }
+    assertTrue(withAfter >= 6 && checked > 1000, withAfter + " rules, " + checked + " matches");
+  }
+
+  @Test
+  void mayContinueAt_commonDecoys_rejectedAtTheKeyword() {
+    // the generated log's most frequent context-rule hits that hold no secret
+    String[][] cases = {
+        {"ts.generic.1", "env: GH_TOKEN }} and more text here", "_TOKEN"},
+        {"ts.urlcreds.1", "GET https://api.github.com/user HTTP/1.1", "://"},
+        {"ts.urlcreds.1", "connected to http://10.1.2.3:8080/api/v1 in 3ms", "://"},
+    };
+    for (String[] c : cases) {
+      Rule r = RULES.stream().filter(x -> x.id().equals(c[0])).findFirst().orElseThrow();
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      byte[] buf = c[1].getBytes(StandardCharsets.UTF_8);
+      int end = c[1].indexOf(c[2]) + c[2].length();
+      assertEquals(false, f.mayContinueAt(buf, end, buf.length), c[0] + " on: " + c[1]);
+    }
+  }
+
+  @Test
+  void precompiledFilters_everyBuiltinRule_inTheJarAndEqualToOneBuiltNow() {
+    // the build writes them (exec-maven-plugin); a stale or missing one would silently cost speed
+    int none = 0;
+    for (Rule r : RULES) {
+      WindowFilter stored = PrecompiledFilters.load(r.pattern(), r.keywords());
+      assertTrue(stored != null, r.id() + ": no precompiled window filter in the classes directory");
+      WindowFilter built = WindowFilter.orNone(r.pattern(), r.keywords());
+      assertTrue(stored.sameAs(built), r.id() + ": precompiled window filter differs from the one built now");
+      none += stored == WindowFilter.NONE ? 1 : 0;
+    }
+    assertTrue(none < RULES.size() / 2, "most rules have a filter: " + none + " of " + RULES.size() + " have none");
+  }
+
+  @Test
+  void precompiledFilters_otherPatternOrKeywords_findNone() {
+    Rule r = RULES.get(0);
+    assertEquals(null, PrecompiledFilters.load(r.pattern() + "x", r.keywords()));
+    assertEquals(null, PrecompiledFilters.load(r.pattern(), List.of("not-a-keyword-of-it")));
+  }
+}
