@@ -1,6 +1,23 @@
 # Shared by run.sh and cases.sh (sourced, not run): the catalogue's patterns for ripgrep, and
 # timing one command. Needs WORK, JAVA_OPTS, TS_JAR, ROOT and TIME set by the caller.
 
+# ts_command: sets TS, the tokensweep command the scripts time. By default the launcher from the
+# build tree (dist/target/tokensweep/bin/tokensweep), as a user runs it: its JVM options and its
+# class-data-sharing archive (made here by one warm-up run), with JAVA_OPTS passed in
+# TOKENSWEEP_JAVA_OPTS. VIA=jar times `java $JAVA_OPTS -jar scanner/target/tokensweep.jar`.
+ts_command() {
+  local launcher=$ROOT/dist/target/tokensweep/bin/tokensweep
+  if [ "${VIA:-launcher}" = launcher ] && [ -x "$launcher" ]; then
+    TS=(env "TOKENSWEEP_JAVA_OPTS=$JAVA_OPTS" "$launcher")
+    echo "warm-up" > "$WORK/warm-up.txt"
+    "${TS[@]}" scan -q "$WORK/warm-up.txt" > /dev/null || true
+    echo "tokensweep: the launcher, TOKENSWEEP_JAVA_OPTS=$JAVA_OPTS"
+  else
+    TS=(java $JAVA_OPTS -jar "$TS_JAR")
+    echo "tokensweep: java $JAVA_OPTS -jar $TS_JAR"
+  fi
+}
+
 # rg_patterns: writes $WORK/patterns.ok.txt from the catalogue and sets HAVE_RG and RG (the
 # ripgrep command line); patterns ripgrep rejects (a literal newline needs its multiline mode)
 # are left out and counted.
