@@ -216,16 +216,7 @@ final class FleetCommand implements Callable<Integer> {
       m.put("rule_id", h.ruleId());
       m.put("kind", h.kind());
       m.put("severity", h.severity());
-      Map<String, Object> loc = new LinkedHashMap<>();
-      loc.put("path", h.path());
-      if (h.line() != null) {
-        loc.put("line", h.line());
-      }
-      if (h.column() != null) {
-        loc.put("column", h.column());
-      }
-      loc.put("offset", h.offset());
-      m.put("location", loc);
+      m.put("location", SearchCommand.location(h.path(), h.line(), h.column(), h.offset()));
       m.put("preview", h.preview());
       m.put("fingerprint", h.fingerprint());
       return m;
