@@ -72,6 +72,7 @@ for i in $(seq 1 "$RUNS"); do
   echo "run $i"
   for c in $CASES; do
     target=$WORK/$c
+    warm "$target"
     measure "$c/ts-1" "${TS[@]}" scan -q --threads 1 --format jsonl -o /dev/null "$target"
     measure "$c/ts-$THREADS" "${TS[@]}" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$target"
     if [ $HAVE_RG = 1 ]; then measure "$c/rg-1" "${RG[@]}" -j1 "$target"; fi

@@ -45,6 +45,13 @@ rg_patterns() {
   echo "ripgrep $(rg --version | head -1 | cut -d' ' -f2): $(wc -l < "$WORK/patterns.ok.txt") patterns, $dropped it rejects left out"
 }
 
+# warm PATH: reads every file below PATH once, so the runs that follow all read from the page cache
+# (the machine keeps only a few GB of it: five 1 GB cases do not stay cached together, and without
+# this the first run of each case paid for the disk)
+warm() {
+  find "$1" -type f -print0 | xargs -0 cat > /dev/null
+}
+
 # measure NAME CMD...: runs CMD under /usr/bin/time -v, appends "NAME seconds maxrss_kb" to
 # $WORK/times and prints the run; a command that exits other than 0 or 1 stops the script
 measure() {

@@ -54,9 +54,11 @@ ts_command
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); corpus $BYTES_ONE bytes in 1 file, $BYTES_MANY in $FILES files"
 for i in $(seq 1 "$RUNS"); do
   echo "run $i"
+  warm "$ONE"
   measure ts-one "${TS[@]}" scan -q --threads 1 --format jsonl -o /dev/null "$ONE"
   if [ $HAVE_RG = 1 ]; then measure rg-one "${RG[@]}" -j1 "$ONE"; fi
   measure ts-parts "${TS[@]}" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$ONE"
+  warm "$WORK/many"
   measure ts-dir "${TS[@]}" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$WORK/many"
   if [ $HAVE_RG = 1 ]; then measure rg-dir "${RG[@]}" -j "$THREADS" "$WORK/many"; fi
 done
