@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * One detection rule as written in a rules YAML file. Capture group 1 of {@code pattern} is the
- * secret. Immutable; a detector (package {@code engine}) compiles a list of them.
+ * secret. Immutable; a detector (package {@code engine}) compiles a list of them. Rule files are
+ * read by {@code RuleReader}; the Jackson annotations serve the scanner's {@code tokensweep.yaml},
+ * which binds its {@code rules:} list with the rest of the configuration.
  *
  * @param prefix a public fixed prefix of the secret that previews may show (for example {@code ghp_});
  *     when absent, the longest keyword the secret starts with is used
