@@ -155,8 +155,11 @@ public final class YamlLines {
     return prev[b.length()];
   }
 
+  /** The longest key an error quotes: rule and configuration keys are under 20 characters, most secrets are longer. */
+  static final int MAX_QUOTED_KEY_LENGTH = 32;
+
   /** A key short and plain enough to quote: a field name, never a value pasted in its place. */
   static boolean identifier(String key) {
-    return key != null && key.length() <= 32 && key.matches("[A-Za-z_][A-Za-z0-9_-]*");
+    return key != null && key.length() <= MAX_QUOTED_KEY_LENGTH && key.matches("[A-Za-z_][A-Za-z0-9_-]*");
   }
 }
