@@ -118,6 +118,12 @@ final class RuleReader {
     if (t == null || t == JsonToken.VALUE_NULL) {
       return List.of(); // an empty file, or only comments: no rules yet
     }
+    return list(p, name, format);
+  }
+
+  /** The rules of the list {@code p} is at (its current token); leaves {@code p} at the list's end. */
+  static List<Rule> list(JsonParser p, String name, String format) throws IOException {
+    JsonToken t = p.currentToken();
     if (t != JsonToken.START_ARRAY) {
       throw error(p, name, "not a list of rules");
     }

@@ -147,4 +147,12 @@ public final class Rules {
   public static List<Rule> parse(String yaml, String name) {
     return RuleReader.yaml(yaml.getBytes(StandardCharsets.UTF_8), name);
   }
+
+  /**
+   * The rules of the list that {@code p} stands at (a configuration file's {@code rules:}), read by
+   * the same reader and with the same errors as a rules file; leaves {@code p} at the list's end.
+   */
+  public static List<Rule> readList(com.fasterxml.jackson.core.JsonParser p, String name) throws IOException {
+    return RuleReader.list(p, name, "YAML");
+  }
 }
