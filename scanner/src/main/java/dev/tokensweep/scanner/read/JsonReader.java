@@ -98,13 +98,15 @@ final class JsonReader implements Reader {
   private void readDocument(InputStream in, String path, SegmentSink sink) throws IOException {
     Replay replay = new Replay(in);
     JsonParser p = null;
-    Walker w = new Walker(sink, path, 0, 0, new CleanKeys());
+    Batch batch = new Batch(sink, path, format);
+    Walker w = new Walker(batch, 0, 0);
     w.replay = replay;
     try {
       // inside the try: the parser reads the first bytes to guess the encoding, and a start that
       // looks like an odd UCS-4 order fails there (CharConversionException); found by fuzzing
       p = FACTORY.createParser(replay);
       w.walk(p, "", 0);
+      batch.flush();
       return;
     } catch (IOException | RuntimeException e) {
       // not JSON (any more): scan the rest as text from the end of the last token that parsed,
@@ -113,6 +115,7 @@ final class JsonReader implements Reader {
     if (p != null) {
       p.close();
     }
+    batch.flush();
     final long base = replay.keptFrom();
     final long baseLine = replay.keptLine() - 1;
     new TextReader(chunk).readChunks(replay.rest(), path, null, format, shifted(sink, base, baseLine));
@@ -224,7 +227,7 @@ final class JsonReader implements Reader {
     byte[][] line = {new byte[Math.min(cap, FIRST_LINE_BUFFER)]};
     int[] len = {0};
     long[] lineOffset = {0};
-    CleanKeys clean = new CleanKeys(); // the lines of a leaf mostly repeat the same keys
+    Batch batch = new Batch(sink, path, format);
     EntryBuffer[] fallback = {null};
     LineFeeder.feed(in, Math.min(cap, FIRST_LINE_BUFFER), (b, off, n, offset, lineNo, start, end) -> {
       if (start) {
@@ -234,6 +237,7 @@ final class JsonReader implements Reader {
       }
       if (fallback[0] == null && len[0] + n > cap) {
         // too long to hold: scan this line as text, in chunks
+        batch.flush();
         fallback[0] = new EntryBuffer(sink, path, format, chunk, false);
         fallback[0].begin(lineNo, null);
         fallback[0].line(lineNo, lineOffset[0]);
@@ -256,13 +260,13 @@ final class JsonReader implements Reader {
       System.arraycopy(b, off, line[0], len[0], n);
       len[0] += n;
       if (end) {
-        lineDone(line[0], len[0], lineOffset[0], lineNo, path, sink, clean);
+        lineDone(line[0], len[0], lineOffset[0], lineNo, batch);
       }
     });
+    batch.flush();
   }
 
-  private void lineDone(byte[] line, int len, long offset, long lineNo, String path, SegmentSink sink, CleanKeys clean)
-      throws IOException {
+  private void lineDone(byte[] line, int len, long offset, long lineNo, Batch batch) throws IOException {
     int s = 0;
     while (s < len && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r')) {
       s++;
@@ -270,13 +274,20 @@ final class JsonReader implements Reader {
     if (s == len) {
       return;
     }
-    if ((line[s] == '{' || line[s] == '[') && valid(line, s, len - s)) {
+    if (line[s] == '{' || line[s] == '[') {
+      // walked at once (not checked by a parse of its own first): what a line that turns out not
+      // to be JSON added is taken back, and the line is scanned as text
+      batch.mark();
       try (JsonParser p = FACTORY.createParser(line, s, len - s)) {
-        new Walker(sink, path, offset + s, lineNo - 1, clean).walk(p, "", 0);
+        new Walker(batch, offset + s, lineNo - 1).walk(p, "", 0);
+        batch.commit();
         return;
+      } catch (IOException | RuntimeException e) {
+        batch.rollback();
       }
     }
-    EntryBuffer eb = new EntryBuffer(sink, path, format, Math.max(16, len), false);
+    batch.flush();
+    EntryBuffer eb = new EntryBuffer(batch.sink, batch.path, format, Math.max(16, len), false);
     eb.begin(lineNo, null);
     eb.line(lineNo, offset);
     for (int i = 0; i < len; i++) {
@@ -335,18 +346,16 @@ final class JsonReader implements Reader {
 
   /** Walks one document (or one nested JSON string) and hands its strings to the sink. */
   private final class Walker {
-    private final SegmentSink sink;
-    private final String path;
+    private final Batch batch;
+    private final CleanKeys clean;
     private final long baseOffset;
     private final long baseLine;
-    private final CleanKeys clean;
     /** The document's input, for the outermost walker of a streamed document; null otherwise. */
     Replay replay;
 
-    Walker(SegmentSink sink, String path, long baseOffset, long baseLine, CleanKeys clean) {
-      this.clean = clean;
-      this.sink = sink;
-      this.path = path;
+    Walker(Batch batch, long baseOffset, long baseLine) {
+      this.batch = batch;
+      this.clean = batch.clean;
       this.baseOffset = baseOffset;
       this.baseLine = baseLine;
     }
@@ -505,27 +514,15 @@ final class JsonReader implements Reader {
       if (name.isEmpty() || clean.contains(name)) {
         return;
       }
-      byte[] seg = name.getBytes(StandardCharsets.UTF_8);
       long keyOffset = baseOffset + Math.max(0, loc.getByteOffset()) + 1; // after the opening quote
-      final Long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : null;
-      final Long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : null;
-      boolean[] located = {false};
-      sink.segment(seg, 0, seg.length, q -> {
-        located[0] = true;
-        // an escaped key (\\u0041, invalid bytes read as U+FFFD) decodes to another length than it
-        // is stored: the offset is then approximate, but never past the key as stored
-        long at = keyOffset + q;
-        long end = afterKey >= 0 ? baseOffset + afterKey : Long.MAX_VALUE;
-        if (replay != null) {
-          // a document Jackson reads as UTF-16 or UTF-32 counts its offsets in code units, not bytes
-          end = Math.min(end, baseOffset + replay.readSoFar());
-        }
-        return new Location(path, ln, col == null ? null : col + q, Math.max(0, Math.min(at, end - 1)), null, null,
-            null, jsonPath, null, format, null, null, Location.KEY);
-      });
-      if (!located[0]) {
-        clean.add(name);
+      Long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : null;
+      Long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : null;
+      long end = afterKey >= 0 ? baseOffset + afterKey : Long.MAX_VALUE;
+      if (replay != null) {
+        // a document Jackson reads as UTF-16 or UTF-32 counts its offsets in code units, not bytes
+        end = Math.min(end, baseOffset + replay.readSoFar());
       }
+      batch.key(name, keyOffset, end, ln, col, jsonPath);
     }
 
     private void emit(String label, String sep, String v, String jsonPath, long tokenOffset, long line, long column,
@@ -535,26 +532,187 @@ final class JsonReader implements Reader {
         byte[] inner = v.getBytes(StandardCharsets.UTF_8);
         if (valid(inner, 0, inner.length)) {
           try (JsonParser p = FACTORY.createParser(inner)) {
-            new Walker(sink, path, valueOffset, baseLine + line - 1, clean).walk(p, jsonPath, depth + 1);
+            new Walker(batch, valueOffset, baseLine + line - 1).walk(p, jsonPath, depth + 1);
           }
           return;
         }
       }
       boolean json = sep == QUOTED;
-      byte[] head = (label.isEmpty() ? "" : json ? "\"" + label + "\": \"" : label + sep).getBytes(StandardCharsets.UTF_8);
-      byte[] value = v.getBytes(StandardCharsets.UTF_8);
-      byte[] seg = new byte[head.length + value.length + (json ? 1 : 0)];
-      System.arraycopy(head, 0, seg, 0, head.length);
-      System.arraycopy(value, 0, seg, head.length, value.length);
-      if (json) {
-        seg[seg.length - 1] = '"';
+      String head = label.isEmpty() ? "" : json ? "\"" + label + "\": \"" : label + sep;
+      Long ln = line > 0 ? baseLine + line : null;
+      Long col = column > 0 && depth == 0 ? column + 1 + 0L : null;
+      batch.value(head, v, json, valueOffset, ln, col, jsonPath, part);
+    }
+  }
+
+  /**
+   * The keys and values of many lines or objects, joined one per line into one buffer and handed
+   * to the detector in one call. One call per value (a JSON-lines log holds a dozen short strings
+   * a line) spent its time in per-call costs and in the keyword walk's one-stream path, which is
+   * bound by the latency of its table loads; a buffer of {@value #BATCH_BYTES} is walked as six
+   * interleaved streams. Each entry keeps where it came from, and the locator finds an offset's
+   * entry by binary search. A newline between entries ends a match as a line's end does in text.
+   */
+  static final class Batch {
+    /** What one detector call gets at most (an entry longer than that goes alone). */
+    static final int BATCH_BYTES = 64 << 10;
+
+    final SegmentSink sink;
+    final String path;
+    final CleanKeys clean = new CleanKeys(); // the lines of a leaf mostly repeat the same keys
+    private final String format;
+    private byte[] buf = new byte[BATCH_BYTES];
+    private int len;
+    private int[] starts = new int[256];
+    private Entry[] entries = new Entry[256];
+    private int count;
+    private int markLen = -1;
+    private int markCount;
+
+    /**
+     * One key or value: {@code head} bytes of label before the value (a secret there is reported
+     * from its own place); a key ({@code name} not null) is reported at {@code offset} within
+     * {@code [.., end)}, a value at {@code offset} plus its place in the value.
+     */
+    private static final class Entry {
+      final int head;
+      final long offset;
+      final long end;
+      final Long line;
+      final Long column;
+      final String jsonPath;
+      final String part;
+      final String name;
+      boolean located;
+
+      Entry(int head, long offset, long end, Long line, Long column, String jsonPath, String part, String name) {
+        this.head = head;
+        this.offset = offset;
+        this.end = end;
+        this.line = line;
+        this.column = column;
+        this.jsonPath = jsonPath;
+        this.part = part;
+        this.name = name;
       }
-      final int h = head.length;
-      final Long ln = line > 0 ? baseLine + line : null;
-      final Long col = column > 0 && depth == 0 ? column + 1 + 0L : null;
-      // a secret in the label is one in a key or a pair's name, scanned and reported where it stands
-      sink.segment(seg, 0, seg.length, q -> q < h ? null : new Location(path, ln, col == null ? null : col + q - h,
-          valueOffset + q - h, null, null, null, jsonPath, null, format, null, null, part));
+    }
+
+    Batch(SegmentSink sink, String path, String format) {
+      this.sink = sink;
+      this.path = path;
+      this.format = format;
+    }
+
+    /** A string value, after its label {@code head} (and closed by a quote when {@code json}). */
+    void value(String head, String value, boolean json, long offset, Long line, Long column, String jsonPath,
+        String part) {
+      byte[] h = head.getBytes(StandardCharsets.UTF_8);
+      byte[] v = value.getBytes(StandardCharsets.UTF_8);
+      int at = reserve(h.length + v.length + 1);
+      System.arraycopy(h, 0, buf, at, h.length);
+      System.arraycopy(v, 0, buf, at + h.length, v.length);
+      len = at + h.length + v.length;
+      if (json) {
+        buf[len++] = '"';
+      }
+      add(at, new Entry(h.length, offset, Long.MAX_VALUE, line, column, jsonPath, part, null));
+    }
+
+    /** An object key, scanned where it stands. */
+    void key(String name, long offset, long end, Long line, Long column, String jsonPath) {
+      byte[] k = name.getBytes(StandardCharsets.UTF_8);
+      int at = reserve(k.length);
+      System.arraycopy(k, 0, buf, at, k.length);
+      len = at + k.length;
+      add(at, new Entry(0, offset, end, line, column, jsonPath, Location.KEY, name));
+    }
+
+    /**
+     * From here to {@link #commit} or {@link #rollback}, entries are only held: one JSON line's (at
+     * most the reader's line cap, and a few times that with its labels).
+     */
+    void mark() {
+      markLen = len;
+      markCount = count;
+    }
+
+    void commit() {
+      markLen = -1;
+      if (len >= BATCH_BYTES) {
+        flush();
+      }
+    }
+
+    /** Takes back the entries added since {@link #mark}. */
+    void rollback() {
+      for (int i = markCount; i < count; i++) {
+        entries[i] = null;
+      }
+      count = markCount;
+      len = markLen;
+      markLen = -1;
+    }
+
+    /** Room for {@code n} more bytes and a separator; returns where the entry starts. */
+    private int reserve(int n) {
+      if (markLen < 0 && len > 0 && len + 1 + n > BATCH_BYTES) {
+        flush();
+      }
+      if (len > 0) {
+        buf[len++] = '\n';
+      }
+      if (len + n + 1 > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, len + n + 1);
+      }
+      return len;
+    }
+
+    private void add(int start, Entry e) {
+      if (count == starts.length) {
+        starts = java.util.Arrays.copyOf(starts, count * 2);
+        entries = java.util.Arrays.copyOf(entries, count * 2);
+      }
+      starts[count] = start;
+      entries[count++] = e;
+    }
+
+    /** Scans what is held. Call before anything else goes to {@link #sink}, and at the end. */
+    void flush() {
+      if (count == 0) {
+        return;
+      }
+      final int n = count;
+      final int[] s = starts;
+      final Entry[] es = entries;
+      sink.segment(buf, 0, len, q -> {
+        int i = java.util.Arrays.binarySearch(s, 0, n, q);
+        if (i < 0) {
+          i = -i - 2;
+        }
+        Entry e = es[Math.max(0, i)];
+        int r = q - s[Math.max(0, i)];
+        if (e.name != null) {
+          e.located = true;
+          // an escaped key (\\u0041, invalid bytes read as U+FFFD) decodes to another length than it
+          // is stored: the offset is then approximate, but never past the key as stored
+          long at = e.offset + r;
+          return new Location(path, e.line, e.column == null ? null : e.column + r, Math.max(0, Math.min(at, e.end - 1)),
+              null, null, null, e.jsonPath, null, format, null, null, Location.KEY);
+        }
+        return r < e.head ? null : new Location(path, e.line, e.column == null ? null : e.column + r - e.head,
+            e.offset + r - e.head, null, null, null, e.jsonPath, null, format, null, null, e.part);
+      });
+      for (int i = 0; i < n; i++) {
+        if (es[i].name != null && !es[i].located) {
+          clean.add(es[i].name);
+        }
+        es[i] = null;
+      }
+      count = 0;
+      len = 0;
+      if (buf.length > BATCH_BYTES) {
+        buf = new byte[BATCH_BYTES]; // one long value made it grow: do not keep that
+      }
     }
   }
 
