@@ -145,7 +145,7 @@ class JsonReaderTest {
 
   @Test
   void jsonl_manyLines_eachSecretAtItsOwnLineColumnAndPath_acrossDetectorCalls() throws IOException {
-    // lines are handed to the detector many at a time (JsonReader.Batch): secrets on both sides of
+    // lines are handed to the detector many at a time (JsonBatch): secrets on both sides of
     // a batch's edge, a secret in a key, and a line that is JSON up to a stray word near the end
     StringBuilder log = new StringBuilder();
     List<String> secrets = new java.util.ArrayList<>();
