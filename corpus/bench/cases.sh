@@ -5,7 +5,8 @@
 #   corpus/bench/cases.sh [WORKDIR]      (default WORKDIR: ${TMPDIR:-/tmp}/tokensweep-cases)
 #
 # Environment: RUNS (default 3), SIZE (each log, default 1GB), SMALL_FILES (20000), JAVA_OPTS
-# (-Xmx256m), THREADS (all cores), CASES (default: all of request fresh repeat telemetry small).
+# (-Xmx256m), THREADS (all cores), CASES (default: all of request fresh repeat telemetry small),
+# VIA (launcher: the build tree's bin/tokensweep as users run it, the default; jar: java -jar).
 # Generates once (fixed seed), then alternates, RUNS times, per case: tokensweep with one thread,
 # tokensweep with all cores, ripgrep with one thread; prints each run, then per case the medians,
 # MB/s, the tokensweep/ripgrep speed ratio, the all-cores/one-thread speed-up and the peak RSS.
@@ -29,7 +30,7 @@ CORPUS_JAR=$ROOT/corpus/target/tokensweep-corpus.jar
 TIME=/usr/bin/time
 
 [ -x "$TIME" ] || { echo "cases.sh: needs GNU time at $TIME (apt-get install time)" >&2; exit 2; }
-if [ ! -f "$TS_JAR" ] || [ ! -f "$CORPUS_JAR" ]; then
+if [ ! -f "$TS_JAR" ] || [ ! -f "$CORPUS_JAR" ] || [ ! -x "$ROOT/dist/target/tokensweep/bin/tokensweep" ]; then
   (cd "$ROOT" && mvn -q -B package -DskipTests)
 fi
 mkdir -p "$WORK"
@@ -62,6 +63,7 @@ for c in $CASES; do gen "$c"; done
 # the rule catalogue's own patterns, for ripgrep
 source "$ROOT/corpus/bench/lib.sh"
 rg_patterns
+ts_command
 
 
 : > "$WORK/times"
@@ -70,8 +72,9 @@ for i in $(seq 1 "$RUNS"); do
   echo "run $i"
   for c in $CASES; do
     target=$WORK/$c
-    measure "$c/ts-1" java $JAVA_OPTS -jar "$TS_JAR" scan -q --threads 1 --format jsonl -o /dev/null "$target"
-    measure "$c/ts-$THREADS" java $JAVA_OPTS -jar "$TS_JAR" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$target"
+    warm "$target"
+    measure "$c/ts-1" "${TS[@]}" scan -q --threads 1 --format jsonl -o /dev/null "$target"
+    measure "$c/ts-$THREADS" "${TS[@]}" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$target"
     if [ $HAVE_RG = 1 ]; then measure "$c/rg-1" "${RG[@]}" -j1 "$target"; fi
   done
 done

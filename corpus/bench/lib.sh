@@ -1,6 +1,23 @@
 # Shared by run.sh and cases.sh (sourced, not run): the catalogue's patterns for ripgrep, and
 # timing one command. Needs WORK, JAVA_OPTS, TS_JAR, ROOT and TIME set by the caller.
 
+# ts_command: sets TS, the tokensweep command the scripts time. By default the launcher from the
+# build tree (dist/target/tokensweep/bin/tokensweep), as a user runs it: its JVM options and its
+# class-data-sharing archive (made here by one warm-up run), with JAVA_OPTS passed in
+# TOKENSWEEP_JAVA_OPTS. VIA=jar times `java $JAVA_OPTS -jar scanner/target/tokensweep.jar`.
+ts_command() {
+  local launcher=$ROOT/dist/target/tokensweep/bin/tokensweep
+  if [ "${VIA:-launcher}" = launcher ] && [ -x "$launcher" ]; then
+    TS=(env "TOKENSWEEP_JAVA_OPTS=$JAVA_OPTS" "$launcher")
+    echo "warm-up" > "$WORK/warm-up.txt"
+    "${TS[@]}" scan -q "$WORK/warm-up.txt" > /dev/null || true
+    echo "tokensweep: the launcher, TOKENSWEEP_JAVA_OPTS=$JAVA_OPTS"
+  else
+    TS=(java $JAVA_OPTS -jar "$TS_JAR")
+    echo "tokensweep: java $JAVA_OPTS -jar $TS_JAR"
+  fi
+}
+
 # rg_patterns: writes $WORK/patterns.ok.txt from the catalogue and sets HAVE_RG and RG (the
 # ripgrep command line); patterns ripgrep rejects (a literal newline needs its multiline mode)
 # are left out and counted.
@@ -26,6 +43,13 @@ rg_patterns() {
   done < "$WORK/patterns.txt"
   RG=(rg --no-config --no-ignore --hidden -c --regex-size-limit 1G --dfa-size-limit 1G -f "$WORK/patterns.ok.txt")
   echo "ripgrep $(rg --version | head -1 | cut -d' ' -f2): $(wc -l < "$WORK/patterns.ok.txt") patterns, $dropped it rejects left out"
+}
+
+# warm PATH: reads every file below PATH once, so the runs that follow all read from the page cache
+# (the machine keeps only a few GB of it: five 1 GB cases do not stay cached together, and without
+# this the first run of each case paid for the disk)
+warm() {
+  find "$1" -type f -print0 | xargs -0 cat > /dev/null
 }
 
 # measure NAME CMD...: runs CMD under /usr/bin/time -v, appends "NAME seconds maxrss_kb" to

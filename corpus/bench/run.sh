@@ -4,7 +4,8 @@
 #   corpus/bench/run.sh [WORKDIR]        (default WORKDIR: ${TMPDIR:-/tmp}/tokensweep-bench)
 #
 # Environment: RUNS (default 5), SIZE (1GB), FILES (files in the directory corpus, 64),
-# JAVA_OPTS (-Xmx256m; every tokensweep run gets it), THREADS (all cores for the directory).
+# JAVA_OPTS (-Xmx256m; every tokensweep run gets it), THREADS (all cores for the directory), VIA
+# (launcher: the build tree's bin/tokensweep as users run it; jar: java JAVA_OPTS -jar).
 # Generates the corpus once (same seed, same bytes), then alternates, RUNS times:
 #   tokensweep --threads 1 on the single file, rg -j1 on it, tokensweep with all cores on the
 #   single file (read in parts), tokensweep on the directory with all cores, rg on the
@@ -24,7 +25,7 @@ CORPUS_JAR=$ROOT/corpus/target/tokensweep-corpus.jar
 TIME=/usr/bin/time
 
 [ -x "$TIME" ] || { echo "run.sh: needs GNU time at $TIME (apt-get install time)" >&2; exit 2; }
-if [ ! -f "$TS_JAR" ] || [ ! -f "$CORPUS_JAR" ]; then
+if [ ! -f "$TS_JAR" ] || [ ! -f "$CORPUS_JAR" ] || [ ! -x "$ROOT/dist/target/tokensweep/bin/tokensweep" ]; then
   (cd "$ROOT" && mvn -q -B package -DskipTests)
 fi
 mkdir -p "$WORK"
@@ -46,16 +47,19 @@ BYTES_MANY=$(find "$WORK/many" -name '*.log' -printf '%s\n' | awk '{s+=$1} END {
 # the rule catalogue's own patterns, for ripgrep
 source "$ROOT/corpus/bench/lib.sh"
 rg_patterns
+ts_command
 
 
 : > "$WORK/times"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); corpus $BYTES_ONE bytes in 1 file, $BYTES_MANY in $FILES files"
 for i in $(seq 1 "$RUNS"); do
   echo "run $i"
-  measure ts-one java $JAVA_OPTS -jar "$TS_JAR" scan -q --threads 1 --format jsonl -o /dev/null "$ONE"
+  warm "$ONE"
+  measure ts-one "${TS[@]}" scan -q --threads 1 --format jsonl -o /dev/null "$ONE"
   if [ $HAVE_RG = 1 ]; then measure rg-one "${RG[@]}" -j1 "$ONE"; fi
-  measure ts-parts java $JAVA_OPTS -jar "$TS_JAR" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$ONE"
-  measure ts-dir java $JAVA_OPTS -jar "$TS_JAR" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$WORK/many"
+  measure ts-parts "${TS[@]}" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$ONE"
+  warm "$WORK/many"
+  measure ts-dir "${TS[@]}" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$WORK/many"
   if [ $HAVE_RG = 1 ]; then measure rg-dir "${RG[@]}" -j "$THREADS" "$WORK/many"; fi
 done
 
@@ -83,7 +87,7 @@ if [ ! -f "$SMALL/.complete" ]; then
   java -jar "$CORPUS_JAR" generate --seed 1 --size 8MB --out "$SMALL" >&2
   touch "$SMALL/.complete"
 fi
-java $JAVA_OPTS -jar "$TS_JAR" scan -q --now 2026-11-02T12:00:00Z --format jsonl -o "$WORK/labelled.jsonl" "$SMALL" || true
+"${TS[@]}" scan -q --now 2026-11-02T12:00:00Z --format jsonl -o "$WORK/labelled.jsonl" "$SMALL" || true
 echo
 echo "detection (8 MB labelled corpus, seed 1):"
 java -jar "$CORPUS_JAR" evaluate --labels "$SMALL/labels.jsonl" --findings "$WORK/labelled.jsonl" | sed -n '2p'

@@ -33,6 +33,9 @@ if %TS_MAJOR% LSS 17 goto oldjava
 
 set "TS_HEAP=-Xmx1g"
 echo( %TOKENSWEEP_JAVA_OPTS% | findstr /c:" -Xmx" >nul && set "TS_HEAP="
+rem the serial collector, as bin/tokensweep says why; a collector in TOKENSWEEP_JAVA_OPTS replaces it
+set "TS_GC=-XX:+UseSerialGC"
+echo( %TOKENSWEEP_JAVA_OPTS% | findstr /r /c:" -XX:+Use[A-Za-z]*GC" >nul && set "TS_GC="
 set "TS_NATIVE="
 if %TS_MAJOR% GEQ 22 set "TS_NATIVE=--enable-native-access=ALL-UNNAMED"
 set "TS_CDS="
@@ -43,7 +46,7 @@ if not exist "%TS_CACHE%" mkdir "%TS_CACHE%" 2>nul
 if exist "%TS_CACHE%" set TS_CDS=-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=%TS_CACHE%\tokensweep-%TS_MAJOR%.jsa"
 
 :run
-"%TS_JAVA%" %TS_HEAP% %TS_NATIVE% -Dfile.encoding=UTF-8 -XX:-UsePerfData -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr "-Xlog:cds*=off:stderr" %TS_CDS% %TOKENSWEEP_JAVA_OPTS% -jar "%TS_JAR%" %*
+"%TS_JAVA%" %TS_HEAP% %TS_GC% %TS_NATIVE% -Dfile.encoding=UTF-8 -XX:-UsePerfData -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr "-Xlog:cds*=off:stderr" %TS_CDS% %TOKENSWEEP_JAVA_OPTS% -jar "%TS_JAR%" %*
 exit /b %ERRORLEVEL%
 
 :nojar

@@ -84,7 +84,7 @@ public final class Placeholders {
     if (containsMarker(secret)) {
       return true;
     }
-    if (secret.length >= 6 && longestRun(secret) * 2 >= secret.length) {
+    if (secret.length >= MIN_RUN_CHECK_LENGTH && longestRun(secret) * 2 >= secret.length) {
       return true; // aaaaaaaa, 0000000000, ---- and the like
     }
     for (byte b : secret) {
@@ -96,6 +96,9 @@ public final class Placeholders {
     }
     return true;
   }
+
+  /** Shorter secrets are not judged by their longest run: in five characters two equal ones are common. */
+  static final int MIN_RUN_CHECK_LENGTH = 6;
 
   private static int longestRun(byte[] s) {
     int best = 1;

@@ -138,6 +138,12 @@ public final class Validators {
     return macaroon(s, l -> !l.isEmpty() && !l.equals("pypi.org") && !l.equals("test.pypi.org"));
   }
 
+  /**
+   * Caveats read from one macaroon before it is refused: PyPI's tokens carry a handful, and each
+   * caveat costs a parse, so a thousand bounds the walk over a forged token of tiny caveats.
+   */
+  static final int MAX_MACAROON_CAVEATS = 1000;
+
   private static boolean macaroon(byte[] s, java.util.function.Predicate<String> locations) {
     if (s.length < 6 || !new String(s, 0, 5, StandardCharsets.ISO_8859_1).equals("pypi-")) {
       return false;
@@ -160,7 +166,7 @@ public final class Validators {
       return false;
     }
     for (int caveats = 0; ; caveats++) {
-      if (caveats > 1000) {
+      if (caveats > MAX_MACAROON_CAVEATS) {
         return false;
       }
       n = section(m, at, fields, starts, lens);

@@ -15,6 +15,12 @@ import java.util.Locale;
  * byte), so re2j's leftmost-first search finds exactly these. Immutable, thread-safe.
  */
 final class FixedShape {
+  /** Longest shape in bytes: token formats are far shorter, and a shape's sets cost 32 bytes a position. */
+  static final int MAX_LENGTH = 1000;
+  /** Largest exact repetition ({@code x{40}}) a shape expands: within MAX_LENGTH, refused before expanding. */
+  static final int MAX_REPEAT = 500;
+  /** Most literal prefixes a shape's keyword check enumerates: beyond this a rule falls back to re2j. */
+  static final int MAX_PREFIXES = 4096;
   /** Per position of the span, 256 bits: the bytes allowed there. */
   private final long[] sets;
   private final int length;
@@ -89,7 +95,7 @@ final class FixedShape {
         return null;
       }
     }
-    if (sets.isEmpty() || sets.size() > 1000) {
+    if (sets.isEmpty() || sets.size() > MAX_LENGTH) {
       return null;
     }
     long[] flat = new long[sets.size() * 4];
@@ -130,7 +136,7 @@ final class FixedShape {
         return true;
       }
       case "REPEAT" -> {
-        if (n.min() != n.max() || n.min() < 0 || n.min() > 500) {
+        if (n.min() != n.max() || n.min() < 0 || n.min() > MAX_REPEAT) {
           return false;
         }
         List<long[]> one = new ArrayList<>();
@@ -204,7 +210,7 @@ final class FixedShape {
           }
         }
       }
-      if (next.size() > 4096) {
+      if (next.size() > MAX_PREFIXES) {
         return false;
       }
       prefixes = next;

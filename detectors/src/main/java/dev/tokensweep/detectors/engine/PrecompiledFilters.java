@@ -27,6 +27,8 @@ public final class PrecompiledFilters {
   static final String DIR = "dev/tokensweep/rules/filters/";
   private static final int MAGIC = 0x54535746; // "TSWF"
   private static final int VERSION = 2;
+  /** Buffer for a filter file: the largest are tens of KB, so one or two fills read one. */
+  private static final int IO_BUFFER_BYTES = 1 << 16;
 
   private PrecompiledFilters() {}
 
@@ -36,7 +38,7 @@ public final class PrecompiledFilters {
       if (raw == null) {
         return null;
       }
-      DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
+      DataInputStream in = new DataInputStream(new BufferedInputStream(raw, IO_BUFFER_BYTES));
       if (in.readInt() != MAGIC || in.readInt() != VERSION || !in.readUTF().equals(pattern)) {
         return null;
       }
@@ -75,7 +77,7 @@ public final class PrecompiledFilters {
   }
 
   static void write(OutputStream raw, String pattern, List<String> keywords, WindowFilter f) throws IOException {
-    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16));
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, IO_BUFFER_BYTES));
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
     out.writeUTF(pattern);

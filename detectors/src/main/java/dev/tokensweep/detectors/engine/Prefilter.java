@@ -146,10 +146,11 @@ public final class Prefilter {
     return lengths[keyword];
   }
 
-  /** Inputs shorter than this are walked as one stream. */
+  /** Inputs shorter than this are walked as one stream: below it, starting the second walk costs more than it saves. */
   static final int TWO_STREAMS = 4096;
-  /** Walks interleaved over a longer input. */
+  /** Walks interleaved over a longer input: independent load chains the CPU overlaps (six beat four, measured in 932f866). */
   static final int STREAMS = 6;
+  /** Positions noted per walk before they are reported: the per-thread buffer is STREAMS x BLOCK longs (192 KB). */
   private static final int BLOCK = 4096;
   private static final ThreadLocal<long[]> NOTED = ThreadLocal.withInitial(() -> new long[STREAMS * BLOCK]);
 

@@ -24,6 +24,9 @@ import java.util.Set;
 public final class RuleLinter {
   private RuleLinter() {}
 
+  /** Shorter keywords are refused: two bytes occur everywhere, and every hit costs a regex window. */
+  static final int MIN_KEYWORD_CHARS = 3;
+
   static final Pattern ID = Pattern.compile("^[a-z][a-z0-9-]*\\.[a-z0-9][a-z0-9-]*\\.[0-9]+$");
 
   /**
@@ -88,8 +91,9 @@ public final class RuleLinter {
         problems.add(new Problem(id, "no keywords: the prefilter would never select this rule", at, "keywords"));
       }
       for (int k = 0; k < r.keywords().size(); k++) {
-        if (r.keywords().get(k).length() < 3) {
-          problems.add(new Problem(id, "shorter than 3 bytes: it would hit everywhere", at, "keywords/" + k));
+        if (r.keywords().get(k).length() < MIN_KEYWORD_CHARS) {
+          problems.add(new Problem(id, "shorter than " + MIN_KEYWORD_CHARS + " bytes: it would hit everywhere", at,
+              "keywords/" + k));
         }
       }
       for (int v = 0; v < r.validate().size(); v++) {

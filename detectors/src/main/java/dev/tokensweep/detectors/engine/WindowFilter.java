@@ -29,10 +29,15 @@ import org.apache.lucene.util.automaton.Transition;
  * stays small. Widening only ever adds strings, so a rejection is exact. Immutable, thread-safe.
  */
 final class WindowFilter {
-  /** Counted repetitions keep their counts up to this; larger ones are widened. */
+  /** Counted repetitions keep their counts up to this; larger ones are widened: exact counts multiply an unanchored DFA's states. */
   static final int CAP = 4;
-  /** States beyond which a rule gets no filter (it then always runs its regex). */
+  /** States beyond which a rule gets no filter (it then always runs its regex): a DFA's table past this costs more cache than re2j saves. */
   static final int MAX_STATES = 4096;
+  /**
+   * Lucene's work limit for one determinization: a pattern whose DFA would need more gets no
+   * filter (it then always runs its regex), which bounds the build of a hostile custom rule.
+   */
+  static final int MAX_DETERMINIZE_WORK = 20_000;
 
   private final Dfa any;       // Σ* R: where in a window a match may end
   private final Dfa back;      // Σ* reverse(R), run backwards: where a match may start; or null
@@ -62,7 +67,7 @@ final class WindowFilter {
       try {
         Automaton r = toAutomaton(tree, cap);
         Automaton a = Operations.concatenate(List.of(Operations.repeat(Automata.makeCharRange(0, 255)), r));
-        a = Operations.determinize(a, 20_000);
+        a = Operations.determinize(a, MAX_DETERMINIZE_WORK);
         if (a.getNumStates() > MAX_STATES) {
           continue;
         }
@@ -82,7 +87,7 @@ final class WindowFilter {
   private static Dfa backOrNull(Automaton r) {
     try {
       Automaton b = Operations.determinize(
-          Operations.concatenate(List.of(Operations.repeat(Automata.makeCharRange(0, 255)), Operations.reverse(r))), 20_000);
+          Operations.concatenate(List.of(Operations.repeat(Automata.makeCharRange(0, 255)), Operations.reverse(r))), MAX_DETERMINIZE_WORK);
       return b.getNumStates() > MAX_STATES ? null : Dfa.of(b);
     } catch (TooComplexToDeterminizeException e) {
       return null;
@@ -107,14 +112,14 @@ final class WindowFilter {
       return null;
     }
     try {
-      Automaton dr = Operations.determinize(Operations.removeDeadStates(r), 20_000);
+      Automaton dr = Operations.determinize(Operations.removeDeadStates(r), MAX_DETERMINIZE_WORK);
       int n = dr.getNumStates();
       if (n == 0 || n > MAX_STATES) {
         return null;
       }
       Automaton anyByte = Operations.repeat(Automata.makeCharRange(0, 255));
-      Automaton kd = Operations.determinize(Operations.concatenate(List.of(anyByte, anyKeyword(keywords))), 20_000);
-      if (!Operations.subsetOf(dr, Operations.determinize(Operations.concatenate(List.of(kd, anyByte)), 20_000))) {
+      Automaton kd = Operations.determinize(Operations.concatenate(List.of(anyByte, anyKeyword(keywords))), MAX_DETERMINIZE_WORK);
+      if (!Operations.subsetOf(dr, Operations.determinize(Operations.concatenate(List.of(kd, anyByte)), MAX_DETERMINIZE_WORK))) {
         return null; // some match holds no keyword (it is found only by a keyword near it): no first keyword to check
       }
       // one byte from each class of bytes that both DFAs treat alike
@@ -180,7 +185,7 @@ final class WindowFilter {
         }
       }
       s.finishState();
-      Automaton sd = Operations.determinize(Operations.removeDeadStates(s), 20_000);
+      Automaton sd = Operations.determinize(Operations.removeDeadStates(s), MAX_DETERMINIZE_WORK);
       return sd.getNumStates() == 0 || sd.getNumStates() > MAX_STATES ? null : Dfa.of(sd);
     } catch (TooComplexToDeterminizeException e) {
       return null;
@@ -206,8 +211,8 @@ final class WindowFilter {
       return null;
     }
     Automaton startsWithKeyword = Operations.determinize(
-        Operations.concatenate(List.of(anyKeyword(keywords), Operations.repeat(Automata.makeCharRange(0, 255)))), 20_000);
-    Automaton dr = Operations.determinize(Operations.removeDeadStates(r), 20_000);
+        Operations.concatenate(List.of(anyKeyword(keywords), Operations.repeat(Automata.makeCharRange(0, 255)))), MAX_DETERMINIZE_WORK);
+    Automaton dr = Operations.determinize(Operations.removeDeadStates(r), MAX_DETERMINIZE_WORK);
     if (dr.getNumStates() > MAX_STATES || !Operations.subsetOf(dr, startsWithKeyword)) {
       return null;
     }

@@ -86,6 +86,9 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
    */
   public static final long MAX_DEVICE_CODE_SECONDS = 1800;
 
+  /** Secrets of this many characters or fewer are not decoded as JWTs: a header alone ({@code eyJhbGciOiJIUzI1NiJ9}) is 20. */
+  static final int MIN_JWT_CHARS = 20;
+
   /** Builds the evidence for {@code m}, judging expiry at {@code now}. */
   public static Evidence of(Match m, Fingerprinter fp, Instant now) {
     return of(m, fp, now, null);
@@ -95,7 +98,7 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
   public static Evidence of(Match m, Fingerprinter fp, Instant now, Hint hint) {
     Rule rule = m.rule();
     byte[] secret = m.secret();
-    Jwt.Claims claims = secret.length > 20 && secret[0] == 'e' && secret[1] == 'y' ? Jwt.decode(secret) : null;
+    Jwt.Claims claims = secret.length > MIN_JWT_CHARS && secret[0] == 'e' && secret[1] == 'y' ? Jwt.decode(secret) : null;
     String status = "unknown";
     Long lifetime = null;
     List<String> broad = new ArrayList<>();

@@ -12,8 +12,12 @@ import java.nio.charset.StandardCharsets;
 public final class Redaction {
   private Redaction() {}
 
-  /** Secrets shorter than this show no character at all. */
+  /** Secrets shorter than this show no character at all: below 16, the last four are a quarter of it or more. */
   public static final int MIN_LENGTH_FOR_SUFFIX = 16;
+  /** Characters of the end a preview shows: enough to tell two tokens of one provider apart. */
+  static final int SUFFIX_CHARS = 4;
+  /** Bytes of the secret searched for a public prefix: keywords and declared prefixes are far shorter. */
+  static final int PREFIX_SEARCH_BYTES = 64;
 
   /** The preview of {@code secret} for {@code rule}. */
   public static String preview(Rule rule, byte[] secret) {
@@ -22,7 +26,7 @@ public final class Redaction {
       return "[" + n + " chars hidden]";
     }
     String prefix = publicPrefix(rule, secret);
-    String tail = new String(secret, n - 4, 4, StandardCharsets.ISO_8859_1);
+    String tail = new String(secret, n - SUFFIX_CHARS, SUFFIX_CHARS, StandardCharsets.ISO_8859_1);
     return prefix + "…" + tail;
   }
 
@@ -32,7 +36,7 @@ public final class Redaction {
    * for a JWT; otherwise nothing. Never more than a quarter of the secret.
    */
   static String publicPrefix(Rule rule, byte[] secret) {
-    String s = new String(secret, 0, Math.min(secret.length, 64), StandardCharsets.ISO_8859_1);
+    String s = new String(secret, 0, Math.min(secret.length, PREFIX_SEARCH_BYTES), StandardCharsets.ISO_8859_1);
     String best = "";
     if (rule.prefix() != null && s.startsWith(rule.prefix())) {
       best = rule.prefix();

@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * One detection rule as written in a rules YAML file. Capture group 1 of {@code pattern} is the
- * secret. Immutable; a detector (package {@code engine}) compiles a list of them.
+ * secret. Immutable; a detector (package {@code engine}) compiles a list of them. Rule files are
+ * read by {@code RuleReader}; the Jackson annotations serve the scanner's {@code tokensweep.yaml},
+ * which binds its {@code rules:} list with the rest of the configuration.
  *
  * @param prefix a public fixed prefix of the secret that previews may show (for example {@code ghp_});
  *     when absent, the longest keyword the secret starts with is used
@@ -31,9 +33,16 @@ public record Rule(
     @JsonProperty("max_before") Integer maxBefore,
     @JsonProperty("max_length") Integer maxLength) {
 
-  /** Default bytes a match may start before its keyword. */
+  /**
+   * Default bytes a match may start before its keyword: room for an assignment's name and quoting
+   * ({@code "client_secret": "}) before a keyword that is the value's own prefix or a later word.
+   */
   public static final int DEFAULT_MAX_BEFORE = 64;
-  /** Default longest match, context included. */
+  /**
+   * Default longest match, context included: every token format in the catalogue fits (JWTs and
+   * keys that are longer set their own {@code max_length}); it bounds each regex window to about
+   * 1 KB, which is what keeps the confirm step linear in the input.
+   */
   public static final int DEFAULT_MAX_LENGTH = 512;
 
   public Rule {

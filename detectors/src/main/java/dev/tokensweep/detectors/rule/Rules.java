@@ -1,10 +1,5 @@
 package dev.tokensweep.detectors.rule;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,18 +11,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Loads rule files: the built-in catalogue from the classpath, or a user's YAML file. */
+/**
+ * Loads rule files: the built-in catalogue from the classpath, or a user's YAML file. Every path
+ * goes through the one {@link RuleReader}, so the catalogue and a user's file obey one schema with
+ * one set of errors.
+ */
 public final class Rules {
   private Rules() {}
 
   /** Where the built-in rule files live on the classpath; public for the build step (engine PrecompiledFilters). */
   public static final String BUILTIN_DIR = "/dev/tokensweep/rules/";
-  /** Built on first use: only user rule files need it; the built-in ones are streamed. */
-  private static final class Yaml {
-    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-  }
   private static volatile List<Rule> builtin;
 
   /** A rules file that cannot be read as rules; the message names the file and line. */
@@ -56,16 +49,17 @@ public final class Rules {
   }
 
   /**
-   * The built-in files concatenated in index order, written by the build (engine {@code PrecompiledFilters.main}):
-   * one jar lookup instead of one per file (132 lookups cost a cold JVM ~0.1 s). Absent when the
-   * classes were not built by Maven; then the files are read one by one.
+   * The built-in catalogue as one JSON resource, written by the build (engine
+   * {@code PrecompiledFilters.main}) from the files as {@link RuleReader} reads them: one jar lookup
+   * instead of one per file (132 lookups cost a cold JVM ~0.1 s) and no YAML scanner at start-up.
+   * Absent when the classes were not built by Maven; then the files are read one by one.
    */
-  public static final String PACKED = "catalogue.packed.yml";
+  public static final String PACKED = "catalogue.packed.json";
 
   private static List<Rule> readBuiltin() {
     try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + PACKED)) {
       if (in != null) {
-        return List.copyOf(CatalogueReader.read(in, "builtin:" + PACKED));
+        return List.copyOf(RuleReader.json(in.readAllBytes(), "builtin:" + PACKED));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -81,7 +75,7 @@ public final class Rules {
         if (in == null) {
           throw new IllegalStateException("built-in rules file missing from the jar: " + file);
         }
-        all.addAll(CatalogueReader.read(in, "builtin:" + file));
+        all.addAll(RuleReader.yaml(in.readAllBytes(), "builtin:" + file));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -89,22 +83,9 @@ public final class Rules {
     return all;
   }
 
-  /** The built-in files' text, concatenated in index order: what {@link #PACKED} holds. */
+  /** The built-in catalogue, read file by file, as the JSON {@link #PACKED} holds. */
   public static byte[] packFiles() {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    for (String file : builtinFiles()) {
-      try (InputStream in = Rules.class.getResourceAsStream(BUILTIN_DIR + file)) {
-        if (in == null) {
-          throw new IllegalStateException("built-in rules file missing from the jar: " + file);
-        }
-        out.writeBytes(("# " + file + "\n").getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(in.readAllBytes());
-        out.write('\n');
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return out.toByteArray();
+    return RuleReader.writeJson(readFiles());
   }
 
   /** Names of the built-in rule files, one per provider. */
@@ -153,32 +134,25 @@ public final class Rules {
   /** Parses a YAML list of rules; {@code name} goes into error messages. */
   public static List<Rule> parse(InputStream in, String name) {
     try {
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
+      return RuleReader.yaml(in.readAllBytes(), name);
     } catch (IOException e) {
       throw new RuleFileException(name + ": unreadable (" + e.getClass().getSimpleName() + ")", null);
     }
   }
 
   /**
-   * Parses a YAML list of rules; errors name {@code name}, the line and the field, never a value
+   * Parses a YAML list of rules; errors name {@code name}, the line and the key, never a value
    * (a pattern or an example may be the very secret the rule is for).
    */
   public static List<Rule> parse(String yaml, String name) {
-    try {
-      List<Rule> rules = Yaml.MAPPER.readValue(yaml, new TypeReference<List<Rule>>() {});
-      if (rules == null) {
-        return List.of();
-      }
-      for (int i = 0; i < rules.size(); i++) {
-        if (rules.get(i) == null) {
-          // an empty list item ("-" alone, or ~): the linter and the detector need a rule there
-          throw new RuleFileException(name + ":" + YamlLines.of(yaml).line("/" + i) + ": rule " + (i + 1)
-              + " is empty", null);
-        }
-      }
-      return rules;
-    } catch (JsonProcessingException e) {
-      throw new RuleFileException(YamlLines.of(yaml).describe(e, name), null);
-    }
+    return RuleReader.yaml(yaml.getBytes(StandardCharsets.UTF_8), name);
+  }
+
+  /**
+   * The rules of the list that {@code p} stands at (a configuration file's {@code rules:}), read by
+   * the same reader and with the same errors as a rules file; leaves {@code p} at the list's end.
+   */
+  public static List<Rule> readList(com.fasterxml.jackson.core.JsonParser p, String name) throws IOException {
+    return RuleReader.list(p, name, "YAML");
   }
 }

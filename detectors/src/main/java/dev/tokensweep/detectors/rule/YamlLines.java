@@ -102,7 +102,8 @@ public final class YamlLines {
         : e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation().getLineNr() : 1;
     String what;
     if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
-      what = "unknown key" + (identifier(u.getPropertyName()) ? " '" + u.getPropertyName() + "'" : "") + " (known: "
+      what = "unknown key" + (typo(u.getPropertyName(), u.getKnownPropertyIds()) ? " '" + u.getPropertyName() + "'" : "")
+          + " (known: "
           + String.join(", ", u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")";
     } else if (e instanceof com.fasterxml.jackson.databind.JsonMappingException) {
       what = field != null && identifier(field) ? "invalid value for '" + field + "'" : "invalid value";
@@ -112,8 +113,53 @@ public final class YamlLines {
     return name + ":" + line + ": " + what;
   }
 
+  /**
+   * Whether an unknown key is a known one mistyped ({@code sevrity}, {@code fromat}), and so safe
+   * to quote: plain, and within {@value #MAX_TYPO_EDITS} edits of a known key. Anything further may
+   * be a value pasted where a key belongs, a secret among them (a fuzzer found a 26-character piece
+   * of a token that passed as a plain key).
+   */
+  public static boolean typo(String key, java.util.Collection<?> known) {
+    if (!identifier(key)) {
+      return false;
+    }
+    for (Object o : known) {
+      String k = String.valueOf(o);
+      if (Math.abs(k.length() - key.length()) <= MAX_TYPO_EDITS && edits(k, key) <= MAX_TYPO_EDITS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Edits (insert, delete, replace) within which an unknown key still reads as a typo of a known one. */
+  static final int MAX_TYPO_EDITS = 2;
+
+  /** Levenshtein distance; both strings are short keys. */
+  private static int edits(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  /** The longest key an error quotes: rule and configuration keys are under 20 characters, most secrets are longer. */
+  static final int MAX_QUOTED_KEY_LENGTH = 32;
+
   /** A key short and plain enough to quote: a field name, never a value pasted in its place. */
   static boolean identifier(String key) {
-    return key != null && key.length() <= 32 && key.matches("[A-Za-z_][A-Za-z0-9_-]*");
+    return key != null && key.length() <= MAX_QUOTED_KEY_LENGTH && key.matches("[A-Za-z_][A-Za-z0-9_-]*");
   }
 }

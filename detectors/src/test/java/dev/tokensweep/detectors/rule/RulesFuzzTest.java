@@ -16,11 +16,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded mutation fuzzing of the rule reader: {@link Rules#parse} and {@link Rules#lint} over
+ * Seeded mutation fuzzing of the rule reader: {@link Rules#parse} and {@code RuleLinter.lint} over
  * mutated rule files holding a planted token (in examples, a pattern, a name). Only
  * {@link Rules.RuleFileException} may escape parsing, nothing may escape linting, only
  * {@code IllegalArgumentException} may escape compiling a parsed rule set into a {@link Detector}; no message and no lint line may hold the planted token; the heap stays
- * bounded. A few seconds by default; {@code -Pfuzz} sets {@code tokensweep.fuzz.seconds}.
+ * bounded; whatever the reader accepts, the data binding it replaced reads the same. A few seconds by default; {@code -Pfuzz} sets {@code tokensweep.fuzz.seconds}.
  */
 class RulesFuzzTest {
   private static final long MAX_HEAP = 512L << 20;
@@ -101,12 +101,23 @@ class RulesFuzzTest {
         parsed++;
       } catch (Rules.RuleFileException e) {
         assertTrue(runs > 0, "the seed itself does not parse: " + e.getMessage());
-        assertTrue(e.getMessage().startsWith("custom.yml"), "run " + runs + ": the message names the file");
+        assertTrue(e.getMessage().matches("(?s)custom\\.yml:[0-9]+: .*"), "run " + runs + ": the message names the file and line");
         assertFalse(e.getMessage().contains(part), "run " + runs + ": a parse error quotes the planted token");
       } catch (Throwable e) {
         fail("run " + runs + ": " + e.getClass().getName() + " escaped Rules.parse at " + e.getStackTrace()[0]);
       }
       if (rules != null) {
+        // the one reader accepts nothing the data binding it replaced refused, and reads it the same
+        List<Rule> bound;
+        try {
+          bound = RuleReaderTest.bound(text);
+        } catch (Exception e) {
+          bound = null;
+        }
+        if (!rules.equals(bound)) {
+          fail("run " + runs + ": the reader and data binding disagree on a file (" + (bound == null ? "binding refused it"
+              : bound.size() + " bound, " + rules.size() + " read") + ")");
+        }
         List<String> lint = List.of();
         try {
           lint = RuleLinter.lint(text, rules, "custom.yml", taken);

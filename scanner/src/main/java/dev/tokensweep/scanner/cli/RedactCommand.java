@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stdin was filtered to its end", "2:usage error", "4:internal error"})
 final class RedactCommand implements Callable<Integer> {
+  /** Buffer over stdout: redacted lines go out in few writes. */
+  private static final int OUTPUT_BUFFER = 1 << 16;
 
   @Option(names = "--mask", defaultValue = "tag", paramLabel = "STYLE",
       description = "tag ([REDACTED:kind:fingerprint]), same-length (****) or drop (default: ${DEFAULT-VALUE}).")
@@ -41,8 +43,9 @@ final class RedactCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException(e.getMessage());
     }
-    LineRedactor r = new LineRedactor(BuiltinDetector.forRules(ruleOptions.rules()), keyOptions.fingerprinter(), style, 1 << 20);
-    OutputStream out = new BufferedOutputStream(Main.stdout(), 1 << 16);
+    LineRedactor r = new LineRedactor(BuiltinDetector.forRules(ruleOptions.rules()), keyOptions.fingerprinter(), style,
+        dev.tokensweep.scanner.model.ScanLimits.DEFAULT_MAX_LINE_BYTES);
+    OutputStream out = new BufferedOutputStream(Main.stdout(), OUTPUT_BUFFER);
     r.filter(System.in, out);
     out.flush();
     return 0;

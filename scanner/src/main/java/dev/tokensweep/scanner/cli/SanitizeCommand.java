@@ -124,7 +124,7 @@ final class SanitizeCommand implements Callable<Integer> {
     ScanLimits limits = limitOptions.limits(config.limits(ScanLimits.defaults(), configFile == null));
     Scanner scanner = new Scanner(detector, fp, Scanner.Options.defaults().withThreads(1).withLimits(limits));
     Sanitizer.Options d = Sanitizer.Options.defaults();
-    Sanitizer sanitizer = new Sanitizer(scanner, fp, new Sanitizer.Options(style, jwtKeepClaims, policy, d.spoolCap(), d.chunkBytes()));
+    Sanitizer sanitizer = Sanitizer.of(scanner, fp, new Sanitizer.Options(style, jwtKeepClaims, policy, d.spoolCap(), d.chunkBytes()));
     PathSanitizer.Result result;
     try {
       result = new PathSanitizer(sanitizer, limits).sanitize(input, output, force);

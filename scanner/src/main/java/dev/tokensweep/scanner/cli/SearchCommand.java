@@ -100,18 +100,23 @@ final class SearchCommand implements Callable<Integer> {
     m.put("kind", h.kind());
     m.put("severity", h.severity());
     m.put("status", h.status());
-    Map<String, Object> loc = new LinkedHashMap<>();
-    loc.put("path", h.path());
-    if (h.line() != null) {
-      loc.put("line", h.line());
-    }
-    if (h.column() != null) {
-      loc.put("column", h.column());
-    }
-    loc.put("offset", h.offset());
-    m.put("location", loc);
+    m.put("location", location(h.path(), h.line(), h.column(), h.offset()));
     m.put("preview", h.preview());
     m.put("fingerprint", h.fingerprint());
     return m;
+  }
+
+  /** A stored finding's location as the JSON answers of search and fleet give it (path already redacted). */
+  static Map<String, Object> location(String path, Long line, Long column, long offset) {
+    Map<String, Object> loc = new LinkedHashMap<>();
+    loc.put("path", path);
+    if (line != null) {
+      loc.put("line", line);
+    }
+    if (column != null) {
+      loc.put("column", column);
+    }
+    loc.put("offset", offset);
+    return loc;
   }
 }

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  * as UTF-8 on flush at a character boundary, so a multi-byte character is never split.
  */
 final class WriterOutputStream extends OutputStream {
+  /** Bytes held before they are decoded and written: few writer calls, and a bound on what is held. */
+  private static final int DRAIN_AT = 1 << 16;
   private final Writer writer;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
@@ -21,7 +23,7 @@ final class WriterOutputStream extends OutputStream {
   @Override
   public void write(int b) throws IOException {
     pending.write(b);
-    if (pending.size() >= 1 << 16) {
+    if (pending.size() >= DRAIN_AT) {
       drain();
     }
   }
@@ -29,7 +31,7 @@ final class WriterOutputStream extends OutputStream {
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     pending.write(b, off, len);
-    if (pending.size() >= 1 << 16) {
+    if (pending.size() >= DRAIN_AT) {
       drain();
     }
   }

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
 import dev.tokensweep.detectors.engine.RuleLinter;
 import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.detectors.rule.YamlLines;
@@ -51,7 +55,7 @@ public final class Config {
   /** The file as written; unknown keys are errors. */
   @JsonIgnoreProperties(ignoreUnknown = false)
   record Raw(@JsonProperty("version") Integer version, @JsonProperty("format") String format,
-      @JsonProperty("rules") List<Rule> rules, @JsonProperty("disable") List<String> disable,
+      @JsonProperty("rules") @JsonDeserialize(using = RuleList.class) List<Rule> rules, @JsonProperty("disable") List<String> disable,
       @JsonProperty("severity") Map<String, Severity> severity, @JsonProperty("limits") Limits limits,
       @JsonProperty("ignore") List<String> ignore) {}
 
@@ -59,6 +63,20 @@ public final class Config {
   record Limits(@JsonProperty("max_depth") Integer maxDepth, @JsonProperty("max_entries") Long maxEntries,
       @JsonProperty("max_total_bytes") Long maxTotalBytes, @JsonProperty("max_entry_bytes") Long maxEntryBytes,
       @JsonProperty("max_ratio") Double maxRatio) {}
+
+  /**
+   * The {@code rules:} list, read by the rule files' own reader ({@link Rules#readList}), so custom
+   * rules in a configuration file have exactly the schema, strictness and errors of a rules file.
+   */
+  static final class RuleList extends JsonDeserializer<List<Rule>> {
+    /** The attribute that names the file for error messages. */
+    static final String FILE = "tokensweep.config.file";
+
+    @Override
+    public List<Rule> deserialize(JsonParser p, DeserializationContext c) throws IOException {
+      return Rules.readList(p, String.valueOf(c.getAttribute(FILE)));
+    }
+  }
 
   /** A configuration that cannot be used; the message starts with {@code file:line:}. */
   public static final class ConfigException extends Exception {
@@ -112,8 +130,13 @@ public final class Config {
     Map<String, Integer> lines = lines(yaml);
     YamlLines where = YamlLines.of(yaml);
     try {
-      raw = Yaml.MAPPER.readValue(yaml, Raw.class);
+      raw = Yaml.MAPPER.readerFor(Raw.class).withAttribute(RuleList.FILE, name).readValue(yaml);
     } catch (JsonProcessingException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof Rules.RuleFileException r) {
+          throw new ConfigException(r.getMessage()); // names the file, line and key, never a value
+        }
+      }
       throw new ConfigException(where.describe(e, name));
     }
     if (raw == null) {

@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  * bytes with the bytes read from the input as stored.
  */
 final class BoundedStream extends InputStream {
-  /** Most bytes asked of the decoder per read. */
+  /** Most bytes asked of the decoder per read: the limits are checked at least this often, so a bomb overshoots by at most this much. */
   static final int STEP = 8192;
 
   private final InputStream in;
@@ -161,7 +161,7 @@ final class BoundedStream extends InputStream {
     stopped = true;
     failed = true;
     if (!reportedAbove) {
-      budget.problem(path, Expansion.classify(e), Expansion.describe(e, out));
+      budget.problem(path, ArchiveExpander.classify(e), ArchiveExpander.describe(e, out));
     }
   }
 

@@ -18,7 +18,9 @@ import java.util.concurrent.Executor;
  * thread is inside it). Single reader.
  */
 final class ReadAhead extends InputStream {
+  /** Bytes decoded per hand-over: large enough that the queue's locking is noise, small enough to keep few in memory. */
   static final int CHUNK = 1 << 20;
+  /** Chunks decoded ahead at most: enough to smooth the decoder's and the scan's uneven pace, and a bound of 3 MiB per input. */
   static final int AHEAD = 3;
   private static final Object END = new Object();
 

@@ -28,6 +28,15 @@ public final class Sniffer {
   /** Bytes of a stream's start that sniffing looks at; a shorter head is the whole stream. */
   public static final int HEAD = 8192;
 
+  /** Bytes a bzip2 head is decoded to before it counts as bzip2: one read proves the block header and tables parse. */
+  private static final int BZIP2_PROBE = 4096;
+
+  /** Output buffer of the deflate probe: one inflate call's worth; the probe keeps nothing it produces. */
+  private static final int INFLATE_PROBE_BUFFER = 8192;
+
+  /** The deflate probe stops once this much has inflated without error: a head that got this far is deflate. */
+  private static final int INFLATE_PROBE_BYTES = 1 << 20;
+
   /**
    * The container format of a leaf named {@code name} starting with {@code head[0, len)}, or null
    * for a leaf. {@code len < HEAD} means the head is the whole stream.
@@ -123,7 +132,7 @@ public final class Sniffer {
       }
     };
     try (InputStream in = new BZip2CompressorInputStream(head, false)) {
-      in.read(new byte[4096]);
+      in.read(new byte[BZIP2_PROBE]);
       return true;
     } catch (IOException | RuntimeException e) {
       if (exhausted[0] && len >= HEAD) {
@@ -236,7 +245,7 @@ public final class Sniffer {
     Inflater inf = new Inflater(false);
     try {
       inf.setInput(h, 0, len);
-      byte[] out = new byte[8192];
+      byte[] out = new byte[INFLATE_PROBE_BUFFER];
       long produced = 0;
       while (!inf.finished() && !inf.needsInput() && !inf.needsDictionary()) {
         int n = inf.inflate(out);
@@ -244,7 +253,7 @@ public final class Sniffer {
         if (n == 0 && !inf.needsInput() && !inf.finished()) {
           break;
         }
-        if (produced > 1 << 20) {
+        if (produced > INFLATE_PROBE_BYTES) {
           break;                                        // inflating fine; no need to go on
         }
       }

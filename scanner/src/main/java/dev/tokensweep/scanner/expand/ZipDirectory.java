@@ -21,6 +21,8 @@ public final class ZipDirectory {
   private static final int CFH_SIG = 0x02014b50;
   private static final int EOCD_MIN = 22;
   private static final int MAX_COMMENT = 0xFFFF;
+  /** Bytes of the central directory read at a time while counting its headers: few reads for a large directory. */
+  private static final int READ_BUFFER = 1 << 16;
 
   private ZipDirectory() {}
 
@@ -41,7 +43,7 @@ public final class ZipDirectory {
     }
     long count = 0;
     long pos = start;
-    ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     long bufPos = pos;
     buf.limit(0);
     while (count <= limit && pos + 46 <= size) {

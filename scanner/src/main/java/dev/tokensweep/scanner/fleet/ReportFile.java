@@ -33,6 +33,8 @@ import java.util.Map;
  * one finding at a time (lines up to {@value #MAX_LINE} bytes).
  */
 public final class ReportFile {
+  /** Read buffer over a report file: it is parsed line by line, so reads must be few and large. */
+  private static final int READ_BUFFER = 1 << 16;
   static final int MAX_LINE = 16 << 20;
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
@@ -59,7 +61,7 @@ public final class ReportFile {
     Instant time = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
     String sweepId = ID_TIME.format(time) + "-" + hash(file);
     EcsDocuments.Origin origin = new EcsDocuments.Origin(host, sweepId, time);
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), READ_BUFFER)) {
       return read(in, file.getFileName().toString(), origin, sink);
     }
   }

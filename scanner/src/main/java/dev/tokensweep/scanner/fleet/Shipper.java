@@ -48,8 +48,11 @@ public final class Shipper {
      */
     public static final int DEFAULT_BULK_SIZE = 5000;
 
+    /** A batch is sent early past this many bytes: a full batch of ordinary findings fits, and a batch of large ones holds little memory. */
+    public static final long DEFAULT_BULK_BYTES = 10L << 20;
+
     public static Settings defaults() {
-      return new Settings(DEFAULT_BULK_SIZE, 10L << 20, 5, Duration.ofSeconds(1), Duration.ofSeconds(30));
+      return new Settings(DEFAULT_BULK_SIZE, DEFAULT_BULK_BYTES, 5, Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 
     public Settings withBulkSize(int n) {

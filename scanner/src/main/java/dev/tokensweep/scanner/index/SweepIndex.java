@@ -200,9 +200,13 @@ public final class SweepIndex {
     }
   }
 
+  /** Waits between tries for a locked index: the first short (a sweep that is just committing), doubling up to the last. */
+  private static final long FIRST_LOCK_WAIT_MS = 50;
+  private static final long MAX_LOCK_WAIT_MS = 1000;
+
   private IndexWriter openWriter(Directory d) throws IOException {
     long deadline = System.nanoTime() + lockTimeout.toNanos();
-    long sleep = 50;
+    long sleep = FIRST_LOCK_WAIT_MS;
     while (true) {
       try {
         IndexWriterConfig c = new IndexWriterConfig(analyzer());
@@ -221,7 +225,7 @@ public final class SweepIndex {
           Thread.currentThread().interrupt();
           throw new IndexBusyException("interrupted while waiting for the lock of index " + dir);
         }
-        sleep = Math.min(1000, sleep * 2);
+        sleep = Math.min(MAX_LOCK_WAIT_MS, sleep * 2);
       }
     }
   }

@@ -31,7 +31,25 @@ public record ScanLimits(int maxDepth, long maxEntries, long maxTotalBytes, long
     }
   }
 
+  /** Deeper than real bundles nest (a tar.gz holding a zip holding a jar is 3); a recursive archive stops here. */
+  public static final int DEFAULT_MAX_DEPTH = 8;
+  /** More members than a support bundle holds; bounds the time and the names one archive can cost. */
+  public static final long DEFAULT_MAX_ENTRIES = 100_000;
+  /** More than a sweep reads out of one input (disk images included); where a bomb's output stops at the latest. */
+  public static final long DEFAULT_MAX_TOTAL_BYTES = 64L << 30;
+  /** A large heap dump or disk image packed in a bundle still fits; a bomb's member stops here. */
+  public static final long DEFAULT_MAX_ENTRY_BYTES = 16L << 30;
+  /** Past what logs and text compress to (about 10:1, repetitive logs up to about 100:1), far below a bomb's. */
+  public static final double DEFAULT_MAX_RATIO = 200;
+  /** Small members may compress far better (a run of zeros); the ratio is judged once this much is out, so a bomb costs at most this. */
+  public static final long DEFAULT_RATIO_THRESHOLD = 16L << 20;
+  /** A zip or 7z inside a stream is spooled to an encrypted temp file up to this size: bounds temp disk per branch. */
+  public static final long DEFAULT_MAX_SPOOL_BYTES = 4L << 30;
+  /** Text is scanned in chunks this large: memory per thread stays about a chunk, and per-call costs are noise. */
+  public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
   public static ScanLimits defaults() {
-    return new ScanLimits(8, 100_000, 64L << 30, 16L << 30, 200, 16L << 20, 4L << 30, 1 << 20);
+    return new ScanLimits(DEFAULT_MAX_DEPTH, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_TOTAL_BYTES, DEFAULT_MAX_ENTRY_BYTES,
+        DEFAULT_MAX_RATIO, DEFAULT_RATIO_THRESHOLD, DEFAULT_MAX_SPOOL_BYTES, DEFAULT_MAX_LINE_BYTES);
   }
 }

@@ -3,7 +3,8 @@ package dev.tokensweep.scanner.pipeline;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.ScanStats;
 
-import dev.tokensweep.scanner.expand.Expansion;
+import dev.tokensweep.scanner.decode.DecodingReader;
+import dev.tokensweep.scanner.expand.Expander;
 import dev.tokensweep.scanner.expand.Names;
 import dev.tokensweep.scanner.expand.Sniffer;
 import dev.tokensweep.scanner.read.ReaderSelector;
@@ -15,12 +16,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Decides what one input is: archives and compressed streams are expanded (recursively, within
- * {@link ScanLimits}) by {@link Expansion}, and every leaf goes to the reader that
- * {@link ReaderSelector} picks for its name and first bytes. Thread-safe.
+ * {@link ScanLimits}) by the {@link Expander}, and every leaf goes to the reader that
+ * {@link ReaderSelector} picks for its name and first bytes, inside the decoding layers
+ * ({@link DecodingReader}). Thread-safe.
  */
 final class LeafDispatcher {
   /** Bytes of a leaf's start that sniffing may look at. */
-  static final int HEAD = Expansion.HEAD;
+  static final int HEAD = Expander.HEAD;
 
   private final ScanLimits limits;
   private final ReaderSelector selector;
@@ -32,7 +34,7 @@ final class LeafDispatcher {
 
   /**
    * The text reader for a file with this head when it is one plain-text leaf (no archive or
-   * compression) that can be read in parts ({@link ReaderSelector#readTextPart}); null otherwise.
+   * compression) that can be read in parts ({@link DecodingReader#readPart}); null otherwise.
    */
   TextReader textReaderForParts(String path, byte[] head, int n) {
     return Sniffer.sniff(Names.baseName(path), head, n) == null ? selector.textReaderForParts(path, head, n) : null;
@@ -46,15 +48,15 @@ final class LeafDispatcher {
    * @return bytes read from {@code file} by random-access readers, beyond those read through {@code in}
    */
   long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
-      Scanner.Collector collector, ScanStats stats) throws IOException {
+      Collector collector, ScanStats stats) throws IOException {
     return dispatch(in, path, file, rawBytes, scanner, collector, stats, null);
   }
 
   /** As above; with {@code readAhead} non-null, the input's own compression is decoded on a thread of it. */
   long dispatch(InputStream in, String path, Path file, LongSupplier rawBytes, Scanner scanner,
-      Scanner.Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) throws IOException {
+      Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) throws IOException {
     java.util.Set<String> memberDirs = new java.util.HashSet<>(); // directories of members whose names were scanned
-    Expansion x = new Expansion(limits, rawBytes, collector::problem, new Expansion.Leaves() {
+    Expander x = Expander.archives(limits, rawBytes, collector::problem, new Expander.Leaves() {
       @Override
       public void member(String archivePath, String storedName) {
         scanner.scanMemberName(archivePath, storedName, memberDirs, collector);
@@ -67,9 +69,9 @@ final class LeafDispatcher {
 
       @Override
       public void read(InputStream leaf, String leafPath, byte[] head, int n, Path leafFile) throws IOException {
-        scanner.readLeaf(selector.select(leafPath, head, n), leaf, leafPath, leafFile, collector, stats);
+        scanner.readLeaf(new DecodingReader(selector.select(leafPath, head, n)), leaf, leafPath, leafFile, collector, stats);
       }
-    }).readAhead(readAhead);
+    }, readAhead);
     x.run(in, path, file);
     return x.randomAccessBytes();
   }

@@ -8,9 +8,10 @@ import java.nio.ByteOrder;
  * Counting and finding one byte value eight bytes at a time (SWAR): a {@code long} read through
  * a byte-array view, the classic has-zero-byte test on {@code word ^ pattern}, and a popcount;
  * and the decoding layer's classification of every byte, in a loop the JIT vectorizes. For the
- * reader loops that look at every byte of a leaf (newlines, base64 runs, {@code %}).
+ * reader loops that look at every byte of a leaf (newlines, base64 runs, {@code %}); public for
+ * the decoding layers ({@code decode/}), which read every byte of every segment.
  */
-final class ByteScan {
+public final class ByteScan {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
@@ -19,7 +20,7 @@ final class ByteScan {
   private ByteScan() {}
 
   /** How many bytes of {@code buf[from, to)} equal {@code b}. */
-  static int count(byte[] buf, int from, int to, byte b) {
+  public static int count(byte[] buf, int from, int to, byte b) {
     long pattern = ONES * (b & 0xFF);
     int n = 0;
     int i = from;
@@ -38,7 +39,7 @@ final class ByteScan {
   }
 
   /** The first index of {@code b} in {@code buf[from, to)}, or -1. */
-  static int indexOf(byte[] buf, int from, int to, byte b) {
+  public static int indexOf(byte[] buf, int from, int to, byte b) {
     long pattern = ONES * (b & 0xFF);
     int i = from;
     for (; i + 8 <= to; i += 8) {
@@ -57,7 +58,7 @@ final class ByteScan {
   }
 
   /** The little-endian word at {@code buf[i, i + 8)}. */
-  static long word(byte[] buf, int i) {
+  public static long word(byte[] buf, int i) {
     return (long) LONGS.get(buf, i);
   }
 
@@ -77,7 +78,7 @@ final class ByteScan {
    * it before; right shifts of the int and other arrays written in the same loop kept it scalar
    * in some forms, so check a change with a profile.
    */
-  static void classify(byte[] buf, int from, int to, byte[] flags) {
+  public static void classify(byte[] buf, int from, int to, byte[] flags) {
     for (int i = from; i < to; i++) {
       int x = buf[i];
       int y = x & 0x7F;
@@ -92,12 +93,12 @@ final class ByteScan {
   }
 
   /** The high bit of each flag byte in {@code w} (eight {@link #classify} flags) that is not base64. */
-  static long nonBase64(long w) {
+  public static long nonBase64(long w) {
     return w & HIGHS;
   }
 
   /** The high bit of each flag byte in {@code w} that stands for a newline. */
-  static long newlines(long w) {
+  public static long newlines(long w) {
     long z = w ^ 0x8A8A8A8A8A8A8A8AL;
     return ~(((z & LOWS) + LOWS) | z | LOWS);
   }
@@ -107,13 +108,13 @@ final class ByteScan {
    * {@code !} or {@code '} (0xA1 + an even number below 8: half the work of two exact tests, for
    * a caller that checks the byte again).
    */
-  static long specials(long w) {
+  public static long specials(long w) {
     long z = (w ^ 0xA1A1A1A1A1A1A1A1L) & ~0x0606060606060606L;
     return ~(((z & LOWS) + LOWS) | z | LOWS);
   }
 
   /** The last index of {@code b} in {@code buf[from, to)}, or -1. */
-  static int lastIndexOf(byte[] buf, int from, int to, byte b) {
+  public static int lastIndexOf(byte[] buf, int from, int to, byte b) {
     for (int i = to - 1; i >= from; i--) {
       if (buf[i] == b) {
         return i;

@@ -42,6 +42,15 @@ final class HistoryReader implements Reader {
   private final Dialect dialect;
   private final int chunk;
 
+  /**
+   * Line pieces the parser sees at most (a longer line comes in pieces, its state kept between
+   * them): a history line is short, and an entry is buffered by {@link EntryBuffer} up to the
+   * chunk anyway, so a larger piece only costs memory. At least {@link #MIN_PIECE} so that a
+   * dialect's markers (a zsh timestamp header) fit in one piece.
+   */
+  private static final int MAX_PIECE = 1 << 16;
+  private static final int MIN_PIECE = 256;
+
   HistoryReader(Dialect dialect, int chunkBytes) {
     this.dialect = dialect;
     this.chunk = chunkBytes;
@@ -55,7 +64,7 @@ final class HistoryReader implements Reader {
   @Override
   public void read(InputStream in, String path, SegmentSink sink) throws IOException {
     Parser p = new Parser(new EntryBuffer(sink, path, dialect.format, chunk));
-    LineFeeder.feed(in, Math.max(256, Math.min(chunk, 1 << 16)), p::piece);
+    LineFeeder.feed(in, Math.max(MIN_PIECE, Math.min(chunk, MAX_PIECE)), p::piece);
     p.finish();
   }
 

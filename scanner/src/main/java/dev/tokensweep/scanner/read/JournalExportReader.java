@@ -18,7 +18,10 @@ import java.io.InputStream;
  */
 final class JournalExportReader implements Reader {
   static final String FORMAT = "journal-export";
+  /** A field name is read up to this many bytes before its '=' or newline: journald's names are at most 64; more is data. */
   private static final int MAX_NAME = 512;
+  /** Read buffer over the export stream: its lines are parsed a byte at a time, so reads must be few and large. */
+  private static final int READ_BUFFER = 1 << 16;
 
   private final int chunk;
 
@@ -38,7 +41,7 @@ final class JournalExportReader implements Reader {
 
   @Override
   public void read(InputStream raw, String path, SegmentSink sink) throws IOException {
-    InputStream in = new BufferedInputStream(raw, 1 << 16);
+    InputStream in = new BufferedInputStream(raw, READ_BUFFER);
     EntryBuffer eb = new EntryBuffer(sink, path, FORMAT, chunk);
     byte[] name = new byte[MAX_NAME];
     long offset = 0; // of the next byte read

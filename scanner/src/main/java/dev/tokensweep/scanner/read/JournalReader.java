@@ -43,7 +43,10 @@ final class JournalReader implements Reader {
   private static final int LZ4 = 2;
   private static final int ZSTD = 4;
   private static final int COMPACT = 1 << 4;
+  /** A field name is read up to this many bytes: journald's own names are at most 64, and a longer one is no name to match. */
   private static final int MAX_NAME = 256;
+  /** Bytes of a field's payload scanned at a time: bounded memory however large a field claims to be. */
+  private static final int PIECE = 1 << 16;
   /** Fields up to this size (stored and decompressed) are decompressed in one call. */
   private static final int ONE_SHOT = 1 << 20;
 
@@ -88,7 +91,7 @@ final class JournalReader implements Reader {
     private final String path;
     private final SegmentSink sink;
     private final ValueBuffer vb;
-    private final byte[] piece = new byte[1 << 16];
+    private final byte[] piece = new byte[PIECE];
     private final byte[] name = new byte[MAX_NAME];
     private String corrupt;
     private int corruptCount;

@@ -43,15 +43,28 @@ final class JsonReader implements Reader {
 
   /** Longest string value held at once; longer ones end JSON parsing and are scanned as text. */
   static final int MAX_STRING = 16 << 20;
+  /** JSON held in a string value (an escaped body in a log field) is parsed this many levels deep; deeper is scanned as text. */
   private static final int MAX_NESTED = 3;
+  /**
+   * An object's string values are held until the object ends, to label a value with its pair's
+   * name ({"name": "Authorization", "value": ...}): a value up to this long, and up to
+   * {@link #PENDING_TOTAL} bytes an object; others are scanned at once, labelled by their own field.
+   */
   private static final int PENDING_VALUE = 4096;
   private static final int PENDING_TOTAL = 64 * 1024;
+  /** Nesting the parser accepts (Jackson's own default): deeper is a bomb, not a document, and is scanned as text. */
+  private static final int MAX_DEPTH = 1000;
+  /** A pair's name longer than this is no header or cookie name, and does not label its value. */
+  private static final int MAX_PAIR_NAME = 256;
+  /** The first line buffer of a JSON-lines leaf (it grows to the chunk for a longer line); at least {@link #MIN_LINE_CAP}. */
+  private static final int FIRST_LINE_BUFFER = 1 << 16;
+  private static final int MIN_LINE_CAP = 1024;
   private static final Set<String> PAIR_NAMES = Set.of("name", "key");
   private static final Set<String> PAIR_VALUES = Set.of("value", "stringValue", "Value");
   private static final Set<String> EQUALS_CONTAINERS = Set.of("cookies", "queryString", "query_string", "params");
 
   static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING).maxNestingDepth(1000).build())
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING).maxNestingDepth(MAX_DEPTH).build())
       .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
       .enable(JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -85,13 +98,15 @@ final class JsonReader implements Reader {
   private void readDocument(InputStream in, String path, SegmentSink sink) throws IOException {
     Replay replay = new Replay(in);
     JsonParser p = null;
-    Walker w = new Walker(sink, path, 0, 0, new CleanKeys());
+    JsonBatch batch = new JsonBatch(sink, path, format);
+    Walker w = new Walker(batch, 0, 0);
     w.replay = replay;
     try {
       // inside the try: the parser reads the first bytes to guess the encoding, and a start that
       // looks like an odd UCS-4 order fails there (CharConversionException); found by fuzzing
       p = FACTORY.createParser(replay);
       w.walk(p, "", 0);
+      batch.flush();
       return;
     } catch (IOException | RuntimeException e) {
       // not JSON (any more): scan the rest as text from the end of the last token that parsed,
@@ -100,6 +115,7 @@ final class JsonReader implements Reader {
     if (p != null) {
       p.close();
     }
+    batch.flush();
     final long base = replay.keptFrom();
     final long baseLine = replay.keptLine() - 1;
     new TextReader(chunk).readChunks(replay.rest(), path, null, format, shifted(sink, base, baseLine));
@@ -111,8 +127,10 @@ final class JsonReader implements Reader {
    * (up to {@link #MAX_STRING}) plus the parser's read-ahead.
    */
   private static final class Replay extends InputStream {
+    /** The first size of the kept bytes: most tokens and read-aheads fit; it grows up to MAX_STRING for one that does not. */
+    private static final int FIRST_KEPT = 16 << 10;
     private final InputStream in;
-    private byte[] kept = new byte[16 << 10];
+    private byte[] kept = new byte[FIRST_KEPT];
     private int len;
     private long start; // the offset of kept[0] in the document
     private long keepFrom;
@@ -205,13 +223,13 @@ final class JsonReader implements Reader {
   }
 
   private void readLines(InputStream in, String path, SegmentSink sink) throws IOException {
-    int cap = Math.max(1024, chunk);
-    byte[][] line = {new byte[Math.min(cap, 1 << 16)]};
+    int cap = Math.max(MIN_LINE_CAP, chunk);
+    byte[][] line = {new byte[Math.min(cap, FIRST_LINE_BUFFER)]};
     int[] len = {0};
     long[] lineOffset = {0};
-    CleanKeys clean = new CleanKeys(); // the lines of a leaf mostly repeat the same keys
+    JsonBatch batch = new JsonBatch(sink, path, format);
     EntryBuffer[] fallback = {null};
-    LineFeeder.feed(in, Math.min(cap, 1 << 16), (b, off, n, offset, lineNo, start, end) -> {
+    LineFeeder.feed(in, Math.min(cap, FIRST_LINE_BUFFER), (b, off, n, offset, lineNo, start, end) -> {
       if (start) {
         len[0] = 0;
         lineOffset[0] = offset;
@@ -219,6 +237,7 @@ final class JsonReader implements Reader {
       }
       if (fallback[0] == null && len[0] + n > cap) {
         // too long to hold: scan this line as text, in chunks
+        batch.flush();
         fallback[0] = new EntryBuffer(sink, path, format, chunk, false);
         fallback[0].begin(lineNo, null);
         fallback[0].line(lineNo, lineOffset[0]);
@@ -241,13 +260,13 @@ final class JsonReader implements Reader {
       System.arraycopy(b, off, line[0], len[0], n);
       len[0] += n;
       if (end) {
-        lineDone(line[0], len[0], lineOffset[0], lineNo, path, sink, clean);
+        lineDone(line[0], len[0], lineOffset[0], lineNo, batch);
       }
     });
+    batch.flush();
   }
 
-  private void lineDone(byte[] line, int len, long offset, long lineNo, String path, SegmentSink sink, CleanKeys clean)
-      throws IOException {
+  private void lineDone(byte[] line, int len, long offset, long lineNo, JsonBatch batch) throws IOException {
     int s = 0;
     while (s < len && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r')) {
       s++;
@@ -255,13 +274,20 @@ final class JsonReader implements Reader {
     if (s == len) {
       return;
     }
-    if ((line[s] == '{' || line[s] == '[') && valid(line, s, len - s)) {
+    if (line[s] == '{' || line[s] == '[') {
+      // walked at once (not checked by a parse of its own first): what a line that turns out not
+      // to be JSON added is taken back, and the line is scanned as text
+      batch.mark();
       try (JsonParser p = FACTORY.createParser(line, s, len - s)) {
-        new Walker(sink, path, offset + s, lineNo - 1, clean).walk(p, "", 0);
+        new Walker(batch, offset + s, lineNo - 1).walk(p, "", 0);
+        batch.commit();
         return;
+      } catch (IOException | RuntimeException e) {
+        batch.rollback();
       }
     }
-    EntryBuffer eb = new EntryBuffer(sink, path, format, Math.max(16, len), false);
+    batch.flush();
+    EntryBuffer eb = new EntryBuffer(batch.sink, batch.path, format, Math.max(16, len), false);
     eb.begin(lineNo, null);
     eb.line(lineNo, offset);
     for (int i = 0; i < len; i++) {
@@ -320,18 +346,16 @@ final class JsonReader implements Reader {
 
   /** Walks one document (or one nested JSON string) and hands its strings to the sink. */
   private final class Walker {
-    private final SegmentSink sink;
-    private final String path;
+    private final JsonBatch batch;
+    private final CleanKeys clean;
     private final long baseOffset;
     private final long baseLine;
-    private final CleanKeys clean;
     /** The document's input, for the outermost walker of a streamed document; null otherwise. */
     Replay replay;
 
-    Walker(SegmentSink sink, String path, long baseOffset, long baseLine, CleanKeys clean) {
-      this.clean = clean;
-      this.sink = sink;
-      this.path = path;
+    Walker(JsonBatch batch, long baseOffset, long baseLine) {
+      this.batch = batch;
+      this.clean = batch.clean;
       this.baseOffset = baseOffset;
       this.baseLine = baseLine;
     }
@@ -464,7 +488,7 @@ final class JsonReader implements Reader {
 
     private void flush(Frame f, int depth) throws IOException {
       List<Pending> ps = f.pending;
-      boolean pair = f.array && f.values == 2 && f.strings == 2 && ps.size() == 2 && ps.get(0).value().length() <= 256;
+      boolean pair = f.array && f.values == 2 && f.strings == 2 && ps.size() == 2 && ps.get(0).value().length() <= MAX_PAIR_NAME;
       for (int i = 0; i < ps.size(); i++) {
         Pending q = ps.get(i);
         String label = cookie(f, pair && i == 1 ? ps.get(0).value() : label(f, q.field()));
@@ -490,27 +514,15 @@ final class JsonReader implements Reader {
       if (name.isEmpty() || clean.contains(name)) {
         return;
       }
-      byte[] seg = name.getBytes(StandardCharsets.UTF_8);
       long keyOffset = baseOffset + Math.max(0, loc.getByteOffset()) + 1; // after the opening quote
-      final Long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : null;
-      final Long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : null;
-      boolean[] located = {false};
-      sink.segment(seg, 0, seg.length, q -> {
-        located[0] = true;
-        // an escaped key (\\u0041, invalid bytes read as U+FFFD) decodes to another length than it
-        // is stored: the offset is then approximate, but never past the key as stored
-        long at = keyOffset + q;
-        long end = afterKey >= 0 ? baseOffset + afterKey : Long.MAX_VALUE;
-        if (replay != null) {
-          // a document Jackson reads as UTF-16 or UTF-32 counts its offsets in code units, not bytes
-          end = Math.min(end, baseOffset + replay.readSoFar());
-        }
-        return new Location(path, ln, col == null ? null : col + q, Math.max(0, Math.min(at, end - 1)), null, null,
-            null, jsonPath, null, format, null, null, Location.KEY);
-      });
-      if (!located[0]) {
-        clean.add(name);
+      Long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : null;
+      Long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : null;
+      long end = afterKey >= 0 ? baseOffset + afterKey : Long.MAX_VALUE;
+      if (replay != null) {
+        // a document Jackson reads as UTF-16 or UTF-32 counts its offsets in code units, not bytes
+        end = Math.min(end, baseOffset + replay.readSoFar());
       }
+      batch.key(name, keyOffset, end, ln, col, jsonPath);
     }
 
     private void emit(String label, String sep, String v, String jsonPath, long tokenOffset, long line, long column,
@@ -520,26 +532,16 @@ final class JsonReader implements Reader {
         byte[] inner = v.getBytes(StandardCharsets.UTF_8);
         if (valid(inner, 0, inner.length)) {
           try (JsonParser p = FACTORY.createParser(inner)) {
-            new Walker(sink, path, valueOffset, baseLine + line - 1, clean).walk(p, jsonPath, depth + 1);
+            new Walker(batch, valueOffset, baseLine + line - 1).walk(p, jsonPath, depth + 1);
           }
           return;
         }
       }
       boolean json = sep == QUOTED;
-      byte[] head = (label.isEmpty() ? "" : json ? "\"" + label + "\": \"" : label + sep).getBytes(StandardCharsets.UTF_8);
-      byte[] value = v.getBytes(StandardCharsets.UTF_8);
-      byte[] seg = new byte[head.length + value.length + (json ? 1 : 0)];
-      System.arraycopy(head, 0, seg, 0, head.length);
-      System.arraycopy(value, 0, seg, head.length, value.length);
-      if (json) {
-        seg[seg.length - 1] = '"';
-      }
-      final int h = head.length;
-      final Long ln = line > 0 ? baseLine + line : null;
-      final Long col = column > 0 && depth == 0 ? column + 1 + 0L : null;
-      // a secret in the label is one in a key or a pair's name, scanned and reported where it stands
-      sink.segment(seg, 0, seg.length, q -> q < h ? null : new Location(path, ln, col == null ? null : col + q - h,
-          valueOffset + q - h, null, null, null, jsonPath, null, format, null, null, part));
+      String head = label.isEmpty() ? "" : json ? "\"" + label + "\": \"" : label + sep;
+      Long ln = line > 0 ? baseLine + line : null;
+      Long col = column > 0 && depth == 0 ? column + 1 + 0L : null;
+      batch.value(head, v, json, valueOffset, ln, col, jsonPath, part);
     }
   }
 
@@ -549,8 +551,11 @@ final class JsonReader implements Reader {
    * line, and each scan is a detector call of its own); a key that held a secret is never kept,
    * and is reported at each place it stands. Bounded: emptied when full.
    */
-  private static final class CleanKeys {
+  static final class CleanKeys {
+    /** Keys remembered as clean: more than any log's set of keys, and small; emptied when full. */
     private static final int MAX = 4096;
+    /** Longer keys are not remembered: rare, and they would fill memory; each is scanned again. */
+    private static final int MAX_KEY = 256;
     private final java.util.HashSet<String> keys = new java.util.HashSet<>();
 
     boolean contains(String key) {
@@ -558,7 +563,7 @@ final class JsonReader implements Reader {
     }
 
     void add(String key) {
-      if (key.length() > 256) {
+      if (key.length() > MAX_KEY) {
         return; // long keys are rare and would fill memory; scanned each time
       }
       if (keys.size() >= MAX) {

@@ -39,7 +39,18 @@ final class LevelDbReader implements Reader {
   static final String LOG_FORMAT = "leveldb-log";
   static final long TABLE_MAGIC = 0xdb4775248b80fb57L;
   static final int LOG_BLOCK = 32768;
+  /**
+   * A log record is joined from its fragments up to this size (a larger one is scanned as raw
+   * bytes), and a table block may decompress to four times it: Chrome's values are far smaller,
+   * and the cap bounds what one record holds in memory.
+   */
   private static final int MAX_RECORD = 16 << 20;
+  /** Bytes read or decompressed at a time: bounded memory per store. */
+  private static final int PIECE = 1 << 16;
+  /** The first size of a decompressed block's buffer (four times the block, up to this); it grows as needed. */
+  private static final int FIRST_BLOCK_BUFFER = 1 << 20;
+  /** A key shown in a location is cut here: enough to name the origin and the key, never a whole value. */
+  private static final int MAX_KEY_CHARS = 200;
 
   private final int chunk;
   private final ScanLimits limits;
@@ -226,8 +237,8 @@ final class LevelDbReader implements Reader {
           rawBytes(raw, 0, (int) len, off, StoreContext.RECORD);
           return null;
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(len * 4, 1 << 20));
-        byte[] buf = new byte[1 << 16];
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(len * 4, FIRST_BLOCK_BUFFER));
+        byte[] buf = new byte[PIECE];
         long n = 0;
         try (dec) {
           int k;
@@ -329,7 +340,7 @@ final class LevelDbReader implements Reader {
     }
 
     private void raw(long from, long len, String origin) throws IOException {
-      byte[] b = new byte[1 << 16];
+      byte[] b = new byte[PIECE];
       for (long at = from; at < from + len; at += b.length) {
         int n = (int) Math.min(b.length, from + len - at);
         ra.readFully(at, b, 0, n);
@@ -649,7 +660,7 @@ final class LevelDbReader implements Reader {
       } else {
         s = printable(new String(key, StandardCharsets.ISO_8859_1));
       }
-      return hideTokens(s.length() > 200 ? s.substring(0, 200) + "…" : s);
+      return hideTokens(s.length() > MAX_KEY_CHARS ? s.substring(0, MAX_KEY_CHARS) + "…" : s);
     }
 
     private static String printable(String s) {

@@ -11,20 +11,14 @@ import dev.tokensweep.scanner.model.Location;
 @FunctionalInterface
 public interface Locator {
   Location locate(int bufferOffset);
-}
-
-/**
- * A locator that counts the lines of its segment's owned range, and may be told their newlines
- * by a pass that reads every byte anyway (the decoding layer's), so that the reader need not.
- */
-interface LineCounting extends Locator {
-  /** The owned range holds {@code count} newlines. */
-  void ownedNewlines(int count);
 
   /**
-   * The owned range holds {@code count} newlines before buffer offset {@code p}; told in
-   * increasing order of {@code p}, while the pass goes, so a place located later (a decoded
-   * run's finding) is counted from a near one.
+   * Where a sink that passes over every byte of the segment tells this locator the newlines it
+   * counted ({@link LineCounting}), or null when the locator counts no lines (the default, and
+   * what wrapping locators are). A reader whose locator counts lines then needs no newline pass
+   * of its own; one whose locator returns null counts as it always did.
    */
-  void newlinesBefore(int p, int count);
+  default LineCounting lineCounting() {
+    return null;
+  }
 }

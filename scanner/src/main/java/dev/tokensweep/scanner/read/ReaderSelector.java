@@ -13,10 +13,14 @@ import java.util.Locale;
  * their content calls for), dump magic ({@code MDMP}, ELF core, hprof), binary
  * journal export format (starts {@code __CURSOR=}), binary content (NUL bytes or mostly non-text in the head), shell histories (by name, then by content),
  * JSON (by name or content), {@code hs_err_pid} logs, then plain text. Binary is decided by
- * content only, never by name. Every reader is wrapped in the base64/URL decoding layers.
+ * content only, never by name. The pipeline wraps every reader in the decoding layers
+ * ({@code decode/}).
  */
 public final class ReaderSelector {
   private final int chunkBytes;
+
+  /** Bytes of a JSON head searched for the keys that tell OTLP telemetry apart: they come in its first object. */
+  private static final int JSON_KIND_PROBE = 4096;
   private final dev.tokensweep.scanner.model.ScanLimits limits;
 
   public ReaderSelector(int chunkBytes) {
@@ -32,26 +36,22 @@ public final class ReaderSelector {
   /**
    * The reader for the leaf at {@code path} whose first bytes are {@code head[0, headLength)}.
    *
+   * The reader is the format's own; the caller adds the decoding layers around it.
+   *
    * @param path the whole location chain; its last element is the leaf's own name
    */
   public Reader select(String path, byte[] head, int headLength) {
-    return new DecodingReader(choose(path, head, headLength));
+    return choose(path, head, headLength);
   }
 
   /**
    * The text reader chosen for a leaf with this head, when it is plain text that
-   * {@link #readTextPart} can read in parts (no byte-order mark to transcode); null otherwise.
+   * {@link TextReader#readPart} can read in parts (no byte-order mark to transcode); null otherwise.
    */
   public TextReader textReaderForParts(String path, byte[] head, int n) {
     boolean bom = n >= 2 && ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE || (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF);
     Reader r = bom ? null : choose(path, head, n);
     return r != null && r.getClass() == TextReader.class ? (TextReader) r : null;
-  }
-
-  /** Reads one part of a plain-text leaf with {@code text}, through the decoding layers, as {@link TextReader#readPart} describes. */
-  public static TextReader.PartLines readTextPart(TextReader text, InputStream in, String path, SegmentSink sink,
-      long base, int context, long ownLimit) throws IOException {
-    return new DecodingReader(text).readPart(in, path, sink, base, context, ownLimit);
   }
 
   Reader choose(String path, byte[] head, int n) {
@@ -233,7 +233,7 @@ public final class ReaderSelector {
     if (lower.endsWith(".har")) {
       return "har";
     }
-    String text = new String(h, 0, Math.min(n, 4096), StandardCharsets.ISO_8859_1);
+    String text = new String(h, 0, Math.min(n, JSON_KIND_PROBE), StandardCharsets.ISO_8859_1);
     boolean starts = startsJson(h, n);
     if (starts && (text.contains("\"resourceSpans\"") || text.contains("\"resourceLogs\"")
         || text.contains("\"resourceMetrics\""))) {
@@ -275,7 +275,7 @@ public final class ReaderSelector {
 
   /** A small document that ends within the head: parse it all to be sure it is JSON. */
   private static boolean endsJsonInHead(byte[] h, int n) {
-    return n < 8192 && JsonReader.valid(h, 0, n);
+    return n < dev.tokensweep.scanner.expand.Sniffer.HEAD && JsonReader.valid(h, 0, n);
   }
 
   static boolean firstLineIsJsonAndMoreFollow(byte[] h, int n) {

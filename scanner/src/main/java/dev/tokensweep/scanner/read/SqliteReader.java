@@ -43,8 +43,14 @@ final class SqliteReader implements Reader {
   static final String FORMAT = "sqlite";
   static final String WAL_FORMAT = "sqlite-wal";
   static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+  /** B-tree levels descended at most: a real database of any size has a handful; a cycle or a forged page chain stops here. */
   private static final int MAX_DEPTH = 64;
+  /** Largest record header believed: headers hold one varint per column, and SQLite allows at most 32,767 columns. */
   private static final int MAX_HEADER = 1 << 16;
+  /** Bytes of cell content scanned at a time and of a raw block of the whole file: bounded memory per database. */
+  private static final int PIECE = 1 << 16;
+  /** A schema row's text kept in memory (the rest skipped): schema SQL is far shorter, and a forged size allocates no more. */
+  private static final int MAX_SCHEMA_STRING = 1 << 20;
 
   private final int chunk;
   private final ScanLimits limits;
@@ -138,7 +144,7 @@ final class SqliteReader implements Reader {
     private int encoding = 1; // 1 UTF-8, 2 UTF-16LE, 3 UTF-16BE
     private long[] visited;
     private byte[] page;
-    private final byte[] piece = new byte[1 << 16];
+    private final byte[] piece = new byte[PIECE];
     private int problems;
     private boolean stopped;
     // the -wal file: page number -> file offset of its last frame's data
@@ -624,7 +630,7 @@ final class SqliteReader implements Reader {
     }
 
     private void rawWholeFile() throws IOException {
-      byte[] b = new byte[1 << 16];
+      byte[] b = new byte[PIECE];
       for (long at = 0; at < ra.size(); at += b.length) {
         int n = (int) Math.min(b.length, ra.size() - at);
         ra.readFully(at, b, 0, n);
@@ -820,7 +826,7 @@ final class SqliteReader implements Reader {
       }
 
       String string(long size, int enc) throws IOException {
-        int keep = (int) Math.min(size, 1 << 20);
+        int keep = (int) Math.min(size, MAX_SCHEMA_STRING);
         byte[] b = new byte[keep];
         readFully(b, 0, keep);
         skip(size - keep);

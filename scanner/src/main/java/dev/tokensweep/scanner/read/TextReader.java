@@ -69,7 +69,8 @@ public final class TextReader implements Reader {
    * before the context has its column counted from the context's start: {@link PartLines} says
    * how to correct both.
    */
-  PartLines readPart(InputStream in, String path, SegmentSink sink, long base0, int context, long ownLimit) throws IOException {
+  public PartLines readPart(InputStream in, String path, SegmentSink sink, long base0, int context, long ownLimit)
+      throws IOException {
     long[] out = new long[2];
     readChunks(in, path, null, format, sink, base0, context, ownLimit, out);
     return new PartLines(out[0], out[1]);
@@ -143,7 +144,7 @@ public final class TextReader implements Reader {
    * the count so far is kept: findings come mostly in order, and the chunk's advance then only
    * counts the bytes after the last one (one newline pass a chunk, not one a finding more).
    */
-  private static final class ChunkLocator implements LineCounting {
+  private static final class ChunkLocator implements Locator, LineCounting {
     private final String path;
     private final String encoding;
     private final String format;
@@ -170,6 +171,11 @@ public final class TextReader implements Reader {
       this.lineAtOwn = lineAtOwn;
       this.lineStartBeforeBuf = lineStartBeforeBuf;
       this.countedTo = own;
+    }
+
+    @Override
+    public LineCounting lineCounting() {
+      return this;
     }
 
     @Override

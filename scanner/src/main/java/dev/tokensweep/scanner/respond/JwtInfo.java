@@ -15,6 +15,8 @@ import java.util.List;
  * can name any issuer, which is why providers accept only issuers on their own domains.
  */
 record JwtInfo(String iss, List<String> aud, String cid, Long exp) {
+  /** Claims longer than this (encoded) are not decoded: real tokens' claims are a few KiB; more is not worth parsing. */
+  private static final int MAX_CLAIMS = 64 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The claims of {@code token}, or null when it is not a JWT whose payload is a JSON object. */
@@ -24,7 +26,7 @@ record JwtInfo(String iss, List<String> aud, String cid, Long exp) {
     }
     int d1 = token.indexOf('.');
     int d2 = d1 < 0 ? -1 : token.indexOf('.', d1 + 1);
-    if (d1 <= 0 || d2 < 0 || d2 - d1 > 64 * 1024) {
+    if (d1 <= 0 || d2 < 0 || d2 - d1 > MAX_CLAIMS) {
       return null;
     }
     try {

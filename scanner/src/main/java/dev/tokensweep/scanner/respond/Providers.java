@@ -553,20 +553,10 @@ final class Providers {
    * npm. {@code GET https://registry.npmjs.org/-/whoami} with the token as a bearer header, answering
    * {@code username}: the endpoint {@code npm whoami} uses (https://docs.npmjs.com/cli/v10/commands/npm-whoami).
    */
-  static final class Npm extends Provider {
-    static final Pattern TOKEN = Pattern.compile("npm_[A-Za-z0-9]{36}");
-
+  static final class Npm extends ApiKeyProvider {
     Npm() {
-      super("npm", "https://registry.npmjs.org");
-    }
-
-    @Override
-    Fit fit(String ruleId, String s, JwtInfo jwt, Instant now) {
-      if (!hasPrefix(ruleId, "ts.npm.")) {
-        return Fit.NOT_MINE;
-      }
-      return TOKEN.matcher(s).matches() ? Fit.validateOnly()
-          : Fit.skip("a legacy npm token is accepted by other registries too: not sent", false);
+      super("npm", "https://registry.npmjs.org", "ts.npm.", Pattern.compile("npm_[A-Za-z0-9]{36}"),
+          "a legacy npm token is accepted by other registries too: not sent", "HTTP 401");
     }
 
     @Override
@@ -575,15 +565,13 @@ final class Providers {
     }
 
     @Override
-    Validation read(Answer a, Credential c, Reply r) {
-      if (a.status() == 200) {
-        JsonNode j = json(a);
-        String user = text(j, "username");
-        return user == null ? r.unknown("malformed answer") : r.live(user, null, List.of(), null);
-      }
-      if (a.status() == 401) {
-        return r.invalid("HTTP 401");
-      }
+    Validation live(Answer a, JsonNode j, Reply r) {
+      String user = text(j, "username");
+      return user == null ? r.unknown("malformed answer") : r.live(user, null, List.of(), null);
+    }
+
+    @Override
+    Validation other(Answer a, JsonNode j, Reply r) {
       if (a.status() == 403) {
         // a granular token without that permission, or a proxy in the way: neither says the token is dead
         return r.unknown("HTTP 403 forbidden (a token without that permission, or a proxy in the way)");
@@ -689,19 +677,11 @@ final class Providers {
    * https://platform.openai.com/docs/api-reference/authentication); 401 means an invalid key. A 429
    * with {@code insufficient_quota} is a live key without credit.
    */
-  static final class OpenAi extends Provider {
-    static final Pattern KEY = Pattern.compile("sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,300}");
-
+  static final class OpenAi extends ApiKeyProvider {
     OpenAi() {
-      super("openai", "https://api.openai.com");
-    }
-
-    @Override
-    Fit fit(String ruleId, String s, JwtInfo jwt, Instant now) {
-      if (!hasPrefix(ruleId, "ts.openai.")) {
-        return Fit.NOT_MINE;
-      }
-      return KEY.matcher(s).matches() ? Fit.validateOnly() : Fit.skip("not an OpenAI key shape", false);
+      super("openai", "https://api.openai.com", "ts.openai.",
+          Pattern.compile("sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,300}"), "not an OpenAI key shape",
+          "HTTP 401 invalid_api_key");
     }
 
     @Override
@@ -710,16 +690,14 @@ final class Providers {
     }
 
     @Override
-    Validation read(Answer a, Credential c, Reply r) {
-      if (a.status() == 200) {
-        JsonNode j = json(a);
-        return j == null || !j.has("data") ? r.unknown("malformed answer")
-            : r.live(null, clip(a.header("openai-organization")), List.of(), null);
-      }
-      if (a.status() == 401) {
-        return r.invalid("HTTP 401 invalid_api_key");
-      }
-      if (a.status() == 429 && "insufficient_quota".equals(text(json(a) == null ? null : json(a).path("error"), "code"))) {
+    Validation live(Answer a, JsonNode j, Reply r) {
+      return j == null || !j.has("data") ? r.unknown("malformed answer")
+          : r.live(null, clip(a.header("openai-organization")), List.of(), null);
+    }
+
+    @Override
+    Validation other(Answer a, JsonNode j, Reply r) {
+      if (a.status() == 429 && "insufficient_quota".equals(text(j == null ? null : j.path("error"), "code"))) {
         return r.liveBecause(null, null, "accepted, but the account has no quota left (HTTP 429 insufficient_quota)");
       }
       return null;
@@ -734,19 +712,11 @@ final class Providers {
    * https://docs.anthropic.com/en/api/errors): 401 {@code authentication_error} is an invalid key,
    * 403 {@code permission_error} a valid key without that permission.
    */
-  static final class Anthropic extends Provider {
-    static final Pattern KEY = Pattern.compile("sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{20,300}");
-
+  static final class Anthropic extends ApiKeyProvider {
     Anthropic() {
-      super("anthropic", "https://api.anthropic.com");
-    }
-
-    @Override
-    Fit fit(String ruleId, String s, JwtInfo jwt, Instant now) {
-      if (!hasPrefix(ruleId, "ts.anthropic.")) {
-        return Fit.NOT_MINE;
-      }
-      return KEY.matcher(s).matches() ? Fit.validateOnly() : Fit.skip("an OAuth token: the models endpoint takes API keys", false);
+      super("anthropic", "https://api.anthropic.com", "ts.anthropic.",
+          Pattern.compile("sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{20,300}"),
+          "an OAuth token: the models endpoint takes API keys", "HTTP 401 authentication_error");
     }
 
     @Override
@@ -755,14 +725,13 @@ final class Providers {
     }
 
     @Override
-    Validation read(Answer a, Credential c, Reply r) {
-      if (a.status() == 200) {
-        return json(a) == null || !json(a).has("data") ? r.unknown("malformed answer") : r.live(null, null, List.of(), null);
-      }
-      if (a.status() == 401) {
-        return r.invalid("HTTP 401 authentication_error");
-      }
-      if (a.status() == 403 && "permission_error".equals(text(json(a) == null ? null : json(a).path("error"), "type"))) {
+    Validation live(Answer a, JsonNode j, Reply r) {
+      return j == null || !j.has("data") ? r.unknown("malformed answer") : r.live(null, null, List.of(), null);
+    }
+
+    @Override
+    Validation other(Answer a, JsonNode j, Reply r) {
+      if (a.status() == 403 && "permission_error".equals(text(j == null ? null : j.path("error"), "type"))) {
         return r.liveBecause(null, null, "accepted, but not allowed to list models (HTTP 403 permission_error)");
       }
       return null;
@@ -777,19 +746,10 @@ final class Providers {
    * (https://docs.stripe.com/api/authentication); 401 is an invalid key, 403 a restricted key
    * without permission to read the account, which is still live.
    */
-  static final class Stripe extends Provider {
-    static final Pattern KEY = Pattern.compile("[sr]k_(live|test)_[A-Za-z0-9]{10,247}");
-
+  static final class Stripe extends ApiKeyProvider {
     Stripe() {
-      super("stripe", "https://api.stripe.com");
-    }
-
-    @Override
-    Fit fit(String ruleId, String s, JwtInfo jwt, Instant now) {
-      if (!hasPrefix(ruleId, "ts.stripe.")) {
-        return Fit.NOT_MINE;
-      }
-      return KEY.matcher(s).matches() ? Fit.validateOnly() : Fit.skip("not a Stripe secret or restricted key", false);
+      super("stripe", "https://api.stripe.com", "ts.stripe.", Pattern.compile("[sr]k_(live|test)_[A-Za-z0-9]{10,247}"),
+          "not a Stripe secret or restricted key", "HTTP 401 invalid API key");
     }
 
     @Override
@@ -798,16 +758,14 @@ final class Providers {
     }
 
     @Override
-    Validation read(Answer a, Credential c, Reply r) {
-      if (a.status() == 200) {
-        JsonNode j = json(a);
-        String id = text(j, "id");
-        return id == null ? r.unknown("malformed answer") : r.live(text(j, "email"), id, List.of(), null);
-      }
-      if (a.status() == 401) {
-        return r.invalid("HTTP 401 invalid API key");
-      }
-      if (a.status() == 403 && json(a) != null && json(a).path("error").isObject()) {
+    Validation live(Answer a, JsonNode j, Reply r) {
+      String id = text(j, "id");
+      return id == null ? r.unknown("malformed answer") : r.live(text(j, "email"), id, List.of(), null);
+    }
+
+    @Override
+    Validation other(Answer a, JsonNode j, Reply r) {
+      if (a.status() == 403 && j != null && j.path("error").isObject()) {
         return r.liveBecause(null, null, "accepted, but a restricted key without permission to read the account (HTTP 403)");
       }
       return null;
@@ -821,16 +779,10 @@ final class Providers {
    * answering {@code name}, {@code type} and {@code auth.accessToken.role}
    * (https://huggingface.co/docs/hub/api#get-apiwhoami-v2).
    */
-  static final class HuggingFace extends Provider {
-    static final Pattern TOKEN = Pattern.compile("hf_[A-Za-z0-9]{30,40}");
-
+  static final class HuggingFace extends ApiKeyProvider {
     HuggingFace() {
-      super("huggingface", "https://huggingface.co");
-    }
-
-    @Override
-    Fit fit(String ruleId, String s, JwtInfo jwt, Instant now) {
-      return hasPrefix(ruleId, "ts.huggingface.") && TOKEN.matcher(s).matches() ? Fit.validateOnly() : Fit.NOT_MINE;
+      super("huggingface", "https://huggingface.co", "ts.huggingface.", Pattern.compile("hf_[A-Za-z0-9]{30,40}"), null,
+          "HTTP 401");
     }
 
     @Override
@@ -839,20 +791,13 @@ final class Providers {
     }
 
     @Override
-    Validation read(Answer a, Credential c, Reply r) {
-      if (a.status() == 200) {
-        JsonNode j = json(a);
-        String name = text(j, "name");
-        if (name == null) {
-          return r.unknown("malformed answer");
-        }
-        String role = text(j == null ? null : j.path("auth").path("accessToken"), "role");
-        return r.live(name, text(j, "type"), role == null ? List.of() : List.of(role), null);
+    Validation live(Answer a, JsonNode j, Reply r) {
+      String name = text(j, "name");
+      if (name == null) {
+        return r.unknown("malformed answer");
       }
-      if (a.status() == 401) {
-        return r.invalid("HTTP 401");
-      }
-      return null;
+      String role = text(j.path("auth").path("accessToken"), "role");
+      return r.live(name, text(j, "type"), role == null ? List.of() : List.of(role), null);
     }
   }
 
@@ -862,16 +807,10 @@ final class Providers {
    * SendGrid. {@code GET https://api.sendgrid.com/v3/scopes}, the scopes of the key it is called with
    * (https://www.twilio.com/docs/sendgrid/api-reference/api-key-permissions/retrieve-a-list-of-scopes-for-which-this-user-has-access).
    */
-  static final class SendGrid extends Provider {
-    static final Pattern KEY = Pattern.compile("SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}");
-
+  static final class SendGrid extends ApiKeyProvider {
     SendGrid() {
-      super("sendgrid", "https://api.sendgrid.com");
-    }
-
-    @Override
-    Fit fit(String ruleId, String s, JwtInfo jwt, Instant now) {
-      return hasPrefix(ruleId, "ts.sendgrid.") && KEY.matcher(s).matches() ? Fit.validateOnly() : Fit.NOT_MINE;
+      super("sendgrid", "https://api.sendgrid.com", "ts.sendgrid.",
+          Pattern.compile("SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}"), null, "HTTP 401");
     }
 
     @Override
@@ -880,20 +819,13 @@ final class Providers {
     }
 
     @Override
-    Validation read(Answer a, Credential c, Reply r) {
-      if (a.status() == 200) {
-        JsonNode j = json(a);
-        if (j == null || !j.path("scopes").isArray()) {
-          return r.unknown("malformed answer");
-        }
-        List<String> sc = new ArrayList<>();
-        j.path("scopes").forEach(x -> sc.add(x.asText()));
-        return r.live(null, null, sc, null);
+    Validation live(Answer a, JsonNode j, Reply r) {
+      if (j == null || !j.path("scopes").isArray()) {
+        return r.unknown("malformed answer");
       }
-      if (a.status() == 401) {
-        return r.invalid("HTTP 401");
-      }
-      return null;
+      List<String> sc = new ArrayList<>();
+      j.path("scopes").forEach(x -> sc.add(x.asText()));
+      return r.live(null, null, sc, null);
     }
   }
 
@@ -904,19 +836,10 @@ final class Providers {
    * {@code account.status} and {@code account.team.name}
    * (https://docs.digitalocean.com/reference/api/digitalocean/#tag/Account/operation/account_get).
    */
-  static final class DigitalOcean extends Provider {
-    static final Pattern TOKEN = Pattern.compile("do[po]_v1_[a-f0-9]{64}");
-
+  static final class DigitalOcean extends ApiKeyProvider {
     DigitalOcean() {
-      super("digitalocean", "https://api.digitalocean.com");
-    }
-
-    @Override
-    Fit fit(String ruleId, String s, JwtInfo jwt, Instant now) {
-      if (!hasPrefix(ruleId, "ts.digitalocean.")) {
-        return Fit.NOT_MINE;
-      }
-      return TOKEN.matcher(s).matches() ? Fit.validateOnly() : Fit.skip("not a DigitalOcean access token", false);
+      super("digitalocean", "https://api.digitalocean.com", "ts.digitalocean.", Pattern.compile("do[po]_v1_[a-f0-9]{64}"),
+          "not a DigitalOcean access token", "HTTP 401 unauthorized");
     }
 
     @Override
@@ -925,18 +848,12 @@ final class Providers {
     }
 
     @Override
-    Validation read(Answer a, Credential c, Reply r) {
-      if (a.status() == 200) {
-        JsonNode acc = json(a) == null ? null : json(a).get("account");
-        if (acc == null || !acc.isObject()) {
-          return r.unknown("malformed answer");
-        }
-        return r.live(text(acc, "email"), text(acc.path("team"), "name"), List.of(), null);
+    Validation live(Answer a, JsonNode j, Reply r) {
+      JsonNode acc = j == null ? null : j.get("account");
+      if (acc == null || !acc.isObject()) {
+        return r.unknown("malformed answer");
       }
-      if (a.status() == 401) {
-        return r.invalid("HTTP 401 unauthorized");
-      }
-      return null;
+      return r.live(text(acc, "email"), text(acc.path("team"), "name"), List.of(), null);
     }
   }
 
@@ -947,16 +864,10 @@ final class Providers {
    * {@code user.username} and {@code user.teamName}
    * (https://learning.postman.com/api-docs/api-reference/users/get-authenticated-user).
    */
-  static final class Postman extends Provider {
-    static final Pattern KEY = Pattern.compile("PMAK-[a-f0-9]{24}-[a-f0-9]{34}");
-
+  static final class Postman extends ApiKeyProvider {
     Postman() {
-      super("postman", "https://api.getpostman.com");
-    }
-
-    @Override
-    Fit fit(String ruleId, String s, JwtInfo jwt, Instant now) {
-      return hasPrefix(ruleId, "ts.postman.") && KEY.matcher(s).matches() ? Fit.validateOnly() : Fit.NOT_MINE;
+      super("postman", "https://api.getpostman.com", "ts.postman.", Pattern.compile("PMAK-[a-f0-9]{24}-[a-f0-9]{34}"), null,
+          "HTTP 401");
     }
 
     @Override
@@ -965,18 +876,12 @@ final class Providers {
     }
 
     @Override
-    Validation read(Answer a, Credential c, Reply r) {
-      if (a.status() == 200) {
-        JsonNode u = json(a) == null ? null : json(a).get("user");
-        if (u == null || !u.isObject()) {
-          return r.unknown("malformed answer");
-        }
-        return r.live(text(u, "username"), text(u, "teamName"), List.of(), null);
+    Validation live(Answer a, JsonNode j, Reply r) {
+      JsonNode u = j == null ? null : j.get("user");
+      if (u == null || !u.isObject()) {
+        return r.unknown("malformed answer");
       }
-      if (a.status() == 401) {
-        return r.invalid("HTTP 401");
-      }
-      return null;
+      return r.live(text(u, "username"), text(u, "teamName"), List.of(), null);
     }
   }
 }

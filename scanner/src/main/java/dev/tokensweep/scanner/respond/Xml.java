@@ -14,6 +14,8 @@ import javax.xml.stream.XMLStreamReader;
  * that is not XML gives what was read before the error.
  */
 final class Xml {
+  /** An element's text is kept up to this many characters: the values asked for (an account, an ARN) are short, a hostile reply is cut. */
+  private static final int MAX_TEXT = 4096;
   private Xml() {}
 
   private static final XMLInputFactory FACTORY = factory();
@@ -38,7 +40,7 @@ final class Xml {
         if (e == XMLStreamReader.START_ELEMENT) {
           open = names.contains(r.getLocalName()) && !out.containsKey(r.getLocalName()) ? r.getLocalName() : null;
           text.setLength(0);
-        } else if ((e == XMLStreamReader.CHARACTERS || e == XMLStreamReader.CDATA) && open != null && text.length() < 4096) {
+        } else if ((e == XMLStreamReader.CHARACTERS || e == XMLStreamReader.CDATA) && open != null && text.length() < MAX_TEXT) {
           text.append(r.getText());
         } else if (e == XMLStreamReader.END_ELEMENT && open != null) {
           out.put(open, text.toString().strip());

@@ -1,7 +1,7 @@
 package dev.tokensweep.scanner.sanitize;
 
 import dev.tokensweep.scanner.expand.CountingInputStream;
-import dev.tokensweep.scanner.expand.Expansion;
+import dev.tokensweep.scanner.expand.Expander;
 import dev.tokensweep.scanner.expand.Format;
 import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.model.Problem;
@@ -42,7 +42,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 
 /**
- * Sanitize as a visitor of the scanner's one archive walker ({@link Expansion}): every limit,
+ * Sanitize as a visitor of the scanner's one archive walker ({@link Expander#archives}): every limit,
  * format and hostile-input guard of the scan holds here by construction. The walker reads each
  * container; for each member this visitor keeps the member's raw bytes (in an encrypted
  * {@link Spool}, as the walker reads them), and when the member ends, writes it into a new
@@ -55,10 +55,16 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStr
  *
  * <p>One instance per input file; not thread-safe.
  */
-final class ArchiveRewriter implements Expansion.Visitor {
+final class ArchiveRewriter implements Expander.Visitor {
 
   /** Returned by {@link #rewrite} when nothing can be written for the input. */
   static final long DROPPED = -1;
+
+  /** Bytes copied (and checksummed) at a time into a rebuilt container: few calls, bounded memory. */
+  private static final int COPY_BUFFER = 1 << 16;
+
+  /** Buffer for skipping by reading through a tee (whose skipped bytes must be copied too). */
+  private static final int SKIP_BUFFER = 8192;
 
   private final Sanitizer sanitizer;
   private final ScanLimits limits;
@@ -89,7 +95,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
     int before = reports.size();
     try (InputStream raw = Files.newInputStream(file)) {
       CountingInputStream counted = new CountingInputStream(raw);
-      new Expansion(limits, counted::count, problems::add, v).run(counted, shown, file);
+      Expander.archives(limits, counted::count, problems::add, v, null).run(counted, shown, file);
       long n = v.finish(out);
       if (n == DROPPED) {
         return DROPPED;
@@ -113,7 +119,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
 
   private long finish(OutputStream out) throws IOException {
     if (root.leafPath != null) {
-      Sanitizer.LeafReport r = sanitizer.sanitizeLeaf(Sanitizer.Source.of(file), root.leafPath, out);
+      Sanitizer.LeafReport r = sanitizer.sanitizeLeaf(Sanitizer.LeafSource.of(file), root.leafPath, out);
       reports.add(r);
       problems.addAll(r.problems());
       return r.dropped() ? DROPPED : r.replacements();
@@ -353,7 +359,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
 
     @Override
     public long skip(long n) throws IOException {
-      byte[] buf = new byte[8192];
+      byte[] buf = new byte[SKIP_BUFFER];
       long done = 0;
       while (done < n) {
         int r = read(buf, 0, (int) Math.min(buf.length, n - done));
@@ -619,7 +625,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
       }
       sevenZ.putArchiveEntry(ne);
       try (InputStream in = content.input()) {
-        byte[] buf = new byte[1 << 16];
+        byte[] buf = new byte[COPY_BUFFER];
         for (int r; (r = in.read(buf)) > 0; ) {
           sevenZ.write(buf, 0, r);
         }
@@ -765,7 +771,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
     w.setSize(content == null ? 0 : content.size());
     if (format == CpioArchiveEntry.FORMAT_NEW_CRC && content != null) {
       long sum = 0;
-      byte[] buf = new byte[1 << 16];
+      byte[] buf = new byte[COPY_BUFFER];
       try (InputStream in = content.input()) {
         for (int n; (n = in.read(buf)) > 0; ) {
           for (int i = 0; i < n; i++) {
@@ -780,7 +786,7 @@ final class ArchiveRewriter implements Expansion.Visitor {
 
   private static long crc(Spool s) throws IOException {
     CRC32 crc = new CRC32();
-    byte[] buf = new byte[1 << 16];
+    byte[] buf = new byte[COPY_BUFFER];
     try (InputStream in = s.input()) {
       for (int n; (n = in.read(buf)) > 0; ) {
         crc.update(buf, 0, n);

@@ -1,44 +1,47 @@
 package dev.tokensweep.scanner.sanitize;
 
 import dev.tokensweep.detectors.evidence.Fingerprinter;
-import dev.tokensweep.detectors.rule.Kind;
-import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.scanner.model.Problem;
-import dev.tokensweep.scanner.model.ScanResult;
 import dev.tokensweep.scanner.pipeline.Scanner;
-import dev.tokensweep.scanner.expand.Spool;
-import dev.tokensweep.scanner.read.Stores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Rewrites one leaf: a first pass runs the full scan pipeline (readers and detector) to learn
- * which secrets the leaf holds, a second pass copies the leaf replacing every occurrence of each
- * secret, in every encoding it may be stored in (as is, UTF-16LE/BE, JSON-escaped, URL-encoded),
- * with its mask in the same encoding. All other bytes are copied unchanged. Thread-safe.
+ * The Sanitizer role: writes a copy of one leaf, or of a name, with every secret the scan finds in
+ * it replaced by its mask, everything else byte for byte, and says what it replaced (rules and
+ * fingerprints, never values). {@link PathSanitizer} drives it over files, directories and
+ * (through the scan's archive walker) archives; {@link #of} gives the implementation that learns
+ * a leaf's secrets from the full scan pipeline ({@link LeafSanitizer}). Implementations are
+ * thread-safe.
  */
-public final class Sanitizer {
+public interface Sanitizer {
 
   /** What happens to binary leaves: masked in place (same length), copied as they are, or left out. */
-  public enum BinaryPolicy { MASK, SKIP, DROP }
+  enum BinaryPolicy { MASK, SKIP, DROP }
+
+  /** A stream or member sanitize must re-read is spooled (encrypted) up to this size: the scan's default spool limit. */
+  long DEFAULT_SPOOL_CAP = dev.tokensweep.scanner.model.ScanLimits.DEFAULT_MAX_SPOOL_BYTES;
+
+  /** Bytes a leaf is copied and replaced in at a time (with the longest form's overlap): bounded memory per leaf. */
+  int DEFAULT_CHUNK = 1 << 20;
 
   /** Sanitizer options. {@code jwtKeepClaims} keeps a JWT's header and claims and masks only its signature. */
-  public record Options(MaskStyle mask, boolean jwtKeepClaims, BinaryPolicy binary, long spoolCap, int chunkBytes) {
+  record Options(MaskStyle mask, boolean jwtKeepClaims, BinaryPolicy binary, long spoolCap, int chunkBytes) {
     public static Options defaults() {
-      return new Options(MaskStyle.TAG, false, BinaryPolicy.MASK, 4L << 30, 1 << 20);
+      return new Options(MaskStyle.TAG, false, BinaryPolicy.MASK, DEFAULT_SPOOL_CAP, DEFAULT_CHUNK);
     }
   }
 
-  /** A source that can be opened more than once (a file, or a spool). */
+  /**
+   * A leaf that can be opened more than once (a file, or a spool): the sanitizer reads it once to
+   * find its secrets and again to copy it. Not a {@link dev.tokensweep.scanner.source.Source}, which
+   * yields a scan's inputs.
+   */
   @FunctionalInterface
-  public interface Source {
+  interface LeafSource {
     InputStream open() throws IOException;
 
     /** A seekable view when the source is a file on disk; null otherwise. */
@@ -47,8 +50,8 @@ public final class Sanitizer {
     }
 
     /** A file on disk. */
-    static Source of(java.nio.file.Path file) {
-      return new Source() {
+    static LeafSource of(java.nio.file.Path file) {
+      return new LeafSource() {
         @Override
         public InputStream open() throws IOException {
           return java.nio.file.Files.newInputStream(file);
@@ -66,7 +69,7 @@ public final class Sanitizer {
    * What was redacted in one leaf: per rule, how many secrets and their fingerprints. Never values.
    * {@code name} is true for a report on a file or member name (renamed), not on content.
    */
-  public record LeafReport(String path, boolean binary, boolean dropped, long replacements,
+  record LeafReport(String path, boolean binary, boolean dropped, long replacements,
       Map<String, List<String>> fingerprintsByRule, List<Problem> problems, boolean name) {
     public LeafReport(String path, boolean binary, boolean dropped, long replacements,
         Map<String, List<String>> fingerprintsByRule, List<Problem> problems) {
@@ -75,305 +78,30 @@ public final class Sanitizer {
   }
 
   /** A name with its secrets replaced by the content's masks. */
-  public record RedactedName(byte[] name, long replacements, Map<String, List<String>> fingerprintsByRule) {}
-
-  private final Scanner scanner;
-  private final Fingerprinter fingerprinter;
-  private final Options options;
-
-  public Sanitizer(Scanner scanner, Fingerprinter fingerprinter, Options options) {
-    this.scanner = scanner;
-    this.fingerprinter = fingerprinter;
-    this.options = options;
-  }
-
-  public Options options() {
-    return options;
-  }
-
-  /** Sanitizes a one-shot stream by spooling it (encrypted) first. */
-  public LeafReport sanitizeStream(InputStream in, String path, OutputStream out) throws IOException {
-    try (Spool spool = new Spool(options.spoolCap())) {
-      spool.fill(in);
-      return sanitizeLeaf(spool::input, path, out);
-    }
-  }
-
-  /** Sanitizes the leaf that {@code source} opens, writing the copy to {@code out}. */
-  public LeafReport sanitizeLeaf(Source source, String path, OutputStream out) throws IOException {
-    boolean binary;
-    byte[] head;
-    try (InputStream in = source.open()) {
-      head = in.readNBytes(8192);
-      binary = looksBinary(head);
-    }
-    if (binary && options.binary() != BinaryPolicy.MASK) {
-      boolean drop = options.binary() == BinaryPolicy.DROP;
-      if (!drop) {
-        try (InputStream in = source.open()) {
-          in.transferTo(out);
-        }
-      }
-      return new LeafReport(path, true, drop, 0, Map.of(), List.of());
-    }
-    Map<Secret, Secret> secrets = new LinkedHashMap<>();
-    ScanResult scan;
-    try (InputStream in = source.open()) {
-      scan = scanner.matchStream(in, path, m -> {
-        Secret s = new Secret(m.secret(), m.rule().kind(), m.rule().id());
-        secrets.putIfAbsent(s, s);
-      });
-    }
-    plainText(source, secrets);
-    List<Replacer.Form> forms = new ArrayList<>();
-    Map<String, List<String>> byRule = new LinkedHashMap<>();
-    for (Secret s : secrets.keySet()) {
-      String fp = fingerprinter.fingerprint(s.bytes);
-      byRule.computeIfAbsent(s.ruleId, k -> new ArrayList<>()).add(fp);
-      forms.addAll(forms(s, fp, binary));
-    }
-    Stores.Kind store = secrets.isEmpty() ? null : Stores.of(path, head, head.length);
-    if (store != null && store != Stores.Kind.SQLITE) {
-      List<Problem> ps = new ArrayList<>(scan.problems());
-      ps.add(new Problem(path, Problem.Type.UNSUPPORTED, "sanitize: " + secrets.size() + " secret(s) in this "
-          + StoreCopies.describe(store) + "; left out of the copy, because " + StoreCopies.why(store)));
-      return new LeafReport(path, true, true, 0, byRule, ps);
-    }
-    long n;
-    if (store == Stores.Kind.SQLITE) {
-      n = StoreCopies.sqlite(source, path, secrets.keySet().stream().map(s -> s.bytes).toList(), scanner, options,
-          forms, out);
-      if (n < 0) {
-        List<Problem> ps = new ArrayList<>(scan.problems());
-        ps.add(new Problem(path, Problem.Type.UNSUPPORTED, "sanitize: a secret in this SQLite database is also an index"
-            + " key; left out of the copy, because a masked key would break the index's order or uniqueness"));
-        return new LeafReport(path, true, true, 0, byRule, ps);
-      }
-    } else {
-      try (InputStream in = source.open()) {
-        n = new Replacer(forms, options.chunkBytes()).copy(in, out);
-      }
-    }
-    return new LeafReport(path, binary, false, n, byRule, scan.problems());
-  }
+  record RedactedName(byte[] name, long replacements, Map<String, List<String>> fingerprintsByRule) {}
 
   /**
-   * Runs the detector over the leaf's bytes as they are, chunk by chunk with the detector's
-   * overlap: the readers look at values, and a secret can also sit where no reader looks for one
-   * (a JSON object key, a header name). Every occurrence of every secret is replaced, so one found
-   * here is masked wherever it is.
+   * The sanitizer that runs {@code scanner} (readers and detector) over each leaf to learn its
+   * secrets, and names them by {@code fingerprinter}'s fingerprints.
    */
-  private void plainText(Source source, Map<Secret, Secret> secrets) throws IOException {
-    dev.tokensweep.detectors.engine.Detector d = scanner.detector();
-    int overlap = Math.max(0, d.overlap());
-    int chunk = Math.max(options.chunkBytes(), 4096);
-    byte[] buf = new byte[chunk + overlap];
-    int keep = 0;
-    try (InputStream in = source.open()) {
-      while (true) {
-        int n = in.readNBytes(buf, keep, chunk);
-        int end = keep + n;
-        if (end > 0) {
-          d.scan(buf, 0, end, m -> {
-            Secret s = new Secret(m.secret(), m.rule().kind(), m.rule().id());
-            secrets.putIfAbsent(s, s);
-          });
-        }
-        if (n < chunk) {
-          return;
-        }
-        int k = Math.min(overlap, end);
-        System.arraycopy(buf, end - k, buf, 0, k);
-        keep = k;
-      }
-    }
+  static Sanitizer of(Scanner scanner, Fingerprinter fingerprinter, Options options) {
+    return new LeafSanitizer(scanner, fingerprinter, options);
   }
+
+  Options options();
+
+  /** Sanitizes a one-shot stream by spooling it (encrypted) first. */
+  LeafReport sanitizeStream(InputStream in, String path, OutputStream out) throws IOException;
+
+  /** Sanitizes the leaf that {@code source} opens, writing the copy to {@code out}. */
+  LeafReport sanitizeLeaf(LeafSource source, String path, OutputStream out) throws IOException;
 
   /**
    * A file or archive member name with every secret in it replaced by the mask its content would
-   * get (the rest of the name kept), or null when it holds none. Never empty: a name that was
-   * nothing but a secret, masked with {@code --mask drop}, becomes {@code REDACTED}.
+   * get (the rest of the name kept), or null when it holds none. Never empty.
    */
-  public RedactedName redactName(byte[] name) throws IOException {
-    Map<Secret, Secret> secrets = new LinkedHashMap<>();
-    scanner.detector().scan(name, 0, name.length, m -> {
-      Secret s = new Secret(m.secret(), m.rule().kind(), m.rule().id());
-      secrets.putIfAbsent(s, s);
-    });
-    if (secrets.isEmpty()) {
-      return null;
-    }
-    List<Replacer.Form> forms = new ArrayList<>();
-    Map<String, List<String>> byRule = new LinkedHashMap<>();
-    for (Secret s : secrets.keySet()) {
-      String fp = fingerprinter.fingerprint(s.bytes);
-      byRule.computeIfAbsent(s.ruleId, k -> new ArrayList<>()).add(fp);
-      forms.addAll(forms(s, fp, false));
-    }
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    long n = new Replacer(forms, options.chunkBytes()).copy(new java.io.ByteArrayInputStream(name), out);
-    byte[] b = out.toByteArray();
-    for (int i = 0; i < b.length; i++) {
-      if (b[i] == 0) {
-        b[i] = '_';
-      }
-    }
-    if (b.length == 0) {
-      b = "REDACTED".getBytes(StandardCharsets.US_ASCII);
-    }
-    return new RedactedName(b, n, byRule);
-  }
+  RedactedName redactName(byte[] name) throws IOException;
 
   /** {@code text} with the secrets in it masked (for paths in reports), or as it is. */
-  public String redactText(String text) throws IOException {
-    RedactedName r = redactName(text.getBytes(StandardCharsets.UTF_8));
-    return r == null ? text : new String(r.name(), StandardCharsets.UTF_8);
-  }
-
-  /** A secret found in the leaf, compared by its bytes. */
-  private record Secret(byte[] bytes, Kind kind, String ruleId) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Secret s && Arrays.equals(s.bytes, bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
-    }
-
-    @Override
-    public String toString() {
-      return "Secret[" + ruleId + ", " + bytes.length + " bytes]";
-    }
-  }
-
-  /** Every stored form of {@code s} with its mask in the same form. */
-  private List<Replacer.Form> forms(Secret s, String fp, boolean binary) {
-    byte[] plain = s.bytes;
-    byte[] mask = binary ? MaskStyle.stars(plain.length) : options.mask().mask(s.kind, fp, plain.length);
-    if (options.jwtKeepClaims() && isJwt(plain)) {
-      mask = jwtWithoutSignature(plain, binary || options.mask() == MaskStyle.SAME_LENGTH);
-    }
-    List<Replacer.Form> out = new ArrayList<>();
-    out.add(new Replacer.Form(plain, mask));
-    out.add(new Replacer.Form(utf16(plain, false), utf16(binary ? MaskStyle.stars(plain.length) : mask, false)));
-    out.add(new Replacer.Form(utf16(plain, true), utf16(binary ? MaskStyle.stars(plain.length) : mask, true)));
-    byte[] esc = jsonEscapeSlashes(plain);
-    if (esc != null) {
-      out.add(new Replacer.Form(esc, binary ? MaskStyle.stars(esc.length) : mask));
-    }
-    for (byte[] core : base64Cores(plain)) {
-      byte[] zeros = new byte[core.length];
-      java.util.Arrays.fill(zeros, (byte) 'A'); // stays valid base64 and decodes to zero bits
-      out.add(new Replacer.Form(core, zeros));
-    }
-    byte[] pct = percentEncode(plain);
-    if (pct != null) {
-      byte[] pctMask = java.net.URLEncoder.encode(new String(mask, StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)
-          .getBytes(StandardCharsets.US_ASCII);
-      out.add(new Replacer.Form(pct, binary ? MaskStyle.stars(pct.length) : pctMask));
-    }
-    return out;
-  }
-
-  /**
-   * The base64 characters that encode only the secret's bits, for each of the three alignments the
-   * secret can have inside a longer base64 value (an {@code Authorization: Basic} header holding
-   * {@code user:token}, a Docker {@code auth}, base64 of JSON), in both alphabets. Replacing them
-   * with {@code A} keeps the value valid base64 of the same length while the secret decodes to
-   * zeros. Only for secrets of 12 bytes or more, so a core is long enough not to hit by chance.
-   */
-  static List<byte[]> base64Cores(byte[] secret) {
-    List<byte[]> cores = new ArrayList<>();
-    if (secret.length < 12) {
-      return cores;
-    }
-    for (int shift = 0; shift < 3; shift++) {
-      byte[] padded = new byte[shift + secret.length];
-      System.arraycopy(secret, 0, padded, shift, secret.length);
-      String std = java.util.Base64.getEncoder().withoutPadding().encodeToString(padded);
-      int first = (8 * shift + 5) / 6;
-      int last = 8 * (shift + secret.length) / 6; // exclusive
-      String core = std.substring(first, last);
-      cores.add(core.getBytes(StandardCharsets.US_ASCII));
-      String url = core.replace('+', '-').replace('/', '_');
-      if (!url.equals(core)) {
-        cores.add(url.getBytes(StandardCharsets.US_ASCII));
-      }
-    }
-    return cores;
-  }
-
-  static boolean isJwt(byte[] s) {
-    int dots = 0;
-    for (byte b : s) {
-      dots += b == '.' ? 1 : 0;
-    }
-    return dots == 2 && s.length > 10 && s[0] == 'e' && s[1] == 'y' && s[2] == 'J';
-  }
-
-  /** Header and claims kept, signature replaced: {@code REDACTED}, or stars of its length. */
-  static byte[] jwtWithoutSignature(byte[] jwt, boolean sameLength) {
-    int last = -1;
-    for (int i = jwt.length - 1; i >= 0; i--) {
-      if (jwt[i] == '.') {
-        last = i;
-        break;
-      }
-    }
-    byte[] sig = sameLength ? MaskStyle.stars(jwt.length - last - 1) : "REDACTED".getBytes(StandardCharsets.US_ASCII);
-    byte[] out = Arrays.copyOf(jwt, last + 1 + sig.length);
-    System.arraycopy(sig, 0, out, last + 1, sig.length);
-    return out;
-  }
-
-  static byte[] utf16(byte[] ascii, boolean bigEndian) {
-    byte[] out = new byte[ascii.length * 2];
-    for (int i = 0; i < ascii.length; i++) {
-      out[2 * i + (bigEndian ? 1 : 0)] = ascii[i];
-    }
-    return out;
-  }
-
-  /** The secret with {@code /} written {@code \/} as JSON encoders may, or null when it has no slash. */
-  static byte[] jsonEscapeSlashes(byte[] s) {
-    int slashes = 0;
-    for (byte b : s) {
-      slashes += b == '/' ? 1 : 0;
-    }
-    if (slashes == 0) {
-      return null;
-    }
-    byte[] out = new byte[s.length + slashes];
-    int j = 0;
-    for (byte b : s) {
-      if (b == '/') {
-        out[j++] = '\\';
-      }
-      out[j++] = b;
-    }
-    return out;
-  }
-
-  /** The secret percent-encoded as in a query string, or null when that changes nothing. */
-  static byte[] percentEncode(byte[] s) {
-    String enc = java.net.URLEncoder.encode(new String(s, StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-    byte[] e = enc.getBytes(StandardCharsets.US_ASCII);
-    return Arrays.equals(e, s) ? null : e;
-  }
-
-  /** NUL bytes in the head mean binary, unless the head is UTF-16 text with a byte-order mark. */
-  static boolean looksBinary(byte[] head) {
-    if (head.length >= 2 && ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE
-        || (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF)) {
-      return false;
-    }
-    for (byte b : head) {
-      if (b == 0) {
-        return true;
-      }
-    }
-    return false;
-  }
+  String redactText(String text) throws IOException;
 }

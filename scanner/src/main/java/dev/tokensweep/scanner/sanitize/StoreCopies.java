@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * compressed, their blocks and frames checksummed, so no same-length edit leaves them readable.
  */
 final class StoreCopies {
+  /** Bytes copied at a time while a store is written with its patches: few calls, bounded memory. */
+  private static final int COPY_BUFFER = 1 << 16;
   private StoreCopies() {}
 
   static String describe(Stores.Kind k) {
@@ -49,7 +51,7 @@ final class StoreCopies {
    * secret is also where the reader does not read values (index b-trees): masking an index key
    * can break the index's order or uniqueness, so the database must be left out.
    */
-  static long sqlite(Sanitizer.Source source, String path, List<byte[]> secrets, Scanner scanner, Sanitizer.Options options,
+  static long sqlite(Sanitizer.LeafSource source, String path, List<byte[]> secrets, Scanner scanner, Sanitizer.Options options,
       List<Replacer.Form> forms, OutputStream out) throws IOException {
     TreeMap<Long, Byte> patch = new TreeMap<>();
     long[] found = {0};
@@ -86,7 +88,7 @@ final class StoreCopies {
   }
 
   private static void copyPatched(InputStream in, OutputStream out, TreeMap<Long, Byte> patch) throws IOException {
-    byte[] buf = new byte[1 << 16];
+    byte[] buf = new byte[COPY_BUFFER];
     long pos = 0;
     int n;
     while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {

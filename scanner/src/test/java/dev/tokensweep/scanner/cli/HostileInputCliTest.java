@@ -34,7 +34,7 @@ class HostileInputCliTest {
     assertFalse(text.contains(token.substring(4)), where + " holds the token");
   }
 
-  private void assertNoToken(ScanCommandTest.Run r) {
+  private void assertNoToken(Run r) {
     assertNoToken("stdout", r.out());
     assertNoToken("stderr", r.err());
   }
@@ -47,7 +47,7 @@ class HostileInputCliTest {
       Path tar = dir.resolve(key + ".tar");
       Files.write(tar, Bombs.paxTar(Map.of(key, token), "app.log", "hello\n".getBytes(StandardCharsets.US_ASCII)));
       Path report = dir.resolve(key + ".json");
-      ScanCommandTest.Run r = ScanCommandTest.run("scan", "--format", "json", "-o", report.toString(), tar.toString());
+      Run r = Run.run("scan", "--format", "json", "-o", report.toString(), tar.toString());
       assertNoToken(r);
       assertNoToken(key + " report", Files.readString(report));
       assertTrue(r.err().contains("not scanned: " + tar), key + ": the damage is reported with its location");
@@ -60,7 +60,7 @@ class HostileInputCliTest {
   @Test
   void scan_rootConfigWithATokenAsFormat_errorNamesFileAndLineNotTheValue() throws IOException {
     Files.writeString(dir.resolve("tokensweep.yaml"), "version: 1\nformat: " + token + "\n");
-    ScanCommandTest.Run r = ScanCommandTest.run("scan", dir.toString());
+    Run r = Run.run("scan", dir.toString());
     assertEquals(2, r.exit(), r.err());
     assertNoToken(r);
     assertTrue(r.err().contains("tokensweep.yaml:2: format"), r.err());
@@ -77,7 +77,7 @@ class HostileInputCliTest {
         "    severity: high",
         "    examples: ['ACME=acme_0123456789abcdefghijklmnopqrstuv']",
         "    negative_examples: ['ACME=acme_<token>']", ""));
-    ScanCommandTest.Run r = ScanCommandTest.run("scan", dir.toString());
+    Run r = Run.run("scan", dir.toString());
     assertEquals(2, r.exit(), r.err());
     assertNoToken(r);
     assertTrue(r.err().contains("tokensweep.yaml:6: acme.internal.1: pattern: does not compile (missing closing ))"),
@@ -99,7 +99,7 @@ class HostileInputCliTest {
       Files.writeString(f, files[i]);
       for (String[] args : new String[][] {{"rules", "check", f.toString()}, {"scan", "--rules", f.toString(), dir.toString()},
           {"redact", "--rules", f.toString()}}) {
-        ScanCommandTest.Run r = ScanCommandTest.run(args);
+        Run r = Run.run(args);
         assertNoToken(r);
         assertTrue(r.exit() == 1 || r.exit() == 2, "file " + i + " " + args[0] + ": exit " + r.exit());
         assertTrue(r.err().contains(f + ":"), "file " + i + " " + args[0] + ": the error names the file and line: " + r.err());
@@ -119,7 +119,7 @@ class HostileInputCliTest {
     Path log = Files.writeString(dir.resolve("a.log"), "x\n");
     for (String file : List.of("/dev/zero", huge.toString())) {
       for (String opt : List.of("--fingerprint-key-file", "--config", "--ignore-file", "--baseline", "--rules")) {
-        ScanCommandTest.Run r = ScanCommandTest.run("scan", opt, file, log.toString());
+        Run r = Run.run("scan", opt, file, log.toString());
         assertEquals(2, r.exit(), opt + " " + file + ": " + r.err());
         assertEquals(1, r.err().strip().lines().count(), opt + " " + file + ": one line: " + r.err());
         assertTrue(r.err().contains(file), r.err());
@@ -136,7 +136,7 @@ class HostileInputCliTest {
       try (RandomAccessFile f = new RandomAccessFile(root.resolve(name).toFile(), "rw")) {
         f.setLength(300L << 20);
       }
-      ScanCommandTest.Run r = ScanCommandTest.run("scan", root.toString());
+      Run r = Run.run("scan", root.toString());
       assertEquals(2, r.exit(), name + ": " + r.err());
       assertTrue(r.err().contains("larger than"), r.err());
     }
@@ -161,16 +161,16 @@ class HostileInputCliTest {
     Files.write(tree.resolve("deep.zip"), inner);
     Path yaml = Files.writeString(tree.resolve("tokensweep.yaml"), "limits:\n  max_depth: 50\n  max_ratio: 1000000\n");
 
-    ScanCommandTest.Run planted = ScanCommandTest.run("scan", "--format", "json", tree.toString());
+    Run planted = Run.run("scan", "--format", "json", tree.toString());
     assertEquals(3, planted.exit(), "the planted max_depth must not open the 10th level: " + planted.err());
     assertTrue(planted.err().contains("depth"), planted.err());
 
-    ScanCommandTest.Run named = ScanCommandTest.run("scan", "--format", "json", "--config", yaml.toString(), tree.toString());
+    Run named = Run.run("scan", "--format", "json", "--config", yaml.toString(), tree.toString());
     assertEquals(1, named.exit(), "a --config the user names may raise the depth: " + named.err());
     assertNoToken(named);
 
     // sanitize reads the same root file under the same rule
-    ScanCommandTest.Run copy = ScanCommandTest.run("sanitize", tree.toString(), "-o", dir.resolve("copy").toString());
+    Run copy = Run.run("sanitize", tree.toString(), "-o", dir.resolve("copy").toString());
     assertEquals(3, copy.exit(), "the planted max_depth must not open the 10th level in sanitize either: " + copy.err());
     assertTrue(copy.err().contains("depth"), copy.err());
     assertNoToken(copy);

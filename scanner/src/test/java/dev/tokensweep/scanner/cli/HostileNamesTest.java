@@ -49,7 +49,7 @@ class HostileNamesTest {
   @Test
   void textReport_hostileFileNamesAndJsonKeys_areEscaped() throws IOException {
     Path dir = tree();
-    ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--no-progress", dir.toString());
+    Run r = Run.run("scan", "--no-progress", dir.toString());
     assertEquals(1, r.exit(), r.err());
     assertNoControl("text report", r.out());
     assertNoControl("stderr", r.err());
@@ -73,7 +73,7 @@ class HostileNamesTest {
           negative_examples: ['ACME_TOKEN=acme_<your-token>']
         """);
     Files.writeString(dir.resolve("acme.log"), "seen acme_q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6 in the log\n");
-    ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--format", "csv", "--no-progress", "--rules",
+    Run r = Run.run("scan", "--format", "csv", "--no-progress", "--rules",
         rules.toString(), dir.toString());
     assertEquals(1, r.exit(), r.err());
     String csv = r.out().replace("\r\n", "\n");
@@ -94,7 +94,7 @@ class HostileNamesTest {
     Path dir = Files.createDirectories(tmp.resolve("special"));
     Path link = dir.resolve("loop\u001b[2J");
     Files.createSymbolicLink(link, link.getFileName());
-    ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--no-progress", "--follow-symlinks", dir.toString());
+    Run r = Run.run("scan", "--no-progress", "--follow-symlinks", dir.toString());
     assertNoControl("stderr", r.err());
     assertNoControl("stdout", r.out());
   }

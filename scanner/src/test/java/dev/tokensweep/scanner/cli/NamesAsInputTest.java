@@ -45,12 +45,12 @@ class NamesAsInputTest {
 
   private final TokenForge forge = new TokenForge(new Random(1212));
 
-  private static ReportFormatsTest.Run run(String... args) {
-    return ReportFormatsTest.run(args);
+  private static Run run(String... args) {
+    return Run.run(args);
   }
 
   /** The report's findings (a {@code --format json} report). */
-  private static List<JsonNode> findings(ReportFormatsTest.Run r) throws IOException {
+  private static List<JsonNode> findings(Run r) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     JSON.readTree(r.out()).get("findings").forEach(out::add);
     return out;
@@ -85,7 +85,7 @@ class NamesAsInputTest {
     String inFile = forge.base62Crc32("ghp_");
     Path root = tokenDirectory(inName, inFile);
 
-    ReportFormatsTest.Run json = run("scan", "--format", "json", "--no-progress", root.toString());
+    Run json = run("scan", "--format", "json", "--no-progress", root.toString());
     assertEquals(1, json.exit(), json.err());
     List<JsonNode> all = findings(json);
     List<JsonNode> name = of(all, inName).stream().filter(f -> f.get("rule_id").asText().equals("ts.github.1")).toList();
@@ -104,7 +104,7 @@ class NamesAsInputTest {
     assertTrue(problems.get(0).get("location").asText().contains("/d/x?access_token=…ache/cut.log.gz"), problems.toString());
 
     for (String format : FORMATS) {
-      ReportFormatsTest.Run r = run("scan", "--format", format, "--no-progress", root.toString());
+      Run r = run("scan", "--format", format, "--no-progress", root.toString());
       assertEquals(1, r.exit(), format + ": " + r.err());
       assertAbsent(format + " report", r.out(), inName);
       assertAbsent(format + " stderr", r.err(), inName);
@@ -115,7 +115,7 @@ class NamesAsInputTest {
     assertAbsent("SARIF file", Files.readString(sarif), inName);
 
     // the same names give the same report: fingerprints and redacted paths are stable run to run
-    ReportFormatsTest.Run again = run("scan", "--format", "json", "--no-progress", root.toString());
+    Run again = run("scan", "--format", "json", "--no-progress", root.toString());
     assertEquals(JSON.readTree(json.out()).get("findings"), JSON.readTree(again.out()).get("findings"));
   }
 
@@ -125,12 +125,12 @@ class NamesAsInputTest {
     String inFile = forge.base62Crc32("gho_");
     Path root = tokenDirectory(inName, inFile);
     Path index = tmp.resolve("index");
-    ReportFormatsTest.Run scan = run("scan", "--index", index.toString(), "--host", "build-7", "--no-progress",
+    Run scan = run("scan", "--index", index.toString(), "--host", "build-7", "--no-progress",
         root.toString());
     assertEquals(1, scan.exit(), scan.err());
     assertAbsent("scan with --index", scan.out() + scan.err(), inName);
     for (String format : List.of("text", "json")) {
-      ReportFormatsTest.Run search = run("search", "--index", index.toString(), "--format", format, "host:build-7");
+      Run search = run("search", "--index", index.toString(), "--format", format, "host:build-7");
       assertEquals(0, search.exit(), search.err());
       assertTrue(search.out().contains("access_token="), search.out());
       assertAbsent("search " + format, search.out() + search.err(), inName);
@@ -177,7 +177,7 @@ class NamesAsInputTest {
         z.closeEntry();
       }
     }
-    ReportFormatsTest.Run r = run("scan", "--format", "json", "--no-progress", zip.toString());
+    Run r = run("scan", "--format", "json", "--no-progress", zip.toString());
     assertEquals(1, r.exit(), r.err());
     List<JsonNode> all = findings(r);
     List<JsonNode> dir = of(all, dirToken);
@@ -190,7 +190,7 @@ class NamesAsInputTest {
     assertTrue(file.get(0).get("location").get("path").asText().endsWith("!cache/ghp_…" + fileToken.substring(36) + ".json"),
         all.toString());
     for (String format : FORMATS) {
-      ReportFormatsTest.Run f = run("scan", "--format", format, "--no-progress", zip.toString());
+      Run f = run("scan", "--format", format, "--no-progress", zip.toString());
       assertAbsent(format, f.out() + f.err(), dirToken);
       assertAbsent(format, f.out() + f.err(), fileToken);
     }
@@ -203,7 +203,7 @@ class NamesAsInputTest {
     Path file = tmp.resolve("sessions.json");
     Files.writeString(file, "{\"sessions\": {\"" + jwt + "\": {\"user\": \"alice\", \"token\": \"" + value + "\"}},\n"
         + " \"" + jwt + "\": \"also a string value\"}\n");
-    ReportFormatsTest.Run r = run("scan", "--format", "json", "--no-progress", file.toString());
+    Run r = run("scan", "--format", "json", "--no-progress", file.toString());
     assertEquals(1, r.exit(), r.err());
     List<JsonNode> all = findings(r);
     List<JsonNode> keys = all.stream().filter(f -> f.get("preview").asText().startsWith("eyJ")).toList();
@@ -219,7 +219,7 @@ class NamesAsInputTest {
     assertFalse(inside.has("part"));
     assertTrue(inside.get("json_path").asText().matches("sessions\\['eyJ….{4}'\\]\\.token"), inside.toString());
     for (String format : FORMATS) {
-      ReportFormatsTest.Run f = run("scan", "--format", format, "--no-progress", file.toString());
+      Run f = run("scan", "--format", format, "--no-progress", file.toString());
       assertAbsent(format, f.out() + f.err(), jwt);
     }
   }
@@ -233,7 +233,7 @@ class NamesAsInputTest {
           "headers": [{"name": "Accept", "value": "*/*"}, {"name": "X-%s", "value": "1"}]},
           "response": {"status": 200, "headers": []}}]}}
         """.formatted(token));
-    ReportFormatsTest.Run r = run("scan", "--format", "json", "--no-progress", har.toString());
+    Run r = run("scan", "--format", "json", "--no-progress", har.toString());
     assertEquals(1, r.exit(), r.err());
     List<JsonNode> found = of(findings(r), token);
     assertEquals(1, found.size(), "the name is reported where it stands, not again as its value's label: " + r.out());
@@ -241,7 +241,7 @@ class NamesAsInputTest {
     assertEquals("key", where.get("part").asText(), where.toString());
     assertEquals("log.entries[0].request.headers[1].name", where.get("json_path").asText());
     for (String format : FORMATS) {
-      ReportFormatsTest.Run f = run("scan", "--format", format, "--no-progress", har.toString());
+      Run f = run("scan", "--format", format, "--no-progress", har.toString());
       assertAbsent(format, f.out() + f.err(), token);
     }
   }
@@ -250,7 +250,7 @@ class NamesAsInputTest {
   void scanReveal_directoryNamedWithAToken_namesShownInClear() throws IOException {
     String inName = forge.base62Crc32("ghp_");
     Path root = tokenDirectory(inName, forge.base62Crc32("ghp_"));
-    ReportFormatsTest.Run r = run("scan", "--format", "json", "--reveal", "--no-progress", root.toString());
+    Run r = run("scan", "--format", "json", "--reveal", "--no-progress", root.toString());
     assertEquals(1, r.exit(), r.err());
     assertTrue(r.out().contains("x?access_token=" + inName + ".cache/app.log"), r.out());
   }

@@ -1,5 +1,7 @@
 package dev.tokensweep.scanner.cli;
 
+import static dev.tokensweep.scanner.cli.Run.run;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,15 +25,6 @@ class RulesCliTest {
 
   @TempDir
   Path dir;
-
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
 
   static final String ACME_RULE = """
       - id: acme.internal.1

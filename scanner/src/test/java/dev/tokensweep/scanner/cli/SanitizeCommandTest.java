@@ -34,7 +34,7 @@ class SanitizeCommandTest {
     Files.writeString(in.resolve("a.log"), "token " + a + "\n");
     Files.writeString(in.resolve("b.json"), "{\"access_token\":\"" + b + "\",\"again\":\"" + a + "\"}\n");
     Path report = dir.resolve("redactions.json");
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", dir.resolve("clean").toString(),
+    Run r = Run.run("sanitize", in.toString(), "-o", dir.resolve("clean").toString(),
         "--report", report.toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.err().contains("verification clean"), r.err());
@@ -53,7 +53,7 @@ class SanitizeCommandTest {
   void sanitize_outputInsideInput_isAUsageError() throws IOException {
     Path in = Files.createDirectories(dir.resolve("bundle"));
     Files.writeString(in.resolve("a.log"), "x\n");
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", in.resolve("clean").toString());
+    Run r = Run.run("sanitize", in.toString(), "-o", in.resolve("clean").toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("inside"), r.err());
     assertFalse(Files.exists(in.resolve("clean")));
@@ -63,9 +63,9 @@ class SanitizeCommandTest {
   void sanitize_existingOutput_refusedWithoutForce() throws IOException {
     Path in = Files.writeString(dir.resolve("a.log"), "x\n");
     Path out = Files.writeString(dir.resolve("b.log"), "keep me\n");
-    assertEquals(2, ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString()).exit());
+    assertEquals(2, Run.run("sanitize", in.toString(), "-o", out.toString()).exit());
     assertEquals("keep me\n", Files.readString(out));
-    assertEquals(0, ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString(), "--force").exit());
+    assertEquals(0, Run.run("sanitize", in.toString(), "-o", out.toString(), "--force").exit());
     assertEquals("x\n", Files.readString(out));
   }
 
@@ -80,7 +80,7 @@ class SanitizeCommandTest {
         {"sanitize", in.toString(), "-o", w.toString()},
         {"sanitize", in.resolve("app.log").toString(), "-o", w.toString(), "--force"},
         {"sanitize", in.toString(), "-o", dir.toString(), "--force"}}) {
-      ScanCommandTest.Run r = ScanCommandTest.run(args);
+      Run r = Run.run(args);
       assertEquals(2, r.exit(), r.err());
       assertTrue(r.err().contains("holds the input"), r.err());
     }
@@ -94,7 +94,7 @@ class SanitizeCommandTest {
     Path in = Files.createDirectories(w.resolve("in"));
     Files.writeString(in.resolve("app.log"), "x\n");
     Path link = Files.createSymbolicLink(dir.resolve("out"), w);
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", link.toString(), "--force");
+    Run r = Run.run("sanitize", in.toString(), "-o", link.toString(), "--force");
     assertEquals(2, r.exit(), r.err());
     assertTrue(Files.exists(in.resolve("app.log")));
     assertTrue(Files.isSymbolicLink(link));
@@ -105,7 +105,7 @@ class SanitizeCommandTest {
     Path in = Files.writeString(dir.resolve("a.log"), "x\n");
     Path other = Files.createDirectories(dir.resolve("keep"));
     Files.writeString(other.resolve("data.txt"), "keep me\n");
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", other.toString(), "--force");
+    Run r = Run.run("sanitize", in.toString(), "-o", other.toString(), "--force");
     assertEquals(2, r.exit(), r.err());
     assertEquals("keep me\n", Files.readString(other.resolve("data.txt")));
   }
@@ -115,9 +115,9 @@ class SanitizeCommandTest {
     Path in = Files.createDirectories(dir.resolve("in"));
     Files.writeString(in.resolve("a.log"), "one\n");
     Path out = dir.resolve("out");
-    assertEquals(0, ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString()).exit());
+    assertEquals(0, Run.run("sanitize", in.toString(), "-o", out.toString()).exit());
     Files.writeString(in.resolve("a.log"), "two\n");
-    assertEquals(0, ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString(), "--force").exit());
+    assertEquals(0, Run.run("sanitize", in.toString(), "-o", out.toString(), "--force").exit());
     assertEquals("two\n", Files.readString(out.resolve("a.log")));
     try (var s = Files.list(dir)) {
       assertEquals(java.util.Set.of("in", "out"), s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
@@ -143,7 +143,7 @@ class SanitizeCommandTest {
     try {
       System.setIn(new ByteArrayInputStream(("a\nAuthorization: token " + t + "\nb\n").getBytes(StandardCharsets.US_ASCII)));
       Main.setStdout(out);
-      assertEquals(0, ScanCommandTest.run("redact").exit());
+      assertEquals(0, Run.run("redact").exit());
     } finally {
       System.setIn(saved);
       Main.setStdout(System.out);

@@ -180,7 +180,7 @@ class SanitizeHostileTest {
     byte[] inBytes = Files.readAllBytes(in);
     Path out = dir.resolve("clean.tar.gz");
 
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString());
+    Run r = Run.run("sanitize", in.toString(), "-o", out.toString());
 
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.err().contains("verification clean"), r.err());
@@ -191,7 +191,7 @@ class SanitizeHostileTest {
     onlySecretsChanged(gzLog, gunzip(got.get("var/log/app.log.gz")), gzToken);
     onlySecretsChanged(zipLog, unzipOne(got.get("logs/service.zip")), zipToken);
     onlySecretsChanged(cache, got.get("home/u/.azure/msal_token_cache.json"), access, refresh);
-    ScanCommandTest.Run rescan = ScanCommandTest.run("scan", out.toString());
+    Run rescan = Run.run("scan", out.toString());
     assertEquals(0, rescan.exit(), rescan.out() + rescan.err());
     if (Files.isExecutable(Path.of("/bin/tar"))) {
       Process p = new ProcessBuilder("/bin/tar", "-tzf", out.toString()).redirectErrorStream(true).start();
@@ -210,8 +210,8 @@ class SanitizeHostileTest {
   @Test
   void sanitize_devZero_refusedAsSpecialFile_exit3_nothingWritten() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")));
-    ScanCommandTest.Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
-        () -> ScanCommandTest.run("sanitize", "/dev/zero", "-o", dir.resolve("out").toString()));
+    Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+        () -> Run.run("sanitize", "/dev/zero", "-o", dir.resolve("out").toString()));
     assertEquals(3, r.exit(), r.err());
     assertTrue(r.err().contains("/dev/zero: special-file"), r.err());
     nothingBesides();
@@ -228,8 +228,8 @@ class SanitizeHostileTest {
       return;
     }
     org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0);
-    ScanCommandTest.Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
-        () -> ScanCommandTest.run("sanitize", fifo.toString(), "-o", dir.resolve("out").toString()));
+    Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+        () -> Run.run("sanitize", fifo.toString(), "-o", dir.resolve("out").toString()));
     assertEquals(3, r.exit(), r.err());
     assertTrue(r.err().contains("special-file"), r.err());
     nothingBesides("pipe");
@@ -237,8 +237,8 @@ class SanitizeHostileTest {
     Path tree = Files.createDirectories(dir.resolve("tree"));
     Files.move(fifo, tree.resolve("pipe"));
     Files.write(tree.resolve("app.log"), ascii("export GITHUB_TOKEN=" + forge.base62Crc32("ghp_") + "\n"));
-    ScanCommandTest.Run t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
-        () -> ScanCommandTest.run("sanitize", tree.toString(), "-o", dir.resolve("clean").toString()));
+    Run t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+        () -> Run.run("sanitize", tree.toString(), "-o", dir.resolve("clean").toString()));
     assertEquals(3, t.exit(), t.err());
     assertTrue(t.err().contains("pipe: special-file"), t.err());
     assertTrue(Files.exists(dir.resolve("clean/app.log")));
@@ -273,7 +273,7 @@ class SanitizeHostileTest {
     }
     Path in = Files.write(dir.resolve("bundle.tar"), bo.toByteArray());
     Path out = dir.resolve("clean.tar");
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", out.toString());
+    Run r = Run.run("sanitize", in.toString(), "-o", out.toString());
     assertEquals(3, r.exit(), r.err());
     assertTrue(r.err().contains("bundle.tar!var/bomb.bin.gz: limit: max-ratio"), r.err());
     List<String> names = new ArrayList<>();
@@ -283,7 +283,7 @@ class SanitizeHostileTest {
       }
     }
     assertEquals(List.of("var/app.log"), names);
-    assertEquals(0, ScanCommandTest.run("scan", out.toString()).exit());
+    assertEquals(0, Run.run("scan", out.toString()).exit());
     nothingBesides("bundle.tar", "clean.tar");
   }
 
@@ -312,7 +312,7 @@ class SanitizeHostileTest {
     Files.write(d.resolve("bundle.zip"), zipOne("cache/x?access_token=" + inZipName + ".cache", ascii("clean\n")));
     Path report = dir.resolve("report.json");
 
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", d.toString(), "-o", dir.resolve("out").toString(),
+    Run r = Run.run("sanitize", d.toString(), "-o", dir.resolve("out").toString(),
         "--report", report.toString());
 
     assertEquals(0, r.exit(), r.err());

@@ -49,17 +49,17 @@ class SanitizeParityTest {
     Files.writeString(in.resolve("tokensweep.yaml"), "version: 1\nrules:\n" + RULE);
     // no built-in rule reports this line: only the custom rule does
     Files.writeString(in.resolve("app.log"), "start\nacme request " + token + " done\nend\n");
-    ScanCommandTest.Run scan = ScanCommandTest.run("scan", in.toString());
+    Run scan = Run.run("scan", in.toString());
     assertEquals(1, scan.exit(), "scan reports the token through the custom rule");
 
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", in.toString(), "-o", dir.resolve("out").toString());
+    Run r = Run.run("sanitize", in.toString(), "-o", dir.resolve("out").toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.err().contains("tokensweep.yaml from the input directory"), r.err());
     String copy = Files.readString(dir.resolve("out/app.log"));
     assertFalse(copy.contains(token), "the custom rule's secret is redacted");
     assertTrue(copy.startsWith("start\nacme request [REDACTED:api_key:") && copy.endsWith("] done\nend\n"), copy);
 
-    ScanCommandTest.Run untrusted = ScanCommandTest.run("sanitize", in.toString(), "-o", dir.resolve("raw").toString(),
+    Run untrusted = Run.run("sanitize", in.toString(), "-o", dir.resolve("raw").toString(),
         "--no-root-config");
     assertEquals(0, untrusted.exit(), untrusted.err());
     assertTrue(Files.readString(dir.resolve("raw/app.log")).contains(token), "--no-root-config: the root's rules are not used");
@@ -73,7 +73,7 @@ class SanitizeParityTest {
     Map<String, byte[]> m = new LinkedHashMap<>();
     m.put("a.log", ("ACME_TOKEN=" + token + "\n").getBytes(StandardCharsets.US_ASCII));
     Path log = Files.write(dir.resolve("a.log"), m.get("a.log"));
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", log.toString(), "-o", dir.resolve("a.clean.log").toString(),
+    Run r = Run.run("sanitize", log.toString(), "-o", dir.resolve("a.clean.log").toString(),
         "--config", cfg.toString());
     assertEquals(0, r.exit(), r.err());
     assertFalse(Files.readString(dir.resolve("a.clean.log")).contains(token));
@@ -82,7 +82,7 @@ class SanitizeParityTest {
       m.put("m" + i + ".log", ("line " + i + "\n").getBytes(StandardCharsets.US_ASCII));
     }
     Path tar = Files.write(dir.resolve("many.tar"), dev.tokensweep.scanner.pipeline.Archives.tar(m));
-    ScanCommandTest.Run limited = ScanCommandTest.run("sanitize", tar.toString(), "-o", dir.resolve("many.clean.tar").toString(),
+    Run limited = Run.run("sanitize", tar.toString(), "-o", dir.resolve("many.clean.tar").toString(),
         "--config", cfg.toString());
     assertEquals(3, limited.exit(), limited.err());
     assertTrue(limited.err().contains("many.tar: limit: max-entries: more than 2 entries"), limited.err());
@@ -98,8 +98,8 @@ class SanitizeParityTest {
     m.put("logs/app.log", "nothing\n".getBytes(StandardCharsets.US_ASCII));
     Path tgz = Files.write(dir.resolve("b.tar.gz"),
         dev.tokensweep.scanner.pipeline.Archives.gzip(dev.tokensweep.scanner.pipeline.Archives.tar(m)));
-    ScanCommandTest.Run scan = ScanCommandTest.run("scan", tgz.toString(), "--max-depth", "2");
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", tgz.toString(), "-o", dir.resolve("c.tar.gz").toString(),
+    Run scan = Run.run("scan", tgz.toString(), "--max-depth", "2");
+    Run r = Run.run("sanitize", tgz.toString(), "-o", dir.resolve("c.tar.gz").toString(),
         "--max-depth", "2");
     assertEquals(3, scan.exit(), scan.err());
     assertEquals(3, r.exit(), r.err());
@@ -115,7 +115,7 @@ class SanitizeParityTest {
     Files.writeString(f, "- id: acme.internal.1\n  name: x\n  kind: api_key\n  keywords: [acme_]\n  pattern: '((" + token
         + "'\n  severity: high\n  examples: ['acme_x']\n  negative_examples: ['y']\n");
     Path log = Files.writeString(dir.resolve("a.log"), "nothing\n");
-    ScanCommandTest.Run r = ScanCommandTest.run("sanitize", log.toString(), "-o", dir.resolve("b.log").toString(),
+    Run r = Run.run("sanitize", log.toString(), "-o", dir.resolve("b.log").toString(),
         "--rules", f.toString());
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains(f + ":5:"), r.err());

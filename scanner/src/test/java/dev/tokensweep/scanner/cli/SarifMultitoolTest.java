@@ -80,9 +80,9 @@ class SarifMultitoolTest {
         + "again " + f.base62Crc32("gho_") + "\n");
     Path single = tmp.resolve("single.sarif");
     Path several = tmp.resolve("several.sarif");
-    assertEquals(1, ReportFormatsTest.run("scan", "--format", "sarif", "--no-progress", "-o", single.toString(),
+    assertEquals(1, Run.run("scan", "--format", "sarif", "--no-progress", "-o", single.toString(),
         one.toString()).exit());
-    assertEquals(1, ReportFormatsTest.run("scan", "--format", "sarif", "--no-progress", "-o", several.toString(),
+    assertEquals(1, Run.run("scan", "--format", "sarif", "--no-progress", "-o", several.toString(),
         one.toString(), other.toString()).exit());
     for (Path s : List.of(single, several)) {
       assertEquals(List.of(), complaints(tool, s, tmp), s.getFileName().toString());

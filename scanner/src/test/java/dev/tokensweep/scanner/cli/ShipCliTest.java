@@ -41,8 +41,8 @@ class ShipCliTest {
     return dir;
   }
 
-  static ReportFormatsTest.Run run(String... args) {
-    return ReportFormatsTest.run(args);
+  static Run run(String... args) {
+    return Run.run(args);
   }
 
   String outboxText() throws IOException {
@@ -61,7 +61,7 @@ class ShipCliTest {
   void scanShip_withReveal_sendsEverythingButNoSecret() throws IOException {
     Path dir = plant("a");
     try (FleetTestAccess node = new FleetTestAccess()) {
-      ReportFormatsTest.Run r = run("scan", "--reveal", "--no-progress", "--host", "build-7", "--format", "json",
+      Run r = run("scan", "--reveal", "--no-progress", "--host", "build-7", "--format", "json",
           "--ship", node.url(), "--outbox", tmp.resolve("outbox").toString(), dir.toString());
       assertEquals(1, r.exit(), r.err());
       assertTrue(r.err().contains("shipped to " + node.url() + ": 7 sent, 0 already there, 0 retried, 0 in outbox"), r.err());
@@ -76,7 +76,7 @@ class ShipCliTest {
     Path dir = plant("b");
     try (FleetTestAccess node = new FleetTestAccess()) {
       node.failBulks(100);
-      ReportFormatsTest.Run r = run("scan", "--reveal", "--no-progress", "--quiet", "--host", "build-7", "--ship", node.url(),
+      Run r = run("scan", "--reveal", "--no-progress", "--quiet", "--host", "build-7", "--ship", node.url(),
           "--outbox", tmp.resolve("outbox").toString(), "--ship-retries", "1", "--ship-backoff-ms", "5", dir.toString());
       assertEquals(Main.EXIT_SHIP_INCOMPLETE, r.exit(), r.err());
       List<String> lines = r.err().lines().filter(l -> l.contains("shipping incomplete")).toList();
@@ -87,7 +87,7 @@ class ShipCliTest {
       ReportFormatsTest.assertNoSecret(secrets, "outbox", box);
 
       node.failBulks(0);
-      ReportFormatsTest.Run again = run("ship", node.url(), "--outbox", tmp.resolve("outbox").toString());
+      Run again = run("ship", node.url(), "--outbox", tmp.resolve("outbox").toString());
       assertEquals(0, again.exit(), again.err());
       assertTrue(again.err().contains("7 sent, 0 already there, 0 retried, 0 in outbox (7 of them delivered from the outbox)"),
           again.err());
@@ -100,10 +100,10 @@ class ShipCliTest {
     Path dir = plant("c");
     Path index = tmp.resolve("index");
     try (FleetTestAccess direct = new FleetTestAccess(); FleetTestAccess later = new FleetTestAccess()) {
-      ReportFormatsTest.Run r = run("scan", "--no-progress", "--host", "build-7", "--index", index.toString(), "--ship",
+      Run r = run("scan", "--no-progress", "--host", "build-7", "--index", index.toString(), "--ship",
           direct.url(), "--outbox", tmp.resolve("outbox").toString(), dir.toString());
       assertEquals(1, r.exit(), r.err());
-      ReportFormatsTest.Run s = run("ship", later.url(), "--from-index", index.toString(), "--outbox",
+      Run s = run("ship", later.url(), "--from-index", index.toString(), "--outbox",
           tmp.resolve("outbox").toString());
       assertEquals(0, s.exit(), s.err());
       assertEquals(direct.documents().keySet(), later.documents().keySet(), "the same ids");
@@ -120,11 +120,11 @@ class ShipCliTest {
     Path report = tmp.resolve("r.jsonl");
     assertEquals(1, run("scan", "--no-progress", "--reveal", "--format", "jsonl", "-o", report.toString(), dir.toString()).exit());
     try (FleetTestAccess node = new FleetTestAccess()) {
-      ReportFormatsTest.Run first = run("ship", node.url(), report.toString(), "--host", "Build-9", "--outbox",
+      Run first = run("ship", node.url(), report.toString(), "--host", "Build-9", "--outbox",
           tmp.resolve("outbox").toString());
       assertEquals(0, first.exit(), first.err());
       assertTrue(first.err().contains("7 sent"), first.err());
-      ReportFormatsTest.Run second = run("ship", node.url(), report.toString(), "--host", "build-9", "--outbox",
+      Run second = run("ship", node.url(), report.toString(), "--host", "build-9", "--outbox",
           tmp.resolve("outbox").toString());
       assertEquals(0, second.exit(), second.err());
       assertTrue(second.err().contains("0 sent, 7 already there"), second.err());
@@ -136,7 +136,7 @@ class ShipCliTest {
 
   @Test
   void ship_usageErrors_exit2WithoutEchoingCredentials() throws IOException {
-    ReportFormatsTest.Run r = run("ship", "https://admin:Hunter2Pass@127.0.0.1:9", "--outbox", tmp.toString());
+    Run r = run("ship", "https://admin:Hunter2Pass@127.0.0.1:9", "--outbox", tmp.toString());
     assertEquals(2, r.exit());
     assertFalse(r.err().contains("Hunter2Pass"), r.err());
     assertEquals(2, run("ship", "http://127.0.0.1:9", tmp.resolve("missing.jsonl").toString()).exit());
@@ -144,7 +144,7 @@ class ShipCliTest {
     Path notReport = tmp.resolve("x.txt");
     Files.writeString(notReport, "hello\n");
     try (FleetTestAccess node = new FleetTestAccess()) {
-      ReportFormatsTest.Run bad = run("ship", node.url(), notReport.toString(), "--outbox", tmp.resolve("outbox").toString());
+      Run bad = run("ship", node.url(), notReport.toString(), "--outbox", tmp.resolve("outbox").toString());
       assertEquals(Main.EXIT_INCOMPLETE, bad.exit(), bad.err());
       assertTrue(bad.err().contains("not shipped: x.txt"), bad.err());
     }

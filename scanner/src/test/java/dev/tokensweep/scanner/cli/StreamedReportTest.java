@@ -1,5 +1,7 @@
 package dev.tokensweep.scanner.cli;
 
+import static dev.tokensweep.scanner.cli.Run.run;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,15 +30,6 @@ class StreamedReportTest {
 
   @TempDir
   Path tmp;
-
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
 
   private static List<JsonNode> lines(String jsonl) throws IOException {
     List<JsonNode> out = new ArrayList<>();

@@ -25,12 +25,12 @@ class SuppressionCliTest {
     Files.writeString(dir.resolve("a.log"), "t " + f.base62Crc32("ghp_") + "\n");
     for (String fmt : new String[] {"json", "jsonl", "ecs"}) {
       Path base = tmp.resolve("base." + fmt);
-      assertEquals(1, ReportFormatsTest.run("scan", "--format", fmt, "-o", base.toString(), "--no-progress",
+      assertEquals(1, Run.run("scan", "--format", fmt, "-o", base.toString(), "--no-progress",
           dir.toString()).exit());
       Path more = Files.createDirectories(tmp.resolve("more-" + fmt));
       Files.copy(dir.resolve("a.log"), more.resolve("a.log"));
       Files.writeString(more.resolve("b.log"), "t " + f.base62Crc32("ghs_") + "\n");
-      ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--format", "json", "--baseline", base.toString(),
+      Run r = Run.run("scan", "--format", "json", "--baseline", base.toString(),
           "--no-progress", more.toString());
       assertEquals(1, r.exit(), r.err());
       JsonNode doc = new ObjectMapper().readTree(r.out());
@@ -44,7 +44,7 @@ class SuppressionCliTest {
   void baseline_notAReport_isAUsageError() throws IOException {
     Path bad = tmp.resolve("bad.json");
     Files.writeString(bad, "{\"hello\": 1}");
-    ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--baseline", bad.toString(), tmp.toString());
+    Run r = Run.run("scan", "--baseline", bad.toString(), tmp.toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("not a tokensweep report"), r.err());
   }
@@ -55,18 +55,18 @@ class SuppressionCliTest {
     Path dir = Files.createDirectories(tmp.resolve("d"));
     Files.writeString(dir.resolve("a.log"), "t " + f.base62Crc32("ghp_") + "\nu " + f.base62Crc32("ghs_") + "\n");
     Files.writeString(dir.resolve("tokensweep.yaml"), "format: jsonl\ndisable: [ts.github.4]\n");
-    ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--no-progress", dir.toString());
+    Run r = Run.run("scan", "--no-progress", dir.toString());
     assertEquals(1, r.exit(), r.err());
     assertTrue(r.out().startsWith("{\"type\":\"finding\""), r.out());
     assertTrue(r.out().contains("ts.github.1") && !r.out().contains("ts.github.4"));
     assertTrue(r.err().contains("using " + dir.resolve("tokensweep.yaml")), "the notice says a found config is in use");
 
-    ReportFormatsTest.Run untrusted = ReportFormatsTest.run("scan", "--no-root-config", "--format", "json",
+    Run untrusted = Run.run("scan", "--no-root-config", "--format", "json",
         "--no-progress", dir.toString());
     assertTrue(untrusted.out().contains("ts.github.4"), "--no-root-config ignores the scanned tree's config");
 
     Files.writeString(dir.resolve("tokensweep.yaml"), "format: jsonl\ndisable: [ts.github.4]\nlimits:\n  max_dept: 2\n");
-    ReportFormatsTest.Run bad = ReportFormatsTest.run("scan", dir.toString());
+    Run bad = Run.run("scan", dir.toString());
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("tokensweep.yaml:4: unknown key 'max_dept'"), bad.err());
   }
@@ -78,7 +78,7 @@ class SuppressionCliTest {
     Files.writeString(dir.resolve("a.log"), "t " + f.base62Crc32("ghp_") + "\n");
     Files.writeString(dir.resolve(".tokensweepignore"), "*\n");
     Files.writeString(dir.resolve("tokensweep.yaml"), "disable: [ts.github.1]\n");
-    ReportFormatsTest.Run r = ReportFormatsTest.run("scan", "--quiet", dir.toString());
+    Run r = Run.run("scan", "--quiet", dir.toString());
     assertEquals(0, r.exit(), r.err());
     String[] lines = r.err().strip().split("\n");
     assertEquals(1, lines.length, r.err());
@@ -86,6 +86,6 @@ class SuppressionCliTest {
     assertTrue(lines[0].contains(dir.resolve("tokensweep.yaml").toString()), r.err());
     assertTrue(lines[0].contains("--no-root-config"), r.err());
     // and --no-root-config finds the token the planted files hid
-    assertEquals(1, ReportFormatsTest.run("scan", "--quiet", "--no-root-config", dir.toString()).exit());
+    assertEquals(1, Run.run("scan", "--quiet", "--no-root-config", dir.toString()).exit());
   }
 }

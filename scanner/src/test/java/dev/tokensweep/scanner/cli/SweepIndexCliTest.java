@@ -22,8 +22,8 @@ class SweepIndexCliTest {
   @TempDir
   Path tmp;
 
-  static ReportFormatsTest.Run run(String... args) {
-    return ReportFormatsTest.run(args);
+  static Run run(String... args) {
+    return Run.run(args);
   }
 
   static Set<String> fingerprints(String jsonReport) throws IOException {
@@ -46,7 +46,7 @@ class SweepIndexCliTest {
     Files.writeString(dir.resolve("a.log"), "token " + old1 + "\n");
     Files.writeString(dir.resolve("b.log"), "token " + old2 + "\n");
 
-    ReportFormatsTest.Run first = run("scan", "--format", "json", "--index", index.toString(), "--host", "build-7",
+    Run first = run("scan", "--format", "json", "--index", index.toString(), "--host", "build-7",
         "--new-since", "last", "--no-progress", dir.toString());
     assertEquals(1, first.exit(), first.err());
     assertEquals(2, fingerprints(first.out()).size(), "the first sweep of a host: everything is new");
@@ -55,7 +55,7 @@ class SweepIndexCliTest {
     Files.delete(dir.resolve("b.log"));
     Files.writeString(dir.resolve("a.log"), "token " + old1 + "\nlater " + new1 + "\n");
     Files.writeString(dir.resolve("c.log"), "moved " + old2 + "\nfresh " + new2 + "\n");
-    ReportFormatsTest.Run second = run("scan", "--format", "json", "--index", index.toString(), "--host", "build-7",
+    Run second = run("scan", "--format", "json", "--index", index.toString(), "--host", "build-7",
         "--new-since", "last", "--no-progress", dir.toString());
     assertEquals(1, second.exit(), second.err());
     JsonNode doc = new ObjectMapper().readTree(second.out());
@@ -67,12 +67,12 @@ class SweepIndexCliTest {
     assertEquals(2, doc.get("summary").get("suppressed").get("new-since").asInt(), "old1 and the moved old2");
 
     // a third sweep with nothing new reports nothing and exits 0
-    ReportFormatsTest.Run third = run("scan", "--format", "json", "--index", index.toString(), "--host", "build-7",
+    Run third = run("scan", "--format", "json", "--index", index.toString(), "--host", "build-7",
         "--new-since", "last", "--no-progress", dir.toString());
     assertEquals(0, third.exit(), third.err());
     assertEquals(0, fingerprints(third.out()).size());
 
-    ReportFormatsTest.Run sweeps = run("sweeps", "--index", index.toString(), "--format", "json");
+    Run sweeps = run("sweeps", "--index", index.toString(), "--format", "json");
     assertEquals(0, sweeps.exit(), sweeps.err());
     JsonNode list = new ObjectMapper().readTree(sweeps.out());
     assertEquals(3, list.size());
@@ -80,7 +80,7 @@ class SweepIndexCliTest {
         list.get(2).get("seq").asLong()));
     assertEquals(4, list.get(2).get("findings").asInt(), "the index records every finding, not only the new ones");
 
-    ReportFormatsTest.Run newest = run("search", "--index", index.toString(), "--new-since", "last", "--format", "json",
+    Run newest = run("search", "--index", index.toString(), "--new-since", "last", "--format", "json",
         "host:build-7");
     assertEquals(1, newest.exit(), "the latest sweep found nothing its previous sweep had not");
   }
@@ -95,12 +95,12 @@ class SweepIndexCliTest {
     Path index = tmp.resolve("index");
     Files.writeString(a.resolve(".bash_history"), "export GITHUB_TOKEN=" + shared + "\n");
     Files.writeString(b.resolve("deploy.log"), "using " + shared + "\nand " + other + "\n");
-    ReportFormatsTest.Run ra = run("scan", "--format", "json", "--index", index.toString(), "--host", "build-7",
+    Run ra = run("scan", "--format", "json", "--index", index.toString(), "--host", "build-7",
         "--no-progress", a.toString());
     run("scan", "--format", "json", "--index", index.toString(), "--host", "build-9", "--no-progress", b.toString());
     String fp = fingerprints(ra.out()).iterator().next();
 
-    ReportFormatsTest.Run hits = run("search", "--index", index.toString(), "--format", "json", "fingerprint:" + fp);
+    Run hits = run("search", "--index", index.toString(), "--format", "json", "fingerprint:" + fp);
     assertEquals(0, hits.exit(), hits.err());
     ReportFormatsTest.assertNoSecret(List.of(shared, other), "search output", hits.out());
     Set<String> hosts = new HashSet<>();
@@ -110,13 +110,13 @@ class SweepIndexCliTest {
     }
     assertEquals(Set.of("build-7", "build-9"), hosts);
 
-    ReportFormatsTest.Run fielded = run("search", "--index", index.toString(), "host:BUILD-9 AND severity:high",
+    Run fielded = run("search", "--index", index.toString(), "host:BUILD-9 AND severity:high",
         "AND", "time:[2000-01-01 TO 2100-01-01}");
     assertEquals(0, fielded.exit(), fielded.err());
     assertTrue(fielded.out().contains("2 findings"), fielded.out());
     ReportFormatsTest.assertNoSecret(List.of(shared, other), "search text", fielded.out());
 
-    ReportFormatsTest.Run byPath = run("search", "--index", index.toString(), "path:" + a.resolve(".bash_history"));
+    Run byPath = run("search", "--index", index.toString(), "path:" + a.resolve(".bash_history"));
     assertEquals(0, byPath.exit(), byPath.out() + byPath.err());
     assertTrue(byPath.out().contains("1 finding"), byPath.out());
     assertEquals(1, run("search", "--index", index.toString(), "host:nowhere").exit());

@@ -35,6 +35,25 @@ class ConfigTest {
       """;
 
   @Test
+  void rules_readByTheRuleFilesOwnReader_sameRulesAndSameErrors() throws Exception {
+    String rule = GOOD.substring(GOOD.indexOf("rules:\n") + "rules:\n".length());
+    String asFile = rule.stripIndent();
+    assertEquals(Rules.parse(asFile, "custom.yml").get(0), Config.parse(GOOD, "tokensweep.yaml").rules(Rules.builtin()).get(0));
+
+    // a key given twice is an error of the rule reader, at its line in the configuration file, and a
+    // token pasted as an unknown key is not quoted back
+    String token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+    String twice = GOOD.replace("    severity: high\n", "    severity: high\n    severity: low\n");
+    Config.ConfigException e = assertThrows(Config.ConfigException.class, () -> Config.parse(twice, "tokensweep.yaml"));
+    assertTrue(e.getMessage().startsWith("tokensweep.yaml:16: "), e.getMessage());
+    assertTrue(e.getMessage().contains("given twice"), e.getMessage());
+    String pasted = GOOD.replace("    severity: high\n", "    " + token + ": x\n");
+    e = assertThrows(Config.ConfigException.class, () -> Config.parse(pasted, "tokensweep.yaml"));
+    assertTrue(e.getMessage().startsWith("tokensweep.yaml:15: unknown key"), e.getMessage());
+    assertFalse(e.getMessage().contains(token.substring(4, 20)), "the pasted token is not echoed");
+  }
+
+  @Test
   void parse_fullFile_appliesRulesLimitsAndFormat() throws Exception {
     Config c = Config.parse(GOOD, "tokensweep.yaml");
     assertEquals("sarif", c.format());

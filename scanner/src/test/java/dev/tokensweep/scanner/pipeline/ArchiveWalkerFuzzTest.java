@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seeded mutation fuzzing of the archive walker ({@code expand/Expansion}) through the scanner:
+ * Seeded mutation fuzzing of the archive walker ({@code expand/ArchiveExpander}) through the scanner:
  * zip, tar, tar.gz, 7z, gzip, bzip2, xz, ar and cpio seeds (nested too) with bytes flipped, cut
  * and copied, read both as a stream (zip and 7z through the spool) and from disk (in place). No
  * internal error, every problem names the input, no secret in a problem, the heap bounded, no

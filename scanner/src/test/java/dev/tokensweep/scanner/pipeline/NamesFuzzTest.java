@@ -80,7 +80,7 @@ class NamesFuzzTest {
 
   /** Scans {@code bytes} as a file would be, names included (matchStream leaves names to the sanitizer). */
   private static ScanResult scanNames(Scanner scanner, byte[] bytes, String name) {
-    Scanner.Collector c = new Scanner.Collector(ScanListener.NONE, null, scanner::scrub, scanner::scrubNames);
+    Collector c = new Collector(ScanListener.NONE, null, scanner::scrub, scanner::scrubNames);
     dev.tokensweep.scanner.model.ScanStats stats = new dev.tokensweep.scanner.model.ScanStats();
     scanner.scanStream(new ByteArrayInputStream(bytes), name, null, c, stats);
     ScanResult r = c.result(stats);

@@ -144,6 +144,48 @@ class JsonReaderTest {
   }
 
   @Test
+  void jsonl_manyLines_eachSecretAtItsOwnLineColumnAndPath_acrossDetectorCalls() throws IOException {
+    // lines are handed to the detector many at a time (JsonBatch): secrets on both sides of
+    // a batch's edge, a secret in a key, and a line that is JSON up to a stray word near the end
+    StringBuilder log = new StringBuilder();
+    List<String> secrets = new java.util.ArrayList<>();
+    java.util.Map<String, long[]> where = new java.util.HashMap<>(); // secret -> line, column
+    int lines = 4000; // about 500 KB: several batches
+    for (int i = 1; i <= lines; i++) {
+      String prefix = "{\"ts\":\"2026-11-01T11:09:56.%03dZ\",\"level\":\"info\",\"msg\":\"session created id=%d\",".formatted(i % 1000, i);
+      if (i % 397 == 0) {
+        String t = forge.base62Crc32("ghp_");
+        secrets.add(t);
+        where.put(t, new long[] {i, prefix.length() + "\"auth\":\"".length() + 1});
+        log.append(prefix).append("\"auth\":\"").append(t).append("\"}\n");
+      } else {
+        log.append(prefix).append("\"trace_id\":\"eb384229c07a34dfa2f1b29b4bc5bc6b\"}\n");
+      }
+    }
+    String inKey = forge.base62Crc32("ghp_");
+    log.append("{\"").append(inKey).append("\":\"x\"}\n");
+    String broken = forge.base62Crc32("ghp_");
+    log.append("{\"msg\":\"").append(broken).append("\"} trailing words\n");
+    Path p = dir.resolve("app.jsonl");
+    Files.writeString(p, log.toString());
+    ScanResult r = scan(p);
+    noProblems(r);
+    assertEquals(secrets.size() + 2, r.findings().size(), "one finding per secret");
+    for (String t : secrets) {
+      Location l = one(r, t, "value").location();
+      assertPath(l, "jsonl", "auth");
+      assertEquals(where.get(t)[0], l.line(), "line");
+      assertEquals(where.get(t)[1], l.column(), "column");
+    }
+    Location k = one(r, inKey, "key").location();
+    assertEquals(Location.KEY, k.part());
+    assertEquals((long) lines + 1, k.line());
+    Location b = one(r, broken, "a line that is not JSON after all is text").location();
+    assertNull(b.jsonPath());
+    assertEquals((long) lines + 2, b.line());
+  }
+
+  @Test
   void otlp_headerAttribute_nameFeedsTheKeyAwareRule() throws IOException {
     String bearer = rnd();
     String otlp = """

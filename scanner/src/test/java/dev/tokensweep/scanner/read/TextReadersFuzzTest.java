@@ -86,7 +86,7 @@ class TextReadersFuzzTest {
         ascii("{\"msg\":\"Authorization: Bearer " + TOKEN + "\"}\n{\"n\":1}\n{\"broken\":\n{\"ok\":\"yes\"}\n"));
     fuzz("doc.json", seeds, () -> new JsonReader("json", JsonReader.Mode.DOCUMENT, CHUNK), 21);
     fuzz("lines.jsonl", seeds, () -> new JsonReader("jsonl", JsonReader.Mode.LINES, CHUNK), 22);
-    fuzz("decoded.json", seeds, () -> new DecodingReader(new JsonReader("json", JsonReader.Mode.DOCUMENT, CHUNK)), 23);
+    fuzz("decoded.json", seeds, () -> new dev.tokensweep.scanner.decode.DecodingReader(new JsonReader("json", JsonReader.Mode.DOCUMENT, CHUNK)), 23);
   }
 
   @Test
@@ -111,6 +111,6 @@ class TextReadersFuzzTest {
         ascii("<13>Nov 22 10:00:00 host app: msg#012Authorization: Bearer " + TOKEN + "#011tab\n"),
         ascii("x".repeat(3000) + TOKEN + "\n"));
     fuzz("app.log", seeds, () -> new TextReader(CHUNK), 41);
-    fuzz("decoded.log", seeds, () -> new DecodingReader(new TextReader(CHUNK)), 42);
+    fuzz("decoded.log", seeds, () -> new dev.tokensweep.scanner.decode.DecodingReader(new TextReader(CHUNK)), 42);
   }
 }

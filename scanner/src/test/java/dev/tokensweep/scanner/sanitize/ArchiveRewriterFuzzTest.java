@@ -88,7 +88,7 @@ class ArchiveRewriterFuzzTest {
     ScanLimits d = ScanLimits.defaults();
     ScanLimits limits = new ScanLimits(d.maxDepth(), 1000, 64L << 20, 16L << 20, d.maxRatio(), 1L << 20, 64L << 20,
         d.maxLineBytes());
-    PathSanitizer sanitizer = new PathSanitizer(new Sanitizer(scanner, Fingerprinter.withDefaultKey(),
+    PathSanitizer sanitizer = new PathSanitizer(Sanitizer.of(scanner, Fingerprinter.withDefaultKey(),
         Sanitizer.Options.defaults()), limits);
     Set<String> spoolsBefore = spools();
     Random rnd = new Random(1414);

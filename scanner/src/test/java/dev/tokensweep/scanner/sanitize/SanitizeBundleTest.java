@@ -177,7 +177,7 @@ class SanitizeBundleTest {
     Path in = Files.write(dir.resolve("bundle.tar.gz"), tarGz());
     String inSha = sha(in);
     Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
-    PathSanitizer.Result result = new PathSanitizer(new Sanitizer(scanner, FP, Sanitizer.Options.defaults()),
+    PathSanitizer.Result result = new PathSanitizer(Sanitizer.of(scanner, FP, Sanitizer.Options.defaults()),
         ScanLimits.defaults()).sanitize(in, dir.resolve("clean.tar.gz"), false);
     assertTrue(result.problems().isEmpty(), result.problems().toString());
     Path out = dir.resolve("clean.tar.gz");
@@ -268,7 +268,7 @@ class SanitizeBundleTest {
     modes.put("logs/app.zip", 0644);
     Path in = Files.write(dir.resolve("clean-in.tar.gz"), tarGz());
     Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
-    new PathSanitizer(new Sanitizer(scanner, FP, Sanitizer.Options.defaults()), ScanLimits.defaults())
+    new PathSanitizer(Sanitizer.of(scanner, FP, Sanitizer.Options.defaults()), ScanLimits.defaults())
         .sanitize(in, dir.resolve("clean-out.tar.gz"), false);
     assertEquals(sha(in), sha(dir.resolve("clean-out.tar.gz")));
   }
@@ -293,7 +293,7 @@ class SanitizeBundleTest {
     ScanLimits limits = new ScanLimits(d.maxDepth(), 30, d.maxTotalBytes(), d.maxEntryBytes(), d.maxRatio(),
         d.ratioThreshold(), d.maxSpoolBytes(), d.maxLineBytes());
     Path out = dir.resolve("many-out.tar.gz");
-    PathSanitizer.Result result = new PathSanitizer(new Sanitizer(scanner, FP, Sanitizer.Options.defaults()), limits)
+    PathSanitizer.Result result = new PathSanitizer(Sanitizer.of(scanner, FP, Sanitizer.Options.defaults()), limits)
         .sanitize(in, out, false);
     assertEquals(List.of(in + "!logs/many.zip [limit]"),
         result.problems().stream().map(p -> p.location() + " [" + p.type() + "]").toList());
@@ -322,7 +322,7 @@ class SanitizeBundleTest {
     Path in = Files.write(dir.resolve("hidden-in.tar.gz"), tarGz());
     Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
     Path out = dir.resolve("hidden-out.tar.gz");
-    PathSanitizer.Result result = new PathSanitizer(new Sanitizer(scanner, FP, Sanitizer.Options.defaults()),
+    PathSanitizer.Result result = new PathSanitizer(Sanitizer.of(scanner, FP, Sanitizer.Options.defaults()),
         ScanLimits.defaults()).sanitize(in, out, false);
     assertEquals(List.of(in + "!logs/hidden.zip [corrupt]"),
         result.problems().stream().map(p -> p.location() + " [" + p.type() + "]").toList());

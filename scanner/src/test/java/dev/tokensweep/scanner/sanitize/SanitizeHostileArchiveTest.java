@@ -90,7 +90,7 @@ class SanitizeHostileArchiveTest {
   private Outcome sanitize(String name, byte[] input, ScanLimits limits) throws IOException {
     Path in = Files.write(dir.resolve(name), input);
     Path out = dir.resolve("clean-" + name);
-    PathSanitizer.Result r = new PathSanitizer(new Sanitizer(scanner, FP, Sanitizer.Options.defaults()), limits)
+    PathSanitizer.Result r = new PathSanitizer(Sanitizer.of(scanner, FP, Sanitizer.Options.defaults()), limits)
         .sanitize(in, out, false);
     assertArrayEquals(input, Files.readAllBytes(in), "input untouched");
     List<String> ps = new ArrayList<>();

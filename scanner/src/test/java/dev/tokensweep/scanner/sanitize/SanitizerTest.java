@@ -39,7 +39,7 @@ class SanitizerTest {
   private PathSanitizer sanitizer(MaskStyle style, boolean keepClaims) {
     Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
     Sanitizer.Options d = Sanitizer.Options.defaults();
-    return new PathSanitizer(new Sanitizer(scanner, FP, new Sanitizer.Options(style, keepClaims, d.binary(), d.spoolCap(), 4096)),
+    return new PathSanitizer(Sanitizer.of(scanner, FP, new Sanitizer.Options(style, keepClaims, d.binary(), d.spoolCap(), 4096)),
         dev.tokensweep.scanner.model.ScanLimits.defaults());
   }
 
@@ -119,7 +119,7 @@ class SanitizerTest {
     sanitizer(MaskStyle.SAME_LENGTH, true).sanitize(in, out, false);
     assertEquals("token " + "*".repeat(40) + "\n", Files.readString(out));
     byte[] jwt = forge.accessJwt("iss", "aud", "x", 1, 2).getBytes(StandardCharsets.US_ASCII);
-    String kept = new String(Sanitizer.jwtWithoutSignature(jwt, false), StandardCharsets.US_ASCII);
+    String kept = new String(LeafSanitizer.jwtWithoutSignature(jwt, false), StandardCharsets.US_ASCII);
     Matcher m = p.matcher(kept);
     assertTrue(m.find() && kept.endsWith(".REDACTED"));
     assertTrue(new String(jwt, StandardCharsets.US_ASCII).startsWith(m.group(1)));

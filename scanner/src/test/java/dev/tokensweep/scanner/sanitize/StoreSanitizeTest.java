@@ -41,7 +41,7 @@ class StoreSanitizeTest {
 
   private static PathSanitizer sanitizer() {
     Sanitizer.Options d = Sanitizer.Options.defaults();
-    return new PathSanitizer(new Sanitizer(scanner(), FP, new Sanitizer.Options(MaskStyle.TAG, false, d.binary(), d.spoolCap(),
+    return new PathSanitizer(Sanitizer.of(scanner(), FP, new Sanitizer.Options(MaskStyle.TAG, false, d.binary(), d.spoolCap(),
         4096)), ScanLimits.defaults());
   }
 

@@ -27,7 +27,6 @@ import org.apache.commons.compress.archivers.zip.UnsupportedZipFeatureException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
-import dev.tokensweep.scanner.expand.Spool;
 import java.nio.channels.SeekableByteChannel;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.deflate.DeflateCompressorInputStream;
@@ -42,7 +41,8 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
 import org.apache.commons.compress.utils.InputStreamStatistics;
 
 /**
- * Expands one input, recursively, and hands every leaf to {@link Leaves}, in the manner of Tika's
+ * The archive walker, for scan and sanitize alike: expands one input, recursively, and hands
+ * every leaf to {@link Leaves}, in the manner of Tika's
  * ParsingEmbeddedDocumentExtractor: each member is sniffed again (an archive in an archive is
  * opened in turn), each sees a close-shielded, {@link BoundedStream bounded} stream, and a member
  * that fails or trips a limit is reported and skipped while its siblings go on.
@@ -60,76 +60,21 @@ import org.apache.commons.compress.utils.InputStreamStatistics;
  * <p>Not thread-safe: one instance per input, used by the thread that scans it. It never closes
  * the stream it is given.
  */
-public final class Expansion {
-
-  /** Reads one leaf. {@code head[0, headLength)} are its first bytes, for choosing a reader. */
-  @FunctionalInterface
-  public interface Leaves {
-    void read(InputStream in, String path, byte[] head, int headLength) throws IOException;
-
-    /**
-     * As above; {@code file} is the leaf itself on disk when the leaf is the input file (no
-     * archive or compression around it), else null, for readers that need random access.
-     */
-    default void read(InputStream in, String path, byte[] head, int headLength, Path file) throws IOException {
-      read(in, path, head, headLength);
-    }
-
-    /**
-     * A member named {@code storedName} in the archive {@code archivePath} is about to be read:
-     * its name is input too, to be scanned as content is. Called once per member read.
-     */
-    default void member(String archivePath, String storedName) {
-    }
-  }
-
-  /**
-   * A {@link Leaves} that also sees the containers around the leaves, for a caller that rebuilds
-   * what it walks (sanitize writes each container again, member by member). The walker calls, for
-   * each container, {@link #open}, then for each entry {@link #other} (an entry without content:
-   * directory, link, device), {@link #skipped} (a member with content that is not read: encrypted,
-   * unsupported, overlapping) or {@link #enter}, the member's content (a leaf or a container) and
-   * {@link #exit}, and at last {@link #close}. A compressed stream is a container with one member
-   * whose entry is null. Callbacks do not throw: a visitor records its own failures.
-   */
-  public interface Visitor extends Leaves {
-    /**
-     * A container of format {@code f} starts at {@code path}; {@code header} is the gzip header
-     * ({@code GzipParameters}), the open {@code ZipFile} when the zip is read through its central
-     * directory, or null.
-     */
-    default void open(Format f, String path, Object header) {}
-
-    /** A member with content starts; the visitor may wrap its stream (to keep its raw bytes). */
-    default InputStream enter(ArchiveEntry entry, String path, InputStream in) {
-      return in;
-    }
-
-    /** Whether the walker must read every member to its end before {@link #exit} (raw copies need it). */
-    default boolean wholeMembers() {
-      return false;
-    }
-
-    /** The member ended; {@code complete} is false when a limit or damage cut it (its problem is reported). */
-    default void exit(String path, boolean complete) {}
-
-    /** An entry without content of its own to read (directory, symbolic or hard link, device). */
-    default void other(ArchiveEntry entry, String path) {}
-
-    /** A member with content that is not read (encrypted, unsupported, overlapping); its problem is reported. */
-    default void skipped(ArchiveEntry entry, String path) {}
-
-    /**
-     * The container ended; {@code complete} is false when not every entry was walked, or was
-     * walked twice (a damaged or lying directory): the container cannot be rebuilt from it.
-     */
-    default void close(String path, boolean complete) {}
-  }
+final class ArchiveExpander implements Expander {
 
   private static final Visitor NONE = (in, path, head, headLength) -> { };
 
-  /** Bytes of a member's start that sniffing and reader selection look at. */
-  public static final int HEAD = Sniffer.HEAD;
+  /** Buffer around each stream the walker sniffs: reads of 64 KiB keep decoder calls few, and it holds any {@link #HEAD}. */
+  private static final int STREAM_BUFFER = 1 << 16;
+
+  /** The smallest LZMA dictionary a decoder is sized for (the format's own minimum, 4 KiB), however small the stream. */
+  private static final int MIN_LZMA_DICTIONARY = 4096;
+
+  /** A library's message quoted in a problem is cut here: enough to say what broke, too short to carry a dump of the input. */
+  private static final int MAX_MESSAGE_CHARS = 160;
+
+  /** Buffer for skipping by reading (streams that cannot seek): small, one per skip, and enough to amortize the calls. */
+  private static final int SKIP_BUFFER = 8192;
 
 
   private final Budget budget;
@@ -142,7 +87,7 @@ public final class Expansion {
    * @param rawBytes bytes read so far from the input as stored, for the input-wide ratio check
    * @param problems where located problems go
    */
-  public Expansion(ScanLimits limits, LongSupplier rawBytes, Consumer<Problem> problems, Leaves leaves) {
+  ArchiveExpander(ScanLimits limits, LongSupplier rawBytes, Consumer<Problem> problems, Leaves leaves) {
     this.limits = limits;
     this.budget = new Budget(limits, rawBytes, problems);
     this.leaves = leaves;
@@ -154,23 +99,17 @@ public final class Expansion {
    * on a thread of {@code executor}, ahead of the scan ({@link ReadAhead}). The caller makes sure
    * a thread is free for it: the scanner does this only when one file is its whole input.
    */
-  public Expansion readAhead(java.util.concurrent.Executor executor) {
+  ArchiveExpander readAhead(java.util.concurrent.Executor executor) {
     this.readAhead = executor;
     return this;
   }
 
-  /**
-   * Scans one input.
-   *
-   * @param file the input on disk when it is a regular file (opened directly by random-access
-   *     formats), null for stdin
-   * @throws IOException only when the input itself cannot be read; member failures are problems
-   */
+  @Override
   public void run(InputStream in, String path, Path file) throws IOException {
     expand(in, path, path, 0, file);
   }
 
-  /** Bytes a random-access reader read from the input file beyond what went through its stream. */
+  @Override
   public long randomAccessBytes() {
     return budget.randomAccessBytes();
   }
@@ -182,7 +121,7 @@ public final class Expansion {
    *     file's own name ({@code bundle.tar.gz!logs/app.zip}, not {@code bundle.tar.gz!bundle.tar!...})
    */
   private void expand(InputStream in, String path, String archivePath, int depth, Path file) throws IOException {
-    BufferedInputStream b = new BufferedInputStream(in, 1 << 16);
+    BufferedInputStream b = new BufferedInputStream(in, STREAM_BUFFER);
     b.mark(HEAD);
     byte[] head = b.readNBytes(HEAD);
     b.reset();
@@ -313,7 +252,7 @@ public final class Expansion {
       size = size << 8 | (h[i] & 0xFFL);
     }
     if (size >= 0 && size < dict) {
-      dict = Math.max(4096, size);
+      dict = Math.max(MIN_LZMA_DICTIONARY, size);
     }
     long cap = memKib * 1024L;
     boolean cut = dict > cap;
@@ -757,7 +696,7 @@ public final class Expansion {
       return s;
     }
     m = Names.display(m);
-    return s + ": " + (m.length() > 160 ? m.substring(0, 160) + "…" : m);
+    return s + ": " + (m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "…" : m);
   }
 
   private static void closeQuietly(AutoCloseable c) {
@@ -811,7 +750,7 @@ public final class Expansion {
 
     @Override
     public long skip(long n) throws IOException {
-      byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
+      byte[] buf = new byte[(int) Math.min(SKIP_BUFFER, Math.max(1, n))];
       long done = 0;
       while (done < n) {
         int r = read(buf, 0, (int) Math.min(buf.length, n - done));

@@ -1,0 +1,146 @@
+package dev.tokensweep.scanner.decode;
+
+import dev.tokensweep.scanner.read.Locator;
+
+/**
+ * Base64 (standard and URL-safe alphabets, padding optional): each maximal run of at least
+ * {@link DecodingLayer#MIN_RUN} base64 bytes that {@link SegmentPass} noted, decoded when at least
+ * nine in ten of its bytes are text ({@code Authorization: Basic}, base64 of JSON holding a
+ * token). A finding in it is located at the encoded byte that encodes its first byte, to within a
+ * base64 quantum.
+ */
+final class Base64Layer implements DecodingLayer {
+
+  /** Each byte's base64 value in either alphabet, -1 for a byte that is none. */
+  static final byte[] B64 = new byte[256];
+
+  static {
+    java.util.Arrays.fill(B64, (byte) -1);
+    String a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (int i = 0; i < a.length(); i++) {
+      B64[a.charAt(i)] = (byte) i;
+    }
+    B64['+'] = 62;
+    B64['-'] = 62;
+    B64['/'] = 63;
+    B64['_'] = 63;
+  }
+
+  /**
+   * Decoded text shorter than this is not passed on: a run of {@link DecodingLayer#MIN_RUN}
+   * characters decodes to 12 bytes, and a shorter remainder after dropping a stray character
+   * holds no secret any rule could confirm.
+   */
+  private static final int MIN_DECODED = 8;
+
+  /**
+   * After this many decoded bytes a run with more than one in ten non-text bytes is given up as
+   * binary (an id, a hash, a compressed blob) before it is decoded to its end.
+   */
+  private static final int EARLY_VERDICT_BYTES = 32;
+
+  @Override
+  public String name() {
+    return "base64";
+  }
+
+  @Override
+  public void decode(byte[] buf, int from, int to, int ownFrom, int ownTo, SegmentPass pass, Locator locator, Next next) {
+    for (int k = 0; k < pass.nRuns; k += 2) {
+      decodeRun(buf, pass.runs[k], pass.runs[k + 1], locator, next);
+    }
+  }
+
+  private void decodeRun(byte[] buf, int s, int e, Locator locator, Next next) {
+    int n = e - s;
+    if (n % 4 == 1) {
+      n--;
+    }
+    // Most runs are identifiers, UUIDs and hex ids that decode to binary: decide without
+    // allocating first, by the same rules as below, and stop as soon as the final 90% rule
+    // can no longer hold (the decoded length is known in advance).
+    if (!mostlyText(buf, s, n)) {
+      return;
+    }
+    byte[] out = new byte[n * 3 / 4];
+    int o = 0;
+    int acc = 0;
+    int bits = 0;
+    int printable = 0;
+    for (int i = s; i < s + n; i++) {
+      acc = (acc << 6) | B64[buf[i] & 0xFF];
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        byte b = (byte) (acc >> bits);
+        out[o++] = b;
+        if (DecodingLayer.isText(b)) {
+          printable++;
+        } else if (o - printable > o / 10 + 1 && o >= EARLY_VERDICT_BYTES) {
+          return; // not text: give up early on binary blobs
+        }
+      }
+    }
+    if (o < MIN_DECODED || printable * 10 < o * 9) {
+      return;
+    }
+    final int fs = s;
+    next.pass(out, o, name(), p -> locator.locate(fs + (int) ((long) p * 4 / 3)));
+  }
+
+  /**
+   * Whether the {@code n} base64 characters at {@code s} pass decodeRun's text rules; no
+   * allocation. Four characters at a time (three bytes, one table test each), with the rules
+   * checked at each non-text byte as the byte-at-a-time loop did; the 1-3 characters after the
+   * last whole quantum go through that loop.
+   */
+  static boolean mostlyText(byte[] buf, int s, int n) {
+    int total = n * 6 / 8; // bytes the run decodes to
+    if (total < MIN_DECODED) {
+      return false;
+    }
+    int maxBad = total / 10; // printable * 10 >= total * 9 holds while bad <= total / 10
+    int o = 0;
+    int bad = 0;
+    int i = s;
+    int end = s + n;
+    for (; i + 4 <= end; i += 4) {
+      int x = B64[buf[i] & 0xFF] << 18 | B64[buf[i + 1] & 0xFF] << 12 | B64[buf[i + 2] & 0xFF] << 6 | B64[buf[i + 3] & 0xFF];
+      int not = NOT_TEXT[x >>> 16 & 0xFF] | NOT_TEXT[x >>> 8 & 0xFF] << 1 | NOT_TEXT[x & 0xFF] << 2;
+      while (not != 0) {
+        int at = o + Integer.numberOfTrailingZeros(not) + 1; // bytes decoded up to this one
+        bad++;
+        if (bad > maxBad || (bad > at / 10 + 1 && at >= EARLY_VERDICT_BYTES)) {
+          return false;
+        }
+        not &= not - 1;
+      }
+      o += 3;
+    }
+    int acc = 0;
+    int bits = 0;
+    for (; i < end; i++) {
+      acc = (acc << 6) | B64[buf[i] & 0xFF];
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        o++;
+        if (!DecodingLayer.isText((byte) (acc >> bits))) {
+          bad++;
+          if (bad > maxBad || (bad > o / 10 + 1 && o >= EARLY_VERDICT_BYTES)) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  private static final int[] NOT_TEXT = new int[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      NOT_TEXT[c] = DecodingLayer.isText((byte) c) ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.tokensweep.scanner.decode;
+
+import dev.tokensweep.scanner.read.Locator;
+
+/**
+ * One decoding layer: finds the runs of its encoding in a segment, decodes those the segment call
+ * owns, and hands each decoded run to the next layer down ({@link Next}) with a locator that maps
+ * a decoded offset back to the encoded bytes. A layer sees the segment after {@link SegmentPass}
+ * has passed over it once (base64 runs and the places of {@code %} and {@code #} noted), so no
+ * layer reads every byte again. Stateless; the composition ({@link LayeredSink}) runs them in a
+ * fixed order, which is the order their findings come in.
+ */
+sealed interface DecodingLayer permits Base64Layer, UrlLayer, RsyslogLayer {
+
+  /** Encoded runs shorter than this are left alone: shorter ones are words and ids, and no token fits. */
+  int MIN_RUN = 16;
+
+  /**
+   * A run is decoded up to this many bytes: the decoded copy is allocated per run, so the cap
+   * bounds the memory one run can take (a multi-megabyte data: URL), far above any secret's size.
+   */
+  int MAX_RUN = 1 << 20;
+
+  /** The name locations give this layer in {@link dev.tokensweep.scanner.model.Location#decodings()}. */
+  String name();
+
+  /**
+   * Decodes the runs of this encoding that the call owning {@code [ownFrom, ownTo)} of
+   * {@code buf[from, to)} owns, each through {@code next}.
+   */
+  void decode(byte[] buf, int from, int to, int ownFrom, int ownTo, SegmentPass pass, Locator locator, Next next);
+
+  /** Scans decoded bytes one layer further down. */
+  @FunctionalInterface
+  interface Next {
+    /** Scans {@code decoded[0, n)}, decoded by {@code layer}; {@code toEncoded} maps a decoded offset to its place. */
+    void pass(byte[] decoded, int n, String layer, Locator toEncoded);
+  }
+
+  /** Printable ASCII, tab, CR or LF: the bytes decoded text must mostly be for a run to count as text. */
+  static boolean isText(byte b) {
+    int c = b & 0xFF;
+    return (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t';
+  }
+}

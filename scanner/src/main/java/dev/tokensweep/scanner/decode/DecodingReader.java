@@ -1,0 +1,54 @@
+package dev.tokensweep.scanner.decode;
+
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.read.Reader;
+import dev.tokensweep.scanner.read.SegmentSink;
+import dev.tokensweep.scanner.read.TextReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * Adds the decoding layers to any reader: in every segment, a base64 ({@link Base64Layer}) or
+ * URL-encoded ({@link UrlLayer}) run of at least {@link DecodingLayer#MIN_RUN} characters that
+ * decodes to mostly printable text, and a line holding rsyslog escapes ({@link RsyslogLayer}), is
+ * decoded and scanned too, up to {@link #MAX_DEPTH} layers deep. Findings in decoded text carry
+ * the layers in {@link Location#decodings()}, outermost first, and the location of the encoded
+ * byte that encodes the secret's first byte. A run is decoded by the segment call that owns its
+ * first byte, up to {@link DecodingLayer#MAX_RUN} bytes of it.
+ */
+public final class DecodingReader implements Reader {
+  /**
+   * Layers decoded inside each other at most: two find a token in base64 of a URL-encoded form
+   * and the like; each further layer rescans every decoded run again, for encodings no log uses.
+   */
+  static final int MAX_DEPTH = 2;
+
+  private final Reader inner;
+
+  /** {@code inner} with the decoding layers around the segments it hands on. */
+  public DecodingReader(Reader inner) {
+    this.inner = inner;
+  }
+
+  @Override
+  public String format() {
+    return inner.format();
+  }
+
+  @Override
+  public void read(InputStream in, String path, SegmentSink sink) throws IOException {
+    inner.read(in, path, new LayeredSink(sink, MAX_DEPTH));
+  }
+
+  @Override
+  public void read(InputStream in, String path, Path file, SegmentSink sink) throws IOException {
+    inner.read(in, path, file, new LayeredSink(sink, MAX_DEPTH));
+  }
+
+  /** Reads a part of a plain-text leaf through the layers, as {@link TextReader#readPart} describes. */
+  public static TextReader.PartLines readPart(TextReader text, InputStream in, String path, SegmentSink sink, long base,
+      int context, long ownLimit) throws IOException {
+    return text.readPart(in, path, new LayeredSink(sink, MAX_DEPTH), base, context, ownLimit);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.tokensweep.scanner.decode;
+
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.read.Locator;
+import dev.tokensweep.scanner.read.SegmentSink;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The layers around one sink: passes each segment on as it is, then has every layer decode its
+ * runs and scans those, decoded, through a sink one layer shallower, until {@code depthLeft} is
+ * spent. The one pass over the segment's bytes ({@link SegmentPass}) goes first: it tells a
+ * line-counting locator where the newlines are, so the plain segment's findings are located
+ * without counting of their own. Not thread-safe, as the sink it wraps.
+ */
+final class LayeredSink implements SegmentSink {
+  /** The layers, in the order their decoded runs are scanned (the order of their findings). */
+  private static final DecodingLayer[] LAYERS = {new Base64Layer(), new UrlLayer(), new RsyslogLayer()};
+
+  private final SegmentSink out;
+  private final int depthLeft;
+  private final SegmentPass pass = new SegmentPass();
+
+  LayeredSink(SegmentSink out, int depthLeft) {
+    this.out = out;
+    this.depthLeft = depthLeft;
+  }
+
+  @Override
+  public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+    if (depthLeft == 0) {
+      out.segment(buf, from, to, ownFrom, ownTo, locator);
+      return;
+    }
+    pass.scan(buf, from, to, ownFrom, ownTo, locator.lineCounting());
+    out.segment(buf, from, to, ownFrom, ownTo, locator);
+    for (DecodingLayer layer : LAYERS) {
+      layer.decode(buf, from, to, ownFrom, ownTo, pass, locator, this::next);
+    }
+  }
+
+  @Override
+  public int overlap() {
+    return out.overlap();
+  }
+
+  @Override
+  public void problem(Problem problem) {
+    out.problem(problem);
+  }
+
+  /** Scans decoded bytes through the next layer, with locations that name this decoding. */
+  private void next(byte[] decoded, int n, String layer, Locator toEncoded) {
+    LayeredSink next = new LayeredSink(out, depthLeft - 1);
+    next.segment(decoded, 0, n, 0, n, p -> {
+      Location l = toEncoded.locate(p);
+      if (l == null) {
+        return null;
+      }
+      List<String> ds = new ArrayList<>();
+      if (l.decodings() != null) {
+        ds.addAll(l.decodings());
+      }
+      ds.add(layer);
+      return l.withDecodings(ds);
+    });
+  }
+}

@@ -1,0 +1,199 @@
+package dev.tokensweep.scanner.decode;
+
+import dev.tokensweep.scanner.read.ByteScan;
+import dev.tokensweep.scanner.read.LineCounting;
+
+/**
+ * The one pass over every byte of a segment that the layers share: it notes every maximal run of
+ * at least {@link DecodingLayer#MIN_RUN} base64 bytes that the call owns (for {@link Base64Layer}),
+ * where the {@code %} and {@code #} are (for {@link UrlLayer} and {@link RsyslogLayer}), and counts
+ * the newlines for a line-counting locator ({@link LineCounting}). One per {@link LayeredSink};
+ * its notes hold until the next {@link #scan}.
+ *
+ * <p>A block at a time, the bytes are classified into flags ({@link ByteScan#classify}, vectorized
+ * by the JIT), then the flags are read eight at a time. A run ends at a word's first non-base64
+ * byte and the next one starts after its last, so the run-length test is needed only after a whole
+ * base64 word: log text breaks runs every few bytes, and a byte-at-a-time walk paid a mispredicted
+ * branch at each break.
+ */
+final class SegmentPass {
+  /**
+   * Bytes per block of the pass, and so how often a line-counting locator is told the newline
+   * count so far: a finding is then located by counting from at most this far before it, not
+   * from the chunk's start; and the size of the copy block for buffers too large for flags at
+   * their own indexes.
+   */
+  static final int CHECKPOINT = 8192;
+
+  // the base64 runs the call owns, as start and end pairs
+  int[] runs = new int[16];
+  int nRuns;
+
+  // positions of '%' and '#' in the segment
+  int[] percents = new int[16];
+  int nPercents;
+  int[] hashes = new int[16];
+  int nHashes;
+
+  // the pass's state between blocks (scanFlags)
+  private int scanLines;
+  private int lastNonAt;
+  private long lastNon;
+
+  /**
+   * Passes over {@code buf[from, to)}, noting runs, {@code %} and {@code #}; tells
+   * {@code counting}, when not null, the newlines of the owned range as it goes and at the end.
+   */
+  void scan(byte[] buf, int from, int to, int ownFrom, int ownTo, LineCounting counting) {
+    nPercents = 0;
+    nHashes = 0;
+    nRuns = 0;
+    // newlines in [from, i); those before ownFrom are not the owned range's
+    int lines = counting == null ? 0 : -ByteScan.count(buf, from, Math.min(ownFrom, to), (byte) '\n');
+    // flags at the bytes' own indexes (which keeps the classifying loop vectorized), or, for a
+    // buffer larger than a text chunk (a long JSON string), a block at a time copied to index 0
+    boolean atIndex = to <= Flags.MAX_AT_INDEX;
+    byte[] flags = atIndex ? Flags.atLeast(to) : Flags.atLeast(CHECKPOINT);
+    byte[] copy = atIndex ? null : Flags.block();
+    // The current run starts after the last non-base64 byte of the last word that held one:
+    // that word (lastNon, at lastNonAt; a virtual one ending at from - 1 to begin with). A run
+    // can reach MIN_RUN (16) at a word only if a whole base64 word lies between: with the word
+    // before holding a break, at most 7 + 7 bytes do. So most words skip the run arithmetic.
+    scanLines = lines;
+    lastNonAt = from - 8;
+    lastNon = Long.MIN_VALUE;
+    int i = from;
+    while (i + 8 <= to) {
+      int end = i + (Math.min(CHECKPOINT, to - i) & ~7);
+      int base = 0; // flags[k - base] is the flag of buf[k]
+      if (atIndex) {
+        ByteScan.classify(buf, i, end, flags);
+      } else {
+        System.arraycopy(buf, i, copy, 0, end - i);
+        ByteScan.classify(copy, 0, end - i, flags);
+        base = i;
+      }
+      scanFlags(buf, flags, base, i, end, from, ownFrom, ownTo);
+      i = end;
+      if (counting != null && i > ownFrom && i <= ownTo) {
+        counting.newlinesBefore(i, scanLines);
+      }
+    }
+    lines = scanLines;
+    int runStart = lastNonAt + ((63 - Long.numberOfLeadingZeros(lastNon)) >>> 3) + 1;
+    for (; i < to; i++) {
+      if (Base64Layer.B64[buf[i] & 0xFF] < 0) {
+        lines += buf[i] == '\n' ? 1 : 0;
+        special(buf, i);
+        if (i - runStart >= DecodingLayer.MIN_RUN) {
+          run(runStart, i, from, ownFrom, ownTo);
+        }
+        runStart = i + 1;
+      }
+    }
+    if (to - runStart >= DecodingLayer.MIN_RUN) {
+      run(runStart, to, from, ownFrom, ownTo);
+    }
+    if (counting != null) {
+      // the owned range's newlines, from this pass over every byte: the reader needs no pass of its own
+      counting.ownedNewlines(lines - ByteScan.count(buf, Math.max(ownTo, from), to, (byte) '\n'));
+    }
+  }
+
+  /**
+   * The flags of {@code [i, end)} eight at a time: newlines counted, '%' and '#' noted, runs
+   * ended. A method of its own, apart from the vectorized loop that fills the flags, so that
+   * each is compiled on its own.
+   */
+  private void scanFlags(byte[] buf, byte[] flags, int base, int i, int end, int from, int ownFrom, int ownTo) {
+    int lines = scanLines;
+    int lastAt = lastNonAt;
+    long last = lastNon;
+    for (; i < end; i += 8) {
+      long w = ByteScan.word(flags, i - base);
+      long nonb = ByteScan.nonBase64(w);
+      if (nonb == 0) {
+        continue;
+      }
+      lines += Long.bitCount(ByteScan.newlines(w)); // a newline is no base64 byte
+      long special = ByteScan.specials(w); // specials() looks at the bytes themselves
+      if (special != 0) {
+        specials(buf, i, special);
+      }
+      if (i - lastAt > 8) {
+        int runStart = lastAt + ((63 - Long.numberOfLeadingZeros(last)) >>> 3) + 1;
+        int first = i + (Long.numberOfTrailingZeros(nonb) >>> 3);
+        if (first - runStart >= DecodingLayer.MIN_RUN) {
+          run(runStart, first, from, ownFrom, ownTo);
+        }
+      }
+      lastAt = i;
+      last = nonb;
+    }
+    scanLines = lines;
+    lastNonAt = lastAt;
+    lastNon = last;
+  }
+
+  /** Notes the '%' and '#' among the bytes at {@code i} that {@code special} marks (high bit a byte). */
+  private void specials(byte[] buf, int i, long special) {
+    while (special != 0) {
+      special(buf, i + (Long.numberOfTrailingZeros(special) >>> 3));
+      special &= special - 1;
+    }
+  }
+
+  private void special(byte[] buf, int p) {
+    if (buf[p] == '%') {
+      if (nPercents == percents.length) {
+        percents = java.util.Arrays.copyOf(percents, nPercents * 2);
+      }
+      percents[nPercents++] = p;
+    } else if (buf[p] == '#') {
+      if (nHashes == hashes.length) {
+        hashes = java.util.Arrays.copyOf(hashes, nHashes * 2);
+      }
+      hashes[nHashes++] = p;
+    }
+  }
+
+  /** The maximal base64 run {@code [s, e)}, to decode when this call owns its first byte. */
+  private void run(int s, int e, int from, int ownFrom, int ownTo) {
+    if (s >= ownFrom && s < ownTo && (s > from || from == ownFrom)) {
+      if (nRuns == runs.length) {
+        runs = java.util.Arrays.copyOf(runs, nRuns * 2);
+      }
+      runs[nRuns++] = s;
+      runs[nRuns++] = Math.min(e, s + DecodingLayer.MAX_RUN);
+    }
+  }
+
+  /**
+   * The flag array {@link ByteScan#classify} fills, one per thread, as long as the largest buffer
+   * seen up to {@link #MAX_AT_INDEX} (a flag sits at its byte's own index, which keeps the loop
+   * vectorized), and a block-sized copy buffer for larger ones. A pass is done with them before
+   * its layers decode anything, so the nested layers share them.
+   */
+  private static final class Flags {
+    /**
+     * Buffers up to this size get flags at their own indexes: text chunks and decoded runs (at
+     * most {@link DecodingLayer#MAX_RUN}); the per-thread array then stays at most this large.
+     */
+    static final int MAX_AT_INDEX = 4 << 20;
+    private static final ThreadLocal<byte[]> PER_THREAD = new ThreadLocal<>();
+    private static final ThreadLocal<byte[]> BLOCK = ThreadLocal.withInitial(() -> new byte[CHECKPOINT]);
+
+    static byte[] atLeast(int n) {
+      byte[] f = PER_THREAD.get();
+      if (f == null || f.length < n) {
+        f = new byte[n];
+        PER_THREAD.set(f);
+      }
+      return f;
+    }
+
+    static byte[] block() {
+      return BLOCK.get();
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.tokensweep.scanner.pipeline;
+
+import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.evidence.Match;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.Suppression;
+import dev.tokensweep.scanner.read.Locator;
+import dev.tokensweep.scanner.read.SegmentSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where one leaf's readers hand their segments: runs the detector over each, keeps one finding per
+ * secret span (the rule first in the catalogue wins), honours inline allows, redacts names in
+ * locations, and hands the findings on through a {@link FindingSettler} once no later chunk can
+ * report their span again. Call {@link #flush} when the leaf ends. Not thread-safe: one per leaf.
+ */
+final class LeafSink implements SegmentSink {
+  private final ScanContext context;
+  private final Collector collector;
+  private final FindingSettler settler;
+  private final List<Match> matches = new ArrayList<>();
+  // findings already made in this leaf, so a secret found again through a decoding layer (a
+  // URL-decoded run that left the token itself unchanged) is reported once; bounded
+  private final Map<String, Boolean> seen = ScanContext.recentPlaces();
+
+  LeafSink(ScanContext context, Collector collector) {
+    this.context = context;
+    this.collector = collector;
+    this.settler = new FindingSettler(context, collector::finding);
+  }
+
+  // the names redacted last (a leaf's findings share its path and often a JSON path), and what they became
+  private final java.util.function.UnaryOperator<String> shownNames = new java.util.function.UnaryOperator<>() {
+    private final String[] raw = new String[2];
+    private final String[] shown = new String[2];
+    private int next;
+
+    @Override
+    public String apply(String name) {
+      for (int i = 0; i < 2; i++) {
+        if (name.equals(raw[i])) {
+          return shown[i];
+        }
+      }
+      raw[next] = name;
+      shown[next] = collector.shown.apply(name);
+      String s = shown[next];
+      next ^= 1;
+      return s;
+    }
+  };
+
+  /** {@code l} as it may be printed and stored ({@link Location#redacted}). */
+  private Location shown(Location l) {
+    return l.redacted(shownNames);
+  }
+
+  /** The leaf has ended: every finding held is settled. */
+  void flush() {
+    settler.flush();
+  }
+
+  @Override
+  public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+    matches.clear();
+    context.detector.scan(buf, from, to, ownFrom, ownTo, matches::add);
+    if (matches.isEmpty()) {
+      return;
+    }
+    // one finding per secret span: where a provider rule and a generic rule both confirm the
+    // same bytes, the rule listed first in the catalogue wins (and keeps a pair rule's identifier)
+    matches.sort(context.matchOrder());
+    List<Match> winners = Match.onePerSpan(matches);
+    java.util.Set<Long> paired = Match.identifierSpans(winners);
+    for (Match m : winners) {
+      collector.match(m); // the sanitizer redacts every secret, allowed or not
+      if (paired.contains(m.span())) {
+        continue; // a key id that a pair's finding names: reported once, with its secret
+      }
+      if (InlineAllow.onLineOf(buf, from, to, m.start(), m.end())) {
+        collector.suppressed(Suppression.INLINE_ALLOW);
+        continue;
+      }
+      Location loc = locator.locate(m.start());
+      if (loc == null) {
+        continue; // a copy of a name or key that was scanned where it stands (Locator)
+      }
+      loc = shown(loc);
+      if (seen.put(ScanContext.placeKey(m.rule().id(), loc), Boolean.TRUE) != null && loc.decodings() != null) {
+        continue;
+      }
+      Evidence.Hint hint = loc.cache() != null ? loc.cache().hint()
+          : loc.timestamp() != null ? Evidence.Hint.seenAt(java.time.Instant.ofEpochSecond(loc.timestamp())) : null;
+      Evidence ev = context.evidence.of(m, context.options.now(), hint);
+      Finding finding = new Finding(loc, ev, context.revealed(m));
+      collector.found(finding);
+      settler.add(finding);
+      if (context.capture != null) {
+        context.capture.offer(m, finding);
+      }
+    }
+    matches.clear();
+  }
+
+  @Override
+  public int overlap() {
+    return context.detector.overlap();
+  }
+
+  @Override
+  public void problem(Problem problem) {
+    collector.problem(problem);
+  }
+}

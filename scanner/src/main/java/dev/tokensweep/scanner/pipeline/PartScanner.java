@@ -1,0 +1,174 @@
+package dev.tokensweep.scanner.pipeline;
+
+import dev.tokensweep.scanner.decode.DecodingReader;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.model.ScanStats;
+import dev.tokensweep.scanner.read.TextReader;
+import dev.tokensweep.scanner.read.TextReader.PartLines;
+import dev.tokensweep.scanner.source.FileWalker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Reads one large plain-text file in parts on all threads at once, when it is a scan's only
+ * input, and merges the parts' findings as one read would have made them. Thread-safe.
+ */
+final class PartScanner {
+  /**
+   * A single plain-text file at least this large is read in parts, one per thread: below it the
+   * JIT warm-up and the extra reads of the parts' overlaps cost more than the threads give.
+   */
+  static final long PARTS_FROM_BYTES = 64L << 20;
+
+  private final ScanContext context;
+  private final Scanner.Opener opener;
+  private final LeafDispatcher dispatcher;
+  private final NameScanner names;
+
+  PartScanner(ScanContext context, Scanner.Opener opener, LeafDispatcher dispatcher, NameScanner names) {
+    this.context = context;
+    this.opener = opener;
+    this.dispatcher = dispatcher;
+    this.names = names;
+  }
+
+  /**
+   * Scans one large plain-text file in {@code threads} parts at once, when it is the only input:
+   * every other case scans files in parallel, and one file would leave all threads but one idle.
+   * Each part is read from its start, with the detector's overlap of context on either side, and
+   * owns the matches that start in it, as the chunks of one read do; its line numbers count from
+   * its own first line and are shifted by the newlines of the parts before it when the parts are
+   * merged, and the columns of that first line by where it really began. A finding made in a
+   * decoded line that two parts both decoded (an rsyslog line across the border) is dropped where
+   * the place was already reported, as within one read.
+   *
+   * @return false when the file is not such a case (the caller scans it the usual way)
+   */
+  boolean scan(Path file, long partsFromBytes, int threads, ExecutorService pool, ScanListener listener,
+      Collector collector, ScanStats stats, FindingOrder order) {
+    long size;
+    byte[] head = new byte[LeafDispatcher.HEAD];
+    int n;
+    String path = file.toString();
+    try {
+      if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) || (size = Files.size(file)) < partsFromBytes
+          || !listener.include(file)) {
+        return false;
+      }
+      try (InputStream in = opener.open(file)) {
+        n = in.readNBytes(head, 0, head.length);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return false; // the usual way reports it
+    }
+    TextReader text = dispatcher.textReaderForParts(path, head, n);
+    if (text == null) {
+      return false;
+    }
+    stats.addFile();
+    stats.addLeaf();
+    FindingOrder.Lane nameLane = order.open(); // the file's own name, ahead of its content
+    try {
+      names.scanName(path, file.getFileName(), collector.forLane(nameLane));
+    } finally {
+      nameLane.close();
+    }
+    int ov = context.detector.overlap();
+    long partBytes = size / threads;
+    PartLines[] partLines = new PartLines[threads];
+    // as LeafSink does within a part: a finding in decoded text at a place already reported goes;
+    // a place is reported again only near the border, so the last keys seen are enough
+    Map<String, Boolean> seen = ScanContext.recentPlaces();
+    List<Future<?>> tasks = new ArrayList<>();
+    for (int k = 0; k < threads; k++) {
+      long start = k * partBytes;
+      long end = k == threads - 1 ? size : (k + 1) * partBytes;
+      int part = k;
+      // applied as the part's findings go out, in part order: by then every part before it has
+      // ended and its line count is known
+      FindingOrder.Lane lane = order.open(new java.util.function.UnaryOperator<Finding>() {
+        private long lineShift = -1;
+        private long lineStart;
+        private boolean unplaced;
+
+        @Override
+        public Finding apply(Finding f) {
+          if (lineShift < 0) {
+            lineShift = 0;
+            for (int j = 0; j < part && !unplaced; j++) {
+              unplaced = partLines[j] == null;
+              if (!unplaced) {
+                lineShift += partLines[j].newlines();
+                if (partLines[j].lastNewline() >= 0) {
+                  lineStart = partLines[j].lastNewline() + 1;
+                }
+              }
+            }
+          }
+          if (unplaced) {
+            return null; // an earlier part failed: this part's lines cannot be placed; dropped with its problem
+          }
+          Location l = f.location();
+          if (l.line() != null) {
+            long line = l.line() + lineShift;
+            Long column = l.line() == 1 && part > 0 ? Long.valueOf(l.offset() - lineStart + 1) : l.column();
+            l = new Location(l.path(), line, column, l.offset(), l.entry(), l.timestamp(), l.encoding(), l.jsonPath(),
+                l.decodings(), l.format(), l.cache(), l.store(), l.part());
+          }
+          if (seen.put(ScanContext.placeKey(f.evidence().ruleId(), l), Boolean.TRUE) != null && l.decodings() != null) {
+            return null;
+          }
+          return new Finding(l, f.evidence(), f.revealed());
+        }
+      });
+      Collector partCollector = collector.forLane(lane);
+      tasks.add(pool.submit(() -> {
+        int left = (int) Math.min(start, ov); // bytes of left context before the part
+        try (InputStream raw = opener.open(file)) {
+          raw.skipNBytes(start - left);
+          // the reader stops once it has read past `end` what a match starting before it needs
+          try (InputStream in = stats.meter(raw, collector.progressPath(path), false)) {
+            LeafSink sink = new LeafSink(context, partCollector);
+            try {
+              partLines[part] = DecodingReader.readPart(text, in, path, sink,
+                  start - left, left, end);
+            } finally {
+              sink.flush();
+            }
+          }
+        } catch (IOException | UncheckedIOException e) {
+          IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+          partCollector.problem(new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io)));
+        } catch (RuntimeException e) {
+          partCollector.problem(new Problem(path, Problem.Type.INTERNAL, "internal error: " + e.getClass().getSimpleName()));
+        } finally {
+          stats.addBytes(end - start);
+          lane.close();
+        }
+        return null;
+      }));
+    }
+    for (Future<?> t : tasks) {
+      try {
+        t.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        collector.problem(new Problem(path, Problem.Type.ERROR, "interrupted"));
+        return true;
+      } catch (java.util.concurrent.ExecutionException e) {
+        collector.problem(new Problem(path, Problem.Type.INTERNAL, "internal error: " + e.getCause().getClass().getSimpleName()));
+      }
+    }
+    return true;
+  }
+}

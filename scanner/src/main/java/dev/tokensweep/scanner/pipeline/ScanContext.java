@@ -1,0 +1,100 @@
+package dev.tokensweep.scanner.pipeline;
+
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.EvidenceCache;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.evidence.Match;
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.respond.SecretCapture;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every part of one scanner shares to turn matches into findings: the detector and its
+ * rules' order (the rule first in the catalogue wins a secret span), the fingerprinter, the
+ * options, and where raw matches are offered for {@code --validate}. Immutable; thread-safe.
+ */
+final class ScanContext {
+  /**
+   * A finding is settled once its leaf's reader is at least this many bytes past it (or the
+   * detector's overlap, four times, when that is more): a span is found again only by the next
+   * chunk, within the overlap of the border, and 1 MiB is past any chunk's overlap.
+   */
+  private static final long MIN_SETTLE_DISTANCE = 1L << 20;
+
+  final Detector detector;
+  final Fingerprinter fingerprinter;
+  /** Evidence built once per secret of this scanner's runs (a token on thousands of log lines). */
+  final EvidenceCache evidence;
+  final Scanner.Options options;
+  // respond: keeps the secrets a provider can be asked about (--validate, revoke); null otherwise
+  final SecretCapture capture;
+  private final Map<String, Integer> priority = new HashMap<>();
+
+  ScanContext(Detector detector, Fingerprinter fingerprinter, Scanner.Options options, SecretCapture capture) {
+    this.detector = detector;
+    this.fingerprinter = fingerprinter;
+    this.evidence = new EvidenceCache(fingerprinter);
+    this.options = options;
+    this.capture = capture;
+    List<Rule> rules = detector.rules();
+    for (int i = 0; i < rules.size(); i++) {
+      priority.putIfAbsent(rules.get(i).id(), i);
+    }
+  }
+
+  /** The rule's place in the catalogue; lower wins a span. */
+  int priorityOf(String ruleId) {
+    return priority.getOrDefault(ruleId, Integer.MAX_VALUE);
+  }
+
+  /** Matches by start, end, then catalogue order: the order {@link Match#onePerSpan} expects. */
+  Comparator<Match> matchOrder() {
+    return Comparator.comparingInt(Match::start).thenComparingInt(Match::end)
+        .thenComparingInt(m -> priorityOf(m.rule().id()));
+  }
+
+  /** The secret in clear under {@code --reveal}, else null. */
+  String revealed(Match m) {
+    return options.reveal() ? new String(m.secret(), StandardCharsets.UTF_8) : null;
+  }
+
+  /** Bytes a leaf's reader must be past a finding before it is settled (see {@link FindingSettler#WINDOW_FINDINGS}). */
+  long settleDistance() {
+    return Math.max(MIN_SETTLE_DISTANCE, 4L * detector.overlap());
+  }
+
+  /** One secret span of one leaf: the fingerprint too, as two members of one tar may share a name and their secrets an offset. */
+  static String spanKey(Finding f) {
+    Location l = f.location();
+    return l.path() + '@' + l.offset() + '+' + f.evidence().length() + '@' + l.entry() + '@' + l.jsonPath()
+        + '@' + l.decodings() + '@' + f.evidence().fingerprint() + '@' + l.store() + '@' + l.part();
+  }
+
+  /**
+   * Places remembered to drop a finding made again through a decoding layer: a place is reported
+   * again only within one chunk or near a part border, so the last few thousand are enough, and
+   * the set stays small however many findings a leaf holds.
+   */
+  static final int PLACES_REMEMBERED = 4096;
+
+  /** An empty set of places ({@link #placeKey}) that forgets the eldest past {@link #PLACES_REMEMBERED}. */
+  static Map<String, Boolean> recentPlaces() {
+    return new java.util.LinkedHashMap<>(256, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > PLACES_REMEMBERED;
+      }
+    };
+  }
+
+  /** A rule's finding at one place of a leaf, whatever decoding layers led to it. */
+  static String placeKey(String ruleId, Location l) {
+    return ruleId + '@' + l.offset() + '@' + l.entry() + '@' + l.jsonPath() + '@' + l.store();
+  }
+}
