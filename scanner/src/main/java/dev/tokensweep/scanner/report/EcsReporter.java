@@ -45,7 +45,7 @@ final class EcsReporter implements Reporter {
 
     @Override
     public void finding(Finding f) throws IOException {
-      JSON.writeValue(out, reporter.document(f));
+      LineJson.MAPPER.writeValue(out, reporter.document(f));
       out.write('\n');
     }
 

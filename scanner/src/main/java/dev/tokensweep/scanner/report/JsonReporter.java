@@ -69,7 +69,11 @@ final class JsonReporter implements Reporter {
 
     @Override
     public void finding(Finding f) throws IOException {
-      line(out, "finding", ReportModel.finding(f));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("type", "finding");
+      m.putAll(ReportModel.finding(f));
+      LineJson.MAPPER.writeValue(out, m);
+      out.write('\n');
     }
 
     @Override
