@@ -73,8 +73,6 @@ final class ArchiveExpander implements Expander {
   /** A library's message quoted in a problem is cut here: enough to say what broke, too short to carry a dump of the input. */
   private static final int MAX_MESSAGE_CHARS = 160;
 
-  /** Buffer for skipping by reading (streams that cannot seek): small, one per skip, and enough to amortize the calls. */
-  private static final int SKIP_BUFFER = 8192;
 
 
   private final Budget budget;
@@ -750,16 +748,7 @@ final class ArchiveExpander implements Expander {
 
     @Override
     public long skip(long n) throws IOException {
-      byte[] buf = new byte[(int) Math.min(SKIP_BUFFER, Math.max(1, n))];
-      long done = 0;
-      while (done < n) {
-        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-        if (r < 0) {
-          break;
-        }
-        done += r;
-      }
-      return done;
+      return SkipByReading.skip(this, n);
     }
 
     @Override

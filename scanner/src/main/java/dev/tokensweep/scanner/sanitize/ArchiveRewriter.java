@@ -3,6 +3,7 @@ package dev.tokensweep.scanner.sanitize;
 import dev.tokensweep.scanner.expand.CountingInputStream;
 import dev.tokensweep.scanner.expand.Expander;
 import dev.tokensweep.scanner.expand.Format;
+import dev.tokensweep.scanner.expand.SkipByReading;
 import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanLimits;
@@ -63,8 +64,6 @@ final class ArchiveRewriter implements Expander.Visitor {
   /** Bytes copied (and checksummed) at a time into a rebuilt container: few calls, bounded memory. */
   private static final int COPY_BUFFER = 1 << 16;
 
-  /** Buffer for skipping by reading through a tee (whose skipped bytes must be copied too). */
-  private static final int SKIP_BUFFER = 8192;
 
   private final Sanitizer sanitizer;
   private final ScanLimits limits;
@@ -359,16 +358,7 @@ final class ArchiveRewriter implements Expander.Visitor {
 
     @Override
     public long skip(long n) throws IOException {
-      byte[] buf = new byte[SKIP_BUFFER];
-      long done = 0;
-      while (done < n) {
-        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-        if (r < 0) {
-          break;
-        }
-        done += r;
-      }
-      return done;
+      return SkipByReading.skip(this, n);
     }
 
     @Override
