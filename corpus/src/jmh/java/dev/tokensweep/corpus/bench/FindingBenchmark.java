@@ -1,15 +1,11 @@
 package dev.tokensweep.corpus.bench;
 
 import dev.tokensweep.corpus.gen.BenchInputs;
-import dev.tokensweep.detectors.check.Entropy;
-import dev.tokensweep.detectors.check.Placeholders;
-import dev.tokensweep.detectors.check.Validators;
 import dev.tokensweep.detectors.engine.Detector;
 import dev.tokensweep.detectors.evidence.Evidence;
 import dev.tokensweep.detectors.evidence.EvidenceCache;
 import dev.tokensweep.detectors.evidence.Fingerprinter;
 import dev.tokensweep.detectors.evidence.Match;
-import dev.tokensweep.detectors.rule.Rule;
 import dev.tokensweep.detectors.rule.Rules;
 import java.time.Instant;
 import java.util.List;
@@ -103,7 +99,7 @@ public class FindingBenchmark {
   public int validate() {
     int ok = 0;
     for (Match m : matches) {
-      ok += accept(m.rule(), m.secret()) ? 1 : 0;
+      ok += Detector.accepts(m.rule(), m.secret()) ? 1 : 0;
     }
     return ok;
   }
@@ -131,21 +127,5 @@ public class FindingBenchmark {
     for (Match m : matches) {
       bh.consume(cache.of(m, now, null));
     }
-  }
-
-  /** The detector's checks after the regex, in its order (placeholders, entropy floor, validators). */
-  static boolean accept(Rule rule, byte[] secret) {
-    if (Placeholders.isPlaceholder(secret)) {
-      return false;
-    }
-    if (rule.entropyFloor() > 0 && Entropy.shannon(secret) < rule.entropyFloor()) {
-      return false;
-    }
-    for (String v : rule.validate()) {
-      if (!Validators.check(v, secret)) {
-        return false;
-      }
-    }
-    return true;
   }
 }
