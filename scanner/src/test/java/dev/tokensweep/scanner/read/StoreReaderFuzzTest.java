@@ -44,35 +44,6 @@ class StoreReaderFuzzTest {
     Reader make();
   }
 
-  private static byte[] mutate(byte[] seed, Random rnd) {
-    byte[] b = seed.clone();
-    int ops = 1 + rnd.nextInt(8);
-    for (int o = 0; o < ops; o++) {
-      int at = rnd.nextInt(b.length);
-      switch (rnd.nextInt(6)) {
-        case 0 -> b[at] = (byte) rnd.nextInt(256);
-        case 1 -> {
-          int n = Math.min(b.length - at, 1 + rnd.nextInt(64));
-          java.util.Arrays.fill(b, at, at + n, (byte) 0);
-        }
-        case 2 -> {
-          long v = rnd.nextBoolean() ? -1L : rnd.nextBoolean() ? Long.MAX_VALUE : rnd.nextInt(1 << 20);
-          for (int i = 0; i < 8 && at + i < b.length; i++) {
-            b[at + i] = (byte) (rnd.nextBoolean() ? v >>> (8 * i) : v >>> (8 * (7 - i)));
-          }
-        }
-        case 3 -> {
-          int from = rnd.nextInt(b.length);
-          int n = Math.min(Math.min(b.length - at, b.length - from), 1 + rnd.nextInt(512));
-          System.arraycopy(b, from, b, at, n);
-        }
-        case 4 -> b[at] ^= (byte) (1 << rnd.nextInt(8));
-        default -> b = java.util.Arrays.copyOf(b, Math.max(1, at));
-      }
-    }
-    return b;
-  }
-
   private static void fuzz(String name, byte[] seed, ReaderFactory readers, long seedNo) {
     Random rnd = new Random(seedNo);
     long end = System.currentTimeMillis() + BUDGET_MILLIS;
@@ -80,7 +51,7 @@ class StoreReaderFuzzTest {
     long peak = 0;
     String path = "fuzz/" + name;
     while (System.currentTimeMillis() < end || runs < 20) {
-      byte[] input = runs == 0 ? seed : mutate(seed, rnd);
+      byte[] input = runs == 0 ? seed : dev.tokensweep.scanner.FuzzLoop.mutate(seed, rnd);
       List<Problem> problems = new ArrayList<>();
       long[] located = {0};
       SegmentSink sink = new SegmentSink() {
