@@ -74,7 +74,7 @@ final class LevelDbReader implements Reader {
 
   /** A log: named {@code <digits>.log}, and its first record header valid (and its checksum when it fits the head). */
   static boolean looksLikeLog(String lowerName, byte[] h, int n) {
-    if (!lowerName.matches("[0-9]{6,}\\.log") || n < 7) {
+    if (!numberedLog(lowerName) || n < 7) {
       return false;
     }
     int len = (h[4] & 0xFF) | (h[5] & 0xFF) << 8;
@@ -84,6 +84,24 @@ final class LevelDbReader implements Reader {
     }
     if (7 + len <= n) {
       return maskedCrc(h, 6, 1 + len) == le32(h, 0);
+    }
+    return true;
+  }
+
+  /**
+   * A LevelDB log's name: six digits or more, then {@code .log}. By hand, not
+   * {@code String.matches}, which compiled a regex for every file a scan met.
+   */
+  static boolean numberedLog(String name) {
+    int digits = name.length() - 4;
+    if (digits < 6 || !name.endsWith(".log")) {
+      return false;
+    }
+    for (int i = 0; i < digits; i++) {
+      char c = name.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
     }
     return true;
   }

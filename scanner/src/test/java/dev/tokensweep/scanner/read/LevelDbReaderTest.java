@@ -80,6 +80,18 @@ class LevelDbReaderTest {
   }
 
   @Test
+  void numberedLog_sixDigitsOrMoreThenDotLog_only() {
+    assertTrue(LevelDbReader.numberedLog("000003.log"));
+    assertTrue(LevelDbReader.numberedLog("1234567890.log"));
+    assertFalse(LevelDbReader.numberedLog("00003.log"), "five digits");
+    assertFalse(LevelDbReader.numberedLog("000003.logs"));
+    assertFalse(LevelDbReader.numberedLog("00000a.log"));
+    assertFalse(LevelDbReader.numberedLog("app-000003.log"));
+    assertFalse(LevelDbReader.numberedLog(".log"));
+    assertFalse(LevelDbReader.numberedLog(""));
+  }
+
+  @Test
   void snappyTable_localStorageValues_utf16AndLatin1_foundWithTheirKey() throws IOException {
     String inUtf16 = forge.base62Crc32("ghp_");
     String inLatin1 = forge.base62Crc32("gho_");
