@@ -74,7 +74,7 @@ public final class FileWalker {
             problems.accept(new Problem(file.toString(), Problem.Type.SPECIAL_FILE, "not a regular file (device, FIFO or socket); skipped"));
             return FileVisitResult.CONTINUE;
           }
-          FileWalker.this.visitFile(file, files, problems);
+          readable(file, files, problems); // a regular file: the walk's attributes say so, no stat again
           return FileVisitResult.CONTINUE;
         }
 
@@ -106,7 +106,13 @@ public final class FileWalker {
   private void visitFile(Path file, Consumer<Path> files, Consumer<Problem> problems) {
     if (!Files.isRegularFile(file)) {
       problems.accept(new Problem(file.toString(), Problem.Type.SPECIAL_FILE, "not a regular file (device, FIFO or socket); skipped"));
-    } else if (!Files.isReadable(file)) {
+    } else {
+      readable(file, files, problems);
+    }
+  }
+
+  private static void readable(Path file, Consumer<Path> files, Consumer<Problem> problems) {
+    if (!Files.isReadable(file)) {
       problems.accept(new Problem(file.toString(), Problem.Type.UNREADABLE, "permission denied"));
     } else {
       files.accept(file);
