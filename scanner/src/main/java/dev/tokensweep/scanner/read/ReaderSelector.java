@@ -185,12 +185,25 @@ public final class ReaderSelector {
    * than tab, CR, LF, FF, ESC). A UTF-16 text file with a byte-order mark is text (TextReader
    * transcodes it); so is valid UTF-8.
    */
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
+  /** Whether any of the word's eight bytes is below 0x20 (exact as a yes/no, whichever bytes are high). */
+  static boolean anyBelow0x20(long w) {
+    return ((w - 0x2020202020202020L) & ~w & HIGH_BITS) != 0;
+  }
+
   static boolean isBinary(byte[] h, int n) {
     if (n >= 2 && (((h[0] & 0xFF) == 0xFF && (h[1] & 0xFF) == 0xFE) || ((h[0] & 0xFF) == 0xFE && (h[1] & 0xFF) == 0xFF))) {
       return false;
     }
+    // both passes skip eight bytes at a time where a word holds nothing they count: each ran a
+    // byte at a time over every leaf's head, 8 KiB of each small file (5% of a directory scan)
     int odd = 0;
     for (int i = 0; i < n; i++) {
+      if (i + 8 <= n && !anyBelow0x20(ByteScan.word(h, i))) {
+        i += 7;
+        continue;
+      }
       int c = h[i] & 0xFF;
       if (c == 0) {
         return true;
@@ -208,6 +221,10 @@ public final class ReaderSelector {
     // bytes >= 0x80 that are not valid UTF-8 (Latin-1 text passes as long as it is a minority)
     int bad = 0;
     for (int i = 0; i < n; ) {
+      if (i + 8 <= n && (ByteScan.word(h, i) & HIGH_BITS) == 0) {
+        i += 8; // eight ASCII bytes
+        continue;
+      }
       int c = h[i] & 0xFF;
       int k = c < 0x80 ? 0 : c >= 0xC2 && c < 0xE0 ? 1 : c >= 0xE0 && c < 0xF0 ? 2 : c >= 0xF0 && c < 0xF5 ? 3 : -1;
       if (k < 0) {

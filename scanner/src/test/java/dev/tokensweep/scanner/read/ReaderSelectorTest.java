@@ -32,6 +32,75 @@ class ReaderSelectorTest {
     return selector.select(path, head, head.length).format();
   }
 
+  /** The byte-at-a-time test that {@link ReaderSelector#isBinary} skips words of. */
+  private static boolean isBinaryByteAtATime(byte[] h, int n) {
+    if (n >= 2 && (((h[0] & 0xFF) == 0xFF && (h[1] & 0xFF) == 0xFE) || ((h[0] & 0xFF) == 0xFE && (h[1] & 0xFF) == 0xFF))) {
+      return false;
+    }
+    int odd = 0;
+    for (int i = 0; i < n; i++) {
+      int c = h[i] & 0xFF;
+      if (c == 0) {
+        return true;
+      }
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B && c != 0x01) {
+        odd++;
+      }
+    }
+    if (odd * 10 > n) {
+      return true;
+    }
+    if (n == 0) {
+      return false;
+    }
+    int bad = 0;
+    for (int i = 0; i < n; ) {
+      int c = h[i] & 0xFF;
+      int k = c < 0x80 ? 0 : c >= 0xC2 && c < 0xE0 ? 1 : c >= 0xE0 && c < 0xF0 ? 2 : c >= 0xF0 && c < 0xF5 ? 3 : -1;
+      if (k < 0) {
+        bad++;
+        i++;
+        continue;
+      }
+      int j = 1;
+      while (j <= k && i + j < n && (h[i + j] & 0xC0) == 0x80) {
+        j++;
+      }
+      if (j <= k && i + j < n) {
+        bad++;
+        i++;
+      } else {
+        i += j;
+      }
+    }
+    return bad * 10 > n * 3;
+  }
+
+  @Test
+  void isBinary_wordAtATime_sameAsByteAtATime() {
+    Random r = new Random(11);
+    byte[] pool = "abc XYZ 019 =:/\"{}".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] odd = {0, 1, 2, 7, 8, 9, 10, 12, 13, 0x1B, 0x1F, 0x20, 0x1A};
+    byte[] utf8 = "\u00e9\u20ac\ud83d\ude00".getBytes(StandardCharsets.UTF_8);
+    int binary = 0;
+    for (int run = 0; run < 20_000; run++) {
+      int n = r.nextInt(300);
+      byte[] h = new byte[n + r.nextInt(9)]; // bytes past n must not count
+      int oddRate = r.nextInt(40);
+      int highRate = r.nextInt(40);
+      for (int i = 0; i < h.length; i++) {
+        int k = r.nextInt(100);
+        h[i] = k < oddRate / 4 ? odd[r.nextInt(odd.length)]
+            : k < oddRate / 4 + highRate / 3 ? (r.nextBoolean() ? utf8[r.nextInt(utf8.length)] : (byte) (0x80 + r.nextInt(128)))
+            : pool[r.nextInt(pool.length)];
+      }
+      boolean expected = isBinaryByteAtATime(h, n);
+      binary += expected ? 1 : 0;
+      assertEquals(expected, ReaderSelector.isBinary(h, n), "run " + run + ", " + n + " bytes");
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(binary > 2_000 && binary < 18_000, "both answers met: " + binary);
+  }
+
   @Test
   void select_byNameAndContent() {
     assertEquals("bash-history", format("/home/u/.bash_history", "ls\n"));
