@@ -438,7 +438,8 @@ final class KeywordDetector implements Detector {
       } else {
         found = run(r, ws, we);
       }
-      for (int i = 0; i < found.length; i += RUN_STRIDE) {
+      int spans = found.length / (RUN_STRIDE + 1) * RUN_STRIDE; // then one verdict a match
+      for (int i = 0; i < spans; i += RUN_STRIDE) {
         int ms = ws + found[i];
         int me = ws + found[i + 1];
         if (ms == opened && opened > from) {
@@ -471,14 +472,22 @@ final class KeywordDetector implements Detector {
         if (e1 <= s1) {
           continue;
         }
+        // the verdict is the secret's, and the window's bytes hold the secret: a window the caches
+        // answered for has its verdicts with its matches (no digest of the secret, no checks again)
+        int v = spans + i / RUN_STRIDE;
+        if (found[v] < 0) {
+          continue;
+        }
         byte[] secret = Arrays.copyOfRange(buf, s1, e1);
-        if (accepted(r, rule, secret)) {
+        if (found[v] > 0 || accepted(r, rule, secret)) {
+          found[v] = 1;
           int is = found[i + 4];
           int ie = found[i + 5];
           Match.Identifier id = is < 0 || ie <= is ? null
               : new Match.Identifier(pattern(r).idName(), ws + is, ws + ie, Arrays.copyOfRange(buf, ws + is, ws + ie));
           sink.accept(new Match(rule, s1, e1, ms, me, secret, id));
         } else {
+          found[v] = -1;
           Arrays.fill(secret, (byte) 0);
         }
       }
@@ -540,12 +549,15 @@ final class KeywordDetector implements Detector {
 
     /**
      * re2j's matches in {@code [ws, we)}, relative to ws, {@link #RUN_STRIDE} ints each: start, end,
-     * the secret group's start and end, the identifier group's start and end (-1 when absent).
+     * the secret group's start and end, the identifier group's start and end (-1 when absent); then
+     * one int a match for the verdict of its checks, 0 until {@link #confirm} knows it (1 accepted,
+     * -1 not), kept with the matches in the window caches.
      */
     private int[] run(int r, int ws, int we) {
       ExactSpan x = exact[r];
       if (x != null) {
-        return x.find(buf, ws, we, NONE_FOUND); // what re2j finds, without its NFA
+        int[] spans = x.find(buf, ws, we, NONE_FOUND); // what re2j finds, without its NFA
+        return spans.length == 0 ? NONE_FOUND : Arrays.copyOf(spans, spans.length + spans.length / RUN_STRIDE);
       }
       Matcher m = matchers[r];
       Compiled c = pattern(r);
@@ -587,7 +599,12 @@ final class KeywordDetector implements Detector {
         }
         found = at == ws + next ? m.find() : m.find(at - ws);
       }
-      return k == 0 ? NONE_FOUND : Arrays.copyOf(out, k);
+      if (k == 0) {
+        return NONE_FOUND;
+      }
+      int[] result = new int[k + k / RUN_STRIDE]; // the verdicts unknown
+      System.arraycopy(out, 0, result, 0, k);
+      return result;
     }
   }
 
