@@ -26,7 +26,7 @@ import java.util.List;
 public final class PrecompiledFilters {
   static final String DIR = "dev/tokensweep/rules/filters/";
   private static final int MAGIC = 0x54535746; // "TSWF"
-  private static final int VERSION = 2;
+  private static final int VERSION = 3; // 3: anchored and after-keyword DFAs keep counts up to WindowFilter.EXACT_CAP
   /** Buffer for a filter file: the largest are tens of KB, so one or two fills read one. */
   private static final int IO_BUFFER_BYTES = 1 << 16;
 

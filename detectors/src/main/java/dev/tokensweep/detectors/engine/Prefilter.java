@@ -152,7 +152,23 @@ public final class Prefilter {
   static final int STREAMS = 6;
   /** Positions noted per walk before they are reported: the per-thread buffer is STREAMS x BLOCK longs (192 KB). */
   private static final int BLOCK = 4096;
-  private static final ThreadLocal<long[]> NOTED = ThreadLocal.withInitial(() -> new long[STREAMS * BLOCK]);
+  /** Held notes a stream keeps between scans on its thread; a larger array (a chunk dense with hits) is let go. */
+  private static final int RETAIN_HELD = 1 << 14;
+  private static final ThreadLocal<Notes> NOTES = ThreadLocal.withInitial(Notes::new);
+
+  /**
+   * A thread's arrays for {@link #scan}: the block of notes, and the notes of streams 1-5 held
+   * until the streams before them are reported. Kept between scans: a keyword-rich log (a
+   * gateway's {@code token}, {@code auth}, {@code bearer} on every line, ~10,000 hits a MiB)
+   * grew new held arrays from 64 longs in every chunk, and their copies and first-touch page
+   * faults cost ~50 ms of a 256 MB scan.
+   */
+  private static final class Notes {
+    final long[] noted = new long[STREAMS * BLOCK];
+    final long[][] held = new long[STREAMS][];
+    final int[] nHeld = new int[STREAMS];
+    final int[] state = new int[2 * STREAMS];
+  }
 
   /**
    * Reports every keyword occurrence that starts at or after {@code from} and ends by {@code to},
@@ -183,16 +199,19 @@ public final class Prefilter {
     int stride = (to - from - ml1) / STREAMS;
     int steps = stride + ml1;
     // per thread (a fresh array a chunk kept one-thread peak RSS ~55 MB higher); taken out while
-    // in use, so a sink that scans again on this thread gets an array of its own
-    long[] noted = NOTED.get();
-    if (noted == null) {
-      noted = new long[STREAMS * BLOCK];
+    // in use, so a sink that scans again on this thread gets arrays of its own
+    Notes notes = NOTES.get();
+    if (notes == null) {
+      notes = new Notes();
     } else {
-      NOTED.set(null);
+      NOTES.set(null);
     }
-    long[][] held = new long[STREAMS][];
-    int[] nHeld = new int[STREAMS];
-    int[] state = new int[2 * STREAMS];
+    long[] noted = notes.noted;
+    long[][] held = notes.held;
+    int[] nHeld = notes.nHeld;
+    int[] state = notes.state;
+    Arrays.fill(nHeld, 0);
+    Arrays.fill(state, 0);
     for (int x0 = 0; x0 < steps; x0 += BLOCK) {
       walkSix(buf, d, from, stride, x0, Math.min(steps, x0 + BLOCK), noted, state);
       for (int h = 0; h < state[STREAMS]; h++) {
@@ -216,8 +235,11 @@ public final class Prefilter {
       for (int h = 0; h < nHeld[k]; h++) {
         report(held[k][h], sink);
       }
+      if (held[k] != null && held[k].length > RETAIN_HELD) {
+        held[k] = null;
+      }
     }
-    NOTED.set(noted);
+    NOTES.set(notes);
     walk(buf, from + (STREAMS - 1) * stride + steps, to, state[STREAMS - 1], sink);
   }
 

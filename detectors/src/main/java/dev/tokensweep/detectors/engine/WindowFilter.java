@@ -31,6 +31,10 @@ import org.apache.lucene.util.automaton.Transition;
 final class WindowFilter {
   /** Counted repetitions keep their counts up to this; larger ones are widened: exact counts multiply an unanchored DFA's states. */
   static final int CAP = 4;
+  /** Counts kept up to this in the DFAs run from a keyword, which nothing multiplies (see {@link #exactOrNull}). */
+  static final int EXACT_CAP = 32;
+  /** States at most in a DFA with those counts: beyond, the widened one serves (the jar holds every built-in rule's DFAs). */
+  static final int EXACT_MAX_STATES = 512;
   /** States beyond which a rule gets no filter (it then always runs its regex): a DFA's table past this costs more cache than re2j saves. */
   static final int MAX_STATES = 4096;
   /**
@@ -75,13 +79,58 @@ final class WindowFilter {
         if (any == null) {
           continue;
         }
-        Dfa anchored = anchoredOrNull(r, keywords);
-        return new WindowFilter(any, backOrNull(r), anchored, anchored != null ? null : afterOrNull(r, keywords));
+        Automaton exact = exactOrNull(tree, cap);
+        Dfa anchored = exact == null ? null : anchoredOrNull(exact, keywords);
+        if (anchored == null) {
+          anchored = anchoredOrNull(r, keywords);
+        }
+        Dfa after = null;
+        if (anchored == null) {
+          after = exact == null ? null : afterOrNull(exact, keywords);
+          if (after == null) {
+            after = afterOrNull(r, keywords);
+          }
+        }
+        return new WindowFilter(any, backOrNull(r), anchored, after);
       } catch (TooComplexToDeterminizeException e) {
         // widen further
       }
     }
     return null;
+  }
+
+  /**
+   * R with its counts kept up to {@link #EXACT_CAP}, for the DFAs run from a keyword (anchored,
+   * after-keyword), which Σ* does not multiply: {@code [A-Za-z0-9._~+/-]{20,}} after {@code Bearer }
+   * costs them 20 states, and {@code bearer session_id=} then dies at the {@code =} instead of
+   * passing as four token bytes would, which sent every {@code auth=bearer} of a request log to
+   * re2j's window (300,000 per 256 MB, each a window cache lookup and a matcher run). Null when
+   * it is no tighter than R at {@code cap} or its DFA would be too large.
+   */
+  private static Automaton exactOrNull(SyntaxTree.Node tree, int cap) {
+    if (!hasCountAbove(tree, cap)) {
+      return null;
+    }
+    try {
+      Automaton e = toAutomaton(tree, EXACT_CAP);
+      Automaton d = Operations.determinize(Operations.removeDeadStates(e), MAX_DETERMINIZE_WORK);
+      return d.getNumStates() > EXACT_MAX_STATES ? null : e;
+    } catch (TooComplexToDeterminizeException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Whether a counted repetition in the tree has a bound above {@code cap} (so widening changed it). */
+  private static boolean hasCountAbove(SyntaxTree.Node n, int cap) {
+    if (n.op().equals("REPEAT") && (n.min() > cap || n.max() > cap)) {
+      return true;
+    }
+    for (SyntaxTree.Node s : n.subs()) {
+      if (hasCountAbove(s, cap)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Dfa backOrNull(Automaton r) {

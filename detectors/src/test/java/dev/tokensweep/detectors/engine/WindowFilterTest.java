@@ -251,6 +251,25 @@ class WindowFilterTest {
   }
 
   @Test
+  void mayStartAt_bearerBeforeAShortWord_rejectedAtTheKeyword() {
+    // a request log's "auth=bearer session_id=..." on most lines: with the count of the token
+    // widened to 4 bytes, "session_id=" passed the anchored DFA and every such hit went to a window
+    Rule r = RULES.stream().filter(x -> x.id().equals("ts.oauth.1")).findFirst().orElseThrow();
+    WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+    String[] decoys = {"auth=bearer session_id=4bb79f6fe0d6 token_type=access", "token_type\":\"Bearer\",\"expires_in\":3600",
+        "auth=bearer session_id=4bb79f6fe0d6 x", "Bearer 0123456789abcdefghi\n"};
+    for (String d : decoys) {
+      byte[] buf = d.getBytes(StandardCharsets.UTF_8);
+      int at = d.toLowerCase(java.util.Locale.ROOT).indexOf("bearer");
+      assertEquals(false, f.mayStartAt(buf, at, buf.length), d);
+      assertEquals(-1, f.anchoredMatchEnd(buf, at, buf.length), d);
+    }
+    byte[] real = "Authorization: Bearer 0123456789abcdefghij, more".getBytes(StandardCharsets.UTF_8);
+    assertTrue(f.mayStartAt(real, 15, real.length));
+    assertEquals(15 + "Bearer 0123456789abcdefghij".length(), f.anchoredMatchEnd(real, 15, real.length));
+  }
+
+  @Test
   void mayContinueAt_commonDecoys_rejectedAtTheKeyword() {
     // the generated log's most frequent context-rule hits that hold no secret
     String[][] cases = {
