@@ -42,6 +42,7 @@ final class EcsReporter implements Reporter {
     private final EcsDocuments.Origin origin;
     private final String timestamp;
     private final MessageDigest sha256 = EcsDocuments.sha256();
+    private final FindingJson findings = new FindingJson();
 
     DocumentWriter(EcsReporter reporter, OutputStream out) {
       this.out = out;
@@ -107,7 +108,7 @@ final class EcsReporter implements Reporter {
       j.number("schema_version", ReportModel.VERSION);
       j.stringIf("sweep_id", origin.sweepId());
       j.name("finding").open();
-      FindingJson.finding(j, f);
+      findings.finding(j, f);
       j.close();
       j.close();
       j.close().newline();

@@ -22,20 +22,60 @@ import java.util.Map;
  * {@link ReportModel} builds them as maps (same names, order, omissions and values), so a
  * streamed report needs no map per finding and no databind. {@code LineJsonTest} holds the two
  * to the same bytes; a field added to {@link ReportModel} must be added here too.
+ *
+ * <p>An instance remembers the bytes of the evidence it wrote last ({@value #SLOTS} slots, by
+ * identity): a scan builds one {@link Evidence} per secret, and a gateway log repeats the same
+ * few tokens on thousands of lines, whose names, preview, fingerprint, entropy and claims then
+ * are copied instead of escaped and formatted again. The path of the leaf likewise. Not
+ * thread-safe: one per report writer.
  */
 final class FindingJson {
-  private FindingJson() {}
+  static final int SLOTS = 256;
+
+  private final Evidence[] evidence = new Evidence[SLOTS];
+  // per slot: the members before the location (rule_id .. severity) and those after it (preview .. account_id)
+  private final byte[][] heads = new byte[SLOTS][];
+  private final byte[][] tails = new byte[SLOTS][];
+  private String path;
+  private byte[] pathMember;
+  private final JsonLine scratch = new JsonLine(1024);
 
   /** The members of {@link ReportModel#finding} (without the braces). */
-  static void finding(JsonLine j, Finding f) {
+  void finding(JsonLine j, Finding f) {
     Evidence e = f.evidence();
+    int slot = System.identityHashCode(e) & (SLOTS - 1);
+    if (evidence[slot] != e) {
+      heads[slot] = members(head(scratch.clear().open(), e));
+      tails[slot] = members(tail(scratch.clear().open(), e));
+      evidence[slot] = e;
+    }
+    j.members(heads[slot]);
+    j.name("location").open();
+    location(j, f.location());
+    j.close();
+    j.members(tails[slot]);
+    if (f.validation() != null) {
+      j.name("validation").open();
+      validation(j, f.validation());
+      j.close();
+    }
+    j.stringIf("secret", f.revealed());
+  }
+
+  /** The members written into {@link #scratch} after its opening brace. */
+  private byte[] members(JsonLine j) {
+    return j.copy(1);
+  }
+
+  private static JsonLine head(JsonLine j, Evidence e) {
     j.string("rule_id", e.ruleId());
     j.string("rule_name", e.ruleName());
     j.string("kind", e.kind().id());
     j.string("severity", e.severity().id());
-    j.name("location").open();
-    location(j, f.location());
-    j.close();
+    return j;
+  }
+
+  private static JsonLine tail(JsonLine j, Evidence e) {
     j.string("preview", e.preview());
     j.string("fingerprint", e.fingerprint());
     j.number("length", e.length());
@@ -58,23 +98,22 @@ final class FindingJson {
       j.close();
     }
     j.stringIf("account_id", e.accountId());
-    if (f.validation() != null) {
-      j.name("validation").open();
-      validation(j, f.validation());
-      j.close();
-    }
-    j.stringIf("secret", f.revealed());
+    return j;
   }
 
   /** A JSON lines record: {@code {"type":"finding", ...}} and a newline. */
-  static void findingLine(JsonLine j, Finding f) {
+  void findingLine(JsonLine j, Finding f) {
     j.open().string("type", "finding");
     finding(j, f);
     j.close().newline();
   }
 
-  static void location(JsonLine j, Location l) {
-    j.string("path", l.path());
+  private void location(JsonLine j, Location l) {
+    if (l.path() != path || pathMember == null) {
+      pathMember = members(scratch.clear().open().string("path", l.path()));
+      path = l.path();
+    }
+    j.members(pathMember);
     j.numberIf("line", l.line());
     j.numberIf("column", l.column());
     j.number("offset", l.offset());

@@ -47,8 +47,32 @@ final class JsonLine {
     return len;
   }
 
-  void clear() {
+  JsonLine clear() {
     len = 0;
+    return this;
+  }
+
+  /** A copy of the bytes held from {@code from} on. */
+  byte[] copy(int from) {
+    return java.util.Arrays.copyOfRange(buf, from, len);
+  }
+
+  /**
+   * Members written earlier ({@link #copy} of an object's members, without its braces), after a
+   * comma unless they are the object's first.
+   */
+  JsonLine members(byte[] members) {
+    int n = members.length;
+    if (n == 0) {
+      return this;
+    }
+    ensure(n + 1);
+    if (buf[len - 1] != '{') {
+      buf[len++] = ',';
+    }
+    System.arraycopy(members, 0, buf, len, n);
+    len += n;
+    return this;
   }
 
   /** Writes the bytes held to {@code out} and clears. */

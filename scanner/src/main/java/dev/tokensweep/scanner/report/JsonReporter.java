@@ -70,6 +70,7 @@ final class JsonReporter implements Reporter {
     static final int BLOCK = 1 << 15;
     private final OutputStream out;
     private final JsonLine json = new JsonLine(BLOCK + 4096);
+    private final FindingJson findings = new FindingJson();
 
     LineWriter(OutputStream out) {
       this.out = out;
@@ -77,7 +78,7 @@ final class JsonReporter implements Reporter {
 
     @Override
     public void finding(Finding f) throws IOException {
-      FindingJson.findingLine(json, f);
+      findings.findingLine(json, f);
       if (json.size() >= BLOCK) {
         json.writeTo(out);
       }

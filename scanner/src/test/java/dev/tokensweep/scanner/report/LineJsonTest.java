@@ -42,10 +42,23 @@ class LineJsonTest {
   @Test
   void findingLine_sameBytesAsDatabind() throws IOException {
     Random rnd = new Random(16);
+    FindingJson writer = new FindingJson();
+    List<Finding> earlier = new ArrayList<>();
     for (int run = 0; run < 4000; run++) {
+      // a third of them again, or with the evidence or path of an earlier one: the writer keeps their bytes
       Finding f = finding(rnd);
+      if (!earlier.isEmpty() && rnd.nextInt(3) == 0) {
+        Finding old = earlier.get(rnd.nextInt(earlier.size()));
+        f = switch (rnd.nextInt(3)) {
+          case 0 -> old;
+          case 1 -> new Finding(f.location(), old.evidence(), f.revealed(), f.validation());
+          default -> new Finding(old.location().withFormat(f.location().format()), f.evidence(), f.revealed(),
+              f.validation());
+        };
+      }
+      earlier.add(f);
       JsonLine j = new JsonLine(16);
-      FindingJson.findingLine(j, f);
+      writer.findingLine(j, f);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("type", "finding");
       m.putAll(ReportModel.finding(f));
