@@ -82,10 +82,23 @@ final class FindingSettler {
           (a, b) -> context.priorityOf(b.evidence().ruleId()) < context.priorityOf(a.evidence().ruleId()) ? b : a);
     }
     List<Finding> sorted = new ArrayList<>(bySpan.values());
-    sorted.sort(Comparator.comparing((Finding f) -> f.location().path())
-        .thenComparingLong(f -> f.location().offset())
-        .thenComparing(f -> f.location().jsonPath() == null ? "" : f.location().jsonPath())
-        .thenComparing(f -> f.evidence().ruleId()));
+    sorted.sort(BY_LOCATION);
     return sorted;
   }
+
+  // path, offset, JSON path (none first), rule; written out, as it sorts up to ReportSink's hold at once
+  private static final Comparator<Finding> BY_LOCATION = (a, b) -> {
+    Location x = a.location();
+    Location y = b.location();
+    int c = x.path().compareTo(y.path());
+    if (c != 0) {
+      return c;
+    }
+    c = Long.compare(x.offset(), y.offset());
+    if (c != 0) {
+      return c;
+    }
+    c = (x.jsonPath() == null ? "" : x.jsonPath()).compareTo(y.jsonPath() == null ? "" : y.jsonPath());
+    return c != 0 ? c : a.evidence().ruleId().compareTo(b.evidence().ruleId());
+  };
 }

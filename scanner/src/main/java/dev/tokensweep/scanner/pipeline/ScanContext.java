@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What every part of one scanner shares to turn matches into findings: the detector and its
@@ -90,7 +91,21 @@ final class ScanContext {
    * finding, and on a dense log (a token on one line in 20) the joining cost more than the map.
    */
   record SpanKey(String path, long offset, int length, Long entry, String jsonPath, List<String> decodings,
-      String fingerprint, StoreContext store, String part) {}
+      String fingerprint, StoreContext store, String part) {
+    // written out: the generated ones go through method handles, slow until the JIT has compiled them
+    @Override
+    public int hashCode() {
+      return (Long.hashCode(offset) * 31 + length) * 31 + Objects.hashCode(fingerprint);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SpanKey k && k.offset == offset && k.length == length && Objects.equals(k.path, path)
+          && Objects.equals(k.fingerprint, fingerprint) && Objects.equals(k.entry, entry)
+          && Objects.equals(k.jsonPath, jsonPath) && Objects.equals(k.decodings, decodings)
+          && Objects.equals(k.store, store) && Objects.equals(k.part, part);
+    }
+  }
 
   static SpanKey spanKey(Finding f) {
     Location l = f.location();
@@ -116,7 +131,18 @@ final class ScanContext {
   }
 
   /** A rule's finding at one place of a leaf, whatever decoding layers led to it. */
-  record PlaceKey(String ruleId, long offset, Long entry, String jsonPath, StoreContext store) {}
+  record PlaceKey(String ruleId, long offset, Long entry, String jsonPath, StoreContext store) {
+    @Override
+    public int hashCode() {
+      return Long.hashCode(offset) * 31 + Objects.hashCode(ruleId);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PlaceKey k && k.offset == offset && Objects.equals(k.ruleId, ruleId)
+          && Objects.equals(k.entry, entry) && Objects.equals(k.jsonPath, jsonPath) && Objects.equals(k.store, store);
+    }
+  }
 
   static PlaceKey placeKey(String ruleId, Location l) {
     return new PlaceKey(ruleId, l.offset(), l.entry(), l.jsonPath(), l.store());

@@ -36,7 +36,7 @@ final class EcsReporter implements Reporter {
 
   /** ECS lines as the scan goes, handed on in blocks of about {@value #BLOCK} bytes. */
   static final class DocumentWriter implements FindingWriter {
-    static final int BLOCK = 1 << 15;
+    static final int BLOCK = 1 << 16;
     private final OutputStream out;
     private final JsonLine json = new JsonLine(BLOCK + 8192);
     private final EcsDocuments.Origin origin;

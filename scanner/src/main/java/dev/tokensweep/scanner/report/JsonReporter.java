@@ -67,7 +67,7 @@ final class JsonReporter implements Reporter {
    * {@value #BLOCK} bytes: no map per finding, and no databind at all for a streamed report.
    */
   static final class LineWriter implements FindingWriter {
-    static final int BLOCK = 1 << 15;
+    static final int BLOCK = 1 << 16;
     private final OutputStream out;
     private final JsonLine json = new JsonLine(BLOCK + 4096);
     private final FindingJson findings = new FindingJson();
