@@ -234,7 +234,8 @@ class LineJsonTest {
 
   private static StoreContext store(Random rnd) {
     Long realtime = rnd.nextBoolean() ? null : seconds(rnd) * 1_000_000 + rnd.nextInt(1_000_000) * (rnd.nextBoolean() ? 1 : -1);
-    return new StoreContext(maybe(rnd, pick(rnd, StoreContext.JOURNAL, StoreContext.SQLITE, text(rnd, 5))),
+    // a store always has a kind (StoreContext.describe needs it)
+    return new StoreContext(pick(rnd, StoreContext.JOURNAL, StoreContext.SQLITE, text(rnd, 5)),
         maybe(rnd, text(rnd, 8)), maybe(rnd, text(rnd, 8)), maybeLong(rnd), maybe(rnd, text(rnd, 8)), maybeLong(rnd),
         realtime, maybe(rnd, text(rnd, 8)), maybe(rnd, text(rnd, 8)), maybeLong(rnd), maybeLong(rnd));
   }
