@@ -61,7 +61,7 @@ final class ScanContext {
   }
 
   // one comparator for the scanner's life, written out: a chain of comparing/thenComparing
-  // lambdas made per segment was a few per cent of the dense log's scan thread
+  // lambdas was built for every segment, and ran slowly until C2 had compiled it
   private final Comparator<Match> matchOrder = new Comparator<>() {
     @Override
     public int compare(Match a, Match b) {

@@ -83,12 +83,6 @@ final class JsonLine {
     }
   }
 
-  /** The bytes held, as UTF-8 text (tests). */
-  @Override
-  public String toString() {
-    return new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
-  }
-
   JsonLine open() {
     comma();
     ensure(1);
@@ -99,13 +93,6 @@ final class JsonLine {
   JsonLine close() {
     ensure(1);
     buf[len++] = '}';
-    return this;
-  }
-
-  JsonLine openArray() {
-    comma();
-    ensure(1);
-    buf[len++] = '[';
     return this;
   }
 
