@@ -12,9 +12,13 @@ import java.util.Map;
  * exit code come from here. Not thread-safe; the scan hands findings over one at a time.
  */
 public final class FindingTally {
+  private static final Kind[] KINDS = Kind.values();
+  private static final Severity[] SEVERITIES = Severity.values();
+
   private long total;
-  private final EnumMap<Kind, Long> byKind = new EnumMap<>(Kind.class);
-  private final EnumMap<Severity, Long> bySeverity = new EnumMap<>(Severity.class);
+  // counts by ordinal: one increment a finding, no boxing (a dense log has a finding every few KB)
+  private final long[] byKind = new long[KINDS.length];
+  private final long[] bySeverity = new long[SEVERITIES.length];
 
   /** A tally of {@code findings}. */
   public static FindingTally of(List<Finding> findings) {
@@ -25,8 +29,8 @@ public final class FindingTally {
 
   public void add(Finding f) {
     total++;
-    byKind.merge(f.evidence().kind(), 1L, Long::sum);
-    bySeverity.merge(f.evidence().severity(), 1L, Long::sum);
+    byKind[f.evidence().kind().ordinal()]++;
+    bySeverity[f.evidence().severity().ordinal()]++;
   }
 
   /** This tally plus {@code other}'s counts. */
@@ -34,8 +38,12 @@ public final class FindingTally {
     FindingTally t = new FindingTally();
     for (FindingTally s : List.of(this, other)) {
       t.total += s.total;
-      s.byKind.forEach((k, v) -> t.byKind.merge(k, v, Long::sum));
-      s.bySeverity.forEach((k, v) -> t.bySeverity.merge(k, v, Long::sum));
+      for (int i = 0; i < byKind.length; i++) {
+        t.byKind[i] += s.byKind[i];
+      }
+      for (int i = 0; i < bySeverity.length; i++) {
+        t.bySeverity[i] += s.bySeverity[i];
+      }
     }
     return t;
   }
@@ -44,14 +52,24 @@ public final class FindingTally {
     return total;
   }
 
-  /** By kind, in {@link Kind} order. */
+  /** By kind, in {@link Kind} order; only the kinds found. */
   public Map<Kind, Long> byKind() {
-    return java.util.Collections.unmodifiableMap(new EnumMap<>(byKind));
+    return counted(KINDS, byKind, Kind.class);
   }
 
-  /** By severity, in {@link Severity} order. */
+  /** By severity, in {@link Severity} order; only the severities found. */
   public Map<Severity, Long> bySeverity() {
-    return java.util.Collections.unmodifiableMap(new EnumMap<>(bySeverity));
+    return counted(SEVERITIES, bySeverity, Severity.class);
+  }
+
+  private static <E extends Enum<E>> Map<E, Long> counted(E[] values, long[] counts, Class<E> type) {
+    EnumMap<E, Long> m = new EnumMap<>(type);
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] > 0) {
+        m.put(values[i], counts[i]);
+      }
+    }
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   /**
@@ -62,8 +80,8 @@ public final class FindingTally {
     if (result.internalError()) {
       return 4;
     }
-    for (Severity s : bySeverity.keySet()) {
-      if (s.atLeast(failOn)) {
+    for (int i = 0; i < bySeverity.length; i++) {
+      if (bySeverity[i] > 0 && SEVERITIES[i].atLeast(failOn)) {
         return 1;
       }
     }

@@ -31,7 +31,7 @@ final class FindingSettler {
   private final Consumer<Finding> settled;
   private final long settleDistance;
   // findings not yet settled, in arrival order
-  private final LinkedHashMap<String, Finding> pending = new LinkedHashMap<>();
+  private final LinkedHashMap<ScanContext.SpanKey, Finding> pending = new LinkedHashMap<>();
 
   FindingSettler(ScanContext context, Consumer<Finding> settled) {
     this.context = context;
@@ -41,7 +41,11 @@ final class FindingSettler {
 
   /** Holds {@code f} until its span is settled, and hands on the findings that now are. */
   void add(Finding f) {
-    pending.merge(ScanContext.spanKey(f), f, this::winner);
+    ScanContext.SpanKey key = ScanContext.spanKey(f);
+    Finding held = pending.putIfAbsent(key, f);
+    if (held != null && winner(held, f) != held) {
+      pending.put(key, f); // keeps the span's place in arrival order, as merge did
+    }
     Location at = f.location();
     java.util.Iterator<Finding> it = pending.values().iterator();
     while (it.hasNext()) {
@@ -72,16 +76,29 @@ final class FindingSettler {
    * same file named twice.
    */
   static List<Finding> settle(List<Finding> findings, ScanContext context) {
-    Map<String, Finding> bySpan = new LinkedHashMap<>();
+    Map<ScanContext.SpanKey, Finding> bySpan = new LinkedHashMap<>();
     for (Finding f : findings) {
       bySpan.merge(ScanContext.spanKey(f), f,
           (a, b) -> context.priorityOf(b.evidence().ruleId()) < context.priorityOf(a.evidence().ruleId()) ? b : a);
     }
     List<Finding> sorted = new ArrayList<>(bySpan.values());
-    sorted.sort(Comparator.comparing((Finding f) -> f.location().path())
-        .thenComparingLong(f -> f.location().offset())
-        .thenComparing(f -> f.location().jsonPath() == null ? "" : f.location().jsonPath())
-        .thenComparing(f -> f.evidence().ruleId()));
+    sorted.sort(BY_LOCATION);
     return sorted;
   }
+
+  // path, offset, JSON path (none first), rule; written out, as it sorts up to ReportSink's hold at once
+  private static final Comparator<Finding> BY_LOCATION = (a, b) -> {
+    Location x = a.location();
+    Location y = b.location();
+    int c = x.path().compareTo(y.path());
+    if (c != 0) {
+      return c;
+    }
+    c = Long.compare(x.offset(), y.offset());
+    if (c != 0) {
+      return c;
+    }
+    c = (x.jsonPath() == null ? "" : x.jsonPath()).compareTo(y.jsonPath() == null ? "" : y.jsonPath());
+    return c != 0 ? c : a.evidence().ruleId().compareTo(b.evidence().ruleId());
+  };
 }

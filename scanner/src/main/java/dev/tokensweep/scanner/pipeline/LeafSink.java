@@ -25,7 +25,7 @@ final class LeafSink implements SegmentSink {
   private final List<Match> matches = new ArrayList<>();
   // findings already made in this leaf, so a secret found again through a decoding layer (a
   // URL-decoded run that left the token itself unchanged) is reported once; bounded
-  private final Map<String, Boolean> seen = ScanContext.recentPlaces();
+  private final Map<ScanContext.PlaceKey, Boolean> seen = ScanContext.recentPlaces();
 
   LeafSink(ScanContext context, Collector collector) {
     this.context = context;

@@ -88,7 +88,7 @@ final class PartScanner {
     PartLines[] partLines = new PartLines[threads];
     // as LeafSink does within a part: a finding in decoded text at a place already reported goes;
     // a place is reported again only near the border, so the last keys seen are enough
-    Map<String, Boolean> seen = ScanContext.recentPlaces();
+    Map<ScanContext.PlaceKey, Boolean> seen = ScanContext.recentPlaces();
     List<Future<?>> tasks = new ArrayList<>();
     for (int k = 0; k < threads; k++) {
       long start = k * partBytes;

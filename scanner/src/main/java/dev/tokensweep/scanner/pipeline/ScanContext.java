@@ -7,12 +7,14 @@ import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.detectors.rule.Rule;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.StoreContext;
 import dev.tokensweep.scanner.respond.SecretCapture;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What every part of one scanner shares to turn matches into findings: the detector and its
@@ -55,9 +57,23 @@ final class ScanContext {
 
   /** Matches by start, end, then catalogue order: the order {@link Match#onePerSpan} expects. */
   Comparator<Match> matchOrder() {
-    return Comparator.comparingInt(Match::start).thenComparingInt(Match::end)
-        .thenComparingInt(m -> priorityOf(m.rule().id()));
+    return matchOrder;
   }
+
+  // one comparator for the scanner's life, written out: a chain of comparing/thenComparing
+  // lambdas was built for every segment, and ran slowly until C2 had compiled it
+  private final Comparator<Match> matchOrder = new Comparator<>() {
+    @Override
+    public int compare(Match a, Match b) {
+      if (a.start() != b.start()) {
+        return Integer.compare(a.start(), b.start());
+      }
+      if (a.end() != b.end()) {
+        return Integer.compare(a.end(), b.end());
+      }
+      return a.rule() == b.rule() ? 0 : Integer.compare(priorityOf(a.rule().id()), priorityOf(b.rule().id()));
+    }
+  };
 
   /** The secret in clear under {@code --reveal}, else null. */
   String revealed(Match m) {
@@ -69,11 +85,32 @@ final class ScanContext {
     return Math.max(MIN_SETTLE_DISTANCE, 4L * detector.overlap());
   }
 
-  /** One secret span of one leaf: the fingerprint too, as two members of one tar may share a name and their secrets an offset. */
-  static String spanKey(Finding f) {
+  /**
+   * One secret span of one leaf: the fingerprint too, as two members of one tar may share a name
+   * and their secrets an offset. A record, not a string joined from the parts: one is made per
+   * finding, and on a dense log (a token on one line in 20) the joining cost more than the map.
+   */
+  record SpanKey(String path, long offset, int length, Long entry, String jsonPath, List<String> decodings,
+      String fingerprint, StoreContext store, String part) {
+    // written out: the generated ones go through method handles, slow until the JIT has compiled them
+    @Override
+    public int hashCode() {
+      return (Long.hashCode(offset) * 31 + length) * 31 + Objects.hashCode(fingerprint);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SpanKey k && k.offset == offset && k.length == length && Objects.equals(k.path, path)
+          && Objects.equals(k.fingerprint, fingerprint) && Objects.equals(k.entry, entry)
+          && Objects.equals(k.jsonPath, jsonPath) && Objects.equals(k.decodings, decodings)
+          && Objects.equals(k.store, store) && Objects.equals(k.part, part);
+    }
+  }
+
+  static SpanKey spanKey(Finding f) {
     Location l = f.location();
-    return l.path() + '@' + l.offset() + '+' + f.evidence().length() + '@' + l.entry() + '@' + l.jsonPath()
-        + '@' + l.decodings() + '@' + f.evidence().fingerprint() + '@' + l.store() + '@' + l.part();
+    return new SpanKey(l.path(), l.offset(), f.evidence().length(), l.entry(), l.jsonPath(), l.decodings(),
+        f.evidence().fingerprint(), l.store(), l.part());
   }
 
   /**
@@ -84,17 +121,30 @@ final class ScanContext {
   static final int PLACES_REMEMBERED = 4096;
 
   /** An empty set of places ({@link #placeKey}) that forgets the eldest past {@link #PLACES_REMEMBERED}. */
-  static Map<String, Boolean> recentPlaces() {
+  static Map<PlaceKey, Boolean> recentPlaces() {
     return new java.util.LinkedHashMap<>(256, 0.75f, false) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<PlaceKey, Boolean> eldest) {
         return size() > PLACES_REMEMBERED;
       }
     };
   }
 
   /** A rule's finding at one place of a leaf, whatever decoding layers led to it. */
-  static String placeKey(String ruleId, Location l) {
-    return ruleId + '@' + l.offset() + '@' + l.entry() + '@' + l.jsonPath() + '@' + l.store();
+  record PlaceKey(String ruleId, long offset, Long entry, String jsonPath, StoreContext store) {
+    @Override
+    public int hashCode() {
+      return Long.hashCode(offset) * 31 + Objects.hashCode(ruleId);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PlaceKey k && k.offset == offset && Objects.equals(k.ruleId, ruleId)
+          && Objects.equals(k.entry, entry) && Objects.equals(k.jsonPath, jsonPath) && Objects.equals(k.store, store);
+    }
+  }
+
+  static PlaceKey placeKey(String ruleId, Location l) {
+    return new PlaceKey(ruleId, l.offset(), l.entry(), l.jsonPath(), l.store());
   }
 }

@@ -1,8 +1,11 @@
 package dev.tokensweep.scanner.report;
 
+import dev.tokensweep.detectors.evidence.Evidence;
 import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.model.StoreContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -42,11 +45,25 @@ final class CsvReporter implements Reporter {
     w.flush();
   }
 
-  /** CSV as the scan goes: the header comes with the first finding, which says whether secrets are revealed. */
+  /**
+   * CSV as the scan goes: the header comes with the first finding, which says whether secrets are
+   * revealed. A row is the cells {@link #cells} gives (the test holds the two to the same bytes),
+   * built without the report model's maps; the cells that depend on the evidence alone are kept
+   * for the last {@value #SLOTS} evidences (by identity), which a log of repeating tokens shares.
+   */
   static final class RowWriter implements FindingWriter {
+    static final int SLOTS = 256;
     private final Writer w;
     private boolean header;
     private boolean reveal;
+    private final Evidence[] evidence = new Evidence[SLOTS];
+    // per slot: the quoted cells before the location's (rule_id .. severity, each followed by a
+    // comma) and after them (preview .. account_id, each preceded by one)
+    private final String[] heads = new String[SLOTS];
+    private final String[] tails = new String[SLOTS];
+    private String path;
+    private String pathCell;
+    private final StringBuilder row = new StringBuilder(512);
 
     RowWriter(OutputStream out) {
       this.w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
@@ -59,7 +76,41 @@ final class CsvReporter implements Reporter {
         reveal = f.revealed() != null; // --reveal reveals every finding or none
         row(w, header(false, reveal));
       }
-      row(w, cells(f, false, reveal));
+      Evidence e = f.evidence();
+      int slot = System.identityHashCode(e) & (SLOTS - 1);
+      if (evidence[slot] != e) {
+        heads[slot] = new StringBuilder().append(text(e.ruleId())).append(',').append(text(e.ruleName())).append(',')
+            .append(text(e.kind().id())).append(',').append(text(e.severity().id())).append(',').toString();
+        Evidence.BelongsTo b = e.belongsTo();
+        tails[slot] = new StringBuilder().append(',').append(text(e.preview())).append(',').append(text(e.fingerprint()))
+            .append(',').append(e.length()).append(',').append(e.entropy()).append(',').append(text(e.status()))
+            .append(',').append(number(e.lifetimeSeconds())).append(',').append(text(e.why()))
+            .append(',').append(text(b == null ? null : b.name())).append(',').append(text(b == null ? null : b.preview()))
+            .append(',').append(text(b == null ? null : b.fingerprint())).append(',').append(text(e.accountId()))
+            .toString();
+        evidence[slot] = e;
+      }
+      Location l = f.location();
+      if (l.path() != path || pathCell == null) {
+        pathCell = text(l.path());
+        path = l.path();
+      }
+      StringBuilder r = row;
+      r.setLength(0);
+      r.append(heads[slot]).append(pathCell).append(',').append(number(l.line())).append(',')
+          .append(number(l.column())).append(',').append(l.offset()).append(',').append(number(l.entry())).append(',')
+          .append(number(l.timestamp())).append(',').append(text(l.encoding())).append(',')
+          .append(text(l.jsonPath())).append(',')
+          .append(l.decodings() == null ? "" : quote(SafeText.csv(String.join("+", l.decodings())))).append(',')
+          .append(text(l.format())).append(',').append(text(l.part()));
+      r.append(tails[slot]);
+      StoreContext st = l.store();
+      r.append(',').append(st == null ? "" : text(st.store())).append(',').append(st == null ? "" : text(st.origin()))
+          .append(',').append(st == null ? "" : text(st.describe()));
+      if (reveal) {
+        r.append(',').append(text(f.revealed()));
+      }
+      w.append(r.append("\r\n"));
     }
 
     @Override
@@ -69,6 +120,15 @@ final class CsvReporter implements Reporter {
         row(w, header(false, false));
       }
       w.flush();
+    }
+
+    /** A text cell as {@link #cell} and {@link #quote} make it. */
+    private static String text(String s) {
+      return s == null ? "" : quote(SafeText.csv(s));
+    }
+
+    private static String number(Long n) {
+      return n == null ? "" : n.toString();
     }
   }
 

@@ -163,10 +163,19 @@ public final class EcsDocuments {
 
   /** 32 hex of SHA-256 over the parts: stable for the same host, sweep, place and token, so retries never double. */
   private static String id(String... parts) {
+    return id(sha256(), parts);
+  }
+
+  /** {@link #id(String...)} with a digest of the caller's (a writer of many documents keeps one). */
+  static String id(MessageDigest md, String... parts) {
+    md.reset();
+    md.update(String.join("\n", parts).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(md.digest(), 0, 16);
+  }
+
+  static MessageDigest sha256() {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(String.join("\n", parts).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(md.digest(), 0, 16);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException ex) {
       throw new IllegalStateException(ex);
     }
@@ -198,7 +207,7 @@ public final class EcsDocuments {
     return o instanceof Number n ? n.longValue() : null;
   }
 
-  private static String baseName(String path) {
+  static String baseName(String path) {
     int i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
     return i >= 0 ? path.substring(i + 1) : path;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.FindingTally;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanResult;
 import java.io.IOException;
@@ -19,8 +20,12 @@ import java.util.Map;
  * {@code finding}, {@code problem} or {@code summary} (last).
  */
 final class JsonReporter implements Reporter {
-  private static final ObjectMapper JSON = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   private final boolean lines;
+
+  // its own class so that JSON lines, which need no mapper, never build one
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  }
 
   JsonReporter(boolean lines) {
     this.lines = lines;
@@ -29,14 +34,11 @@ final class JsonReporter implements Reporter {
   @Override
   public void report(ScanResult r, OutputStream out) throws IOException {
     if (lines) {
+      LineWriter w = new LineWriter(out);
       for (Finding f : r.findings()) {
-        line(out, "finding", ReportModel.finding(f));
+        w.finding(f);
       }
-      for (Problem p : r.problems()) {
-        line(out, "problem", ReportModel.problem(p));
-      }
-      line(out, "summary", ReportModel.summary(r));
-      out.flush();
+      w.finish(r, FindingTally.of(r.findings()));
       return;
     }
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -54,14 +56,21 @@ final class JsonReporter implements Reporter {
       ps.add(ReportModel.problem(p));
     }
     doc.put("problems", ps);
-    JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(out, doc);
+    Mapper.JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(out, doc);
     out.write('\n');
     out.flush();
   }
 
-  /** JSON lines as the scan goes: each finding, then the problems and the summary. */
+  /**
+   * JSON lines as the scan goes: each finding, then the problems and the summary. The lines are
+   * written by {@link FindingJson} into a buffer of their own, handed on in blocks of about
+   * {@value #BLOCK} bytes: no map per finding, and no databind at all for a streamed report.
+   */
   static final class LineWriter implements FindingWriter {
+    static final int BLOCK = 1 << 16;
     private final OutputStream out;
+    private final JsonLine json = new JsonLine(BLOCK + 4096);
+    private final FindingJson findings = new FindingJson();
 
     LineWriter(OutputStream out) {
       this.out = out;
@@ -69,28 +78,20 @@ final class JsonReporter implements Reporter {
 
     @Override
     public void finding(Finding f) throws IOException {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("type", "finding");
-      m.putAll(ReportModel.finding(f));
-      LineJson.MAPPER.writeValue(out, m);
-      out.write('\n');
+      findings.findingLine(json, f);
+      if (json.size() >= BLOCK) {
+        json.writeTo(out);
+      }
     }
 
     @Override
-    public void finish(ScanResult r, dev.tokensweep.scanner.model.FindingTally tally) throws IOException {
+    public void finish(ScanResult r, FindingTally tally) throws IOException {
       for (Problem p : r.problems()) {
-        line(out, "problem", ReportModel.problem(p));
+        FindingJson.problemLine(json, p);
       }
-      line(out, "summary", ReportModel.summary(r, tally));
+      FindingJson.summaryLine(json, r, tally);
+      json.writeTo(out);
       out.flush();
     }
-  }
-
-  private static void line(OutputStream out, String type, Map<String, Object> body) throws IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("type", type);
-    m.putAll(body);
-    JSON.writeValue(out, m);
-    out.write('\n');
   }
 }
