@@ -541,8 +541,8 @@ final class JsonReader implements Reader {
         return;
       }
       long keyOffset = baseOffset + Math.max(0, loc.getByteOffset()) + 1; // after the opening quote
-      Long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : null;
-      Long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : null;
+      long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : JsonBatch.NONE;
+      long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : JsonBatch.NONE;
       long end = afterKey >= 0 ? baseOffset + afterKey : Long.MAX_VALUE;
       if (replay != null) {
         // a document Jackson reads as UTF-16 or UTF-32 counts its offsets in code units, not bytes
@@ -563,11 +563,9 @@ final class JsonReader implements Reader {
           return;
         }
       }
-      boolean json = sep == QUOTED;
-      String head = label.isEmpty() ? "" : json ? "\"" + label + "\": \"" : label + sep;
-      Long ln = line > 0 ? baseLine + line : null;
-      Long col = column > 0 && depth == 0 ? column + 1 + 0L : null;
-      batch.value(head, v, json, valueOffset, ln, col, jsonPath, part);
+      // the head ("label": " or label + sep) is written by the batch: no string built per value
+      batch.value(label, sep, v, valueOffset, line > 0 ? baseLine + line : JsonBatch.NONE,
+          column > 0 && depth == 0 ? column + 1 : JsonBatch.NONE, jsonPath, part);
     }
   }
 
