@@ -27,6 +27,11 @@ import java.util.WeakHashMap;
  * bytes), so it is a run of the raw line too. Bytes of 0x80 and up may decode (overlong UTF-8,
  * lone surrogates) to other bytes than the raw ones, so a line holding one is walked.
  *
+ * <p>A rule whose pattern needs one of a few literals in one case ({@code \\b(Ew[AB]...)}:
+ * {@link RequiredLiterals}) is asked for by the stems of those literals in that case, not by its
+ * keywords in any case: the prefilter finds the keyword {@code EwA} in "gateway", which the
+ * pattern never matches.
+ *
  * <p>What it does not cover: a match that reaches from one line's values into another's (a
  * pattern that spans the newline between entries) sees other neighbours when lines in between are
  * skipped, as it sees other neighbours at the batch borders the reader already has.
@@ -66,9 +71,15 @@ final class KeywordStems {
   }
 
   private final Prefilter stems;
+  // per stem of the prefilter: whether a hit counts in any case (a keyword's stem), else the
+  // exact forms it counts in (stems of literals a rule's pattern wants in one case)
+  private final boolean[] anyCase;
+  private final byte[][][] exactForms;
 
-  private KeywordStems(Prefilter stems) {
+  private KeywordStems(Prefilter stems, boolean[] anyCase, byte[][][] exactForms) {
     this.stems = stems;
+    this.anyCase = anyCase;
+    this.exactForms = exactForms;
   }
 
   /** The stems of {@code detector}'s keywords; null when some keyword has none (then every line may hold it). */
@@ -76,18 +87,87 @@ final class KeywordStems {
     if (detector == null) {
       return null;
     }
-    KeywordStems k = BY_DETECTOR.computeIfAbsent(detector, d -> {
-      List<String> keywords = new ArrayList<>();
-      for (Rule r : d.rules()) {
-        keywords.addAll(r.keywords());
-      }
-      List<String> s = stems(keywords);
-      return s == null ? NONE : new KeywordStems(new Prefilter(s));
-    });
+    KeywordStems k = BY_DETECTOR.computeIfAbsent(detector, d -> build(d.rules()));
     return k == NONE ? null : k;
   }
 
-  private static final KeywordStems NONE = new KeywordStems(null);
+  /**
+   * For each rule, the stems of the literals its pattern needs in one case when it has some
+   * ({@link RequiredLiterals}), else the stems of its keywords in any case.
+   */
+  static KeywordStems build(List<Rule> rules) {
+    java.util.Map<String, List<String>> exact = new java.util.LinkedHashMap<>(); // lower-case stem -> exact forms
+    Set<String> any = new LinkedHashSet<>(ALWAYS);
+    for (Rule r : rules) {
+      Set<String> literals = RequiredLiterals.of(r.pattern());
+      if (literals != null && !literals.stream().allMatch(l -> r.keywords().stream().anyMatch(
+          kw -> l.toLowerCase(Locale.ROOT).contains(kw.toLowerCase(Locale.ROOT))))) {
+        literals = null; // only a literal that holds a keyword, in the case the pattern wants, is as rare as the keyword
+      }
+      List<String> forms = new ArrayList<>();
+      for (String l : literals == null ? List.<String>of() : literals) {
+        List<String> v = variants(l, false);
+        if (v == null || v.stream().anyMatch(x -> x.replace("\"", "").length() < 3)) {
+          // no stem, or one so short it would hit most lines: the keywords do better
+          forms = null;
+          break;
+        }
+        forms.addAll(v);
+      }
+      if (literals != null && forms != null) {
+        for (String f : forms) {
+          exact.computeIfAbsent(f.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).add(f);
+        }
+        continue;
+      }
+      for (String kw : r.keywords()) {
+        List<String> v = variants(kw, true);
+        if (v == null) {
+          return NONE;
+        }
+        any.addAll(v);
+      }
+    }
+    List<String> all = new ArrayList<>(any);
+    for (String e : exact.keySet()) {
+      if (!any.contains(e)) {
+        all.add(e);
+      }
+    }
+    boolean[] anyCase = new boolean[all.size()];
+    byte[][][] forms = new byte[all.size()][][];
+    for (int i = 0; i < all.size(); i++) {
+      anyCase[i] = any.contains(all.get(i));
+      List<String> f = exact.getOrDefault(all.get(i), List.of());
+      forms[i] = new byte[f.size()][];
+      for (int j = 0; j < f.size(); j++) {
+        forms[i][j] = f.get(j).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      }
+    }
+    return new KeywordStems(new Prefilter(all), anyCase, forms);
+  }
+
+  /** Whether the stem hit {@code stem} at {@code b[start..]} counts: in any case, or in one of its exact forms. */
+  private boolean counts(int stem, byte[] b, int start) {
+    if (anyCase[stem]) {
+      return true;
+    }
+    for (byte[] f : exactForms[stem]) {
+      if (java.util.Arrays.equals(b, start, start + f.length, f, 0, f.length)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a stem that counts is in {@code b[from, to)}. */
+  private boolean anyStem(byte[] b, int from, int to) {
+    boolean[] found = {false};
+    stems.scan(b, from, to, (stem, start) -> found[0] |= counts(stem, b, start));
+    return found[0];
+  }
+
+  private static final KeywordStems NONE = new KeywordStems(null, null, null);
 
   /**
    * What the raw line holds when a keyword is in the line's text: the keyword's longest piece
@@ -104,31 +184,42 @@ final class KeywordStems {
   static List<String> stems(List<String> keywords) {
     Set<String> out = new LinkedHashSet<>(ALWAYS);
     for (String keyword : keywords) {
-      String k = keyword.toLowerCase(Locale.ROOT);
-      int bestFrom = 0;
-      int bestTo = 0;
-      for (int i = 0; i < k.length(); ) {
-        int j = i;
-        while (j < k.length() && SEPARATORS.indexOf(k.charAt(j)) < 0) {
-          j++;
-        }
-        if (j - i > bestTo - bestFrom) {
-          bestFrom = i;
-          bestTo = j;
-        }
-        i = j + 1;
-      }
-      if (bestTo == bestFrom) {
+      List<String> v = variants(keyword, true);
+      if (v == null) {
         return null;
       }
-      String piece = k.substring(bestFrom, bestTo);
-      for (String left : neighbours(k, bestFrom - 1)) {
-        for (String right : neighbours(k, bestTo)) {
-          out.add(left + piece + right);
-        }
-      }
+      out.addAll(v);
     }
     return List.copyOf(out);
+  }
+
+  /** The stems of one keyword or literal (lower case when {@code lower}); null when it is all separators. */
+  static List<String> variants(String keyword, boolean lower) {
+    String k = lower ? keyword.toLowerCase(Locale.ROOT) : keyword;
+    int bestFrom = 0;
+    int bestTo = 0;
+    for (int i = 0; i < k.length(); ) {
+      int j = i;
+      while (j < k.length() && SEPARATORS.indexOf(k.charAt(j)) < 0) {
+        j++;
+      }
+      if (j - i > bestTo - bestFrom) {
+        bestFrom = i;
+        bestTo = j;
+      }
+      i = j + 1;
+    }
+    if (bestTo == bestFrom) {
+      return null;
+    }
+    String piece = k.substring(bestFrom, bestTo);
+    List<String> out = new ArrayList<>();
+    for (String left : neighbours(k, bestFrom - 1)) {
+      for (String right : neighbours(k, bestTo)) {
+        out.add(left + piece + right);
+      }
+    }
+    return out;
   }
 
   /** How the separator at {@code k[i]} may stand in the raw line: itself or a quote; nothing when there is none. */
@@ -167,7 +258,9 @@ final class KeywordStems {
       if (n == ends.length) {
         ends = java.util.Arrays.copyOf(ends, n * 2);
       }
-      ends[n++] = start + stems.keywordLength(keyword) - 1;
+      if (counts(keyword, buf, start)) {
+        ends[n++] = start + stems.keywordLength(keyword) - 1;
+      }
     };
 
     @Override
@@ -261,7 +354,7 @@ final class KeywordStems {
         }
         return next < n && ends[next] < end || nextMark < nMarks && marks[nextMark] < end;
       }
-      return stems.containsAny(b, off, end) || decodable(b, off, end);
+      return anyStem(b, off, end) || decodable(b, off, end);
     }
   }
 
@@ -302,19 +395,40 @@ final class KeywordStems {
     }
     int maxBad = total / 10;
     int bad = 0;
+    int i = s;
+    int end = s + n;
+    // four chars (three bytes) at a time, one table test a byte (a byte at a time: 0.13 s of a
+    // 500 MB in-process run, hex ids and UUIDs being rejected a quantum or two in)
+    for (; i + 4 <= end; i += 4) {
+      int x = B64[b[i] & 0xFF] << 18 | B64[b[i + 1] & 0xFF] << 12 | B64[b[i + 2] & 0xFF] << 6 | B64[b[i + 3] & 0xFF];
+      bad += NOT_TEXT[x >>> 16 & 0xFF] + NOT_TEXT[x >>> 8 & 0xFF] + NOT_TEXT[x & 0xFF];
+      if (bad > maxBad) {
+        return false;
+      }
+    }
     int acc = 0;
     int bits = 0;
-    for (int i = s; i < s + n; i++) {
+    for (; i < end; i++) {
       acc = (acc << 6) | B64[b[i] & 0xFF];
       bits += 6;
       if (bits >= 8) {
         bits -= 8;
-        int c = (acc >> bits) & 0xFF;
-        if (!((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t') && ++bad > maxBad) {
+        bad += NOT_TEXT[(acc >> bits) & 0xFF];
+        if (bad > maxBad) {
           return false;
         }
       }
     }
     return true;
   }
+
+  /** 1 for a byte the base64 layer does not count as text ({@code DecodingLayer.isText}), else 0. */
+  private static final int[] NOT_TEXT = new int[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      NOT_TEXT[c] = (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t' ? 0 : 1;
+    }
+  }
+
 }

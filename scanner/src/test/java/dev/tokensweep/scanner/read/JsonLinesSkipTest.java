@@ -45,15 +45,16 @@ class JsonLinesSkipTest {
 
   /** A secret some rule finds, in one of the forms that rule needs. */
   private static String secret(Random r, TokenForge f) {
-    return switch (r.nextInt(8)) {
-      case 0 -> f.base62Crc32("ghp_");
+    return switch (r.nextInt(9)) {
+      case 0 -> f.base62Crc32(pick(r, "ghp_", "GHP_"));
       case 1 -> f.base62Crc32("gho_");
       case 2 -> "Authorization: Bearer " + f.random(TokenForge.ALNUM, 40);
       case 3 -> "access_token=" + f.random(TokenForge.ALNUM, 32);
       case 4 -> "session=" + f.random(TokenForge.ALNUM, 30);
       case 5 -> f.base62Crc32("npm_");
       case 6 -> "jdbc:postgresql://app:" + f.random(TokenForge.ALNUM, 20) + "@db.example:5432/orders";
-      default -> f.awsKeyId("AKIA", f.awsAccount());
+      case 7 -> f.awsKeyId("AKIA", f.awsAccount());
+      default -> "Ew" + pick(r, "A", "B", "a") + f.random(TokenForge.ALNUM + "+/", 320); // wanted in one case
     };
   }
 
@@ -222,6 +223,18 @@ class JsonLinesSkipTest {
       }
     }
     assertTrue(held > lines / 5 && held < lines * 4 / 5, held + " of " + lines);
+  }
+
+  @Test
+  void requiredLiterals_exactCaseWhereThePatternWantsIt() {
+    assertEquals(java.util.Set.of("EwA", "EwB"), RequiredLiterals.of("\\b(Ew[AB][A-Za-z0-9+/]{300,}={0,2})"));
+    assertEquals(java.util.Set.of("ghp_"), RequiredLiterals.of("\\b(ghp_[A-Za-z0-9]{36})\\b"));
+    assertEquals(java.util.Set.of("xoxb-", "xoxp-"), RequiredLiterals.of("(xox[bp]-[0-9]{10,13})"));
+    assertEquals(java.util.Set.of("sk_live_", "rk_live_"), RequiredLiterals.of("(?:sk|rk)_live_[0-9a-zA-Z]{24}"));
+    // case-folded letters, an optional literal, or a choice with an open branch: nothing required
+    assertEquals(null, RequiredLiterals.of("(?i)bearer\\s+([a-z0-9]{24,})"));
+    assertEquals(null, RequiredLiterals.of("(?:ghp_)?[A-Za-z0-9]{36}"));
+    assertEquals(null, RequiredLiterals.of("(?:ghp_|[0-9]+)[a-z]{4}"));
   }
 
   @Test
