@@ -27,7 +27,7 @@ import java.util.WeakHashMap;
  * bytes), so it is a run of the raw line too. Bytes of 0x80 and up may decode (overlong UTF-8,
  * lone surrogates) to other bytes than the raw ones, so a line holding one is walked.
  *
- * <p>A rule whose pattern needs one of a few literals in one case ({@code \\b(Ew[AB]...)}:
+ * <p>A rule whose pattern needs one of a few literals in one case ({@code \b(Ew[AB]...)}:
  * {@link RequiredLiterals}) is asked for by the stems of those literals in that case, not by its
  * keywords in any case: the prefilter finds the keyword {@code EwA} in "gateway", which the
  * pattern never matches.
