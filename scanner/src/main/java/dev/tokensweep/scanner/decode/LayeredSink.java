@@ -50,6 +50,11 @@ final class LayeredSink implements SegmentSink {
     out.problem(problem);
   }
 
+  @Override
+  public dev.tokensweep.detectors.engine.Detector detector() {
+    return out.detector();
+  }
+
   /** Scans decoded bytes through the next layer, with locations that name this decoding. */
   private void next(byte[] decoded, int n, String layer, Locator toEncoded) {
     LayeredSink next = new LayeredSink(out, depthLeft - 1);

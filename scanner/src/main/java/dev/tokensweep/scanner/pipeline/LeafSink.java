@@ -112,6 +112,11 @@ final class LeafSink implements SegmentSink {
   }
 
   @Override
+  public dev.tokensweep.detectors.engine.Detector detector() {
+    return context.detector;
+  }
+
+  @Override
   public void problem(Problem problem) {
     collector.problem(problem);
   }

@@ -71,6 +71,12 @@ final class JsonReader implements Reader {
       .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE) // the caller owns the stream
       .build();
 
+  /**
+   * Walks every JSON line, none skipped by {@link KeywordStems}: the reference the randomized test
+   * compares the skipping reader with. Tests only.
+   */
+  static volatile boolean walkEveryLine;
+
   private final String format;
   private final Mode mode;
   private final int chunk;
@@ -219,6 +225,11 @@ final class JsonReader implements Reader {
       public void problem(dev.tokensweep.scanner.model.Problem problem) {
         sink.problem(problem);
       }
+
+      @Override
+      public dev.tokensweep.detectors.engine.Detector detector() {
+        return sink.detector();
+      }
     };
   }
 
@@ -228,8 +239,15 @@ final class JsonReader implements Reader {
     int[] len = {0};
     long[] lineOffset = {0};
     JsonBatch batch = new JsonBatch(sink, path, format);
+    KeywordStems stems = walkEveryLine ? null : KeywordStems.of(sink.detector());
+    KeywordStems.Lines seen = stems == null ? null : stems.lines();
     EntryBuffer[] fallback = {null};
-    LineFeeder.feed(in, Math.min(cap, FIRST_LINE_BUFFER), (b, off, n, offset, lineNo, start, end) -> {
+    LineFeeder.feed(in, Math.min(cap, FIRST_LINE_BUFFER), seen, (b, off, n, offset, lineNo, start, end) -> {
+      if (start && end) {
+        // a whole line in the feeder's buffer: walked there, not copied first
+        lineDone(b, off, n, offset, lineNo, batch, seen);
+        return;
+      }
       if (start) {
         len[0] = 0;
         lineOffset[0] = offset;
@@ -260,26 +278,32 @@ final class JsonReader implements Reader {
       System.arraycopy(b, off, line[0], len[0], n);
       len[0] += n;
       if (end) {
-        lineDone(line[0], len[0], lineOffset[0], lineNo, batch);
+        lineDone(line[0], 0, len[0], lineOffset[0], lineNo, batch, seen);
       }
     });
     batch.flush();
   }
 
-  private void lineDone(byte[] line, int len, long offset, long lineNo, JsonBatch batch) throws IOException {
-    int s = 0;
-    while (s < len && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r')) {
+  /** The whole line {@code line[from, from + len)}, at {@code offset} in the leaf. */
+  private void lineDone(byte[] line, int from, int len, long offset, long lineNo, JsonBatch batch,
+      KeywordStems.Lines stems) throws IOException {
+    int s = from;
+    int end = from + len;
+    while (s < end && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r')) {
       s++;
     }
-    if (s == len) {
+    if (s == end) {
       return;
+    }
+    if (stems != null && !stems.mayHold(line, from, end)) {
+      return; // no keyword in what the walk would hand on, nor in what the layers would decode
     }
     if (line[s] == '{' || line[s] == '[') {
       // walked at once (not checked by a parse of its own first): what a line that turns out not
       // to be JSON added is taken back, and the line is scanned as text
       batch.mark();
-      try (JsonParser p = FACTORY.createParser(line, s, len - s)) {
-        new Walker(batch, offset + s, lineNo - 1).walk(p, "", 0);
+      try (JsonParser p = FACTORY.createParser(line, s, end - s)) {
+        new Walker(batch, offset + (s - from), lineNo - 1).walk(p, "", 0);
         batch.commit();
         return;
       } catch (IOException | RuntimeException e) {
@@ -291,7 +315,7 @@ final class JsonReader implements Reader {
     eb.begin(lineNo, null);
     eb.line(lineNo, offset);
     for (int i = 0; i < len; i++) {
-      eb.put(line[i], offset + i);
+      eb.put(line[from + i], offset + i);
     }
     eb.end();
   }
@@ -406,7 +430,9 @@ final class JsonReader implements Reader {
             if (PAIR_VALUES.contains(f.field)) {
               f.pairValue = true;
             }
-            key(f.field, jp.toString(), p.currentTokenLocation(), p.currentLocation().getByteOffset(), depth);
+            if (!f.field.isEmpty() && !clean.contains(f.field)) { // most lines repeat keys already found clean
+              key(f.field, jp.toString(), p.currentTokenLocation(), p.currentLocation().getByteOffset(), depth);
+            }
           }
           case VALUE_STRING -> {
             String v = p.getText();
@@ -515,8 +541,8 @@ final class JsonReader implements Reader {
         return;
       }
       long keyOffset = baseOffset + Math.max(0, loc.getByteOffset()) + 1; // after the opening quote
-      Long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : null;
-      Long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : null;
+      long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : JsonBatch.NONE;
+      long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : JsonBatch.NONE;
       long end = afterKey >= 0 ? baseOffset + afterKey : Long.MAX_VALUE;
       if (replay != null) {
         // a document Jackson reads as UTF-16 or UTF-32 counts its offsets in code units, not bytes
@@ -537,11 +563,9 @@ final class JsonReader implements Reader {
           return;
         }
       }
-      boolean json = sep == QUOTED;
-      String head = label.isEmpty() ? "" : json ? "\"" + label + "\": \"" : label + sep;
-      Long ln = line > 0 ? baseLine + line : null;
-      Long col = column > 0 && depth == 0 ? column + 1 + 0L : null;
-      batch.value(head, v, json, valueOffset, ln, col, jsonPath, part);
+      // the head ("label": " or label + sep) is written by the batch: no string built per value
+      batch.value(label, sep, v, valueOffset, line > 0 ? baseLine + line : JsonBatch.NONE,
+          column > 0 && depth == 0 ? column + 1 : JsonBatch.NONE, jsonPath, part);
     }
   }
 

@@ -15,9 +15,28 @@ final class LineFeeder {
     void piece(byte[] b, int off, int len, long offset, long line, boolean start, boolean end) throws IOException;
   }
 
+  /**
+   * Sees the whole lines held at once before they are handed on one by one: {@code b[from, to)}
+   * is one or more whole lines, the last ending at the newline at {@code to} (a reader that looks
+   * at every line's bytes does it in one call over many lines: {@link KeywordStems}).
+   */
+  @FunctionalInterface
+  interface Lines {
+    void lines(byte[] b, int from, int to);
+  }
+
   private LineFeeder() {}
 
   static void feed(InputStream in, int maxPiece, Handler h) throws IOException {
+    feed(in, maxPiece, null, h);
+  }
+
+  /**
+   * As {@link #feed(InputStream, int, Handler)}, and {@code lines} (when not null) sees each run of
+   * whole lines in the buffer before their pieces go to {@code h}; the pieces of a line that
+   * does not fit the buffer, and of a last line with no newline, are in none.
+   */
+  static void feed(InputStream in, int maxPiece, Lines lines, Handler h) throws IOException {
     byte[] buf = new byte[Math.max(64, maxPiece)];
     int len = 0;
     int pos = 0;
@@ -25,15 +44,15 @@ final class LineFeeder {
     long line = 1;
     boolean start = true;
     boolean eof = false;
+    int seen = 0; // lines has seen buf[.., seen)
     while (true) {
-      int nl = -1;
-      for (int i = pos; i < len; i++) {
-        if (buf[i] == '\n') {
-          nl = i;
-          break;
-        }
-      }
+      int nl = ByteScan.indexOf(buf, pos, len, (byte) '\n');
       if (nl >= 0) {
+        if (lines != null && nl >= seen) {
+          int last = ByteScan.lastIndexOf(buf, nl, len, (byte) '\n');
+          lines.lines(buf, pos, last);
+          seen = last + 1;
+        }
         h.piece(buf, pos, nl - pos, base + pos, line, start, true);
         line++;
         start = true;
@@ -51,6 +70,7 @@ final class LineFeeder {
         start = false;
         base += len;
         len = 0;
+        seen = 0;
         continue;
       }
       if (pos > 0) {
@@ -58,6 +78,8 @@ final class LineFeeder {
         base += pos;
         len -= pos;
         pos = 0;
+        seen = 0; // every whole line was handed on: none is left to see
+
       }
       int r = in.read(buf, len, buf.length - len);
       if (r < 0) {

@@ -22,4 +22,13 @@ public interface SegmentSink {
 
   /** Reports a problem with part of the leaf; the reader then goes on where it can. */
   void problem(Problem problem);
+
+  /**
+   * The detector behind this sink, for a reader that can tell from raw bytes that a part holds
+   * none of its keywords and so need not parse it ({@link JsonReader} in JSON-lines mode); null
+   * when not known, and then the reader hands on everything.
+   */
+  default dev.tokensweep.detectors.engine.Detector detector() {
+    return null;
+  }
 }
