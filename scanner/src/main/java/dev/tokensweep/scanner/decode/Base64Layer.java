@@ -1,5 +1,6 @@
 package dev.tokensweep.scanner.decode;
 
+import dev.tokensweep.scanner.read.ByteScan;
 import dev.tokensweep.scanner.read.Locator;
 
 /**
@@ -10,21 +11,6 @@ import dev.tokensweep.scanner.read.Locator;
  * base64 quantum.
  */
 final class Base64Layer implements DecodingLayer {
-
-  /** Each byte's base64 value in either alphabet, -1 for a byte that is none. */
-  static final byte[] B64 = new byte[256];
-
-  static {
-    java.util.Arrays.fill(B64, (byte) -1);
-    String a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    for (int i = 0; i < a.length(); i++) {
-      B64[a.charAt(i)] = (byte) i;
-    }
-    B64['+'] = 62;
-    B64['-'] = 62;
-    B64['/'] = 63;
-    B64['_'] = 63;
-  }
 
   /**
    * Decoded text shorter than this is not passed on: a run of {@link DecodingLayer#MIN_RUN}
@@ -68,7 +54,7 @@ final class Base64Layer implements DecodingLayer {
     int bits = 0;
     int printable = 0;
     for (int i = s; i < s + n; i++) {
-      acc = (acc << 6) | B64[buf[i] & 0xFF];
+      acc = (acc << 6) | ByteScan.base64Value(buf[i]);
       bits += 6;
       if (bits >= 8) {
         bits -= 8;
@@ -105,7 +91,7 @@ final class Base64Layer implements DecodingLayer {
     int i = s;
     int end = s + n;
     for (; i + 4 <= end; i += 4) {
-      int x = B64[buf[i] & 0xFF] << 18 | B64[buf[i + 1] & 0xFF] << 12 | B64[buf[i + 2] & 0xFF] << 6 | B64[buf[i + 3] & 0xFF];
+      int x = ByteScan.base64Value(buf[i]) << 18 | ByteScan.base64Value(buf[i + 1]) << 12 | ByteScan.base64Value(buf[i + 2]) << 6 | ByteScan.base64Value(buf[i + 3]);
       int not = NOT_TEXT[x >>> 16 & 0xFF] | NOT_TEXT[x >>> 8 & 0xFF] << 1 | NOT_TEXT[x & 0xFF] << 2;
       while (not != 0) {
         int at = o + Integer.numberOfTrailingZeros(not) + 1; // bytes decoded up to this one
@@ -120,7 +106,7 @@ final class Base64Layer implements DecodingLayer {
     int acc = 0;
     int bits = 0;
     for (; i < end; i++) {
-      acc = (acc << 6) | B64[buf[i] & 0xFF];
+      acc = (acc << 6) | ByteScan.base64Value(buf[i]);
       bits += 6;
       if (bits >= 8) {
         bits -= 8;

@@ -82,7 +82,7 @@ final class SegmentPass {
     lines = scanLines;
     int runStart = lastNonAt + ((63 - Long.numberOfLeadingZeros(lastNon)) >>> 3) + 1;
     for (; i < to; i++) {
-      if (Base64Layer.B64[buf[i] & 0xFF] < 0) {
+      if (ByteScan.base64Value(buf[i]) < 0) {
         lines += buf[i] == '\n' ? 1 : 0;
         special(buf, i);
         if (i - runStart >= DecodingLayer.MIN_RUN) {

@@ -17,7 +17,30 @@ public final class ByteScan {
   private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
   private static final long HIGHS = 0x8080808080808080L;
 
+  /** Each byte's base64 value in either alphabet (standard or URL-safe), -1 for a byte that is none. */
+  private static final byte[] BASE64 = new byte[256];
+
+  static {
+    java.util.Arrays.fill(BASE64, (byte) -1);
+    String a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (int i = 0; i < a.length(); i++) {
+      BASE64[a.charAt(i)] = (byte) i;
+    }
+    BASE64['+'] = 62;
+    BASE64['-'] = 62;
+    BASE64['/'] = 63;
+    BASE64['_'] = 63;
+  }
+
   private ByteScan() {}
+
+  /**
+   * The base64 value of {@code b} in either alphabet, -1 for a byte that is none: the one table
+   * the base64 layer decodes with and the JSON-lines skip finds runs with.
+   */
+  public static int base64Value(byte b) {
+    return BASE64[b & 0xFF];
+  }
 
   /** How many bytes of {@code buf[from, to)} equal {@code b}. */
   public static int count(byte[] buf, int from, int to, byte b) {

@@ -55,20 +55,7 @@ final class KeywordStems {
   private static final int MIN_DECODED = 8;
 
   private static final Map<Detector, KeywordStems> BY_DETECTOR = Collections.synchronizedMap(new WeakHashMap<>());
-  private static final byte[] B64 = new byte[256];
   private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
-
-  static {
-    java.util.Arrays.fill(B64, (byte) -1);
-    String a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    for (int i = 0; i < a.length(); i++) {
-      B64[a.charAt(i)] = (byte) i;
-    }
-    B64['+'] = 62;
-    B64['-'] = 62;
-    B64['/'] = 63;
-    B64['_'] = 63;
-  }
 
   private final Prefilter stems;
   // per stem of the prefilter: whether a hit counts in any case (a keyword's stem), else the
@@ -315,7 +302,7 @@ final class KeywordStems {
       int runStart = lastAt + ((63 - Long.numberOfLeadingZeros(last)) >>> 3) + 1;
       for (; i < to; i++) {
         int c = b[i];
-        if (B64[c & 0xFF] < 0) {
+        if (ByteScan.base64Value((byte) c) < 0) {
           if (i - runStart >= MIN_RUN && decodesToText(b, runStart, i)) {
             mark(runStart);
           }
@@ -369,7 +356,7 @@ final class KeywordStems {
       if (c < 0 || c == 0x7F) {
         return true;
       }
-      if (B64[c] < 0) {
+      if (ByteScan.base64Value((byte) c) < 0) {
         if (i - runStart >= MIN_RUN && decodesToText(b, runStart, i)) {
           return true;
         }
@@ -400,7 +387,7 @@ final class KeywordStems {
     // four chars (three bytes) at a time, one table test a byte (a byte at a time: 0.13 s of a
     // 500 MB in-process run, hex ids and UUIDs being rejected a quantum or two in)
     for (; i + 4 <= end; i += 4) {
-      int x = B64[b[i] & 0xFF] << 18 | B64[b[i + 1] & 0xFF] << 12 | B64[b[i + 2] & 0xFF] << 6 | B64[b[i + 3] & 0xFF];
+      int x = ByteScan.base64Value(b[i]) << 18 | ByteScan.base64Value(b[i + 1]) << 12 | ByteScan.base64Value(b[i + 2]) << 6 | ByteScan.base64Value(b[i + 3]);
       bad += NOT_TEXT[x >>> 16 & 0xFF] + NOT_TEXT[x >>> 8 & 0xFF] + NOT_TEXT[x & 0xFF];
       if (bad > maxBad) {
         return false;
@@ -409,7 +396,7 @@ final class KeywordStems {
     int acc = 0;
     int bits = 0;
     for (; i < end; i++) {
-      acc = (acc << 6) | B64[b[i] & 0xFF];
+      acc = (acc << 6) | ByteScan.base64Value(b[i]);
       bits += 6;
       if (bits >= 8) {
         bits -= 8;
