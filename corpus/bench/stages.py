@@ -24,9 +24,10 @@ S = [
  ('window cache', r'WindowCache'),
  ('keyword walk', r'Prefilter\.walk'),
  ('detector other', r'Prefilter\.|KeywordDetector|detectors/Detector'),
- ('report', r'report/|ReportSink|jackson/databind|jackson/core|FindingTally'),
- ('findings (scanner)', r'Scanner\$LeafSink\.(segment|settle|flush)|InlineAllow|ChunkLocator|Location'),
- ('decoding pass', r'DecodingReader|ByteScan'),
+ ('report', r'report/|ReportSink|jackson/databind|FindingTally'),
+ ('findings (scanner)', r'pipeline/(LeafSink|FindingSettler|ScanContext|Collector|FindingOrder)|InlineAllow|ChunkLocator|Location'),
+ ('decoding pass', r'scanner/decode/|ByteScan'),
+ ('JSON reading', r'read/(Json|LineFeeder|KeywordStems|RequiredLiterals)'),
  ('reading', r'TextReader|FileChannel|read0|FileDispatcher'),
 ]
 tot=collections.Counter(); n_all=0
