@@ -22,6 +22,22 @@ public interface Expander {
   /** Bytes of a member's start that sniffing and reader selection look at. */
   int HEAD = Sniffer.HEAD;
 
+  /**
+   * A buffer size for reading {@code in} from where it stands: {@code max}, or less when the
+   * stream says it holds less ({@code available()} of a file or a tar member is what remains),
+   * but never below {@code min}. A small file then does not get (and zero) a buffer of
+   * {@code max}; a stream that says less than it holds only costs more reads, or a larger
+   * buffer sooner.
+   */
+  static int bufferFor(InputStream in, int min, int max) {
+    try {
+      int left = in.available();
+      return left <= 0 ? max : Math.max(min, Math.min(max, left + 1));
+    } catch (IOException e) {
+      return max; // the read that follows reports it
+    }
+  }
+
   /** Reads one leaf. {@code head[0, headLength)} are its first bytes, for choosing a reader. */
   @FunctionalInterface
   public interface Leaves {

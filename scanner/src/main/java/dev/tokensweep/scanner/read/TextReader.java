@@ -1,5 +1,6 @@
 package dev.tokensweep.scanner.read;
 
+import dev.tokensweep.scanner.expand.Expander;
 import dev.tokensweep.scanner.model.Location;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,23 +89,15 @@ public final class TextReader implements Reader {
   /** The smallest first buffer: a leaf that says it is smaller gets this much all the same. */
   static final int MIN_FIRST_BUFFER = 16 << 10;
 
-  /**
-   * {@link #FIRST_BUFFER}, or less for a leaf whose stream says it holds less ({@code available()}
-   * of a file, of a tar member): zeroing 64 KiB for each 10 KB file was 4% of a directory
-   * scan. A stream that says less than it holds only moves to the whole chunk sooner.
-   */
-  private static int firstBuffer(InputStream in) throws IOException {
-    int left = in.available();
-    return left <= 0 ? FIRST_BUFFER : Math.max(MIN_FIRST_BUFFER, Math.min(FIRST_BUFFER, left + 1));
-  }
-
   private void readChunks(InputStream in, String path, String encoding, String format, SegmentSink sink,
       long base0, int own0, long ownLimit, long[] lines) throws IOException {
     int ov = sink.overlap();
     // a small buffer first, the whole chunk only once the leaf fills it: a fresh 1 MiB array per
     // leaf (zeroed by the JVM) was 80% of the time of a tar of 50,000 small logs
     int full = chunk + 2 * ov;
-    byte[] buf = new byte[Math.min(full, firstBuffer(in))];
+    // a leaf that says it is smaller than the first buffer gets less: zeroing 64 KiB for each 10 KB
+    // file was 4% of a directory scan
+    byte[] buf = new byte[Math.min(full, Expander.bufferFor(in, MIN_FIRST_BUFFER, FIRST_BUFFER))];
     int len = 0;
     long base = base0;      // stream offset of buf[0]
     int own = own0;         // first owned byte in buf
