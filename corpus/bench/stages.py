@@ -2,11 +2,44 @@
 """Groups an async-profiler collapsed profile of a scan by stage (corpus/bench/README.md, Profiling).
 
   python3 corpus/bench/stages.py scan.col [THREAD_PREFIX]     (default: [tokensweep-scan)
+  python3 corpus/bench/stages.py --threads scan.col
 
 Each stack counts for the deepest frame (from the leaf up) that names a stage; a stack through
 SecretDigest counts as the memos' digests, one through Fingerprinter as the fingerprint.
+
+--threads sums the CPU of each group of threads instead (the scan threads, the JIT's C2 and C1
+threads, GC and the VM thread, main, the rule loader): what a second scan thread competes with on
+a two-core machine. Profiled with async-profiler's `ann` option as well, it also splits the scan
+threads' CPU by the code they ran: C2-compiled, C1-compiled, or interpreted (warm-up).
 """
 import sys, re, collections
+
+def thread_groups(path):
+    groups = collections.Counter(); code = collections.Counter()
+    for line in open(path):
+        stack, n = line.rstrip().rsplit(' ', 1); n = int(n)
+        frames = stack.split(';')
+        t = frames[0]
+        g = ('scan threads' if t.startswith('[tokensweep-scan') else 'JIT C2' if t.startswith('[C2 Compiler')
+             else 'JIT C1' if t.startswith('[C1 Compiler') else 'GC and VM thread' if 'GC' in t or t.startswith('[VM Thread')
+             else 'main' if t.startswith('[main') else 'rule loading' if t.startswith('[tokensweep-rules') else 'other')
+        groups[g] += n
+        if g == 'scan threads':
+            java = [f for f in frames if f.endswith(('_[j]', '_[0]', '_[1]', '_[i]'))]
+            if java:
+                # the innermost Java frame that is not inlined says which code ran
+                own = next((f for f in reversed(java) if not f.endswith('_[0]')), java[-1])
+                code[{'_[j]': 'C2-compiled', '_[1]': 'C1-compiled', '_[i]': 'interpreted'}.get(own[-4:], 'inlined')] += n
+    for k, v in groups.most_common():
+        print(f"{v:6d} ms  {k}")
+    print(f"{sum(groups.values()):6d} ms  process total")
+    if code:
+        print("scan threads by code:")
+        for k, v in code.most_common():
+            print(f"{v:6d} ms  {k}")
+
+if sys.argv[1] == '--threads':
+    thread_groups(sys.argv[2]); sys.exit(0)
 # deepest frame (walking from the leaf up) that names a stage
 S = [
  ('re2j', r'com/google/re2j/'),
