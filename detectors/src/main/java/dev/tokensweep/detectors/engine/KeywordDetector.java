@@ -326,7 +326,7 @@ final class KeywordDetector implements Detector {
           continue; // a window already opened for this rule covers every match around p
         }
         if (b >= 0 && (startBytes[r * WindowFilter.STARTS_WORDS + (b >>> 5)] & (1 << b)) == 0) {
-          continue; // the rule's anchored DFA dies at buf[p]: mayStartAt below would say no
+          continue; // the rule's anchored DFA dies at buf[p]: no match can start here
         }
         if (p >= reportTo + befores[r]) {
           continue; // any match around p starts after the range this call reports
@@ -341,13 +341,12 @@ final class KeywordDetector implements Detector {
         if (f == null) {
           f = filter(r, rule);
         }
-        if (!mayStartAt(r, f, p)) {
-          continue; // every match of this rule starts at a keyword, and none can start at this one
-        }
         if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), to)) {
           continue; // no match has this as its first keyword, and a match is found from that one's hit
         }
-        int bound = f.anchoredMatchEnd(buf, p, to);
+        // for a rule whose every match starts at a keyword: where a match from this one may end,
+        // -1 when none can start here (one walk: mayStartAt's answer is whether this is -1)
+        int bound = anchoredMatchEnd(r, f, p);
         if (bound == -1) {
           continue;
         }
@@ -373,16 +372,19 @@ final class KeywordDetector implements Detector {
       }
     }
 
-    /** {@link WindowFilter#mayStartAt} for rule {@code r}, its recent rejections remembered (never for the reference). */
-    private boolean mayStartAt(int r, WindowFilter f, int p) {
+    /**
+     * {@link WindowFilter#anchoredMatchEnd} for rule {@code r}, its recent rejections remembered
+     * (never for the reference, whose filter has no DFA: -2).
+     */
+    private int anchoredMatchEnd(int r, WindowFilter f, int p) {
       if (!f.anchoredAtKeyword()) {
-        return true;
+        return -2;
       }
       RejectedStarts m = rejected[r];
       if (m == null) {
         m = rejected[r] = new RejectedStarts();
       }
-      return m.mayStartAt(f, buf, p, to);
+      return m.anchoredMatchEnd(f, buf, p, to);
     }
 
     /**

@@ -14,7 +14,8 @@ import java.nio.ByteOrder;
  *
  * <p>Exact: an entry holds every byte the DFA read before it died (at most {@link #MAX_BYTES}), and
  * the DFA's verdict depends on those bytes alone, so text that starts with them is rejected by the
- * DFA as well. A walk that did not die (a match may start) or read more is not remembered.
+ * DFA as well. A walk that accepted before it died (a match may start there) is the walk that
+ * finds where that match may end, and is not remembered, nor is one that read more bytes.
  * Holds at most {@link #ENTRIES} x {@link #MAX_BYTES} bytes of text that is no match start, in
  * the detector's per-thread scratch, as the window cache holds its windows. Not thread-safe.
  */
@@ -31,12 +32,13 @@ final class RejectedStarts {
   private int next;
 
   /**
-   * What {@link WindowFilter#mayStartAt} says for {@code buf[p]} with the filter {@code f}, which
-   * must be the one every call on this instance gives (the rule's).
+   * What {@link WindowFilter#anchoredMatchEnd} says for {@code buf[p]} with the filter {@code f},
+   * which must be the one every call on this instance gives (the rule's): -1 when no match can
+   * start at p, a rejection remembered here or found by the DFA.
    */
-  boolean mayStartAt(WindowFilter f, byte[] buf, int p, int to) {
+  int anchoredMatchEnd(WindowFilter f, byte[] buf, int p, int to) {
     if (p > to - MAX_BYTES || p < 0) {
-      return f.mayStartAt(buf, p, to); // near the end the DFA may run out of input instead of dying
+      return f.anchoredMatchEnd(buf, p, to); // near the end the DFA may run out of input instead of dying
     }
     long a = (long) LONGS.get(buf, p);
     long b = (long) LONGS.get(buf, p + 8);
@@ -44,13 +46,14 @@ final class RejectedStarts {
     final long[] e = entries;
     for (int i = 0, end = size * STRIDE; i < end; i += STRIDE) {
       if (((a & e[i + 3]) == e[i]) && ((b & e[i + 4]) == e[i + 1]) && ((c & e[i + 5]) == e[i + 2])) {
-        return false;
+        return -1;
       }
     }
-    int n = f.anchoredRejectLength(buf, p, to);
-    if (n < 0) {
-      return true;
+    int r = f.anchoredMatchEndOrDeath(buf, p, to);
+    if (r >= -1) {
+      return r;
     }
+    int n = -2 - r; // the DFA died at the n-th byte, before it accepted anything
     if (n <= MAX_BYTES) {
       int i = next * STRIDE;
       next = (next + 1) % ENTRIES;
@@ -65,7 +68,7 @@ final class RejectedStarts {
       e[i + 4] = mb;
       e[i + 5] = mc;
     }
-    return false;
+    return -1;
   }
 
   /** The low {@code n} bytes of a little-endian word (none for n <= 0, all for n >= 8). */

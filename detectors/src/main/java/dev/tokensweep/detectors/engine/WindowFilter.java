@@ -331,12 +331,12 @@ final class WindowFilter {
   }
 
   /**
-   * For a rule anchored at its keyword: -1 when {@link #mayStartAt} is true at {@code p}, else how
-   * many bytes from p its anchored DFA read before it died (the verdict depends on those alone).
-   * -1 without an anchored DFA.
+   * {@link #anchoredMatchEnd}, except that a walk that dies before it accepts anything returns
+   * {@code -2 - n}, n the bytes it read from p up to and with the one it died at: the verdict
+   * depends on those alone ({@link RejectedStarts}).
    */
-  int anchoredRejectLength(byte[] buf, int p, int to) {
-    return anchored == null ? -1 : anchored.deadAfter(buf, p, to);
+  int anchoredMatchEndOrDeath(byte[] buf, int p, int to) {
+    return anchored == null ? -2 : anchored.lastAcceptOrDeath(buf, p, to);
   }
 
   /**
@@ -531,24 +531,22 @@ final class WindowFilter {
       return acceptsEmpty || table[cls[b & 0xFF]] != dead;
     }
 
-    /** -1 when {@link #mayStart} is true, else the bytes read from {@code p} up to and with the one it died at. */
-    int deadAfter(byte[] buf, int p, int to) {
-      if (acceptsEmpty) {
-        return -1;
-      }
+    /** {@link #lastAccept}, but {@code -2 - n} when the walk dies at its n-th byte before it accepts. */
+    int lastAcceptOrDeath(byte[] buf, int p, int to) {
       final byte[] c = cls;
       final int[] t = table;
       int s = 0;
+      int last = acceptsEmpty ? p : -1;
       for (int i = p; i < to; i++) {
         s = t[s + c[buf[i] & 0xFF]];
         if (s < 0) {
-          return -1;
-        }
-        if (s == dead) {
-          return i - p + 1;
+          s = ~s;
+          last = i + 1;
+        } else if (s == dead) {
+          return last >= 0 ? last : -2 - (i - p + 1);
         }
       }
-      return -1;
+      return to; // the input ended first: a longer input might match further
     }
 
     boolean mayStart(byte[] buf, int p, int to) {
