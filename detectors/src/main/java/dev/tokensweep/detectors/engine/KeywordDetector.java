@@ -63,6 +63,12 @@ final class KeywordDetector implements Detector {
   static final int FILTER_AFTER_HITS = 256;
   private final Prefilter prefilter;
   private final int[][] rulesByKeyword;
+  // per rule, its max_before, read at every hit without going through the rule
+  private final int[] befores;
+  // per rule, WindowFilter.STARTS_WORDS words: the ASCII bytes at which a match may start, once its
+  // filter is built (all set before, and for rules without an anchored DFA); racy like filters, and
+  // each word is either all set or the filter's, which a racing build makes equal
+  private final int[] startBytes;
   private final int overlap;
   private final int maxKeywordLength;
   private final ThreadLocal<Scratch> scratch;
@@ -87,10 +93,14 @@ final class KeywordDetector implements Detector {
     costlyChecks = new boolean[this.rules.size()];
     exact = new ExactSpan[this.rules.size()];
     filterAfterHits = new int[this.rules.size()];
+    befores = new int[this.rules.size()];
+    startBytes = new int[this.rules.size() * WindowFilter.STARTS_WORDS];
+    Arrays.fill(startBytes, -1);
     Map<String, List<Integer>> byKeyword = new LinkedHashMap<>();
     int maxOverlap = 0;
     for (int r = 0; r < patterns.length; r++) {
       Rule rule = this.rules.get(r);
+      befores[r] = rule.before();
       com.google.re2j.SyntaxTree.Node tree = parse(rule); // compiled at its first keyword hit: most rules meet none in a scan
       long window = rule.before() + 1L + 2L * rule.length();
       long defaultWindow = Rule.DEFAULT_MAX_BEFORE + 1L + 2L * Rule.DEFAULT_MAX_LENGTH;
@@ -253,6 +263,7 @@ final class KeywordDetector implements Detector {
     final ByteWindow window = new ByteWindow();
     final WindowCache[] caches;
     final DigestMemo[] longCaches;
+    final RejectedStarts[] rejected;
     // made once this thread has done MEMO_AFTER long windows or costly checks with this detector:
     // a short scan (a rule linted, a name, a test) allocates none, and a dead detector's scratch,
     // which its thread keeps until the thread-local map drops it, stays small
@@ -274,6 +285,7 @@ final class KeywordDetector implements Detector {
       matchers = new Matcher[n];
       caches = new WindowCache[n];
       longCaches = new DigestMemo[n];
+      rejected = new RejectedStarts[n];
       nextHit = new int[n];
       lastStart = new int[n];
       lastEnd = new int[n];
@@ -308,14 +320,18 @@ final class KeywordDetector implements Detector {
 
     @Override
     public void hit(int keyword, int p) {
+      int b = p < to ? buf[p] : -1; // from 0x80 up (negative) the start bytes say nothing
       for (int r : rulesByKeyword[keyword]) {
         if (p < nextHit[r]) {
           continue; // a window already opened for this rule covers every match around p
         }
-        Rule rule = rules.get(r);
-        if (p >= reportTo + rule.before()) {
+        if (b >= 0 && (startBytes[r * WindowFilter.STARTS_WORDS + (b >>> 5)] & (1 << b)) == 0) {
+          continue; // the rule's anchored DFA dies at buf[p]: no match can start here
+        }
+        if (p >= reportTo + befores[r]) {
           continue; // any match around p starts after the range this call reports
         }
+        Rule rule = rules.get(r);
         FixedShape shape = shapes[r];
         if (shape != null) {
           fixed(r, rule, shape, p);
@@ -325,13 +341,12 @@ final class KeywordDetector implements Detector {
         if (f == null) {
           f = filter(r, rule);
         }
-        if (!f.mayStartAt(buf, p, to)) {
-          continue; // every match of this rule starts at a keyword, and none can start at this one
-        }
         if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), to)) {
           continue; // no match has this as its first keyword, and a match is found from that one's hit
         }
-        int bound = f.anchoredMatchEnd(buf, p, to);
+        // for a rule whose every match starts at a keyword: where a match from this one may end,
+        // -1 when none can start here (one walk: mayStartAt's answer is whether this is -1)
+        int bound = anchoredMatchEnd(r, f, p);
         if (bound == -1) {
           continue;
         }
@@ -358,6 +373,21 @@ final class KeywordDetector implements Detector {
     }
 
     /**
+     * {@link WindowFilter#anchoredMatchEnd} for rule {@code r}, its recent rejections remembered
+     * (never for the reference, whose filter has no DFA: -2).
+     */
+    private int anchoredMatchEnd(int r, WindowFilter f, int p) {
+      if (!f.anchoredAtKeyword()) {
+        return -2;
+      }
+      RejectedStarts m = rejected[r];
+      if (m == null) {
+        m = rejected[r] = new RejectedStarts();
+      }
+      return m.anchoredMatchEnd(f, buf, p, to);
+    }
+
+    /**
      * The rule's window filter from its first hit when the jar holds it precompiled; otherwise
      * built after its filterAfterHits-th hit: building a rule's DFAs costs 1-300 ms, a rule with
      * few hits is cheaper to confirm with re2j alone, and a small scan then starts no faster than
@@ -371,11 +401,17 @@ final class KeywordDetector implements Detector {
         triedPrecompiled[r] = true;
         WindowFilter p = PrecompiledFilters.load(rule.pattern(), rule.keywords());
         if (p != null) {
-          return filters[r] = p;
+          return built(r, p);
         }
       }
       return hits[r]++ < filterAfterHits[r] ? WindowFilter.NONE
-          : (filters[r] = WindowFilter.orNone(rule.pattern(), rule.keywords()));
+          : built(r, WindowFilter.orNone(rule.pattern(), rule.keywords()));
+    }
+
+    /** Rule {@code r}'s filter {@code f} from now on, with its start bytes. */
+    private WindowFilter built(int r, WindowFilter f) {
+      System.arraycopy(f.startBytes(), 0, startBytes, r * WindowFilter.STARTS_WORDS, WindowFilter.STARTS_WORDS);
+      return filters[r] = f;
     }
 
     /**

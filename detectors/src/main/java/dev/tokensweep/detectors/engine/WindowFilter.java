@@ -48,11 +48,36 @@ final class WindowFilter {
   private final Dfa anchored;  // R from a keyword, for a rule whose every match starts with one of its keywords; or null
   private final Dfa after;     // what may follow a keyword inside a match, from the keyword's end; or null
 
+  // the ASCII bytes at which the anchored DFA does not die at once, bit b of word b >>> 5 (see startBytes)
+  private final int[] startBytes;
+
   private WindowFilter(Dfa any, Dfa back, Dfa anchored, Dfa after) {
     this.any = any;
     this.back = back;
     this.anchored = anchored;
     this.after = after;
+    this.startBytes = new int[STARTS_WORDS];
+    for (int b = 0; b < 128; b++) {
+      if (anchored == null || anchored.aliveAfter(b)) {
+        startBytes[b >>> 5] |= 1 << b;
+      }
+    }
+  }
+
+  /** Words in {@link #startBytes}: one bit for each byte 0..127. */
+  static final int STARTS_WORDS = 4;
+
+  /**
+   * The bytes 0..127 at which a match may start, as {@link #STARTS_WORDS} words (bit {@code b} of
+   * word {@code b >>> 5}): a clear bit is a byte at which {@link #mayStartAt} is false, the anchored
+   * DFA dying at its first step. Every bit is set without an anchored DFA; bytes from 0x80 up have
+   * no bit and must go to {@link #mayStartAt}. A keyword hit costs the detector this one lookup in
+   * a small array instead of the DFA's class and table rows, which the keyword walk has evicted
+   * from the cache by then: most hits of a case-sensitive anchored rule die there ({@code ewa} in
+   * {@code gateway} for {@code \bEw[AB]...}, 1.1 M hits in a 256 MB request log). A copy.
+   */
+  int[] startBytes() {
+    return startBytes.clone();
   }
 
   /** Lets every window through, for a pattern whose DFA would be too large to help. */
@@ -306,6 +331,15 @@ final class WindowFilter {
   }
 
   /**
+   * {@link #anchoredMatchEnd}, except that a walk that dies before it accepts anything returns
+   * {@code -2 - n}, n the bytes it read from p up to and with the one it died at: the verdict
+   * depends on those alone ({@link RejectedStarts}).
+   */
+  int anchoredMatchEndOrDeath(byte[] buf, int p, int to) {
+    return anchored == null ? -2 : anchored.lastAcceptOrDeath(buf, p, to);
+  }
+
+  /**
    * False only when the keyword that ends at {@code p} is the first keyword of no match: the
    * bytes from p on begin nothing that may follow one. Always true without that DFA.
    */
@@ -487,6 +521,29 @@ final class WindowFilter {
           last = i + 1;
         } else if (s == dead) {
           return last;
+        }
+      }
+      return to; // the input ended first: a longer input might match further
+    }
+
+    /** Whether the walk from the start state is still alive (or accepts) after byte {@code b}. */
+    boolean aliveAfter(int b) {
+      return acceptsEmpty || table[cls[b & 0xFF]] != dead;
+    }
+
+    /** {@link #lastAccept}, but {@code -2 - n} when the walk dies at its n-th byte before it accepts. */
+    int lastAcceptOrDeath(byte[] buf, int p, int to) {
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      int last = acceptsEmpty ? p : -1;
+      for (int i = p; i < to; i++) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          last = i + 1;
+        } else if (s == dead) {
+          return last >= 0 ? last : -2 - (i - p + 1);
         }
       }
       return to; // the input ended first: a longer input might match further

@@ -251,6 +251,68 @@ class WindowFilterTest {
   }
 
   @Test
+  void startBytes_everyRule_clearExactlyWhereTheAnchoredDfaDiesAtTheFirstByte() {
+    // the detector skips a hit on a clear bit without running mayStartAt: a bit cleared wrongly
+    // loses matches, one set wrongly only costs the DFA walk
+    int rejecting = 0;
+    for (Rule r : RULES) {
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      int[] words = f.startBytes();
+      assertEquals(WindowFilter.STARTS_WORDS, words.length);
+      boolean rejects = false;
+      for (int b = 0; b < 128; b++) {
+        boolean set = (words[b >>> 5] & (1 << b)) != 0;
+        // one byte of input: the walk either dies at it (false) or is still alive when it ends
+        boolean may = f.mayStartAt(new byte[] {(byte) b}, 0, 1);
+        assertEquals(may, set, r.id() + " byte " + b);
+        rejects |= !set;
+        if (!f.anchoredAtKeyword()) {
+          assertTrue(set, r.id() + ": no anchored DFA, every byte may start");
+        }
+      }
+      rejecting += rejects ? 1 : 0;
+    }
+    assertTrue(rejecting > 40, "most anchored rules reject some first bytes: " + rejecting);
+    Rule ms = RULES.stream().filter(x -> x.id().equals("ts.microsoft.2")).findFirst().orElseThrow();
+    int[] w = WindowFilter.orNone(ms.pattern(), ms.keywords()).startBytes();
+    assertEquals(0, w['e' >>> 5] & (1 << 'e'), "'ewa' in 'gateway' cannot start \\bEw[AB]");
+    assertTrue((w['E' >>> 5] & (1 << 'E')) != 0);
+  }
+
+  @Test
+  void scan_gatewayLogWithMicrosoftTokens_sameMatchesAsUnfilteredDetector() {
+    // the start bytes decide most hits of a request log ("gateway", "EWA" upper-cased, real and
+    // near-miss tokens); the fast detector must report what the reference does, whole and in chunks
+    Rule ms = RULES.stream().filter(x -> x.id().equals("ts.microsoft.2")).findFirst().orElseThrow();
+    String token = ms.examples().get(1).substring("Authorization: Bearer ".length());
+    Random rnd = new Random(31);
+    Detector fast = new KeywordDetector(RULES, 0);
+    Detector reference = new KeywordDetector(RULES, -1);
+    int found = 0;
+    for (int round = 0; round < 40; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int line = 0; line < 30; line++) {
+        String t = token.substring(0, 250 + rnd.nextInt(token.length() - 250));
+        switch (rnd.nextInt(6)) {
+          case 0 -> b.append("[gateway-").append(rnd.nextInt(16)).append("] Authorization: Bearer ").append(t);
+          case 1 -> b.append("GATEWAY ").append(t.replace("EwB", "ewB"));
+          case 2 -> b.append("x=").append(t.replace("EwB", "EWB")).append(" gateway");
+          case 3 -> b.append("\\u00").append(t);
+          case 4 -> b.append(new String(randomText(rnd, 3), StandardCharsets.ISO_8859_1)).append(t);
+          default -> b.append("[gateway-").append(rnd.nextInt(16)).append("] access auth=bearer");
+        }
+        b.append('\n');
+      }
+      byte[] buf = b.toString().getBytes(StandardCharsets.ISO_8859_1);
+      List<String> a = fast.findAll(buf).stream().map(m -> m.rule().id() + "@" + m.start() + ".." + m.end()).sorted().toList();
+      List<String> e = reference.findAll(buf).stream().map(m -> m.rule().id() + "@" + m.start() + ".." + m.end()).sorted().toList();
+      assertEquals(e, a);
+      found += a.stream().filter(x -> x.startsWith("ts.microsoft.2@")).count();
+    }
+    assertTrue(found > 100, "the logs must hold Microsoft tokens: " + found);
+  }
+
+  @Test
   void mayStartAt_bearerBeforeAShortWord_rejectedAtTheKeyword() {
     // a request log's "auth=bearer session_id=..." on most lines: with the count of the token
     // widened to 4 bytes, "session_id=" passed the anchored DFA and every such hit went to a window

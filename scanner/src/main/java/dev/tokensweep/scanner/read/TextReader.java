@@ -217,21 +217,46 @@ public final class TextReader implements Reader {
         at = countedTo;
         n = lines;
       }
-      int k = java.util.Arrays.binarySearch(toldAt, 0, nTold, p);
-      k = k >= 0 ? k : -k - 2; // the last place told at or before p
+      int k = lastTold(p);
       if (k >= 0 && toldAt[k] > at) {
         at = toldAt[k];
         n = toldCount[k];
       }
-      if (countedTo > p && countedTo - p < p - at) {
-        return lineAtOwn + lines - ByteScan.count(buf, p, countedTo, (byte) '\n');
+      // or back from the nearest known place after p, when that is nearer: the last place located,
+      // or the next place told (they are CHECKPOINT bytes apart, findings of a dense log closer)
+      int after = countedTo > p ? countedTo : Integer.MAX_VALUE;
+      long afterLines = lines;
+      if (k + 1 < nTold && toldAt[k + 1] < after) {
+        after = toldAt[k + 1];
+        afterLines = toldCount[k + 1];
       }
-      n += ByteScan.count(buf, at, p, (byte) '\n');
+      if (after != Integer.MAX_VALUE && after - p < p - at) {
+        n = afterLines - ByteScan.count(buf, p, after, (byte) '\n');
+      } else {
+        n += ByteScan.count(buf, at, p, (byte) '\n');
+      }
       if (p >= countedTo) {
         countedTo = p;
         lines = n;
       }
       return lineAtOwn + n;
+    }
+
+    private int toldCursor; // where lastTold looked last: findings come mostly in order
+
+    /** The index of the last place told at or before {@code p}, or -1. */
+    private int lastTold(int p) {
+      int k = toldCursor;
+      if (k < nTold && toldAt[k] <= p) {
+        while (k + 1 < nTold && toldAt[k + 1] <= p) {
+          k++;
+        }
+      } else {
+        k = java.util.Arrays.binarySearch(toldAt, 0, nTold, p);
+        k = k >= 0 ? k : -k - 2;
+      }
+      toldCursor = Math.max(k, 0);
+      return k;
     }
 
     @Override

@@ -1,0 +1,98 @@
+package dev.tokensweep.detectors.engine;
+
+import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The remembered rejections against the anchored DFA itself: at every keyword hit of request-log
+ * lines that repeat a few shapes, with near misses that differ from a remembered shape in its last
+ * byte or just after it, the memo answers what {@link WindowFilter#anchoredMatchEnd} answers.
+ */
+class RejectedStartsTest {
+
+  private static final List<Rule> RULES = Rules.builtin();
+  private static final String TOKEN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789._~+/-";
+  private static final String[] SHAPES = {
+      "grant_type=refresh_token status=200 auth=bearer session_id=", "grant_type=device_code status=401",
+      "grant_type=authorization_code&x=1", "auth=bearer session_id", "Authorization: Bearer ", "refresh_token=",
+      "refresh_token\": \"", "device_code=", "DEVICE_CODE ", "Bearer\t", "EwA", "ewa", "sk_live_", "AKIA", "ghp_",
+      "xoxb-", "glpat-", "token: ", "password=", "\"access_token\":\"", "eyJ", "://user:", "npm_",
+  };
+
+  private static String line(Random rnd) {
+    StringBuilder b = new StringBuilder();
+    b.append(SHAPES[rnd.nextInt(SHAPES.length)]);
+    if (rnd.nextInt(3) == 0) { // a near miss: one byte of the shape changed, or the shape cut short
+      int at = rnd.nextInt(b.length());
+      if (rnd.nextBoolean()) {
+        b.setCharAt(at, TOKEN.charAt(rnd.nextInt(TOKEN.length())));
+      } else {
+        b.setLength(at);
+      }
+    }
+    int n = rnd.nextInt(50);
+    for (int i = 0; i < n; i++) {
+      b.append(rnd.nextInt(8) == 0 ? "= \"'&:\n".charAt(rnd.nextInt(7)) : TOKEN.charAt(rnd.nextInt(TOKEN.length())));
+    }
+    return b.append(rnd.nextBoolean() ? "\n" : " ").toString();
+  }
+
+  @Test
+  void anchoredMatchEnd_repeatedShapesAndNearMisses_sameAsTheAnchoredDfa() {
+    Random rnd = new Random(41);
+    int anchored = 0;
+    long remembered = 0;
+    for (Rule r : RULES) {
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      if (!f.anchoredAtKeyword()) {
+        continue;
+      }
+      anchored++;
+      RejectedStarts memo = new RejectedStarts();
+      List<String> keywords = r.keywords().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+      for (int round = 0; round < 30; round++) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+          // the rule's own keyword after a shape, as the hits the detector asks about
+          text.append(line(rnd)).append(rnd.nextBoolean() ? r.keywords().get(rnd.nextInt(r.keywords().size())) : "");
+        }
+        byte[] buf = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+        String lower = text.toString().toLowerCase(Locale.ROOT);
+        int to = rnd.nextInt(4) == 0 ? buf.length - rnd.nextInt(Math.min(buf.length, 40)) : buf.length;
+        for (int p = 0; p < to; p++) {
+          boolean hit = false;
+          for (String k : keywords) {
+            hit |= lower.startsWith(k, p);
+          }
+          if (!hit && rnd.nextInt(16) != 0) {
+            continue;
+          }
+          int expected = f.anchoredMatchEnd(buf, p, to);
+          assertEquals(expected, memo.anchoredMatchEnd(f, buf, p, to), r.id() + " at " + p);
+          assertEquals(expected != -1, f.mayStartAt(buf, p, to), r.id() + " at " + p + ": one walk says both");
+          remembered += expected == -1 ? 1 : 0;
+        }
+      }
+    }
+    assertTrue(anchored > 40 && remembered > 10_000, anchored + " rules, " + remembered + " rejections");
+  }
+
+  @Test
+  void mask_lowBytesOfALittleEndianWord() {
+    assertEquals(0L, RejectedStarts.mask(0));
+    assertEquals(0L, RejectedStarts.mask(-3));
+    assertEquals(0xFFL, RejectedStarts.mask(1));
+    assertEquals(0x00FF_FFFF_FFFF_FFFFL, RejectedStarts.mask(7));
+    assertEquals(-1L, RejectedStarts.mask(8));
+    assertEquals(-1L, RejectedStarts.mask(20));
+  }
+}
