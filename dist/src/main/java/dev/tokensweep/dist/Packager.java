@@ -53,7 +53,9 @@ public final class Packager {
       "--compress=2", "--generate-cds-archive");
   static final String MAIN_CLASS = "dev.tokensweep.scanner.cli.Main";
   /** The JVM options of the .deb's launcher; those of the tarball are in bin/tokensweep. */
-  static final List<String> DEB_JAVA_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC", "-Dfile.encoding=UTF-8", "-XX:-UsePerfData", "-Xshare:auto",
+  static final List<String> DEB_JAVA_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC",
+      "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
+      "-XX:Tier4BackEdgeThreshold=400000", "-Dfile.encoding=UTF-8", "-XX:-UsePerfData", "-Xshare:auto",
       "-XX:SharedArchiveFile=$APPDIR/tokensweep.jsa", "-Xlog:disable", "-Xlog:all=warning:stderr",
       "-Xlog:cds*=off:stderr");
 
