@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Walks the paths given on the command line. Regular files go to {@code files}; special files
@@ -50,16 +51,34 @@ public final class FileWalker {
       visitFile(root, files, problems);
       return;
     }
+    if (Files.isSymbolicLink(root)) {
+      // walkFileTree reads the start's own attributes without following it and would visit the
+      // link as a file (skipped: not followed), so a linked directory named on the command line
+      // was scanned as nothing. "link/." goes through the link; the paths reported keep its name.
+      Path through = root.resolve(".");
+      String prefix = through.toString() + root.getFileSystem().getSeparator();
+      walkTree(through, p -> {
+        String s = p.toString();
+        return s.startsWith(prefix) ? root.resolve(s.substring(prefix.length())) : p.equals(through) ? root : p;
+      }, directories, files, problems);
+    } else {
+      walkTree(root, UnaryOperator.identity(), directories, files, problems);
+    }
+  }
+
+  /** The walk of the directory {@code start}, every path it reports given as {@code named} says. */
+  private void walkTree(Path start, UnaryOperator<Path> named, Consumer<Path> directories, Consumer<Path> files,
+      Consumer<Problem> problems) {
     Set<FileVisitOption> opts = followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
     try {
-      Files.walkFileTree(root, opts, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+      Files.walkFileTree(start, opts, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-          if (!dir.equals(root)) {
-            directories.accept(dir);
+          if (!dir.equals(start)) {
+            directories.accept(named.apply(dir));
           }
           if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
-            problems.accept(new Problem(dir.toString(), Problem.Type.UNREADABLE, "directory cannot be read (permission denied)"));
+            problems.accept(new Problem(named.apply(dir).toString(), Problem.Type.UNREADABLE, "directory cannot be read (permission denied)"));
             return FileVisitResult.SKIP_SUBTREE;
           }
           return FileVisitResult.CONTINUE;
@@ -71,21 +90,21 @@ public final class FileWalker {
             return FileVisitResult.CONTINUE; // not followed: the target is scanned where it lives, if under a root
           }
           if (!attrs.isRegularFile()) {
-            problems.accept(new Problem(file.toString(), Problem.Type.SPECIAL_FILE, "not a regular file (device, FIFO or socket); skipped"));
+            problems.accept(new Problem(named.apply(file).toString(), Problem.Type.SPECIAL_FILE, "not a regular file (device, FIFO or socket); skipped"));
             return FileVisitResult.CONTINUE;
           }
-          readable(file, files, problems); // a regular file: the walk's attributes say so, no stat again
+          readable(named.apply(file), files, problems); // a regular file: the walk's attributes say so, no stat again
           return FileVisitResult.CONTINUE;
         }
 
         @Override
         public FileVisitResult visitFileFailed(Path file, IOException e) {
           if (e instanceof FileSystemLoopException) {
-            problems.accept(new Problem(file.toString(), Problem.Type.SYMLINK_LOOP, "symbolic link loop; not followed again"));
+            problems.accept(new Problem(named.apply(file).toString(), Problem.Type.SYMLINK_LOOP, "symbolic link loop; not followed again"));
           } else if (e instanceof NoSuchFileException) {
-            problems.accept(new Problem(file.toString(), Problem.Type.UNREADABLE, "vanished or broken link during the walk"));
+            problems.accept(new Problem(named.apply(file).toString(), Problem.Type.UNREADABLE, "vanished or broken link during the walk"));
           } else {
-            problems.accept(new Problem(file.toString(), Problem.Type.UNREADABLE, describe(e)));
+            problems.accept(new Problem(named.apply(file).toString(), Problem.Type.UNREADABLE, describe(e)));
           }
           return FileVisitResult.CONTINUE;
         }
@@ -93,13 +112,13 @@ public final class FileWalker {
         @Override
         public FileVisitResult postVisitDirectory(Path dir, IOException e) {
           if (e != null) {
-            problems.accept(new Problem(dir.toString(), Problem.Type.UNREADABLE, describe(e)));
+            problems.accept(new Problem(named.apply(dir).toString(), Problem.Type.UNREADABLE, describe(e)));
           }
           return FileVisitResult.CONTINUE;
         }
       });
     } catch (IOException e) {
-      problems.accept(new Problem(root.toString(), Problem.Type.UNREADABLE, describe(e)));
+      problems.accept(new Problem(named.apply(start).toString(), Problem.Type.UNREADABLE, describe(e)));
     }
   }
 

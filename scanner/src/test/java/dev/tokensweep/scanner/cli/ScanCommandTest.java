@@ -179,6 +179,18 @@ class ScanCommandTest {
   }
 
   @Test
+  void scan_linkToADirectoryNamedAsARoot_isFollowedAndNamedByTheLink() throws IOException {
+    List<String> secrets = plant();
+    Path link = Files.createSymbolicLink(dir.resolve("logs-link"), dir); // as find -H: a root is followed
+    Run r = run("scan", "--format", "jsonl", link.toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.out().contains("\"findings\":3"), "the linked directory's files are scanned: " + r.err());
+    assertTrue(r.out().contains("\"path\":\"" + link.resolve("app.log") + "\""), "located under the name given");
+    assertFalse(r.out().contains(dir + "/./"), "no path through the walk's own 'link/.'");
+    assertNoSecret(secrets, "jsonl", r.out());
+  }
+
+  @Test
   void scan_unreadableFileBesideAFinding_exitsOne() throws IOException {
     plant();
     Path unreadable;
