@@ -38,6 +38,9 @@ set "TS_GC=-XX:+UseSerialGC"
 echo( %TOKENSWEEP_JAVA_OPTS% | findstr /r /c:" -XX:+Use[A-Za-z]*GC" >nul && set "TS_GC="
 rem C2 later (ten times the tier-4 thresholds), as bin/tokensweep says why
 set "TS_JIT=-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
+rem which methods C2 compiles apart instead of inlining: lib\tokensweep.compile says why
+set "TS_COMPILE="
+if exist "%TS_HOME%\lib\tokensweep.compile" set TS_COMPILE="-XX:CompileCommandFile=%TS_HOME%\lib\tokensweep.compile"
 set "TS_NATIVE="
 if %TS_MAJOR% GEQ 22 set "TS_NATIVE=--enable-native-access=ALL-UNNAMED"
 set "TS_CDS="
@@ -48,7 +51,7 @@ if not exist "%TS_CACHE%" mkdir "%TS_CACHE%" 2>nul
 if exist "%TS_CACHE%" set TS_CDS=-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=%TS_CACHE%\tokensweep-%TS_MAJOR%.jsa"
 
 :run
-"%TS_JAVA%" %TS_HEAP% %TS_GC% %TS_JIT% %TS_NATIVE% -Dfile.encoding=UTF-8 -XX:-UsePerfData -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr "-Xlog:cds*=off:stderr" %TS_CDS% %TOKENSWEEP_JAVA_OPTS% -jar "%TS_JAR%" %*
+"%TS_JAVA%" %TS_HEAP% %TS_GC% %TS_JIT% %TS_COMPILE% %TS_NATIVE% -Dfile.encoding=UTF-8 -XX:-UsePerfData -Xshare:auto -Xlog:disable -Xlog:all=warning:stderr "-Xlog:cds*=off:stderr" %TS_CDS% %TOKENSWEEP_JAVA_OPTS% -jar "%TS_JAR%" %*
 exit /b %ERRORLEVEL%
 
 :nojar

@@ -55,7 +55,7 @@ public final class Packager {
   /** The JVM options of the .deb's launcher; those of the tarball are in bin/tokensweep. */
   static final List<String> DEB_JAVA_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC",
       "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
-      "-XX:Tier4BackEdgeThreshold=400000", "-Dfile.encoding=UTF-8", "-XX:-UsePerfData", "-Xshare:auto",
+      "-XX:Tier4BackEdgeThreshold=400000", "-XX:CompileCommandFile=$APPDIR/tokensweep.compile", "-Dfile.encoding=UTF-8", "-XX:-UsePerfData", "-Xshare:auto",
       "-XX:SharedArchiveFile=$APPDIR/tokensweep.jsa", "-Xlog:disable", "-Xlog:all=warning:stderr",
       "-Xlog:cds*=off:stderr");
 
@@ -100,6 +100,7 @@ public final class Packager {
       executable(to);
     }
     Files.copy(jar, image.resolve("lib/tokensweep.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(source.resolve("lib/tokensweep.compile"), image.resolve("lib/tokensweep.compile"));
     Files.copy(repo.resolve("LICENSE"), image.resolve("LICENSE"));
     Files.copy(repo.resolve("README.md"), image.resolve("README.md"));
 
@@ -184,6 +185,7 @@ public final class Packager {
     deleteTree(input);
     Files.createDirectories(input);
     Files.copy(jar, input.resolve("tokensweep.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(source.resolve("lib/tokensweep.compile"), input.resolve("tokensweep.compile"));
     Path out = target.resolve("jpackage");
     deleteTree(out);
     String appVersion = version.replaceAll("[^0-9.].*$", "");
