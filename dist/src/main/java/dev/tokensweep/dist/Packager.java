@@ -81,6 +81,41 @@ public final class Packager {
         Boolean.parseBoolean(args[5])).run();
   }
 
+  /**
+   * {@code file}, once every method its {@code dontinline} lines name is found in the classes this
+   * build made: the JVM ignores a command whose class or method does not exist, so a renamed class
+   * would otherwise undo the setting without a word.
+   */
+  static Path checkedCompileCommands(Path file) throws IOException {
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String l = line.strip();
+      if (l.isEmpty() || l.startsWith("#") || l.equals("quiet")) {
+        continue;
+      }
+      String[] cmd = l.split("\\s+");
+      int sep = cmd.length == 2 ? cmd[1].indexOf("::") : -1;
+      if (!cmd[0].equals("dontinline") || sep < 0) {
+        throw new IllegalStateException(file + ": only 'quiet' and 'dontinline Class::method' are expected: " + l);
+      }
+      String cls = cmd[1].substring(0, sep);
+      String method = cmd[1].substring(sep + 2);
+      Class<?> c;
+      try {
+        c = Class.forName(cls, false, Packager.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException(file + ": no class " + cls + " (renamed?)", e);
+      }
+      boolean found = method.equals("*") && c.getDeclaredMethods().length > 0;
+      for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+        found |= m.getName().equals(method);
+      }
+      if (!found) {
+        throw new IllegalStateException(file + ": " + cls + " has no method " + method + " (renamed?)");
+      }
+    }
+    return file;
+  }
+
   private static void say(String s) {
     System.out.println("[tokensweep dist] " + s);
   }
@@ -100,7 +135,7 @@ public final class Packager {
       executable(to);
     }
     Files.copy(jar, image.resolve("lib/tokensweep.jar"), StandardCopyOption.COPY_ATTRIBUTES);
-    Files.copy(source.resolve("lib/tokensweep.compile"), image.resolve("lib/tokensweep.compile"));
+    Files.copy(checkedCompileCommands(source.resolve("lib/tokensweep.compile")), image.resolve("lib/tokensweep.compile"));
     Files.copy(repo.resolve("LICENSE"), image.resolve("LICENSE"));
     Files.copy(repo.resolve("README.md"), image.resolve("README.md"));
 
