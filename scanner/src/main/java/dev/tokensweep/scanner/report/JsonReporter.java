@@ -46,11 +46,8 @@ final class JsonReporter implements Reporter {
     doc.put("version", ReportModel.VERSION);
     doc.put("tool", ReportModel.ordered("name", "tokensweep", "version", ReportModel.TOOL_VERSION));
     doc.put("summary", ReportModel.summary(r));
-    List<Object> fs = new ArrayList<>();
-    for (Finding f : r.findings()) {
-      fs.add(ReportModel.finding(f));
-    }
-    doc.put("findings", fs);
+    // each finding's map made as the writer reaches it, not all of them first
+    doc.put("findings", ReportModel.each(r.findings(), ReportModel::finding));
     List<Object> ps = new ArrayList<>();
     for (Problem p : r.problems()) {
       ps.add(ReportModel.problem(p));

@@ -26,6 +26,41 @@ public final class ReportModel {
   public static final int VERSION = 1;
   public static final String TOOL_VERSION = "0.1.0";
 
+  /**
+   * {@code items} mapped by {@code to} one at a time, as a JSON writer iterates: an array of a
+   * million findings is written without a million maps alive at once. Jackson writes an
+   * {@link Iterable} as it writes a list, so the output is the same. Once through only.
+   */
+  static <T> Iterable<Object> each(java.util.List<T> items, java.util.function.Function<? super T, ?> to) {
+    return new Each<>(items, to);
+  }
+
+  private static final class Each<T> implements Iterable<Object> {
+    private final java.util.List<T> items;
+    private final java.util.function.Function<? super T, ?> to;
+
+    Each(java.util.List<T> items, java.util.function.Function<? super T, ?> to) {
+      this.items = items;
+      this.to = to;
+    }
+
+    @Override
+    public java.util.Iterator<Object> iterator() {
+      java.util.Iterator<T> it = items.iterator();
+      return new java.util.Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Object next() {
+          return to.apply(it.next());
+        }
+      };
+    }
+  }
+
   public static Map<String, Object> finding(Finding f) {
     Evidence e = f.evidence();
     Map<String, Object> m = new LinkedHashMap<>();

@@ -95,11 +95,9 @@ final class SarifReporter implements Reporter {
     driver.put("informationUri", "https://tokensweep.dev/");
     driver.put("rules", descriptors);
 
-    List<Object> results = new ArrayList<>();
-    Map<String, Integer> occurrences = new HashMap<>();
-    for (Finding f : r.findings()) {
-      results.add(result(f, ruleIndex.get(f.evidence().ruleId()), occurrences));
-    }
+    // each result made as the writer reaches it: a million findings' maps would not fit beside them
+    Occurrences occurrences = new Occurrences();
+    Iterable<Object> results = ReportModel.each(r.findings(), f -> result(f, ruleIndex.get(f.evidence().ruleId()), occurrences));
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("tool", ReportModel.ordered("driver", driver));
     // GitHub takes everything before the last '/' as the analysis category
@@ -159,7 +157,7 @@ final class SarifReporter implements Reporter {
     return d;
   }
 
-  private Map<String, Object> result(Finding f, int ruleIdx, Map<String, Integer> occurrences) {
+  private Map<String, Object> result(Finding f, int ruleIdx, Occurrences occurrences) {
     Evidence e = f.evidence();
     Location l = f.location();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -215,7 +213,7 @@ final class SarifReporter implements Reporter {
         + String.join("!", chain.subList(1, chain.size())) + "\n" + l.jsonPath() + "\n" + e.ruleId()
         + (l.part() == null ? "" : "\n" + l.part());
     String key = e.fingerprint() + "\n" + place;
-    int occurrence = occurrences.merge(key, 1, Integer::sum);
+    int occurrence = occurrences.next(key);
     m.put("partialFingerprints", ReportModel.ordered(FINGERPRINT_KEY, sha256(key + "\n" + occurrence)));
     Map<String, Object> props = new LinkedHashMap<>();
     props.put("kind", e.kind().id());
