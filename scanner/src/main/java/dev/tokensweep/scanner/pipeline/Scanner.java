@@ -167,6 +167,17 @@ public final class Scanner {
           }
 
           @Override
+          public void file(Path file, long size) {
+            // a large file among others is read in parts too, on all threads, this walk waiting:
+            // scanned whole, a directory holding one big log kept one thread busy and the rest idle
+            if (threads > 1 && size >= partsFromBytes
+                && parts.scan(file, partsFromBytes, threads, pool, listener, collector, stats, order)) {
+              return;
+            }
+            file(file);
+          }
+
+          @Override
           public void file(Path file) {
             if (listener.include(file)) {
               scanPool.submit(order::open, lane -> scanFile(file, collector.forLane(lane), stats, readAhead));

@@ -10,6 +10,6 @@ record FileSource(Path root, boolean followLinks) implements Source {
 
   @Override
   public void walk(Inputs inputs) {
-    new FileWalker(followLinks).walk(root, inputs::directory, inputs::file, inputs::problem);
+    new FileWalker(followLinks).walkSized(root, inputs::directory, inputs::file, inputs::problem);
   }
 }

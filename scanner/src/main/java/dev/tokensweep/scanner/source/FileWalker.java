@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -38,6 +39,14 @@ public final class FileWalker {
    * {@code directories} once, before anything inside it, readable or not: its name is input too.
    */
   public void walk(Path root, Consumer<Path> directories, Consumer<Path> files, Consumer<Problem> problems) {
+    walkSized(root, directories, (file, size) -> files.accept(file), problems);
+  }
+
+  /**
+   * As above, each file with its size in bytes as the walk read it (-1 where it did not: a file
+   * named as the root), so that a caller deciding by size needs no second {@code stat}.
+   */
+  public void walkSized(Path root, Consumer<Path> directories, ObjLongConsumer<Path> files, Consumer<Problem> problems) {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       problems.accept(new Problem(root.toString(), Problem.Type.NOT_FOUND, "no such file or directory"));
       return;
@@ -67,7 +76,7 @@ public final class FileWalker {
   }
 
   /** The walk of the directory {@code start}, every path it reports given as {@code named} says. */
-  private void walkTree(Path start, UnaryOperator<Path> named, Consumer<Path> directories, Consumer<Path> files,
+  private void walkTree(Path start, UnaryOperator<Path> named, Consumer<Path> directories, ObjLongConsumer<Path> files,
       Consumer<Problem> problems) {
     Set<FileVisitOption> opts = followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
     try {
@@ -93,7 +102,7 @@ public final class FileWalker {
             problems.accept(new Problem(named.apply(file).toString(), Problem.Type.SPECIAL_FILE, "not a regular file (device, FIFO or socket); skipped"));
             return FileVisitResult.CONTINUE;
           }
-          readable(named.apply(file), files, problems); // a regular file: the walk's attributes say so, no stat again
+          readable(named.apply(file), attrs.size(), files, problems); // a regular file: the walk's attributes say so, no stat again
           return FileVisitResult.CONTINUE;
         }
 
@@ -122,19 +131,19 @@ public final class FileWalker {
     }
   }
 
-  private void visitFile(Path file, Consumer<Path> files, Consumer<Problem> problems) {
+  private void visitFile(Path file, ObjLongConsumer<Path> files, Consumer<Problem> problems) {
     if (!Files.isRegularFile(file)) {
       problems.accept(new Problem(file.toString(), Problem.Type.SPECIAL_FILE, "not a regular file (device, FIFO or socket); skipped"));
     } else {
-      readable(file, files, problems);
+      readable(file, -1, files, problems);
     }
   }
 
-  private static void readable(Path file, Consumer<Path> files, Consumer<Problem> problems) {
+  private static void readable(Path file, long size, ObjLongConsumer<Path> files, Consumer<Problem> problems) {
     if (!Files.isReadable(file)) {
       problems.accept(new Problem(file.toString(), Problem.Type.UNREADABLE, "permission denied"));
     } else {
-      files.accept(file);
+      files.accept(file, size);
     }
   }
 

@@ -27,6 +27,11 @@ public sealed interface Source permits FileSource, StdinSource {
     /** A regular, readable file. */
     void file(Path file);
 
+    /** A regular, readable file of {@code size} bytes as the walk saw it (-1: not known). */
+    default void file(Path file, long size) {
+      file(file);
+    }
+
     /** A stream with no file behind it, named {@code name} in locations; the source closes nothing. */
     void stream(InputStream in, String name);
 

@@ -86,6 +86,42 @@ class PartsTest {
   }
 
   @Test
+  void largeFileInADirectory_readInParts_sameFindingsAsWhole() throws IOException {
+    Random r = new Random(37);
+    TokenForge forge = new TokenForge(r);
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      big.append("2026-11-01T11:09:").append(10 + i % 50).append(" INFO ");
+      big.append(i % 5 == 0 ? "export GITHUB_TOKEN=" + forge.base62Crc32("ghp_") : filler(r, r.nextInt(200))).append('\n');
+    }
+    Files.writeString(logs.resolve("big.log"), big.toString(), StandardCharsets.UTF_8);
+    Files.writeString(logs.resolve("small.log"), "NPM_TOKEN=" + forge.base62Crc32("npm_") + "\n", StandardCharsets.UTF_8);
+    long bytes = Files.size(logs.resolve("big.log")) + Files.size(logs.resolve("small.log"));
+    List<String> whole = ScanSummary.of(scan(logs, 1, Long.MAX_VALUE));
+    assertTrue(whole.size() >= 601, "every planted token found: " + whole.size());
+    for (int threads = 2; threads <= 3; threads++) {
+      // only the big file is at least partsFrom bytes: it alone is cut, the small one scanned whole
+      java.util.Map<String, Integer> opened = new java.util.concurrent.ConcurrentHashMap<>();
+      Scanner s = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(), Scanner.Options.defaults().withThreads(threads), f -> {
+        opened.merge(f.getFileName().toString(), 1, Integer::sum);
+        return Files.newInputStream(f);
+      });
+      s.partsFromBytes = 64 * 1024;
+      List<dev.tokensweep.scanner.model.Finding> streamed = new java.util.ArrayList<>();
+      ScanResult parts = s.scan(List.of(logs.toString()), null, ScanListener.NONE, streamed::add);
+      parts = new ScanResult(s.settle(streamed), parts.problems(), parts.files(), parts.leaves(), parts.bytes(),
+          parts.seconds(), parts.suppressed());
+      assertEquals(threads + 1, opened.get("big.log"), "the big file's head, then each of its parts from its own start");
+      assertEquals(1, opened.get("small.log"), "the small file once, whole");
+      ScanSummary.assertSame(whole, ScanSummary.of(parts), threads + " parts");
+      assertEquals(bytes, parts.bytes(), "every byte counted once");
+      assertEquals(2, parts.files(), "two files");
+      assertEquals(2, parts.leaves(), "two leaves");
+    }
+  }
+
+  @Test
   void binaryOrCompressedFile_notSplit_stillScanned() throws IOException {
     // a gzip file is expanded, not cut: the parts path declines it and the usual one scans it
     Path p = dir.resolve("app.log.gz");
