@@ -510,20 +510,8 @@ final class WindowFilter {
 
     /** One past the last accepting position of a walk from {@code p}; {@code to} if it is alive there; -1 if it never accepts. */
     int lastAccept(byte[] buf, int p, int to) {
-      final byte[] c = cls;
-      final int[] t = table;
-      int s = 0;
-      int last = acceptsEmpty ? p : -1;
-      for (int i = p; i < to; i++) {
-        s = t[s + c[buf[i] & 0xFF]];
-        if (s < 0) {
-          s = ~s;
-          last = i + 1;
-        } else if (s == dead) {
-          return last;
-        }
-      }
-      return to; // the input ended first: a longer input might match further
+      int r = lastAcceptOrDeath(buf, p, to);
+      return r < -1 ? -1 : r;
     }
 
     /** Whether the walk from the start state is still alive (or accepts) after byte {@code b}. */
