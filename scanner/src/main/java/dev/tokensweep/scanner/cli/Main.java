@@ -66,6 +66,14 @@ public final class Main {
     cl.setErr(err);
     try {
       return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // what the user can do about it: the reports that list every finding hold them all until
+      // the end (a million in JSON or SARIF need more than a 256 MB heap), the streamed ones do not
+      err.println("tokensweep: out of memory (a " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB heap): give the JVM"
+          + " more (TOKENSWEEP_JAVA_OPTS=-Xmx4g with the launcher) or, with many findings, use --format jsonl, csv or ecs,"
+          + " which are written as the scan goes");
+      err.flush();
+      return EXIT_INTERNAL;
     } catch (Error e) {
       // picocli hands only exceptions to the handler below; an OutOfMemoryError or a
       // StackOverflowError would end the JVM with status 1, which says "findings"

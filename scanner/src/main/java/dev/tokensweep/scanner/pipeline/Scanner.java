@@ -297,8 +297,9 @@ public final class Scanner {
     } catch (OutOfMemoryError e) {
       // what failed to fit is garbage now: say which input it was and go on with the others; the
       // scan still ends as an internal error (exit 4), since its result is not what it should be
-      collector.problem(new Problem(path, Problem.Type.INTERNAL, "out of memory while scanning this input (a larger -Xmx, or "
-          + "lower --max-entries for archives with very many members)"));
+      collector.problem(new Problem(path, Problem.Type.INTERNAL, "out of memory while scanning this input (a larger -Xmx; "
+          + "with very many findings --format jsonl, csv or ecs, which are written as the scan goes; lower --max-entries "
+          + "for archives with very many members)"));
     }
   }
 
