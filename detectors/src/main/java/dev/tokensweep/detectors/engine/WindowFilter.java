@@ -325,7 +325,12 @@ final class WindowFilter {
     return back == null ? from : back.firstStartOrNone(buf, from, end);
   }
 
-  /** False only when no match can start at {@code p}; always true for rules without an anchored DFA. */
+  /**
+   * False only when no match can start at {@code p}; always true for rules without an anchored DFA.
+   * The detector no longer asks this (its {@link #startBytes} and the one walk of
+   * {@link #anchoredMatchEndOrDeath} answer it); kept as the early-exit reference the tests hold
+   * those to.
+   */
   boolean mayStartAt(byte[] buf, int p, int to) {
     return anchored == null || anchored.mayStart(buf, p, to);
   }
