@@ -127,7 +127,9 @@ final class ArchiveExpander implements Expander {
    *     file's own name ({@code bundle.tar.gz!logs/app.zip}, not {@code bundle.tar.gz!bundle.tar!...})
    */
   private void expand(InputStream in, String path, String archivePath, int depth, Path file) throws IOException {
-    BufferedInputStream b = new BufferedInputStream(in, depth == 0 && file != null ? Expander.bufferFor(in, MIN_FILE_BUFFER, STREAM_BUFFER) : STREAM_BUFFER);
+    // a small file read whole is in memory already: a buffer around it would only copy it again
+    InputStream b = depth == 0 && in instanceof CountingInputStream c && c.inMemory() ? in
+        : new BufferedInputStream(in, depth == 0 && file != null ? Expander.bufferFor(in, MIN_FILE_BUFFER, STREAM_BUFFER) : STREAM_BUFFER);
     b.mark(HEAD);
     byte[] head = b.readNBytes(HEAD);
     b.reset();

@@ -44,6 +44,29 @@ public final class CountingInputStream extends FilterInputStream {
     return count;
   }
 
+  /**
+   * Whether the stream beneath is a buffer in memory (a small file read whole): it needs no
+   * buffer around it, and it marks and resets itself.
+   */
+  public boolean inMemory() {
+    return in instanceof java.io.ByteArrayInputStream;
+  }
+
+  private long markedCount;
+
+  @Override
+  public synchronized void mark(int readlimit) {
+    super.mark(readlimit);
+    markedCount = count;
+  }
+
+  /** Bytes read again after a reset are counted once. */
+  @Override
+  public synchronized void reset() throws IOException {
+    super.reset();
+    count = markedCount;
+  }
+
   @Override
   public void close() {
     // the caller owns the stream

@@ -174,13 +174,17 @@ public final class Scanner {
                 && parts.scan(file, partsFromBytes, threads, pool, listener, collector, stats, order)) {
               return;
             }
-            file(file);
+            if (listener.include(file)) {
+              scanPool.submit(order::open, lane -> scanFile(file, size, collector.forLane(lane), stats, readAhead));
+            } else {
+              collector.suppressed(Suppression.IGNORE_FILE);
+            }
           }
 
           @Override
           public void file(Path file) {
             if (listener.include(file)) {
-              scanPool.submit(order::open, lane -> scanFile(file, collector.forLane(lane), stats, readAhead));
+              scanPool.submit(order::open, lane -> scanFile(file, -1, collector.forLane(lane), stats, readAhead));
             } else {
               collector.suppressed(Suppression.IGNORE_FILE);
             }
@@ -283,12 +287,47 @@ public final class Scanner {
     return scrub(b == null ? path : b.toString());
   }
 
-  private void scanFile(Path file, Collector collector, ScanStats stats, java.util.concurrent.Executor readAhead) {
+  /**
+   * A file the walk saw at most this large is read whole into a buffer of its thread before it is
+   * scanned, and its readers take it from memory: read as a stream, each small file paid for a
+   * buffer of its own around it and two {@code available()} calls on the file (four system calls)
+   * to size the buffers, ~10% of the scan threads' time on 20,000 files of 10 KB.
+   */
+  static final int WHOLE_FILE = 64 << 10;
+
+  /** Each scanning thread's buffer for files read whole; one file at a time per thread. */
+  private static final ThreadLocal<byte[]> WHOLE = ThreadLocal.withInitial(() -> new byte[WHOLE_FILE + 1]);
+
+  /**
+   * @param size the file's size as the walk saw it, -1 if not known; it may have changed since,
+   *     and a file that grew past {@link #WHOLE_FILE} is read on from the file after the buffer
+   */
+  private void scanFile(Path file, long size, Collector collector, ScanStats stats,
+      java.util.concurrent.Executor readAhead) {
     String path = file.toString();
     stats.addFile();
     names.scanName(path, file.getFileName(), collector);
     try (InputStream in = stats.meter(opener.open(file), collector.progressPath(path), true)) {
-      scanStream(in, path, file, collector, stats, readAhead);
+      if (size < 0 || size > WHOLE_FILE) {
+        scanStream(in, path, file, collector, stats, readAhead);
+        return;
+      }
+      byte[] buf = WHOLE.get();
+      int n = 0;
+      IOException failed = null;
+      try {
+        for (int k; n < buf.length && (k = in.read(buf, n, buf.length - n)) >= 0; ) {
+          n += k;
+        }
+      } catch (IOException e) {
+        failed = e; // what was read before it is scanned, as a stream read would have, then reported
+      }
+      InputStream whole = new java.io.ByteArrayInputStream(buf, 0, n);
+      scanStream(n < buf.length || failed != null ? whole : new java.io.SequenceInputStream(whole, in), path, file,
+          collector, stats, readAhead);
+      if (failed != null) {
+        throw failed;
+      }
     } catch (IOException | UncheckedIOException e) {
       IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
       collector.problem(new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io)));
