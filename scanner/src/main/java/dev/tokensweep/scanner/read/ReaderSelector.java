@@ -45,10 +45,10 @@ public final class ReaderSelector {
   }
 
   /**
-   * The text reader chosen for a leaf with this head, when it is plain text that
-   * {@link TextReader#readPart} can read in parts (no byte-order mark to transcode); null otherwise.
+   * The reader chosen for a leaf with this head, when it can read the leaf in parts
+   * ({@link PartReader}): plain text with no byte-order mark to transcode; null otherwise.
    */
-  public TextReader textReaderForParts(String path, byte[] head, int n) {
+  public PartReader partReader(String path, byte[] head, int n) {
     boolean bom = n >= 2 && ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE || (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF);
     Reader r = bom ? null : choose(path, head, n);
     return r != null && r.getClass() == TextReader.class ? (TextReader) r : null;
