@@ -5,6 +5,7 @@ import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanStats;
+import dev.tokensweep.scanner.read.ByteScan;
 import dev.tokensweep.scanner.read.PartReader;
 import dev.tokensweep.scanner.read.PartReader.PartLines;
 import dev.tokensweep.scanner.source.FileWalker;
@@ -32,6 +33,9 @@ final class PartScanner {
    */
   static final long PARTS_FROM_BYTES = 64L << 20;
 
+  /** Bytes read at a time while looking for the line start a part of JSON lines begins at. */
+  private static final int LINE_SEEK_BUFFER = 64 << 10;
+
   private final ScanContext context;
   private final Scanner.Opener opener;
   private final LeafDispatcher dispatcher;
@@ -47,13 +51,14 @@ final class PartScanner {
   /**
    * Scans one large file in {@code threads} parts at once: when it is the only input, one file
    * would leave all threads but one idle, and among others it would keep one thread busy long
-   * after the rest. Each part is read from its start, with the detector's overlap of context on
-   * either side where parts may start anywhere (plain text), and owns the matches that start in
-   * it, as the chunks of one read do. Its line numbers count from its own first line and are
-   * shifted by the newlines of the parts before it when the parts are merged, and the columns of
-   * that first line by where it really began. A finding made in a decoded line that two parts
-   * both decoded (an rsyslog line across the border) is dropped where the place was already
-   * reported, as within one read.
+   * after the rest. Plain text is cut anywhere: each part is read with the detector's overlap of
+   * context on either side and owns the matches that start in it, as the chunks of one read do.
+   * JSON lines are cut at line starts, and each part is read as a JSON-lines file of its own. A
+   * part's line numbers count from its own first line and are shifted by the newlines of the
+   * parts before it when the parts are merged, and the columns of a first line cut by the part's
+   * start by where it really began. A finding made in a decoded line that two parts both decoded
+   * (an rsyslog line across the border) is dropped where the place was already reported, as
+   * within one read.
    *
    * @return false when the file is not such a case (the caller scans it the usual way)
    */
@@ -75,7 +80,7 @@ final class PartScanner {
         if (reader == null) {
           return false;
         }
-        starts = evenStarts(size, threads);
+        starts = reader.partsAtLineStarts() ? lineStarts(in, head, n, size, threads) : evenStarts(size, threads);
       }
     } catch (IOException | UncheckedIOException e) {
       return false; // the usual way reports it
@@ -145,6 +150,44 @@ final class PartScanner {
     long[] starts = new long[parts];
     for (int k = 0; k < parts; k++) {
       starts[k] = k * (size / parts);
+    }
+    return starts;
+  }
+
+  /**
+   * Where parts start that must start at a line's start (JSON lines): right after the first
+   * {@code '\n'} at or after the part's even start (part 0 at 0), or at the end when there is
+   * none. A line longer than a part leaves the part after it empty; the part that holds the line's
+   * start reads it whole. {@code in} stands after the file's first bytes {@code head[0, n)}.
+   */
+  private static long[] lineStarts(InputStream in, byte[] head, int n, long size, int parts) throws IOException {
+    long[] starts = evenStarts(size, parts);
+    byte[] buf = java.util.Arrays.copyOf(head, Math.max(n, LINE_SEEK_BUFFER));
+    long bufStart = 0; // buf[0, len) holds the file's bytes from bufStart on; `in` stands after them
+    int len = n;
+    for (int k = 1; k < parts; k++) {
+      long from = starts[k];
+      if (starts[k - 1] > from) {
+        starts[k] = starts[k - 1]; // one line from the part before's even start to past this one's: that part is empty
+        continue;
+      }
+      starts[k] = size;
+      while (true) {
+        if (from >= bufStart + len) {
+          in.skipNBytes(from - (bufStart + len));
+          bufStart = from;
+          len = in.readNBytes(buf, 0, buf.length);
+          if (len == 0) {
+            break;
+          }
+        }
+        int nl = ByteScan.indexOf(buf, (int) (from - bufStart), len, (byte) '\n');
+        if (nl >= 0) {
+          starts[k] = Math.min(size, bufStart + nl + 1); // a file that grew is read up to the size it had
+          break;
+        }
+        from = bufStart + len;
+      }
     }
     return starts;
   }
