@@ -3,7 +3,7 @@ package dev.tokensweep.scanner.decode;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.read.Reader;
 import dev.tokensweep.scanner.read.SegmentSink;
-import dev.tokensweep.scanner.read.TextReader;
+import dev.tokensweep.scanner.read.PartReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -46,9 +46,9 @@ public final class DecodingReader implements Reader {
     inner.read(in, path, file, new LayeredSink(sink, MAX_DEPTH));
   }
 
-  /** Reads a part of a plain-text leaf through the layers, as {@link TextReader#readPart} describes. */
-  public static TextReader.PartLines readPart(TextReader text, InputStream in, String path, SegmentSink sink, long base,
+  /** Reads a part of a large leaf through the layers, as {@link PartReader#readPart} describes. */
+  public static PartReader.PartLines readPart(PartReader reader, InputStream in, String path, SegmentSink sink, long base,
       int context, long ownLimit) throws IOException {
-    return text.readPart(in, path, new LayeredSink(sink, MAX_DEPTH), base, context, ownLimit);
+    return reader.readPart(in, path, new LayeredSink(sink, MAX_DEPTH), base, context, ownLimit);
   }
 }

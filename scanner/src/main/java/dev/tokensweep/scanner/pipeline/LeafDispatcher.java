@@ -8,7 +8,7 @@ import dev.tokensweep.scanner.expand.Expander;
 import dev.tokensweep.scanner.expand.Names;
 import dev.tokensweep.scanner.expand.Sniffer;
 import dev.tokensweep.scanner.read.ReaderSelector;
-import dev.tokensweep.scanner.read.TextReader;
+import dev.tokensweep.scanner.read.PartReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -33,11 +33,11 @@ final class LeafDispatcher {
   }
 
   /**
-   * The text reader for a file with this head when it is one plain-text leaf (no archive or
-   * compression) that can be read in parts ({@link DecodingReader#readPart}); null otherwise.
+   * The reader for a file with this head when it is one leaf (no archive or compression) that can
+   * be read in parts ({@link ReaderSelector#partReader}); null otherwise.
    */
-  TextReader textReaderForParts(String path, byte[] head, int n) {
-    return Sniffer.sniff(Names.baseName(path), head, n) == null ? selector.textReaderForParts(path, head, n) : null;
+  PartReader partReader(String path, byte[] head, int n) {
+    return Sniffer.sniff(Names.baseName(path), head, n) == null ? selector.partReader(path, head, n) : null;
   }
 
   /**

@@ -5,8 +5,9 @@ import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanStats;
-import dev.tokensweep.scanner.read.TextReader;
-import dev.tokensweep.scanner.read.TextReader.PartLines;
+import dev.tokensweep.scanner.read.ByteScan;
+import dev.tokensweep.scanner.read.PartReader;
+import dev.tokensweep.scanner.read.PartReader.PartLines;
 import dev.tokensweep.scanner.source.FileWalker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,17 +19,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 
 /**
- * Reads one large plain-text file in parts on all threads at once, when it is a scan's only
- * input, and merges the parts' findings as one read would have made them. Thread-safe.
+ * Reads one large file in parts on all threads at once, when its reader can read a part on its
+ * own ({@link PartReader}), and merges the parts' findings as one read would have made them.
+ * Thread-safe.
  */
 final class PartScanner {
   /**
-   * A single plain-text file at least this large is read in parts, one per thread: below it the
-   * JIT warm-up and the extra reads of the parts' overlaps cost more than the threads give.
+   * A single file at least this large is read in parts, one per thread: below it the JIT warm-up
+   * and the extra reads of the parts' overlaps (plain text) cost more than the threads give.
    */
   static final long PARTS_FROM_BYTES = 64L << 20;
+
+  /** Bytes read at a time while looking for the line start a part of JSON lines begins at. */
+  private static final int LINE_SEEK_BUFFER = 64 << 10;
 
   private final ScanContext context;
   private final Scanner.Opener opener;
@@ -43,14 +49,16 @@ final class PartScanner {
   }
 
   /**
-   * Scans one large plain-text file in {@code threads} parts at once, when it is the only input:
-   * every other case scans files in parallel, and one file would leave all threads but one idle.
-   * Each part is read from its start, with the detector's overlap of context on either side, and
-   * owns the matches that start in it, as the chunks of one read do; its line numbers count from
-   * its own first line and are shifted by the newlines of the parts before it when the parts are
-   * merged, and the columns of that first line by where it really began. A finding made in a
-   * decoded line that two parts both decoded (an rsyslog line across the border) is dropped where
-   * the place was already reported, as within one read.
+   * Scans one large file in {@code threads} parts at once: when it is the only input, one file
+   * would leave all threads but one idle, and among others it would keep one thread busy long
+   * after the rest. Plain text is cut anywhere: each part is read with the detector's overlap of
+   * context on either side and owns the matches that start in it, as the chunks of one read do.
+   * JSON lines are cut at line starts, and each part is read as a JSON-lines file of its own. A
+   * part's line numbers count from its own first line and are shifted by the newlines of the
+   * parts before it when the parts are merged, and the columns of a first line cut by the part's
+   * start by where it really began. A finding made in a decoded line that two parts both decoded
+   * (an rsyslog line across the border) is dropped where the place was already reported, as
+   * within one read.
    *
    * @return false when the file is not such a case (the caller scans it the usual way)
    */
@@ -58,22 +66,24 @@ final class PartScanner {
       Collector collector, ScanStats stats, FindingOrder order) {
     long size;
     byte[] head = new byte[LeafDispatcher.HEAD];
-    int n;
     String path = file.toString();
+    PartReader reader;
+    long[] starts;
     try {
       if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) || (size = Files.size(file)) < partsFromBytes
           || !listener.include(file)) {
         return false;
       }
       try (InputStream in = opener.open(file)) {
-        n = in.readNBytes(head, 0, head.length);
+        int n = in.readNBytes(head, 0, head.length);
+        reader = dispatcher.partReader(path, head, n);
+        if (reader == null) {
+          return false;
+        }
+        starts = reader.partsAtLineStarts() ? lineStarts(in, head, n, size, threads) : evenStarts(size, threads);
       }
     } catch (IOException | UncheckedIOException e) {
       return false; // the usual way reports it
-    }
-    TextReader text = dispatcher.textReaderForParts(path, head, n);
-    if (text == null) {
-      return false;
     }
     stats.addFile();
     stats.addLeaf();
@@ -83,65 +93,28 @@ final class PartScanner {
     } finally {
       nameLane.close();
     }
-    int ov = context.detector.overlap();
-    long partBytes = size / threads;
+    int ov = reader.partsAtLineStarts() ? 0 : context.detector.overlap();
     PartLines[] partLines = new PartLines[threads];
     // as LeafSink does within a part: a finding in decoded text at a place already reported goes;
     // a place is reported again only near the border, so the last keys seen are enough
     Map<ScanContext.PlaceKey, Boolean> seen = ScanContext.recentPlaces();
     List<Future<?>> tasks = new ArrayList<>();
     for (int k = 0; k < threads; k++) {
-      long start = k * partBytes;
-      long end = k == threads - 1 ? size : (k + 1) * partBytes;
+      long start = starts[k];
+      long end = k == threads - 1 ? size : starts[k + 1];
       int part = k;
-      // applied as the part's findings go out, in part order: by then every part before it has
-      // ended and its line count is known
-      FindingOrder.Lane lane = order.open(new java.util.function.UnaryOperator<Finding>() {
-        private long lineShift = -1;
-        private long lineStart;
-        private boolean unplaced;
-
-        @Override
-        public Finding apply(Finding f) {
-          if (lineShift < 0) {
-            lineShift = 0;
-            for (int j = 0; j < part && !unplaced; j++) {
-              unplaced = partLines[j] == null;
-              if (!unplaced) {
-                lineShift += partLines[j].newlines();
-                if (partLines[j].lastNewline() >= 0) {
-                  lineStart = partLines[j].lastNewline() + 1;
-                }
-              }
-            }
-          }
-          if (unplaced) {
-            return null; // an earlier part failed: this part's lines cannot be placed; dropped with its problem
-          }
-          Location l = f.location();
-          if (l.line() != null) {
-            long line = l.line() + lineShift;
-            Long column = l.line() == 1 && part > 0 ? Long.valueOf(l.offset() - lineStart + 1) : l.column();
-            l = new Location(l.path(), line, column, l.offset(), l.entry(), l.timestamp(), l.encoding(), l.jsonPath(),
-                l.decodings(), l.format(), l.cache(), l.store(), l.part());
-          }
-          if (seen.put(ScanContext.placeKey(f.evidence().ruleId(), l), Boolean.TRUE) != null && l.decodings() != null) {
-            return null;
-          }
-          return new Finding(l, f.evidence(), f.revealed());
-        }
-      });
+      FindingOrder.Lane lane = order.open(new Placement(part, partLines, !reader.partsAtLineStarts(), seen));
       Collector partCollector = collector.forLane(lane);
       tasks.add(pool.submit(() -> {
         int left = (int) Math.min(start, ov); // bytes of left context before the part
         try (InputStream raw = opener.open(file)) {
           raw.skipNBytes(start - left);
-          // the reader stops once it has read past `end` what a match starting before it needs
+          // the reader stops at `end`, or where parts start anywhere once it has read past it what
+          // a match starting before it needs
           try (InputStream in = stats.meter(raw, collector.progressPath(path), false)) {
             LeafSink sink = new LeafSink(context, partCollector);
             try {
-              partLines[part] = DecodingReader.readPart(text, in, path, sink,
-                  start - left, left, end);
+              partLines[part] = DecodingReader.readPart(reader, in, path, sink, start - left, left, end);
             } finally {
               sink.flush();
             }
@@ -170,5 +143,107 @@ final class PartScanner {
       }
     }
     return true;
+  }
+
+  /** Where parts start that may start anywhere: {@code size / parts} bytes each, the last one taking the rest. */
+  private static long[] evenStarts(long size, int parts) {
+    long[] starts = new long[parts];
+    for (int k = 0; k < parts; k++) {
+      starts[k] = k * (size / parts);
+    }
+    return starts;
+  }
+
+  /**
+   * Where parts start that must start at a line's start (JSON lines): right after the first
+   * {@code '\n'} at or after the part's even start (part 0 at 0), or at the end when there is
+   * none. A line longer than a part leaves the part after it empty; the part that holds the line's
+   * start reads it whole. {@code in} stands after the file's first bytes {@code head[0, n)}.
+   */
+  private static long[] lineStarts(InputStream in, byte[] head, int n, long size, int parts) throws IOException {
+    long[] starts = evenStarts(size, parts);
+    byte[] buf = java.util.Arrays.copyOf(head, Math.max(n, LINE_SEEK_BUFFER));
+    long bufStart = 0; // buf[0, len) holds the file's bytes from bufStart on; `in` stands after them
+    int len = n;
+    for (int k = 1; k < parts; k++) {
+      long from = starts[k];
+      if (starts[k - 1] > from) {
+        starts[k] = starts[k - 1]; // one line from the part before's even start to past this one's: that part is empty
+        continue;
+      }
+      starts[k] = size;
+      while (true) {
+        if (from >= bufStart + len) {
+          in.skipNBytes(from - (bufStart + len));
+          bufStart = from;
+          len = in.readNBytes(buf, 0, buf.length);
+          if (len == 0) {
+            break;
+          }
+        }
+        int nl = ByteScan.indexOf(buf, (int) (from - bufStart), len, (byte) '\n');
+        if (nl >= 0) {
+          starts[k] = Math.min(size, bufStart + nl + 1); // a file that grew is read up to the size it had
+          break;
+        }
+        from = bufStart + len;
+      }
+    }
+    return starts;
+  }
+
+  /**
+   * Places a part's findings in the leaf as they go out of its lane, in part order: by then every
+   * part before it has ended and its line count is known.
+   */
+  private static final class Placement implements UnaryOperator<Finding> {
+    private final int part;
+    private final PartLines[] partLines;
+    private final boolean firstLineCut;
+    private final Map<ScanContext.PlaceKey, Boolean> seen;
+    private long lineShift = -1;
+    private long lineStart;
+    private boolean unplaced;
+
+    /**
+     * @param firstLineCut whether the part's first line may have begun before it (parts that start
+     *     anywhere), its columns then counted from where the part's reading began
+     */
+    Placement(int part, PartLines[] partLines, boolean firstLineCut, Map<ScanContext.PlaceKey, Boolean> seen) {
+      this.part = part;
+      this.partLines = partLines;
+      this.firstLineCut = firstLineCut;
+      this.seen = seen;
+    }
+
+    @Override
+    public Finding apply(Finding f) {
+      if (lineShift < 0) {
+        lineShift = 0;
+        for (int j = 0; j < part && !unplaced; j++) {
+          unplaced = partLines[j] == null;
+          if (!unplaced) {
+            lineShift += partLines[j].newlines();
+            if (partLines[j].lastNewline() >= 0) {
+              lineStart = partLines[j].lastNewline() + 1;
+            }
+          }
+        }
+      }
+      if (unplaced) {
+        return null; // an earlier part failed: this part's lines cannot be placed; dropped with its problem
+      }
+      Location l = f.location();
+      if (l.line() != null) {
+        long line = l.line() + lineShift;
+        Long column = l.line() == 1 && part > 0 && firstLineCut ? Long.valueOf(l.offset() - lineStart + 1) : l.column();
+        l = new Location(l.path(), line, column, l.offset(), l.entry(), l.timestamp(), l.encoding(), l.jsonPath(),
+            l.decodings(), l.format(), l.cache(), l.store(), l.part());
+      }
+      if (seen.put(ScanContext.placeKey(f.evidence().ruleId(), l), Boolean.TRUE) != null && l.decodings() != null) {
+        return null;
+      }
+      return new Finding(l, f.evidence(), f.revealed());
+    }
   }
 }

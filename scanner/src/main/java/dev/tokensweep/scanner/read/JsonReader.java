@@ -33,7 +33,7 @@ import java.util.Set;
  * scanned as text, and a document that stops parsing is scanned as text from there, so no byte is
  * skipped.
  */
-final class JsonReader implements Reader {
+final class JsonReader implements PartReader {
 
   /** The separator that marks a plain field, handed over in JSON form. */
   static final String QUOTED = "\": \"";
@@ -92,13 +92,39 @@ final class JsonReader implements Reader {
     return format;
   }
 
+  Mode mode() {
+    return mode;
+  }
+
   @Override
   public void read(InputStream in, String path, SegmentSink sink) throws IOException {
     if (mode == Mode.LINES) {
-      readLines(in, path, sink);
+      readLines(in, path, sink, 0, Long.MAX_VALUE);
     } else {
       readDocument(in, path, sink);
     }
+  }
+
+  /** JSON lines are cut at line starts: each line is walked whole, so a part needs no context. */
+  @Override
+  public boolean partsAtLineStarts() {
+    return true;
+  }
+
+  /**
+   * {@inheritDoc} Here the part is read as a JSON-lines leaf of its own, up to {@code ownLimit}:
+   * every line is walked, or scanned as text, as a read of the whole leaf would. JSON lines only.
+   */
+  @Override
+  public PartLines readPart(InputStream in, String path, SegmentSink sink, long base0, int context, long ownLimit)
+      throws IOException {
+    if (mode != Mode.LINES) {
+      throw new IllegalStateException("a JSON document is not read in parts");
+    }
+    if (context != 0) {
+      throw new IllegalArgumentException("a part of JSON lines starts at a line's start, with no context: " + context);
+    }
+    return readLines(in, path, sink, base0, ownLimit);
   }
 
   private void readDocument(InputStream in, String path, SegmentSink sink) throws IOException {
@@ -233,7 +259,8 @@ final class JsonReader implements Reader {
     };
   }
 
-  private void readLines(InputStream in, String path, SegmentSink sink) throws IOException {
+  /** Reads {@code in}, which starts at leaf offset {@code base0}, up to leaf offset {@code limit}. */
+  private PartLines readLines(InputStream in, String path, SegmentSink sink, long base0, long limit) throws IOException {
     int cap = Math.max(MIN_LINE_CAP, chunk);
     byte[][] line = {new byte[Math.min(cap, FIRST_LINE_BUFFER)]};
     int[] len = {0};
@@ -242,7 +269,8 @@ final class JsonReader implements Reader {
     KeywordStems stems = walkEveryLine ? null : KeywordStems.of(sink.detector());
     KeywordStems.Lines seen = stems == null ? null : stems.lines();
     EntryBuffer[] fallback = {null};
-    LineFeeder.feed(in, Math.min(cap, FIRST_LINE_BUFFER), seen, (b, off, n, offset, lineNo, start, end) -> {
+    PartLines lines = LineFeeder.feed(in, Math.min(cap, FIRST_LINE_BUFFER), base0, limit, seen,
+        (b, off, n, offset, lineNo, start, end) -> {
       if (start && end) {
         // a whole line in the feeder's buffer: walked there, not copied first
         lineDone(b, off, n, offset, lineNo, batch, seen);
@@ -282,6 +310,7 @@ final class JsonReader implements Reader {
       }
     });
     batch.flush();
+    return lines;
   }
 
   /** The whole line {@code line[from, from + len)}, at {@code offset} in the leaf. */

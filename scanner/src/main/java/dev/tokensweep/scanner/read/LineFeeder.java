@@ -37,10 +37,21 @@ final class LineFeeder {
    * does not fit the buffer, and of a last line with no newline, are in none.
    */
   static void feed(InputStream in, int maxPiece, Lines lines, Handler h) throws IOException {
+    feed(in, maxPiece, 0, Long.MAX_VALUE, lines, h);
+  }
+
+  /**
+   * As above, for a part of a larger stream: {@code in} starts at stream offset {@code base0}, and
+   * is read up to stream offset {@code end} at most. Returns the newlines read and the offset of
+   * the last one.
+   */
+  static PartReader.PartLines feed(InputStream in, int maxPiece, long base0, long end, Lines lines, Handler h)
+      throws IOException {
     byte[] buf = new byte[Math.max(64, maxPiece)];
     int len = 0;
     int pos = 0;
-    long base = 0; // stream offset of buf[0]
+    long base = base0; // stream offset of buf[0]
+    long lastNewline = -1;
     long line = 1;
     boolean start = true;
     boolean eof = false;
@@ -54,6 +65,7 @@ final class LineFeeder {
           seen = last + 1;
         }
         h.piece(buf, pos, nl - pos, base + pos, line, start, true);
+        lastNewline = base + nl;
         line++;
         start = true;
         pos = nl + 1;
@@ -63,7 +75,7 @@ final class LineFeeder {
         if (len > pos || !start) {
           h.piece(buf, pos, len - pos, base + pos, line, start, true);
         }
-        return;
+        return new PartReader.PartLines(line - 1, lastNewline);
       }
       if (pos == 0 && len == buf.length) {
         h.piece(buf, 0, len, base, line, start, false);
@@ -79,9 +91,9 @@ final class LineFeeder {
         len -= pos;
         pos = 0;
         seen = 0; // every whole line was handed on: none is left to see
-
       }
-      int r = in.read(buf, len, buf.length - len);
+      long room = Math.min(buf.length - len, end - (base + len)); // 0 only at the end
+      int r = room == 0 ? -1 : in.read(buf, len, (int) room);
       if (r < 0) {
         eof = true;
       } else {

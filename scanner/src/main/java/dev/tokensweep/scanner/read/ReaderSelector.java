@@ -45,13 +45,17 @@ public final class ReaderSelector {
   }
 
   /**
-   * The text reader chosen for a leaf with this head, when it is plain text that
-   * {@link TextReader#readPart} can read in parts (no byte-order mark to transcode); null otherwise.
+   * The reader chosen for a leaf with this head, when it can read the leaf in parts
+   * ({@link PartReader}): plain text with no byte-order mark to transcode, or JSON lines (each
+   * line is read on its own whatever its bytes); null otherwise.
    */
-  public TextReader textReaderForParts(String path, byte[] head, int n) {
+  public PartReader partReader(String path, byte[] head, int n) {
+    Reader r = choose(path, head, n);
+    if (r instanceof JsonReader json && json.mode() == JsonReader.Mode.LINES) {
+      return json;
+    }
     boolean bom = n >= 2 && ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE || (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF);
-    Reader r = bom ? null : choose(path, head, n);
-    return r != null && r.getClass() == TextReader.class ? (TextReader) r : null;
+    return !bom && r.getClass() == TextReader.class ? (TextReader) r : null;
   }
 
   Reader choose(String path, byte[] head, int n) {

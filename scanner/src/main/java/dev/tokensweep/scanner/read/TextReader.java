@@ -13,7 +13,7 @@ import java.util.Arrays;
  * byte-order mark is transcoded to UTF-8 first ({@link Utf16Text}: blocks that are not UTF-16
  * stay as they are); its offsets are then those of the UTF-8 text.
  */
-public final class TextReader implements Reader {
+public final class TextReader implements PartReader {
 
   private final int chunk;
   private final String format;
@@ -62,26 +62,23 @@ public final class TextReader implements Reader {
     readChunks(in, path, encoding, format, sink, 0, 0, Long.MAX_VALUE, null);
   }
 
+  /** Text is cut anywhere: each part reads the detector's overlap of context on either side. */
+  @Override
+  public boolean partsAtLineStarts() {
+    return false;
+  }
+
   /**
-   * Reads a part of a larger text leaf: {@code in} starts at leaf offset {@code base0} with
-   * {@code context} bytes of left context before the part, and the part ends at leaf offset
-   * {@code ownLimit} ({@code in} may go on past it, as right context). Offsets in locations are
-   * the leaf's; line numbers count from 1 at the part's first line, and a first line that began
-   * before the context has its column counted from the context's start: {@link PartLines} says
-   * how to correct both.
+   * {@inheritDoc} Here {@code in} goes on past {@code ownLimit} as right context, read as far as a
+   * match that starts in the part needs.
    */
+  @Override
   public PartLines readPart(InputStream in, String path, SegmentSink sink, long base0, int context, long ownLimit)
       throws IOException {
     long[] out = new long[2];
     readChunks(in, path, null, format, sink, base0, context, ownLimit, out);
     return new PartLines(out[0], out[1]);
   }
-
-  /**
-   * A part's newlines, for the parts after it: how many it owns, and the leaf offset of the last
-   * one (-1 if none).
-   */
-  public record PartLines(long newlines, long lastNewline) {}
 
   /** The buffer a leaf is read into first; one that fills it gets the whole chunk size. */
   static final int FIRST_BUFFER = 64 << 10;

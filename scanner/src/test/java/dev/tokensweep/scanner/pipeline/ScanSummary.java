@@ -19,7 +19,7 @@ final class ScanSummary {
     for (Finding f : r.findings()) {
       Location l = f.location();
       out.add(f.evidence().ruleId() + "@" + l.path() + "/" + l.offset() + "/" + l.line() + "/" + l.column() + "/"
-          + l.decodings() + "/" + l.format() + "/" + f.evidence().fingerprint());
+          + l.jsonPath() + "/" + l.part() + "/" + l.decodings() + "/" + l.format() + "/" + f.evidence().fingerprint());
     }
     for (Problem p : r.problems()) {
       out.add(p.location() + " [" + p.type() + "] " + p.message());
