@@ -9,9 +9,12 @@ import java.util.function.UnaryOperator;
  * Puts the findings of scan tasks that run in parallel into one sequence that depends only on the
  * input and not on thread timing, so a streamed report is the same from run to run: each task (a
  * file, a part of a large file, stdin) opens a {@link Lane} in the order the walk meets it, and
- * lanes go out in that order. The head lane writes straight through; a later lane buffers up to
- * {@code laneBound} findings and then waits until it is the head, which bounds memory by
- * {@code threads × laneBound} findings whatever the input holds.
+ * lanes go out in that order. The head lane writes straight through; later lanes buffer, and a
+ * later lane's task waits once all lanes together hold {@code bound} findings, until its lane is
+ * the head or the head's end drains some: memory stays bounded whatever the input holds, also
+ * when tasks that ended run far ahead of a slow head (their closed lanes still hold findings:
+ * counted per lane, as it was, a slow first file let the other threads finish file after file,
+ * each keeping up to the lane bound).
  *
  * <p>Waiting cannot deadlock: lanes are opened in the order their tasks are submitted to a FIFO
  * pool, so when a later lane's task runs, the head lane's task already runs (or has closed its
@@ -19,13 +22,23 @@ import java.util.function.UnaryOperator;
  */
 final class FindingOrder {
   private final Consumer<Finding> out;
-  private final int laneBound;
+  private final int bound;
   private final ArrayDeque<Lane> lanes = new ArrayDeque<>();
+  /** Findings held in all lanes' buffers. */
+  private int buffered;
 
-  /** @param out receives every finding, from one thread at a time, in lane order */
-  FindingOrder(Consumer<Finding> out, int laneBound) {
+  /**
+   * @param out receives every finding, from one thread at a time, in lane order
+   * @param bound findings held in all lanes at most, before a task that is not the head waits
+   */
+  FindingOrder(Consumer<Finding> out, int bound) {
     this.out = out;
-    this.laneBound = Math.max(1, laneBound);
+    this.bound = Math.max(1, bound);
+  }
+
+  /** Findings held now, waiting for their lane's turn (for tests). */
+  synchronized int buffered() {
+    return buffered;
   }
 
   /** A new lane after every lane opened before; open it where the task is submitted, not where it runs. */
@@ -54,7 +67,7 @@ final class FindingOrder {
     public void accept(Finding f) {
       synchronized (FindingOrder.this) {
         boolean interrupted = false;
-        while (lanes.peekFirst() != this && buffer.size() >= laneBound && !interrupted) {
+        while (lanes.peekFirst() != this && buffered >= bound && !interrupted) {
           try {
             FindingOrder.this.wait();
           } catch (InterruptedException e) {
@@ -68,6 +81,7 @@ final class FindingOrder {
           emit(f);
         } else {
           buffer.addLast(f);
+          buffered++;
         }
       }
     }
@@ -94,6 +108,7 @@ final class FindingOrder {
     while (!lanes.isEmpty()) {
       Lane head = lanes.peekFirst();
       while (!head.buffer.isEmpty()) {
+        buffered--;
         head.emit(head.buffer.pollFirst());
       }
       if (!head.closed) {

@@ -133,7 +133,7 @@ public final class Scanner {
       java.util.function.Consumer<Finding> findings) {
     Collector collector = new Collector(listener, null, this::scrub, shown());
     int threadCount = Math.max(1, options.threads());
-    FindingOrder order = new FindingOrder(findings, Math.max(MIN_LANE_FINDINGS, LANE_FINDINGS / threadCount));
+    FindingOrder order = new FindingOrder(findings, HELD_FINDINGS);
     ScanStats stats = new ScanStats();
     listener.started(stats);
     int threads = threadCount;
@@ -227,14 +227,11 @@ public final class Scanner {
   }
 
   /**
-   * Findings the scan holds in lanes waiting for their turn, across all threads: a later file
-   * buffers up to this many divided by the thread count (at least 1024) and then waits for the
-   * files before it, so memory stays bounded when many files are dense with findings.
+   * Findings the scan holds in lanes waiting for their turn, across all threads: once files after
+   * the first one still in scan (or parts after the first) hold this many, their tasks wait for
+   * it, so memory stays bounded when many files are dense with findings.
    */
-  static final int LANE_FINDINGS = 32_768;
-
-  /** A lane's share of {@link #LANE_FINDINGS} at least, however many threads: a file with a few findings never waits. */
-  static final int MIN_LANE_FINDINGS = 1024;
+  static final int HELD_FINDINGS = 32_768;
 
   /**
    * {@code text} with any secret in it replaced by its preview. Problems are built from file and
