@@ -33,6 +33,16 @@ final class PartScanner {
    */
   static final long PARTS_FROM_BYTES = 64L << 20;
 
+  /**
+   * A file read in parts is cut into parts of about this size, and at least one per thread. The
+   * threads take them in order; a part's findings wait for the parts before it to go out first,
+   * so with one part per thread a log dense with findings kept the second thread waiting for the
+   * first, the findings held being bounded ({@link Scanner#HELD_FINDINGS}): one line in 20 with a
+   * token, 256 MB, ran no faster on two threads than on one. Parts of this size hold a few
+   * thousand findings at such a density, and balance the threads when one part is slower.
+   */
+  static final long PART_BYTES = 16L << 20;
+
   /** Bytes read at a time while looking for the line start a part of JSON lines begins at. */
   private static final int LINE_SEEK_BUFFER = 64 << 10;
 
@@ -49,7 +59,8 @@ final class PartScanner {
   }
 
   /**
-   * Scans one large file in {@code threads} parts at once: when it is the only input, one file
+   * Scans one large file in parts of about {@code partBytes}, at least one per thread, on all
+   * threads at once, which take them in order: when it is the only input, one file
    * would leave all threads but one idle, and among others it would keep one thread busy long
    * after the rest. Plain text is cut anywhere: each part is read with the detector's overlap of
    * context on either side and owns the matches that start in it, as the chunks of one read do.
@@ -62,13 +73,14 @@ final class PartScanner {
    *
    * @return false when the file is not such a case (the caller scans it the usual way)
    */
-  boolean scan(Path file, long partsFromBytes, int threads, ExecutorService pool, ScanListener listener,
+  boolean scan(Path file, long partsFromBytes, long partBytes, int threads, ExecutorService pool, ScanListener listener,
       Collector collector, ScanStats stats, FindingOrder order) {
     long size;
     byte[] head = new byte[LeafDispatcher.HEAD];
     String path = file.toString();
     PartReader reader;
     long[] starts;
+    int parts;
     try {
       if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) || (size = Files.size(file)) < partsFromBytes
           || !listener.include(file)) {
@@ -80,7 +92,11 @@ final class PartScanner {
         if (reader == null) {
           return false;
         }
-        starts = reader.partsAtLineStarts() ? lineStarts(in, head, n, size, threads) : evenStarts(size, threads);
+        // a part is never shorter than two overlaps: the readers' ownership of matches near a
+        // border assumes the context on either side does not reach past the next part
+        long each = reader.partsAtLineStarts() ? partBytes : Math.max(partBytes, 2L * context.detector.overlap());
+        parts = (int) Math.max(threads, Math.min(Integer.MAX_VALUE - 8, (size + each - 1) / each));
+        starts = reader.partsAtLineStarts() ? lineStarts(in, head, n, size, parts) : evenStarts(size, parts);
       }
     } catch (IOException | UncheckedIOException e) {
       return false; // the usual way reports it
@@ -94,16 +110,16 @@ final class PartScanner {
       nameLane.close();
     }
     int ov = reader.partsAtLineStarts() ? 0 : context.detector.overlap();
-    PartLines[] partLines = new PartLines[threads];
+    PartLines[] partLines = new PartLines[parts];
     // as LeafSink does within a part: a finding in decoded text at a place already reported goes;
     // a place is reported again only near the border, so the last keys seen are enough
     Map<ScanContext.PlaceKey, Boolean> seen = ScanContext.recentPlaces();
     List<Future<?>> tasks = new ArrayList<>();
-    for (int k = 0; k < threads; k++) {
+    for (int k = 0; k < parts; k++) {
       long start = starts[k];
-      long end = k == threads - 1 ? size : starts[k + 1];
+      long end = k == parts - 1 ? size : starts[k + 1];
       int part = k;
-      FindingOrder.Lane lane = order.open(new Placement(part, partLines, !reader.partsAtLineStarts(), seen));
+      FindingOrder.Lane lane = order.open(new Placement(part, start, end, partLines, !reader.partsAtLineStarts(), seen));
       Collector partCollector = collector.forLane(lane);
       tasks.add(pool.submit(() -> {
         int left = (int) Math.min(start, ov); // bytes of left context before the part
@@ -198,6 +214,8 @@ final class PartScanner {
    */
   private static final class Placement implements UnaryOperator<Finding> {
     private final int part;
+    private final long start;
+    private final long end;
     private final PartLines[] partLines;
     private final boolean firstLineCut;
     private final Map<ScanContext.PlaceKey, Boolean> seen;
@@ -209,8 +227,11 @@ final class PartScanner {
      * @param firstLineCut whether the part's first line may have begun before it (parts that start
      *     anywhere), its columns then counted from where the part's reading began
      */
-    Placement(int part, PartLines[] partLines, boolean firstLineCut, Map<ScanContext.PlaceKey, Boolean> seen) {
+    Placement(int part, long start, long end, PartLines[] partLines, boolean firstLineCut,
+        Map<ScanContext.PlaceKey, Boolean> seen) {
       this.part = part;
+      this.start = start;
+      this.end = end;
       this.partLines = partLines;
       this.firstLineCut = firstLineCut;
       this.seen = seen;
@@ -234,6 +255,14 @@ final class PartScanner {
         return null; // an earlier part failed: this part's lines cannot be placed; dropped with its problem
       }
       Location l = f.location();
+      if (l.decodings() != null && "rsyslog".equals(l.decodings().get(0)) && (l.offset() < start || l.offset() >= end)) {
+        // an rsyslog line across the border is decoded by every part it reaches into (base64 and
+        // URL-encoded runs only by the part they start in): the part that holds this place decodes
+        // it too, or finds the secret in clear as one read does, and reports it there. Dropped
+        // only when it came first (a later copy goes by `seen`), this one kept a duplicate in
+        // decoded form beside the clear finding that one read gives.
+        return null;
+      }
       if (l.line() != null) {
         long line = l.line() + lineShift;
         Long column = l.line() == 1 && part > 0 && firstLineCut ? Long.valueOf(l.offset() - lineStart + 1) : l.column();

@@ -74,6 +74,7 @@ public final class Scanner {
   private final NameScanner names;
   private final PartScanner parts;
   long partsFromBytes = PartScanner.PARTS_FROM_BYTES; // tests lower it
+  long partBytes = PartScanner.PART_BYTES; // tests lower it
 
   public Scanner(Detector detector, Fingerprinter fingerprinter, Options options) {
     this(detector, fingerprinter, options, Files::newInputStream);
@@ -149,7 +150,7 @@ public final class Scanner {
         if (root != null && !shown().apply(input).equals(input)) {
           collector.secretInNames(true); // the root as given holds a secret: show every path under it redacted
         }
-        if (alone && root != null && parts.scan(root, partsFromBytes, threads, pool, listener, collector, stats, order)) {
+        if (alone && root != null && parts.scan(root, partsFromBytes, partBytes, threads, pool, listener, collector, stats, order)) {
           continue;
         }
         java.util.concurrent.Executor readAhead =
@@ -171,7 +172,7 @@ public final class Scanner {
             // a large file among others is read in parts too, on all threads, this walk waiting:
             // scanned whole, a directory holding one big log kept one thread busy and the rest idle
             if (threads > 1 && size >= partsFromBytes
-                && parts.scan(file, partsFromBytes, threads, pool, listener, collector, stats, order)) {
+                && parts.scan(file, partsFromBytes, partBytes, threads, pool, listener, collector, stats, order)) {
               return;
             }
             if (listener.include(file)) {

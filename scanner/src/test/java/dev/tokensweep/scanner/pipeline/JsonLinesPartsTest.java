@@ -46,6 +46,10 @@ class JsonLinesPartsTest {
   private record Run(List<Finding> streamed, ScanResult result, Map<String, Integer> opened) {}
 
   private static Run scan(Path p, int threads, long partsFrom, ScanLimits limits) {
+    return scan(p, threads, partsFrom, PartScanner.PART_BYTES, limits);
+  }
+
+  private static Run scan(Path p, int threads, long partsFrom, long partBytes, ScanLimits limits) {
     Map<String, Integer> opened = new ConcurrentHashMap<>();
     Scanner s = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(),
         Scanner.Options.defaults().withThreads(threads).withLimits(limits), f -> {
@@ -53,6 +57,7 @@ class JsonLinesPartsTest {
           return Files.newInputStream(f);
         });
     s.partsFromBytes = partsFrom;
+    s.partBytes = partBytes;
     List<Finding> streamed = new ArrayList<>();
     ScanResult r = s.scan(List.of(p.toString()), null, ScanListener.NONE, streamed::add);
     List<Finding> settled = s.settle(streamed);
@@ -269,8 +274,20 @@ class JsonLinesPartsTest {
         }
         compared++;
       }
+      // many parts, more than threads, taken in turn: part starts land inside long lines too
+      for (int threads = 2; threads <= 3; threads++) {
+        long partBytes = content.length / (9 + 4 * threads) + 1;
+        long parts = (content.length + partBytes - 1) / partBytes;
+        String what = what0 + ", " + threads + " threads, " + parts + " parts";
+        Run many = scan(p, threads, 1, partBytes, limits);
+        assertEquals(parts + 1, (long) many.opened().get(p.getFileName().toString()), what + ": the head, then each part");
+        ScanSummary.assertSame(ScanSummary.of(whole.result()), ScanSummary.of(many.result()), what);
+        assertSameReport(wholeJson, report(many.result(), "json"), what);
+        assertEquals(content.length, many.result().bytes(), what + ": every byte counted once");
+        compared++;
+      }
     }
-    assertEquals(21, compared);
+    assertEquals(35, compared);
     assertTrue(straddled >= 10, "part starts inside lines with findings: " + straddled);
     assertTrue(acrossWholePart >= 3, "a line across a whole part: " + acrossWholePart);
   }

@@ -31,8 +31,13 @@ class PartsTest {
   Path dir;
 
   private ScanResult scan(Path p, int threads, long partsFrom) {
+    return scan(p, threads, partsFrom, PartScanner.PART_BYTES);
+  }
+
+  private ScanResult scan(Path p, int threads, long partsFrom, long partBytes) {
     Scanner s = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(), Scanner.Options.defaults().withThreads(threads));
     s.partsFromBytes = partsFrom;
+    s.partBytes = partBytes;
     // streamed: parts placed and merged as they go out, so nothing may be left to merge after
     List<dev.tokensweep.scanner.model.Finding> streamed = new java.util.ArrayList<>();
     ScanResult r = s.scan(List.of(p.toString()), null, ScanListener.NONE, streamed::add);
@@ -54,6 +59,7 @@ class PartsTest {
     Random r = new Random(31);
     TokenForge forge = new TokenForge(r);
     int compared = 0;
+    long mostParts = 0;
     for (int round = 0; round < 12; round++) {
       StringBuilder b = new StringBuilder();
       String nl = round % 3 == 0 ? "\r\n" : "\n";
@@ -81,8 +87,17 @@ class PartsTest {
         assertEquals(1, parts.leaves(), "one leaf");
         compared++;
       }
+      // many small parts, more than threads, taken in turn: borders inside every kind of line
+      long partBytes = 2L * DETECTOR.overlap() + r.nextInt(20_000); // the least a part is
+      ScanResult many = scan(p, 2, 1, partBytes);
+      String what = "round " + round + ", parts of " + partBytes + " bytes";
+      ScanSummary.assertSame(whole, ScanSummary.of(many), what);
+      assertEquals(Files.size(p), many.bytes(), what + ": every byte counted once");
+      mostParts = Math.max(mostParts, Files.size(p) / partBytes);
+      compared++;
     }
-    assertEquals(48, compared);
+    assertEquals(60, compared);
+    assertTrue(mostParts >= 6, "more parts than threads: " + mostParts);
   }
 
   @Test
