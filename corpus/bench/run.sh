@@ -8,8 +8,8 @@
 # (launcher: the build tree's bin/tokensweep as users run it; jar: java JAVA_OPTS -jar).
 # Generates the corpus once (same seed, same bytes), then alternates, RUNS times:
 #   tokensweep --threads 1 on the single file, rg -j1 on it, tokensweep with all cores on the
-#   single file (read in parts), tokensweep on the directory with all cores, rg on the
-#   directory; prints each run, the medians, MB/s, the ratios and the peak RSS (/usr/bin/time -v). Last, a detection check: precision and recall of this build
+#   single file (read in parts), tokensweep on the directory with one thread and with all cores,
+#   rg on the directory; prints each run, the medians, MB/s, the ratios and the peak RSS (/usr/bin/time -v). Last, a detection check: precision and recall of this build
 #   on a small labelled corpus (compare with the figure before a change).
 set -euo pipefail
 
@@ -59,22 +59,25 @@ for i in $(seq 1 "$RUNS"); do
   if [ $HAVE_RG = 1 ]; then measure rg-one "${RG[@]}" -j1 "$ONE"; fi
   measure ts-parts "${TS[@]}" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$ONE"
   warm "$WORK/many"
+  measure ts-dir-1 "${TS[@]}" scan -q --threads 1 --format jsonl -o /dev/null "$WORK/many"
   measure ts-dir "${TS[@]}" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$WORK/many"
   if [ $HAVE_RG = 1 ]; then measure rg-dir "${RG[@]}" -j "$THREADS" "$WORK/many"; fi
 done
 
 echo
 echo "medians of $RUNS alternating runs (wall clock, whole process; MB = 10^6 bytes):"
-for n in ts-one rg-one ts-parts ts-dir rg-dir; do
+for n in ts-one rg-one ts-parts ts-dir-1 ts-dir rg-dir; do
   grep -q "^$n " "$WORK/times" || continue
   m=$(median $n)
-  b=$BYTES_ONE; case $n in *dir) b=$BYTES_MANY;; esac
-  printf '  %-7s %7.2f s  %7.0f MB/s  peak RSS %d MB\n' "$n" "$m" "$(awk -v b=$b -v s=$m 'BEGIN{print b/1e6/s}')" "$(peak $n)"
+  b=$BYTES_ONE; case $n in *dir*) b=$BYTES_MANY;; esac
+  printf '  %-8s %7.2f s  %7.0f MB/s  peak RSS %d MB\n' "$n" "$m" "$(awk -v b=$b -v s=$m 'BEGIN{print b/1e6/s}')" "$(peak $n)"
 done
 if [ $HAVE_RG = 1 ]; then
   awk -v a="$(median rg-one)" -v b="$(median ts-one)" 'BEGIN {printf "  one file, one thread: tokensweep/ripgrep speed ratio %.2f\n", a/b}'
   awk -v a="$(median rg-dir)" -v b="$(median ts-dir)" 'BEGIN {printf "  directory, all cores: tokensweep/ripgrep speed ratio %.2f\n", a/b}'
 fi
+awk -v one="$(median ts-dir-1)" -v dir="$(median ts-dir)" \
+  'BEGIN {printf "  tokensweep all cores over the directory / one thread over it: %.2fx\n", one/dir}'
 awk -v one="$(median ts-one)" -v dir="$(median ts-dir)" -v b1=$BYTES_ONE -v b2=$BYTES_MANY \
   'BEGIN {printf "  tokensweep all cores over the directory / one thread on the file: %.2fx\n", (b2/dir)/(b1/one)}'
 awk -v one="$(median ts-one)" -v parts="$(median ts-parts)" \
