@@ -67,14 +67,6 @@ class JsonLinesPartsTest {
         opened);
   }
 
-  private static String filler(Random r, int n) {
-    StringBuilder b = new StringBuilder(n);
-    for (int i = 0; i < n; i++) {
-      b.append(r.nextInt(9) == 0 ? ' ' : (char) ('a' + r.nextInt(26)));
-    }
-    return b.toString();
-  }
-
   private static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
@@ -92,7 +84,7 @@ class JsonLinesPartsTest {
       case 5 -> ts + ",\"msg\":\"caf\u00e9\\tthen NPM_TOKEN=" + forge.base62Crc32("npm_") + "\"}"; // escapes before it
       case 6 -> "not json at all: GITHUB_TOKEN=" + forge.base62Crc32("ghp_");
       case 7 -> r.nextBoolean() ? "" : "   ";
-      default -> ts + ",\"msg\":\"" + filler(r, r.nextInt(300)) + "\",\"n\":[1,2,{\"a\":null}]}";
+      default -> ts + ",\"msg\":\"" + RandomText.filler(r, r.nextInt(300)) + "\",\"n\":[1,2,{\"a\":null}]}";
     };
   }
 
@@ -100,7 +92,7 @@ class JsonLinesPartsTest {
   private static String longLine(Random r, TokenForge forge, int n, boolean json) {
     StringBuilder v = new StringBuilder(n + 200);
     while (v.length() < n) {
-      v.append(filler(r, 2000 + r.nextInt(6000))).append(" GITHUB_TOKEN=").append(forge.base62Crc32("ghp_")).append(' ');
+      v.append(RandomText.filler(r, 2000 + r.nextInt(6000))).append(" GITHUB_TOKEN=").append(forge.base62Crc32("ghp_")).append(' ');
     }
     return json ? "{\"ts\":\"2026-11-01T11:09:00Z\",\"blob\":\"" + v + "\"}" : v.toString();
   }

@@ -46,14 +46,6 @@ class PartsTest {
     return new ScanResult(settled, r.problems(), r.files(), r.leaves(), r.bytes(), r.seconds(), r.suppressed());
   }
 
-  private static String filler(Random r, int n) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      b.append(r.nextInt(9) == 0 ? ' ' : (char) ('a' + r.nextInt(26)));
-    }
-    return b.toString();
-  }
-
   @Test
   void randomLogs_inParts_sameFindingsAsWhole() throws IOException {
     Random r = new Random(31);
@@ -71,8 +63,8 @@ class PartsTest {
           case 1 -> b.append("payload=").append(Base64.getEncoder().encodeToString(
               ("{\"token\": \"" + forge.base62Crc32("gho_") + "\"}").getBytes(StandardCharsets.UTF_8)));
           case 2 -> b.append("msg#012NPM_TOKEN=").append(forge.base62Crc32("npm_")).append("#012done");
-          case 3 -> b.append(filler(r, 2000 + r.nextInt(3000))).append(' ').append(forge.base62Crc32("ghu_"));
-          default -> b.append(filler(r, r.nextInt(120)));
+          case 3 -> b.append(RandomText.filler(r, 2000 + r.nextInt(3000))).append(' ').append(forge.base62Crc32("ghu_"));
+          default -> b.append(RandomText.filler(r, r.nextInt(120)));
         }
         b.append(nl);
       }
@@ -108,7 +100,7 @@ class PartsTest {
     StringBuilder big = new StringBuilder();
     for (int i = 0; i < 3000; i++) {
       big.append("2026-11-01T11:09:").append(10 + i % 50).append(" INFO ");
-      big.append(i % 5 == 0 ? "export GITHUB_TOKEN=" + forge.base62Crc32("ghp_") : filler(r, r.nextInt(200))).append('\n');
+      big.append(i % 5 == 0 ? "export GITHUB_TOKEN=" + forge.base62Crc32("ghp_") : RandomText.filler(r, r.nextInt(200))).append('\n');
     }
     Files.writeString(logs.resolve("big.log"), big.toString(), StandardCharsets.UTF_8);
     Files.writeString(logs.resolve("small.log"), "NPM_TOKEN=" + forge.base62Crc32("npm_") + "\n", StandardCharsets.UTF_8);

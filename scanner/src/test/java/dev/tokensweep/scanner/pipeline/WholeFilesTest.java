@@ -50,14 +50,6 @@ class WholeFilesTest {
     return lines;
   }
 
-  private static String filler(Random r, int n) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      b.append(r.nextInt(9) == 0 ? ' ' : (char) ('a' + r.nextInt(26)));
-    }
-    return b.toString();
-  }
-
   @Test
   void smallFilesInADirectory_sameAsEachReadAsAStream() throws IOException {
     Random r = new Random(41);
@@ -75,7 +67,7 @@ class WholeFilesTest {
           case 0 -> b.append("export GITHUB_TOKEN=").append(forge.base62Crc32("ghp_"));
           case 1 -> b.append("payload=").append(Base64.getEncoder().encodeToString(
               ("{\"token\": \"" + forge.base62Crc32("gho_") + "\"}").getBytes(StandardCharsets.UTF_8)));
-          default -> b.append(filler(r, r.nextInt(300)));
+          default -> b.append(RandomText.filler(r, r.nextInt(300)));
         }
         b.append(nl);
       }
