@@ -81,6 +81,7 @@ final class PartScanner {
     PartReader reader;
     long[] starts;
     int parts;
+    int ov; // bytes of context on either side of a part
     try {
       if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) || (size = Files.size(file)) < partsFromBytes
           || !listener.include(file)) {
@@ -94,7 +95,8 @@ final class PartScanner {
         }
         // a part is never shorter than two overlaps: the readers' ownership of matches near a
         // border assumes the context on either side does not reach past the next part
-        long each = reader.partsAtLineStarts() ? partBytes : Math.max(partBytes, 2L * context.detector.overlap());
+        ov = reader.partsAtLineStarts() ? 0 : context.detector.overlap();
+        long each = Math.max(partBytes, 2L * ov);
         parts = (int) Math.max(threads, Math.min(Integer.MAX_VALUE - 8, (size + each - 1) / each));
         starts = reader.partsAtLineStarts() ? lineStarts(in, head, n, size, parts) : evenStarts(size, parts);
       }
@@ -109,7 +111,6 @@ final class PartScanner {
     } finally {
       nameLane.close();
     }
-    int ov = reader.partsAtLineStarts() ? 0 : context.detector.overlap();
     PartLines[] partLines = new PartLines[parts];
     // as LeafSink does within a part: a finding in decoded text at a place already reported goes;
     // a place is reported again only near the border, so the last keys seen are enough
@@ -258,9 +259,8 @@ final class PartScanner {
       if (l.decodings() != null && "rsyslog".equals(l.decodings().get(0)) && (l.offset() < start || l.offset() >= end)) {
         // an rsyslog line across the border is decoded by every part it reaches into (base64 and
         // URL-encoded runs only by the part they start in): the part that holds this place decodes
-        // it too, or finds the secret in clear as one read does, and reports it there. Dropped
-        // only when it came first (a later copy goes by `seen`), this one kept a duplicate in
-        // decoded form beside the clear finding that one read gives.
+        // it too, or finds the secret in clear as one read does, and reports it there. A later
+        // copy went by `seen`, but one that came first was kept beside the clear finding.
         return null;
       }
       if (l.line() != null) {

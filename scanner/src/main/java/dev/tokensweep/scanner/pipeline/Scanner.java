@@ -133,11 +133,10 @@ public final class Scanner {
   public ScanResult scan(List<String> inputs, InputStream stdin, ScanListener listener,
       java.util.function.Consumer<Finding> findings) {
     Collector collector = new Collector(listener, null, this::scrub, shown());
-    int threadCount = Math.max(1, options.threads());
     FindingOrder order = new FindingOrder(findings, HELD_FINDINGS);
     ScanStats stats = new ScanStats();
     listener.started(stats);
-    int threads = threadCount;
+    int threads = Math.max(1, options.threads());
     try (ScanPool scanPool = new ScanPool(threads)) {
       ExecutorService pool = scanPool.executor();
       for (String input : inputs) {
@@ -175,17 +174,17 @@ public final class Scanner {
                 && parts.scan(file, partsFromBytes, partBytes, threads, pool, listener, collector, stats, order)) {
               return;
             }
-            if (listener.include(file)) {
-              scanPool.submit(order::open, lane -> scanFile(file, size, collector.forLane(lane), stats, readAhead));
-            } else {
-              collector.suppressed(Suppression.IGNORE_FILE);
-            }
+            submit(file, size);
           }
 
           @Override
           public void file(Path file) {
+            submit(file, -1);
+          }
+
+          private void submit(Path file, long size) {
             if (listener.include(file)) {
-              scanPool.submit(order::open, lane -> scanFile(file, -1, collector.forLane(lane), stats, readAhead));
+              scanPool.submit(order::open, lane -> scanFile(file, size, collector.forLane(lane), stats, readAhead));
             } else {
               collector.suppressed(Suppression.IGNORE_FILE);
             }
