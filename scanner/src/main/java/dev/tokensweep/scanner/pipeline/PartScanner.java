@@ -252,9 +252,6 @@ final class PartScanner {
           }
         }
       }
-      if (unplaced) {
-        return null; // an earlier part failed: this part's lines cannot be placed; dropped with its problem
-      }
       Location l = f.location();
       if (l.decodings() != null && "rsyslog".equals(l.decodings().get(0)) && (l.offset() < start || l.offset() >= end)) {
         // an rsyslog line across the border is decoded by every part it reaches into (base64 and
@@ -264,8 +261,12 @@ final class PartScanner {
         return null;
       }
       if (l.line() != null) {
-        long line = l.line() + lineShift;
-        Long column = l.line() == 1 && part > 0 && firstLineCut ? Long.valueOf(l.offset() - lineStart + 1) : l.column();
+        // after a part that failed, its newlines are not known: the finding keeps its offset, which
+        // is exact, and goes without a line and column (it was dropped, and with parts of 16 MB a
+        // read error near a file's start lost the findings of all the rest)
+        Long line = unplaced ? null : Long.valueOf(l.line() + lineShift);
+        Long column = unplaced ? null
+            : l.line() == 1 && part > 0 && firstLineCut ? Long.valueOf(l.offset() - lineStart + 1) : l.column();
         l = new Location(l.path(), line, column, l.offset(), l.entry(), l.timestamp(), l.encoding(), l.jsonPath(),
             l.decodings(), l.format(), l.cache(), l.store(), l.part());
       }

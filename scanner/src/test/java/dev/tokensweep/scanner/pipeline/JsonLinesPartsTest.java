@@ -354,12 +354,27 @@ class JsonLinesPartsTest {
     assertEquals(1, problems.size(), "one problem: " + problems);
     assertEquals(Problem.Type.UNREADABLE, problems.get(0).type());
     assertEquals(p.toString(), problems.get(0).location());
-    List<String> found = ScanSummary.of(new ScanResult(parts.findings(), List.of(), 1, 1, 0, 0, Map.of()));
+    List<Finding> placed = parts.findings().stream().filter(f -> f.location().line() != null).toList();
+    List<Finding> unplaced = parts.findings().stream().filter(f -> f.location().line() == null).toList();
+    List<String> found = ScanSummary.of(new ScanResult(placed, List.of(), 1, 1, 0, 0, Map.of()));
     found.remove(found.size() - 1); // the totals
     assertTrue(found.size() > 100, "the first part's findings are reported: " + found.size());
     List<String> misplaced = new ArrayList<>(found);
     misplaced.removeAll(whole);
-    assertEquals(List.of(), misplaced, "every finding reported is one a whole read makes, at the same place");
+    assertEquals(List.of(), misplaced, "every finding reported with a line is one a whole read makes, at the same place");
+    // the third part's lines cannot be numbered (the second part's newlines are unknown), but its
+    // findings are kept, at their exact offsets, after the failure's offset
+    List<Finding> all = scan(p, 1, Long.MAX_VALUE, ScanLimits.defaults()).result().findings();
+    assertTrue(unplaced.size() > 100, "the last part's findings are kept: " + unplaced.size());
+    for (Finding f : unplaced) {
+      assertTrue(f.location().offset() > failAt, "only parts after the failure lose their lines: " + f.location().offset());
+      assertTrue(all.stream().anyMatch(w -> w.location().offset() == f.location().offset()
+          && w.evidence().ruleId().equals(f.evidence().ruleId())
+          && w.evidence().fingerprint().equals(f.evidence().fingerprint())
+          && java.util.Objects.equals(w.location().jsonPath(), f.location().jsonPath())),
+          "a whole read makes it at the same offset: " + f.evidence().ruleId() + " @" + f.location().offset());
+      assertEquals(null, f.location().column(), "no column without a line");
+    }
   }
 
   /**
