@@ -25,11 +25,16 @@ def thread_groups(path):
              else 'main' if t.startswith('[main') else 'rule loading' if t.startswith('[tokensweep-rules') else 'other')
         groups[g] += n
         if g == 'scan threads':
-            java = [f for f in frames if f.endswith(('_[j]', '_[0]', '_[1]', '_[i]'))]
+            # async-profiler's `ann` suffixes: _[j] C2-compiled, _[1] C1-compiled, _[0] interpreted
+            # (a native method's own frame too), _[i] inlined into the compiled frame above it
+            java = [k for k, f in enumerate(frames) if f.endswith(('_[j]', '_[0]', '_[1]', '_[i]'))]
             if java:
                 # the innermost Java frame that is not inlined says which code ran
-                own = next((f for f in reversed(java) if not f.endswith('_[0]')), java[-1])
-                code[{'_[j]': 'C2-compiled', '_[1]': 'C1-compiled', '_[i]': 'interpreted'}.get(own[-4:], 'inlined')] += n
+                own = next((k for k in reversed(java) if not frames[k].endswith('_[i]')), java[-1])
+                kind = {'_[j]': 'C2-compiled', '_[1]': 'C1-compiled', '_[0]': 'interpreted'}[frames[own][-4:]]
+                if kind == 'interpreted' and any(f.endswith('_[k]') for f in frames[own + 1:]):
+                    kind = 'native method, in the kernel' # FileDispatcherImpl.read0's read(2)
+                code[kind] += n
     for k, v in groups.most_common():
         print(f"{v:6d} ms  {k}")
     print(f"{sum(groups.values()):6d} ms  process total")
