@@ -2,6 +2,7 @@ package dev.tokensweep.scanner.decode;
 
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.read.ByteScan;
 import dev.tokensweep.scanner.read.Locator;
 import dev.tokensweep.scanner.read.SegmentSink;
 import java.util.ArrayList;
@@ -43,6 +44,39 @@ final class LayeredSink implements SegmentSink {
   @Override
   public int overlap() {
     return out.overlap();
+  }
+
+  /**
+   * True when the URL characters that end {@code buf[from, to)}, or the base64 ones among them,
+   * form a run that the base64 or URL layer would decode from here (its first byte owned, as
+   * {@link SegmentPass} and {@link UrlLayer} decide) and that is shorter than
+   * {@link DecodingLayer#MAX_RUN} so far: the layers would decode it cut short, and the
+   * segments after this one would not decode the rest.
+   */
+  @Override
+  public boolean readOn(byte[] buf, int from, int to, int ownFrom, int ownTo) {
+    if (depthLeft == 0) {
+      return false;
+    }
+    // a run that starts before ownFrom, or MAX_RUN or more before `to`, is not read on for
+    int low = Math.max(from, Math.max(ownFrom - 1, to - DecodingLayer.MAX_RUN));
+    int url = to; // the first byte of the run of URL characters that ends at `to`
+    int base64 = -1; // the first byte of the base64 run that ends there
+    while (url > low && UrlLayer.isUrlByte(buf[url - 1])) {
+      url--;
+      if (base64 < 0 && ByteScan.base64Value(buf[url]) < 0) {
+        base64 = url + 1;
+      }
+    }
+    if (base64 < 0) {
+      base64 = url;
+    }
+    return decodesFrom(base64, from, to, ownFrom, ownTo) || decodesFrom(url, from, to, ownFrom, ownTo);
+  }
+
+  /** Whether a run from {@code s} to {@code to} is one this segment decodes, and not yet MAX_RUN long. */
+  private static boolean decodesFrom(int s, int from, int to, int ownFrom, int ownTo) {
+    return s < to && to - s < DecodingLayer.MAX_RUN && s >= ownFrom && s < ownTo && (s > from || from == ownFrom);
   }
 
   @Override

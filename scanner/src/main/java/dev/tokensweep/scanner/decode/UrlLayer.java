@@ -21,6 +21,11 @@ final class UrlLayer implements DecodingLayer {
     }
   }
 
+  /** Whether {@code b} may stand in a URL run (base64's alphabet is among these). */
+  static boolean isUrlByte(byte b) {
+    return URLISH[b & 0xFF];
+  }
+
   @Override
   public String name() {
     return "url";

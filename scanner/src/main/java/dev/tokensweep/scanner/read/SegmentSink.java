@@ -20,6 +20,17 @@ public interface SegmentSink {
   /** Context bytes a chunked reader must keep on each side of the range it owns. */
   int overlap();
 
+  /**
+   * Whether {@code buf[from, to)} ends inside a run that this sink would decode as a whole and
+   * that starts in {@code [ownFrom, ownTo)}: a base64 blob longer than the chunk's context. A
+   * chunked reader that is not at the end of its input then reads on, as right context of the
+   * same segment, until this is false, so that the segment owning the run's start sees all of it
+   * (the segments after it own none of it). False unless a decoding layer says otherwise.
+   */
+  default boolean readOn(byte[] buf, int from, int to, int ownFrom, int ownTo) {
+    return false;
+  }
+
   /** Reports a problem with part of the leaf; the reader then goes on where it can. */
   void problem(Problem problem);
 

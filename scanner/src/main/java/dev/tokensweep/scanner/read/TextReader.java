@@ -110,6 +110,19 @@ public final class TextReader implements PartReader {
       }
       eof = len < buf.length;
       int ownEnd = (int) Math.min(eof ? len : len - ov, ownLimit - base);
+      if (!eof && ownEnd > own && sink.readOn(buf, 0, len, own, ownEnd)) {
+        // a run the decoding layers would decode, owned here and cut by the buffer's end (a
+        // base64 blob longer than the context): read on to its end as right context, so that
+        // this segment decodes it whole; the buffer doubles as often as the run needs
+        do {
+          buf = Arrays.copyOf(buf, buf.length * 2);
+          len += in.readNBytes(buf, len, buf.length - len);
+          eof = len < buf.length;
+        } while (!eof && sink.readOn(buf, 0, len, own, ownEnd));
+        if (eof) {
+          ownEnd = (int) Math.min(len, ownLimit - base); // nothing comes after to own the rest
+        }
+      }
       boolean last = eof || base + ownEnd >= ownLimit;
       ChunkLocator loc = new ChunkLocator(path, encoding, format, buf, base, own, lineAtOwn, lineStartBeforeBuf);
       if (ownEnd > own || (eof && len == 0 && base == 0)) {

@@ -348,6 +348,11 @@ final class TokenCacheReader implements Reader {
       }
 
       @Override
+      public boolean readOn(byte[] buf, int from, int to, int ownFrom, int ownTo) {
+        return sink.readOn(buf, from, to, ownFrom, ownTo);
+      }
+
+      @Override
       public int overlap() {
         return sink.overlap();
       }

@@ -35,7 +35,19 @@ class PartsTest {
   }
 
   private ScanResult scan(Path p, int threads, long partsFrom, long partBytes) {
-    Scanner s = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(), Scanner.Options.defaults().withThreads(threads));
+    return scan(p, threads, partsFrom, partBytes, Scanner.Options.defaults().withThreads(threads));
+  }
+
+  /** As above, the readers' chunks of {@code chunk} bytes. */
+  private ScanResult scan(Path p, int threads, long partsFrom, long partBytes, int chunk) {
+    dev.tokensweep.scanner.model.ScanLimits d = dev.tokensweep.scanner.model.ScanLimits.defaults();
+    dev.tokensweep.scanner.model.ScanLimits limits = new dev.tokensweep.scanner.model.ScanLimits(d.maxDepth(),
+        d.maxEntries(), d.maxTotalBytes(), d.maxEntryBytes(), d.maxRatio(), d.ratioThreshold(), d.maxSpoolBytes(), chunk);
+    return scan(p, threads, partsFrom, partBytes, Scanner.Options.defaults().withThreads(threads).withLimits(limits));
+  }
+
+  private ScanResult scan(Path p, int threads, long partsFrom, long partBytes, Scanner.Options options) {
+    Scanner s = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(), options);
     s.partsFromBytes = partsFrom;
     s.partBytes = partBytes;
     // streamed: parts placed and merged as they go out, so nothing may be left to merge after
@@ -90,6 +102,42 @@ class PartsTest {
     }
     assertEquals(60, compared);
     assertTrue(mostParts >= 6, "more parts than threads: " + mostParts);
+  }
+
+  /**
+   * Base64 blobs longer than a chunk's context (the detector's overlap), a token near their
+   * start, middle or end: the chunk that holds a blob's start reads on past its end to the blob's,
+   * so every token is found once whatever the chunks and parts (one read of 1 MiB chunks missed
+   * the tokens after a chunk's right context, and so did every part).
+   */
+  @Test
+  void longBase64Blobs_acrossPartBorders_foundOnce() throws IOException {
+    Random r = new Random(37);
+    TokenForge forge = new TokenForge(r);
+    StringBuilder b = new StringBuilder();
+    int planted = 0;
+    for (int i = 0; i < 24; i++) {
+      b.append("2026-11-01T11:09:").append(10 + i).append(" INFO ").append(RandomText.filler(r, 50 + r.nextInt(400))).append('\n');
+      String words = RandomText.filler(r, 15_000 + r.nextInt(45_000));
+      int cut = (int) (words.length() * new double[] {0.02, 0.5, 0.98}[i % 3]);
+      String json = "{\"note\": \"" + words.substring(0, cut) + "\", \"token\": \"" + forge.base62Crc32("gho_")
+          + "\", \"more\": \"" + words.substring(cut) + "\"}";
+      b.append("payload=").append(Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8))).append('\n');
+      planted++;
+    }
+    Path p = dir.resolve("blobs.log");
+    Files.writeString(p, b.toString(), StandardCharsets.UTF_8);
+    ScanResult one = scan(p, 1, Long.MAX_VALUE, PartScanner.PART_BYTES, b.length() + 1);
+    assertEquals(planted, one.findings().size(), "one read in one chunk finds every token once");
+    List<String> whole = ScanSummary.of(one);
+    for (int round = 0; round < 4; round++) {
+      int chunk = 1000 + r.nextInt(20_000);
+      ScanSummary.assertSame(whole, ScanSummary.of(scan(p, 1, Long.MAX_VALUE, PartScanner.PART_BYTES, chunk)),
+          "one read in chunks of " + chunk + " bytes");
+      long partBytes = 2L * DETECTOR.overlap() + r.nextInt(30_000);
+      ScanSummary.assertSame(whole, ScanSummary.of(scan(p, 2, 1, partBytes, chunk)),
+          "parts of " + partBytes + " bytes, chunks of " + chunk);
+    }
   }
 
   @Test

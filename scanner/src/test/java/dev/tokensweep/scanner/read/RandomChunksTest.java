@@ -120,4 +120,37 @@ class RandomChunksTest {
     Files.writeString(p, b.toString());
     assertChunkingInvariant(p, b.length(), 20, r);
   }
+
+  /**
+   * A base64 or URL-encoded blob longer than what a chunk holds with its context (~17 KB on each
+   * side), with a token anywhere in it: the chunk that owns the blob's start reads on to its end,
+   * so the token is found once whatever the chunk borders, as it is in one piece.
+   */
+  @Test
+  void longEncodedBlobs_tokensAnywhereInThem() throws IOException {
+    Random r = new Random(5);
+    StringBuilder b = new StringBuilder();
+    int tokens = 0;
+    for (int i = 0; i < 12; i++) {
+      b.append("2026-12-03T10:00:").append(10 + i).append("Z app ").append(filler(r, 40 + r.nextInt(300))).append('\n');
+      int size = 20_000 + r.nextInt(70_000); // decoded bytes: 27-120 KB encoded as base64
+      double at = i % 3 == 0 ? 0.05 : i % 3 == 1 ? 0.5 : 0.95; // near the start, the middle, the end
+      String words = filler(r, size).replaceAll("(.{9})", "$1 ");
+      int cut = (int) (words.length() * at);
+      String json = "{\"note\":\"" + words.substring(0, cut) + "\",\"github_token\":\"" + forge.base62Crc32("ghp_")
+          + "\",\"more\":\"" + words.substring(cut) + "\"}";
+      tokens++;
+      if (i % 4 == 3) {
+        // URL-encoded, as a form in a query string: its run of URL characters is as long
+        b.append("GET /cb?state=").append(java.net.URLEncoder.encode(json, StandardCharsets.UTF_8).replace("+", "%20"))
+            .append(" HTTP/1.1\n");
+      } else {
+        b.append("config=").append(java.util.Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)))
+            .append('\n');
+      }
+    }
+    Path p = dir.resolve("blobs.log");
+    Files.writeString(p, b.toString());
+    assertChunkingInvariant(p, b.length(), tokens, r);
+  }
 }

@@ -145,6 +145,40 @@ class SanitizerTest {
     assertEquals(0, scanner.scan(List.of(out.toString()), null).findings().size());
   }
 
+  /**
+   * A base64 blob that spans a reader chunk's end (1 MiB) and more than its context, the token near
+   * its end: the copy had the token still there, "verification clean", as the scan of the copy
+   * missed it too.
+   */
+  @Test
+  void sanitize_tokenLateInABase64BlobAcrossAChunkEnd_isDestroyed() throws Exception {
+    String t = forge.base62Crc32("ghp_");
+    StringBuilder words = new StringBuilder();
+    Random r = new Random(3);
+    while (words.length() < 90_000) {
+      words.append((char) ('a' + r.nextInt(26))).append(r.nextInt(8) == 0 ? " " : "");
+    }
+    String blob = java.util.Base64.getEncoder().encodeToString(
+        ("{\"note\":\"" + words + "\",\"github_token\":\"" + t + "\",\"end\":1}").getBytes(StandardCharsets.US_ASCII));
+    StringBuilder log = new StringBuilder();
+    while (log.length() < (1 << 20) - blob.length() / 2) {
+      log.append("2026-12-03T10:00:00Z gateway request path=/api/v1/items status=200 took=12ms\n");
+    }
+    log.append("config=").append(blob).append('\n').append("2026-12-03T10:00:01Z done\n");
+    Path in = dir.resolve("big.log");
+    Files.writeString(in, log.toString());
+    Path out = dir.resolve("big.clean.log");
+    sanitizer(MaskStyle.TAG, false).sanitize(in, out, false);
+    String clean = Files.readString(out);
+    Matcher m = Pattern.compile("config=([A-Za-z0-9+/=]+)").matcher(clean);
+    assertTrue(m.find());
+    String decoded = new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.ISO_8859_1);
+    assertFalse(decoded.contains(t.substring(6, 30)), "the token no longer decodes from the blob");
+    assertEquals(Files.size(in) - blob.length(), clean.length() - m.group(1).length(), "every other byte kept");
+    Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
+    assertEquals(0, scanner.scan(List.of(out.toString()), null).findings().size());
+  }
+
   @Test
   void sanitize_outputInsideInput_isRefusedAndNothingWritten() throws IOException {
     Path in = Files.createDirectories(dir.resolve("bundle"));
