@@ -71,6 +71,7 @@ final class BinaryReader implements Reader {
     byte[] win = new byte[Math.min(full, TextReader.FIRST_BUFFER)];
     Runs runs = new Runs();
     byte[] text = new byte[textCapacity(win.length)];
+    int[] owned = new int[3]; // what strings() says besides the text's length
     int len = 0;
     long base = 0; // leaf offset of win[0]
     int own = 0;
@@ -84,52 +85,22 @@ final class BinaryReader implements Reader {
       }
       eof = len < win.length;
       int ownEnd = eof ? len : len - ov;
-      runs.clear();
-      findRuns(win, len, ov, runs);
-      runs.sort();
-      int textLen = 0;
-      int ownFrom = -1;
-      int ownTo = -1;
-      int prevEnd = -1;
-      int kept = 0;
-      for (int k = 0; k < runs.n; k++) {
-        int s = runs.start[k];
-        int e = runs.end[k];
-        int enc = runs.enc[k];
-        int stride = enc == ASCII ? 1 : 2;
-        while (s < prevEnd) {
-          s += stride; // a seam between encodings: the byte already belongs to the run before
+      int textLen = strings(win, len, ov, own, ownEnd, runs, text, owned);
+      // a string the decoding layers would decode, owned here and cut by the window's end (a
+      // base64 blob longer than the context): read on and find the strings again, so that this
+      // segment holds it whole (as TextReader does)
+      while (!eof && owned[1] > owned[0] && owned[2] >= len - 1 && sink.readOn(text, 0, textLen, owned[0], owned[1])) {
+        win = java.util.Arrays.copyOf(win, win.length * 2);
+        text = new byte[textCapacity(win.length)];
+        len += in.readNBytes(win, len, win.length - len);
+        eof = len < win.length;
+        if (eof) {
+          ownEnd = len; // nothing comes after to own the rest
         }
-        if ((e - s + stride - 1) / stride < MIN_RUN) {
-          continue;
-        }
-        prevEnd = e;
-        if (textLen > 0) {
-          text[textLen++] = '\n';
-        }
-        runs.start[kept] = s;
-        runs.enc[kept] = enc;
-        runs.textStart[kept] = textLen;
-        int back = enc == BE ? 1 : 0; // a UTF-16BE char is stored from the 00 before it
-        for (int i = s; i < e; i += stride) {
-          int pos = i - back;
-          if (ownFrom < 0 && pos >= own) {
-            ownFrom = textLen;
-          }
-          if (ownTo < 0 && pos >= ownEnd) {
-            ownTo = textLen;
-          }
-          text[textLen++] = win[i];
-        }
-        kept++;
+        textLen = strings(win, len, ov, own, ownEnd, runs, text, owned);
       }
-      runs.n = kept;
-      if (ownFrom < 0) {
-        ownFrom = textLen;
-      }
-      if (ownTo < 0) {
-        ownTo = textLen;
-      }
+      int ownFrom = owned[0];
+      int ownTo = owned[1];
       if (ownTo > ownFrom) {
         final long fBase = base;
         sink.segment(text, 0, textLen, ownFrom, ownTo, p -> locate(runs, p, fBase, path));
@@ -143,6 +114,58 @@ final class BinaryReader implements Reader {
       len -= keepFrom;
       own = ownEnd - keepFrom;
     }
+  }
+
+  /**
+   * The strings of {@code win[0, len)} into {@code text}, one a line, their places kept in
+   * {@code runs}; returns the text's length and sets {@code owned} to the text range of the
+   * window's owned bytes {@code [own, ownEnd)} and the window end of the last string.
+   */
+  private int strings(byte[] win, int len, int ov, int own, int ownEnd, Runs runs, byte[] text, int[] owned) {
+    runs.clear();
+    findRuns(win, len, ov, runs);
+    runs.sort();
+    int textLen = 0;
+    int ownFrom = -1;
+    int ownTo = -1;
+    int prevEnd = -1;
+    int kept = 0;
+    for (int k = 0; k < runs.n; k++) {
+      int s = runs.start[k];
+      int e = runs.end[k];
+      int enc = runs.enc[k];
+      int stride = enc == ASCII ? 1 : 2;
+      while (s < prevEnd) {
+        s += stride; // a seam between encodings: the byte already belongs to the run before
+      }
+      if ((e - s + stride - 1) / stride < MIN_RUN) {
+        continue;
+      }
+      prevEnd = e;
+      if (textLen > 0) {
+        text[textLen++] = '\n';
+      }
+      runs.start[kept] = s;
+      runs.enc[kept] = enc;
+      runs.textStart[kept] = textLen;
+      int back = enc == BE ? 1 : 0; // a UTF-16BE char is stored from the 00 before it
+      for (int i = s; i < e; i += stride) {
+        int pos = i - back;
+        if (ownFrom < 0 && pos >= own) {
+          ownFrom = textLen;
+        }
+        if (ownTo < 0 && pos >= ownEnd) {
+          ownTo = textLen;
+        }
+        text[textLen++] = win[i];
+      }
+      kept++;
+    }
+    runs.n = kept;
+    owned[0] = ownFrom < 0 ? textLen : ownFrom;
+    owned[1] = ownTo < 0 ? textLen : ownTo;
+    owned[2] = prevEnd;
+    return textLen;
   }
 
   private Location locate(Runs runs, int p, long base, String path) {

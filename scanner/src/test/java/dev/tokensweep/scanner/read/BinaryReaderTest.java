@@ -201,4 +201,35 @@ class BinaryReaderTest {
       assertEquals(whole, summary(scan(p, chunk)), "chunk " + chunk);
     }
   }
+
+  /**
+   * A dump holding base64 strings longer than a window's context (ASCII and UTF-16), a token
+   * late in each: the window that owns a string's start reads on to its end.
+   */
+  @Test
+  void randomChunks_longBase64Strings_equalWholeScan() throws IOException {
+    Random r = new Random(44);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(new byte[] {'M', 'D', 'M', 'P'}, 0, 4);
+    String[] enc = {"ascii", "utf-16le", "utf-16be"};
+    for (int i = 0; i < 9; i++) {
+      noise(out, r, r.nextInt(3000));
+      out.write(0);
+      StringBuilder words = new StringBuilder();
+      while (words.length() < 20_000 + r.nextInt(30_000)) {
+        words.append((char) ('a' + r.nextInt(26))).append(r.nextInt(8) == 0 ? " " : "");
+      }
+      String json = "{\"note\":\"" + words + "\",\"token\":\"" + forge.base62Crc32("gho_") + "\"}";
+      put(out, "cfg=" + java.util.Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.US_ASCII)), enc[i % 3]);
+      out.write(0);
+    }
+    Path p = dir.resolve("blobs.dmp");
+    Files.write(p, out.toByteArray());
+    List<String> whole = summary(scan(p, out.size() + 1));
+    assertEquals(9, whole.size());
+    for (int round = 0; round < 4; round++) {
+      int chunk = 16 + r.nextInt(r.nextBoolean() ? 2000 : 30_000);
+      assertEquals(whole, summary(scan(p, chunk)), "chunk " + chunk);
+    }
+  }
 }
