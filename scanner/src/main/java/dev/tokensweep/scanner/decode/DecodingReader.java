@@ -46,6 +46,34 @@ public final class DecodingReader implements Reader {
     inner.read(in, path, file, new LayeredSink(sink, MAX_DEPTH));
   }
 
+  /**
+   * Hands {@code sink} each run of {@code buf[from, to)} that the layers decode, decoded and whole
+   * (and the runs decoded inside those), as a scan of those bytes would; never the bytes as they
+   * are. For a filter that matches the plain bytes itself and needs what is encoded in them
+   * ({@code redact}). The locators it passes locate nothing.
+   */
+  public static void eachDecoded(byte[] buf, int from, int to, SegmentSink sink) {
+    SegmentSink decodedOnly = new SegmentSink() {
+      @Override
+      public void segment(byte[] b, int f, int t, int ownFrom, int ownTo, dev.tokensweep.scanner.read.Locator locator) {
+        if (b != buf) {
+          sink.segment(b, f, t, ownFrom, ownTo, locator);
+        }
+      }
+
+      @Override
+      public int overlap() {
+        return sink.overlap();
+      }
+
+      @Override
+      public void problem(dev.tokensweep.scanner.model.Problem problem) {
+        sink.problem(problem);
+      }
+    };
+    new LayeredSink(decodedOnly, MAX_DEPTH).segment(buf, from, to, from, to, p -> null);
+  }
+
   /** Reads a part of a large leaf through the layers, as {@link PartReader#readPart} describes. */
   public static PartReader.PartLines readPart(PartReader reader, InputStream in, String path, SegmentSink sink, long base,
       int context, long ownLimit) throws IOException {

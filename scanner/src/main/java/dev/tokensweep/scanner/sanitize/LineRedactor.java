@@ -6,7 +6,12 @@ import dev.tokensweep.detectors.evidence.Match;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import dev.tokensweep.scanner.decode.DecodingReader;
+import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.read.Locator;
+import dev.tokensweep.scanner.read.SegmentSink;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -111,6 +116,7 @@ public final class LineRedactor {
     matches.clear();
     detector.scan(buf, ctx, scanEnd, ctx, scanEnd, matches::add);
     matches.sort((a, b) -> Integer.compare(a.start(), b.start()));
+    destroyEncoded(buf, ctx, scanEnd, matches);
     for (Match m : matches) {
       if (m.end() <= w || m.start() >= to) {
         continue;
@@ -133,6 +139,63 @@ public final class LineRedactor {
       w = e;
     }
     out.write(buf, w, to - w);
+  }
+
+  /**
+   * Secrets that only decoding finds in {@code buf[ctx, scanEnd)} (base64 of a header or of JSON,
+   * a URL-encoded form; two layers deep, as a scan decodes) are destroyed where they stand, in the
+   * buffer, before it is written, as sanitize destroys them: the base64 characters that encode
+   * only the secret become {@code A} (the value stays valid base64 and the secret decodes to
+   * zeros), its URL-encoded or plain bytes become {@code *}. The plain matches the detector
+   * found in the bytes as they are ({@code plain}) keep their masks. Bytes past {@code to} that
+   * a form reaches into are destroyed too, for the piece that writes them.
+   */
+  private void destroyEncoded(byte[] buf, int ctx, int scanEnd, List<Match> plain) {
+    List<byte[]> secrets = new ArrayList<>();
+    DecodingReader.eachDecoded(buf, ctx, scanEnd, new SegmentSink() {
+      @Override
+      public void segment(byte[] b, int from, int to, int ownFrom, int ownTo, Locator locator) {
+        detector.scan(b, from, to, ownFrom, ownTo, m -> secrets.add(m.secret()));
+      }
+
+      @Override
+      public int overlap() {
+        return detector.overlap();
+      }
+
+      @Override
+      public void problem(Problem problem) {
+        // decoding reports none
+      }
+    });
+    for (byte[] s : secrets) {
+      for (byte[] core : LeafSanitizer.base64Cores(s)) {
+        overwrite(buf, ctx, scanEnd, core, (byte) 'A', plain);
+      }
+      byte[] pct = LeafSanitizer.percentEncode(s);
+      if (pct != null) {
+        overwrite(buf, ctx, scanEnd, pct, (byte) '*', plain);
+      }
+      overwrite(buf, ctx, scanEnd, s, (byte) '*', plain);
+      Arrays.fill(s, (byte) 0);
+    }
+  }
+
+  /** Every occurrence of {@code form} in {@code buf[from, to)} outside the {@code plain} matches, filled with {@code fill}. */
+  private static void overwrite(byte[] buf, int from, int to, byte[] form, byte fill, List<Match> plain) {
+    for (int i = from; i + form.length <= to; i++) {
+      if (buf[i] != form[0] || !Arrays.equals(buf, i, i + form.length, form, 0, form.length)) {
+        continue;
+      }
+      boolean masked = false;
+      for (Match m : plain) {
+        masked |= m.start() < i + form.length && m.end() > i;
+      }
+      if (!masked) {
+        Arrays.fill(buf, i, i + form.length, fill);
+      }
+      i += form.length - 1;
+    }
   }
 
   private static int lastIndexOf(byte[] b, byte c, int from, int to) {

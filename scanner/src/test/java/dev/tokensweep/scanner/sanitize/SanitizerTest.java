@@ -225,6 +225,48 @@ class SanitizerTest {
     assertFalse(out.toString(StandardCharsets.US_ASCII).contains(t.substring(4)));
   }
 
+  /**
+   * A token that only decoding finds (base64 of a header or of JSON, a URL-encoded form, where the
+   * encoded text gives it no word boundary): redact destroys it where it stands, as sanitize does,
+   * and leaves every other byte; it used to pass such lines through as they were.
+   */
+  @Test
+  void redact_tokensInsideEncodedValues_destroyedInPlace() throws IOException {
+    String t = forge.base62Crc32("ghp_");
+    String u = forge.base62Crc32("gho_");
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    String basic = b64.encodeToString(("x-access-token:" + t).getBytes(StandardCharsets.US_ASCII));
+    String state = b64.encodeToString(("{\"refresh\":1,\"token\":\"" + u + "\"}").getBytes(StandardCharsets.US_ASCII));
+    String form = java.net.URLEncoder.encode("{\"token\":\"" + u + "\"}", StandardCharsets.UTF_8);
+    String text = "=> Send header: Authorization: Basic " + basic + "\nstate=" + state + " next\nGET /cb?f=" + form
+        + " HTTP/1.1\nplain " + t + " end\n";
+    for (MaskStyle style : MaskStyle.values()) {
+      LineRedactor r = new LineRedactor(DETECTOR, FP, style, 4096);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      r.filter(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)), out);
+      String clean = out.toString(StandardCharsets.US_ASCII);
+      // the header is a Basic credential to a rule of its own, masked whole; what base64 is left
+      // anywhere decodes to neither token
+      Matcher runs = Pattern.compile("[A-Za-z0-9+/]{16,}=*").matcher(clean);
+      while (runs.find()) {
+        String run = runs.group().replaceAll("=+$", "");
+        String d = new String(java.util.Base64.getDecoder().decode(run.substring(0, run.length() / 4 * 4)),
+            StandardCharsets.ISO_8859_1);
+        assertFalse(d.contains(t.substring(6, 30)) || d.contains(u.substring(6, 30)), style + ": a token decodes from base64");
+      }
+      Matcher m = Pattern.compile("state=([A-Za-z0-9+/=]+) next\n").matcher(clean);
+      assertTrue(m.find(), style + ": the state is still there, as valid base64");
+      String st = new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.ISO_8859_1);
+      assertFalse(st.contains(u.substring(6, 30)), style + ": the token no longer decodes from the state");
+      assertFalse(clean.contains(u.substring(6, 30)), style + ": not in the URL-encoded form either");
+      assertFalse(clean.contains(t.substring(6, 30)), style + ": nor in plain text");
+      assertTrue(clean.contains("\nGET /cb?f=%7B%22token%22%3A%22"), style + ": the form's other bytes kept");
+      Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
+      assertEquals(0, scanner.matchStream(new java.io.ByteArrayInputStream(out.toByteArray()), "-", x -> { })
+          .findings().size(), style + ": the scan finds nothing in what redact wrote");
+    }
+  }
+
   @Test
   void redact_endlessLine_boundedAndTokenAtPieceEdgeMasked() throws IOException {
     LineRedactor r = new LineRedactor(DETECTOR, FP, MaskStyle.SAME_LENGTH, 4096);
