@@ -74,6 +74,15 @@ public final class DecodingReader implements Reader {
     new LayeredSink(decodedOnly, MAX_DEPTH).segment(buf, from, to, from, to, p -> null);
   }
 
+  /**
+   * Whether {@code buf[from, to)} ends inside a run that the layers would decode and that starts
+   * at or after {@code ownFrom}, shorter than {@link DecodingLayer#MAX_RUN} so far: one that a
+   * reader holding more bytes would decode whole ({@link SegmentSink#readOn}).
+   */
+  public static boolean endsInRun(byte[] buf, int from, int to, int ownFrom) {
+    return LayeredSink.endsInRun(buf, from, to, ownFrom, to);
+  }
+
   /** Reads a part of a large leaf through the layers, as {@link PartReader#readPart} describes. */
   public static PartReader.PartLines readPart(PartReader reader, InputStream in, String path, SegmentSink sink, long base,
       int context, long ownLimit) throws IOException {

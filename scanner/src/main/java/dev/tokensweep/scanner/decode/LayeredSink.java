@@ -55,9 +55,11 @@ final class LayeredSink implements SegmentSink {
    */
   @Override
   public boolean readOn(byte[] buf, int from, int to, int ownFrom, int ownTo) {
-    if (depthLeft == 0) {
-      return false;
-    }
+    return depthLeft > 0 && endsInRun(buf, from, to, ownFrom, ownTo);
+  }
+
+  /** {@link #readOn} for any sink with the layers. */
+  static boolean endsInRun(byte[] buf, int from, int to, int ownFrom, int ownTo) {
     // a run that starts before ownFrom, or MAX_RUN or more before `to`, is not read on for
     int low = Math.max(from, Math.max(ownFrom - 1, to - DecodingLayer.MAX_RUN));
     int url = to; // the first byte of the run of URL characters that ends at `to`

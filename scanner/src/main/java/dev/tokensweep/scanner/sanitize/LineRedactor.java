@@ -48,6 +48,8 @@ public final class LineRedactor {
   public void filter(InputStream in, OutputStream out) throws IOException {
     int ov = detector.overlap();
     byte[] buf = new byte[CONTEXT + chunk + ov];
+    // the buffer may grow past its size to hold one encoded run whole (DecodingLayer.MAX_RUN)
+    int maxBuffer = buf.length + (2 << 20);
     int ctx = 0;      // start of left context in buf
     int start = 0;    // first byte not yet written
     int len = 0;
@@ -79,6 +81,13 @@ public final class LineRedactor {
       start -= shift;
       carry = carry < 0 ? -1 : carry - shift;
       ctx = 0;
+      if (len == buf.length && buf.length < maxBuffer && DecodingReader.endsInRun(buf, ctx, len, start)) {
+        // a line longer than the chunk that ends, so far, in an encoded run none of which is
+        // written yet (a long base64 blob): hold on to it, up to the longest run the layers
+        // decode, so that a token late in it is found and destroyed
+        buf = Arrays.copyOf(buf, (int) Math.min(maxBuffer, 2L * buf.length));
+        continue;
+      }
       if (len == buf.length) {
         // a line longer than the chunk: write what no later match can start in, keep the overlap
         int upTo = len - ov;

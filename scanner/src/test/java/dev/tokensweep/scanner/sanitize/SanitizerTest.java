@@ -267,6 +267,29 @@ class SanitizerTest {
     }
   }
 
+  /** A base64 blob on a line longer than redact's chunk, the token late in it: held whole and destroyed. */
+  @Test
+  void redact_tokenLateInABlobLongerThanTheChunk_destroyed() throws IOException {
+    String t = forge.base62Crc32("ghp_");
+    StringBuilder words = new StringBuilder();
+    Random r = new Random(6);
+    while (words.length() < 150_000) {
+      words.append((char) ('a' + r.nextInt(26))).append(r.nextInt(8) == 0 ? " " : "");
+    }
+    String blob = java.util.Base64.getEncoder().encodeToString(
+        ("{\"note\":\"" + words + "\",\"github_token\":\"" + t + "\"}").getBytes(StandardCharsets.US_ASCII));
+    String text = "start\nconfig=" + blob + " end\nafter\n";
+    LineRedactor lr = new LineRedactor(DETECTOR, FP, MaskStyle.TAG, 4096);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    lr.filter(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)), out);
+    String clean = out.toString(StandardCharsets.US_ASCII);
+    Matcher m = Pattern.compile("config=([A-Za-z0-9+/=]+) end\n").matcher(clean);
+    assertTrue(m.find(), "the blob is still there, as valid base64");
+    String d = new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.ISO_8859_1);
+    assertFalse(d.contains(t.substring(6, 30)), "the token no longer decodes from the blob");
+    assertEquals(text.length(), clean.length(), "every other byte kept");
+  }
+
   @Test
   void redact_endlessLine_boundedAndTokenAtPieceEdgeMasked() throws IOException {
     LineRedactor r = new LineRedactor(DETECTOR, FP, MaskStyle.SAME_LENGTH, 4096);
