@@ -344,19 +344,25 @@ final class KeywordDetector implements Detector {
         if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), to)) {
           continue; // no match has this as its first keyword, and a match is found from that one's hit
         }
+        int len = rule.length();
         // for a rule whose every match starts at a keyword: where a match from this one may end,
-        // -1 when none can start here (one walk: mayStartAt's answer is whether this is -1)
-        int bound = anchoredMatchEnd(r, f, p);
+        // -1 when none can start here (one walk: mayStartAt's answer is whether this is -1). A
+        // match is at most the rule's length, so the walk and the window stop one byte past it:
+        // in a long base64 run (a blob, a dump) the DFA of Ew[AB][A-Za-z0-9+/]{300,} never
+        // dies, and walking to the buffer's end, then running re2j that far, for every hit cost
+        // 43 MB of re2j per 10 MB and reported a 300 KB "token" (max_length 4096). A match cut by
+        // the window's end is not reported, as no window of the reference holds one so long
+        int limit = (int) Math.min(to, (long) p + len + 1);
+        int bound = anchoredMatchEnd(r, f, p, Math.max(limit, (int) Math.min(to, (long) p + RejectedStarts.MAX_BYTES)));
         if (bound == -1) {
           continue;
         }
         if (bound >= 0) {
           nextHit[r] = p + 1;
           int ws = Math.max(from, p - 1);
-          confirm(r, rule, ws, ws, Math.min(to, bound + 1), p);
+          confirm(r, rule, ws, ws, Math.min(limit, bound + 1), p);
           continue;
         }
-        int len = rule.length();
         int ws = Math.max(from, p - rule.before() - 1); // one byte more, so a match at the limit keeps its left context
         int we = (int) Math.min(to, (long) p + 2L * len);
         nextHit[r] = we == to ? Integer.MAX_VALUE : p + len;
@@ -373,10 +379,10 @@ final class KeywordDetector implements Detector {
     }
 
     /**
-     * {@link WindowFilter#anchoredMatchEnd} for rule {@code r}, its recent rejections remembered
-     * (never for the reference, whose filter has no DFA: -2).
+     * {@link WindowFilter#anchoredMatchEnd} for rule {@code r} up to {@code limit}, its recent
+     * rejections remembered (never for the reference, whose filter has no DFA: -2).
      */
-    private int anchoredMatchEnd(int r, WindowFilter f, int p) {
+    private int anchoredMatchEnd(int r, WindowFilter f, int p, int limit) {
       if (!f.anchoredAtKeyword()) {
         return -2;
       }
@@ -384,7 +390,7 @@ final class KeywordDetector implements Detector {
       if (m == null) {
         m = rejected[r] = new RejectedStarts();
       }
-      return m.anchoredMatchEnd(f, buf, p, to);
+      return m.anchoredMatchEnd(f, buf, p, limit);
     }
 
     /**

@@ -108,6 +108,34 @@ class DetectorTest {
         .filter(m -> m.rule().id().equals("ts.generic.1")).map(m -> m.matchStart() + ".." + m.matchEnd()).toList();
   }
 
+  /**
+   * One base64 run of 300 KB (a blob, a dump), with "EwA" and "EwB" after '/' and '+' (word
+   * boundaries) every few KB: ts.microsoft.2 ({@code Ew[AB][A-Za-z0-9+/]{300,}}, max_length 4096)
+   * must not report the rest of the run as a token: only the last one, which ends at the space
+   * before "end" within the rule's length. The anchored walk went to the buffer's end, so the
+   * filtered detector ran re2j over ~150 KB a hit and reported a match of ~300 KB, which the
+   * reference, whose windows end two rule lengths after the hit, never does.
+   */
+  @Test
+  void scan_longBase64Run_sameAsReferenceAndNoMatchLongerThanTheWindow() {
+    Random rnd = new Random(8);
+    TokenForge f = new TokenForge(rnd);
+    StringBuilder b = new StringBuilder("blob=");
+    for (int i = 0; i < 100; i++) {
+      b.append(f.random(TokenForge.ALNUM + "+/", 2000 + rnd.nextInt(2000))).append(i % 2 == 0 ? "/EwA" : "+EwB");
+    }
+    b.append(" end\n");
+    byte[] buf = b.toString().getBytes(StandardCharsets.US_ASCII);
+    Detector reference = new KeywordDetector(Rules.builtin(), -1);
+    List<String> want = reference.findAll(buf).stream().map(DetectorTest::key).sorted().toList();
+    List<String> got = ALL.findAll(buf).stream().map(DetectorTest::key).sorted().toList();
+    assertEquals(want, got);
+    for (Match m : ALL.findAll(buf)) {
+      assertTrue(m.end() - m.start() <= m.rule().length(), m.rule().id() + " reported " + (m.end() - m.start()) + " bytes");
+    }
+    assertEquals(1, got.size(), "the last Ew token only: " + got);
+  }
+
   @Test
   void scan_keyLongerThanMaxBefore_sameWithAndWithoutFilters() {
     // The key name puts the match's only keyword (_SECRET) 80 bytes after its start, beyond
