@@ -53,11 +53,15 @@ final class UrlLayer implements DecodingLayer {
       while (s > from && URLISH[buf[s - 1] & 0xFF]) {
         s--;
       }
-      int e = i;
-      while (e < to && URLISH[buf[e] & 0xFF] && e - s < MAX_RUN) {
-        e++;
+      // the run's end, and the walk goes on from there: a run longer than MAX_RUN is decoded up
+      // to MAX_RUN, and its escapes after that start no run of their own (stopping the walk at
+      // MAX_RUN went back to the same start at the next escape, for ever)
+      int end = i;
+      while (end < to && URLISH[buf[end] & 0xFF]) {
+        end++;
       }
-      i = e;
+      int e = Math.min(end, s + MAX_RUN);
+      i = end;
       if (e - s >= MIN_RUN && s >= ownFrom && s < ownTo && (s > from || from == ownFrom)) {
         decodeRun(buf, s, e, locator, next);
       }
