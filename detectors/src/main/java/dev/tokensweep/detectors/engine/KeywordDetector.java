@@ -310,6 +310,11 @@ final class KeywordDetector implements Detector {
       Arrays.fill(nextHit, Integer.MIN_VALUE);
       Arrays.fill(lastStart, Integer.MIN_VALUE);
       Arrays.fill(lastEnd, Integer.MIN_VALUE);
+      for (RejectedStarts m : rejected) {
+        if (m != null) {
+          m.newBuffer();
+        }
+      }
     }
 
     void end() {
@@ -353,7 +358,14 @@ final class KeywordDetector implements Detector {
         // 43 MB of re2j per 10 MB and reported a 300 KB "token" (max_length 4096). A match cut by
         // the window's end is not reported, as no window of the reference holds one so long
         int limit = (int) Math.min(to, (long) p + len + 1);
-        int bound = anchoredMatchEnd(r, f, p, Math.max(limit, (int) Math.min(to, (long) p + RejectedStarts.MAX_BYTES)));
+        int walkTo = Math.max(limit, (int) Math.min(to, (long) p + RejectedStarts.MAX_BYTES));
+        int bound = anchoredMatchEnd(r, f, p, walkTo);
+        if (bound == walkTo && walkTo < to) {
+          // alive at the rule's length, not at the input's end: no longer match is reported, so
+          // the window ends after the last place where one of that length may end; none (-1):
+          // no match starts here
+          bound = rejected[r].lastAcceptBeforeEnd();
+        }
         if (bound == -1) {
           continue;
         }

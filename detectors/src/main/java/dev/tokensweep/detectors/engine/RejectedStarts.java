@@ -30,6 +30,21 @@ final class RejectedStarts {
   private final long[] entries = new long[ENTRIES * STRIDE];
   private int size;
   private int next;
+  // the last walk over the current buffer, to share steps with the next ({@link WindowFilter.Walk})
+  private final WindowFilter.Walk walk = new WindowFilter.Walk();
+
+  /** The buffer's content changed (a new scan call): the last walk's steps are not this one's. */
+  void newBuffer() {
+    walk.reset();
+  }
+
+  /**
+   * For the last call that returned its {@code to} (the walk was alive there): the last position
+   * at which a match may end before it, -1 for none.
+   */
+  int lastAcceptBeforeEnd() {
+    return walk.lastAtEnd;
+  }
 
   /**
    * What {@link WindowFilter#anchoredMatchEnd} says for {@code buf[p]} with the filter {@code f},
@@ -38,6 +53,7 @@ final class RejectedStarts {
    */
   int anchoredMatchEnd(WindowFilter f, byte[] buf, int p, int to) {
     if (p > to - MAX_BYTES || p < 0) {
+      walk.lastAtEnd = -1; // unknown
       return f.anchoredMatchEnd(buf, p, to); // near the end the DFA may run out of input instead of dying
     }
     long a = (long) LONGS.get(buf, p);
@@ -49,7 +65,7 @@ final class RejectedStarts {
         return -1;
       }
     }
-    int r = f.anchoredMatchEndOrDeath(buf, p, to);
+    int r = f.anchoredMatchEndOrDeath(buf, p, to, walk);
     if (r >= -1) {
       return r;
     }

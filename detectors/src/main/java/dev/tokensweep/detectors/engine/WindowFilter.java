@@ -344,6 +344,35 @@ final class WindowFilter {
     return anchored == null ? -2 : anchored.lastAcceptOrDeath(buf, p, to);
   }
 
+  /** {@link #anchoredMatchEndOrDeath}, sharing its steps with the walk before it ({@link Walk}). */
+  int anchoredMatchEndOrDeath(byte[] buf, int p, int to, Walk w) {
+    return anchored == null ? -2 : anchored.lastAcceptOrDeath(buf, p, to, w);
+  }
+
+  /**
+   * The anchored DFA's last walk over one buffer, kept for the next: its state after each byte (a
+   * ring indexed by position) and how it ended. Two walks that are in the same state after the
+   * same byte take the same steps from there on, so the second takes the rest of the first as it
+   * was. Keyword hits a few bytes apart whose walks never die within the rule's length (eyJ, eyJ,
+   * ... on one line: a JWT's walk waits for its '.') then cost a few steps each instead of the
+   * rule's length (8 KB a hit). Per thread and rule, with {@link RejectedStarts};
+   * {@link #reset} when the buffer's content changes. Not thread-safe.
+   */
+  static final class Walk {
+    private int[] states = new int[0]; // the raw table value after byte x at [x & mask]
+    private boolean valid;             // a walk is kept
+    private int from;                  // it covers bytes [from, to)
+    private int to;
+    private int last;                  // its last accepting position, -1 for none
+    private boolean died;              // it died at byte to - 1; else it was alive after it, in `state`
+    private int state;
+    int lastAtEnd = -1;                // for a walk that returned its `to`: its last accepting position, -1 for none
+
+    void reset() {
+      valid = false;
+    }
+  }
+
   /**
    * False only when the keyword that ends at {@code p} is the first keyword of no match: the
    * bytes from p on begin nothing that may follow one. Always true without that DFA.
@@ -525,6 +554,73 @@ final class WindowFilter {
     }
 
     /** {@link #lastAccept}, but {@code -2 - n} when the walk dies at its n-th byte before it accepts. */
+    /**
+     * {@link #lastAcceptOrDeath(byte[], int, int)} with the steps shared with {@code w}'s walk,
+     * which must have been over the same bytes; leaves this walk in {@code w}.
+     */
+    int lastAcceptOrDeath(byte[] buf, int p, int to, Walk w) {
+      if (acceptsEmpty || to - p < 2) {
+        w.valid = false;
+        w.lastAtEnd = -1;
+        return lastAcceptOrDeath(buf, p, to);
+      }
+      if (w.states.length < to - p) {
+        w.states = new int[Integer.highestOneBit(to - p - 1) << 1];
+        w.valid = false;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      final int[] ring = w.states;
+      final int mask = ring.length - 1;
+      // the walk before, as far as it can be shared: within this one's bytes, and no further than
+      // its own end when that is short of this one's (its accepts past `to` would not be ours)
+      boolean share = w.valid && w.to <= to;
+      int wFrom = w.from;
+      int wTo = w.to;
+      int s = 0;
+      int last = -1;
+      for (int i = p; i < to; i++) {
+        int raw = t[s + c[buf[i] & 0xFF]];
+        s = raw;
+        if (s < 0) {
+          s = ~s;
+          last = i + 1;
+        } else if (s == dead) {
+          ring[i & mask] = raw;
+          keep(w, p, i + 1, last, true, s);
+          return last >= 0 ? last : -2 - (i - p + 1);
+        }
+        if (share && i >= wFrom && i < wTo && ring[i & mask] == raw) {
+          // from here the walk before's steps are ours; the ring keeps them
+          if (w.last > i + 1) {
+            last = w.last;
+          }
+          if (w.died) {
+            keep(w, p, wTo, last, true, w.state);
+            return last >= 0 ? last : -2 - (wTo - p);
+          }
+          s = w.state;
+          i = wTo - 1; // on from its end, alone
+          share = false;
+          continue;
+        }
+        ring[i & mask] = raw;
+      }
+      keep(w, p, to, last, false, s);
+      w.lastAtEnd = last;
+      return to; // the input ended first: a longer input might match further
+    }
+
+    private static void keep(Walk w, int from, int to, int last, boolean died, int state) {
+      w.valid = true;
+      w.from = from;
+      w.to = to;
+      w.last = last;
+      w.died = died;
+      w.state = state;
+      w.lastAtEnd = -1;
+    }
+
     int lastAcceptOrDeath(byte[] buf, int p, int to) {
       final byte[] c = cls;
       final int[] t = table;

@@ -46,4 +46,20 @@ class LongRunsTest {
     assertEquals(1, r.findings().size(), "the token after the run");
     assertEquals(0, r.problems().size());
   }
+
+  /**
+   * 10 MB of "eyJ": every hit of the JWT rule walked its anchored DFA the rule's length (8 KB),
+   * waiting for a '.', and ran its window; 84 s. A JWT after it is still found.
+   */
+  @Test
+  void jwtPrefixRepeated_scanEndsAndFindsTheJwtAfterIt() throws Exception {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String jwt = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        + "." + b64.encodeToString("{\"sub\":\"svc-7\",\"iat\":1793000000}".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        + "." + new TokenForge(new Random(10)).random(TokenForge.B64URL, 43);
+    Path p = dir.resolve("prefixes.log");
+    Files.writeString(p, "x=" + "eyJ".repeat(3_500_000) + "\nAuthorization: Bearer " + jwt + "\n");
+    ScanResult r = scan(p);
+    assertEquals(1, r.findings().size(), "the bearer JWT, once");
+  }
 }
