@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Time that stays linear on inputs shaped to be slow: one long line of base64 (random, of text),
+# an escape repeated past the URL layer's run limit, a keyword repeated so that every few bytes
+# opens a walk or a window, a JWT prefix repeated. Each 10 MB input must scan at a speed of the
+# same order as a plain log; the eleventh round found several that took minutes or never ended
+# (corpus/bench/README.md, item 56).
+#
+#   corpus/bench/hostile.sh [WORKDIR]      (default WORKDIR: ${TMPDIR:-/tmp}/tokensweep-hostile)
+#
+# Environment: RUNS (default 1), SIZE_MB (10), JAVA_OPTS (-Xmx256m), VIA (launcher or jar, as
+# cases.sh), LIMIT (seconds a run may take before it counts as a hang: 120).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${1:-${TMPDIR:-/tmp}/tokensweep-hostile}
+RUNS=${RUNS:-1}
+SIZE_MB=${SIZE_MB:-10}
+JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
+LIMIT=${LIMIT:-120}
+TS_JAR=$ROOT/scanner/target/tokensweep.jar
+TIME=/usr/bin/time
+
+[ -x "$TIME" ] || { echo "hostile.sh: needs GNU time at $TIME (apt-get install time)" >&2; exit 2; }
+if [ ! -f "$TS_JAR" ] || [ ! -x "$ROOT/dist/target/tokensweep/bin/tokensweep" ]; then
+  (cd "$ROOT" && mvn -q -B package -DskipTests)
+fi
+mkdir -p "$WORK"
+source "$ROOT/corpus/bench/lib.sh"
+ts_command
+
+# the inputs, made once with a fixed seed (no token in any of them)
+python3 - "$WORK" "$SIZE_MB" <<'PY'
+import base64, os, random, sys
+work, mb = sys.argv[1], int(sys.argv[2])
+n = mb << 20
+random.seed(1)
+def put(name, data):
+    p = os.path.join(work, name)
+    if not os.path.exists(p):
+        open(p, 'wb').write(data[:n])
+def repeat(unit):
+    return (unit * (n // len(unit) + 1))[:n].encode()
+put('base64-random.txt', base64.b64encode(random.randbytes(n)))
+put('base64-text.txt', base64.b64encode(repeat('hello world this is text ')))
+put('url-escapes.txt', repeat('%41'))
+put('jwt-prefix.txt', repeat('eyJ'))
+put('msa-prefix-in-base64.txt', repeat('/EwA'))
+put('keyword-assignments.txt', repeat('token='))
+put('bearer-headers.txt', repeat('Authorization: Bearer '))
+put('pem-headers.txt', repeat('-----BEGIN PRIVATE KEY-----\n'))
+alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+put('alnum-line.txt', ''.join(random.choice(alnum) for _ in range(n)).encode())
+PY
+
+: > "$WORK/times"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); inputs of $SIZE_MB MB, one thread"
+for i in $(seq 1 "$RUNS"); do
+  for f in "$WORK"/*.txt; do
+    name=$(basename "$f" .txt)
+    measure "$name" timeout "$LIMIT" "${TS[@]}" scan -q --threads 1 --format jsonl -o /dev/null "$f"
+  done
+done
+echo
+printf '  %-26s %8s %8s %9s\n' input median MB/s "peak RSS"
+for f in "$WORK"/*.txt; do
+  name=$(basename "$f" .txt)
+  m=$(median "$name")
+  printf '  %-26s %7.2fs %8.1f %6d MB\n' "$name" "$m" "$(awk -v s="$m" -v mb="$SIZE_MB" 'BEGIN {print mb / s}')" "$(peak "$name")"
+done
