@@ -360,7 +360,7 @@ final class KeywordDetector implements Detector {
         int limit = (int) Math.min(to, (long) p + len + 1);
         int walkTo = Math.max(limit, (int) Math.min(to, (long) p + RejectedStarts.MAX_BYTES));
         int bound = anchoredMatchEnd(r, f, p, walkTo);
-        if (bound == walkTo && walkTo < to) {
+        if (bound == walkTo && walkTo < to && rejected[r].lastAcceptBeforeEnd() != WindowFilter.Walk.UNKNOWN) {
           // alive at the rule's length, not at the input's end: no longer match is reported, so
           // the window ends after the last place where one of that length may end; none (-1):
           // no match starts here

@@ -40,7 +40,8 @@ final class RejectedStarts {
 
   /**
    * For the last call that returned its {@code to} (the walk was alive there): the last position
-   * at which a match may end before it, -1 for none.
+   * at which a match may end before it, -1 for none, {@link WindowFilter.Walk#UNKNOWN} when that
+   * walk did not keep count.
    */
   int lastAcceptBeforeEnd() {
     return walk.lastAtEnd;
@@ -53,7 +54,7 @@ final class RejectedStarts {
    */
   int anchoredMatchEnd(WindowFilter f, byte[] buf, int p, int to) {
     if (p > to - MAX_BYTES || p < 0) {
-      walk.lastAtEnd = -1; // unknown
+      walk.lastAtEnd = WindowFilter.Walk.UNKNOWN;
       return f.anchoredMatchEnd(buf, p, to); // near the end the DFA may run out of input instead of dying
     }
     long a = (long) LONGS.get(buf, p);

@@ -366,7 +366,9 @@ final class WindowFilter {
     private int last;                  // its last accepting position, -1 for none
     private boolean died;              // it died at byte to - 1; else it was alive after it, in `state`
     private int state;
-    int lastAtEnd = -1;                // for a walk that returned its `to`: its last accepting position, -1 for none
+    /** {@link #lastAtEnd} for a walk that did not keep count. */
+    static final int UNKNOWN = -2;
+    int lastAtEnd = UNKNOWN;           // for a walk that returned its `to`: its last accepting position, -1 for none
 
     void reset() {
       valid = false;
@@ -561,7 +563,7 @@ final class WindowFilter {
     int lastAcceptOrDeath(byte[] buf, int p, int to, Walk w) {
       if (acceptsEmpty || to - p < 2) {
         w.valid = false;
-        w.lastAtEnd = -1;
+        w.lastAtEnd = Walk.UNKNOWN;
         return lastAcceptOrDeath(buf, p, to);
       }
       if (w.states.length < to - p) {
