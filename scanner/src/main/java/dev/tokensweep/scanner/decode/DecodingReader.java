@@ -53,22 +53,12 @@ public final class DecodingReader implements Reader {
    * ({@code redact}). The locators it passes locate nothing.
    */
   public static void eachDecoded(byte[] buf, int from, int to, SegmentSink sink) {
-    SegmentSink decodedOnly = new SegmentSink() {
+    SegmentSink decodedOnly = new SegmentSink.Forwarding(sink) {
       @Override
       public void segment(byte[] b, int f, int t, int ownFrom, int ownTo, dev.tokensweep.scanner.read.Locator locator) {
         if (b != buf) {
-          sink.segment(b, f, t, ownFrom, ownTo, locator);
+          out.segment(b, f, t, ownFrom, ownTo, locator);
         }
-      }
-
-      @Override
-      public int overlap() {
-        return sink.overlap();
-      }
-
-      @Override
-      public void problem(dev.tokensweep.scanner.model.Problem problem) {
-        sink.problem(problem);
       }
     };
     new LayeredSink(decodedOnly, MAX_DEPTH).segment(buf, from, to, from, to, p -> null);

@@ -232,34 +232,14 @@ final class JsonReader implements PartReader {
 
   /** A sink whose locations are moved on by {@code offset} bytes and {@code lines} lines. */
   private static SegmentSink shifted(SegmentSink sink, long offset, long lines) {
-    return new SegmentSink() {
+    return new SegmentSink.Forwarding(sink) {
       @Override
       public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
-        sink.segment(buf, from, to, ownFrom, ownTo, q -> {
+        out.segment(buf, from, to, ownFrom, ownTo, q -> {
           Location l = locator.locate(q);
           return l == null ? null : new Location(l.path(), l.line() == null ? null : l.line() + lines, l.line() == null ? l.column() : null,
               l.offset() + offset, l.entry(), l.timestamp(), l.encoding(), l.jsonPath(), l.decodings(), l.format());
         });
-      }
-
-      @Override
-      public boolean readOn(byte[] buf, int from, int to, int ownFrom, int ownTo) {
-        return sink.readOn(buf, from, to, ownFrom, ownTo);
-      }
-
-      @Override
-      public int overlap() {
-        return sink.overlap();
-      }
-
-      @Override
-      public void problem(dev.tokensweep.scanner.model.Problem problem) {
-        sink.problem(problem);
-      }
-
-      @Override
-      public dev.tokensweep.detectors.engine.Detector detector() {
-        return sink.detector();
       }
     };
   }

@@ -42,4 +42,37 @@ public interface SegmentSink {
   default dev.tokensweep.detectors.engine.Detector detector() {
     return null;
   }
+
+  /**
+   * A sink that hands every segment on to {@code out} in its own way ({@link #segment}) and
+   * answers everything else as {@code out} does: its overlap, problems, detector, and whether a
+   * reader should read on; a wrapper written without it once forgot the last.
+   */
+  abstract class Forwarding implements SegmentSink {
+    protected final SegmentSink out;
+
+    protected Forwarding(SegmentSink out) {
+      this.out = out;
+    }
+
+    @Override
+    public int overlap() {
+      return out.overlap();
+    }
+
+    @Override
+    public void problem(Problem problem) {
+      out.problem(problem);
+    }
+
+    @Override
+    public dev.tokensweep.detectors.engine.Detector detector() {
+      return out.detector();
+    }
+
+    @Override
+    public boolean readOn(byte[] buf, int from, int to, int ownFrom, int ownTo) {
+      return out.readOn(buf, from, to, ownFrom, ownTo);
+    }
+  }
 }

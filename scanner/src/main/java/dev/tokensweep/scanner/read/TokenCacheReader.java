@@ -338,29 +338,15 @@ final class TokenCacheReader implements Reader {
 
   /** A sink whose locations carry what the cache says about them. */
   private static SegmentSink annotated(SegmentSink sink, Function<Location, CacheContext> context) {
-    return new SegmentSink() {
+    return new SegmentSink.Forwarding(sink) {
       @Override
       public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
-        sink.segment(buf, from, to, ownFrom, ownTo, p -> {
+        out.segment(buf, from, to, ownFrom, ownTo, p -> {
           Location l = locator.locate(p);
           return l == null ? null : l.withCache(context.apply(l));
         });
       }
-
-      @Override
-      public boolean readOn(byte[] buf, int from, int to, int ownFrom, int ownTo) {
-        return sink.readOn(buf, from, to, ownFrom, ownTo);
-      }
-
-      @Override
-      public int overlap() {
-        return sink.overlap();
-      }
-
-      @Override
-      public void problem(Problem problem) {
-        sink.problem(problem);
-      }
     };
   }
+
 }
