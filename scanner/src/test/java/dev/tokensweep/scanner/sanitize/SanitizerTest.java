@@ -43,6 +43,21 @@ class SanitizerTest {
         dev.tokensweep.scanner.model.ScanLimits.defaults());
   }
 
+  /** About {@code n} letters in words of random length. */
+  private static String words(Random r, int n) {
+    StringBuilder b = new StringBuilder();
+    while (b.length() < n) {
+      b.append((char) ('a' + r.nextInt(26))).append(r.nextInt(8) == 0 ? " " : "");
+    }
+    return b.toString();
+  }
+
+  /** Base64 of a JSON object holding {@code note} and then {@code token}: the token late in the blob. */
+  private static String base64Json(String note, String token) {
+    return java.util.Base64.getEncoder().encodeToString(
+        ("{\"note\":\"" + note + "\",\"github_token\":\"" + token + "\",\"end\":1}").getBytes(StandardCharsets.US_ASCII));
+  }
+
   private static String sha(Path p) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
   }
@@ -153,13 +168,7 @@ class SanitizerTest {
   @Test
   void sanitize_tokenLateInABase64BlobAcrossAChunkEnd_isDestroyed() throws Exception {
     String t = forge.base62Crc32("ghp_");
-    StringBuilder words = new StringBuilder();
-    Random r = new Random(3);
-    while (words.length() < 90_000) {
-      words.append((char) ('a' + r.nextInt(26))).append(r.nextInt(8) == 0 ? " " : "");
-    }
-    String blob = java.util.Base64.getEncoder().encodeToString(
-        ("{\"note\":\"" + words + "\",\"github_token\":\"" + t + "\",\"end\":1}").getBytes(StandardCharsets.US_ASCII));
+    String blob = base64Json(words(new Random(3), 90_000), t);
     StringBuilder log = new StringBuilder();
     while (log.length() < (1 << 20) - blob.length() / 2) {
       log.append("2026-12-03T10:00:00Z gateway request path=/api/v1/items status=200 took=12ms\n");
@@ -271,13 +280,7 @@ class SanitizerTest {
   @Test
   void redact_tokenLateInABlobLongerThanTheChunk_destroyed() throws IOException {
     String t = forge.base62Crc32("ghp_");
-    StringBuilder words = new StringBuilder();
-    Random r = new Random(6);
-    while (words.length() < 150_000) {
-      words.append((char) ('a' + r.nextInt(26))).append(r.nextInt(8) == 0 ? " " : "");
-    }
-    String blob = java.util.Base64.getEncoder().encodeToString(
-        ("{\"note\":\"" + words + "\",\"github_token\":\"" + t + "\"}").getBytes(StandardCharsets.US_ASCII));
+    String blob = base64Json(words(new Random(6), 150_000), t);
     String text = "start\nconfig=" + blob + " end\nafter\n";
     LineRedactor lr = new LineRedactor(DETECTOR, FP, MaskStyle.TAG, 4096);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
