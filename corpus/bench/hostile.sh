@@ -35,35 +35,35 @@ work, mb = sys.argv[1], int(sys.argv[2])
 n = mb << 20
 random.seed(1)
 def put(name, data):
-    p = os.path.join(work, name)
+    p = os.path.join(work, name + '.input')
     if not os.path.exists(p):
         open(p, 'wb').write(data[:n])
 def repeat(unit):
     return (unit * (n // len(unit) + 1))[:n].encode()
-put('base64-random.txt', base64.b64encode(random.randbytes(n)))
-put('base64-text.txt', base64.b64encode(repeat('hello world this is text ')))
-put('url-escapes.txt', repeat('%41'))
-put('jwt-prefix.txt', repeat('eyJ'))
-put('msa-prefix-in-base64.txt', repeat('/EwA'))
-put('keyword-assignments.txt', repeat('token='))
-put('bearer-headers.txt', repeat('Authorization: Bearer '))
-put('pem-headers.txt', repeat('-----BEGIN PRIVATE KEY-----\n'))
+put('base64-random', base64.b64encode(random.randbytes(n)))
+put('base64-text', base64.b64encode(repeat('hello world this is text ')))
+put('url-escapes', repeat('%41'))
+put('jwt-prefix', repeat('eyJ'))
+put('msa-prefix-in-base64', repeat('/EwA'))
+put('keyword-assignments', repeat('token='))
+put('bearer-headers', repeat('Authorization: Bearer '))
+put('pem-headers', repeat('-----BEGIN PRIVATE KEY-----\n'))
 alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-put('alnum-line.txt', ''.join(random.choice(alnum) for _ in range(n)).encode())
+put('alnum-line', ''.join(random.choice(alnum) for _ in range(n)).encode())
 PY
 
 : > "$WORK/times"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); inputs of $SIZE_MB MB, one thread"
 for i in $(seq 1 "$RUNS"); do
-  for f in "$WORK"/*.txt; do
-    name=$(basename "$f" .txt)
+  for f in "$WORK"/*.input; do
+    name=$(basename "$f" .input)
     measure "$name" timeout "$LIMIT" "${TS[@]}" scan -q --threads 1 --format jsonl -o /dev/null "$f"
   done
 done
 echo
 printf '  %-26s %8s %8s %9s\n' input median MB/s "peak RSS"
-for f in "$WORK"/*.txt; do
-  name=$(basename "$f" .txt)
+for f in "$WORK"/*.input; do
+  name=$(basename "$f" .input)
   m=$(median "$name")
   printf '  %-26s %7.2fs %8.1f %6d MB\n' "$name" "$m" "$(awk -v s="$m" -v mb="$SIZE_MB" 'BEGIN {print mb / s}')" "$(peak "$name")"
 done
