@@ -1,7 +1,6 @@
 package dev.tokensweep.scanner.decode;
 
 import dev.tokensweep.scanner.model.Location;
-import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.read.ByteScan;
 import dev.tokensweep.scanner.read.Locator;
 import dev.tokensweep.scanner.read.SegmentSink;
@@ -15,16 +14,15 @@ import java.util.List;
  * line-counting locator where the newlines are, so the plain segment's findings are located
  * without counting of their own. Not thread-safe, as the sink it wraps.
  */
-final class LayeredSink implements SegmentSink {
+final class LayeredSink extends SegmentSink.Forwarding {
   /** The layers, in the order their decoded runs are scanned (the order of their findings). */
   private static final DecodingLayer[] LAYERS = {new Base64Layer(), new UrlLayer(), new RsyslogLayer()};
 
-  private final SegmentSink out;
   private final int depthLeft;
   private final SegmentPass pass = new SegmentPass();
 
   LayeredSink(SegmentSink out, int depthLeft) {
-    this.out = out;
+    super(out);
     this.depthLeft = depthLeft;
   }
 
@@ -39,11 +37,6 @@ final class LayeredSink implements SegmentSink {
     for (DecodingLayer layer : LAYERS) {
       layer.decode(buf, from, to, ownFrom, ownTo, pass, locator, this::next);
     }
-  }
-
-  @Override
-  public int overlap() {
-    return out.overlap();
   }
 
   /**
@@ -79,16 +72,6 @@ final class LayeredSink implements SegmentSink {
   /** Whether a run from {@code s} to {@code to} is one this segment decodes, and not yet MAX_RUN long. */
   private static boolean decodesFrom(int s, int from, int to, int ownFrom, int ownTo) {
     return s < to && to - s < DecodingLayer.MAX_RUN && s >= ownFrom && s < ownTo && (s > from || from == ownFrom);
-  }
-
-  @Override
-  public void problem(Problem problem) {
-    out.problem(problem);
-  }
-
-  @Override
-  public dev.tokensweep.detectors.engine.Detector detector() {
-    return out.detector();
   }
 
   /** Scans decoded bytes through the next layer, with locations that name this decoding. */
