@@ -50,7 +50,8 @@ public final class DecodingReader implements Reader {
    * Hands {@code sink} each run of {@code buf[from, to)} that the layers decode, decoded and whole
    * (and the runs decoded inside those), as a scan of those bytes would; never the bytes as they
    * are. For a filter that matches the plain bytes itself and needs what is encoded in them
-   * ({@code redact}). The locators it passes locate nothing.
+   * ({@code redact}). Its locators give, as the offset, where in {@code buf} the encoded bytes of a
+   * decoded offset start (to within a base64 quantum), and nothing else.
    */
   public static void eachDecoded(byte[] buf, int from, int to, SegmentSink sink) {
     SegmentSink decodedOnly = new SegmentSink.Forwarding(sink) {
@@ -61,7 +62,8 @@ public final class DecodingReader implements Reader {
         }
       }
     };
-    new LayeredSink(decodedOnly, MAX_DEPTH).segment(buf, from, to, from, to, p -> null);
+    new LayeredSink(decodedOnly, MAX_DEPTH).segment(buf, from, to, from, to,
+        p -> new dev.tokensweep.scanner.model.Location(null, null, null, p, null, null, null, null, null, null));
   }
 
   /**
