@@ -264,6 +264,7 @@ final class KeywordDetector implements Detector {
     final WindowCache[] caches;
     final DigestMemo[] longCaches;
     final RejectedStarts[] rejected;
+    int scans; // scan calls so far (begin): the anchored walks share steps within one
     // made once this thread has done MEMO_AFTER long windows or costly checks with this detector:
     // a short scan (a rule linted, a name, a test) allocates none, and a dead detector's scratch,
     // which its thread keeps until the thread-local map drops it, stays small
@@ -310,11 +311,7 @@ final class KeywordDetector implements Detector {
       Arrays.fill(nextHit, Integer.MIN_VALUE);
       Arrays.fill(lastStart, Integer.MIN_VALUE);
       Arrays.fill(lastEnd, Integer.MIN_VALUE);
-      for (RejectedStarts m : rejected) {
-        if (m != null) {
-          m.newBuffer();
-        }
-      }
+      scans++;
     }
 
     void end() {
@@ -402,7 +399,7 @@ final class KeywordDetector implements Detector {
       if (m == null) {
         m = rejected[r] = new RejectedStarts();
       }
-      return m.anchoredMatchEnd(f, buf, p, limit);
+      return m.anchoredMatchEnd(f, buf, p, limit, scans);
     }
 
     /**

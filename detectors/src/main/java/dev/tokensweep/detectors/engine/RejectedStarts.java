@@ -30,13 +30,11 @@ final class RejectedStarts {
   private final long[] entries = new long[ENTRIES * STRIDE];
   private int size;
   private int next;
-  // the last walk over the current buffer, to share steps with the next ({@link WindowFilter.Walk})
+  // the last walk over the current buffer, to share steps with the next ({@link WindowFilter.Walk}),
+  // and the detector's scan call it was made in: a walk is shared within one call only, as the
+  // buffer's content may change between calls (a reader's chunk array is reused)
   private final WindowFilter.Walk walk = new WindowFilter.Walk();
-
-  /** The buffer's content changed (a new scan call): the last walk's steps are not this one's. */
-  void newBuffer() {
-    walk.reset();
-  }
+  private int scan = -1;
 
   /**
    * For the last call that returned its {@code to} (the walk was alive there): the last position
@@ -53,6 +51,19 @@ final class RejectedStarts {
    * start at p, a rejection remembered here or found by the DFA.
    */
   int anchoredMatchEnd(WindowFilter f, byte[] buf, int p, int to) {
+    walk.reset(); // nothing says the buffer is the last call's: no walk is shared
+    return anchoredMatchEnd(f, buf, p, to, scan);
+  }
+
+  /**
+   * {@link #anchoredMatchEnd(WindowFilter, byte[], int, int)} in the detector's scan call
+   * numbered {@code scan}: a walk of the same call may share its steps with the last one.
+   */
+  int anchoredMatchEnd(WindowFilter f, byte[] buf, int p, int to, int scan) {
+    if (scan != this.scan) {
+      walk.reset();
+      this.scan = scan;
+    }
     if (p > to - MAX_BYTES || p < 0) {
       walk.lastAtEnd = WindowFilter.Walk.UNKNOWN;
       return f.anchoredMatchEnd(buf, p, to); // near the end the DFA may run out of input instead of dying
