@@ -133,6 +133,16 @@ for jdk in /usr/lib/jvm/temurin-2[0-9]*; do
     "$work/bin/tokensweep-plain"
   ls "$plain"/lib/tokensweep-2[0-9]-*.jsa >/dev/null 2>&1 || fail "$jdk kept no auto-created archive"
   pass "launcher on $jdk keeps an auto-created archive"
+  # an upgrade in place (a newer jar): the archive of the old one is made again, not left unused
+  sleep 1
+  touch "$plain/lib/tokensweep.jar"
+  same_as_jar "launcher on $jdk after an upgrade" env TOKENSWEEP_JAVA="$jdk/bin/java" HOME="$work/home" PATH="$tools" \
+    "$work/bin/tokensweep-plain"
+  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$jdk/release")
+  for a in "$plain"/lib/tokensweep-"$major"-*.jsa; do
+    if [ "$plain/lib/tokensweep.jar" -nt "$a" ]; then fail "$jdk: an archive older than the jar is still there ($a)"; fi
+  done
+  pass "launcher on $jdk makes the archive again after an upgrade"
 done
 # an old Java is refused with a message, not a stack trace
 mkdir -p "$work/oldjava/bin"
