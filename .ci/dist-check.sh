@@ -143,6 +143,13 @@ for jdk in /usr/lib/jvm/temurin-2[0-9]*; do
     if [ "$plain/lib/tokensweep.jar" -nt "$a" ]; then fail "$jdk: an archive older than the jar is still there ($a)"; fi
   done
   pass "launcher on $jdk makes the archive again after an upgrade"
+  # the Vector API pass, asked for: the module resolved (the JVM says so on stderr) and the same report
+  same_as_jar "launcher on $jdk with TOKENSWEEP_VECTOR=1" env TOKENSWEEP_JAVA="$jdk/bin/java" TOKENSWEEP_VECTOR=1 \
+    HOME="$work/home" PATH="$tools" "$work/bin/tokensweep-plain"
+  env TOKENSWEEP_JAVA="$jdk/bin/java" TOKENSWEEP_VECTOR=1 HOME="$work/home" PATH="$tools" \
+    "$work/bin/tokensweep-plain" scan -q --no-progress "$samples" > /dev/null 2> "$work/vector.err" || true
+  grep -q 'jdk.incubator.vector' "$work/vector.err" || fail "$jdk: TOKENSWEEP_VECTOR=1 did not resolve the Vector API module"
+  pass "launcher on $jdk with the Vector API pass gives the jar's report"
 done
 # an old Java is refused with a message, not a stack trace
 mkdir -p "$work/oldjava/bin"

@@ -4,14 +4,15 @@
 # ts_command: sets TS, the tokensweep command the scripts time. By default the launcher from the
 # build tree (dist/target/tokensweep/bin/tokensweep), as a user runs it: its JVM options and its
 # class-data-sharing archive (made here by one warm-up run), with JAVA_OPTS passed in
-# TOKENSWEEP_JAVA_OPTS. VIA=jar times `java $JAVA_OPTS -jar scanner/target/tokensweep.jar`.
+# TOKENSWEEP_JAVA_OPTS, and the caller's TOKENSWEEP_JAVA and TOKENSWEEP_VECTOR (the Vector API
+# pass on a Java 25+) as they are. VIA=jar times `java $JAVA_OPTS -jar scanner/target/tokensweep.jar`.
 ts_command() {
   local launcher=$ROOT/dist/target/tokensweep/bin/tokensweep
   if [ "${VIA:-launcher}" = launcher ] && [ -x "$launcher" ]; then
     TS=(env "TOKENSWEEP_JAVA_OPTS=$JAVA_OPTS" "$launcher")
     echo "warm-up" > "$WORK/warm-up.txt"
     "${TS[@]}" scan -q "$WORK/warm-up.txt" > /dev/null || true
-    echo "tokensweep: the launcher, TOKENSWEEP_JAVA_OPTS=$JAVA_OPTS"
+    echo "tokensweep: the launcher, TOKENSWEEP_JAVA_OPTS=$JAVA_OPTS${TOKENSWEEP_JAVA:+, TOKENSWEEP_JAVA=$TOKENSWEEP_JAVA}${TOKENSWEEP_VECTOR:+, TOKENSWEEP_VECTOR=$TOKENSWEEP_VECTOR}"
   else
     TS=(java $JAVA_OPTS -jar "$TS_JAR")
     echo "tokensweep: java $JAVA_OPTS -jar $TS_JAR"

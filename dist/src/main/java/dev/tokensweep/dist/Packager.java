@@ -82,7 +82,7 @@ public final class Packager {
   }
 
   /**
-   * {@code file}, once every method its {@code dontinline} lines name is found in the classes this
+   * {@code file}, once every method its lines name is found in the classes this
    * build made: the JVM ignores a command whose class or method does not exist, so a renamed class
    * would otherwise undo the setting without a word.
    */
@@ -93,9 +93,13 @@ public final class Packager {
         continue;
       }
       String[] cmd = l.split("\\s+");
-      int sep = cmd.length == 2 ? cmd[1].indexOf("::") : -1;
-      if (!cmd[0].equals("dontinline") || sep < 0) {
-        throw new IllegalStateException(file + ": only 'quiet' and 'dontinline Class::method' are expected: " + l);
+      boolean known = cmd.length == 2 && cmd[0].equals("dontinline")
+          || cmd.length == 3 && cmd[0].equals("CompileThresholdScaling") && cmd[2].matches("[0-9]*\\.?[0-9]+")
+          || cmd.length == 3 && cmd[0].equals("BackgroundCompilation") && cmd[2].matches("true|false");
+      int sep = known ? cmd[1].indexOf("::") : -1;
+      if (sep < 0) {
+        throw new IllegalStateException(file + ": only 'quiet', 'dontinline Class::method', 'CompileThresholdScaling"
+            + " Class::method N' and 'BackgroundCompilation Class::method false' are expected: " + l);
       }
       String cls = cmd[1].substring(0, sep);
       String method = cmd[1].substring(sep + 2);
@@ -105,15 +109,42 @@ public final class Packager {
       } catch (ClassNotFoundException e) {
         throw new IllegalStateException(file + ": no class " + cls + " (renamed?)", e);
       }
-      boolean found = method.equals("*") && c.getDeclaredMethods().length > 0;
-      for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
-        found |= m.getName().equals(method);
+      boolean found;
+      try {
+        found = method.equals("*") && c.getDeclaredMethods().length > 0;
+        for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+          found |= m.getName().equals(method);
+        }
+      } catch (NoClassDefFoundError e) {
+        // a class whose methods need a module this JVM did not resolve (decode/VectorPass and
+        // jdk.incubator.vector): the method's name among its class file's constants will do
+        found = method.equals("*") || namedInClassFile(c, method);
       }
       if (!found) {
         throw new IllegalStateException(file + ": " + cls + " has no method " + method + " (renamed?)");
       }
     }
     return file;
+  }
+
+  /** Whether {@code name} is one of the strings in {@code c}'s class file (a method's name is). */
+  private static boolean namedInClassFile(Class<?> c, String name) throws IOException {
+    String resource = c.getName().replace('.', '/') + ".class";
+    try (java.io.InputStream in = c.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        return false;
+      }
+      byte[] bytes = in.readAllBytes();
+      byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+      // a CONSTANT_Utf8 entry: tag 1, a two-byte length, the bytes
+      for (int i = 0; i + 3 + utf8.length <= bytes.length; i++) {
+        if (bytes[i] == 1 && bytes[i + 1] == (byte) (utf8.length >>> 8) && bytes[i + 2] == (byte) utf8.length
+            && java.util.Arrays.equals(bytes, i + 3, i + 3 + utf8.length, utf8, 0, utf8.length)) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   private static void say(String s) {

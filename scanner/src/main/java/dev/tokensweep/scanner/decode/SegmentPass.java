@@ -36,9 +36,23 @@ final class SegmentPass {
   int nHashes;
 
   // the pass's state between blocks (scanFlags)
-  private int scanLines;
+  int scanLines;
   private int lastNonAt;
   private long lastNon;
+  /** {@link VectorPass}'s state between blocks: the first byte after the last non-base64 one. */
+  int runStart;
+
+  /** Whether this pass runs as {@link VectorPass}. */
+  private final boolean vector;
+
+  SegmentPass() {
+    this(VectorChoice.VECTOR);
+  }
+
+  /** A pass that runs as {@link VectorPass} when {@code vector}, which needs the module resolved. */
+  SegmentPass(boolean vector) {
+    this.vector = vector;
+  }
 
   /**
    * Passes over {@code buf[from, to)}, noting runs, {@code %} and {@code #}; tells
@@ -50,6 +64,10 @@ final class SegmentPass {
     nRuns = 0;
     // newlines in [from, i); those before ownFrom are not the owned range's
     int lines = counting == null ? 0 : -ByteScan.count(buf, from, Math.min(ownFrom, to), (byte) '\n');
+    if (vector) {
+      VectorPass.scan(this, buf, from, to, ownFrom, ownTo, counting, lines);
+      return;
+    }
     // flags at the bytes' own indexes (which keeps the classifying loop vectorized), or, for a
     // buffer larger than a text chunk (a long JSON string), a block at a time copied to index 0
     boolean atIndex = to <= Flags.MAX_AT_INDEX;
@@ -79,8 +97,16 @@ final class SegmentPass {
         counting.newlinesBefore(i, scanLines);
       }
     }
-    lines = scanLines;
     int runStart = lastNonAt + ((63 - Long.numberOfLeadingZeros(lastNon)) >>> 3) + 1;
+    finish(buf, i, to, runStart, scanLines, from, ownFrom, ownTo, counting);
+  }
+
+  /**
+   * The bytes from {@code i} on one at a time, the current run starting at {@code runStart} and
+   * {@code lines} newlines counted so far; then the last run, and the owned range's newlines to
+   * {@code counting}. The end of both passes, the scalar one and {@link VectorPass}.
+   */
+  void finish(byte[] buf, int i, int to, int runStart, int lines, int from, int ownFrom, int ownTo, LineCounting counting) {
     for (; i < to; i++) {
       if (ByteScan.base64Value(buf[i]) < 0) {
         lines += buf[i] == '\n' ? 1 : 0;
@@ -143,7 +169,8 @@ final class SegmentPass {
     }
   }
 
-  private void special(byte[] buf, int p) {
+  /** Notes {@code buf[p]} when it is a '%' or a '#'. */
+  void special(byte[] buf, int p) {
     if (buf[p] == '%') {
       if (nPercents == percents.length) {
         percents = java.util.Arrays.copyOf(percents, nPercents * 2);
@@ -158,7 +185,7 @@ final class SegmentPass {
   }
 
   /** The maximal base64 run {@code [s, e)}, to decode when this call owns its first byte. */
-  private void run(int s, int e, int from, int ownFrom, int ownTo) {
+  void run(int s, int e, int from, int ownFrom, int ownTo) {
     if (s >= ownFrom && s < ownTo && (s > from || from == ownFrom)) {
       if (nRuns == runs.length) {
         runs = java.util.Arrays.copyOf(runs, nRuns * 2);
@@ -195,5 +222,51 @@ final class SegmentPass {
     static byte[] block() {
       return BLOCK.get();
     }
+  }
+
+  /**
+   * Whether passes run as {@link VectorPass}: system property {@code tokensweep.vector} {@code on},
+   * {@code off}, or {@code auto} (the default: on a JDK 25 or later, where it was measured faster
+   * than the scalar pass; on JDK 17 it is several times slower). Never when the JVM did not resolve
+   * {@code jdk.incubator.vector}, and never when its answer on a sample differs from the scalar
+   * pass's (an incubating API may change under a later JDK).
+   */
+  static final class VectorChoice {
+    static final boolean VECTOR = choose(System.getProperty("tokensweep.vector", "auto"));
+
+    private VectorChoice() {}
+
+    static boolean choose(String setting) {
+      if (setting.equals("off") || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        return false;
+      }
+      if (!setting.equals("on") && Runtime.version().feature() < 25) {
+        return false;
+      }
+      try {
+        return sameAsScalar();
+      } catch (LinkageError | RuntimeException e) {
+        return false;
+      }
+    }
+
+    /** Both passes over a sample with runs, breaks, newlines, '%' and '#' either side of a step. */
+    private static boolean sameAsScalar() {
+      byte[] sample = ("GET /a?x=%41%2Fb#frag token=QUJDREVGR0hJSktMTU5PUFFSU1RVVldY\n"
+          + "aGVsbG8gd29ybGQgdGhpcyBpcyBhIGxvbmcgcnVu_-+/0123456789 % # \u00e9\n").repeat(5)
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      SegmentPass scalar = new SegmentPass(false);
+      SegmentPass vector = new SegmentPass(true);
+      scalar.scan(sample, 3, sample.length, 3, sample.length - 7, null);
+      vector.scan(sample, 3, sample.length, 3, sample.length - 7, null);
+      return scalar.sameNotes(vector);
+    }
+  }
+
+  /** Whether {@code o} noted the same runs, '%' and '#' as this pass. */
+  boolean sameNotes(SegmentPass o) {
+    return java.util.Arrays.equals(runs, 0, nRuns, o.runs, 0, o.nRuns)
+        && java.util.Arrays.equals(percents, 0, nPercents, o.percents, 0, o.nPercents)
+        && java.util.Arrays.equals(hashes, 0, nHashes, o.hashes, 0, o.nHashes);
   }
 }

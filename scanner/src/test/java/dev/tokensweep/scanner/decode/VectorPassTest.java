@@ -1,0 +1,122 @@
+package dev.tokensweep.scanner.decode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokensweep.scanner.read.ByteScan;
+import dev.tokensweep.scanner.read.LineCounting;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API pass ({@link VectorPass}) against the scalar one, its reference: the same base64
+ * runs, '%' and '#' noted, and the same newline counts told, on random segments whose bytes are
+ * the ones the pass tells apart. The build resolves {@code jdk.incubator.vector} for the tests
+ * (scanner/pom.xml), so this runs on every JDK the build runs on.
+ */
+class VectorPassTest {
+  /** Bytes the pass tells apart, base64 ones most often so that runs of 16 and more come up. */
+  private static final byte[] OTHERS = " \n%#=,.:;\"'\t\r@[]{}`~!?*&^$()<>|\\\u00ff\u0080\u00c3\u00e9\u007f\u0000"
+      .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+  private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
+      .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  @Test
+  void theModuleIsThereAndChosenWhenAskedFor() {
+    assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "the build runs tests with the module");
+    assertTrue(SegmentPass.VectorChoice.choose("on"), "the vector pass agrees with the scalar one on its sample");
+    assertEquals(false, SegmentPass.VectorChoice.choose("off"));
+  }
+
+  @Test
+  void sameNotesAsTheScalarPass() {
+    Random random = new Random(16);
+    for (int round = 0; round < 3000; round++) {
+      byte[] buf = segment(random, 1 + random.nextInt(round % 10 == 0 ? 40_000 : 700));
+      int from = random.nextInt(Math.min(buf.length, 70));
+      int to = buf.length - random.nextInt(Math.min(buf.length - from, 70) + 1);
+      int ownFrom = from + (random.nextBoolean() ? 0 : random.nextInt(to - from + 1));
+      int ownTo = ownFrom + (random.nextBoolean() ? to - ownFrom : random.nextInt(to - ownFrom + 1));
+      compare(buf, from, to, ownFrom, ownTo, "round " + round);
+    }
+  }
+
+  @Test
+  void runsLongerThanTheLongestDecoded() {
+    byte[] buf = new byte[DecodingLayer.MAX_RUN + 300_000];
+    Arrays.fill(buf, (byte) 'Q');
+    buf[1000] = '\n';
+    buf[DecodingLayer.MAX_RUN + 5000] = '%';
+    compare(buf, 0, buf.length, 0, buf.length, "long run");
+    compare(buf, 17, buf.length - 3, 17, buf.length - 100, "long run, cut");
+  }
+
+  private static void compare(byte[] buf, int from, int to, int ownFrom, int ownTo, String what) {
+    SegmentPass scalar = new SegmentPass(false);
+    SegmentPass vector = new SegmentPass(true);
+    Counts s = new Counts(buf, ownFrom);
+    Counts v = new Counts(buf, ownFrom);
+    scalar.scan(buf, from, to, ownFrom, ownTo, s);
+    vector.scan(buf, from, to, ownFrom, ownTo, v);
+    String at = what + ": [" + from + ", " + to + ") owned [" + ownFrom + ", " + ownTo + ")";
+    assertTrue(scalar.sameNotes(vector), at + ": runs " + runs(scalar) + " against " + runs(vector)
+        + ", % " + scalar.nPercents + " against " + vector.nPercents + ", # " + scalar.nHashes + " against " + vector.nHashes);
+    assertEquals(ByteScan.count(buf, ownFrom, ownTo, (byte) '\n'), v.owned, at + ": owned newlines");
+    assertEquals(s.owned, v.owned, at);
+    assertEquals(List.of(), v.wrong, at + ": newline counts told at these places are not the count before them");
+    assertEquals(List.of(), s.wrong, at + " (scalar)");
+  }
+
+  private static List<Integer> runs(SegmentPass p) {
+    List<Integer> r = new ArrayList<>();
+    for (int i = 0; i < p.nRuns; i++) {
+      r.add(p.runs[i]);
+    }
+    return r;
+  }
+
+  private static byte[] segment(Random random, int n) {
+    byte[] b = new byte[n];
+    int i = 0;
+    while (i < n) {
+      // a stretch of base64 bytes (often past 16, sometimes past a 64-byte step), then a few others
+      int run = random.nextInt(4) == 0 ? random.nextInt(200) : random.nextInt(20);
+      for (int k = 0; k < run && i < n; k++) {
+        b[i++] = BASE64[random.nextInt(BASE64.length)];
+      }
+      int others = 1 + random.nextInt(3);
+      for (int k = 0; k < others && i < n; k++) {
+        b[i++] = OTHERS[random.nextInt(OTHERS.length)];
+      }
+    }
+    return b;
+  }
+
+  /** What a pass told: the owned newlines, and each place whose count was not the true one. */
+  private static final class Counts implements LineCounting {
+    final byte[] buf;
+    final int ownFrom;
+    int owned = -1;
+    final List<Integer> wrong = new ArrayList<>();
+
+    Counts(byte[] buf, int ownFrom) {
+      this.buf = buf;
+      this.ownFrom = ownFrom;
+    }
+
+    @Override
+    public void ownedNewlines(int count) {
+      owned = count;
+    }
+
+    @Override
+    public void newlinesBefore(int p, int count) {
+      if (count != ByteScan.count(buf, ownFrom, p, (byte) '\n')) {
+        wrong.add(p);
+      }
+    }
+  }
+}
