@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensweep.scanner.read.ByteScan;
 import dev.tokensweep.scanner.read.LineCounting;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +43,28 @@ class VectorPassTest {
       int ownTo = ownFrom + (random.nextBoolean() ? to - ownFrom : random.nextInt(to - ownFrom + 1));
       compare(buf, from, to, ownFrom, ownTo, "round " + round);
     }
+  }
+
+  /**
+   * The fuzz target: mutated logs, JSON and base64 (FuzzLoop's edits cut runs, insert structure
+   * bytes and high bytes), each compared between the two passes over a random part of it.
+   */
+  @Test
+  void fuzz_sameNotesOnMutatedInputs() throws Exception {
+    Random random = new Random(17);
+    List<byte[]> seeds = List.of(
+        segment(random, 3000),
+        ("2026-11-01T11:09:56.367Z INFO access - GET /oauth/token?scope=openid+profile&grant_type=authorization_code"
+            + " auth=bearer session_id=415984d6863a ua=\"okhttp/4.12.0\" x=%41%2F#frag\n").repeat(20).getBytes(StandardCharsets.UTF_8),
+        ("{\"state\":\"eyJhbGciOiJIUzI1NiJ9eyJzdWIiOiIxMjM0NTY3ODkwIn0SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\","
+            + "\"n\":1}\n").repeat(30).getBytes(StandardCharsets.UTF_8));
+    dev.tokensweep.scanner.FuzzLoop.run("vector pass", seeds, 18, 1_500, 512L << 20, 40, (input, run) -> {
+      Random r = new Random(run);
+      int from = r.nextInt(Math.min(input.length, 70));
+      int ownFrom = from + r.nextInt(input.length - from + 1);
+      int ownTo = ownFrom + r.nextInt(input.length - ownFrom + 1);
+      compare(input, from, input.length, ownFrom, ownTo, "fuzz run " + run);
+    });
   }
 
   @Test
