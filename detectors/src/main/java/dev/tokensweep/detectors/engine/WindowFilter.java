@@ -303,6 +303,19 @@ final class WindowFilter {
     return any == null ? to : any.lastEnd(buf, from, to);
   }
 
+  /** {@link #lastMatchEnd} by one walk, never split at a newline (for tests). */
+  int lastMatchEndOneWalk(byte[] buf, int from, int to) {
+    return any == null ? to : any.lastEndOne(buf, from, to);
+  }
+
+  /** Whether {@link #lastMatchEnd} may split its walk at a synchronizing byte (for tests). */
+  boolean lastMatchEndSplits() {
+    return any != null && !any.acceptsEmpty && any.syncRows() != null;
+  }
+
+  /** Windows at least this long have their walk split in two, when the DFA has a synchronizing byte. */
+  static final int SPLIT_AT_LEAST = 128;
+
   /**
    * Where the first match may start in {@code buf[from, end)}, given that every match ends by
    * {@code end}: the smallest position at which a substring ending by {@code end} may match, or
@@ -456,6 +469,8 @@ final class WindowFilter {
     final int[] table;
     final int dead;            // row of the dead state, which loops on itself
     final boolean acceptsEmpty;
+    private volatile int[] sync; // syncRows(), once worked out
+    private static final int[] NO_SYNC = new int[0];
 
     private Dfa(int[] table, int dead, boolean acceptsEmpty) {
       this.table = table;
@@ -501,7 +516,37 @@ final class WindowFilter {
       return d;
     }
 
+    /**
+     * One past the last position in {@code buf[from, to)} at which a walk from {@code from}
+     * accepts, -1 if none. A byte that takes every state to one and the same state, not
+     * accepting (a synchronizing byte: for {@code ts.generic.1} a {@code ?}, which no match holds
+     * and after which only a new match can be under way), splits the walk in two exact walks:
+     * one up to such a byte near the middle, one from after it in that state. The two run
+     * interleaved: each step of a DFA waits for the table load of the step before, so two
+     * independent walks take little more time than one. {@code ts.generic.1}'s windows on a log
+     * of repeated token lines (~1.1 KB, reaching into the request lines after the token) were
+     * the largest share of the window DFAs' time.
+     */
     int lastEnd(byte[] buf, int from, int to) {
+      if (acceptsEmpty) {
+        return to;
+      }
+      if (to - from >= SPLIT_AT_LEAST) {
+        int[] sync = syncRows();
+        if (sync != null) {
+          for (int p = from + (to - from) / 2; p + 1 < to; p++) {
+            int row = sync[cls[buf[p] & 0xFF]];
+            if (row >= 0) {
+              return lastEndTwo(buf, from, p + 1, row, to);
+            }
+          }
+        }
+      }
+      return lastEndOne(buf, from, to);
+    }
+
+    /** {@link #lastEnd} as one walk: what the split walk is tested against. */
+    int lastEndOne(byte[] buf, int from, int to) {
       if (acceptsEmpty) {
         return to;
       }
@@ -517,6 +562,72 @@ final class WindowFilter {
         }
       }
       return last;
+    }
+
+    /**
+     * Walks {@code [from, mid)} from the start state and {@code [mid, to)} from {@code row}, side
+     * by side: {@code buf[mid - 1]} is a byte that takes every state to {@code row}.
+     */
+    private int lastEndTwo(byte[] buf, int from, int mid, int row, int to) {
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      int u = row;
+      int lastA = -1;
+      int lastB = -1;
+      int n = Math.min(mid - from, to - mid);
+      for (int k = 0; k < n; k++) {
+        s = t[s + c[buf[from + k] & 0xFF]];
+        u = t[u + c[buf[mid + k] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          lastA = from + k + 1;
+        }
+        if (u < 0) {
+          u = ~u;
+          lastB = mid + k + 1;
+        }
+      }
+      for (int i = from + n; i < mid; i++) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          lastA = i + 1;
+        }
+      }
+      for (int i = mid + n; i < to; i++) {
+        u = t[u + c[buf[i] & 0xFF]];
+        if (u < 0) {
+          u = ~u;
+          lastB = i + 1;
+        }
+      }
+      return lastB >= 0 ? lastB : lastA;
+    }
+
+    /**
+     * For each byte class, the row every live state goes to on it when that is one and the same
+     * row and not an accepting one, else -1; null when no class does that. Worked out once.
+     */
+    int[] syncRows() {
+      int[] sync = this.sync;
+      if (sync == null) {
+        int classes = table.length - dead; // rows of `classes` entries, the dead state's last
+        sync = new int[classes];
+        boolean any = false;
+        for (int k = 0; k < classes; k++) {
+          int to = table[k];
+          for (int row = classes; to >= 0 && row < dead; row += classes) {
+            if (table[row + k] != to) {
+              to = -1;
+            }
+          }
+          sync[k] = to == dead ? -1 : to;
+          any |= sync[k] >= 0;
+        }
+        this.sync = sync = any ? sync : NO_SYNC;
+      }
+      return sync == NO_SYNC ? null : sync;
     }
 
     /** Runs backwards from {@code end - 1} to {@code from}; the last accepting position, else {@code from}. */

@@ -86,6 +86,54 @@ class WindowFilterTest {
     return v[0] + ".." + v[1] + "/" + v[2] + ".." + v[3];
   }
 
+  /**
+   * Where a byte takes every state of the window DFA to one state, {@link WindowFilter#lastMatchEnd}
+   * walks the two halves of a long window side by side: it must say what one walk says, for every
+   * built-in rule that allows it, on random text (examples, decoys, keywords, noise, newlines).
+   */
+  @Test
+  void lastMatchEnd_walksSplitAtASynchronizingByte_sameAsOneWalk() {
+    Random rnd = new Random(12);
+    int splitting = 0;
+    int acceptedPastTheMiddle = 0;
+    boolean generic = false;
+    for (Rule r : RULES) {
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      if (!f.lastMatchEndSplits()) {
+        continue;
+      }
+      splitting++;
+      generic |= r.id().equals("ts.generic.1");
+      for (int round = 0; round < 40; round++) {
+        byte[] buf = randomText(rnd, 10 + rnd.nextInt(30));
+        int from = rnd.nextInt(Math.max(1, buf.length / 4));
+        int to = buf.length - rnd.nextInt(Math.max(1, buf.length / 4));
+        if (to < from) {
+          continue;
+        }
+        int one = f.lastMatchEndOneWalk(buf, from, to);
+        assertEquals(one, f.lastMatchEnd(buf, from, to), r.id() + ": window [" + from + ", " + to + ")");
+        if (to - from >= WindowFilter.SPLIT_AT_LEAST && one > from + (to - from) / 2) {
+          acceptedPastTheMiddle++;
+        }
+      }
+    }
+    assertTrue(generic, "ts.generic.1's window DFA is the one this was made for");
+    assertTrue(splitting > 20 && acceptedPastTheMiddle > 100, splitting + " rules, " + acceptedPastTheMiddle + " windows with an end past the middle");
+  }
+
+  /** The split walk's second half starts in the state the synchronizing byte leads to, not at the start. */
+  @Test
+  void lastMatchEnd_secondHalfStartsAfterTheSynchronizingByte() {
+    WindowFilter f = WindowFilter.orNone("<abc>", List.of("abc"));
+    assertTrue(f.lastMatchEndSplits());
+    byte[] buf = ("x".repeat(150) + "<abc>" + "x".repeat(145)).getBytes(StandardCharsets.US_ASCII);
+    // the middle is the '<': the second walk starts after it, already inside the match
+    assertEquals(155, f.lastMatchEndOneWalk(buf, 0, buf.length));
+    assertEquals(155, f.lastMatchEnd(buf, 0, buf.length));
+    assertEquals(-1, f.lastMatchEnd(("x".repeat(150) + "-abc>" + "x".repeat(145)).getBytes(StandardCharsets.US_ASCII), 0, buf.length));
+  }
+
   @Test
   void trimmedWindow_randomText_re2jFindsTheSame() {
     Random rnd = new Random(11);
