@@ -303,7 +303,7 @@ final class WindowFilter {
     return any == null ? to : any.lastEnd(buf, from, to);
   }
 
-  /** {@link #lastMatchEnd} by one walk, never split at a newline (for tests). */
+  /** {@link #lastMatchEnd} by one walk, never split (for tests). */
   int lastMatchEndOneWalk(byte[] buf, int from, int to) {
     return any == null ? to : any.lastEndOne(buf, from, to);
   }
@@ -622,7 +622,7 @@ final class WindowFilter {
               to = -1;
             }
           }
-          sync[k] = to == dead ? -1 : to;
+          sync[k] = to >= 0 && to != dead ? to : -1;
           any |= sync[k] >= 0;
         }
         this.sync = sync = any ? sync : NO_SYNC;
