@@ -263,6 +263,7 @@ final class KeywordDetector implements Detector {
     final ByteWindow window = new ByteWindow();
     final WindowCache[] caches;
     final DigestMemo[] longCaches;
+    final LastWindow[] lastWindows;
     final RejectedStarts[] rejected;
     int scans; // scan calls so far (begin): the anchored walks share steps within one
     // made once this thread has done MEMO_AFTER long windows or costly checks with this detector:
@@ -286,6 +287,7 @@ final class KeywordDetector implements Detector {
       matchers = new Matcher[n];
       caches = new WindowCache[n];
       longCaches = new DigestMemo[n];
+      lastWindows = new LastWindow[n];
       rejected = new RejectedStarts[n];
       nextHit = new int[n];
       lastStart = new int[n];
@@ -471,6 +473,11 @@ final class KeywordDetector implements Detector {
           found = run(r, ws, we);
           c.put(h, buf, ws, we, found);
         }
+      } else if (filterAfter >= 0 && lastWindows[r] != null && lastWindows[r].holds(buf, ws, we)) {
+        // the same bytes as this rule's last long window (a line repeated, or a periodic run such
+        // as /EwA/EwA..., where each hit's 4 KB window cost a SHA-256 and, for the first 64, a
+        // re2j run of ~14 ms): compared byte for byte, no digest
+        found = lastWindows[r].found;
       } else if (filterAfter >= 0 && (longWindows > MEMO_AFTER || ++longWindows > MEMO_AFTER)) {
         // a longer window (a JWT after its keyword, an assignment with a long value) costs re2j
         // ~100 ns a byte; logs repeat such lines (the same bearer token on thousands of lines),
@@ -486,8 +493,12 @@ final class KeywordDetector implements Detector {
           found = run(r, ws, we);
           c.put(digest.hi(), digest.lo(), r, found);
         }
+        lastWindow(r, ws, we, found);
       } else {
         found = run(r, ws, we);
+        if (filterAfter >= 0) {
+          lastWindow(r, ws, we, found);
+        }
       }
       int spans = found.length / (RUN_STRIDE + 1) * RUN_STRIDE; // then one verdict a match
       for (int i = 0; i < spans; i += RUN_STRIDE) {
@@ -541,6 +552,17 @@ final class KeywordDetector implements Detector {
           found[v] = -1;
           Arrays.fill(secret, (byte) 0);
         }
+      }
+    }
+
+    /** Remembers {@code [ws, we)} and its matches as rule {@code r}'s last long window. */
+    private void lastWindow(int r, int ws, int we, int[] found) {
+      if (we - ws <= LastWindow.MAX_BYTES) {
+        LastWindow w = lastWindows[r];
+        if (w == null) {
+          w = lastWindows[r] = new LastWindow();
+        }
+        w.set(buf, ws, we, found);
       }
     }
 
@@ -703,6 +725,32 @@ final class KeywordDetector implements Detector {
       los[s] = lo;
       tags[s] = tag;
       values[s] = value;
+    }
+  }
+
+  /**
+   * Per thread and rule: the last window longer than {@link WindowCache#MAX_BYTES} and re2j's
+   * matches in it (with their verdicts, as the caches keep them), compared byte for byte.
+   */
+  static final class LastWindow {
+    /** Longer windows are not kept: the copy and the compare would cost more than they save. */
+    static final int MAX_BYTES = 16 << 10;
+    private byte[] bytes = new byte[0];
+    private int n = -1;
+    int[] found;
+
+    boolean holds(byte[] buf, int from, int to) {
+      return to - from == n && Arrays.equals(bytes, 0, n, buf, from, to);
+    }
+
+    void set(byte[] buf, int from, int to, int[] found) {
+      int len = to - from;
+      if (bytes.length < len) {
+        bytes = new byte[Math.max(len, Math.min(MAX_BYTES, bytes.length * 2))];
+      }
+      System.arraycopy(buf, from, bytes, 0, len);
+      n = len;
+      this.found = found;
     }
   }
 

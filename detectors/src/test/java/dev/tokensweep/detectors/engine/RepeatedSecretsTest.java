@@ -125,6 +125,28 @@ class RepeatedSecretsTest {
     }
   }
 
+  /**
+   * Long windows that repeat byte for byte (a line with a Microsoft token repeated, and
+   * {@code /EwA} repeated, where every hit opens the same 4 KB window), answered from the rule's
+   * last long window, beside the same line with one byte of its token changed, whole and in
+   * chunks of random sizes.
+   */
+  @Test
+  void scan_repeatedLongWindows_sameMatchesAsReference() {
+    Detector reference = new KeywordDetector(RULES, -1);
+    Detector fast = new KeywordDetector(RULES);
+    Random rnd = new Random(23);
+    String token = "EwA" + new TokenForge(rnd).random(TokenForge.ALNUM, 400);
+    String line = "refresh with " + token + " now\n";
+    String near = "refresh with " + flip(token, rnd) + " now\n";
+    String log = line.repeat(20) + near + line.repeat(3) + near.repeat(2) + line + "/EwA".repeat(400) + "\n";
+    byte[] buf = log.getBytes(StandardCharsets.US_ASCII);
+    List<String> want = describe(reference.findAll(buf));
+    assertTrue(want.size() >= 27, "each line's token is found: " + want.size());
+    same(want, describe(fast.findAll(buf)), "whole");
+    same(want, describe(chunked(fast, buf, rnd)), "chunked");
+  }
+
   @Test
   void scan_repeatedSecretsAndNearMisses_sameMatchesAsReference() {
     Detector reference = new KeywordDetector(RULES, -1);
