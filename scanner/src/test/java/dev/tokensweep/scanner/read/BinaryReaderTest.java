@@ -174,12 +174,7 @@ class BinaryReaderTest {
     }
     Path p = dir.resolve("random.dmp");
     Files.write(p, out.toByteArray());
-    List<String> whole = summary(scan(p, out.size() + 1));
-    assertEquals(30, whole.size());
-    for (int round = 0; round < 6; round++) {
-      int chunk = 16 + r.nextInt(r.nextBoolean() ? 200 : 6000);
-      assertEquals(whole, summary(scan(p, chunk)), "chunk " + chunk);
-    }
+    sameInRandomChunks(p, 30, r, 6, 200, 6000);
   }
 
   @Test
@@ -194,12 +189,7 @@ class BinaryReaderTest {
     }
     Path p = dir.resolve("app.log");
     Files.writeString(p, b.toString());
-    List<String> whole = summary(scan(p, b.length() + 1));
-    assertEquals(40, whole.size());
-    for (int round = 0; round < 6; round++) {
-      int chunk = 16 + r.nextInt(r.nextBoolean() ? 200 : 5000);
-      assertEquals(whole, summary(scan(p, chunk)), "chunk " + chunk);
-    }
+    sameInRandomChunks(p, 40, r, 6, 200, 5000);
   }
 
   /**
@@ -225,10 +215,18 @@ class BinaryReaderTest {
     }
     Path p = dir.resolve("blobs.dmp");
     Files.write(p, out.toByteArray());
-    List<String> whole = summary(scan(p, out.size() + 1));
-    assertEquals(9, whole.size());
-    for (int round = 0; round < 4; round++) {
-      int chunk = 16 + r.nextInt(r.nextBoolean() ? 2000 : 30_000);
+    sameInRandomChunks(p, 9, r, 4, 2000, 30_000);
+  }
+
+  /**
+   * {@code p} scanned whole gives {@code findings} findings, and {@code rounds} scans in chunks of
+   * 16 bytes plus up to {@code small} or {@code large} give the same.
+   */
+  private void sameInRandomChunks(Path p, int findings, Random r, int rounds, int small, int large) throws IOException {
+    List<String> whole = summary(scan(p, (int) Files.size(p) + 1));
+    assertEquals(findings, whole.size());
+    for (int round = 0; round < rounds; round++) {
+      int chunk = 16 + r.nextInt(r.nextBoolean() ? small : large);
       assertEquals(whole, summary(scan(p, chunk)), "chunk " + chunk);
     }
   }

@@ -58,6 +58,27 @@ class SanitizerTest {
         ("{\"note\":\"" + note + "\",\"github_token\":\"" + token + "\",\"end\":1}").getBytes(StandardCharsets.US_ASCII));
   }
 
+  /**
+   * The base64 value between {@code before} and {@code after} in {@code clean} (the first such);
+   * fails with {@code what} when there is none.
+   */
+  private static String base64After(String clean, String before, String after, String what) {
+    Matcher m = Pattern.compile(Pattern.quote(before) + "([A-Za-z0-9+/=]+)" + Pattern.quote(after)).matcher(clean);
+    assertTrue(m.find(), what);
+    return m.group(1);
+  }
+
+  /** {@code value} decoded from base64, a char a byte. */
+  private static String decoded(String value) {
+    return new String(java.util.Base64.getDecoder().decode(value), StandardCharsets.ISO_8859_1);
+  }
+
+  /** A scan of the sanitized copy {@code out} finds nothing. */
+  private static void assertScansClean(Path out) throws IOException {
+    Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
+    assertEquals(0, scanner.scan(List.of(out.toString()), null).findings().size(), "the scan of the copy finds nothing");
+  }
+
   private static String sha(Path p) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
   }
@@ -150,14 +171,10 @@ class SanitizerTest {
     Files.writeString(in, "=> Send header: Authorization: Basic " + basic + "\nstate=" + state + "\n");
     Path out = dir.resolve("trace.clean.log");
     sanitizer(MaskStyle.TAG, false).sanitize(in, out, false);
-    String clean = Files.readString(out);
-    Matcher m = Pattern.compile("state=([A-Za-z0-9+/=]+)").matcher(clean);
-    assertTrue(m.find());
-    String decoded = new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.ISO_8859_1);
+    String decoded = decoded(base64After(Files.readString(out), "state=", "", "the state is still there"));
     assertFalse(decoded.contains(t.substring(6, 30)), "the token no longer decodes from the base64 value");
     assertTrue(decoded.startsWith("{\"refresh\":1,\"token\":\""), "the bytes around it still decode");
-    Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
-    assertEquals(0, scanner.scan(List.of(out.toString()), null).findings().size());
+    assertScansClean(out);
   }
 
   /**
@@ -179,13 +196,10 @@ class SanitizerTest {
     Path out = dir.resolve("big.clean.log");
     sanitizer(MaskStyle.TAG, false).sanitize(in, out, false);
     String clean = Files.readString(out);
-    Matcher m = Pattern.compile("config=([A-Za-z0-9+/=]+)").matcher(clean);
-    assertTrue(m.find());
-    String decoded = new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.ISO_8859_1);
-    assertFalse(decoded.contains(t.substring(6, 30)), "the token no longer decodes from the blob");
-    assertEquals(Files.size(in) - blob.length(), clean.length() - m.group(1).length(), "every other byte kept");
-    Scanner scanner = new Scanner(DETECTOR, FP, Scanner.Options.defaults().withThreads(1));
-    assertEquals(0, scanner.scan(List.of(out.toString()), null).findings().size());
+    String value = base64After(clean, "config=", "", "the blob is still there");
+    assertFalse(decoded(value).contains(t.substring(6, 30)), "the token no longer decodes from the blob");
+    assertEquals(Files.size(in) - blob.length(), clean.length() - value.length(), "every other byte kept");
+    assertScansClean(out);
   }
 
   @Test
@@ -263,9 +277,7 @@ class SanitizerTest {
             StandardCharsets.ISO_8859_1);
         assertFalse(d.contains(t.substring(6, 30)) || d.contains(u.substring(6, 30)), style + ": a token decodes from base64");
       }
-      Matcher m = Pattern.compile("state=([A-Za-z0-9+/=]+) next\n").matcher(clean);
-      assertTrue(m.find(), style + ": the state is still there, as valid base64");
-      String st = new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.ISO_8859_1);
+      String st = decoded(base64After(clean, "state=", " next\n", style + ": the state is still there, as valid base64"));
       assertFalse(st.contains(u.substring(6, 30)), style + ": the token no longer decodes from the state");
       assertFalse(clean.contains(u.substring(6, 30)), style + ": not in the URL-encoded form either");
       assertFalse(clean.contains(t.substring(6, 30)), style + ": nor in plain text");
@@ -286,9 +298,7 @@ class SanitizerTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     lr.filter(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)), out);
     String clean = out.toString(StandardCharsets.US_ASCII);
-    Matcher m = Pattern.compile("config=([A-Za-z0-9+/=]+) end\n").matcher(clean);
-    assertTrue(m.find(), "the blob is still there, as valid base64");
-    String d = new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.ISO_8859_1);
+    String d = decoded(base64After(clean, "config=", " end\n", "the blob is still there, as valid base64"));
     assertFalse(d.contains(t.substring(6, 30)), "the token no longer decodes from the blob");
     assertEquals(text.length(), clean.length(), "every other byte kept");
   }
