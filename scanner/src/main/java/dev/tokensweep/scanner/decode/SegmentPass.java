@@ -14,7 +14,8 @@ import dev.tokensweep.scanner.read.LineCounting;
  * by the JIT), then the flags are read eight at a time. A run ends at a word's first non-base64
  * byte and the next one starts after its last, so the run-length test is needed only after a whole
  * base64 word: log text breaks runs every few bytes, and a byte-at-a-time walk paid a mispredicted
- * branch at each break.
+ * branch at each break. The bytes themselves are read again only in a word whose flags hint at a
+ * newline, '%' or '#' (about one word a line).
  */
 final class SegmentPass {
   /**
@@ -141,10 +142,13 @@ final class SegmentPass {
       if (nonb == 0) {
         continue;
       }
-      lines += Long.bitCount(ByteScan.newlines(w)); // a newline is no base64 byte
-      long special = ByteScan.specials(w); // specials() looks at the bytes themselves
-      if (special != 0) {
-        specials(buf, i, special);
+      if (ByteScan.hints(w) != 0) { // a newline, '%' or '#' (or '!', '''): one a line or so
+        long bytes = ByteScan.word(buf, i);
+        lines += Long.bitCount(ByteScan.newlines(bytes));
+        long special = ByteScan.specials(bytes); // specials() has false positives, special() checks
+        if (special != 0) {
+          specials(buf, i, special);
+        }
       }
       if (i - lastAt > 8) {
         int runStart = lastAt + ((63 - Long.numberOfLeadingZeros(last)) >>> 3) + 1;

@@ -55,7 +55,6 @@ final class KeywordStems {
   private static final int MIN_DECODED = 8;
 
   private static final Map<Detector, KeywordStems> BY_DETECTOR = Collections.synchronizedMap(new WeakHashMap<>());
-  private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
 
   private final Prefilter stems;
   // per stem of the prefilter: whether a hit counts in any case (a keyword's stem), else the
@@ -290,8 +289,7 @@ final class KeywordStems {
             mark(runStart);
           }
         }
-        long z = ~w; // a flag of 0xFF: a byte of 0x80 and up (or 0x7F)
-        long high = ~(((z & LOWS) + LOWS) | z | LOWS);
+        long high = ByteScan.highs(ByteScan.word(b, i));
         while (high != 0) {
           mark(i + (Long.numberOfTrailingZeros(high) >>> 3));
           high &= high - 1;

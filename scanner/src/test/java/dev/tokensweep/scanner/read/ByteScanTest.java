@@ -58,8 +58,11 @@ class ByteScanTest {
       for (int i = from & ~7; i + 8 <= (to & ~7); i += 8) {
         long w = ByteScan.word(flags, i);
         long non = ByteScan.nonBase64(w);
-        long nl = ByteScan.newlines(w);
-        long sp = ByteScan.specials(w);
+        long hints = ByteScan.hints(w);
+        long bytes = ByteScan.word(buf, i);
+        long nl = ByteScan.newlines(bytes);
+        long sp = ByteScan.specials(bytes);
+        long high = ByteScan.highs(bytes);
         for (int k = 0; k < 8; k++) {
           int c = buf[i + k] & 0xFF;
           if (i + k < from) {
@@ -67,8 +70,12 @@ class ByteScanTest {
           }
           String at = "byte 0x" + Integer.toHexString(c) + " at " + (i + k);
           assertEquals(c >= 0x80 || alphabet.indexOf(c) < 0, (non >>> (8 * k + 7) & 1) == 1, "base64 test, " + at);
+          boolean special = c == '%' || c == '#' || c == '!' || c == '\'';
+          assertEquals(c == '\n' || special, (hints >>> (8 * k + 7) & 1) == 1, "hint, " + at);
+          assertEquals(0, w >>> (8 * k) & 0x3F, "a flag's low bits, " + at);
           assertEquals(c == '\n', (nl >>> (8 * k + 7) & 1) == 1, "newline test, " + at);
-          assertEquals(c == '%' || c == '#' || c == '!' || c == '\'', (sp >>> (8 * k + 7) & 1) == 1, "'%'/'#' test, " + at);
+          assertEquals(special, (sp >>> (8 * k + 7) & 1) == 1, "'%'/'#' test, " + at);
+          assertEquals(c >= 0x7F, (high >>> (8 * k + 7) & 1) == 1, "0x7F and up, " + at);
         }
       }
       if (from > 0) {
