@@ -13,9 +13,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Vector API pass ({@link VectorPass}) against the scalar one, its reference: the same base64
- * runs, '%' and '#' noted, and the same newline counts told, on random segments whose bytes are
- * the ones the pass tells apart. The build resolves {@code jdk.incubator.vector} for the tests
+ * The Vector API pass ({@link VectorPass}) against the scalar one, its reference, and the scalar
+ * one against a byte-at-a-time reading of what the pass notes: the same base64 runs, '%' and '#'
+ * noted, and the same newline counts told, on random segments whose bytes are the ones the pass
+ * tells apart. The build resolves {@code jdk.incubator.vector} for the tests
  * (scanner/pom.xml), so this runs on every JDK the build runs on.
  */
 class VectorPassTest {
@@ -85,12 +86,40 @@ class VectorPassTest {
     scalar.scan(buf, from, to, ownFrom, ownTo, s);
     vector.scan(buf, from, to, ownFrom, ownTo, v);
     String at = what + ": [" + from + ", " + to + ") owned [" + ownFrom + ", " + ownTo + ")";
+    SegmentPass naive = reference(buf, from, to, ownFrom, ownTo);
+    assertTrue(scalar.sameNotes(naive), at + ": runs " + runs(scalar) + " against a byte at a time " + runs(naive)
+        + ", % " + scalar.nPercents + " against " + naive.nPercents + ", # " + scalar.nHashes + " against " + naive.nHashes);
     assertTrue(scalar.sameNotes(vector), at + ": runs " + runs(scalar) + " against " + runs(vector)
         + ", % " + scalar.nPercents + " against " + vector.nPercents + ", # " + scalar.nHashes + " against " + vector.nHashes);
     assertEquals(ByteScan.count(buf, ownFrom, ownTo, (byte) '\n'), v.owned, at + ": owned newlines");
     assertEquals(s.owned, v.owned, at);
     assertEquals(List.of(), v.wrong, at + ": newline counts told at these places are not the count before them");
     assertEquals(List.of(), s.wrong, at + " (scalar)");
+  }
+
+  /**
+   * The notes of a pass over {@code buf[from, to)} as their definition says, a byte at a time:
+   * every maximal base64 run of at least MIN_RUN bytes whose first byte the call owns (cut at
+   * MAX_RUN), and every '%' and '#' of the segment.
+   */
+  private static SegmentPass reference(byte[] buf, int from, int to, int ownFrom, int ownTo) {
+    SegmentPass p = new SegmentPass(false);
+    int s = from;
+    for (int i = from; i <= to; i++) {
+      if (i < to && ByteScan.base64Value(buf[i]) >= 0) {
+        continue;
+      }
+      if (i - s >= DecodingLayer.MIN_RUN && s >= ownFrom && s < ownTo && (s > from || from == ownFrom)) {
+        p.runs = Arrays.copyOf(p.runs, Math.max(p.runs.length, p.nRuns + 2));
+        p.runs[p.nRuns++] = s;
+        p.runs[p.nRuns++] = Math.min(i, s + DecodingLayer.MAX_RUN);
+      }
+      if (i < to) {
+        p.special(buf, i);
+      }
+      s = i + 1;
+    }
+    return p;
   }
 
   private static List<Integer> runs(SegmentPass p) {
