@@ -25,9 +25,21 @@ final class FixedShape {
   private final long[] sets;
   private final int length;
 
+  /** What a detector holds for a rule that has no shape (null there means "not looked at yet"). */
+  static final FixedShape NONE = new FixedShape(new long[0], -1);
+
   private FixedShape(long[] sets, int length) {
     this.sets = sets;
     this.length = length;
+  }
+
+  /**
+   * The shape a detector uses for {@code rule}: {@link #of} when the whole shape fits the rule's
+   * length, else {@link #NONE}.
+   */
+  static FixedShape forRule(SyntaxTree.Node tree, dev.tokensweep.detectors.rule.Rule rule) {
+    FixedShape f = of(tree, rule.keywords());
+    return f != null && f.length() <= rule.length() ? f : NONE;
   }
 
   int length() {

@@ -6,6 +6,7 @@ import dev.tokensweep.detectors.check.Validators;
 import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.detectors.evidence.SecretDigest;
 import dev.tokensweep.detectors.rule.Rule;
+import dev.tokensweep.detectors.rule.Rules;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
@@ -101,15 +102,17 @@ final class KeywordDetector implements Detector {
     for (int r = 0; r < patterns.length; r++) {
       Rule rule = this.rules.get(r);
       befores[r] = rule.before();
-      com.google.re2j.SyntaxTree.Node tree = parse(rule); // compiled at its first keyword hit: most rules meet none in a scan
+      // a built-in rule's pattern is parsed (for its shape) at its first keyword hit, and compiled
+      // only at the first that needs re2j: most rules meet none in a scan, and parsing the
+      // catalogue cost a cold JVM ~60 ms of CPU; another rule's is parsed now, so that a pattern
+      // that does not compile fails here, naming the rule
+      boolean builtin = Rules.isBuiltin(rule);
+      com.google.re2j.SyntaxTree.Node tree = builtin ? null : parse(rule);
       long window = rule.before() + 1L + 2L * rule.length();
       long defaultWindow = Rule.DEFAULT_MAX_BEFORE + 1L + 2L * Rule.DEFAULT_MAX_LENGTH;
       filterAfterHits[r] = filterAfter <= 0 ? filterAfter
           : (int) Math.max(1, Math.min(filterAfter, filterAfter * defaultWindow / window));
-      if (filterAfter >= 0) {
-        FixedShape f = FixedShape.of(tree, rule.keywords());
-        shapes[r] = f != null && f.length() <= rule.length() ? f : null;
-      }
+      shapes[r] = filterAfter < 0 ? FixedShape.NONE : tree != null ? FixedShape.forRule(tree, rule) : null;
       exact[r] = filterAfter >= 0 ? ExactSpan.of(rule.pattern()) : null;
       costlyChecks[r] = filterAfter >= 0 && (rule.entropyFloor() > 0
           || rule.validate().stream().anyMatch(COSTLY_CHECKS::contains));
@@ -139,6 +142,16 @@ final class KeywordDetector implements Detector {
    * the rule, not at its first hit; parsing costs a fraction of compiling, which waits for a hit
    * (a cold JVM spent ~0.2 s compiling the 271 built-in patterns).
    */
+  /** Rule {@code id}'s shape as the detector holds it now: null while a built-in rule has had no hit (tests). */
+  FixedShape shapeNow(String id) {
+    for (int r = 0; r < rules.size(); r++) {
+      if (rules.get(r).id().equals(id)) {
+        return shapes[r];
+      }
+    }
+    throw new IllegalArgumentException("no rule " + id);
+  }
+
   static com.google.re2j.SyntaxTree.Node parse(Rule rule) {
     if (rule.pattern() == null) {
       throw new IllegalArgumentException("a rule has no pattern");
@@ -337,7 +350,10 @@ final class KeywordDetector implements Detector {
         }
         Rule rule = rules.get(r);
         FixedShape shape = shapes[r];
-        if (shape != null) {
+        if (shape == null) {
+          shape = shape(r, rule);
+        }
+        if (shape != FixedShape.NONE) {
           fixed(r, rule, shape, p);
           continue;
         }
@@ -423,6 +439,16 @@ final class KeywordDetector implements Detector {
       }
       return hits[r]++ < filterAfterHits[r] ? WindowFilter.NONE
           : built(r, WindowFilter.orNone(rule.pattern(), rule.keywords()));
+    }
+
+    /**
+     * A built-in rule's shape, at its first hit: its pattern parsed then. A racing first hit on
+     * another thread parses an equal one; the shape's fields are final, so either is seen whole.
+     */
+    private FixedShape shape(int r, Rule rule) {
+      FixedShape s = FixedShape.forRule(parse(rule), rule);
+      shapes[r] = s;
+      return s;
     }
 
     /** Rule {@code r}'s filter {@code f} from now on, with its start bytes. */

@@ -22,6 +22,8 @@ public final class Rules {
   /** Where the built-in rule files live on the classpath; public for the build step (engine PrecompiledFilters). */
   public static final String BUILTIN_DIR = "/dev/tokensweep/rules/";
   private static volatile List<Rule> builtin;
+  /** The rules {@link #builtin} returned, by identity (empty until it is read). */
+  private static volatile java.util.Set<Rule> builtinSet = java.util.Set.of();
 
   /** A rules file that cannot be read as rules; the message names the file and line. */
   public static final class RuleFileException extends RuntimeException {
@@ -41,11 +43,24 @@ public final class Rules {
       synchronized (Rules.class) {
         b = builtin;
         if (b == null) {
-          builtin = b = readBuiltin();
+          b = readBuiltin();
+          java.util.Set<Rule> set = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+          set.addAll(b);
+          builtinSet = java.util.Collections.unmodifiableSet(set);
+          builtin = b;
         }
       }
     }
     return b;
+  }
+
+  /**
+   * Whether {@code rule} is one of the rules {@link #builtin} returned (the same object, not an
+   * equal one from a rules file): the build has parsed and tested every one of those, so a
+   * detector may leave the parsing of their patterns to their first hit.
+   */
+  public static boolean isBuiltin(Rule rule) {
+    return builtinSet.contains(rule);
   }
 
   /**

@@ -90,6 +90,34 @@ class FixedShapeTest {
     return out;
   }
 
+  /**
+   * A built-in rule's pattern is parsed at its first hit, not when the detector is made (start-up
+   * parsed the whole catalogue); its shape is then the one it always had. A rule from elsewhere,
+   * even one equal to a built-in rule, is parsed when the detector is made.
+   */
+  @Test
+  void builtinShapes_madeAtTheFirstHit_otherRulesAtOnce() {
+    Rule github = BY_ID.get("ts.github.1");
+    assertTrue(Rules.isBuiltin(github));
+    KeywordDetector d = new KeywordDetector(RULES, 0);
+    assertNull(d.shapeNow("ts.github.1"), "no hit yet");
+    assertEquals(1, d.findAll(github.examples().get(0).getBytes(StandardCharsets.UTF_8)).stream()
+        .filter(m -> m.rule().id().equals("ts.github.1")).count());
+    FixedShape s = d.shapeNow("ts.github.1");
+    assertNotNull(s);
+    assertTrue(s != FixedShape.NONE && s.length() == FixedShape.of(github.pattern(), github.keywords()).length(),
+        "the shape of its pattern");
+    assertNull(d.shapeNow("ts.aws.1"), "a rule with no hit stays unparsed");
+
+    Rule copy = new Rule(github.id(), github.name(), github.kind(), github.keywords(), github.pattern(), github.validate(),
+        github.minEntropy(), github.severity(), github.prefix(), github.examples(), github.negativeExamples(),
+        github.references(), github.description(), github.maxBefore(), github.maxLength());
+    assertTrue(!Rules.isBuiltin(copy), "an equal rule from a file is not the built-in one");
+    FixedShape own = new KeywordDetector(List.of(copy), 0).shapeNow("ts.github.1");
+    assertTrue(own != null && own != FixedShape.NONE, "parsed when the detector is made");
+    assertEquals(FixedShape.NONE, new KeywordDetector(RULES, -1).shapeNow("ts.github.1"), "the reference has none");
+  }
+
   @Test
   void scan_denseText_sameMatchesAsReference() {
     List<Rule> shaped = RULES.stream().filter(r -> FixedShape.of(r.pattern(), r.keywords()) != null).toList();
