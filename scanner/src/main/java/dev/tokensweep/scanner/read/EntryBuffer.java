@@ -6,8 +6,8 @@ import dev.tokensweep.scanner.model.Location;
  * Collects the decoded bytes of one record (a history entry) and hands it to the sink as one
  * segment, or, when it outgrows the chunk, as several with the sink's overlap on each side. Every
  * decoded byte remembers the stream offset of the stored bytes it came from, and the raw line it
- * sits on, so a finding names the offset, line and column in the file as stored. Memory: one
- * chunk of bytes and one {@code int} per byte.
+ * sits on, so a finding names the offset, line and column in the file as stored. Memory: at most
+ * one chunk of bytes and one {@code int} per byte, as much as the longest entry needs.
  */
 final class EntryBuffer {
   private final SegmentSink sink;
@@ -15,8 +15,9 @@ final class EntryBuffer {
   private final String format;
   private final boolean numbered;
   private final int ov;
-  private final byte[] buf;
-  private final int[] src; // stream offset of each decoded byte, relative to srcBase
+  private final int full; // the chunk with its overlap on both sides: the buffer grows to this, then spills
+  private byte[] buf;
+  private int[] src; // stream offset of each decoded byte, relative to srcBase
   private long srcBase;
   private int len;
   private int own;
@@ -40,9 +41,16 @@ final class EntryBuffer {
     this.path = path;
     this.format = format;
     this.ov = sink.overlap();
-    this.buf = new byte[chunk + 2 * ov];
-    this.src = new int[buf.length];
+    this.full = chunk + 2 * ov;
+    // small first: an entry is one command, and the full chunk (1 MiB of bytes and 4 MiB of
+    // offsets, zeroed by the JVM) cost a 1 KB history ~15 ms of its scan
+    int first = Math.min(full, FIRST_BYTES);
+    this.buf = new byte[first];
+    this.src = new int[first];
   }
+
+  /** The buffer an entry starts in; a longer one doubles it up to the full chunk. */
+  static final int FIRST_BYTES = 16 << 10;
 
   boolean open() {
     return open;
@@ -86,7 +94,13 @@ final class EntryBuffer {
   /** Appends one decoded byte that was stored at stream offset {@code offset}. */
   void put(byte b, long offset) {
     if (len == buf.length) {
-      spill();
+      if (buf.length < full) {
+        int n = (int) Math.min(full, 2L * buf.length);
+        buf = java.util.Arrays.copyOf(buf, n);
+        src = java.util.Arrays.copyOf(src, n);
+      } else {
+        spill();
+      }
     }
     if (len == 0) {
       srcBase = offset;

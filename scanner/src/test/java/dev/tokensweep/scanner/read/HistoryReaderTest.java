@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,6 +211,33 @@ class HistoryReaderTest {
     for (int chunk : new int[] {64, 1000, 4099, 1 << 20}) {
       ScanResult r = scan(write(".bash_history", f), chunk);
       assertAt(one(r, t, "chunk " + chunk).location(), "bash-history", 1, 1700000000L, at(f, t), 2);
+    }
+  }
+
+  /**
+   * Entries longer than the buffer an entry starts in: it grows, then serves the next entries; each
+   * token is found once, at its place, whatever the entry before it was.
+   */
+  @Test
+  void bash_longEntriesAfterShortOnes_eachTokenOnceAtItsPlace() throws IOException {
+    StringBuilder b = new StringBuilder();
+    List<String> tokens = new ArrayList<>();
+    int[] lengths = {10, EntryBuffer.FIRST_BYTES - 60, 5, 3 * EntryBuffer.FIRST_BYTES + 7, 40, EntryBuffer.FIRST_BYTES * 9};
+    for (int e = 0; e < lengths.length; e++) {
+      String t = forge.base62Crc32("ghp_");
+      tokens.add(t);
+      b.append('#').append(1700000000 + e).append("\necho ");
+      int before = lengths[e] / 2;
+      b.append("x".repeat(before)).append(' ').append(t).append(' ').append("y".repeat(lengths[e] - before)).append('\n');
+    }
+    byte[] f = latin1(b.toString());
+    for (int chunk : new int[] {1000, 1 << 16, 1 << 20}) {
+      ScanResult r = scan(write(".bash_history", f), chunk);
+      for (int e = 0; e < tokens.size(); e++) {
+        String t = tokens.get(e);
+        assertAt(one(r, t, "entry " + e + ", chunk " + chunk).location(), "bash-history", e + 1,
+            1700000000L + e, at(f, t), 2L * e + 2);
+      }
     }
   }
 
