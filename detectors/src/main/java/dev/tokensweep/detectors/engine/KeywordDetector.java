@@ -106,8 +106,7 @@ final class KeywordDetector implements Detector {
       // only at the first that needs re2j: most rules meet none in a scan, and parsing the
       // catalogue cost a cold JVM ~60 ms of CPU; another rule's is parsed now, so that a pattern
       // that does not compile fails here, naming the rule
-      boolean builtin = Rules.isBuiltin(rule);
-      com.google.re2j.SyntaxTree.Node tree = builtin ? null : parse(rule);
+      com.google.re2j.SyntaxTree.Node tree = Rules.isBuiltin(rule) ? null : parse(rule);
       long window = rule.before() + 1L + 2L * rule.length();
       long defaultWindow = Rule.DEFAULT_MAX_BEFORE + 1L + 2L * Rule.DEFAULT_MAX_LENGTH;
       filterAfterHits[r] = filterAfter <= 0 ? filterAfter
@@ -137,11 +136,6 @@ final class KeywordDetector implements Detector {
     scratch = ThreadLocal.withInitial(() -> new Scratch(n));
   }
 
-  /**
-   * Parses the rule's pattern as re2j does, so a pattern that does not compile fails here, naming
-   * the rule, not at its first hit; parsing costs a fraction of compiling, which waits for a hit
-   * (a cold JVM spent ~0.2 s compiling the 271 built-in patterns).
-   */
   /** Rule {@code id}'s shape as the detector holds it now: null while a built-in rule has had no hit (tests). */
   FixedShape shapeNow(String id) {
     for (int r = 0; r < rules.size(); r++) {
@@ -152,6 +146,12 @@ final class KeywordDetector implements Detector {
     throw new IllegalArgumentException("no rule " + id);
   }
 
+  /**
+   * Parses the rule's pattern as re2j does, so that a rule from a file whose pattern does not
+   * compile fails when the detector is made, naming the rule, not at its first hit (a built-in
+   * rule's is parsed at its first hit); parsing costs a fraction of compiling, which waits for a
+   * hit (a cold JVM spent ~0.2 s compiling the 271 built-in patterns).
+   */
   static com.google.re2j.SyntaxTree.Node parse(Rule rule) {
     if (rule.pattern() == null) {
       throw new IllegalArgumentException("a rule has no pattern");
