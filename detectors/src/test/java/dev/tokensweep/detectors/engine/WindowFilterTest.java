@@ -401,6 +401,8 @@ class WindowFilterTest {
     // the build writes them (exec-maven-plugin); a stale or missing one would silently cost speed
     int none = 0;
     for (Rule r : RULES) {
+      String name = PrecompiledFilters.name(r.pattern(), r.keywords());
+      assertTrue(name.matches("[0-9a-f]{8}-[1-9][0-9]*\\.wf"), r.id() + ": resource name " + name);
       WindowFilter stored = PrecompiledFilters.load(r.pattern(), r.keywords());
       assertTrue(stored != null, r.id() + ": no precompiled window filter in the classes directory");
       WindowFilter built = WindowFilter.orNone(r.pattern(), r.keywords());
