@@ -49,9 +49,7 @@ public final class ByteScan {
     int i = from;
     for (; i + 8 <= to; i += 8) {
       long x = (long) LONGS.get(buf, i) ^ pattern;
-      // exact per-byte zero test (no borrow between bytes): high bit set where the byte is zero
-      long z = ~(((x & LOWS) + LOWS) | x | LOWS);
-      n += Long.bitCount(z);
+      n += Long.bitCount(zeroBytes(x));
     }
     for (; i < to; i++) {
       if (buf[i] == b) {
@@ -67,7 +65,7 @@ public final class ByteScan {
     int i = from;
     for (; i + 8 <= to; i += 8) {
       long x = (long) LONGS.get(buf, i) ^ pattern;
-      long z = ~(((x & LOWS) + LOWS) | x | LOWS);
+      long z = zeroBytes(x);
       if (z != 0) {
         return i + (Long.numberOfTrailingZeros(z) >>> 3);
       }
@@ -139,8 +137,7 @@ public final class ByteScan {
 
   /** The high bit of each byte of {@code bytes} (eight bytes, {@link #word}) that is a newline. */
   public static long newlines(long bytes) {
-    long z = bytes ^ 0x0A0A0A0A0A0A0A0AL;
-    return ~(((z & LOWS) + LOWS) | z | LOWS);
+    return zeroBytes(bytes ^ 0x0A0A0A0A0A0A0A0AL);
   }
 
   /**
@@ -149,14 +146,20 @@ public final class ByteScan {
    * that checks the byte again).
    */
   public static long specials(long bytes) {
-    long z = (bytes ^ 0x2121212121212121L) & ~0x0606060606060606L;
-    return ~(((z & LOWS) + LOWS) | z | LOWS);
+    return zeroBytes((bytes ^ 0x2121212121212121L) & ~0x0606060606060606L);
   }
 
   /** The high bit of each byte of {@code bytes} that is 0x7F or above. */
   public static long highs(long bytes) {
-    long z = bytes ^ 0x7F7F7F7F7F7F7F7FL;
-    return (bytes & HIGHS) | ~(((z & LOWS) + LOWS) | z | LOWS);
+    return (bytes & HIGHS) | zeroBytes(bytes ^ 0x7F7F7F7F7F7F7F7FL);
+  }
+
+  /**
+   * The high bit of each byte of {@code x} that is zero: the exact per-byte test (no borrow
+   * crosses from one byte to the next), which every byte test here makes after an xor.
+   */
+  private static long zeroBytes(long x) {
+    return ~(((x & LOWS) + LOWS) | x | LOWS);
   }
 
   /** The last index of {@code b} in {@code buf[from, to)}, or -1. */
