@@ -33,8 +33,9 @@ if %TS_MAJOR% LSS 17 goto oldjava
 
 set "TS_HEAP=-Xmx1g"
 echo( %TOKENSWEEP_JAVA_OPTS% | findstr /c:" -Xmx" >nul && set "TS_HEAP="
-rem the serial collector, as bin/tokensweep says why; a collector in TOKENSWEEP_JAVA_OPTS replaces it
-set "TS_GC=-XX:+UseSerialGC"
+rem the serial collector, objects promoted at their first collection, as bin/tokensweep says why; a
+rem collector in TOKENSWEEP_JAVA_OPTS replaces it
+set "TS_GC=-XX:+UseSerialGC -XX:MaxTenuringThreshold=0"
 echo( %TOKENSWEEP_JAVA_OPTS% | findstr /r /c:" -XX:+Use[A-Za-z]*GC" >nul && set "TS_GC="
 rem C2 later (ten times the tier-4 thresholds), as bin/tokensweep says why
 set "TS_JIT=-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
