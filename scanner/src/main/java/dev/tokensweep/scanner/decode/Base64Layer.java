@@ -42,6 +42,10 @@ final class Base64Layer implements DecodingLayer {
     if (n % 4 == 1) {
       n--;
     }
+    RunMemo memo = n >= RunMemo.MIN_BYTES ? next.memo() : null;
+    if (memo != null && memo.holds(buf, s, n)) {
+      return; // an equal run came to nothing earlier in the leaf (a bearer JWT on every line)
+    }
     // Most runs are identifiers, UUIDs and hex ids that decode to binary: decide without
     // allocating first, by the same rules as below, and stop as soon as the final 90% rule
     // can no longer hold (the decoded length is known in advance).
@@ -71,7 +75,11 @@ final class Base64Layer implements DecodingLayer {
       return;
     }
     final int fs = s;
+    long mark = memo == null ? 0 : memo.mark();
     next.pass(out, o, name(), p -> locator.locate(fs + (int) ((long) p * 4 / 3)));
+    if (memo != null) {
+      memo.add(buf, s, n, mark);
+    }
   }
 
   /**

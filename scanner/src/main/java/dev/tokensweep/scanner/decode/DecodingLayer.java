@@ -35,6 +35,11 @@ sealed interface DecodingLayer permits Base64Layer, UrlLayer, RsyslogLayer {
   interface Next {
     /** Scans {@code decoded[0, n)}, decoded by {@code layer}; {@code toEncoded} maps a decoded offset to its place. */
     void pass(byte[] decoded, int n, String layer, Locator toEncoded);
+
+    /** The leaf's runs that came to nothing, when the sink below can tell ({@link RunMemo}); else null. */
+    default RunMemo memo() {
+      return null;
+    }
   }
 
   /** Printable ASCII, tab, CR or LF: the bytes decoded text must mostly be for a run to count as text. */

@@ -20,10 +20,35 @@ final class LayeredSink extends SegmentSink.Forwarding {
 
   private final int depthLeft;
   private final SegmentPass pass = new SegmentPass();
+  /** The runs decoded from this sink's own segments that came to nothing; null below the top. */
+  private final RunMemo memo;
+  private final DecodingLayer.Next next = new DecodingLayer.Next() {
+    @Override
+    public void pass(byte[] decoded, int n, String layer, Locator toEncoded) {
+      next(decoded, n, layer, toEncoded);
+    }
 
+    @Override
+    public RunMemo memo() {
+      return memo;
+    }
+  };
+
+  /** The layers around {@code out}, with a memo of the runs that came to nothing when {@code out} counts its effects. */
   LayeredSink(SegmentSink out, int depthLeft) {
+    this(out, depthLeft, out.effects() >= 0 && depthLeft > 0 ? new RunMemo(out::effects) : null);
+  }
+
+  private LayeredSink(SegmentSink out, int depthLeft, RunMemo memo) {
     super(out);
     this.depthLeft = depthLeft;
+    this.memo = memo;
+  }
+
+  /** As {@code out} counts them: this sink hands everything on to it. */
+  @Override
+  public long effects() {
+    return out.effects();
   }
 
   @Override
@@ -35,7 +60,7 @@ final class LayeredSink extends SegmentSink.Forwarding {
     pass.scan(buf, from, to, ownFrom, ownTo, locator.lineCounting());
     out.segment(buf, from, to, ownFrom, ownTo, locator);
     for (DecodingLayer layer : LAYERS) {
-      layer.decode(buf, from, to, ownFrom, ownTo, pass, locator, this::next);
+      layer.decode(buf, from, to, ownFrom, ownTo, pass, locator, next);
     }
   }
 
@@ -76,7 +101,9 @@ final class LayeredSink extends SegmentSink.Forwarding {
 
   /** Scans decoded bytes through the next layer, with locations that name this decoding. */
   private void next(byte[] decoded, int n, String layer, Locator toEncoded) {
-    LayeredSink next = new LayeredSink(out, depthLeft - 1);
+    // no memo one layer down: a run there is decoded with one layer less to go, so it may come to
+    // something else than an equal run up here
+    LayeredSink next = new LayeredSink(out, depthLeft - 1, null);
     next.segment(decoded, 0, n, 0, n, p -> {
       Location l = toEncoded.locate(p);
       if (l == null) {

@@ -26,6 +26,8 @@ final class LeafSink implements SegmentSink {
   // findings already made in this leaf, so a secret found again through a decoding layer (a
   // URL-decoded run that left the token itself unchanged) is reported once; bounded
   private final Map<ScanContext.PlaceKey, Boolean> seen = ScanContext.recentPlaces();
+  // matches and problems handed to this sink so far (effects())
+  private long effects;
 
   LeafSink(ScanContext context, Collector collector) {
     this.context = context;
@@ -69,8 +71,9 @@ final class LeafSink implements SegmentSink {
     matches.clear();
     context.detector.scan(buf, from, to, ownFrom, ownTo, matches::add);
     if (matches.isEmpty()) {
-      return;
+      return; // nothing handed on: a segment with no match changes nothing but the detector's caches
     }
+    effects += matches.size();
     // one finding per secret span: where a provider rule and a generic rule both confirm the
     // same bytes, the rule listed first in the catalogue wins (and keeps a pair rule's identifier)
     matches.sort(context.matchOrder());
@@ -118,6 +121,12 @@ final class LeafSink implements SegmentSink {
 
   @Override
   public void problem(Problem problem) {
+    effects++;
     collector.problem(problem);
+  }
+
+  @Override
+  public long effects() {
+    return effects;
   }
 }

@@ -35,6 +35,17 @@ public interface SegmentSink {
   void problem(Problem problem);
 
   /**
+   * A count that grows with everything this sink has been handed that can change what the scan
+   * reports (matches, problems), or -1 when the sink cannot tell. While it stays the same, the
+   * segments handed meanwhile came to nothing, and equal bytes handed again would too: a decoding
+   * layer may then skip a run it has decoded before ({@code decode/RunMemo}). A sink that does
+   * anything else with a segment must answer -1, as this default does.
+   */
+  default long effects() {
+    return -1;
+  }
+
+  /**
    * The detector behind this sink, for a reader that can tell from raw bytes that a part holds
    * none of its keywords and so need not parse it ({@link JsonReader} in JSON-lines mode); null
    * when not known, and then the reader hands on everything.

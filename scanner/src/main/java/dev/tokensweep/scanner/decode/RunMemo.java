@@ -1,0 +1,98 @@
+package dev.tokensweep.scanner.decode;
+
+import dev.tokensweep.scanner.read.ByteScan;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
+/**
+ * One leaf's encoded runs that were decoded and scanned and came to nothing: the sink below the
+ * layers was handed no match and no problem meanwhile ({@link
+ * dev.tokensweep.scanner.read.SegmentSink#effects()}), and the same bytes decoded and scanned
+ * again would come to nothing again, so an equal run later in the leaf is skipped. A gateway log
+ * carries one bearer JWT on thousands of lines: each was checked for text, decoded, passed
+ * through the layers again and walked by the detector (~5 µs a JWT; on a 1 GB log with repeating
+ * tokens, 245-297 ms of a 3.7-5.0 s scan thread under {@code Base64Layer.decode}).
+ *
+ * <p>Direct-mapped by a hash of the run's length and some of its bytes; an entry holds the run's bytes
+ * and is compared byte for byte, so a collision costs a decode, never a finding. Runs shorter than {@link #MIN_BYTES} are
+ * cheaper to decode than to copy and compare, and longer than {@link #MAX_BYTES} are not kept.
+ * Held in memory only, for the leaf's read; not thread-safe, as the sink it serves.
+ */
+final class RunMemo {
+  /** Shorter runs are not looked up: decoding them costs about what the lookup would. */
+  static final int MIN_BYTES = 48;
+  /** Longer runs are not kept: bounds the memo at {@link #SLOTS} x this. */
+  static final int MAX_BYTES = 4096;
+  /** Entries (a power of two): the distinct tokens a log repeats, two or three runs each. */
+  static final int SLOTS = 128;
+
+  private final LongSupplier effects;
+  private byte[][] keys;
+  private int[] lengths;
+  private long[] hashes;
+  private long hash; // of the run last looked up, for add()
+
+  RunMemo(LongSupplier effects) {
+    this.effects = effects;
+  }
+
+  /** The effects so far: a run came to nothing when this is the same after it. */
+  long mark() {
+    return effects.getAsLong();
+  }
+
+  /** Whether {@code buf[s, s + n)} is a run that came to nothing before; remembers its hash for {@link #add}. */
+  boolean holds(byte[] buf, int s, int n) {
+    hash = hash(buf, s, n);
+    if (keys == null) {
+      return false;
+    }
+    int i = (int) hash & (SLOTS - 1);
+    byte[] k = keys[i];
+    return k != null && hashes[i] == hash && lengths[i] == n && Arrays.equals(k, 0, n, buf, s, s + n);
+  }
+
+  /** Remembers {@code buf[s, s + n)}, last looked up with {@link #holds}, as a run that came to nothing since {@code mark}. */
+  void add(byte[] buf, int s, int n, long mark) {
+    if (n > MAX_BYTES || effects.getAsLong() != mark) {
+      return;
+    }
+    if (keys == null) {
+      keys = new byte[SLOTS][];
+      lengths = new int[SLOTS];
+      hashes = new long[SLOTS];
+    }
+    int i = (int) hash & (SLOTS - 1);
+    if (keys[i] == null || keys[i].length < n) {
+      keys[i] = new byte[Math.max(n, 256)];
+    }
+    System.arraycopy(buf, s, keys[i], 0, n);
+    lengths[i] = n;
+    hashes[i] = hash;
+  }
+
+  /**
+   * A 64-bit hash of the length and 16 bytes at each end and in the middle of {@code buf[s, s + n)}
+   * (n at least {@link #MIN_BYTES}): most runs looked up are met once (ids, hashes, signatures),
+   * and hashing them whole would cost more than the early verdict of the text check that follows a
+   * miss. Not the first bytes alone: the JWTs of one issuer begin alike (header, then
+   * {@code {"iss":...}), and would take one slot.
+   */
+  static long hash(byte[] buf, int s, int n) {
+    long h = 0x9E3779B97F4A7C15L ^ n;
+    h = mix(h, ByteScan.word(buf, s));
+    h = mix(h, ByteScan.word(buf, s + 8));
+    int m = s + n / 2 - 8;
+    h = mix(h, ByteScan.word(buf, m));
+    h = mix(h, ByteScan.word(buf, m + 8));
+    h = mix(h, ByteScan.word(buf, s + n - 16));
+    h = mix(h, ByteScan.word(buf, s + n - 8));
+    h *= 0xD6E8FEB86659FD93L;
+    return h ^ (h >>> 32);
+  }
+
+  private static long mix(long h, long w) {
+    h = (h ^ w) * 0x100000001B3L;
+    return h ^ (h >>> 29);
+  }
+}
