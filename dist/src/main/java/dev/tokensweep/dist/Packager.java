@@ -52,8 +52,12 @@ public final class Packager {
   static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-man-pages", "--no-header-files",
       "--compress=2", "--generate-cds-archive");
   static final String MAIN_CLASS = "dev.tokensweep.scanner.cli.Main";
-  /** The JVM options of the .deb's launcher; those of the tarball are in bin/tokensweep. */
-  static final List<String> DEB_JAVA_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC",
+  /**
+   * The JVM options of the .deb's launcher; those of the tarball are in bin/tokensweep. Not the
+   * huge pages and vector size that script chooses from the machine: a fixed option the kernel or
+   * CPU cannot honour would print a JVM warning on every run.
+   */
+  static final List<String> DEB_JAVA_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:MaxTenuringThreshold=0",
       "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
       "-XX:Tier4BackEdgeThreshold=400000", "-XX:CompileCommandFile=$APPDIR/tokensweep.compile", "-Dfile.encoding=UTF-8", "-XX:-UsePerfData", "-Xshare:auto",
       "-XX:SharedArchiveFile=$APPDIR/tokensweep.jsa", "-Xlog:disable", "-Xlog:all=warning:stderr",
