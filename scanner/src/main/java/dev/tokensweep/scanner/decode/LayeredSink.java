@@ -34,7 +34,10 @@ final class LayeredSink extends SegmentSink.Forwarding {
     }
   };
 
-  /** The layers around {@code out}, with a memo of the runs that came to nothing when {@code out} counts its effects. */
+  /**
+   * The layers around {@code out}, with a memo of the runs that came to nothing when {@code out}
+   * counts its effects.
+   */
   LayeredSink(SegmentSink out, int depthLeft) {
     this(out, depthLeft, out.effects() >= 0 && depthLeft > 0 ? new RunMemo(out::effects) : null);
   }

@@ -13,10 +13,12 @@ import java.util.function.LongSupplier;
  * through the layers again and walked by the detector (~5 µs a JWT; on a 1 GB log with repeating
  * tokens, 245-297 ms of a 3.7-5.0 s scan thread under {@code Base64Layer.decode}).
  *
- * <p>Direct-mapped by a hash of the run's length and some of its bytes; an entry holds the run's bytes
- * and is compared byte for byte, so a collision costs a decode, never a finding. Runs shorter than {@link #MIN_BYTES} are
- * cheaper to decode than to copy and compare, and longer than {@link #MAX_BYTES} are not kept.
- * Held in memory only, for the leaf's read; not thread-safe, as the sink it serves.
+ * <p>Direct-mapped by a hash of the run's length and some of its bytes; an entry holds the run's
+ * bytes and is compared byte for byte, so a collision costs a decode, never a finding. Runs
+ * shorter than {@link #MIN_BYTES} are cheaper to decode than to look up, and runs longer than
+ * {@link #MAX_BYTES} are not kept. Held in memory only, for the leaf's read; not thread-safe, as
+ * the sink it serves. Only the top layer has one, so no lookup runs between a run's
+ * {@link #holds} and its {@link #add}.
  */
 final class RunMemo {
   /** Shorter runs are not looked up: decoding them costs about what the lookup would. */
@@ -41,7 +43,10 @@ final class RunMemo {
     return effects.getAsLong();
   }
 
-  /** Whether {@code buf[s, s + n)} is a run that came to nothing before; remembers its hash for {@link #add}. */
+  /**
+   * Whether {@code buf[s, s + n)} is a run that came to nothing before; remembers its hash for
+   * {@link #add}.
+   */
   boolean holds(byte[] buf, int s, int n) {
     hash = hash(buf, s, n);
     if (keys == null) {
@@ -52,7 +57,10 @@ final class RunMemo {
     return k != null && hashes[i] == hash && lengths[i] == n && Arrays.equals(k, 0, n, buf, s, s + n);
   }
 
-  /** Remembers {@code buf[s, s + n)}, last looked up with {@link #holds}, as a run that came to nothing since {@code mark}. */
+  /**
+   * Remembers {@code buf[s, s + n)}, the run last looked up with {@link #holds}, when nothing has
+   * come of anything since {@code mark}.
+   */
   void add(byte[] buf, int s, int n, long mark) {
     if (n > MAX_BYTES || effects.getAsLong() != mark) {
       return;
