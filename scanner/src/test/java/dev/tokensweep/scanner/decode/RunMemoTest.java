@@ -33,12 +33,7 @@ class RunMemoTest {
   Path dir;
 
   private static byte[] run(Random r, int n) {
-    byte[] b = new byte[n];
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < n; i++) {
-      b[i] = (byte) alphabet.charAt(r.nextInt(64));
-    }
-    return b;
+    return new TokenForge(r).random(TokenForge.B64URL, n).getBytes(StandardCharsets.US_ASCII);
   }
 
   @Test
