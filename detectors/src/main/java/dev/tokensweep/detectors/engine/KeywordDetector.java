@@ -271,6 +271,9 @@ final class KeywordDetector implements Detector {
   private final class Scratch implements Prefilter.HitSink {
     final Matcher[] matchers;
     final int[] nextHit;
+    // per rule, the last position at which a hit is near enough to its last window's to be one
+    // of a cluster (see hit)
+    final int[] clusterUntil;
     final int[] lastStart;
     final int[] lastEnd; // end of the match at lastStart
     final ByteWindow window = new ByteWindow();
@@ -303,6 +306,7 @@ final class KeywordDetector implements Detector {
       lastWindows = new LastWindow[n];
       rejected = new RejectedStarts[n];
       nextHit = new int[n];
+      clusterUntil = new int[n];
       lastStart = new int[n];
       lastEnd = new int[n];
       int mb = 0;
@@ -324,6 +328,7 @@ final class KeywordDetector implements Detector {
       this.reportTo = reportTo;
       this.sink = sink;
       Arrays.fill(nextHit, Integer.MIN_VALUE);
+      Arrays.fill(clusterUntil, Integer.MIN_VALUE);
       Arrays.fill(lastStart, Integer.MIN_VALUE);
       Arrays.fill(lastEnd, Integer.MIN_VALUE);
       scans++;
@@ -391,8 +396,17 @@ final class KeywordDetector implements Detector {
           continue;
         }
         int ws = Math.max(from, p - rule.before() - 1); // one byte more, so a match at the limit keeps its left context
-        int we = (int) Math.min(to, (long) p + 2L * len);
-        nextHit[r] = we == to ? Integer.MAX_VALUE : p + len;
+        // The window holds every match around p (each starts at most before() bytes before it
+        // and is at most len long) and, `ahead` bytes further, those around the hits after p that
+        // it lets the rule skip. A hit within len of the rule's last window is one of a cluster,
+        // whose window reaches len further, so its next len bytes of hits cost no window; a lone
+        // hit's window stops after its own matches: on a log with one such hit a line, the DFAs
+        // walk half as far (before + len + 1 bytes, not before + 2 len). The reference keeps the
+        // long windows, so the tests that compare with it check this choice too.
+        int ahead = filterAfter < 0 || p <= clusterUntil[r] ? len : 1;
+        clusterUntil[r] = (int) Math.min(Integer.MAX_VALUE, (long) p + len);
+        int we = (int) Math.min(to, (long) p + len + ahead);
+        nextHit[r] = we == to ? Integer.MAX_VALUE : p + ahead;
         int end = f.lastMatchEnd(buf, ws, we);
         if (end < 0) {
           continue; // no substring of the window can match: re2j would find nothing

@@ -147,6 +147,56 @@ class DetectorTest {
     assertEquals(List.of(), generic1(new KeywordDetector(Rules.builtin(), 0), text));
   }
 
+  /**
+   * A rule whose matches may start before its keyword gets a window per hit. A lone hit's window
+   * ends right after its own matches could; a hit within a rule length of the last window's hit
+   * gets one that reaches a rule length further and lets the next hits in that stretch go without
+   * a window of their own. Assignments of every length at every distance from each other, for
+   * ts.generic.1 (max_length 512) and a rule of max_length 70 whose longest values nearly fill
+   * it: the fast detector finds what the reference, whose windows always reach two rule lengths
+   * past the hit, finds.
+   */
+  @Test
+  void scan_hitsOfOneRuleAtEveryDistance_sameAsReference() {
+    List<dev.tokensweep.detectors.rule.Rule> rules = new ArrayList<>(Rules.builtin());
+    rules.addAll(Rules.parse("""
+        - id: test.window.1
+          name: short assignment
+          kind: api_key
+          keywords: [pass]
+          pattern: '(?:^|[^a-z])pass ?= ?([A-Za-z0-9]{8,60})(?:[ ;]|$)'
+          max_length: 70
+          max_before: 1
+          severity: low
+        """, "window.yml"));
+    Detector fast = new KeywordDetector(rules, 0);
+    Detector reference = new KeywordDetector(rules, -1);
+    Random rnd = new Random(47);
+    TokenForge f = new TokenForge(rnd);
+    String[] keys = {"API_TOKEN=", "CI_JOB_TOKEN = ", "client_secret: ", "x.api_key=", "pass=", "pass = ", ";pass="};
+    int found = 0;
+    for (int round = 0; round < 300; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int k = 1 + rnd.nextInt(6); k > 0; k--) {
+        int gap = switch (rnd.nextInt(3)) {
+          case 0 -> rnd.nextInt(8);
+          case 1 -> rnd.nextInt(80);
+          default -> rnd.nextInt(1100);
+        };
+        b.append(" note ".repeat(gap / 6)).append(" ".repeat(gap % 6));
+        String key = keys[rnd.nextInt(keys.length)];
+        int len = key.contains("pass") ? 8 + rnd.nextInt(53) : 16 + rnd.nextInt(185);
+        b.append(key).append(f.random(TokenForge.ALNUM, len)).append(rnd.nextBoolean() ? ";" : " ");
+      }
+      byte[] buf = b.toString().getBytes(StandardCharsets.US_ASCII);
+      List<String> want = reference.findAll(buf).stream().map(DetectorTest::key).sorted().toList();
+      List<String> got = fast.findAll(buf).stream().map(DetectorTest::key).sorted().toList();
+      assertEquals(want, got, "round " + round);
+      found += want.size();
+    }
+    assertTrue(found > 600, "the assignments must be found: " + found);
+  }
+
   @Test
   void segmentEdges_areWordBoundaries_whateverBytesSurroundTheSegment() {
     // store readers hand one value at a time: a token right after another column's text, a
