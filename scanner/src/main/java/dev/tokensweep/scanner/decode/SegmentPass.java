@@ -19,12 +19,17 @@ import dev.tokensweep.scanner.read.LineCounting;
  */
 final class SegmentPass {
   /**
-   * Bytes per block of the pass, and so how often a line-counting locator is told the newline
-   * count so far: a finding is then located by counting from at most this far before it, not
-   * from the chunk's start; and the size of the copy block for buffers too large for flags at
-   * their own indexes.
+   * Bytes per block of the pass (classified, then read), and the size of the copy block for
+   * buffers too large for flags at their own indexes.
    */
   static final int CHECKPOINT = 8192;
+
+  /**
+   * Bytes between the places whose newline count a line-counting locator is told: a finding's
+   * line is counted from the nearest, at most half this far away. At 8 KB (one a block) the
+   * locator counted ~2 KB a finding, 45% of the bytes again on a log with a token every 4.6 KB.
+   */
+  static final int TELL = 1024;
 
   // the base64 runs the call owns, as start and end pairs
   int[] runs = new int[16];
@@ -92,10 +97,19 @@ final class SegmentPass {
         ByteScan.classify(copy, 0, end - i, flags);
         base = i;
       }
-      scanFlags(buf, flags, base, i, end, from, ownFrom, ownTo);
-      i = end;
-      if (counting != null && i > ownFrom && i <= ownTo) {
-        counting.newlinesBefore(i, scanLines);
+      if (counting == null) {
+        scanFlags(buf, flags, base, i, end, from, ownFrom, ownTo);
+        i = end;
+        continue;
+      }
+      // the flags read a stretch at a time, the newlines so far told after each
+      while (i < end) {
+        int stop = Math.min(end, i + TELL);
+        scanFlags(buf, flags, base, i, stop, from, ownFrom, ownTo);
+        i = stop;
+        if (i > ownFrom && i <= ownTo) {
+          counting.newlinesBefore(i, scanLines);
+        }
       }
     }
     int runStart = lastNonAt + ((63 - Long.numberOfLeadingZeros(lastNon)) >>> 3) + 1;

@@ -259,7 +259,7 @@ public final class TextReader implements PartReader {
         n = toldCount[k];
       }
       // or back from the nearest known place after p, when that is nearer: the last place located,
-      // or the next place told (they are CHECKPOINT bytes apart, findings of a dense log closer)
+      // or the next place told (they are SegmentPass.TELL bytes apart, findings of a dense log closer)
       int after = countedTo > p ? countedTo : Integer.MAX_VALUE;
       long afterLines = lines;
       if (k + 1 < nTold && toldAt[k + 1] < after) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Line and column of every finding, plain or found in a decoded base64 run, against the text
  * itself: the reader counts lines from places the decoding pass tells it
- * ({@code decode.SegmentPass#CHECKPOINT}), so findings before, between and after those places, in
+ * ({@code decode.SegmentPass#TELL}), so findings before, between and after those places, in
  * several chunks, and decoded ones located after plain ones later in their chunk, must all land
  * on the line a reader of the file would count.
  */
