@@ -540,10 +540,27 @@ final class KeywordDetector implements Detector {
           lastWindow(r, ws, we, found);
         }
       }
+      if (settle(r, rule, opened, ws, we, maxStart, found) && exact[r] == null) {
+        // A match that starts before the hit and runs past it (a keyword that overlaps itself,
+        // kk in kkk..., hit at both places) hid the hit's own match from re2j's search of the
+        // window, which goes on after it. That match is inside the one the earlier hit settled,
+        // or starts at the edge; whether a match starts at the hit is a search from there, the
+        // byte before still context for \b. Rare, so not remembered.
+        settle(r, rule, opened, ws, we, maxStart, run(r, ws, we, maxStart));
+      }
+    }
+
+    /**
+     * Reports what a window's {@code found} matches say (see {@link #confirm}). True when a match
+     * that starts before {@code maxStart} runs past it, so that re2j did not search from there.
+     */
+    private boolean settle(int r, Rule rule, int opened, int ws, int we, int maxStart, int[] found) {
+      boolean hidden = false;
       int spans = found.length / (RUN_STRIDE + 1) * RUN_STRIDE; // then one verdict a match
       for (int i = 0; i < spans; i += RUN_STRIDE) {
         int ms = ws + found[i];
         int me = ws + found[i + 1];
+        hidden |= ms < maxStart && me > maxStart;
         if (ms == opened && opened > from) {
           continue; // the window edge fakes a \b or ^ here; the hit that owns this start saw its real context
         }
@@ -593,6 +610,7 @@ final class KeywordDetector implements Detector {
           Arrays.fill(secret, (byte) 0);
         }
       }
+      return hidden;
     }
 
     /** Remembers {@code [ws, we)} and its matches as rule {@code r}'s last long window. */
@@ -667,6 +685,14 @@ final class KeywordDetector implements Detector {
      * -1 not), kept with the matches in the window caches.
      */
     private int[] run(int r, int ws, int we) {
+      return run(r, ws, we, ws);
+    }
+
+    /**
+     * What {@link #run(int, int, int)} finds in {@code [ws, we)} when re2j's search starts at
+     * {@code searchFrom} (the bytes before it context), for a rule without an {@link ExactSpan}.
+     */
+    private int[] run(int r, int ws, int we, int searchFrom) {
       ExactSpan x = exact[r];
       if (x != null) {
         int[] spans = x.find(buf, ws, we, NONE_FOUND); // what re2j finds, without its NFA
@@ -687,7 +713,7 @@ final class KeywordDetector implements Detector {
       // the next match may start, if anywhere, and the search goes on from there (find(int)
       // searches on as find() does, the byte before it still context for \b)
       WindowFilter f = filters[r];
-      boolean found = m.find();
+      boolean found = searchFrom == ws ? m.find() : m.find(searchFrom - ws);
       while (found) {
         if (k + RUN_STRIDE > out.length) {
           out = runBuf = Arrays.copyOf(out, out.length * 2);

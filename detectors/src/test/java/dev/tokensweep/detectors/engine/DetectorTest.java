@@ -197,6 +197,41 @@ class DetectorTest {
     assertTrue(found > 600, "the assignments must be found: " + found);
   }
 
+  /**
+   * A rule anchored at its keyword, whose keyword overlaps itself: in {@code kkk} a hit at each
+   * {@code kk}, so a match that starts one byte before a hit may run past it and hide the hit's
+   * own match from re2j's search of the window. Random strings of the keyword, the value's bytes
+   * and separators put hits inside matches, at their very end and just after; the fast detector
+   * finds what the reference (one search from the text's start) finds.
+   */
+  @Test
+  void scan_anchoredHitsInsideAndRightAfterMatches_sameAsReference() {
+    List<dev.tokensweep.detectors.rule.Rule> rules = Rules.parse("""
+        - id: test.anchored.1
+          name: anchored value
+          kind: api_key
+          keywords: [kk]
+          pattern: 'kk([a-z0-9]{4,12})'
+          severity: low
+        """, "anchored.yml");
+    Detector fast = new KeywordDetector(rules, 0);
+    Detector reference = new KeywordDetector(rules, -1);
+    Random rnd = new Random(53);
+    String[] pieces = {"kk", "kk", "k", "a", "b7", "x9z", " ", "-"};
+    int found = 0;
+    for (int round = 0; round < 2000; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int k = 4 + rnd.nextInt(40); k > 0; k--) {
+        b.append(pieces[rnd.nextInt(pieces.length)]);
+      }
+      byte[] buf = b.toString().getBytes(StandardCharsets.US_ASCII);
+      List<String> want = reference.findAll(buf).stream().map(DetectorTest::key).sorted().toList();
+      assertEquals(want, fast.findAll(buf).stream().map(DetectorTest::key).sorted().toList(), "round " + round);
+      found += want.size();
+    }
+    assertTrue(found > 2000, "the strings must hold matches: " + found);
+  }
+
   @Test
   void segmentEdges_areWordBoundaries_whateverBytesSurroundTheSegment() {
     // store readers hand one value at a time: a token right after another column's text, a
