@@ -369,6 +369,12 @@ final class KeywordDetector implements Detector {
         if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), to)) {
           continue; // no match has this as its first keyword, and a match is found from that one's hit
         }
+        if (p < lastEnd[r] && f.anchoredAtKeyword()) {
+          // a match from this hit would start at p, inside the match this rule found last, and
+          // confirm drops such a match (one leftmost-first search over the text never finds it):
+          // a keyword repeated inside a long token (/EwA in base64) walks and compares nothing
+          continue;
+        }
         int len = rule.length();
         // for a rule whose every match starts at a keyword: where a match from this one may end,
         // -1 when none can start here (one walk: mayStartAt's answer is whether this is -1). A
