@@ -60,6 +60,25 @@ class SanitizeCommandTest {
   }
 
   @Test
+  void sanitize_ignoredPathAndAllowedLine_maskedAllTheSame() throws IOException {
+    // .tokensweepignore and tokensweep:allow decide what a scan reports; a copy made to be
+    // shared must not carry a secret in clear because a scan was told to stay quiet about it
+    String a = forge.base62Crc32("ghp_");
+    String b = forge.base62Crc32("gho_");
+    Path in = Files.createDirectories(dir.resolve("quiet"));
+    Files.writeString(in.resolve("skipped.log"), "token " + a + "\n");
+    Files.writeString(in.resolve("allowed.log"), "ok\ntoken " + b + " # tokensweep:allow\n");
+    Files.writeString(in.resolve(".tokensweepignore"), "skipped.log\n");
+    Run scan = Run.run("scan", "--format", "json", "--no-progress", in.toString());
+    assertEquals(0, scan.exit(), "the scan reports neither: " + scan.err());
+    Run r = Run.run("sanitize", in.toString(), "-o", dir.resolve("copy").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertFalse(Files.readString(dir.resolve("copy/skipped.log")).contains(a), "a path the scan ignores is masked");
+    assertFalse(Files.readString(dir.resolve("copy/allowed.log")).contains(b), "an allowed line is masked");
+    assertTrue(Files.readString(dir.resolve("copy/allowed.log")).contains("tokensweep:allow"), "the rest of the line stays");
+  }
+
+  @Test
   void sanitize_existingOutput_refusedWithoutForce() throws IOException {
     Path in = Files.writeString(dir.resolve("a.log"), "x\n");
     Path out = Files.writeString(dir.resolve("b.log"), "keep me\n");
