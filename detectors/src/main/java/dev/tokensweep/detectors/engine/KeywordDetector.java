@@ -516,7 +516,7 @@ final class KeywordDetector implements Detector {
         int h = WindowCache.hash(buf, ws, we);
         found = c.get(h, buf, ws, we);
         if (found == null) {
-          found = run(r, ws, we);
+          found = run(r, ws, we, ws);
           c.put(h, buf, ws, we, found);
         }
       } else if (filterAfter >= 0 && lastWindows[r] != null && lastWindows[r].holds(buf, ws, we)) {
@@ -536,12 +536,12 @@ final class KeywordDetector implements Detector {
         }
         found = (int[]) c.get(digest.hi(), digest.lo(), r);
         if (found == null) {
-          found = run(r, ws, we);
+          found = run(r, ws, we, ws);
           c.put(digest.hi(), digest.lo(), r, found);
         }
         lastWindow(r, ws, we, found);
       } else {
-        found = run(r, ws, we);
+        found = run(r, ws, we, ws);
         if (filterAfter >= 0) {
           lastWindow(r, ws, we, found);
         }
@@ -688,15 +688,8 @@ final class KeywordDetector implements Detector {
      * re2j's matches in {@code [ws, we)}, relative to ws, {@link #RUN_STRIDE} ints each: start, end,
      * the secret group's start and end, the identifier group's start and end (-1 when absent); then
      * one int a match for the verdict of its checks, 0 until {@link #confirm} knows it (1 accepted,
-     * -1 not), kept with the matches in the window caches.
-     */
-    private int[] run(int r, int ws, int we) {
-      return run(r, ws, we, ws);
-    }
-
-    /**
-     * What {@link #run(int, int, int)} finds in {@code [ws, we)} when re2j's search starts at
-     * {@code searchFrom} (the bytes before it context), for a rule without an {@link ExactSpan}.
+     * -1 not), kept with the matches in the window caches. The search starts at {@code searchFrom},
+     * the bytes before it context (a rule with an {@link ExactSpan} searches from ws).
      */
     private int[] run(int r, int ws, int we, int searchFrom) {
       ExactSpan x = exact[r];

@@ -97,17 +97,12 @@ final class SegmentPass {
         ByteScan.classify(copy, 0, end - i, flags);
         base = i;
       }
-      if (counting == null) {
-        scanFlags(buf, flags, base, i, end, from, ownFrom, ownTo);
-        i = end;
-        continue;
-      }
       // the flags read a stretch at a time, the newlines so far told after each
       while (i < end) {
-        int stop = Math.min(end, i + TELL);
+        int stop = counting == null ? end : Math.min(end, i + TELL);
         scanFlags(buf, flags, base, i, stop, from, ownFrom, ownTo);
         i = stop;
-        if (i > ownFrom && i <= ownTo) {
+        if (counting != null && i > ownFrom && i <= ownTo) {
           counting.newlinesBefore(i, scanLines);
         }
       }
