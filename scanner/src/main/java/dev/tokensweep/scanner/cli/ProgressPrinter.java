@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -101,25 +100,40 @@ final class ProgressPrinter implements ScanListener, AutoCloseable {
 
   /** The size of every input file the scan will read (stored bytes, as the scan counts them). */
   private void addUpSizes() {
+    long sum = sizeOf(inputs, delegate::include, () -> stopped);
+    if (sum >= 0 && !stopped) {
+      total.set(sum);
+    }
+  }
+
+  /**
+   * Bytes of the regular files the scan of {@code inputs} reads, those {@code include} takes in
+   * a directory; -1 with stdin among them (no size) or once {@code stopped}. An input that is a
+   * link is followed, as the scan follows a path named on the command line; links inside are not.
+   */
+  static long sizeOf(List<String> inputs, java.util.function.Predicate<Path> include, java.util.function.BooleanSupplier stopped) {
     long sum = 0;
     for (String input : inputs) {
       if (input.equals("-")) {
-        return; // stdin has no size
+        return -1; // stdin has no size
       }
       Path p = Path.of(input);
       try {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
         if (a.isRegularFile()) {
           sum += a.size();
         } else if (a.isDirectory()) {
+          // walkFileTree would take a linked start for the link itself: "link/." goes through it,
+          // and the files are named under the link for include, as the scan names them
+          Path start = Files.isSymbolicLink(p) ? p.resolve(".") : p;
           long[] dir = {0};
-          Files.walkFileTree(p, new SimpleFileVisitor<>() {
+          Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (stopped) {
+              if (stopped.getAsBoolean()) {
                 return FileVisitResult.TERMINATE;
               }
-              if (attrs.isRegularFile() && delegate.include(file)) {
+              if (attrs.isRegularFile() && include.test(start == p ? file : p.resolve(start.relativize(file)))) {
                 dir[0] += attrs.size();
               }
               return FileVisitResult.CONTINUE;
@@ -135,11 +149,11 @@ final class ProgressPrinter implements ScanListener, AutoCloseable {
       } catch (IOException | RuntimeException e) {
         // the scan reports what it cannot read; progress just goes on without it
       }
-      if (stopped) {
-        return;
+      if (stopped.getAsBoolean()) {
+        return -1;
       }
     }
-    total.set(sum);
+    return sum;
   }
 
   private void loop() {

@@ -4,9 +4,39 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProgressPrinterTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void sizeOf_linkedRoots_addUpWhatTheScanReads() throws IOException {
+    // the scan follows a link named on the command line (as find -H does): the total must too,
+    // or a linked log directory showed 0 bytes and its progress no percentage that meant anything
+    Path logs = Files.createDirectories(tmp.resolve("logs/sub"));
+    Files.write(tmp.resolve("logs/a.log"), new byte[100]);
+    Files.write(logs.resolve("b.log"), new byte[20]);
+    Path linkedDir = Files.createSymbolicLink(tmp.resolve("linked"), tmp.resolve("logs"));
+    Path linkedFile = Files.createSymbolicLink(tmp.resolve("one.log"), tmp.resolve("logs/a.log"));
+    assertEquals(120, ProgressPrinter.sizeOf(List.of(tmp.resolve("logs").toString()), f -> true, () -> false));
+    assertEquals(120, ProgressPrinter.sizeOf(List.of(linkedDir.toString()), f -> true, () -> false));
+    assertEquals(100, ProgressPrinter.sizeOf(List.of(linkedFile.toString()), f -> true, () -> false));
+    List<Path> asked = new ArrayList<>();
+    long some = ProgressPrinter.sizeOf(List.of(linkedDir.toString()),
+        f -> asked.add(f) && !f.getFileName().toString().equals("b.log"), () -> false);
+    assertEquals(100, some, "what the scan's filters leave out is not counted");
+    assertTrue(asked.contains(linkedDir.resolve("sub/b.log")), "the filters see the names the scan gives: " + asked);
+    assertEquals(-1, ProgressPrinter.sizeOf(List.of(linkedDir.toString(), "-"), f -> true, () -> false), "stdin has no size");
+    assertEquals(-1, ProgressPrinter.sizeOf(List.of(linkedDir.toString()), f -> true, () -> true), "stopped");
+  }
 
   @Test
   void line_withTotal_hasPercentRateTimeLeftFindingsAndPath() {
