@@ -4,16 +4,16 @@ import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.SafeText;
 import dev.tokensweep.scanner.model.ScanStats;
 import dev.tokensweep.scanner.pipeline.ScanListener;
+import dev.tokensweep.scanner.source.FileWalker;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * One status line on stderr while a scan runs on a terminal, redrawn four times a second: bytes
@@ -30,6 +30,7 @@ final class ProgressPrinter implements ScanListener, AutoCloseable {
   private final PrintWriter err;
   private final ScanListener delegate;
   private final List<String> inputs;
+  private final boolean followLinks;
   private final int width;
   private final AtomicLong findings = new AtomicLong();
   /** Bytes of all inputs once the size walk has finished, else -1. */
@@ -39,10 +40,11 @@ final class ProgressPrinter implements ScanListener, AutoCloseable {
   private boolean drawn;
   private Thread thread;
 
-  ProgressPrinter(PrintWriter err, ScanListener delegate, List<String> inputs) {
+  ProgressPrinter(PrintWriter err, ScanListener delegate, List<String> inputs, boolean followLinks) {
     this.err = err;
     this.delegate = delegate;
     this.inputs = List.copyOf(inputs);
+    this.followLinks = followLinks;
     this.width = columns();
   }
 
@@ -100,60 +102,61 @@ final class ProgressPrinter implements ScanListener, AutoCloseable {
 
   /** The size of every input file the scan will read (stored bytes, as the scan counts them). */
   private void addUpSizes() {
-    long sum = sizeOf(inputs, delegate::include, () -> stopped);
+    long sum = sizeOf(inputs, delegate::include, followLinks, () -> stopped);
     if (sum >= 0 && !stopped) {
       total.set(sum);
     }
   }
 
+  /** Ends a size walk from inside it once the scan is over. */
+  private static final class Stopped extends RuntimeException {
+    Stopped() {
+      super(null, null, false, false);
+    }
+  }
+
   /**
-   * Bytes of the regular files the scan of {@code inputs} reads, those {@code include} takes in
-   * a directory; -1 with stdin among them (no size) or once {@code stopped}. An input that is a
-   * link is followed, as the scan follows a path named on the command line; links inside are not.
+   * Bytes of the regular files a scan of {@code inputs} reads, walked by the scan's own
+   * {@link FileWalker} (a linked input followed, links inside when {@code followLinks}), those in
+   * a directory that {@code include} takes; -1 with stdin among them (no size) or once
+   * {@code stopped}. What the walk cannot read the scan reports; here it adds nothing.
    */
-  static long sizeOf(List<String> inputs, java.util.function.Predicate<Path> include, java.util.function.BooleanSupplier stopped) {
-    long sum = 0;
+  static long sizeOf(List<String> inputs, Predicate<Path> include, boolean followLinks, BooleanSupplier stopped) {
+    FileWalker walker = new FileWalker(followLinks);
+    long[] sum = {0};
     for (String input : inputs) {
       if (input.equals("-")) {
         return -1; // stdin has no size
       }
-      Path p = Path.of(input);
       try {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-        if (a.isRegularFile()) {
-          sum += a.size();
-        } else if (a.isDirectory()) {
-          // walkFileTree would take a linked start for the link itself: "link/." goes through it,
-          // and the files are named under the link for include, as the scan names them
-          Path start = Files.isSymbolicLink(p) ? p.resolve(".") : p;
-          long[] dir = {0};
-          Files.walkFileTree(start, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (stopped.getAsBoolean()) {
-                return FileVisitResult.TERMINATE;
-              }
-              if (attrs.isRegularFile() && include.test(start == p ? file : p.resolve(start.relativize(file)))) {
-                dir[0] += attrs.size();
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-              return FileVisitResult.CONTINUE;
-            }
-          });
-          sum += dir[0];
-        }
-      } catch (IOException | RuntimeException e) {
+        walker.walkSized(Path.of(input), dir -> { }, (file, size) -> {
+          if (stopped.getAsBoolean()) {
+            throw new Stopped();
+          }
+          if (size < 0) { // a file named as the input
+            sum[0] += sizeOrZero(file);
+          } else if (include.test(file)) {
+            sum[0] += size;
+          }
+        }, problem -> { });
+      } catch (Stopped e) {
+        return -1;
+      } catch (RuntimeException e) {
         // the scan reports what it cannot read; progress just goes on without it
       }
       if (stopped.getAsBoolean()) {
         return -1;
       }
     }
-    return sum;
+    return sum[0];
+  }
+
+  private static long sizeOrZero(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private void loop() {

@@ -234,8 +234,11 @@ final class ReportOptions {
     return ProgressPrinter.stderrIsTerminal() && (term == null || !term.equals("dumb"));
   }
 
-  /** The listener for the scan: ignore files, and progress when it is on. Close it when the scan ends. */
-  ScanListener listener(PrintWriter err) {
+  /**
+   * The listener for the scan: ignore files, and progress when it is on (its total walked as the
+   * scan walks, links inside followed when {@code followLinks}). Close it when the scan ends.
+   */
+  ScanListener listener(PrintWriter err, boolean followLinks) {
     ScanListener ignore = new ScanListener() {
       @Override
       public boolean include(Path file) {
@@ -258,7 +261,7 @@ final class ReportOptions {
         return true;
       }
     };
-    return showProgress() ? new ProgressPrinter(err, ignore, inputs) : ignore;
+    return showProgress() ? new ProgressPrinter(err, ignore, inputs, followLinks) : ignore;
   }
 
   /** Applies the baseline, records the sweep in the index and keeps only new findings if asked. */

@@ -148,7 +148,7 @@ final class ScanCommand implements Callable<Integer> {
       throw new Main.UsageException("--max-findings must be at least 1");
     }
     ScanResult result;
-    ScanListener listener = reportOptions.listener(err);
+    ScanListener listener = reportOptions.listener(err, followLinks);
     dev.tokensweep.scanner.respond.SecretCapture capture = validateOptions.capture();
     Scanner scanner = capture == null ? new Scanner(detector, fp, opts) : new Scanner(detector, fp, opts, capture);
     if (cluster == null && reportOptions.streams(indexOptions, capture != null)) {

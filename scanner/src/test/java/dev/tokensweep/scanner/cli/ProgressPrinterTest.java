@@ -26,16 +26,22 @@ class ProgressPrinterTest {
     Files.write(logs.resolve("b.log"), new byte[20]);
     Path linkedDir = Files.createSymbolicLink(tmp.resolve("linked"), tmp.resolve("logs"));
     Path linkedFile = Files.createSymbolicLink(tmp.resolve("one.log"), tmp.resolve("logs/a.log"));
-    assertEquals(120, ProgressPrinter.sizeOf(List.of(tmp.resolve("logs").toString()), f -> true, () -> false));
-    assertEquals(120, ProgressPrinter.sizeOf(List.of(linkedDir.toString()), f -> true, () -> false));
-    assertEquals(100, ProgressPrinter.sizeOf(List.of(linkedFile.toString()), f -> true, () -> false));
+    assertEquals(120, ProgressPrinter.sizeOf(List.of(tmp.resolve("logs").toString()), f -> true, false, () -> false));
+    assertEquals(120, ProgressPrinter.sizeOf(List.of(linkedDir.toString()), f -> true, false, () -> false));
+    assertEquals(100, ProgressPrinter.sizeOf(List.of(linkedFile.toString()), f -> true, false, () -> false));
     List<Path> asked = new ArrayList<>();
     long some = ProgressPrinter.sizeOf(List.of(linkedDir.toString()),
-        f -> asked.add(f) && !f.getFileName().toString().equals("b.log"), () -> false);
+        f -> asked.add(f) && !f.getFileName().toString().equals("b.log"), false, () -> false);
     assertEquals(100, some, "what the scan's filters leave out is not counted");
     assertTrue(asked.contains(linkedDir.resolve("sub/b.log")), "the filters see the names the scan gives: " + asked);
-    assertEquals(-1, ProgressPrinter.sizeOf(List.of(linkedDir.toString(), "-"), f -> true, () -> false), "stdin has no size");
-    assertEquals(-1, ProgressPrinter.sizeOf(List.of(linkedDir.toString()), f -> true, () -> true), "stopped");
+    assertEquals(-1, ProgressPrinter.sizeOf(List.of(linkedDir.toString(), "-"), f -> true, false, () -> false), "stdin has no size");
+    assertEquals(-1, ProgressPrinter.sizeOf(List.of(linkedDir.toString()), f -> true, false, () -> true), "stopped");
+    // a link inside the tree counts as the scan reads it: only with --follow-links
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    Files.write(other.resolve("c.log"), new byte[7]);
+    Files.createSymbolicLink(logs.resolve("more"), other);
+    assertEquals(120, ProgressPrinter.sizeOf(List.of(linkedDir.toString()), f -> true, false, () -> false));
+    assertEquals(127, ProgressPrinter.sizeOf(List.of(linkedDir.toString()), f -> true, true, () -> false));
   }
 
   @Test
