@@ -413,6 +413,16 @@ final class WindowFilter {
     return anchored != null;
   }
 
+  /**
+   * Whether a match may start with {@code keyword} (ASCII lower case) spelled in any case but its
+   * last byte, which is in upper case when {@code upperLast}, else in lower case: false when the
+   * anchored DFA dies within every such spelling before it accepts anything. True for a rule
+   * without the anchored DFA (its matches need not start at a keyword).
+   */
+  boolean mayStartWith(byte[] keyword, boolean upperLast) {
+    return anchored == null || anchored.aliveThrough(keyword, upperLast);
+  }
+
   /** Writes this filter for {@link #read}: what {@link PrecompiledFilters} keeps in the jar. */
   void write(DataOutputStream out) throws IOException {
     for (Dfa d : new Dfa[] {any, back, anchored, after}) {
@@ -681,6 +691,39 @@ final class WindowFilter {
     /** Whether the walk from the start state is still alive (or accepts) after byte {@code b}. */
     boolean aliveAfter(int b) {
       return acceptsEmpty || table[cls[b & 0xFF]] != dead;
+    }
+
+    /** See {@link WindowFilter#mayStartWith}: the rows every spelling may reach, a byte at a time. */
+    boolean aliveThrough(byte[] k, boolean upperLast) {
+      if (acceptsEmpty) {
+        return true;
+      }
+      BitSet rows = new BitSet();
+      rows.set(0);
+      for (int i = 0; i < k.length; i++) {
+        int lower = k[i] & 0xFF;
+        boolean letter = lower >= 'a' && lower <= 'z';
+        int[] spellings = !letter ? new int[] {lower}
+            : i == k.length - 1 ? new int[] {upperLast ? lower - 32 : lower}
+            : new int[] {lower, lower - 32};
+        BitSet next = new BitSet();
+        for (int row = rows.nextSetBit(0); row >= 0; row = rows.nextSetBit(row + 1)) {
+          for (int b : spellings) {
+            int e = table[row + cls[b]];
+            if (e < 0) {
+              return true; // accepts inside the keyword: a match may start here whatever follows
+            }
+            if (e != dead) {
+              next.set(e);
+            }
+          }
+        }
+        if (next.isEmpty()) {
+          return false;
+        }
+        rows = next;
+      }
+      return true;
     }
 
     /** {@link #lastAccept}, but {@code -2 - n} when the walk dies at its n-th byte before it accepts. */

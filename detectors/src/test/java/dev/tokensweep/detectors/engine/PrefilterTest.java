@@ -130,6 +130,30 @@ class PrefilterTest {
   }
 
   @Test
+  void quiet_lastLetterInOneCase_notReportedInThatCaseOnly() {
+    Prefilter p = new Prefilter(List.of("ewa", "token", "wb", "ewb"));
+    p.quiet(0, false); // ewa with a lower-case a: no rule can use it
+    assertEquals(List.of(), hits(p, "gateway"));
+    assertEquals(List.of("ewa@3"), hits(p, "gatEwAy"));
+    assertEquals(List.of("ewa@3"), hits(p, "gatewAy"), "only the last byte's case decides");
+    assertEquals(List.of("token@0"), hits(p, "token gateway"));
+    // ewb ends where wb does: the state's flag stays until both are quiet in that case
+    p.quiet(3, false);
+    assertEquals(List.of("ewb@1", "wb@2"), hits(p, "xewb"), "wb may still be used, so both are reported");
+    p.quiet(2, false);
+    assertEquals(List.of(), hits(p, "xewb"));
+    assertEquals(List.of("ewb@1", "wb@2"), hits(p, "xewB"));
+  }
+
+  private static List<String> hits(Prefilter p, String text) {
+    List<String> out = new ArrayList<>();
+    byte[] b = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    p.scan(b, 0, b.length, (k, start) -> out.add(p.keywords().get(k) + "@" + start));
+    out.sort(null);
+    return out;
+  }
+
+  @Test
   void scan_upperCaseInput_matchesLowerCaseKeyword() {
     Prefilter p = new Prefilter(List.of("authorization"));
     List<Integer> hits = new ArrayList<>();

@@ -361,6 +361,54 @@ class WindowFilterTest {
   }
 
   @Test
+  void mayStartWith_everyRealMatchStart_letThrough() {
+    // the prefilter stops reporting a keyword spelled with its last byte in a case that every
+    // rule of the keyword rejects: a wrong "no" here loses every match spelled that way
+    Random rnd = new Random(19);
+    int checked = 0;
+    int rejecting = 0;
+    for (Rule r : RULES) {
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      if (!f.anchoredAtKeyword()) {
+        continue;
+      }
+      for (String k : r.keywords()) {
+        byte[] kw = k.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+        rejecting += !f.mayStartWith(kw, false) || !f.mayStartWith(kw, true) ? 1 : 0;
+      }
+      Pattern p = KeywordDetector.compile(r);
+      List<byte[]> inputs = new ArrayList<>();
+      for (String e : r.examples()) {
+        inputs.add(e.getBytes(StandardCharsets.UTF_8));
+      }
+      for (int round = 0; round < 100; round++) {
+        inputs.add(randomText(rnd, 2 + rnd.nextInt(8)));
+      }
+      for (byte[] buf : inputs) {
+        Matcher m = p.matcher(new ByteWindow().reset(buf, 0, buf.length));
+        while (m.find()) {
+          for (String k : r.keywords()) {
+            int n = k.length();
+            if (m.start() + n <= buf.length
+                && new String(buf, m.start(), n, StandardCharsets.ISO_8859_1).equalsIgnoreCase(k)) {
+              byte last = buf[m.start() + n - 1];
+              byte[] kw = k.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+              assertTrue(f.mayStartWith(kw, last >= 'A' && last <= 'Z'), r.id() + ": rejected a real match's keyword " + k);
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    assertTrue(checked > 300, "matches checked: " + checked);
+    assertTrue(rejecting > 0, "some keyword is exact-case in its last letter (Ew[AB]...)");
+    Rule ms = RULES.stream().filter(x -> x.id().equals("ts.microsoft.2")).findFirst().orElseThrow();
+    WindowFilter f = WindowFilter.orNone(ms.pattern(), ms.keywords());
+    byte[] ewa = "ewa".getBytes(StandardCharsets.US_ASCII);
+    assertTrue(!f.mayStartWith(ewa, false) && f.mayStartWith(ewa, true), "the ewa of gateway starts no \\bEw[AB]");
+  }
+
+  @Test
   void mayStartAt_bearerBeforeAShortWord_rejectedAtTheKeyword() {
     // a request log's "auth=bearer session_id=..." on most lines: with the count of the token
     // widened to 4 bytes, "session_id=" passed the anchored DFA and every such hit went to a window
