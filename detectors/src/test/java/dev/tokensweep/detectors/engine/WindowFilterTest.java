@@ -27,6 +27,18 @@ class WindowFilterTest {
   private static final List<Rule> RULES = Rules.builtin();
   private static final String NOISE = " \t\n=:\"'/-_.%&;,{}[]()\\#@aAzZ09xX";
 
+  /** Rule {@code r}'s examples, then {@code rounds} random texts of 2-9 pieces. */
+  private static List<byte[]> examplesAndRandomText(Rule r, Random rnd, int rounds) {
+    List<byte[]> inputs = new ArrayList<>();
+    for (String e : r.examples()) {
+      inputs.add(e.getBytes(StandardCharsets.UTF_8));
+    }
+    for (int round = 0; round < rounds; round++) {
+      inputs.add(randomText(rnd, 2 + rnd.nextInt(8)));
+    }
+    return inputs;
+  }
+
   /** Random text seeded with fragments of every rule's examples, mutated. */
   static byte[] randomText(Random rnd, int pieces) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -270,13 +282,7 @@ class WindowFilterTest {
       }
       withAfter++;
       Pattern p = KeywordDetector.compile(r);
-      List<byte[]> inputs = new ArrayList<>();
-      for (String e : r.examples()) {
-        inputs.add(e.getBytes(StandardCharsets.UTF_8));
-      }
-      for (int round = 0; round < 2000; round++) {
-        inputs.add(randomText(rnd, 2 + rnd.nextInt(8)));
-      }
+      List<byte[]> inputs = examplesAndRandomText(r, rnd, 2000);
       for (byte[] buf : inputs) {
         Matcher m = p.matcher(new ByteWindow().reset(buf, 0, buf.length));
         while (m.find()) {
@@ -377,13 +383,7 @@ class WindowFilterTest {
         rejecting += !f.mayStartWith(kw, false) || !f.mayStartWith(kw, true) ? 1 : 0;
       }
       Pattern p = KeywordDetector.compile(r);
-      List<byte[]> inputs = new ArrayList<>();
-      for (String e : r.examples()) {
-        inputs.add(e.getBytes(StandardCharsets.UTF_8));
-      }
-      for (int round = 0; round < 100; round++) {
-        inputs.add(randomText(rnd, 2 + rnd.nextInt(8)));
-      }
+      List<byte[]> inputs = examplesAndRandomText(r, rnd, 100);
       for (byte[] buf : inputs) {
         Matcher m = p.matcher(new ByteWindow().reset(buf, 0, buf.length));
         while (m.find()) {
