@@ -64,7 +64,6 @@ final class KeywordDetector implements Detector {
   static final int FILTER_AFTER_HITS = 256;
   private final Prefilter prefilter;
   private final int[][] rulesByKeyword;
-  private final int[][] keywordsByRule;
   // per rule, its max_before, read at every hit without going through the rule
   private final int[] befores;
   // per rule, WindowFilter.STARTS_WORDS words: the ASCII bytes at which a match may start, once its
@@ -130,19 +129,8 @@ final class KeywordDetector implements Detector {
     List<String> keywords = new ArrayList<>(byKeyword.keySet());
     prefilter = new Prefilter(keywords);
     rulesByKeyword = new int[keywords.size()][];
-    List<List<Integer>> byRule = new ArrayList<>();
-    for (int r = 0; r < this.rules.size(); r++) {
-      byRule.add(new ArrayList<>());
-    }
     for (int k = 0; k < keywords.size(); k++) {
       rulesByKeyword[k] = byKeyword.get(keywords.get(k)).stream().mapToInt(Integer::intValue).distinct().toArray();
-      for (int r : rulesByKeyword[k]) {
-        byRule.get(r).add(k);
-      }
-    }
-    keywordsByRule = new int[byRule.size()][];
-    for (int r = 0; r < keywordsByRule.length; r++) {
-      keywordsByRule[r] = byRule.get(r).stream().mapToInt(Integer::intValue).toArray();
     }
     int n = patterns.length;
     scratch = ThreadLocal.withInitial(() -> new Scratch(n));
@@ -500,8 +488,15 @@ final class KeywordDetector implements Detector {
      * shape never has one) may use every hit. Never for the reference, which builds no filter.
      */
     private void quietKeywords(int r) {
-      for (int k : keywordsByRule[r]) {
-        byte[] kw = prefilter.keywords().get(k).toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (int k = 0; k < rulesByKeyword.length; k++) {
+        boolean ruleOf = false;
+        for (int x : rulesByKeyword[k]) {
+          ruleOf |= x == r;
+        }
+        if (!ruleOf) {
+          continue; // a filter loads once a rule: a pass over the keywords then is cheaper than an index kept
+        }
+        byte[] kw = prefilter.keywordBytes(k);
         for (boolean upper : new boolean[] {false, true}) {
           boolean used = false;
           for (int x : rulesByKeyword[k]) {

@@ -44,7 +44,7 @@ public final class Prefilter {
     byte[][] kw = new byte[keywords.size()][];
     lengths = new int[kw.length];
     for (int i = 0; i < kw.length; i++) {
-      kw[i] = keywords.get(i).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+      kw[i] = keywordBytes(i);
       if (kw[i].length == 0) {
         throw new IllegalArgumentException("empty keyword");
       }
@@ -150,7 +150,7 @@ public final class Prefilter {
       return;
     }
     quiet[keyword] |= bit;
-    byte[] k = keywords.get(keyword).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+    byte[] k = keywordBytes(keyword);
     int last = k[k.length - 1] & 0xFF;
     if (last < 'a' || last > 'z') {
       return; // no case to tell apart
@@ -183,6 +183,11 @@ public final class Prefilter {
 
   public List<String> keywords() {
     return keywords;
+  }
+
+  /** Keyword {@code keyword} as the walk matches it: ASCII lower case, UTF-8. A new array. */
+  public byte[] keywordBytes(int keyword) {
+    return keywords.get(keyword).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
   }
 
   public int keywordLength(int keyword) {
