@@ -386,6 +386,14 @@ final class WindowFilter {
     void reset() {
       valid = false;
     }
+
+    /**
+     * For the walk kept last, when it started at {@code p} and died: one past the byte it died
+     * at (its answer depends on the bytes before that alone); -1 otherwise.
+     */
+    int diedAt(int p) {
+      return valid && died && from == p ? to : -1;
+    }
   }
 
   /**

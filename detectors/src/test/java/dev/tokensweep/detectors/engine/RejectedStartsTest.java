@@ -86,6 +86,58 @@ class RejectedStartsTest {
     assertTrue(anchored > 40 && remembered > 10_000, anchored + " rules, " + remembered + " rejections");
   }
 
+  /**
+   * A log that repeats each rule's own examples (tokens whose walks accept, then die) among near
+   * misses of them: the same example with one byte changed, cut short by the end of the input, or
+   * followed by more token bytes. The memo of whole walks answers many of the hits, and every
+   * answer is the anchored DFA's.
+   */
+  @Test
+  void anchoredMatchEnd_repeatedTokensAndNearMisses_sameAsTheAnchoredDfa() {
+    Random rnd = new Random(43);
+    long accepted = 0;
+    long fromMemo = 0;
+    for (Rule r : RULES) {
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      if (!f.anchoredAtKeyword() || r.examples().isEmpty()) {
+        continue;
+      }
+      RejectedStarts memo = new RejectedStarts();
+      List<String> keywords = r.keywords().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+      for (int round = 0; round < 5; round++) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+          StringBuilder ex = new StringBuilder(r.examples().get(rnd.nextInt(r.examples().size())));
+          switch (rnd.nextInt(6)) {
+            case 0 -> ex.setCharAt(rnd.nextInt(ex.length()), TOKEN.charAt(rnd.nextInt(TOKEN.length())));
+            case 1 -> ex.append(TOKEN, 0, 1 + rnd.nextInt(20));
+            case 2 -> ex.insert(rnd.nextInt(ex.length() + 1), "= \"'&:\n".charAt(rnd.nextInt(7)));
+            default -> { } // the example as it is: the repeated token
+          }
+          text.append(rnd.nextInt(4) == 0 ? line(rnd) : "").append(ex).append(rnd.nextBoolean() ? "\n" : " ");
+        }
+        byte[] buf = text.toString().getBytes(StandardCharsets.UTF_8);
+        String lower = new String(buf, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        int to = rnd.nextInt(3) == 0 ? buf.length - rnd.nextInt(Math.min(buf.length, 200)) : buf.length;
+        for (int p = 0; p < to; p++) {
+          boolean hit = false;
+          for (String k : keywords) {
+            hit |= lower.startsWith(k, p);
+          }
+          if (!hit) {
+            continue;
+          }
+          long before = memo.walkHits;
+          int expected = f.anchoredMatchEnd(buf, p, to);
+          assertEquals(expected, memo.anchoredMatchEnd(f, buf, p, to), r.id() + " at " + p);
+          accepted += expected >= 0 ? 1 : 0;
+          fromMemo += expected >= 0 && memo.walkHits > before ? 1 : 0;
+        }
+      }
+    }
+    assertTrue(accepted > 5_000 && fromMemo > accepted / 4, fromMemo + " of " + accepted + " match ends from the memo");
+  }
+
   @Test
   void mask_lowBytesOfALittleEndianWord() {
     assertEquals(0L, RejectedStarts.mask(0));
