@@ -33,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code request}: the gateway request log of {@code cases.sh}, keyword words on every line,
  *       no token;
+ *   <li>{@code repeat}: the same with one of 50 tokens on about one line in 20 ({@code cases.sh}
+ *       {@code repeat}): more and longer base64 runs;
  *   <li>{@code logs}: the application log of {@link EngineBenchmark} with one secret per 64 KiB;
  *   <li>{@code json}: the same as JSON lines.
  * </ul>
@@ -46,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DecodingBenchmark {
   static final int INPUT = 8 << 20;
 
-  @Param({"request", "logs", "json"})
+  @Param({"request", "repeat", "logs", "json"})
   public String input;
 
   byte[] buf;
@@ -56,6 +58,7 @@ public class DecodingBenchmark {
   public void setup() {
     buf = switch (input) {
       case "request" -> BenchInputs.requests(1, INPUT, 0, 0);
+      case "repeat" -> BenchInputs.requests(1, INPUT, 4600, 50);
       case "logs" -> BenchInputs.logs(1, INPUT, false, 64 << 10);
       case "json" -> BenchInputs.logs(1, INPUT, true, 64 << 10);
       default -> throw new IllegalArgumentException(input);
