@@ -82,6 +82,11 @@ public class DecodingBenchmark {
       }
 
       @Override
+      public long effects() {
+        return 0; // nothing found, ever: the layers' run memo works as in a scan that finds nothing there
+      }
+
+      @Override
       public void problem(Problem problem) {
         throw new IllegalStateException("a problem with the benchmark's input: " + problem.type());
       }
