@@ -42,14 +42,22 @@ final class Base64Layer implements DecodingLayer {
     if (n % 4 == 1) {
       n--;
     }
-    RunMemo memo = n >= RunMemo.MIN_BYTES ? next.memo() : null;
+    RunMemo memos = next.memo();
+    RunMemo memo = n >= RunMemo.MIN_BYTES ? memos : null;
     if (memo != null && memo.holds(buf, s, n)) {
       return; // an equal run came to nothing earlier in the leaf (a bearer JWT on every line)
+    }
+    boolean isShort = memos != null && n <= RunMemo.SHORT_MAX;
+    if (isShort && memos.binary(buf, s, n)) {
+      return; // an equal short run failed the text check earlier (authorization_code on every line)
     }
     // Most runs are identifiers, UUIDs and hex ids that decode to binary: decide without
     // allocating first, by the same rules as below, and stop as soon as the final 90% rule
     // can no longer hold (the decoded length is known in advance).
     if (!mostlyText(buf, s, n)) {
+      if (isShort) {
+        memos.addBinary(buf, s, n);
+      }
       return;
     }
     byte[] out = new byte[n * 3 / 4];

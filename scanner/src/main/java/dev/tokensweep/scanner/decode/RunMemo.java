@@ -15,10 +15,12 @@ import java.util.function.LongSupplier;
  *
  * <p>Direct-mapped by a hash of the run's length and some of its bytes; an entry holds the run's
  * bytes and is compared byte for byte, so a collision costs a decode, never a finding. Runs
- * shorter than {@link #MIN_BYTES} are cheaper to decode than to look up, and runs longer than
- * {@link #MAX_BYTES} are not kept. Held in memory only, for the leaf's read; not thread-safe, as
- * the sink it serves. Only the top layer has one, so no lookup runs between a run's
- * {@link #holds} and its {@link #add}.
+ * shorter than {@link #MIN_BYTES} are not looked up there (decoding them costs about what that
+ * lookup would), and runs longer than {@link #MAX_BYTES} are not kept. Runs of up to
+ * {@link #SHORT_MAX} bytes that failed the text check are held apart, by the four words that
+ * cover all their bytes, a lookup cheaper than the check ({@link #binary}). Held in memory only,
+ * for the leaf's read; not thread-safe, as the sink it serves. Only the top layer has one, so no
+ * lookup runs between a run's {@link #holds} and its {@link #add}.
  */
 final class RunMemo {
   /** Shorter runs are not looked up: decoding them costs about what the lookup would. */
@@ -28,7 +30,21 @@ final class RunMemo {
   /** Entries (a power of two): the distinct tokens a log repeats, two or three runs each. */
   static final int SLOTS = 128;
 
+  /**
+   * Runs of {@link DecodingLayer#MIN_RUN} to this many bytes that fail the base64 layer's text
+   * check are remembered apart ({@link #binary}): words of a request log such as
+   * {@code authorization_code}, {@code client_credentials} and {@code /api/v1/tokens/introspec}
+   * are base64 runs that decode to binary, ~1.5 M a 256 MB log, each decoded again to fail the
+   * check. The verdict depends on the run's bytes alone, so the entry holds them all: four words
+   * cover a run of up to 32 bytes.
+   */
+  static final int SHORT_MAX = 32;
+  /** Entries for short runs (a power of two): a log's vocabulary of such words is small. */
+  static final int SHORT_SLOTS = 256;
+  private static final int SHORT_STRIDE = 5; // the four words, then the length (0: empty)
+
   private final LongSupplier effects;
+  private long[] shorts;
   private byte[][] keys;
   private int[] lengths;
   private long[] hashes;
@@ -77,6 +93,46 @@ final class RunMemo {
     System.arraycopy(buf, s, keys[i], 0, n);
     lengths[i] = n;
     hashes[i] = hash;
+  }
+
+  /**
+   * Whether {@code buf[s, s + n)} ({@link DecodingLayer#MIN_RUN} to {@link #SHORT_MAX} bytes) is
+   * a run that failed the text check before ({@link #addBinary}).
+   */
+  boolean binary(byte[] buf, int s, int n) {
+    if (shorts == null) {
+      return false;
+    }
+    long a = ByteScan.word(buf, s);
+    long b = ByteScan.word(buf, s + 8);
+    long c = ByteScan.word(buf, s + n - 16);
+    long d = ByteScan.word(buf, s + n - 8);
+    int i = shortSlot(a, b, c, d, n) * SHORT_STRIDE;
+    long[] e = shorts;
+    return e[i + 4] == n && e[i] == a && e[i + 1] == b && e[i + 2] == c && e[i + 3] == d;
+  }
+
+  /** Remembers that {@code buf[s, s + n)} ({@link DecodingLayer#MIN_RUN} to {@link #SHORT_MAX} bytes) failed the text check. */
+  void addBinary(byte[] buf, int s, int n) {
+    if (shorts == null) {
+      shorts = new long[SHORT_SLOTS * SHORT_STRIDE];
+    }
+    long a = ByteScan.word(buf, s);
+    long b = ByteScan.word(buf, s + 8);
+    long c = ByteScan.word(buf, s + n - 16);
+    long d = ByteScan.word(buf, s + n - 8);
+    int i = shortSlot(a, b, c, d, n) * SHORT_STRIDE;
+    shorts[i] = a;
+    shorts[i + 1] = b;
+    shorts[i + 2] = c;
+    shorts[i + 3] = d;
+    shorts[i + 4] = n;
+  }
+
+  /** The short-run slot of a run of {@code n} bytes whose words are a, b (its first 16 bytes), c and d (its last 16). */
+  private static int shortSlot(long a, long b, long c, long d, int n) {
+    long h = mix(mix(mix(mix(0x9E3779B97F4A7C15L ^ n, a), b), c), d) * 0xD6E8FEB86659FD93L;
+    return (int) (h >>> 56) & (SHORT_SLOTS - 1);
   }
 
   /**

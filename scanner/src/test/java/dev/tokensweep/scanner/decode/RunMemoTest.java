@@ -77,6 +77,93 @@ class RunMemoTest {
     assertTrue(memo.holds(a, 0, 100));
   }
 
+  @Test
+  void shortRunsThatFailedTheTextCheck_heldByEveryByte() {
+    Random r = new Random(6);
+    for (int n = DecodingLayer.MIN_RUN; n <= RunMemo.SHORT_MAX; n++) {
+      RunMemo memo = new RunMemo(() -> 0);
+      byte[] a = run(r, n);
+      byte[] elsewhere = new byte[n + 40];
+      System.arraycopy(a, 0, elsewhere, 21, n);
+      assertFalse(memo.binary(a, 0, n), "an empty memo holds nothing");
+      memo.addBinary(a, 0, n);
+      assertTrue(memo.binary(a, 0, n));
+      assertTrue(memo.binary(elsewhere, 21, n), "the same bytes at another place");
+      assertFalse(memo.binary(elsewhere, 21, n - 1), "a shorter run");
+      for (int i = 0; i < n; i++) { // the verdict depends on every byte: a run differing in any one is not held
+        byte[] b = a.clone();
+        b[i] = (byte) (a[i] == 'A' ? 'B' : 'A');
+        assertFalse(memo.binary(b, 0, n), "a run of " + n + " differing at byte " + i);
+      }
+    }
+  }
+
+  /** Records the decoded segments it is handed, in order; counts its effects or not. */
+  private static final class RecordingSink implements dev.tokensweep.scanner.read.SegmentSink {
+    final boolean counts;
+    final List<String> decoded = new ArrayList<>();
+
+    RecordingSink(boolean counts) {
+      this.counts = counts;
+    }
+
+    @Override
+    public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, dev.tokensweep.scanner.read.Locator locator) {
+      if (from == 0 && ownFrom == 0 && ownTo == to) {
+        decoded.add(new String(buf, 0, to, StandardCharsets.ISO_8859_1));
+      }
+    }
+
+    @Override
+    public int overlap() {
+      return 0;
+    }
+
+    @Override
+    public void problem(dev.tokensweep.scanner.model.Problem problem) {}
+
+    @Override
+    public long effects() {
+      return counts ? 0 : -1;
+    }
+  }
+
+  @Test
+  void layers_shortRunsRepeatedAndNearMisses_decodedAsWithoutTheMemo() {
+    Random r = new Random(7);
+    // short runs (16 to 32 bytes): binary ones (ids, words like authorization_code), ones that
+    // decode to text (Basic credentials), each repeated, and copies with one byte changed
+    List<String> runs = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      runs.add(new String(run(r, DecodingLayer.MIN_RUN + r.nextInt(RunMemo.SHORT_MAX - DecodingLayer.MIN_RUN + 1)),
+          StandardCharsets.US_ASCII));
+    }
+    runs.add("authorization_code");
+    runs.add("client_credentials");
+    runs.add(b64("deploy:Zq8wPk2rTm4x"));
+    runs.add(b64("svc_backup:h7Gq2"));
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder run = new StringBuilder(runs.get(r.nextInt(runs.size())));
+      if (r.nextInt(4) == 0) {
+        int at = r.nextInt(run.length());
+        run.setCharAt(at, run.charAt(at) == 'Q' ? 'R' : 'Q');
+      }
+      text.append(r.nextBoolean() ? "grant_type=" : " x ").append(run).append(r.nextInt(5) == 0 ? "\n" : " ");
+    }
+    byte[] segment = text.toString().getBytes(StandardCharsets.US_ASCII);
+    RecordingSink with = new RecordingSink(true);
+    RecordingSink without = new RecordingSink(false);
+    for (RecordingSink sink : List.of(with, without)) {
+      new LayeredSink(sink, 2).segment(segment, 0, segment.length, 0, segment.length,
+          q -> new dev.tokensweep.scanner.model.Location(null, null, null, q, null, null, null, null, null, null));
+    }
+    assertTrue(without.decoded.size() > 200, without.decoded.size() + " runs decoded to text");
+    // compared whole, not printed: the decoded segments hold (synthetic) credentials
+    assertEquals(without.decoded.size(), with.decoded.size(), "segments decoded with and without the memo");
+    assertTrue(without.decoded.equals(with.decoded), "the memo of short binary runs changes no decoded segment");
+  }
+
   /** Counts the decoded segments it is handed; its effects are the problems it was told of. */
   private static final class CountingSink implements dev.tokensweep.scanner.read.SegmentSink {
     final boolean counts;
