@@ -37,10 +37,17 @@ public final class EvidenceCache {
       return Evidence.of(m, fingerprinter, now, hint);
     }
     SecretDigest d = digest.get();
-    byte[] secret = m.secret();
-    d.digest(secret, 0, secret.length);
-    long sh = d.hi();
-    long sl = d.lo();
+    long sh;
+    long sl;
+    if (m.digest() != null) { // the detector's, computed once for every finding of a repeated window
+      sh = m.digest().hi();
+      sl = m.digest().lo();
+    } else {
+      byte[] secret = m.secret();
+      d.digest(secret, 0, secret.length);
+      sh = d.hi();
+      sl = d.lo();
+    }
     Match.Identifier id = m.identifier();
     long ih = 0;
     long il = 0;

@@ -17,8 +17,12 @@ import java.util.Set;
  * @param matchStart first byte of the whole pattern match (its context included)
  * @param matchEnd one past the last byte of the whole pattern match
  * @param identifier what the secret belongs to, when the rule captures it (a pair rule), else null
+ * @param digest the secret's {@link SecretDigest} when the detector has it (it digests a secret once
+ *     per remembered window, and a repeated token's findings share it), else null: the per-run
+ *     evidence cache then digests the secret itself
  */
-public record Match(Rule rule, int start, int end, int matchStart, int matchEnd, byte[] secret, Identifier identifier) {
+public record Match(Rule rule, int start, int end, int matchStart, int matchEnd, byte[] secret, Identifier identifier,
+    SecretDigest.Value digest) {
 
   /**
    * The public half of a pair: the value a rule's named group captured next to the secret (an AWS
@@ -49,7 +53,12 @@ public record Match(Rule rule, int start, int end, int matchStart, int matchEnd,
 
   /** A match of a rule that captures no identifier. */
   public Match(Rule rule, int start, int end, int matchStart, int matchEnd, byte[] secret) {
-    this(rule, start, end, matchStart, matchEnd, secret, null);
+    this(rule, start, end, matchStart, matchEnd, secret, null, null);
+  }
+
+  /** A match whose secret the detector has not digested. */
+  public Match(Rule rule, int start, int end, int matchStart, int matchEnd, byte[] secret, Identifier identifier) {
+    this(rule, start, end, matchStart, matchEnd, secret, identifier, null);
   }
 
   /** The secret as text; bytes are mapped one to one (ISO-8859-1), as the patterns see them. */
@@ -59,7 +68,7 @@ public record Match(Rule rule, int start, int end, int matchStart, int matchEnd,
 
   /** This match with {@code id} as what its secret belongs to. */
   public Match withIdentifier(Identifier id) {
-    return new Match(rule, start, end, matchStart, matchEnd, secret, id);
+    return new Match(rule, start, end, matchStart, matchEnd, secret, id, digest);
   }
 
   /** The secret's span as one value, for sets of spans. */

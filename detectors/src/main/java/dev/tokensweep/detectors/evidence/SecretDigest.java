@@ -37,6 +37,14 @@ public final class SecretDigest {
     lo = longAt(8);
   }
 
+  /** A digest kept: its first 128 bits. */
+  public record Value(long hi, long lo) {}
+
+  /** The last digest, kept. */
+  public Value value() {
+    return new Value(hi, lo);
+  }
+
   /** The last digest's first 64 bits. */
   public long hi() {
     return hi;

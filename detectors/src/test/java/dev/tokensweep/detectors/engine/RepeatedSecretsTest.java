@@ -8,6 +8,7 @@ import dev.tokensweep.detectors.evidence.Evidence;
 import dev.tokensweep.detectors.evidence.EvidenceCache;
 import dev.tokensweep.detectors.evidence.Fingerprinter;
 import dev.tokensweep.detectors.evidence.Match;
+import dev.tokensweep.detectors.evidence.SecretDigest;
 import dev.tokensweep.detectors.rule.Rule;
 import dev.tokensweep.detectors.rule.Rules;
 import dev.tokensweep.detectors.rule.TokenForge;
@@ -209,6 +210,29 @@ class RepeatedSecretsTest {
         assertEquals(want, none.of(m, at, h));
       }
     }
+  }
+
+  /**
+   * The digest a match carries is its own secret's: the detector digests a secret once per
+   * remembered window and hands every finding of that window the same digest, which the evidence
+   * cache keys by instead of digesting again.
+   */
+  @Test
+  void detectorDigests_eachTheDigestOfItsOwnSecret() {
+    Random rnd = new Random(9);
+    byte[] buf = log(rnd, pool(rnd), 3000);
+    List<Match> ms = new KeywordDetector(RULES).findAll(buf);
+    SecretDigest d = new SecretDigest();
+    int with = 0;
+    for (Match m : ms) {
+      if (m.digest() == null) {
+        continue; // a fixed-shape match: the evidence cache digests it
+      }
+      with++;
+      d.digest(m.secret(), 0, m.secret().length);
+      assertEquals(d.value(), m.digest(), m.rule().id() + " at " + m.start() + ": the digest of its own secret");
+    }
+    assertTrue(with > ms.size() / 2, with + " of " + ms.size() + " matches carry the detector's digest");
   }
 
   @Test
