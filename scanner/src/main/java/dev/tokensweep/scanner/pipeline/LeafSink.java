@@ -24,8 +24,15 @@ final class LeafSink implements SegmentSink {
   private final FindingSettler settler;
   private final List<Match> matches = new ArrayList<>();
   // findings already made in this leaf, so a secret found again through a decoding layer (a
-  // URL-decoded run that left the token itself unchanged) is reported once; bounded
-  private final Map<ScanContext.PlaceKey, Boolean> seen = ScanContext.recentPlaces();
+  // URL-decoded run that left the token itself unchanged) is reported once; bounded. Only a
+  // finding in decoded text looks a place up, so until the leaf's first one the places are kept
+  // in a ring of the last PLACES_REMEMBERED, without hashing (the map cost ~80 ms a GB of a log
+  // with a finding every 4.6 KB and none decoded); that finding moves them into the map, oldest
+  // first, which then holds what it would have held all along: the detector reports a match
+  // once, so a plain place never comes twice.
+  private Map<ScanContext.PlaceKey, Boolean> seen;
+  private final ScanContext.PlaceKey[] ring = new ScanContext.PlaceKey[ScanContext.PLACES_REMEMBERED];
+  private long placed; // places put in the ring so far
   // matches and problems handed to this sink so far (effects())
   private long effects;
 
@@ -93,8 +100,19 @@ final class LeafSink implements SegmentSink {
         continue; // a copy of a name or key that was scanned where it stands (Locator)
       }
       loc = shown(loc);
-      if (seen.put(ScanContext.placeKey(m.rule().id(), loc), Boolean.TRUE) != null && loc.decodings() != null) {
-        continue;
+      ScanContext.PlaceKey place = ScanContext.placeKey(m.rule().id(), loc);
+      if (seen == null && loc.decodings() == null) {
+        ring[(int) (placed++ % ring.length)] = place;
+      } else {
+        if (seen == null) {
+          seen = ScanContext.recentPlaces();
+          for (long k = Math.max(0, placed - ring.length); k < placed; k++) {
+            seen.put(ring[(int) (k % ring.length)], Boolean.TRUE);
+          }
+        }
+        if (seen.put(place, Boolean.TRUE) != null && loc.decodings() != null) {
+          continue;
+        }
       }
       Evidence.Hint hint = loc.cache() != null ? loc.cache().hint()
           : loc.timestamp() != null ? Evidence.Hint.seenAt(java.time.Instant.ofEpochSecond(loc.timestamp())) : null;

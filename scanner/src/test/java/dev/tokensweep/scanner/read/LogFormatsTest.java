@@ -51,6 +51,31 @@ class LogFormatsTest {
     assertEquals(null, q.decodings());
   }
 
+  /**
+   * A leaf keeps its plain findings' places without hashing until its first finding in decoded
+   * text; that one, the same token found again through the rsyslog layer after thousands of plain
+   * findings (more than the places remembered), is still reported once.
+   */
+  @Test
+  void rsyslog_tokenFoundAgainDecodedAfterManyPlainFindings_reportedOnce() throws IOException {
+    StringBuilder log = new StringBuilder();
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      String t = forge.base62Crc32("ghp_");
+      tokens.add(t);
+      log.append("Nov 22 10:00:00 web1 app[311]: clone with ").append(t).append('\n');
+    }
+    String again = forge.base62Crc32("gho_");
+    log.append("Nov 22 10:00:02 web1 app[311]: plain ").append(again).append("#012next\n");
+    Path p = dir.resolve("messages");
+    Files.writeString(p, log);
+    ScanResult r = scan(p);
+    noProblems(r);
+    assertEquals(null, one(r, again, "found plain, and again through the layer: reported once").location().decodings());
+    assertEquals(5001, r.findings().size(), "each plain token once");
+    one(r, tokens.get(4999), "the last plain token");
+  }
+
   @Test
   void jsonStringLargerThanATextChunk_encodedTokensInItFound() throws IOException {
     // a 5 MB JSON string is one segment, larger than the decoding layer's flags kept at their
