@@ -127,6 +127,7 @@ public record Match(Rule rule, int start, int end, int matchStart, int matchEnd,
         + (identifier == null ? "" : ", " + identifier.name) + "]";
   }
 
+  /** Equal rule, places, secret and identifier; the digest, which only says what the secret is, does not count. */
   @Override
   public boolean equals(Object o) {
     return o instanceof Match m && m.rule.id().equals(rule.id()) && m.start == start && m.end == end
