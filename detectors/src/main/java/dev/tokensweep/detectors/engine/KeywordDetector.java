@@ -526,9 +526,36 @@ final class KeywordDetector implements Detector {
         return;
       }
       int e = p + shape.length();
+      // the match is the secret: its verdict and digest are remembered by its bytes, as a short
+      // window's matches are (an AWS key id on thousands of lines was checked and, for its
+      // evidence, digested at each; the window cache is free, a fixed shape opens no window)
+      WindowCache c = caches[r];
+      if (c == null) {
+        c = caches[r] = new WindowCache();
+      }
+      int h = WindowCache.hash(buf, p, e);
+      int[] known = e - p <= WindowCache.MAX_BYTES ? c.get(h, buf, p, e) : null;
       byte[] secret = Arrays.copyOfRange(buf, p, e);
-      if (accepted(r, rule, secret)) {
-        sink.accept(new Match(rule, p, e, p, e, secret));
+      if (known == null) {
+        known = new int[AFTER_SPANS]; // the verdict, then the digest, as after a window's spans
+        digested = false;
+        if (accepted(r, rule, secret)) {
+          SecretDigest sd = digest();
+          if (!digested) {
+            sd.digest(secret, 0, secret.length);
+          }
+          putLong(known, 1, sd.hi());
+          putLong(known, 3, sd.lo());
+          known[0] = 1;
+        } else {
+          known[0] = -1;
+        }
+        if (e - p <= WindowCache.MAX_BYTES) {
+          c.put(h, buf, p, e, known);
+        }
+      }
+      if (known[0] > 0) {
+        sink.accept(new Match(rule, p, e, p, e, secret, null, new SecretDigest.Value(getLong(known, 1), getLong(known, 3))));
       } else {
         Arrays.fill(secret, (byte) 0);
       }
