@@ -46,19 +46,34 @@ class RejectedStartsTest {
     return b.append(rnd.nextBoolean() ? "\n" : " ").toString();
   }
 
+  /** A built-in rule anchored at its keywords, its filter, and its keywords in lower case. */
+  private record Anchored(Rule rule, WindowFilter filter, List<String> keywords) {
+    /** Whether one of the keywords starts at {@code p} of {@code lower} (the text in lower case). */
+    boolean hitAt(String lower, int p) {
+      for (String k : keywords) {
+        if (lower.startsWith(k, p)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** The built-in rules anchored at their keywords, their filters built once for the tests here. */
+  private static final List<Anchored> ANCHORED = RULES.stream()
+      .map(r -> new Anchored(r, WindowFilter.orNone(r.pattern(), r.keywords()),
+          r.keywords().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList()))
+      .filter(a -> a.filter().anchoredAtKeyword())
+      .toList();
+
   @Test
   void anchoredMatchEnd_repeatedShapesAndNearMisses_sameAsTheAnchoredDfa() {
     Random rnd = new Random(41);
-    int anchored = 0;
     long remembered = 0;
-    for (Rule r : RULES) {
-      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
-      if (!f.anchoredAtKeyword()) {
-        continue;
-      }
-      anchored++;
+    for (Anchored a : ANCHORED) {
+      Rule r = a.rule();
+      WindowFilter f = a.filter();
       RejectedStarts memo = new RejectedStarts();
-      List<String> keywords = r.keywords().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
       for (int round = 0; round < 30; round++) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 40; i++) {
@@ -69,11 +84,7 @@ class RejectedStartsTest {
         String lower = text.toString().toLowerCase(Locale.ROOT);
         int to = rnd.nextInt(4) == 0 ? buf.length - rnd.nextInt(Math.min(buf.length, 40)) : buf.length;
         for (int p = 0; p < to; p++) {
-          boolean hit = false;
-          for (String k : keywords) {
-            hit |= lower.startsWith(k, p);
-          }
-          if (!hit && rnd.nextInt(16) != 0) {
+          if (!a.hitAt(lower, p) && rnd.nextInt(16) != 0) {
             continue;
           }
           int expected = f.anchoredMatchEnd(buf, p, to);
@@ -83,7 +94,7 @@ class RejectedStartsTest {
         }
       }
     }
-    assertTrue(anchored > 40 && remembered > 10_000, anchored + " rules, " + remembered + " rejections");
+    assertTrue(ANCHORED.size() > 40 && remembered > 10_000, ANCHORED.size() + " rules, " + remembered + " rejections");
   }
 
   /**
@@ -97,13 +108,13 @@ class RejectedStartsTest {
     Random rnd = new Random(43);
     long accepted = 0;
     long fromMemo = 0;
-    for (Rule r : RULES) {
-      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
-      if (!f.anchoredAtKeyword() || r.examples().isEmpty()) {
+    for (Anchored a : ANCHORED) {
+      Rule r = a.rule();
+      WindowFilter f = a.filter();
+      if (r.examples().isEmpty()) {
         continue;
       }
       RejectedStarts memo = new RejectedStarts();
-      List<String> keywords = r.keywords().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
       for (int round = 0; round < 5; round++) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 60; i++) {
@@ -120,11 +131,7 @@ class RejectedStartsTest {
         String lower = new String(buf, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
         int to = rnd.nextInt(3) == 0 ? buf.length - rnd.nextInt(Math.min(buf.length, 200)) : buf.length;
         for (int p = 0; p < to; p++) {
-          boolean hit = false;
-          for (String k : keywords) {
-            hit |= lower.startsWith(k, p);
-          }
-          if (!hit) {
+          if (!a.hitAt(lower, p)) {
             continue;
           }
           long before = memo.walkHits;
