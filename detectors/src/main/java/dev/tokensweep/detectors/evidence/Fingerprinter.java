@@ -1,16 +1,22 @@
 package dev.tokensweep.detectors.evidence;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
+import java.security.DigestException;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Keyed fingerprints: HMAC-SHA256 of the secret's bytes, hex. The same key gives the same
  * fingerprint on every host and sweep, so a token can be followed without being stored; without
  * the key a fingerprint cannot be tested against guesses. Thread-safe.
+ *
+ * <p>The HMAC (RFC 2104) is computed here on the JDK's SHA-256 rather than by {@code javax.crypto.Mac}:
+ * a scan's first {@code Mac.getInstance} set up the JCE's jurisdiction policy and loaded every
+ * security provider ahead of SunJCE in the list (RSA, EC with its curve tables, JSSE) to look for
+ * the algorithm, ~29 ms of the scan thread at its first finding, interpreted, and more for the JIT.
+ * The same bytes come out ({@code FingerprinterTest} holds it to {@code Mac}).
  */
 public final class Fingerprinter {
 
@@ -21,35 +27,64 @@ public final class Fingerprinter {
    */
   public static final String DEFAULT_KEY = "tokensweep-default-fingerprint-key-v1";
 
-  private final SecretKeySpec key;
-  private final ThreadLocal<Mac> mac;
+  /** SHA-256's block size: a longer key is hashed first, a shorter one padded with zeros. */
+  private static final int BLOCK = 64;
+
+  /** The key XOR 0x36 and XOR 0x5c, one block each. */
+  private final byte[] innerPad = new byte[BLOCK];
+  private final byte[] outerPad = new byte[BLOCK];
+  private final ThreadLocal<Hmac> hmac = ThreadLocal.withInitial(Hmac::new);
 
   public Fingerprinter(byte[] key) {
     if (key.length == 0) {
       throw new IllegalArgumentException("fingerprint key is empty");
     }
-    this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
-    this.mac = ThreadLocal.withInitial(this::newMac);
+    byte[] k = key.length > BLOCK ? sha256().digest(key) : key;
+    for (int i = 0; i < BLOCK; i++) {
+      byte b = i < k.length ? k[i] : 0;
+      innerPad[i] = (byte) (b ^ 0x36);
+      outerPad[i] = (byte) (b ^ 0x5c);
+    }
+    if (k != key) {
+      Arrays.fill(k, (byte) 0);
+    }
   }
 
   public static Fingerprinter withDefaultKey() {
     return new Fingerprinter(DEFAULT_KEY.getBytes(StandardCharsets.UTF_8));
   }
 
-  private Mac newMac() {
-    try {
-      Mac m = Mac.getInstance("HmacSHA256");
-      m.init(key);
-      return m;
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
+  /** 64 hex characters. */
+  public String fingerprint(byte[] secret) {
+    return HexFormat.of().formatHex(hmac.get().of(secret));
+  }
+
+  /** One thread's digest and buffers; the result is valid until its next use. */
+  private final class Hmac {
+    private final MessageDigest sha = sha256();
+    private final byte[] inner = new byte[32];
+    private final byte[] out = new byte[32];
+
+    byte[] of(byte[] secret) {
+      try {
+        sha.update(innerPad);
+        sha.update(secret);
+        sha.digest(inner, 0, inner.length);
+        sha.update(outerPad);
+        sha.update(inner);
+        sha.digest(out, 0, out.length);
+      } catch (DigestException e) {
+        throw new IllegalStateException("SHA-256 output buffer", e);
+      }
+      return out;
     }
   }
 
-  /** 64 hex characters. */
-  public String fingerprint(byte[] secret) {
-    Mac m = mac.get();
-    m.reset();
-    return HexFormat.of().formatHex(m.doFinal(secret));
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
   }
 }
