@@ -3,7 +3,6 @@ package dev.tokensweep.detectors.evidence;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -39,7 +38,7 @@ public final class Fingerprinter {
     if (key.length == 0) {
       throw new IllegalArgumentException("fingerprint key is empty");
     }
-    byte[] k = key.length > BLOCK ? sha256().digest(key) : key;
+    byte[] k = key.length > BLOCK ? SecretDigest.sha256().digest(key) : key;
     for (int i = 0; i < BLOCK; i++) {
       byte b = i < k.length ? k[i] : 0;
       innerPad[i] = (byte) (b ^ 0x36);
@@ -61,7 +60,7 @@ public final class Fingerprinter {
 
   /** One thread's digest and buffers; the result is valid until its next use. */
   private final class Hmac {
-    private final MessageDigest sha = sha256();
+    private final MessageDigest sha = SecretDigest.sha256();
     private final byte[] inner = new byte[32];
     private final byte[] out = new byte[32];
 
@@ -77,14 +76,6 @@ public final class Fingerprinter {
         throw new IllegalStateException("SHA-256 output buffer", e);
       }
       return out;
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
     }
   }
 }

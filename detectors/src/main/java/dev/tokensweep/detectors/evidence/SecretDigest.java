@@ -18,8 +18,13 @@ public final class SecretDigest {
   private long lo;
 
   public SecretDigest() {
+    sha = sha256();
+  }
+
+  /** A new SHA-256 digest (the JDK's own, from its SUN provider); the evidence package's one place to make one. */
+  static MessageDigest sha256() {
     try {
-      sha = MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }

@@ -1,6 +1,7 @@
 package dev.tokensweep.scanner.cli;
 
 import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.SecretDigest;
 import dev.tokensweep.detectors.rule.Rule;
 import dev.tokensweep.detectors.rule.Rules;
 import java.util.List;
@@ -37,8 +38,8 @@ final class BuiltinDetector {
    */
   private static void warmSha256() {
     try {
-      java.security.MessageDigest.getInstance("SHA-256").digest(new byte[1]);
-    } catch (java.security.NoSuchAlgorithmException | RuntimeException e) {
+      new SecretDigest().digest(new byte[1], 0, 1);
+    } catch (RuntimeException e) {
       // the scan's own first use reports it
     }
   }
