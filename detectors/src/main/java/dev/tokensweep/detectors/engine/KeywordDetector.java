@@ -460,7 +460,16 @@ final class KeywordDetector implements Detector {
       nextHit[r] = p + 1;
       int ws = Math.max(from, p - befores[r] - 1); // as an unfiltered window's
       int cut = Math.min(limit, bound + 1);
-      int start = Math.max(ws, f.firstMatchStart(buf, ws, cut) - 1);
+      // The walk cannot tell which spelling of the keyword it follows: "access_token":"..." goes
+      // on as ACCESS_TOKEN would, where ts.generic.1 wants upper case. The reverse DFA, which
+      // knows the rule's case, then finds nowhere a match may start, and there is no window
+      // (~17,600 such hits a GB of the log with repeating tokens, whose windows, each line's own,
+      // also pushed the repeated lines' windows out of the window cache: re2j ran ~5x as often).
+      int first = f.nextMatchStart(buf, ws, cut);
+      if (first < 0) {
+        return;
+      }
+      int start = Math.max(ws, first - 1);
       // a match that starts more than max_before bytes before this keyword, or after it, is
       // reported only with a keyword of its own near its start, as from an unfiltered window
       int reachFrom = p - befores[r];
