@@ -368,9 +368,8 @@ final class KeywordDetector implements Detector {
         if (f == null) {
           f = filter(r, rule);
         }
-        if (f.hasAfterKeyword()) {
-          afterKeyword(r, rule, f, p, p + prefilter.keywordLength(keyword));
-          continue;
+        if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), to)) {
+          continue; // no match has this as its first keyword, and a match is found from that one's hit
         }
         if (p < lastEnd[r] && f.anchoredAtKeyword()) {
           // a match from this hit would start at p, inside the match this rule found last, and
@@ -388,7 +387,7 @@ final class KeywordDetector implements Detector {
         // the window's end is not reported, as no window of the reference holds one so long
         int limit = (int) Math.min(to, (long) p + len + 1);
         int walkTo = Math.max(limit, (int) Math.min(to, (long) p + RejectedStarts.MAX_BYTES));
-        int bound = keywordWalkEnd(r, f, p, walkTo);
+        int bound = anchoredMatchEnd(r, f, p, walkTo);
         if (bound == walkTo && walkTo < to && rejected[r].lastAcceptBeforeEnd() != WindowFilter.Walk.UNKNOWN) {
           // alive at the rule's length, not at the input's end: no longer match is reported, so
           // the window ends after the last place where one of that length may end; none (-1):
@@ -401,7 +400,7 @@ final class KeywordDetector implements Detector {
         if (bound >= 0) {
           nextHit[r] = p + 1;
           int ws = Math.max(from, p - 1);
-          confirm(r, rule, ws, ws, Math.min(limit, bound + 1), p, Integer.MIN_VALUE, Integer.MAX_VALUE);
+          confirm(r, rule, ws, ws, Math.min(limit, bound + 1), p);
           continue;
         }
         int ws = Math.max(from, p - rule.before() - 1); // one byte more, so a match at the limit keeps its left context
@@ -424,83 +423,23 @@ final class KeywordDetector implements Detector {
         // before start or ends after end, and the bytes either side keep \b and $ honest
         int cut = Math.min(we, end + 1);
         int start = Math.max(ws, f.firstMatchStart(buf, ws, cut) - 1);
-        confirm(r, rule, ws, start, cut, Integer.MAX_VALUE, 1, 0);
+        confirm(r, rule, ws, start, cut, Integer.MAX_VALUE);
       }
     }
 
     /**
-     * A hit of a rule with the after-keyword DFA ({@link WindowFilter#hasAfterKeyword}), its keyword
-     * at {@code [p, e)}. Every match holds a keyword, and one whose first keyword this is ends where
-     * that DFA, walked from e, accepts; when the walk dies first, no match has this as its first
-     * keyword and there is no window. Otherwise the window runs from max_before before the hit, as
-     * an unfiltered window's, to one byte past the walk's last accepting position, where the
-     * unfiltered window reached the rule's length past the hit (for {@code ts.generic.1} on a
-     * gateway log of tokens in assignments, ~600 bytes walked by two DFAs at each of ~110,000 hits
-     * a GB), and reports what it holds as such a window does. The walk's verdicts are remembered as
-     * the anchored rules' are ({@link RejectedStarts}).
+     * {@link WindowFilter#anchoredMatchEnd} for rule {@code r} up to {@code limit}, its recent
+     * rejections remembered (never for the reference, whose filter has no DFA: -2).
      */
-    private void afterKeyword(int r, Rule rule, WindowFilter f, int p, int e) {
-      if (p < lastEnd[r]) {
-        // a match with this first keyword starts by p, inside the one this rule found last, which
-        // settle drops; one that starts later has a first keyword of its own, whose hit finds it
-        return;
-      }
-      int limit = (int) Math.min(to, (long) p + rule.length() + 1);
-      if (e > limit) {
-        return; // a keyword longer than the rule's matches
-      }
-      int walkTo = Math.max(limit, (int) Math.min(to, (long) e + RejectedStarts.MAX_BYTES));
-      int bound = keywordWalkEnd(r, f, e, walkTo);
-      if (bound == walkTo && walkTo < to && rejected[r].lastAcceptBeforeEnd() != WindowFilter.Walk.UNKNOWN) {
-        bound = rejected[r].lastAcceptBeforeEnd(); // as for an anchored rule: no longer match is reported
-      }
-      if (bound < 0) {
-        return; // no match has this as its first keyword
-      }
-      nextHit[r] = p + 1;
-      int ws = Math.max(from, p - befores[r] - 1); // as an unfiltered window's
-      int cut = Math.min(limit, bound + 1);
-      // The walk cannot tell which spelling of the keyword it follows: "access_token":"..." goes
-      // on as ACCESS_TOKEN would, where ts.generic.1 wants upper case. The reverse DFA, which
-      // knows the rule's case, then finds nowhere a match may start, and there is no window
-      // (~17,600 such hits a GB of the log with repeating tokens, whose windows, each line's own,
-      // also pushed the repeated lines' windows out of the window cache: re2j ran ~5x as often).
-      int first = f.nextMatchStart(buf, ws, cut);
-      if (first < 0) {
-        return;
-      }
-      int start = Math.max(ws, first - 1);
-      // a match that starts more than max_before bytes before this keyword, or after it, is
-      // reported only with a keyword of its own near its start, as from an unfiltered window
-      int reachFrom = p - befores[r];
-      if (lastEnd[r] > start) {
-        // The match found last ends inside the window. One search over the text goes on from its
-        // end, where a search from the window's start could find a match that starts inside it
-        // (its terminator taken as this one's left context: "k=v1 API_TOKEN=v2"), drop it, and
-        // go on past the match that starts at its end. Rare (adjacent assignments), so the
-        // search from there is not remembered.
-        if (lastEnd[r] < cut) {
-          settle(r, rule, ws, start, cut, Integer.MAX_VALUE, reachFrom, p, run(r, start, cut, lastEnd[r]));
-        }
-        return;
-      }
-      confirm(r, rule, ws, start, cut, Integer.MAX_VALUE, reachFrom, p);
-    }
-
-    /**
-     * {@link WindowFilter#keywordWalk} for rule {@code r} from {@code p} up to {@code limit} (the
-     * anchored DFA's from a hit, the after-keyword DFA's from its keyword's end), its recent
-     * rejections remembered; -2 for a rule with neither (the reference's filter has no DFA).
-     */
-    private int keywordWalkEnd(int r, WindowFilter f, int p, int limit) {
-      if (!f.anchoredAtKeyword() && !f.hasAfterKeyword()) {
+    private int anchoredMatchEnd(int r, WindowFilter f, int p, int limit) {
+      if (!f.anchoredAtKeyword()) {
         return -2;
       }
       RejectedStarts m = rejected[r];
       if (m == null) {
         m = rejected[r] = new RejectedStarts();
       }
-      return m.walkEnd(f, buf, p, limit, scans);
+      return m.anchoredMatchEnd(f, buf, p, limit, scans);
     }
 
     /**
@@ -628,7 +567,7 @@ final class KeywordDetector implements Detector {
      * are the text's edges to re2j), so the matches of a short window are remembered by content:
      * logs repeat the same line, and its decoys (documentation keys, placeholders) cost re2j once.
      */
-    private void confirm(int r, Rule rule, int opened, int ws, int we, int maxStart, int reachFrom, int reachTo) {
+    private void confirm(int r, Rule rule, int opened, int ws, int we, int maxStart) {
       int n = we - ws;
       int[] found;
       if (n <= WindowCache.MAX_BYTES && filterAfter >= 0) { // the reference (-1) always runs re2j
@@ -669,13 +608,13 @@ final class KeywordDetector implements Detector {
           lastWindow(r, ws, we, found);
         }
       }
-      if (settle(r, rule, opened, ws, we, maxStart, reachFrom, reachTo, found) && exact[r] == null) {
+      if (settle(r, rule, opened, ws, we, maxStart, found) && exact[r] == null) {
         // A match that starts before the hit and runs past it (a keyword that overlaps itself,
         // kk in kkk..., hit at both places) hid the hit's own match from re2j's search of the
         // window, which goes on after it. That match is inside the one the earlier hit settled,
         // or starts at the edge; whether a match starts at the hit is a search from there, the
         // byte before still context for \b. Rare, so not remembered.
-        settle(r, rule, opened, ws, we, maxStart, reachFrom, reachTo, run(r, ws, we, maxStart));
+        settle(r, rule, opened, ws, we, maxStart, run(r, ws, we, maxStart));
       }
     }
 
@@ -683,7 +622,7 @@ final class KeywordDetector implements Detector {
      * Reports what a window's {@code found} matches say (see {@link #confirm}). True when a match
      * that starts before {@code maxStart} runs past it, so that re2j did not search from there.
      */
-    private boolean settle(int r, Rule rule, int opened, int ws, int we, int maxStart, int reachFrom, int reachTo, int[] found) {
+    private boolean settle(int r, Rule rule, int opened, int ws, int we, int maxStart, int[] found) {
       boolean hidden = false;
       int count = found.length / (RUN_STRIDE + AFTER_SPANS);
       int spans = count * RUN_STRIDE; // then one verdict a match, then the digests
@@ -708,7 +647,7 @@ final class KeywordDetector implements Detector {
         if (ms <= lastStart[r]) {
           continue; // already reported from an earlier window
         }
-        if ((ms < reachFrom || ms > reachTo) && !reachable(r, rule, ms, me)) {
+        if (maxStart == Integer.MAX_VALUE && !reachable(r, rule, ms, me)) {
           continue; // no keyword of its own within max_before: the window of another hit came upon it
         }
         lastStart[r] = ms;
@@ -829,7 +768,7 @@ final class KeywordDetector implements Detector {
      */
     private int[] run(int r, int ws, int we, int searchFrom) {
       ExactSpan x = exact[r];
-      if (x != null && searchFrom == ws) {
+      if (x != null) {
         int[] spans = x.find(buf, ws, we, NONE_FOUND); // what re2j finds, without its NFA
         return spans.length == 0 ? NONE_FOUND : Arrays.copyOf(spans, spans.length + spans.length / RUN_STRIDE * AFTER_SPANS);
       }
@@ -1073,4 +1012,3 @@ final class KeywordDetector implements Detector {
     return m;
   }
 }
-

@@ -176,9 +176,7 @@ final class WindowFilter {
    * {@code @}), and every match is found from its first keyword's hit as from any other (each
    * hit's window covers every match that holds its keyword), so the window needs neither the
    * window DFAs nor re2j: most hits of the context rules ({@code secret}, {@code _token},
-   * {@code ://}) end a few bytes after the keyword; the others' windows end one byte past its last
-   * accepting position, where every match with that first keyword ends, instead of reaching the
-   * rule's length past the hit ({@link #keywordWalkOrDeath}). Only the first keyword, because a later one
+   * {@code ://}) end a few bytes after the keyword. Only the first keyword, because a later one
    * may sit in the secret itself, where almost anything may follow. The states of R's DFA after a
    * first keyword are found by walking R's DFA and the keywords' DFA side by side; they become
    * the start of a copy of R's DFA.
@@ -399,20 +397,11 @@ final class WindowFilter {
   }
 
   /**
-   * The walk a keyword hit starts, as {@link #anchoredMatchEndOrDeath} gives it: for a rule anchored
-   * at its keyword the anchored DFA's from the keyword's first byte {@code p}; for one with the
-   * after-keyword DFA that one's from the keyword's end {@code p}, where it tells one past the last
-   * byte at which a match whose first keyword ends at p may end; -2 for a rule with neither.
+   * False only when the keyword that ends at {@code p} is the first keyword of no match: the
+   * bytes from p on begin nothing that may follow one. Always true without that DFA.
    */
-  int keywordWalkOrDeath(byte[] buf, int p, int to, Walk w) {
-    Dfa d = anchored != null ? anchored : after;
-    return d == null ? -2 : d.lastAcceptOrDeath(buf, p, to, w);
-  }
-
-  /** {@link #keywordWalkOrDeath} without a shared walk, -1 when it dies before it accepts. */
-  int keywordWalk(byte[] buf, int p, int to) {
-    Dfa d = anchored != null ? anchored : after;
-    return d == null ? -2 : d.lastAccept(buf, p, to);
+  boolean mayContinueAt(byte[] buf, int p, int to) {
+    return after == null || after.mayStart(buf, p, to);
   }
 
   /**
