@@ -214,30 +214,17 @@ class DetectorTest {
           pattern: 'kk([a-z0-9]{4,12})'
           severity: low
         """, "anchored.yml");
-    Detector fast = new KeywordDetector(rules, 0);
-    Detector reference = new KeywordDetector(rules, -1);
-    Random rnd = new Random(53);
     String[] pieces = {"kk", "kk", "k", "a", "b7", "x9z", " ", "-"};
-    int found = 0;
-    for (int round = 0; round < 2000; round++) {
-      StringBuilder b = new StringBuilder();
-      for (int k = 4 + rnd.nextInt(40); k > 0; k--) {
-        b.append(pieces[rnd.nextInt(pieces.length)]);
-      }
-      byte[] buf = b.toString().getBytes(StandardCharsets.US_ASCII);
-      List<String> want = reference.findAll(buf).stream().map(DetectorTest::key).sorted().toList();
-      assertEquals(want, fast.findAll(buf).stream().map(DetectorTest::key).sorted().toList(), "round " + round);
-      found += want.size();
-    }
+    int found = sameAsReferenceOnPieces(rules, pieces, 53, 2000, 4, 40);
     assertTrue(found > 2000, "the strings must hold matches: " + found);
   }
 
   /**
    * A rule whose matches start before their keyword, with a keyword inside another that ends
    * later ({@code key} in {@code apikeys}): assignments next to each other share a separator
-   * ({@code k=1234;apikeys=5678}), names run into values, values are cut short, and runs longer
-   * than the rule ({@code key=key=...}, a long value) keep the after-keyword walk alive past the
-   * rule's length. The fast detector finds what the reference finds.
+   * ({@code k=1234;apikeys=5678}), names run into values, values are cut short, and runs are
+   * longer than the rule ({@code key=key=...}, a long value). The fast detector finds what the
+   * reference finds.
    */
   @Test
   void scan_afterKeywordWindows_keywordInsideAKeywordAndAdjacentAssignments_sameAsReference() {
@@ -253,15 +240,25 @@ class DetectorTest {
         """, "after.yml");
     WindowFilter f = WindowFilter.orNone(rules.get(0).pattern(), rules.get(0).keywords());
     assertTrue(f.hasAfterKeyword() && !f.anchoredAtKeyword(), "the rule's matches start before its keyword");
-    Detector fast = new KeywordDetector(rules, 0);
-    Detector reference = new KeywordDetector(rules, -1);
-    Random rnd = new Random(59);
     String[] pieces = {"apikeys=", "key=", "xapikeys=", "zzzzkey=", "1234", "56789", "123456789012345", " ", ";", "z", "k", "e",
         "1234567890".repeat(6), "key=".repeat(12)};
+    int found = sameAsReferenceOnPieces(rules, pieces, 59, 3000, 2, 30);
+    assertTrue(found > 500, "the strings must hold matches: " + found);
+  }
+
+  /**
+   * {@code rounds} random strings of {@code min} to {@code min + spread - 1} of {@code pieces}:
+   * the fast detector finds in each what the reference finds. How many the reference found.
+   */
+  private static int sameAsReferenceOnPieces(List<dev.tokensweep.detectors.rule.Rule> rules, String[] pieces, long seed,
+      int rounds, int min, int spread) {
+    Detector fast = new KeywordDetector(rules, 0);
+    Detector reference = new KeywordDetector(rules, -1);
+    Random rnd = new Random(seed);
     int found = 0;
-    for (int round = 0; round < 3000; round++) {
+    for (int round = 0; round < rounds; round++) {
       StringBuilder b = new StringBuilder();
-      for (int k = 2 + rnd.nextInt(30); k > 0; k--) {
+      for (int k = min + rnd.nextInt(spread); k > 0; k--) {
         b.append(pieces[rnd.nextInt(pieces.length)]);
       }
       byte[] buf = b.toString().getBytes(StandardCharsets.US_ASCII);
@@ -269,14 +266,14 @@ class DetectorTest {
       assertEquals(want, fast.findAll(buf).stream().map(DetectorTest::key).sorted().toList(), "round " + round);
       found += want.size();
     }
-    assertTrue(found > 500, "the strings must hold matches: " + found);
+    return found;
   }
 
   /**
-   * The same assignment repeated with nothing between (20,000 of {@code x_secret=...} sharing
+   * The same assignment repeated with nothing between (~4,000 of {@code x_secret=...} sharing
    * their separators, a space or a newline): which neighbour gets a shared separator depends on
    * where each window's search starts, so a fast path whose windows start elsewhere than the
-   * reference's finds a different set (a narrower window per hit found 10,000 here, the
+   * reference's finds a different set (a narrower window per hit found 10,000 of 20,000, the
    * reference 9,475; corpus/bench/README.md, item 90). The fast detector finds what the
    * reference finds, for several assignment shapes. Not yet for {@code auth_token=...&} repeated:
    * as many findings, some at other places (both sets are a valid reading of the shared

@@ -296,7 +296,7 @@ public final class TextReader implements PartReader {
     }
 
     // the last place located and the stream offset of its line's start: a line with many findings
-    // (one 1 MB line with 18,725) had each one's line start looked for back from it, byte by byte
+    // (one 1 MB line with ~18,000) had each one's line start looked for back from it, byte by byte
     private int lastLocated = -1;
     private long lastLineStart;
 

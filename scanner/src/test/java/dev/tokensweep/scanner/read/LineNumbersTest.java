@@ -41,20 +41,11 @@ class LineNumbersTest {
       b.append("2026-11-01T11:09:").append(10 + i % 50).append(" INFO worker-").append(i % 7).append(' ');
       int kind = r.nextInt(40);
       if (kind == 0) {
-        String t = forge.base62Crc32("ghp_");
-        b.append("export GITHUB_TOKEN=");
-        planted.put(b.length(), t);
-        b.append(t);
+        plantPlain(b, planted, forge, "export GITHUB_TOKEN=");
       } else if (kind == 1) {
-        String t = forge.base62Crc32("gho_");
-        b.append("payload=");
-        planted.put(b.length() + 11 * 4 / 3, t);
-        b.append(Base64.getEncoder().encodeToString(("{\"token\": \"" + t + "\"}").getBytes(StandardCharsets.UTF_8)));
+        plantEncoded(b, planted, forge, "payload=");
       } else {
-        int n = r.nextInt(r.nextInt(30) == 0 ? 3000 : 120);
-        for (int k = 0; k < n; k++) {
-          b.append(r.nextInt(6) == 0 ? ' ' : (char) ('a' + r.nextInt(26)));
-        }
+        words(b, r, r.nextInt(r.nextInt(30) == 0 ? 3000 : 120));
       }
       b.append(r.nextInt(5) == 0 ? "\r\n" : "\n");
     }
@@ -65,7 +56,7 @@ class LineNumbersTest {
    * Several findings on each long line (up to ~40 KB, in plain text and in base64 runs, whose
    * findings are located after the plain ones later in their chunk): each one's column is counted
    * from its own line's start, which the locator no longer looks for from the finding back to the
-   * line's first byte (on one 1 MB line with 18,725 findings that was 2 of 2.5 s, quadratic in the
+   * line's first byte (on one 1 MB line with ~18,000 findings that was 2 of 2.5 s, quadratic in the
    * line's length), but from the place it located last.
    */
   @Test
@@ -78,24 +69,44 @@ class LineNumbersTest {
       for (int seg = r.nextInt(r.nextInt(10) == 0 ? 200 : 20); seg > 0; seg--) {
         int kind = r.nextInt(4);
         if (kind == 0) {
-          String t = forge.base62Crc32("ghp_");
-          b.append(" GITHUB_TOKEN=");
-          planted.put(b.length(), t);
-          b.append(t).append(' ');
+          plantPlain(b, planted, forge, " GITHUB_TOKEN=");
+          b.append(' ');
         } else if (kind == 1) {
-          String t = forge.base62Crc32("gho_");
-          b.append(" payload=");
-          planted.put(b.length() + 11 * 4 / 3, t);
-          b.append(Base64.getEncoder().encodeToString(("{\"token\": \"" + t + "\"}").getBytes(StandardCharsets.UTF_8))).append(' ');
+          plantEncoded(b, planted, forge, " payload=");
+          b.append(' ');
         } else {
-          for (int k = r.nextInt(200); k > 0; k--) {
-            b.append(r.nextInt(6) == 0 ? ' ' : (char) ('a' + r.nextInt(26)));
-          }
+          words(b, r, r.nextInt(200));
         }
       }
       b.append(r.nextInt(5) == 0 ? "\r\n" : "\n");
     }
     assertLinesAndColumns(b.toString(), planted);
+  }
+
+  /** Appends {@code name} and a GitHub token, planted at its first byte. */
+  private static void plantPlain(StringBuilder b, TreeMap<Integer, String> planted, TokenForge forge, String name) {
+    String t = forge.base62Crc32("ghp_");
+    b.append(name);
+    planted.put(b.length(), t);
+    b.append(t);
+  }
+
+  /**
+   * Appends {@code name} and a base64 run of JSON holding a GitHub token, planted at the encoded
+   * byte that encodes its first byte (the run's start plus 4/3 of the 11 bytes of JSON before it).
+   */
+  private static void plantEncoded(StringBuilder b, TreeMap<Integer, String> planted, TokenForge forge, String name) {
+    String t = forge.base62Crc32("gho_");
+    b.append(name);
+    planted.put(b.length() + 11 * 4 / 3, t);
+    b.append(Base64.getEncoder().encodeToString(("{\"token\": \"" + t + "\"}").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Appends {@code n} bytes of lower-case words and spaces. */
+  private static void words(StringBuilder b, Random r, int n) {
+    for (int k = 0; k < n; k++) {
+      b.append(r.nextInt(6) == 0 ? ' ' : (char) ('a' + r.nextInt(26)));
+    }
   }
 
   /** Scans {@code text} in chunks of several sizes: every planted token at the line and column counted in the text. */
