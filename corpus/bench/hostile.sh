@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Time that stays linear on inputs shaped to be slow: one long line of base64 (random, of text),
 # an escape repeated past the URL layer's run limit, a keyword repeated so that every few bytes
-# opens a walk or a window, a JWT prefix repeated. Each 10 MB input must scan at a speed of the
-# same order as a plain log; the eleventh round found several that took minutes or never ended
-# (corpus/bench/README.md, item 56).
+# opens a walk or a window, a JWT prefix repeated, an assignment's name repeated so that its value
+# never ends. Each 10 MB input must scan at a speed of the same order as a plain log; the eleventh
+# round found several that took minutes or never ended (corpus/bench/README.md, item 56), the
+# nineteenth one that took 7-9 s (item 93).
 #
 #   corpus/bench/hostile.sh [WORKDIR]      (default WORKDIR: ${TMPDIR:-/tmp}/tokensweep-hostile)
 #
@@ -46,6 +47,7 @@ put('url-escapes', repeat('%41'))
 put('jwt-prefix', repeat('eyJ'))
 put('msa-prefix-in-base64', repeat('/EwA'))
 put('keyword-assignments', repeat('token='))
+put('assignment-names', repeat('client_secret='))
 put('bearer-headers', repeat('Authorization: Bearer '))
 put('pem-headers', repeat('-----BEGIN PRIVATE KEY-----\n'))
 alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'

@@ -419,6 +419,12 @@ final class KeywordDetector implements Detector {
         if (end < 0) {
           continue; // no substring of the window can match: re2j would find nothing
         }
+        if (end == we && we < to && !f.mayMatchBeforeEnd(buf, ws, we)) {
+          // every match re2j may find here ends at the window's end (a value running on past it,
+          // ended by the $ that the end fakes), which confirm drops for a later window to find
+          // whole: a value that never ends (client_secret= repeated) cost a re2j run a window
+          continue;
+        }
         // re2j finds in [start - 1, end + 1) what it finds in the whole window: no match starts
         // before start or ends after end, and the bytes either side keep \b and $ honest
         int cut = Math.min(we, end + 1);

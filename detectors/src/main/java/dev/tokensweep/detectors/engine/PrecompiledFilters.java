@@ -26,7 +26,7 @@ import java.util.List;
 public final class PrecompiledFilters {
   static final String DIR = "dev/tokensweep/rules/filters/";
   private static final int MAGIC = 0x54535746; // "TSWF"
-  private static final int VERSION = 3; // 3: anchored and after-keyword DFAs keep counts up to WindowFilter.EXACT_CAP
+  private static final int VERSION = 4; // 3: anchored and after-keyword DFAs keep counts up to WindowFilter.EXACT_CAP; 4: the states where a match away from $ may end
   /**
    * Buffer for a filter file's small fields; its tables (most of its bytes) are read past the
    * buffer, straight into their arrays. 64 KiB, zeroed for every rule's first hit, was ~3 ms of a

@@ -104,6 +104,7 @@ final class WindowFilter {
         if (any == null) {
           continue;
         }
+        any.awayFromEnd = awayFromEnd(tree, cap, a);
         Automaton exact = exactOrNull(tree, cap);
         Dfa anchored = exact == null ? null : anchoredOrNull(exact, keywords);
         if (anchored == null) {
@@ -122,6 +123,84 @@ final class WindowFilter {
       }
     }
     return null;
+  }
+
+  /**
+   * For each state of {@code any} (Σ* R at {@code cap}), whether a match that does not need the
+   * text's end ({@code $}) may end there, as a bit set by state; null for every accepting state
+   * (R has no {@code $}, or the answer cannot be worked out: null is always sound). Σ* R with
+   * {@code $} as the empty language is walked beside {@code any}: a state of {@code any} gets its
+   * bit when some state of the other that it is reached together with accepts (more than one only
+   * widens the answer, which stays sound).
+   */
+  private static long[] awayFromEnd(SyntaxTree.Node tree, int cap, Automaton any) {
+    if (!hasOp(tree, "END_TEXT")) {
+      return null;
+    }
+    long[] bits = new long[(any.getNumStates() + 63) >>> 6];
+    try {
+      Automaton b = Operations.determinize(Operations.concatenate(List.of(
+          Operations.repeat(Automata.makeCharRange(0, 255)), toAutomaton(tree, cap, true))), MAX_DETERMINIZE_WORK);
+      if (b.getNumStates() > MAX_STATES) {
+        return null;
+      }
+      TreeSet<Integer> points = new TreeSet<>();
+      for (int p : any.getStartPoints()) {
+        points.add(p);
+      }
+      for (int p : b.getStartPoints()) {
+        points.add(p);
+      }
+      int[] reps = points.stream().filter(p -> p < 256).mapToInt(Integer::intValue).toArray();
+      int nb = b.getNumStates() + 1; // b's dead state as nb - 1
+      BitSet seen = new BitSet();
+      ArrayDeque<int[]> queue = new ArrayDeque<>();
+      seen.set(0);
+      queue.add(new int[] {0, 0});
+      boolean[] accepts = new boolean[any.getNumStates()];
+      while (!queue.isEmpty()) {
+        int[] qb = queue.poll();
+        if (qb[1] < nb - 1 && b.isAccept(qb[1])) {
+          accepts[qb[0]] = true;
+        }
+        for (int c : reps) {
+          int q = any.step(qb[0], c);
+          if (q < 0) {
+            continue; // Σ* R never dies, but a widened automaton may
+          }
+          int m = qb[1] == nb - 1 ? -1 : b.step(qb[1], c);
+          int mb = m < 0 ? nb - 1 : m;
+          long key = (long) q * nb + mb;
+          if (key >= Integer.MAX_VALUE) {
+            return null; // too many pairs to walk
+          }
+          if (!seen.get((int) key)) {
+            seen.set((int) key);
+            queue.add(new int[] {q, mb});
+          }
+        }
+      }
+      for (int q = 0; q < accepts.length; q++) {
+        if (accepts[q]) {
+          bits[q >>> 6] |= 1L << q;
+        }
+      }
+      return bits;
+    } catch (TooComplexToDeterminizeException e) {
+      return null;
+    }
+  }
+
+  private static boolean hasOp(SyntaxTree.Node n, String op) {
+    if (n.op().equals(op)) {
+      return true;
+    }
+    for (SyntaxTree.Node s : n.subs()) {
+      if (hasOp(s, op)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -303,6 +382,18 @@ final class WindowFilter {
     return any == null ? to : any.lastEnd(buf, from, to);
   }
 
+  /**
+   * Whether some substring of {@code buf[from, to)} may match without ending at {@code to}: false
+   * when every match re2j can find in that window ends at its end, either through a {@code $} that
+   * the window's end fakes or with the window's last byte. Such a window holds no match that
+   * {@link KeywordDetector} reports (one cut by the window), so it needs no re2j run: 10 MB of
+   * {@code client_secret=} repeated, whose every window ends inside a value that runs on for ever,
+   * took re2j 7-9 s over ~650 windows. Always true without a filter.
+   */
+  boolean mayMatchBeforeEnd(byte[] buf, int from, int to) {
+    return any == null || any.acceptsAwayFromEnd(buf, from, to - 1);
+  }
+
   /** {@link #lastMatchEnd} by one walk, never split (for tests). */
   int lastMatchEndOneWalk(byte[] buf, int from, int to) {
     return any == null ? to : any.lastEndOne(buf, from, to);
@@ -433,6 +524,13 @@ final class WindowFilter {
 
   /** Writes this filter for {@link #read}: what {@link PrecompiledFilters} keeps in the jar. */
   void write(DataOutputStream out) throws IOException {
+    out.writeBoolean(any != null && any.awayFromEnd != null);
+    if (any != null && any.awayFromEnd != null) {
+      out.writeInt(any.awayFromEnd.length);
+      for (long w : any.awayFromEnd) {
+        out.writeLong(w);
+      }
+    }
     for (Dfa d : new Dfa[] {any, back, anchored, after}) {
       out.writeBoolean(d != null);
       if (d != null) {
@@ -450,6 +548,17 @@ final class WindowFilter {
   /** A filter {@link #write} wrote; {@link #NONE} when it has no DFA. */
   static WindowFilter read(DataInputStream in) throws IOException {
     Dfa[] d = new Dfa[4];
+    long[] awayFromEnd = null;
+    if (in.readBoolean()) {
+      int n = in.readInt();
+      if (n < 0 || n > (MAX_STATES + 64) / 64) {
+        throw new IOException("window filter state set of " + n + " words");
+      }
+      awayFromEnd = new long[n];
+      for (int i = 0; i < n; i++) {
+        awayFromEnd[i] = in.readLong();
+      }
+    }
     byte[] slice = new byte[READ_SLICE];
     for (int i = 0; i < 4; i++) {
       if (in.readBoolean()) {
@@ -464,6 +573,13 @@ final class WindowFilter {
         d[i] = new Dfa(readInts(in, n, slice), dead, acceptsEmpty);
         System.arraycopy(cls, 0, d[i].cls, 0, 256);
       }
+    }
+    if (d[0] != null && awayFromEnd != null) {
+      int classes = d[0].table.length - d[0].dead;
+      if (classes <= 0 || awayFromEnd.length != (d[0].table.length / classes - 1 + 63) >>> 6) {
+        throw new IOException("window filter state set of " + awayFromEnd.length + " words for " + d[0].table.length + " entries");
+      }
+      d[0].awayFromEnd = awayFromEnd;
     }
     return d[0] == null && d[1] == null && d[2] == null && d[3] == null ? NONE : new WindowFilter(d[0], d[1], d[2], d[3]);
   }
@@ -495,7 +611,8 @@ final class WindowFilter {
 
   private static boolean sameDfa(Dfa a, Dfa b) {
     return a == b || (a != null && b != null && a.dead == b.dead && a.acceptsEmpty == b.acceptsEmpty
-        && java.util.Arrays.equals(a.cls, b.cls) && java.util.Arrays.equals(a.table, b.table));
+        && java.util.Arrays.equals(a.cls, b.cls) && java.util.Arrays.equals(a.table, b.table)
+        && java.util.Arrays.equals(a.awayFromEnd, b.awayFromEnd));
   }
 
   /** A dense byte DFA: {@code table[row + class]} is the next row, bit-inverted when it accepts. */
@@ -504,6 +621,9 @@ final class WindowFilter {
     final int[] table;
     final int dead;            // row of the dead state, which loops on itself
     final boolean acceptsEmpty;
+    // set once before the filter is shared: per state, whether a match not through $ may end
+    // there (see WindowFilter.awayFromEnd); null when every accepting state is such
+    long[] awayFromEnd;
     private volatile int[] sync; // syncRows(), once worked out
     private static final int[] NO_SYNC = new int[0];
 
@@ -578,6 +698,39 @@ final class WindowFilter {
         }
       }
       return lastEndOne(buf, from, to);
+    }
+
+    /**
+     * Whether a walk over {@code buf[from, to)} from the start state reaches a state at which a
+     * match not through {@code $} may end ({@link #awayFromEnd}), or starts in one.
+     */
+    boolean acceptsAwayFromEnd(byte[] buf, int from, int to) {
+      if (acceptsEmpty && away(0)) {
+        return true;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = 0;
+      for (int i = from; i < to; i++) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          if (away(s)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /** Whether a match not through {@code $} may end at the accepting state of {@code row}. */
+    private boolean away(int row) {
+      long[] bits = awayFromEnd;
+      if (bits == null) {
+        return true;
+      }
+      int state = row / (table.length - dead); // rows of `classes` entries
+      return (bits[state >>> 6] & (1L << state)) != 0;
     }
 
     /** {@link #lastEnd} as one walk: what the split walk is tested against. */
@@ -841,14 +994,23 @@ final class WindowFilter {
 
   /** The regex as an automaton over the byte values 0..255 (one char per byte, as ByteWindow reads). */
   static Automaton toAutomaton(SyntaxTree.Node n, int cap) {
+    return toAutomaton(n, cap, false);
+  }
+
+  /**
+   * {@link #toAutomaton(SyntaxTree.Node, int)}, with {@code $} (the text's end) the empty language
+   * instead of the empty string when {@code noTextEnd}: what may match away from the text's end.
+   */
+  static Automaton toAutomaton(SyntaxTree.Node n, int cap, boolean noTextEnd) {
     switch (n.op()) {
       case "NO_MATCH":
         return Automata.makeEmpty();
+      case "END_TEXT":
+        return noTextEnd ? Automata.makeEmpty() : Automata.makeEmptyString();
       case "EMPTY_MATCH":
       case "BEGIN_LINE":
       case "END_LINE":
       case "BEGIN_TEXT":
-      case "END_TEXT":
       case "WORD_BOUNDARY":
       case "NO_WORD_BOUNDARY":
         return Automata.makeEmptyString();
@@ -876,15 +1038,15 @@ final class WindowFilter {
       case "ANY_CHAR_NOT_NL":
         return Operations.union(List.of(Automata.makeCharRange(0, '\n' - 1), Automata.makeCharRange('\n' + 1, 255)));
       case "CAPTURE":
-        return toAutomaton(n.subs()[0], cap);
+        return toAutomaton(n.subs()[0], cap, noTextEnd);
       case "STAR":
-        return Operations.repeat(toAutomaton(n.subs()[0], cap));
+        return Operations.repeat(toAutomaton(n.subs()[0], cap, noTextEnd));
       case "PLUS":
-        return Operations.repeat(toAutomaton(n.subs()[0], cap), 1);
+        return Operations.repeat(toAutomaton(n.subs()[0], cap, noTextEnd), 1);
       case "QUEST":
-        return Operations.optional(toAutomaton(n.subs()[0], cap));
+        return Operations.optional(toAutomaton(n.subs()[0], cap, noTextEnd));
       case "REPEAT": {
-        Automaton sub = toAutomaton(n.subs()[0], cap);
+        Automaton sub = toAutomaton(n.subs()[0], cap, noTextEnd);
         int min = Math.min(n.min(), cap);
         if (n.max() >= 0 && n.max() <= cap) {
           return Operations.repeat(sub, min, n.max());
@@ -894,14 +1056,14 @@ final class WindowFilter {
       case "CONCAT": {
         List<Automaton> parts = new ArrayList<>();
         for (SyntaxTree.Node s : n.subs()) {
-          parts.add(toAutomaton(s, cap));
+          parts.add(toAutomaton(s, cap, noTextEnd));
         }
         return parts.isEmpty() ? Automata.makeEmptyString() : Operations.concatenate(parts);
       }
       case "ALTERNATE": {
         List<Automaton> parts = new ArrayList<>();
         for (SyntaxTree.Node s : n.subs()) {
-          parts.add(toAutomaton(s, cap));
+          parts.add(toAutomaton(s, cap, noTextEnd));
         }
         return parts.isEmpty() ? Automata.makeEmpty() : Operations.union(parts);
       }

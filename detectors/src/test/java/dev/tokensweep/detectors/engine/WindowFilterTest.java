@@ -187,6 +187,50 @@ class WindowFilterTest {
     assertTrue(windowsWithMatches > 300, "the random text must exercise the rules: " + windowsWithMatches);
   }
 
+  /**
+   * {@link WindowFilter#mayMatchBeforeEnd} is false only for windows where every match re2j finds
+   * ends at the window's end; on random text cut at random places (so that values run into the
+   * cut, where re2j sees a {@code $}), for every built-in rule, as the jar holds its filter.
+   */
+  @Test
+  void mayMatchBeforeEnd_randomCuts_falseOnlyWhenEveryMatchEndsAtTheCut() {
+    Random rnd = new Random(17);
+    int skippedWithMatches = 0;
+    int skipped = 0;
+    WindowFilter[] filters = new WindowFilter[RULES.size()];
+    Pattern[] patterns = new Pattern[RULES.size()];
+    for (int i = 0; i < filters.length; i++) {
+      filters[i] = PrecompiledFilters.load(RULES.get(i).pattern(), RULES.get(i).keywords());
+      patterns[i] = KeywordDetector.compile(RULES.get(i));
+    }
+    for (int round = 0; round < 300; round++) {
+      byte[] buf = randomText(rnd, 2 + rnd.nextInt(10));
+      for (int i = 0; i < filters.length; i++) {
+        WindowFilter f = filters[i] == null ? WindowFilter.NONE : filters[i];
+        int from = buf.length == 0 ? 0 : rnd.nextInt(Math.max(1, buf.length / 4));
+        int to = from + rnd.nextInt(buf.length - from + 1);
+        List<String> whole = rnd.nextBoolean() ? matches(patterns[i], buf, from, buf.length) : List.of();
+        if (!whole.isEmpty()) {
+          // a cut a byte before, at or after where a match ends: one byte decides there
+          int end = from + Integer.parseInt(whole.get(rnd.nextInt(whole.size())).split("\\.\\.|/")[1]);
+          to = Math.max(from, Math.min(buf.length, end - 1 + rnd.nextInt(3)));
+        }
+        if (f.mayMatchBeforeEnd(buf, from, to)) {
+          continue;
+        }
+        skipped++;
+        List<String> found = matches(patterns[i], buf, from, to);
+        skippedWithMatches += found.isEmpty() ? 0 : 1;
+        for (String m : found) {
+          assertEquals(to - from, Integer.parseInt(m.split("\\.\\.|/")[1]),
+              RULES.get(i).id() + ": a match ends before the end of a window said to have none");
+        }
+      }
+    }
+    assertTrue(skipped > 1000 && skippedWithMatches > 20,
+        "the cuts must end values: " + skipped + " windows without a match before their end, " + skippedWithMatches + " with one at it");
+  }
+
   /** The detector's search loop: after each match, on from where the reverse DFA says the next may start. */
   private static List<String> skippingMatches(WindowFilter f, Pattern p, byte[] buf, int from, int to) {
     List<String> out = new ArrayList<>();
