@@ -39,9 +39,14 @@ abstract class ExactSpan {
    * there is none.
    */
   final int[] find(byte[] buf, int ws, int we, int[] none) {
+    return find(buf, ws, we, ws, none);
+  }
+
+  /** {@link #find(byte[], int, int, int[])} searching from {@code from}, as re2j's {@code find(from - ws)}. */
+  final int[] find(byte[] buf, int ws, int we, int from, int[] none) {
     int[] out = null;
     int k = 0;
-    int i = ws;
+    int i = from;
     while (i < we) {
       long m = matchAt(buf, ws, i, we);
       if (m < 0) {

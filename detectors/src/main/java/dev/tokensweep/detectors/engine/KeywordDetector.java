@@ -614,6 +614,16 @@ final class KeywordDetector implements Detector {
           lastWindow(r, ws, we, found);
         }
       }
+      int last = lastEnd[r];
+      if (last > ws && last < we && straddles(found, ws, last)) {
+        // A match found from the window's start runs over the end of the match this rule reported
+        // last: it is inside that one (dropped), and re2j's search went on after it, past any match
+        // that starts where the reported one ended. One leftmost-first search over the text goes
+        // on from there: so does this window, the byte before still context for \b. Which matches
+        // are found then does not depend on where a window starts (x_secret=... repeated with
+        // shared separators), so a window may start wherever its hit needs.
+        found = run(r, ws, we, last);
+      }
       if (settle(r, rule, opened, ws, we, maxStart, found) && exact[r] == null) {
         // A match that starts before the hit and runs past it (a keyword that overlaps itself,
         // kk in kkk..., hit at both places) hid the hit's own match from re2j's search of the
@@ -622,6 +632,21 @@ final class KeywordDetector implements Detector {
         // byte before still context for \b. Rare, so not remembered.
         settle(r, rule, opened, ws, we, maxStart, run(r, ws, we, maxStart));
       }
+    }
+
+    /** Whether one of a window's {@code found} matches starts before {@code p} and ends after it. */
+    private static boolean straddles(int[] found, int ws, int p) {
+      int spans = found.length / (RUN_STRIDE + AFTER_SPANS) * RUN_STRIDE;
+      for (int i = 0; i < spans; i += RUN_STRIDE) {
+        int ms = ws + found[i];
+        if (ms >= p) {
+          return false;
+        }
+        if (ws + found[i + 1] > p) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**
@@ -775,7 +800,7 @@ final class KeywordDetector implements Detector {
     private int[] run(int r, int ws, int we, int searchFrom) {
       ExactSpan x = exact[r];
       if (x != null) {
-        int[] spans = x.find(buf, ws, we, NONE_FOUND); // what re2j finds, without its NFA
+        int[] spans = x.find(buf, ws, we, searchFrom, NONE_FOUND); // what re2j finds, without its NFA
         return spans.length == 0 ? NONE_FOUND : Arrays.copyOf(spans, spans.length + spans.length / RUN_STRIDE * AFTER_SPANS);
       }
       Matcher m = matchers[r];
