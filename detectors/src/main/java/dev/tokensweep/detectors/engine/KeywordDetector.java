@@ -368,8 +368,12 @@ final class KeywordDetector implements Detector {
         if (f == null) {
           f = filter(r, rule);
         }
-        if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), to)) {
-          continue; // no match has this as its first keyword, and a match is found from that one's hit
+        // no match has this as its first keyword, and a match is found from that one's hit. The
+        // walk stops where the longest window of this hit would (a walk alive there lets the hit
+        // through): [Interface][^\[]{0,400}? before PrivateKey= lets the DFA go on over anything
+        // but '[', and 10 MB of "privatekey= " repeated walked to the chunk's end at every hit (41 s)
+        if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), (int) Math.min(to, p + 2L * rule.length()))) {
+          continue;
         }
         if (p < lastEnd[r] && f.anchoredAtKeyword()) {
           // a match from this hit would start at p, inside the match this rule found last, and
