@@ -906,12 +906,21 @@ final class KeywordDetector implements Detector {
     }
 
     Object get(long hi, long lo, int tag) {
-      int s = slot(hi, tag);
+      int s = slot(hi, tag) & ~1;
+      if (values[s] != null && his[s] == hi && los[s] == lo && tags[s] == tag) {
+        return values[s];
+      }
+      s |= 1;
       return values[s] != null && his[s] == hi && los[s] == lo && tags[s] == tag ? values[s] : null;
     }
 
+    /** Into the first slot of its pair, whose entry moves to the second (evicting the older). */
     void put(long hi, long lo, int tag, Object value) {
-      int s = slot(hi, tag);
+      int s = slot(hi, tag) & ~1;
+      his[s + 1] = his[s];
+      los[s + 1] = los[s];
+      tags[s + 1] = tags[s];
+      values[s + 1] = values[s];
       his[s] = hi;
       los[s] = lo;
       tags[s] = tag;
