@@ -2,9 +2,11 @@
 # Time that stays linear on inputs shaped to be slow: one long line of base64 (random, of text),
 # an escape repeated past the URL layer's run limit, a keyword repeated so that every few bytes
 # opens a walk or a window, a JWT prefix repeated, an assignment's name repeated so that its value
-# never ends. Each 10 MB input must scan at a speed of the same order as a plain log; the eleventh
-# round found several that took minutes or never ended (corpus/bench/README.md, item 56), the
-# nineteenth one that took 7-9 s (item 93).
+# never ends, a keyword that a rule expects inside a section it never finds, and assignments with
+# nothing between them (a finding every other one, from a value made up for the purpose). Each
+# 10 MB input must scan at a speed of the same order as a plain log; the eleventh round found
+# several that took minutes or never ended (corpus/bench/README.md, item 56), the nineteenth
+# three that took 7-41 s (items 93, 95, 96).
 #
 #   corpus/bench/hostile.sh [WORKDIR]      (default WORKDIR: ${TMPDIR:-/tmp}/tokensweep-hostile)
 #
@@ -29,7 +31,7 @@ mkdir -p "$WORK"
 source "$ROOT/corpus/bench/lib.sh"
 ts_command
 
-# the inputs, made once with a fixed seed (no token in any of them)
+# the inputs, made once with a fixed seed (no real token in any of them)
 python3 - "$WORK" "$SIZE_MB" <<'PY'
 import base64, os, random, sys
 work, mb = sys.argv[1], int(sys.argv[2])
@@ -48,6 +50,8 @@ put('jwt-prefix', repeat('eyJ'))
 put('msa-prefix-in-base64', repeat('/EwA'))
 put('keyword-assignments', repeat('token='))
 put('assignment-names', repeat('client_secret='))
+put('keyword-in-a-section', repeat('privatekey= '))
+put('adjacent-assignments', repeat('bottoken=Ab3dEfGh1jKlMn0pQr '))
 put('bearer-headers', repeat('Authorization: Bearer '))
 put('pem-headers', repeat('-----BEGIN PRIVATE KEY-----\n'))
 alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
