@@ -295,6 +295,8 @@ final class KeywordDetector implements Detector {
     // windows searched on from the end of the match found last (searchedOnFrom), and their memo
     int searchedOn;
     DigestMemo searchedOnMemo;
+    // where settle asks the window to be searched again from, -1 for nowhere (see settleAll)
+    int resumeAt = -1;
     int[] runBuf = new int[4 * RUN_STRIDE];
     final int maxBefore;
     byte[] buf;
@@ -631,14 +633,52 @@ final class KeywordDetector implements Detector {
         // shared separators), so a window may start wherever its hit needs.
         found = searchedOnFrom(r, ws, we, last);
       }
-      if (settle(r, rule, opened, ws, we, maxStart, found) && exact[r] == null) {
+      if (settleAll(r, rule, opened, ws, we, maxStart, found) && exact[r] == null) {
         // A match that starts before the hit and runs past it (a keyword that overlaps itself,
         // kk in kkk..., hit at both places) hid the hit's own match from re2j's search of the
         // window, which goes on after it. That match is inside the one the earlier hit settled,
         // or starts at the edge; whether a match starts at the hit is a search from there, the
         // byte before still context for \b. Rare, so not remembered.
-        settle(r, rule, opened, ws, we, maxStart, run(r, ws, we, maxStart));
+        settleAll(r, rule, opened, ws, we, maxStart, run(r, ws, we, maxStart));
       }
+    }
+
+    /**
+     * {@link #settle}, then again from where it asks for each time it drops a match that may have
+     * hidden others: a match at the window's edge (whose \b or ^ the edge fakes) or one without a
+     * keyword of its own within max_before. re2j's search went on after such a match's end, past
+     * any match that starts inside it; one search over the text would not have found it, or not
+     * have reported it, and goes on from the byte after its start. So which matches a window
+     * reports does not depend on where it starts or whether it holds such a match. True when a
+     * settle said a match ran past maxStart.
+     */
+    private boolean settleAll(int r, Rule rule, int opened, int ws, int we, int maxStart, int[] found) {
+      resumeAt = -1;
+      boolean hidden = settle(r, rule, opened, ws, we, maxStart, found);
+      while (resumeAt >= 0) {
+        // from the end of the match reported last when that is further: what starts before it is
+        // dropped, and a match that runs over it would hide one that starts there
+        int at = Math.max(resumeAt, lastEnd[r]);
+        resumeAt = -1;
+        if (at >= we) {
+          break;
+        }
+        hidden |= settle(r, rule, opened, ws, we, maxStart, searchedOnFrom(r, ws, we, at));
+      }
+      return hidden;
+    }
+
+    /**
+     * Whether a match may start inside {@code (ms, me)}, in the window that ends at {@code we}:
+     * the reverse window DFA's answer (always yes without it).
+     */
+    private boolean mayStartInside(int r, int ms, int me, int we) {
+      WindowFilter f = filters[r];
+      if (f == null || ms + 1 >= me) {
+        return ms + 1 < me;
+      }
+      int next = f.nextMatchStart(buf, ms + 1, we);
+      return next >= 0 && next < me;
     }
 
     /**
@@ -693,7 +733,12 @@ final class KeywordDetector implements Detector {
         int me = ws + found[i + 1];
         hidden |= ms < maxStart && me > maxStart;
         if (ms == opened && opened > from) {
-          continue; // the window edge fakes a \b or ^ here; the hit that owns this start saw its real context
+          // the window edge fakes a \b or ^ here; the hit that owns this start saw its real context
+          if (mayStartInside(r, ms, me, we)) {
+            resumeAt = ms + 1;
+            break;
+          }
+          continue;
         }
         if (me == we && we < to) {
           continue; // possibly cut by the window; the keyword's own window finds it whole
@@ -710,7 +755,12 @@ final class KeywordDetector implements Detector {
           continue; // already reported from an earlier window
         }
         if (maxStart == Integer.MAX_VALUE && !reachable(r, rule, ms, me)) {
-          continue; // no keyword of its own within max_before: the window of another hit came upon it
+          // no keyword of its own within max_before: the window of another hit came upon it
+          if (mayStartInside(r, ms, me, we)) {
+            resumeAt = ms + 1;
+            break;
+          }
+          continue;
         }
         lastStart[r] = ms;
         lastEnd[r] = me;
@@ -1085,3 +1135,4 @@ final class KeywordDetector implements Detector {
     return m;
   }
 }
+
