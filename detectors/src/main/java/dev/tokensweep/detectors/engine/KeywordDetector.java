@@ -297,6 +297,12 @@ final class KeywordDetector implements Detector {
     DigestMemo searchedOnMemo;
     // where settle asks the window to be searched again from, -1 for nowhere (see settleAll)
     int resumeAt = -1;
+    // per rule, noMatchBeforeEnd's walk: in scan call awayScan, from awayFrom up to awayTo, where
+    // it is in row awayRow of the window DFA (-1: it came upon a place where a match may end)
+    final int[] awayScan;
+    final int[] awayFrom;
+    final int[] awayTo;
+    final int[] awayRow;
     int[] runBuf = new int[4 * RUN_STRIDE];
     final int maxBefore;
     byte[] buf;
@@ -310,6 +316,11 @@ final class KeywordDetector implements Detector {
       matchers = new Matcher[n];
       caches = new WindowCache[n];
       longCaches = new DigestMemo[n];
+      awayScan = new int[n];
+      awayFrom = new int[n];
+      awayTo = new int[n];
+      awayRow = new int[n];
+      Arrays.fill(awayScan, -1);
       lastWindows = new LastWindow[n];
       rejected = new RejectedStarts[n];
       nextHit = new int[n];
@@ -373,11 +384,8 @@ final class KeywordDetector implements Detector {
         if (f == null) {
           f = filter(r, rule);
         }
-        // no match has this as its first keyword, and a match is found from that one's hit. The
-        // walk stops where the longest window of this hit would (a walk alive there lets the hit
-        // through): [Interface][^\[]{0,400}? before PrivateKey= lets the DFA go on over anything
-        // but '[', and 10 MB of "privatekey= " repeated walked to the chunk's end at every hit (41 s)
-        if (!f.mayContinueAt(buf, p + prefilter.keywordLength(keyword), (int) Math.min(to, p + 2L * rule.length()))) {
+        if (f.hasAfterKeyword()) {
+          afterKeyword(r, rule, f, p, p + prefilter.keywordLength(keyword));
           continue;
         }
         if (p < lastEnd[r] && f.anchoredAtKeyword()) {
@@ -396,7 +404,7 @@ final class KeywordDetector implements Detector {
         // the window's end is not reported, as no window of the reference holds one so long
         int limit = (int) Math.min(to, (long) p + len + 1);
         int walkTo = Math.max(limit, (int) Math.min(to, (long) p + RejectedStarts.MAX_BYTES));
-        int bound = anchoredMatchEnd(r, f, p, walkTo);
+        int bound = keywordWalkEnd(r, f, p, walkTo);
         if (bound == walkTo && walkTo < to && rejected[r].lastAcceptBeforeEnd() != WindowFilter.Walk.UNKNOWN) {
           // alive at the rule's length, not at the input's end: no longer match is reported, so
           // the window ends after the last place where one of that length may end; none (-1):
@@ -409,7 +417,7 @@ final class KeywordDetector implements Detector {
         if (bound >= 0) {
           nextHit[r] = p + 1;
           int ws = Math.max(from, p - 1);
-          confirm(r, rule, ws, ws, Math.min(limit, bound + 1), p);
+          confirm(r, rule, ws, ws, Math.min(limit, bound + 1), p, Integer.MIN_VALUE, Integer.MAX_VALUE);
           continue;
         }
         int ws = Math.max(from, p - rule.before() - 1); // one byte more, so a match at the limit keeps its left context
@@ -438,23 +446,113 @@ final class KeywordDetector implements Detector {
         // before start or ends after end, and the bytes either side keep \b and $ honest
         int cut = Math.min(we, end + 1);
         int start = Math.max(ws, f.firstMatchStart(buf, ws, cut) - 1);
-        confirm(r, rule, ws, start, cut, Integer.MAX_VALUE);
+        confirm(r, rule, ws, start, cut, Integer.MAX_VALUE, 1, 0);
       }
     }
 
     /**
-     * {@link WindowFilter#anchoredMatchEnd} for rule {@code r} up to {@code limit}, its recent
-     * rejections remembered (never for the reference, whose filter has no DFA: -2).
+     * A hit of a rule with the after-keyword DFA ({@link WindowFilter#hasAfterKeyword}), its keyword
+     * at {@code [p, e)}. Every match holds a keyword, and one whose first keyword this is ends where
+     * that DFA, walked from e, accepts; when the walk dies first, no match has this as its first
+     * keyword and there is no window. Otherwise the window runs from max_before before the hit, as
+     * an unfiltered window's, to one byte past the walk's last accepting position, where the
+     * unfiltered window reached the rule's length past the hit (for {@code ts.generic.1} on a
+     * gateway log of tokens in assignments, ~600 bytes walked by two DFAs at each of ~110,000 hits
+     * a GB), and reports what it holds as such a window does. The walk's verdicts are remembered as
+     * the anchored rules' are ({@link RejectedStarts}).
      */
-    private int anchoredMatchEnd(int r, WindowFilter f, int p, int limit) {
-      if (!f.anchoredAtKeyword()) {
+    private void afterKeyword(int r, Rule rule, WindowFilter f, int p, int e) {
+      if (p < lastEnd[r]) {
+        // a match with this first keyword starts by p, inside the one this rule found last, which
+        // settle drops; one that starts later has a first keyword of its own, whose hit finds it
+        return;
+      }
+      int limit = (int) Math.min(to, (long) p + rule.length() + 1);
+      if (e > limit) {
+        return; // a keyword longer than the rule's matches
+      }
+      int walkTo = Math.max(limit, (int) Math.min(to, (long) e + RejectedStarts.MAX_BYTES));
+      int bound = keywordWalkEnd(r, f, e, walkTo);
+      boolean alive = bound == walkTo && walkTo < to;
+      if (alive && rejected[r].lastAcceptBeforeEnd() != WindowFilter.Walk.UNKNOWN) {
+        bound = rejected[r].lastAcceptBeforeEnd(); // as for an anchored rule: no longer match is reported
+      }
+      if (bound < 0) {
+        return; // no match has this as its first keyword
+      }
+      nextHit[r] = p + 1;
+      int ws = Math.max(from, p - befores[r] - 1); // as an unfiltered window's
+      int cut = Math.min(limit, bound + 1);
+      if (alive && cut < to && noMatchBeforeEnd(r, f, ws, cut)) {
+        // a value that runs on past the rule's length (client_secret= or secret= repeated, a hit
+        // every few bytes): every match in the window ends at its end, and confirm drops those
+        // for a later window, as it does an unfiltered window's (10 MB 2.6-5.9 s with a window
+        // of the rule's length at each hit)
+        return;
+      }
+      // The walk cannot tell which spelling of the keyword it follows: "access_token":"..." goes
+      // on as ACCESS_TOKEN would, where ts.generic.1 wants upper case. The reverse DFA, which
+      // knows the rule's case, then finds nowhere a match may start, and there is no window
+      // (~17,600 such hits a GB of the log with repeating tokens, whose windows, each line's own,
+      // also pushed the repeated lines' windows out of the window cache: re2j ran ~5x as often).
+      int first = f.nextMatchStart(buf, ws, cut);
+      if (first < 0) {
+        return;
+      }
+      int start = Math.max(ws, first - 1);
+      // a match that starts more than max_before bytes before this keyword, or after it, is
+      // reported only with a keyword of its own near its start, as from an unfiltered window
+      int reachFrom = p - befores[r];
+      if (lastEnd[r] > start) {
+        // The match found last ends inside the window. One search over the text goes on from its
+        // end, where a search from the window's start could find a match that starts inside it
+        // (its terminator taken as this one's left context: "k=v1 API_TOKEN=v2"), drop it, and
+        // go on past the match that starts at its end. Rare (adjacent assignments), so the
+        // search from there is not remembered.
+        if (lastEnd[r] < cut) {
+          settleAll(r, rule, ws, start, cut, Integer.MAX_VALUE, reachFrom, p, searchedOnFrom(r, start, cut, lastEnd[r]));
+        }
+        return;
+      }
+      confirm(r, rule, ws, start, cut, Integer.MAX_VALUE, reachFrom, p);
+    }
+
+    /**
+     * {@link WindowFilter#mayMatchBeforeEnd} false for {@code [ws, cut)}: no substring that ends
+     * before {@code cut} may match without the text's end. One walk of the window DFA per rule
+     * goes on from one window to the next while it finds no such place (a walk from an earlier
+     * start says no for a later one too: it covers every substring the later one does), so a
+     * run of hits a few bytes apart costs one walk over the run, not one over each window.
+     */
+    private boolean noMatchBeforeEnd(int r, WindowFilter f, int ws, int cut) {
+      int end = cut - 1;
+      if (awayScan[r] != scans || awayRow[r] < 0 || awayFrom[r] > ws || awayTo[r] < ws) {
+        awayScan[r] = scans;
+        awayFrom[r] = ws;
+        awayTo[r] = ws;
+        awayRow[r] = 0; // the start state
+      }
+      if (awayTo[r] < end) {
+        awayRow[r] = f.walkAwayFromEnd(buf, awayRow[r], awayTo[r], end);
+        awayTo[r] = end;
+      }
+      return awayRow[r] >= 0;
+    }
+
+    /**
+     * {@link WindowFilter#keywordWalk} for rule {@code r} from {@code p} up to {@code limit} (the
+     * anchored DFA's from a hit, the after-keyword DFA's from its keyword's end), its recent
+     * rejections remembered; -2 for a rule with neither (the reference's filter has no DFA).
+     */
+    private int keywordWalkEnd(int r, WindowFilter f, int p, int limit) {
+      if (!f.anchoredAtKeyword() && !f.hasAfterKeyword()) {
         return -2;
       }
       RejectedStarts m = rejected[r];
       if (m == null) {
         m = rejected[r] = new RejectedStarts();
       }
-      return m.anchoredMatchEnd(f, buf, p, limit, scans);
+      return m.walkEnd(f, buf, p, limit, scans);
     }
 
     /**
@@ -582,7 +680,7 @@ final class KeywordDetector implements Detector {
      * are the text's edges to re2j), so the matches of a short window are remembered by content:
      * logs repeat the same line, and its decoys (documentation keys, placeholders) cost re2j once.
      */
-    private void confirm(int r, Rule rule, int opened, int ws, int we, int maxStart) {
+    private void confirm(int r, Rule rule, int opened, int ws, int we, int maxStart, int reachFrom, int reachTo) {
       int n = we - ws;
       int[] found;
       if (n <= WindowCache.MAX_BYTES && filterAfter >= 0) { // the reference (-1) always runs re2j
@@ -633,13 +731,13 @@ final class KeywordDetector implements Detector {
         // shared separators), so a window may start wherever its hit needs.
         found = searchedOnFrom(r, ws, we, last);
       }
-      if (settleAll(r, rule, opened, ws, we, maxStart, found) && exact[r] == null) {
+      if (settleAll(r, rule, opened, ws, we, maxStart, reachFrom, reachTo, found) && exact[r] == null) {
         // A match that starts before the hit and runs past it (a keyword that overlaps itself,
         // kk in kkk..., hit at both places) hid the hit's own match from re2j's search of the
         // window, which goes on after it. That match is inside the one the earlier hit settled,
         // or starts at the edge; whether a match starts at the hit is a search from there, the
         // byte before still context for \b. Rare, so not remembered.
-        settleAll(r, rule, opened, ws, we, maxStart, run(r, ws, we, maxStart));
+        settleAll(r, rule, opened, ws, we, maxStart, reachFrom, reachTo, run(r, ws, we, maxStart));
       }
     }
 
@@ -652,9 +750,9 @@ final class KeywordDetector implements Detector {
      * reports does not depend on where it starts or whether it holds such a match. True when a
      * settle said a match ran past maxStart.
      */
-    private boolean settleAll(int r, Rule rule, int opened, int ws, int we, int maxStart, int[] found) {
+    private boolean settleAll(int r, Rule rule, int opened, int ws, int we, int maxStart, int reachFrom, int reachTo, int[] found) {
       resumeAt = -1;
-      boolean hidden = settle(r, rule, opened, ws, we, maxStart, found);
+      boolean hidden = settle(r, rule, opened, ws, we, maxStart, reachFrom, reachTo, found);
       while (resumeAt >= 0) {
         // from the end of the match reported last when that is further: what starts before it is
         // dropped, and a match that runs over it would hide one that starts there
@@ -663,7 +761,7 @@ final class KeywordDetector implements Detector {
         if (at >= we) {
           break;
         }
-        hidden |= settle(r, rule, opened, ws, we, maxStart, searchedOnFrom(r, ws, we, at));
+        hidden |= settle(r, rule, opened, ws, we, maxStart, reachFrom, reachTo, searchedOnFrom(r, ws, we, at));
       }
       return hidden;
     }
@@ -724,7 +822,7 @@ final class KeywordDetector implements Detector {
      * Reports what a window's {@code found} matches say (see {@link #confirm}). True when a match
      * that starts before {@code maxStart} runs past it, so that re2j did not search from there.
      */
-    private boolean settle(int r, Rule rule, int opened, int ws, int we, int maxStart, int[] found) {
+    private boolean settle(int r, Rule rule, int opened, int ws, int we, int maxStart, int reachFrom, int reachTo, int[] found) {
       boolean hidden = false;
       int count = found.length / (RUN_STRIDE + AFTER_SPANS);
       int spans = count * RUN_STRIDE; // then one verdict a match, then the digests
@@ -754,7 +852,7 @@ final class KeywordDetector implements Detector {
         if (ms <= lastStart[r]) {
           continue; // already reported from an earlier window
         }
-        if (maxStart == Integer.MAX_VALUE && !reachable(r, rule, ms, me)) {
+        if ((ms < reachFrom || ms > reachTo) && !reachable(r, rule, ms, me)) {
           // no keyword of its own within max_before: the window of another hit came upon it
           if (mayStartInside(r, ms, me, we)) {
             resumeAt = ms + 1;

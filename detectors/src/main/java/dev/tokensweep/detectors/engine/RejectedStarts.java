@@ -6,8 +6,10 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Per thread and rule: the bytes at which the rule's anchored DFA recently died, so the same bytes
- * after the next hit are rejected by comparing a few words instead of walking the DFA again. A
+ * Per thread and rule: the bytes at which the DFA a keyword hit starts (the rule's anchored DFA, or
+ * its after-keyword DFA from the keyword's end: {@link WindowFilter#keywordWalkOrDeath}) recently
+ * died, so the same bytes after the next hit are rejected by comparing a few words instead of
+ * walking the DFA again. A
  * request log repeats the same few shapes after its keywords on most lines
  * ({@code refresh_token status=}, {@code auth=bearer session_id=}, {@code device_code status=}):
  * ~1.1 M anchored walks of 13-18 bytes per 256 MB, each a chain of table loads that the keyword
@@ -77,27 +79,28 @@ final class RejectedStarts {
   }
 
   /**
-   * What {@link WindowFilter#anchoredMatchEnd} says for {@code buf[p]} with the filter {@code f},
-   * which must be the one every call on this instance gives (the rule's): -1 when no match can
-   * start at p, a rejection remembered here or found by the DFA.
+   * What {@link WindowFilter#keywordWalk} says for {@code buf[p]} with the filter {@code f},
+   * which must be the one every call on this instance gives (the rule's): -1 when the walk dies
+   * before it accepts (no match can start at p, or none has the keyword that ends there as its
+   * first), a rejection remembered here or found by the DFA.
    */
-  int anchoredMatchEnd(WindowFilter f, byte[] buf, int p, int to) {
+  int walkEnd(WindowFilter f, byte[] buf, int p, int to) {
     walk.reset(); // nothing says the buffer is the last call's: no walk is shared
-    return anchoredMatchEnd(f, buf, p, to, scan);
+    return walkEnd(f, buf, p, to, scan);
   }
 
   /**
-   * {@link #anchoredMatchEnd(WindowFilter, byte[], int, int)} in the detector's scan call
-   * numbered {@code scan}: a walk of the same call may share its steps with the last one.
+   * {@link #walkEnd(WindowFilter, byte[], int, int)} in the detector's scan call numbered
+   * {@code scan}: a walk of the same call may share its steps with the last one.
    */
-  int anchoredMatchEnd(WindowFilter f, byte[] buf, int p, int to, int scan) {
+  int walkEnd(WindowFilter f, byte[] buf, int p, int to, int scan) {
     if (scan != this.scan) {
       walk.reset();
       this.scan = scan;
     }
     if (p > to - MAX_BYTES || p < 0) {
       walk.lastAtEnd = WindowFilter.Walk.UNKNOWN;
-      return f.anchoredMatchEnd(buf, p, to); // near the end the DFA may run out of input instead of dying
+      return f.keywordWalk(buf, p, to); // near the end the DFA may run out of input instead of dying
     }
     long a = (long) LONGS.get(buf, p);
     long b = (long) LONGS.get(buf, p + 8);
@@ -119,7 +122,7 @@ final class RejectedStarts {
         }
       }
     }
-    int r = f.anchoredMatchEndOrDeath(buf, p, to, walk);
+    int r = f.keywordWalkOrDeath(buf, p, to, walk);
     if (r >= -1) {
       int died = walk.diedAt(p);
       if (died > 0) {

@@ -255,7 +255,9 @@ final class WindowFilter {
    * {@code @}), and every match is found from its first keyword's hit as from any other (each
    * hit's window covers every match that holds its keyword), so the window needs neither the
    * window DFAs nor re2j: most hits of the context rules ({@code secret}, {@code _token},
-   * {@code ://}) end a few bytes after the keyword. Only the first keyword, because a later one
+   * {@code ://}) end a few bytes after the keyword; the others' windows end one byte past its last
+   * accepting position, where every match with that first keyword ends, instead of reaching the
+   * rule's length past the hit ({@link #keywordWalkOrDeath}). Only the first keyword, because a later one
    * may sit in the secret itself, where almost anything may follow. The states of R's DFA after a
    * first keyword are found by walking R's DFA and the keywords' DFA side by side; they become
    * the start of a copy of R's DFA.
@@ -394,6 +396,15 @@ final class WindowFilter {
     return any == null || any.acceptsAwayFromEnd(buf, from, to - 1);
   }
 
+  /**
+   * The window DFA's row after {@code buf[from, to)} walked from {@code row} (0: its start), or
+   * -1 once the walk reaches a state where a match not through {@code $} may end (the state it
+   * starts in included): {@link #mayMatchBeforeEnd} walked in pieces. -1 without a filter.
+   */
+  int walkAwayFromEnd(byte[] buf, int row, int from, int to) {
+    return any == null ? -1 : any.walkAway(buf, row, from, to);
+  }
+
   /** {@link #lastMatchEnd} by one walk, never split (for tests). */
   int lastMatchEndOneWalk(byte[] buf, int from, int to) {
     return any == null ? to : any.lastEndOne(buf, from, to);
@@ -488,11 +499,20 @@ final class WindowFilter {
   }
 
   /**
-   * False only when the keyword that ends at {@code p} is the first keyword of no match: the
-   * bytes from p on begin nothing that may follow one. Always true without that DFA.
+   * The walk a keyword hit starts, as {@link #anchoredMatchEndOrDeath} gives it: for a rule anchored
+   * at its keyword the anchored DFA's from the keyword's first byte {@code p}; for one with the
+   * after-keyword DFA that one's from the keyword's end {@code p}, where it tells one past the last
+   * byte at which a match whose first keyword ends at p may end; -2 for a rule with neither.
    */
-  boolean mayContinueAt(byte[] buf, int p, int to) {
-    return after == null || after.mayStart(buf, p, to);
+  int keywordWalkOrDeath(byte[] buf, int p, int to, Walk w) {
+    Dfa d = anchored != null ? anchored : after;
+    return d == null ? -2 : d.lastAcceptOrDeath(buf, p, to, w);
+  }
+
+  /** {@link #keywordWalkOrDeath} without a shared walk, -1 when it dies before it accepts. */
+  int keywordWalk(byte[] buf, int p, int to) {
+    Dfa d = anchored != null ? anchored : after;
+    return d == null ? -2 : d.lastAccept(buf, p, to);
   }
 
   /**
@@ -721,6 +741,26 @@ final class WindowFilter {
         }
       }
       return false;
+    }
+
+    /** See {@link WindowFilter#walkAwayFromEnd}. */
+    int walkAway(byte[] buf, int row, int from, int to) {
+      if (row == 0 && acceptsEmpty && away(0)) {
+        return -1;
+      }
+      final byte[] c = cls;
+      final int[] t = table;
+      int s = row;
+      for (int i = from; i < to; i++) {
+        s = t[s + c[buf[i] & 0xFF]];
+        if (s < 0) {
+          s = ~s;
+          if (away(s)) {
+            return -1;
+          }
+        }
+      }
+      return s;
     }
 
     /** Whether a match not through {@code $} may end at the accepting state of {@code row}. */

@@ -88,7 +88,7 @@ class RejectedStartsTest {
             continue;
           }
           int expected = f.anchoredMatchEnd(buf, p, to);
-          assertEquals(expected, memo.anchoredMatchEnd(f, buf, p, to), r.id() + " at " + p);
+          assertEquals(expected, memo.walkEnd(f, buf, p, to), r.id() + " at " + p);
           assertEquals(expected != -1, f.mayStartAt(buf, p, to), r.id() + " at " + p + ": one walk says both");
           remembered += expected == -1 ? 1 : 0;
         }
@@ -136,13 +136,65 @@ class RejectedStartsTest {
           }
           long before = memo.walkHits;
           int expected = f.anchoredMatchEnd(buf, p, to);
-          assertEquals(expected, memo.anchoredMatchEnd(f, buf, p, to), r.id() + " at " + p);
+          assertEquals(expected, memo.walkEnd(f, buf, p, to), r.id() + " at " + p);
           accepted += expected >= 0 ? 1 : 0;
           fromMemo += expected >= 0 && memo.walkHits > before ? 1 : 0;
         }
       }
     }
     assertTrue(accepted > 5_000 && fromMemo > accepted / 4, fromMemo + " of " + accepted + " match ends from the memo");
+  }
+
+  /**
+   * The rules whose matches start before their keyword walk their after-keyword DFA from each
+   * keyword's end ({@link WindowFilter#keywordWalkOrDeath}), remembered the same way: on lines that
+   * repeat assignments ({@code SLACK_BOT_TOKEN=}, {@code "access_token":"}) and near misses of them,
+   * the memo answers what the walk answers, at every keyword's end.
+   */
+  @Test
+  void walkEnd_afterKeywordRules_repeatedAssignmentsAndNearMisses_sameAsTheWalk() {
+    Random rnd = new Random(47);
+    String[] names = {"SLACK_BOT_TOKEN=", "\"access_token\":\"", "PRIVATE-TOKEN: ", "api_key: \"", "client_secret = ",
+        "://user:", "DROPBOX_APP_SECRET: \"", "secret", "_token "};
+    int rules = 0;
+    long accepted = 0;
+    long rejected = 0;
+    for (Rule r : RULES) {
+      WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
+      if (!f.hasAfterKeyword()) {
+        continue;
+      }
+      rules++;
+      List<String> keywords = r.keywords().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+      RejectedStarts memo = new RejectedStarts();
+      for (int round = 0; round < 20; round++) {
+        StringBuilder text = new StringBuilder();
+        String value = TOKEN.substring(rnd.nextInt(10), 20 + rnd.nextInt(30));
+        for (int i = 0; i < 40; i++) {
+          StringBuilder a = new StringBuilder(rnd.nextInt(3) == 0 ? keywords.get(rnd.nextInt(keywords.size())) + "="
+              : names[rnd.nextInt(names.length)]).append(rnd.nextInt(4) == 0 ? TOKEN.substring(0, 20) : value);
+          if (rnd.nextInt(3) == 0) {
+            a.setCharAt(rnd.nextInt(a.length()), "= \"'&:\n".charAt(rnd.nextInt(7)));
+          }
+          text.append(rnd.nextInt(3) == 0 ? line(rnd) : "").append(a).append(rnd.nextBoolean() ? "\n" : " ");
+        }
+        byte[] buf = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+        String lower = text.toString().toLowerCase(Locale.ROOT);
+        int to = rnd.nextInt(4) == 0 ? buf.length - rnd.nextInt(Math.min(buf.length, 40)) : buf.length;
+        for (int p = 0; p < to; p++) {
+          for (String k : keywords) {
+            if (lower.startsWith(k, p) && p + k.length() <= to) {
+              int e = p + k.length();
+              int expected = f.keywordWalk(buf, e, to);
+              assertEquals(expected, memo.walkEnd(f, buf, e, to), r.id() + " after the keyword at " + p);
+              accepted += expected >= 0 ? 1 : 0;
+              rejected += expected == -1 ? 1 : 0;
+            }
+          }
+        }
+      }
+    }
+    assertTrue(rules >= 6 && accepted > 1_000 && rejected > 1_000, rules + " rules, " + accepted + " walks accepted, " + rejected + " rejected");
   }
 
   @Test

@@ -315,7 +315,7 @@ class WindowFilterTest {
   }
 
   @Test
-  void mayContinueAt_firstKeywordOfEveryRealMatch_isLetThrough() {
+  void keywordWalk_firstKeywordOfEveryRealMatch_acceptsAtTheMatchEnd() {
     Random rnd = new Random(13);
     int checked = 0;
     int withAfter = 0;
@@ -341,7 +341,9 @@ class WindowFilterTest {
           }
           assertTrue(firstEnd != Integer.MAX_VALUE, r.id() + ": a match holds no keyword");
           checked++;
-          assertTrue(f.mayContinueAt(buf, m.start() + firstEnd, buf.length), r.id() + ": rejected the first keyword of a real match");
+          // the detector's window for that hit ends one byte past the walk's last accepting position
+          int walk = f.keywordWalk(buf, m.start() + firstEnd, buf.length);
+          assertTrue(walk >= m.end(), r.id() + ": the walk from the first keyword ends at " + walk + ", the match at " + m.end());
         }
       }
     }
@@ -472,7 +474,7 @@ class WindowFilterTest {
   }
 
   @Test
-  void mayContinueAt_commonDecoys_rejectedAtTheKeyword() {
+  void keywordWalk_commonDecoys_rejectedAtTheKeyword() {
     // the generated log's most frequent context-rule hits that hold no secret
     String[][] cases = {
         {"ts.generic.1", "env: GH_TOKEN }} and more text here", "_TOKEN"},
@@ -484,7 +486,7 @@ class WindowFilterTest {
       WindowFilter f = WindowFilter.orNone(r.pattern(), r.keywords());
       byte[] buf = c[1].getBytes(StandardCharsets.UTF_8);
       int end = c[1].indexOf(c[2]) + c[2].length();
-      assertEquals(false, f.mayContinueAt(buf, end, buf.length), c[0] + " on: " + c[1]);
+      assertEquals(-1, f.keywordWalk(buf, end, buf.length), c[0] + " on: " + c[1]);
     }
   }
 
