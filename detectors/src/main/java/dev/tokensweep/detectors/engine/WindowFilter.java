@@ -144,14 +144,7 @@ final class WindowFilter {
       if (b.getNumStates() > MAX_STATES) {
         return null;
       }
-      TreeSet<Integer> points = new TreeSet<>();
-      for (int p : any.getStartPoints()) {
-        points.add(p);
-      }
-      for (int p : b.getStartPoints()) {
-        points.add(p);
-      }
-      int[] reps = points.stream().filter(p -> p < 256).mapToInt(Integer::intValue).toArray();
+      int[] reps = sharedClasses(any, b);
       int nb = b.getNumStates() + 1; // b's dead state as nb - 1
       BitSet seen = new BitSet();
       ArrayDeque<int[]> queue = new ArrayDeque<>();
@@ -189,6 +182,18 @@ final class WindowFilter {
     } catch (TooComplexToDeterminizeException e) {
       return null;
     }
+  }
+
+  /** One byte from each class of bytes that both automata treat alike, for walking them side by side. */
+  private static int[] sharedClasses(Automaton a, Automaton b) {
+    TreeSet<Integer> points = new TreeSet<>();
+    for (int p : a.getStartPoints()) {
+      points.add(p);
+    }
+    for (int p : b.getStartPoints()) {
+      points.add(p);
+    }
+    return points.stream().filter(p -> p < 256).mapToInt(Integer::intValue).toArray();
   }
 
   private static boolean hasOp(SyntaxTree.Node n, String op) {
@@ -277,15 +282,7 @@ final class WindowFilter {
       if (!Operations.subsetOf(dr, Operations.determinize(Operations.concatenate(List.of(kd, anyByte)), MAX_DETERMINIZE_WORK))) {
         return null; // some match holds no keyword (it is found only by a keyword near it): no first keyword to check
       }
-      // one byte from each class of bytes that both DFAs treat alike
-      TreeSet<Integer> points = new TreeSet<>();
-      for (int p : dr.getStartPoints()) {
-        points.add(p);
-      }
-      for (int p : kd.getStartPoints()) {
-        points.add(p);
-      }
-      int[] reps = points.stream().filter(p -> p < 256).mapToInt(Integer::intValue).toArray();
+      int[] reps = sharedClasses(dr, kd);
       int nk = kd.getNumStates();
       BitSet seen = new BitSet();
       BitSet starts = new BitSet(n); // states of dr right after a keyword
@@ -393,7 +390,7 @@ final class WindowFilter {
    * took re2j 7-9 s over ~650 windows. Always true without a filter.
    */
   boolean mayMatchBeforeEnd(byte[] buf, int from, int to) {
-    return any == null || any.acceptsAwayFromEnd(buf, from, to - 1);
+    return any == null || any.walkAway(buf, 0, from, to - 1) < 0;
   }
 
   /**
@@ -718,29 +715,6 @@ final class WindowFilter {
         }
       }
       return lastEndOne(buf, from, to);
-    }
-
-    /**
-     * Whether a walk over {@code buf[from, to)} from the start state reaches a state at which a
-     * match not through {@code $} may end ({@link #awayFromEnd}), or starts in one.
-     */
-    boolean acceptsAwayFromEnd(byte[] buf, int from, int to) {
-      if (acceptsEmpty && away(0)) {
-        return true;
-      }
-      final byte[] c = cls;
-      final int[] t = table;
-      int s = 0;
-      for (int i = from; i < to; i++) {
-        s = t[s + c[buf[i] & 0xFF]];
-        if (s < 0) {
-          s = ~s;
-          if (away(s)) {
-            return true;
-          }
-        }
-      }
-      return false;
     }
 
     /** See {@link WindowFilter#walkAwayFromEnd}. */

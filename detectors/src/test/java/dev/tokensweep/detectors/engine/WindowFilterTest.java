@@ -197,16 +197,12 @@ class WindowFilterTest {
     Random rnd = new Random(17);
     int skippedWithMatches = 0;
     int skipped = 0;
-    WindowFilter[] filters = new WindowFilter[RULES.size()];
-    Pattern[] patterns = new Pattern[RULES.size()];
-    for (int i = 0; i < filters.length; i++) {
-      filters[i] = PrecompiledFilters.load(RULES.get(i).pattern(), RULES.get(i).keywords());
-      patterns[i] = KeywordDetector.compile(RULES.get(i));
-    }
+    WindowFilter[] filters = inTheJar();
+    Pattern[] patterns = compiled();
     for (int round = 0; round < 300; round++) {
       byte[] buf = randomText(rnd, 2 + rnd.nextInt(10));
       for (int i = 0; i < filters.length; i++) {
-        WindowFilter f = filters[i] == null ? WindowFilter.NONE : filters[i];
+        WindowFilter f = filters[i];
         int from = buf.length == 0 ? 0 : rnd.nextInt(Math.max(1, buf.length / 4));
         int to = from + rnd.nextInt(buf.length - from + 1);
         List<String> whole = rnd.nextBoolean() ? matches(patterns[i], buf, from, buf.length) : List.of();
@@ -229,6 +225,25 @@ class WindowFilterTest {
     }
     assertTrue(skipped > 1000 && skippedWithMatches > 20,
         "the cuts must end values: " + skipped + " windows without a match before their end, " + skippedWithMatches + " with one at it");
+  }
+
+  /** Every built-in rule's filter as the jar holds it ({@link WindowFilter#NONE} where it holds none). */
+  private static WindowFilter[] inTheJar() {
+    WindowFilter[] filters = new WindowFilter[RULES.size()];
+    for (int i = 0; i < filters.length; i++) {
+      WindowFilter f = PrecompiledFilters.load(RULES.get(i).pattern(), RULES.get(i).keywords());
+      filters[i] = f == null ? WindowFilter.NONE : f;
+    }
+    return filters;
+  }
+
+  /** Every built-in rule's pattern, compiled as the detector compiles it. */
+  private static Pattern[] compiled() {
+    Pattern[] patterns = new Pattern[RULES.size()];
+    for (int i = 0; i < patterns.length; i++) {
+      patterns[i] = KeywordDetector.compile(RULES.get(i));
+    }
+    return patterns;
   }
 
   /** The detector's search loop: after each match, on from where the reverse DFA says the next may start. */
@@ -255,17 +270,13 @@ class WindowFilterTest {
   void nextMatchStart_randomText_searchingOnFromItFindsWhatFindFinds() {
     Random rnd = new Random(13);
     int windowsWithTwoMatches = 0;
-    WindowFilter[] filters = new WindowFilter[RULES.size()];
-    Pattern[] patterns = new Pattern[RULES.size()];
-    for (int i = 0; i < filters.length; i++) {
-      filters[i] = PrecompiledFilters.load(RULES.get(i).pattern(), RULES.get(i).keywords());
-      patterns[i] = KeywordDetector.compile(RULES.get(i));
-    }
+    WindowFilter[] filters = inTheJar();
+    Pattern[] patterns = compiled();
     for (int round = 0; round < 200; round++) {
       byte[] buf = randomText(rnd, 4 + rnd.nextInt(20));
       for (int i = 0; i < filters.length; i++) {
         Rule r = RULES.get(i);
-        WindowFilter f = filters[i] == null ? WindowFilter.NONE : filters[i];
+        WindowFilter f = filters[i];
         Pattern p = patterns[i];
         int from = buf.length == 0 ? 0 : rnd.nextInt(Math.max(1, buf.length / 4));
         List<String> whole = matches(p, buf, from, buf.length);
