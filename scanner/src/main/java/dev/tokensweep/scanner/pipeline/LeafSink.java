@@ -86,12 +86,15 @@ final class LeafSink implements SegmentSink {
     matches.sort(context.matchOrder());
     List<Match> winners = Match.onePerSpan(matches);
     java.util.Set<Long> paired = Match.identifierSpans(winners);
+    // a segment with a finding every KB or closer is searched for the allow marker once
+    // (InlineAllow.markerIn): most hold none, and then no finding's line does
+    boolean markerFree = winners.size() * 1024L >= to - from && !InlineAllow.markerIn(buf, from, to);
     for (Match m : winners) {
       collector.match(m); // the sanitizer redacts every secret, allowed or not
       if (paired.contains(m.span())) {
         continue; // a key id that a pair's finding names: reported once, with its secret
       }
-      if (InlineAllow.onLineOf(buf, from, to, m.start(), m.end())) {
+      if (!markerFree && InlineAllow.onLineOf(buf, from, to, m.start(), m.end())) {
         collector.suppressed(Suppression.INLINE_ALLOW);
         continue;
       }

@@ -47,6 +47,7 @@ class InlineAllowTest {
     Random rnd = new Random(5);
     int allowed = 0;
     int checked = 0;
+    int marked = 0;
     for (int round = 0; round < 3000; round++) {
       byte[] buf = text(rnd);
       if (buf.length < 2) {
@@ -63,10 +64,32 @@ class InlineAllowTest {
         boolean expected = InlineAllow.onLineOfReference(buf, from, to, start, end);
         assertEquals(expected, InlineAllow.onLineOf(buf, from, to, start, end),
             "round " + round + " " + from + ".." + to + " secret " + start + ".." + end);
+        // the whole range's answer, which lets a dense segment skip onLineOf: a marker on the
+        // secret's line is a marker in the range, and none in the range is none on any line
+        boolean anywhere = markerStartsIn(buf, from, to);
+        assertEquals(anywhere, InlineAllow.markerIn(buf, from, to), "round " + round + " " + from + ".." + to);
+        assertTrue(anywhere || !expected, "a marker on the line is in the range");
+        marked += anywhere ? 1 : 0;
         allowed += expected ? 1 : 0;
         checked++;
       }
     }
     assertTrue(allowed > 1000 && checked - allowed > 1000, allowed + " of " + checked + " allowed");
+    assertTrue(marked > allowed && checked - marked > 1000, marked + " of " + checked + " ranges with a marker");
+  }
+
+  /** Whether the marker starts anywhere in {@code buf[from, to)}, a byte at a time. */
+  private static boolean markerStartsIn(byte[] buf, int from, int to) {
+    byte[] m = InlineAllow.MARKER;
+    outer:
+    for (int i = from; i + m.length <= to; i++) {
+      for (int j = 0; j < m.length; j++) {
+        if (buf[i + j] != m[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 }
