@@ -34,15 +34,11 @@ abstract class ExactSpan {
   }
 
   /**
-   * What {@code KeywordDetector.run} gets from re2j over {@code buf[ws, we)}: every match, left to
-   * right, as start, end, secret start, secret end, -1, -1, relative to ws; {@code none} when
+   * What {@code KeywordDetector.run} gets from re2j over {@code buf[ws, we)} searching from
+   * {@code from} (re2j's {@code find(from - ws)}, the bytes before it context): every match, left
+   * to right, as start, end, secret start, secret end, -1, -1, relative to ws; {@code none} when
    * there is none.
    */
-  final int[] find(byte[] buf, int ws, int we, int[] none) {
-    return find(buf, ws, we, ws, none);
-  }
-
-  /** {@link #find(byte[], int, int, int[])} searching from {@code from}, as re2j's {@code find(from - ws)}. */
   final int[] find(byte[] buf, int ws, int we, int from, int[] none) {
     int[] out = null;
     int k = 0;

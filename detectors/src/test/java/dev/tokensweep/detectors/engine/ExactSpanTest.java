@@ -78,7 +78,7 @@ class ExactSpanTest {
           int ws = rnd.nextInt(buf.length + 1);
           int we = ws + rnd.nextInt(buf.length - ws + 1);
           int[] want = re2j(p, buf, ws, we);
-          int[] got = x.find(buf, ws, we, new int[0]);
+          int[] got = x.find(buf, ws, we, ws, new int[0]);
           assertEquals(Arrays.toString(want), Arrays.toString(got), "window " + ws + ".." + we + " of round " + round);
           matched += want.length / 6;
         }
