@@ -4,6 +4,7 @@ import dev.tokensweep.detectors.engine.Detector;
 import dev.tokensweep.detectors.evidence.Fingerprinter;
 import dev.tokensweep.detectors.rule.Kind;
 import dev.tokensweep.detectors.rule.Severity;
+import dev.tokensweep.scanner.decode.DecodingReader;
 import dev.tokensweep.scanner.fleet.Cluster;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.FindingTally;
@@ -66,6 +67,10 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--follow-symlinks", description = "Follow symbolic links while walking directories.")
   boolean followLinks;
 
+  @Option(names = "--decode-depth", paramLabel = "N", description = "Encodings inside each other that are decoded and scanned: base64, URL encoding and rsyslog escapes, 0 to "
+      + DecodingReader.MAX_DEPTH + " (default: " + DecodingReader.DEFAULT_DEPTH + "). 0 scans the bytes as they are: faster on large logs, but a secret that is only there encoded is missed.")
+  Integer decodeDepth;
+
   @Option(names = "--now", paramLabel = "INSTANT", description = "Judge token expiry at this time (ISO-8601) instead of now.")
   String now;
 
@@ -127,6 +132,9 @@ final class ScanCommand implements Callable<Integer> {
     if (threads != null && threads < 1) {
       throw new Main.UsageException("--threads must be at least 1");
     }
+    if (decodeDepth != null && (decodeDepth < 0 || decodeDepth > DecodingReader.MAX_DEPTH)) {
+      throw new Main.UsageException("--decode-depth must be 0 to " + DecodingReader.MAX_DEPTH);
+    }
     if (reveal) {
       err.println("tokensweep: WARNING: --reveal prints whole secrets; treat this output as a credential store.");
     }
@@ -143,6 +151,9 @@ final class ScanCommand implements Callable<Integer> {
         .withLimits(limits);
     if (threads != null) {
       opts = opts.withThreads(threads);
+    }
+    if (decodeDepth != null) {
+      opts = opts.withDecodeDepth(decodeDepth);
     }
     if (maxFindings != null && maxFindings < 1) {
       throw new Main.UsageException("--max-findings must be at least 1");

@@ -12,23 +12,44 @@ import java.nio.file.Path;
  * Adds the decoding layers to any reader: in every segment, a base64 ({@link Base64Layer}) or
  * URL-encoded ({@link UrlLayer}) run of at least {@link DecodingLayer#MIN_RUN} characters that
  * decodes to mostly printable text, and a line holding rsyslog escapes ({@link RsyslogLayer}), is
- * decoded and scanned too, up to {@link #MAX_DEPTH} layers deep. Findings in decoded text carry
+ * decoded and scanned too, up to {@link #DEFAULT_DEPTH} layers deep unless told otherwise
+ * ({@code scan --decode-depth}). Findings in decoded text carry
  * the layers in {@link Location#decodings()}, outermost first, and the location of the encoded
  * byte that encodes the secret's first byte. A run is decoded by the segment call that owns its
  * first byte, up to {@link DecodingLayer#MAX_RUN} bytes of it.
  */
 public final class DecodingReader implements Reader {
   /**
-   * Layers decoded inside each other at most: two find a token in base64 of a URL-encoded form
-   * and the like; each further layer rescans every decoded run again, for encodings no log uses.
+   * Layers decoded inside each other at most, unless a scan asks for another depth: two find a
+   * token in base64 of a URL-encoded form and the like; each further layer rescans every decoded
+   * run again, for encodings no log uses.
    */
-  static final int MAX_DEPTH = 2;
+  public static final int DEFAULT_DEPTH = 2;
+
+  /**
+   * The deepest a scan may ask for: each layer scans every decoded run again, so the cost of a
+   * hostile input grows with the depth.
+   */
+  public static final int MAX_DEPTH = 4;
 
   private final Reader inner;
+  private final int depth;
 
-  /** {@code inner} with the decoding layers around the segments it hands on. */
+  /** {@code inner} with the decoding layers around the segments it hands on, {@link #DEFAULT_DEPTH} deep. */
   public DecodingReader(Reader inner) {
+    this(inner, DEFAULT_DEPTH);
+  }
+
+  /**
+   * {@code inner} with {@code depth} decoding layers (0 to {@link #MAX_DEPTH}); with 0 the
+   * segments go on as they are, and no pass looks for encoded runs.
+   */
+  public DecodingReader(Reader inner, int depth) {
+    if (depth < 0 || depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("decoding depth must be 0 to " + MAX_DEPTH + ": " + depth);
+    }
     this.inner = inner;
+    this.depth = depth;
   }
 
   @Override
@@ -38,12 +59,12 @@ public final class DecodingReader implements Reader {
 
   @Override
   public void read(InputStream in, String path, SegmentSink sink) throws IOException {
-    inner.read(in, path, new LayeredSink(sink, MAX_DEPTH));
+    inner.read(in, path, new LayeredSink(sink, depth));
   }
 
   @Override
   public void read(InputStream in, String path, Path file, SegmentSink sink) throws IOException {
-    inner.read(in, path, file, new LayeredSink(sink, MAX_DEPTH));
+    inner.read(in, path, file, new LayeredSink(sink, depth));
   }
 
   /**
@@ -62,7 +83,7 @@ public final class DecodingReader implements Reader {
         }
       }
     };
-    new LayeredSink(decodedOnly, MAX_DEPTH).segment(buf, from, to, from, to,
+    new LayeredSink(decodedOnly, DEFAULT_DEPTH).segment(buf, from, to, from, to,
         p -> new dev.tokensweep.scanner.model.Location(null, null, null, p, null, null, null, null, null, null));
   }
 
@@ -75,9 +96,12 @@ public final class DecodingReader implements Reader {
     return LayeredSink.endsInRun(buf, from, to, ownFrom, to);
   }
 
-  /** Reads a part of a large leaf through the layers, as {@link PartReader#readPart} describes. */
+  /**
+   * Reads a part of a large leaf through {@code depth} layers, as {@link PartReader#readPart}
+   * describes.
+   */
   public static PartReader.PartLines readPart(PartReader reader, InputStream in, String path, SegmentSink sink, long base,
-      int context, long ownLimit) throws IOException {
-    return reader.readPart(in, path, new LayeredSink(sink, MAX_DEPTH), base, context, ownLimit);
+      int context, long ownLimit, int depth) throws IOException {
+    return reader.readPart(in, path, new LayeredSink(sink, depth), base, context, ownLimit);
   }
 }

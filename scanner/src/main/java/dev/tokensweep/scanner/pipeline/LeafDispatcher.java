@@ -26,10 +26,18 @@ final class LeafDispatcher {
 
   private final ScanLimits limits;
   private final ReaderSelector selector;
+  private final int decodeDepth;
 
-  LeafDispatcher(ScanLimits limits) {
+  /** Within {@code limits}, each leaf read through {@code decodeDepth} decoding layers. */
+  LeafDispatcher(ScanLimits limits, int decodeDepth) {
     this.limits = limits;
     this.selector = new ReaderSelector(limits.maxLineBytes(), limits);
+    this.decodeDepth = decodeDepth;
+  }
+
+  /** The decoding layers each leaf is read through ({@link DecodingReader}). */
+  int decodeDepth() {
+    return decodeDepth;
   }
 
   /**
@@ -69,7 +77,7 @@ final class LeafDispatcher {
 
       @Override
       public void read(InputStream leaf, String leafPath, byte[] head, int n, Path leafFile) throws IOException {
-        scanner.readLeaf(new DecodingReader(selector.select(leafPath, head, n)), leaf, leafPath, leafFile, collector, stats);
+        scanner.readLeaf(new DecodingReader(selector.select(leafPath, head, n), decodeDepth), leaf, leafPath, leafFile, collector, stats);
       }
     }, readAhead);
     x.run(in, path, file);

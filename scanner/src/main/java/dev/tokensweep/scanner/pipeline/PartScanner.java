@@ -131,7 +131,7 @@ final class PartScanner {
           try (InputStream in = stats.meter(raw, collector.progressPath(path), false)) {
             LeafSink sink = new LeafSink(context, partCollector);
             try {
-              partLines[part] = DecodingReader.readPart(reader, in, path, sink, start - left, left, end);
+              partLines[part] = DecodingReader.readPart(reader, in, path, sink, start - left, left, end, dispatcher.decodeDepth());
             } finally {
               sink.flush();
             }

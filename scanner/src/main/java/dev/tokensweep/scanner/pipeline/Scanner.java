@@ -1,5 +1,6 @@
 package dev.tokensweep.scanner.pipeline;
 
+import dev.tokensweep.scanner.decode.DecodingReader;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanLimits;
@@ -36,30 +37,43 @@ public final class Scanner {
     InputStream open(Path file) throws IOException;
   }
 
-  /** How a scan runs. {@code now} decides whether tokens are live; {@code reveal} keeps clear secrets. */
-  public record Options(int threads, boolean reveal, boolean followLinks, ScanLimits limits, Instant now) {
+  /**
+   * How a scan runs. {@code now} decides whether tokens are live; {@code reveal} keeps clear
+   * secrets; {@code decodeDepth} is how many encodings inside each other are decoded
+   * ({@link DecodingReader}).
+   */
+  public record Options(int threads, boolean reveal, boolean followLinks, ScanLimits limits, Instant now, int decodeDepth) {
     public static Options defaults() {
-      return new Options(Runtime.getRuntime().availableProcessors(), false, false, ScanLimits.defaults(), Instant.now());
+      return new Options(Runtime.getRuntime().availableProcessors(), false, false, ScanLimits.defaults(), Instant.now(),
+          DecodingReader.DEFAULT_DEPTH);
     }
 
     public Options withThreads(int t) {
-      return new Options(t, reveal, followLinks, limits, now);
+      return new Options(t, reveal, followLinks, limits, now, decodeDepth);
     }
 
     public Options withReveal(boolean r) {
-      return new Options(threads, r, followLinks, limits, now);
+      return new Options(threads, r, followLinks, limits, now, decodeDepth);
     }
 
     public Options withNow(Instant n) {
-      return new Options(threads, reveal, followLinks, limits, n);
+      return new Options(threads, reveal, followLinks, limits, n, decodeDepth);
     }
 
     public Options withLimits(ScanLimits l) {
-      return new Options(threads, reveal, followLinks, l, now);
+      return new Options(threads, reveal, followLinks, l, now, decodeDepth);
     }
 
     public Options withFollowLinks(boolean f) {
-      return new Options(threads, reveal, f, limits, now);
+      return new Options(threads, reveal, f, limits, now, decodeDepth);
+    }
+
+    /** Encodings inside each other that are decoded: 0 to {@link DecodingReader#MAX_DEPTH}. */
+    public Options withDecodeDepth(int d) {
+      if (d < 0 || d > DecodingReader.MAX_DEPTH) {
+        throw new IllegalArgumentException("decoding depth must be 0 to " + DecodingReader.MAX_DEPTH + ": " + d);
+      }
+      return new Options(threads, reveal, followLinks, limits, now, d);
     }
   }
 
@@ -99,7 +113,7 @@ public final class Scanner {
     this.detector = detector;
     this.options = options;
     this.opener = opener;
-    this.dispatcher = new LeafDispatcher(options.limits());
+    this.dispatcher = new LeafDispatcher(options.limits(), options.decodeDepth());
     this.names = new NameScanner(context);
     this.parts = new PartScanner(context, opener, dispatcher, names);
   }

@@ -126,6 +126,26 @@ class ScanCommandTest {
   }
 
   @Test
+  void scan_decodeDepth_zeroLeavesEncodedSecretsAlone_outOfRangeIsAUsageError() throws IOException {
+    String pat = new TokenForge(new Random(12)).base62Crc32("ghp_");
+    Path log = dir.resolve("encoded.log");
+    Files.writeString(log, "INFO payload=" + java.util.Base64.getEncoder().encodeToString(
+        ("export GITHUB_TOKEN=" + pat).getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n");
+    Run decoded = run("scan", "--format", "jsonl", log.toString());
+    assertEquals(1, decoded.exit(), decoded.err());
+    assertTrue(decoded.out().contains("\"decodings\":[\"base64\"]"), "found inside the base64 run");
+    Run plain = run("scan", "--format", "jsonl", "--decode-depth", "0", log.toString());
+    assertEquals(0, plain.exit(), plain.err());
+    assertTrue(plain.err().contains("0 findings"), plain.err());
+    for (String bad : List.of("-1", "5")) {
+      Run r = run("scan", "--decode-depth", bad, log.toString());
+      assertEquals(2, r.exit(), bad);
+      assertTrue(r.err().contains("--decode-depth must be 0 to 4"), r.err());
+    }
+    assertNoSecret(List.of(pat), "stdout", decoded.out() + plain.out());
+  }
+
+  @Test
   void scan_cleanDirectory_exitsZero() throws IOException {
     Files.writeString(dir.resolve("README"), "nothing to see here\ncommit 3f786850e387550fdab836ed7e6dc881de23001b\n");
     Run r = run("scan", "--format", "json", dir.toString());
