@@ -6,7 +6,9 @@
 #
 # Environment: RUNS (default 3), SIZE (each log, default 1GB), SMALL_FILES (20000), JAVA_OPTS
 # (-Xmx256m), THREADS (all cores), CASES (default: all of request fresh repeat telemetry small),
-# VIA (launcher: the build tree's bin/tokensweep as users run it, the default; jar: java -jar).
+# VIA (launcher: the build tree's bin/tokensweep as users run it, the default; jar: java -jar),
+# SCAN_ARGS (more scan options for every tokensweep run, split on spaces; SCAN_ARGS='--decode-depth 0'
+# times a scan that leaves encoded text alone).
 # Generates once (fixed seed), then alternates, RUNS times, per case: tokensweep with one thread,
 # tokensweep with all cores, ripgrep with one thread; prints each run, then per case the medians,
 # MB/s, the tokensweep/ripgrep speed ratio, the all-cores/one-thread speed-up and the peak RSS.
@@ -25,6 +27,7 @@ SMALL_FILES=${SMALL_FILES:-20000}
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
 THREADS=${THREADS:-$(nproc)}
 CASES=${CASES:-request fresh repeat telemetry small}
+SCAN_ARGS=${SCAN_ARGS:-}
 TS_JAR=$ROOT/scanner/target/tokensweep.jar
 CORPUS_JAR=$ROOT/corpus/target/tokensweep-corpus.jar
 TIME=/usr/bin/time
@@ -68,13 +71,14 @@ ts_command
 
 : > "$WORK/times"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "$SCAN_ARGS" ] || echo "tokensweep scan options added: $SCAN_ARGS"
 for i in $(seq 1 "$RUNS"); do
   echo "run $i"
   for c in $CASES; do
     target=$WORK/$c
     warm "$target"
-    measure "$c/ts-1" "${TS[@]}" scan -q --threads 1 --format jsonl -o /dev/null "$target"
-    measure "$c/ts-$THREADS" "${TS[@]}" scan -q --threads "$THREADS" --format jsonl -o /dev/null "$target"
+    measure "$c/ts-1" "${TS[@]}" scan -q $SCAN_ARGS --threads 1 --format jsonl -o /dev/null "$target"
+    measure "$c/ts-$THREADS" "${TS[@]}" scan -q $SCAN_ARGS --threads "$THREADS" --format jsonl -o /dev/null "$target"
     if [ $HAVE_RG = 1 ]; then measure "$c/rg-1" "${RG[@]}" -j1 "$target"; fi
   done
 done
