@@ -270,6 +270,9 @@ final class KeywordDetector implements Detector {
   /** Per-thread state of one scan: matchers, the window view, and per-rule progress. */
   private final class Scratch implements Prefilter.HitSink {
     final Matcher[] matchers;
+    // per rule, its backtracking search (the fast path's stand-in for re2j's NFA; never for the reference)
+    final com.google.re2j.Backtracker[] backtrackers;
+    int[] groupsBuf = new int[8];
     final int[] nextHit;
     // per rule, the last position at which a hit is near enough to its last window's to be one
     // of a cluster (see hit)
@@ -314,6 +317,7 @@ final class KeywordDetector implements Detector {
 
     Scratch(int n) {
       matchers = new Matcher[n];
+      backtrackers = new com.google.re2j.Backtracker[n];
       caches = new WindowCache[n];
       longCaches = new DigestMemo[n];
       awayScan = new int[n];
@@ -982,8 +986,17 @@ final class KeywordDetector implements Detector {
         int[] spans = x.find(buf, ws, we, searchFrom, NONE_FOUND); // what re2j finds, without its NFA
         return spans.length == 0 ? NONE_FOUND : Arrays.copyOf(spans, spans.length + spans.length / RUN_STRIDE * AFTER_SPANS);
       }
-      Matcher m = matchers[r];
       Compiled c = pattern(r);
+      if (filterAfter >= 0) { // the reference (-1) runs re2j's own search
+        com.google.re2j.Backtracker b = backtrackers[r];
+        if (b == null) {
+          b = backtrackers[r] = com.google.re2j.Backtracker.of(c.pattern());
+        }
+        if (b != null && (long) (we - ws + 1) * b.size() <= com.google.re2j.Backtracker.MAX_BITS) {
+          return backtrack(b, c, r, ws, we, searchFrom);
+        }
+      }
+      Matcher m = matchers[r];
       window.reset(buf, ws, we);
       if (m == null) {
         m = matchers[r] = c.pattern().matcher(window);
@@ -1026,6 +1039,57 @@ final class KeywordDetector implements Detector {
         return NONE_FOUND;
       }
       int[] result = new int[k + k / RUN_STRIDE * AFTER_SPANS]; // the verdicts unknown, no digests yet
+      System.arraycopy(out, 0, result, 0, k);
+      return result;
+    }
+
+    /**
+     * {@link #run} with the backtracking search in place of re2j's: the same matches, groups and
+     * searches on ({@code BacktrackerTest}), re2j's matcher read as run reads it: the match as
+     * found, the groups once the secret's (or the identifier's) is asked for, and find() going on
+     * from the loaded match's end.
+     */
+    private int[] backtrack(com.google.re2j.Backtracker b, Compiled c, int r, int ws, int we, int searchFrom) {
+      int sg = c.secretGroup();
+      int ig = c.idGroup();
+      boolean load = sg != 0 || ig > 0; // start(0) alone does not load re2j's groups
+      int[] g = groupsBuf;
+      if (g.length < b.resultInts()) {
+        g = groupsBuf = new int[b.resultInts()];
+      }
+      int k = 0;
+      int[] out = runBuf;
+      WindowFilter f = filters[r];
+      boolean found = b.find(buf, ws, we, searchFrom - ws, load, g);
+      while (found) {
+        if (k + RUN_STRIDE > out.length) {
+          out = runBuf = Arrays.copyOf(out, out.length * 2);
+        }
+        int ms = g[0];
+        int me = g[1];
+        int ss = sg == 0 ? ms : g[2 + 2 * sg];
+        out[k++] = ms;
+        out[k++] = me;
+        out[k++] = ss;
+        out[k++] = ss < 0 ? -1 : sg == 0 ? me : g[3 + 2 * sg];
+        out[k++] = ig < 0 ? -1 : g[2 + 2 * ig];
+        out[k++] = ig < 0 || g[2 + 2 * ig] < 0 ? -1 : g[3 + 2 * ig];
+        int next = me == ms ? me + 1 : me;
+        if (next > we - ws) {
+          break;
+        }
+        int at = f == null ? ws + next : f.nextMatchStart(buf, ws + next, we);
+        if (at < 0) {
+          break;
+        }
+        // re2j's find() goes on from its groups' match (loaded or not), one further after an empty one
+        int cont = g[3] + (g[2] == g[3] ? 1 : 0);
+        found = b.find(buf, ws, we, at == ws + next ? cont : at - ws, load, g);
+      }
+      if (k == 0) {
+        return NONE_FOUND;
+      }
+      int[] result = new int[k + k / RUN_STRIDE * AFTER_SPANS];
       System.arraycopy(out, 0, result, 0, k);
       return result;
     }

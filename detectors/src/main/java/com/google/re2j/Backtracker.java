@@ -1,0 +1,233 @@
+package com.google.re2j;
+
+import java.util.Arrays;
+
+/**
+ * re2j's leftmost-first search, by backtracking over its compiled program with a bitmap of the
+ * (instruction, position) pairs already tried, instead of its NFA: RE2's "bit state" engine, which
+ * re2j does not have. Each pair is tried at most once per search, so the time stays linear in the
+ * text; the NFA pays its thread queues at every byte (100-250 ns a byte on a rule's window), this
+ * one a few table steps along the path that matches.
+ *
+ * <p>Same results as re2j by construction: the depth-first order is the NFA's thread priority
+ * (an alternation's first branch first, start positions left to right), a pair seen before is
+ * dropped in both, and the empty-width conditions are computed from the same neighbours. What it
+ * answers is what {@code Matcher.find(from)} and then {@code start(g)}/{@code end(g)} answer,
+ * including re2j's second search for the groups ({@code Matcher.loadGroup}: from the match's
+ * start, over the text cut one byte after its end). The text is bytes, one char each, as the
+ * detector's {@code ByteWindow} hands them to re2j. {@code BacktrackerTest} compares the two on
+ * every built-in rule.
+ *
+ * <p>Lives in re2j's package because {@code Prog} and {@code Inst} are package-private there (the
+ * re2j version is pinned in the parent pom). Not thread-safe: one per thread and pattern.
+ */
+public final class Backtracker {
+
+  /** The largest bitmap a search may use, in bits: a longer text is left to re2j. */
+  public static final long MAX_BITS = 1L << 20;
+
+  private final Inst[] inst;
+  private final int start;
+  private final int cond;
+  private final int ninst;
+  private final int ncap;
+  private long[] visited = new long[64];
+  private int[] jobs = new int[64];
+  private int njobs;
+  private final int[] cap;
+
+  private byte[] buf;
+  private int base; // buf index of the text's first byte
+  private int length; // the whole text's length (the window)
+  private int end; // where this search's text ends (the window's end, or one after a match's end)
+  private int visitFrom;
+
+  private Backtracker(Prog prog, int cond, int groups) {
+    this.inst = Arrays.copyOf(prog.inst, prog.numInst());
+    this.start = prog.start;
+    this.cond = cond;
+    this.ninst = inst.length;
+    this.ncap = 2 * groups;
+    this.cap = new int[ncap];
+  }
+
+  /** A backtracker for {@code p}, or null for a pattern that wants the longest match (not leftmost-first). */
+  public static Backtracker of(Pattern p) {
+    RE2 re2 = p.re2();
+    if (re2.longest) {
+      return null;
+    }
+    return new Backtracker(re2.prog, re2.cond, p.groupCount() + 1);
+  }
+
+  /** Instructions in the program: a search over n bytes takes about (n + 1) times this many bits. */
+  public int size() {
+    return ninst;
+  }
+
+  /** The ints {@link #find} writes: two for the match, two per group (group 0 included). */
+  public int resultInts() {
+    return 2 + ncap;
+  }
+
+  /**
+   * What re2j's {@code Matcher.find(from)} finds over the text {@code buf[ws, we)} (positions
+   * relative to ws): false when no match; else {@code out[0..1]} the match as {@code start()} and
+   * {@code end()} give it right after the search, and {@code out[2 + 2g..3 + 2g]} group g's start
+   * and end (-1 when it did not take part) as {@code start(g)}/{@code end(g)} give them once a
+   * group other than 0 is asked for ({@code loadGroups}; without it, group 0 is the match and the
+   * others -1). Needs {@code (we - ws + 1) * size() <= MAX_BITS}.
+   */
+  public boolean find(byte[] buf, int ws, int we, int from, boolean loadGroups, int[] out) {
+    this.buf = buf;
+    this.base = ws;
+    this.length = we - ws;
+    if (from > length) {
+      return false;
+    }
+    if (!search(from, length, 2)) {
+      return false;
+    }
+    int ms = cap[0];
+    int me = cap[1];
+    out[0] = ms;
+    out[1] = me;
+    Arrays.fill(out, 2, 2 + ncap, -1);
+    if (!loadGroups) {
+      out[2] = ms;
+      out[3] = me;
+      return true;
+    }
+    // re2j's Matcher.loadGroup: again from the match's start, the text cut one byte past its end
+    if (!search(ms, Math.min(me + 1, length), ncap)) {
+      throw new IllegalStateException("inconsistency in matching group data");
+    }
+    System.arraycopy(cap, 0, out, 2, ncap);
+    return true;
+  }
+
+  /**
+   * re2j's {@code Machine.match} from {@code from}, unanchored, over the text cut at {@code to},
+   * recording {@code n} capture slots: the highest-priority parse from the leftmost start that has
+   * one, in {@code cap}.
+   */
+  private boolean search(int from, int to, int n) {
+    if (cond == Utils.EMPTY_ALL) {
+      return false;
+    }
+    end = to;
+    visitFrom = from;
+    long bits = (long) (to - from + 1) * ninst;
+    int words = (int) ((bits + 63) >>> 6);
+    if (visited.length < words) {
+      visited = new long[Math.max(words, visited.length * 2)];
+    } else {
+      Arrays.fill(visited, 0, words, 0L);
+    }
+    Arrays.fill(cap, -1);
+    for (int s = from; s <= to; s++) {
+      cap[0] = s;
+      if (tryFrom(s, n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The empty-width conditions at {@code p}, as re2j's machine sets them there
+   * ({@code MachineInput.context}): from the bytes either side in the whole text, even where a
+   * search's text is cut short (so {@code $} does not hold at the cut of the second search).
+   */
+  private int context(int p) {
+    return Utils.emptyOpContext(p > 0 ? buf[base + p - 1] & 0xFF : -1, p < length ? buf[base + p] & 0xFF : -1);
+  }
+
+  private void push(int a, int b) {
+    if (njobs + 2 > jobs.length) {
+      jobs = Arrays.copyOf(jobs, jobs.length * 2);
+    }
+    jobs[njobs++] = a;
+    jobs[njobs++] = b;
+  }
+
+  /** Depth first from the program's start at {@code s}; a job is (pc, position) or (~slot, value to restore). */
+  private boolean tryFrom(int s, int n) {
+    njobs = 0;
+    push(start, s);
+    while (njobs > 0) {
+      int b = jobs[--njobs];
+      int a = jobs[--njobs];
+      if (a < 0) {
+        cap[~a] = b;
+        continue;
+      }
+      int pc = a;
+      int p = b;
+      walk:
+      for (;;) {
+        if (pc == 0) {
+          break;
+        }
+        long bit = (long) (p - visitFrom) * ninst + pc;
+        int w = (int) (bit >>> 6);
+        long m = 1L << bit;
+        if ((visited[w] & m) != 0) {
+          break;
+        }
+        visited[w] |= m;
+        Inst in = inst[pc];
+        switch (in.op) {
+          case Inst.ALT:
+          case Inst.ALT_MATCH:
+            push(in.arg, p);
+            pc = in.out;
+            break;
+          case Inst.CAPTURE:
+            if (in.arg < n) {
+              push(~in.arg, cap[in.arg]);
+              cap[in.arg] = p;
+            }
+            pc = in.out;
+            break;
+          case Inst.EMPTY_WIDTH:
+            if ((in.arg & ~context(p)) != 0) {
+              break walk;
+            }
+            pc = in.out;
+            break;
+          case Inst.NOP:
+            pc = in.out;
+            break;
+          case Inst.MATCH:
+            cap[1] = p;
+            return true;
+          case Inst.RUNE:
+          case Inst.RUNE1:
+          case Inst.RUNE_ANY:
+          case Inst.RUNE_ANY_NOT_NL: {
+            if (p >= end) {
+              break walk;
+            }
+            int c = buf[base + p] & 0xFF;
+            boolean ok = switch (in.op) {
+              case Inst.RUNE -> in.matchRune(c);
+              case Inst.RUNE1 -> c == in.runes[0];
+              case Inst.RUNE_ANY -> true;
+              default -> c != '\n';
+            };
+            if (!ok) {
+              break walk;
+            }
+            p++;
+            pc = in.out;
+            break;
+          }
+          default: // FAIL
+            break walk;
+        }
+      }
+    }
+    return false;
+  }
+}
