@@ -19,7 +19,9 @@ import java.util.Arrays;
  * every built-in rule.
  *
  * <p>Lives in re2j's package because {@code Prog} and {@code Inst} are package-private there (the
- * re2j version is pinned in the parent pom). Not thread-safe: one per thread and pattern.
+ * re2j version is pinned in the parent pom). Not thread-safe: one per thread and pattern, the
+ * bitmap and the job stack in a {@link Space} that a thread's backtrackers share (at most
+ * {@link #MAX_BITS} bits, 128 KB, a thread, whatever the number of rules).
  */
 public final class Backtracker {
 
@@ -31,10 +33,17 @@ public final class Backtracker {
   private final int cond;
   private final int ninst;
   private final int ncap;
-  private long[] visited = new long[64];
-  private int[] jobs = new int[64];
-  private int njobs;
   private final int[] cap;
+  private final Space space;
+  private long[] visited;
+  private int[] jobs;
+  private int njobs;
+
+  /** The scratch memory of one thread's searches: the bitmap of pairs tried and the job stack. */
+  public static final class Space {
+    long[] visited = new long[64];
+    int[] jobs = new int[64];
+  }
 
   private byte[] buf;
   private int base; // buf index of the text's first byte
@@ -42,7 +51,8 @@ public final class Backtracker {
   private int end; // where this search's text ends (the window's end, or one after a match's end)
   private int visitFrom;
 
-  private Backtracker(Prog prog, int cond, int groups) {
+  private Backtracker(Prog prog, int cond, int groups, Space space) {
+    this.space = space;
     this.inst = Arrays.copyOf(prog.inst, prog.numInst());
     this.start = prog.start;
     this.cond = cond;
@@ -51,13 +61,16 @@ public final class Backtracker {
     this.cap = new int[ncap];
   }
 
-  /** A backtracker for {@code p}, or null for a pattern that wants the longest match (not leftmost-first). */
-  public static Backtracker of(Pattern p) {
+  /**
+   * A backtracker for {@code p} that searches in {@code space}, or null for a pattern that wants
+   * the longest match (not leftmost-first).
+   */
+  public static Backtracker of(Pattern p, Space space) {
     RE2 re2 = p.re2();
     if (re2.longest) {
       return null;
     }
-    return new Backtracker(re2.prog, re2.cond, p.groupCount() + 1);
+    return new Backtracker(re2.prog, re2.cond, p.groupCount() + 1, space);
   }
 
   /** Instructions in the program: a search over n bytes takes about (n + 1) times this many bits. */
@@ -119,11 +132,13 @@ public final class Backtracker {
     visitFrom = from;
     long bits = (long) (to - from + 1) * ninst;
     int words = (int) ((bits + 63) >>> 6);
+    visited = space.visited;
     if (visited.length < words) {
-      visited = new long[Math.max(words, visited.length * 2)];
+      visited = space.visited = new long[Math.max(words, Math.min(visited.length * 2, (int) (MAX_BITS >>> 6)))];
     } else {
       Arrays.fill(visited, 0, words, 0L);
     }
+    jobs = space.jobs;
     Arrays.fill(cap, -1);
     for (int s = from; s <= to; s++) {
       cap[0] = s;
@@ -145,7 +160,7 @@ public final class Backtracker {
 
   private void push(int a, int b) {
     if (njobs + 2 > jobs.length) {
-      jobs = Arrays.copyOf(jobs, jobs.length * 2);
+      jobs = space.jobs = Arrays.copyOf(jobs, jobs.length * 2);
     }
     jobs[njobs++] = a;
     jobs[njobs++] = b;

@@ -272,6 +272,7 @@ final class KeywordDetector implements Detector {
     final Matcher[] matchers;
     // per rule, its backtracking search (the fast path's stand-in for re2j's NFA; never for the reference)
     final com.google.re2j.Backtracker[] backtrackers;
+    final com.google.re2j.Backtracker.Space backtrackSpace = new com.google.re2j.Backtracker.Space();
     int[] groupsBuf = new int[8];
     final int[] nextHit;
     // per rule, the last position at which a hit is near enough to its last window's to be one
@@ -990,7 +991,7 @@ final class KeywordDetector implements Detector {
       if (filterAfter >= 0) { // the reference (-1) runs re2j's own search
         com.google.re2j.Backtracker b = backtrackers[r];
         if (b == null) {
-          b = backtrackers[r] = com.google.re2j.Backtracker.of(c.pattern());
+          b = backtrackers[r] = com.google.re2j.Backtracker.of(c.pattern(), backtrackSpace);
         }
         if (b != null && (long) (we - ws + 1) * b.size() <= com.google.re2j.Backtracker.MAX_BITS) {
           return backtrack(b, c, r, ws, we, searchFrom);

@@ -91,9 +91,10 @@ class BacktrackerTest {
     Random rnd = new Random(61);
     int rules = 0;
     long matches = 0;
+    Backtracker.Space space = new Backtracker.Space(); // shared by all, as a thread's are
     for (Rule rule : Rules.builtin()) {
       Pattern p = Pattern.compile(rule.pattern());
-      Backtracker b = Backtracker.of(p);
+      Backtracker b = Backtracker.of(p, space);
       if (b == null) {
         continue;
       }
@@ -144,7 +145,7 @@ class BacktrackerTest {
   void groupsSearch_textCutAfterTheMatch_dollarStillSeesTheBytesAfterIt() {
     Rule terraform = Rules.builtin().stream().filter(r -> r.id().equals("ts.terraform.1")).findFirst().orElseThrow();
     Pattern p = Pattern.compile(terraform.pattern());
-    Backtracker b = Backtracker.of(p);
+    Backtracker b = Backtracker.of(p, new Backtracker.Space());
     byte[] buf = ("abcdefghijklmn.atlasv1." + "x".repeat(67) + "=q23GA").getBytes(StandardCharsets.US_ASCII);
     int[] want = new int[b.resultInts()];
     int[] got = new int[b.resultInts()];
