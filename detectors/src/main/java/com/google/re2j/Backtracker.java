@@ -12,10 +12,10 @@ import java.util.Arrays;
  * <p>Same results as re2j by construction: the depth-first order is the NFA's thread priority
  * (an alternation's first branch first, start positions left to right), a pair seen before is
  * dropped in both, and the empty-width conditions are computed from the same neighbours. What it
- * answers is what {@code Matcher.find(from)} and then {@code start(g)}/{@code end(g)} answer,
- * including re2j's second search for the groups ({@code Matcher.loadGroup}: from the match's
- * start, over the text cut one byte after its end). The text is bytes, one char each, as the
- * detector's {@code ByteWindow} hands them to re2j. {@code BacktrackerTest} compares the two on
+ * answers is what {@code Matcher.find(from)} and then {@code start(g)}/{@code end(g)} answer;
+ * re2j's second search for the groups ({@code Matcher.loadGroup}: from the match's start, over
+ * the text cut one byte after its end) gives what the first found ({@link #find} says why). The
+ * text is bytes, one char each, as the detector's {@code ByteWindow} hands them to re2j. {@code BacktrackerTest} compares the two on
  * every built-in rule.
  *
  * <p>Lives in re2j's package because {@code Prog} and {@code Inst} are package-private there (the
@@ -98,24 +98,23 @@ public final class Backtracker {
     if (from > length) {
       return false;
     }
-    if (!search(from, length, 2)) {
+    if (!search(from, length, loadGroups ? ncap : 2)) {
       return false;
     }
-    int ms = cap[0];
-    int me = cap[1];
-    out[0] = ms;
-    out[1] = me;
-    Arrays.fill(out, 2, 2 + ncap, -1);
-    if (!loadGroups) {
-      out[2] = ms;
-      out[3] = me;
-      return true;
+    // re2j loads the groups with a second search from the match's start over the text cut one
+    // byte past its end. Its empty-width flags still read the whole text (MachineInput.context),
+    // so every parse of the cut text is one of the whole text, and the match found first is
+    // among them: being the whole text's highest-priority parse, it is the cut text's too. One
+    // search with every group recorded answers for both.
+    out[0] = cap[0];
+    out[1] = cap[1];
+    if (loadGroups) {
+      System.arraycopy(cap, 0, out, 2, ncap);
+    } else {
+      Arrays.fill(out, 2, 2 + ncap, -1);
+      out[2] = cap[0];
+      out[3] = cap[1];
     }
-    // re2j's Matcher.loadGroup: again from the match's start, the text cut one byte past its end
-    if (!search(ms, Math.min(me + 1, length), ncap)) {
-      throw new IllegalStateException("inconsistency in matching group data");
-    }
-    System.arraycopy(cap, 0, out, 2, ncap);
     return true;
   }
 

@@ -137,9 +137,10 @@ class BacktrackerTest {
 
   /**
    * re2j loads a match's groups by searching again over the text cut one byte past the match's
-   * end, and there {@code $} does not hold at the cut: it reads the bytes after it. A value class
-   * that takes the byte which ended the match ({@code =} in Terraform's) then has a longer parse
-   * through {@code $} that re2j does not take.
+   * end, where {@code $} still reads the bytes after the cut; the backtracker's one search with
+   * the groups recorded must give the same. A value class that takes the byte which ended the
+   * match ({@code =} in Terraform's) would have a longer parse through {@code $} if the cut were
+   * the text's end.
    */
   @Test
   void groupsSearch_textCutAfterTheMatch_dollarStillSeesTheBytesAfterIt() {
