@@ -47,8 +47,7 @@ public final class Backtracker {
 
   private byte[] buf;
   private int base; // buf index of the text's first byte
-  private int length; // the whole text's length (the window)
-  private int end; // where this search's text ends (the window's end, or one after a match's end)
+  private int length; // the text's length (the window's)
   private int visitFrom;
 
   private Backtracker(Prog prog, int cond, int groups, Space space) {
@@ -78,58 +77,45 @@ public final class Backtracker {
     return ninst;
   }
 
-  /** The ints {@link #find} writes: two for the match, two per group (group 0 included). */
+  /** The ints {@link #find} writes: a start and an end per group, group 0 (the match) first. */
   public int resultInts() {
-    return 2 + ncap;
+    return ncap;
   }
 
   /**
    * What re2j's {@code Matcher.find(from)} finds over the text {@code buf[ws, we)} (positions
-   * relative to ws): false when no match; else {@code out[0..1]} the match as {@code start()} and
-   * {@code end()} give it right after the search, and {@code out[2 + 2g..3 + 2g]} group g's start
-   * and end (-1 when it did not take part) as {@code start(g)}/{@code end(g)} give them once a
-   * group other than 0 is asked for ({@code loadGroups}; without it, group 0 is the match and the
-   * others -1). Needs {@code (we - ws + 1) * size() <= MAX_BITS}.
+   * relative to ws): false when no match; else group g's start and end in {@code out[2g]} and
+   * {@code out[2g + 1]} (-1 when it took no part) as {@code start(g)} and {@code end(g)} give
+   * them. Needs {@code (we - ws + 1) * size() <= MAX_BITS}.
+   *
+   * <p>re2j loads the groups other than 0 with a second search from the match's start over the
+   * text cut one byte past its end ({@code Matcher.loadGroup}). Its empty-width flags still read
+   * the whole text there ({@code MachineInput.context}), so every parse of the cut text is one of
+   * the whole text, and the match the first search found is among them: being the whole text's
+   * highest-priority parse, it is the cut text's too. One search recording every group answers
+   * for both.
    */
-  public boolean find(byte[] buf, int ws, int we, int from, boolean loadGroups, int[] out) {
+  public boolean find(byte[] buf, int ws, int we, int from, int[] out) {
     this.buf = buf;
     this.base = ws;
     this.length = we - ws;
-    if (from > length) {
+    if (from > length || !search(from)) {
       return false;
     }
-    if (!search(from, length, loadGroups ? ncap : 2)) {
-      return false;
-    }
-    // re2j loads the groups with a second search from the match's start over the text cut one
-    // byte past its end. Its empty-width flags still read the whole text (MachineInput.context),
-    // so every parse of the cut text is one of the whole text, and the match found first is
-    // among them: being the whole text's highest-priority parse, it is the cut text's too. One
-    // search with every group recorded answers for both.
-    out[0] = cap[0];
-    out[1] = cap[1];
-    if (loadGroups) {
-      System.arraycopy(cap, 0, out, 2, ncap);
-    } else {
-      Arrays.fill(out, 2, 2 + ncap, -1);
-      out[2] = cap[0];
-      out[3] = cap[1];
-    }
+    System.arraycopy(cap, 0, out, 0, ncap);
     return true;
   }
 
   /**
-   * re2j's {@code Machine.match} from {@code from}, unanchored, over the text cut at {@code to},
-   * recording {@code n} capture slots: the highest-priority parse from the leftmost start that has
-   * one, in {@code cap}.
+   * re2j's {@code Machine.match} from {@code from}, unanchored, recording every group: the
+   * highest-priority parse from the leftmost start that has one, in {@code cap}.
    */
-  private boolean search(int from, int to, int n) {
+  private boolean search(int from) {
     if (cond == Utils.EMPTY_ALL) {
       return false;
     }
-    end = to;
     visitFrom = from;
-    long bits = (long) (to - from + 1) * ninst;
+    long bits = (long) (length - from + 1) * ninst;
     int words = (int) ((bits + 63) >>> 6);
     visited = space.visited;
     if (visited.length < words) {
@@ -139,9 +125,9 @@ public final class Backtracker {
     }
     jobs = space.jobs;
     Arrays.fill(cap, -1);
-    for (int s = from; s <= to; s++) {
+    for (int s = from; s <= length; s++) {
       cap[0] = s;
-      if (tryFrom(s, n)) {
+      if (tryFrom(s)) {
         return true;
       }
     }
@@ -150,8 +136,7 @@ public final class Backtracker {
 
   /**
    * The empty-width conditions at {@code p}, as re2j's machine sets them there
-   * ({@code MachineInput.context}): from the bytes either side in the whole text, even where a
-   * search's text is cut short (so {@code $} does not hold at the cut of the second search).
+   * ({@code MachineInput.context}): from the bytes either side of it in the text.
    */
   private int context(int p) {
     return Utils.emptyOpContext(p > 0 ? buf[base + p - 1] & 0xFF : -1, p < length ? buf[base + p] & 0xFF : -1);
@@ -166,7 +151,7 @@ public final class Backtracker {
   }
 
   /** Depth first from the program's start at {@code s}; a job is (pc, position) or (~slot, value to restore). */
-  private boolean tryFrom(int s, int n) {
+  private boolean tryFrom(int s) {
     njobs = 0;
     push(start, s);
     while (njobs > 0) {
@@ -198,7 +183,7 @@ public final class Backtracker {
             pc = in.out;
             break;
           case Inst.CAPTURE:
-            if (in.arg < n) {
+            if (in.arg < ncap) {
               push(~in.arg, cap[in.arg]);
               cap[in.arg] = p;
             }
@@ -220,7 +205,7 @@ public final class Backtracker {
           case Inst.RUNE1:
           case Inst.RUNE_ANY:
           case Inst.RUNE_ANY_NOT_NL: {
-            if (p >= end) {
+            if (p >= length) {
               break walk;
             }
             int c = buf[base + p] & 0xFF;

@@ -1046,14 +1046,11 @@ final class KeywordDetector implements Detector {
 
     /**
      * {@link #run} with the backtracking search in place of re2j's: the same matches, groups and
-     * searches on ({@code BacktrackerTest}), re2j's matcher read as run reads it: the match as
-     * found, the groups once the secret's (or the identifier's) is asked for, and find() going on
-     * from the loaded match's end.
+     * searches on ({@code BacktrackerTest}).
      */
     private int[] backtrack(com.google.re2j.Backtracker b, Compiled c, int r, int ws, int we, int searchFrom) {
       int sg = c.secretGroup();
       int ig = c.idGroup();
-      boolean load = sg != 0 || ig > 0; // start(0) alone does not load re2j's groups
       int[] g = groupsBuf;
       if (g.length < b.resultInts()) {
         g = groupsBuf = new int[b.resultInts()];
@@ -1061,20 +1058,21 @@ final class KeywordDetector implements Detector {
       int k = 0;
       int[] out = runBuf;
       WindowFilter f = filters[r];
-      boolean found = b.find(buf, ws, we, searchFrom - ws, load, g);
+      boolean found = b.find(buf, ws, we, searchFrom - ws, g);
       while (found) {
         if (k + RUN_STRIDE > out.length) {
           out = runBuf = Arrays.copyOf(out, out.length * 2);
         }
         int ms = g[0];
         int me = g[1];
-        int ss = sg == 0 ? ms : g[2 + 2 * sg];
         out[k++] = ms;
         out[k++] = me;
-        out[k++] = ss;
-        out[k++] = ss < 0 ? -1 : sg == 0 ? me : g[3 + 2 * sg];
-        out[k++] = ig < 0 ? -1 : g[2 + 2 * ig];
-        out[k++] = ig < 0 || g[2 + 2 * ig] < 0 ? -1 : g[3 + 2 * ig];
+        out[k++] = g[2 * sg];
+        out[k++] = g[2 * sg] < 0 ? -1 : g[2 * sg + 1];
+        out[k++] = ig < 0 ? -1 : g[2 * ig];
+        out[k++] = ig < 0 || g[2 * ig] < 0 ? -1 : g[2 * ig + 1];
+        // as run's loop: on from the match's end (one further after an empty match), or from where
+        // the reverse window DFA says the next match may start
         int next = me == ms ? me + 1 : me;
         if (next > we - ws) {
           break;
@@ -1083,9 +1081,7 @@ final class KeywordDetector implements Detector {
         if (at < 0) {
           break;
         }
-        // re2j's find() goes on from its groups' match (loaded or not), one further after an empty one
-        int cont = g[3] + (g[2] == g[3] ? 1 : 0);
-        found = b.find(buf, ws, we, at == ws + next ? cont : at - ws, load, g);
+        found = b.find(buf, ws, we, at - ws, g);
       }
       if (k == 0) {
         return NONE_FOUND;
