@@ -20,8 +20,9 @@ import java.util.Arrays;
  *
  * <p>Lives in re2j's package because {@code Prog} and {@code Inst} are package-private there (the
  * re2j version is pinned in the parent pom). Not thread-safe: one per thread and pattern, the
- * bitmap and the job stack in a {@link Space} that a thread's backtrackers share (at most
- * {@link #MAX_BITS} bits, 128 KB, a thread, whatever the number of rules).
+ * bitmap and the job stack in a {@link Space} that a thread's backtrackers share (the bitmap at
+ * most {@link #MAX_BITS} bits, 128 KB, the stack kept at most {@link #KEPT_JOBS} ints, whatever
+ * the number of rules).
  */
 public final class Backtracker {
 
@@ -38,6 +39,13 @@ public final class Backtracker {
   private long[] visited;
   private int[] jobs;
   private int njobs;
+
+  /**
+   * Ints of job stack a thread keeps between searches (256 KB). A search pushes at most one job
+   * (two ints) a pair it tries, so a window at the {@link #MAX_BITS} bound may need 8 MB; that
+   * much is dropped after the search that needed it.
+   */
+  static final int KEPT_JOBS = 1 << 16;
 
   /** The scratch memory of one thread's searches: the bitmap of pairs tried and the job stack. */
   public static final class Space {
@@ -99,11 +107,14 @@ public final class Backtracker {
     this.buf = buf;
     this.base = ws;
     this.length = we - ws;
-    if (from > length || !search(from)) {
-      return false;
+    boolean found = from <= length && search(from);
+    if (space.jobs.length > KEPT_JOBS) {
+      space.jobs = new int[64];
     }
-    System.arraycopy(cap, 0, out, 0, ncap);
-    return true;
+    if (found) {
+      System.arraycopy(cap, 0, out, 0, ncap);
+    }
+    return found;
   }
 
   /**
