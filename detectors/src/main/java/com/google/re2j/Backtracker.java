@@ -15,8 +15,8 @@ import java.util.Arrays;
  * answers is what {@code Matcher.find(from)} and then {@code start(g)}/{@code end(g)} answer;
  * re2j's second search for the groups ({@code Matcher.loadGroup}: from the match's start, over
  * the text cut one byte after its end) gives what the first found ({@link #find} says why). The
- * text is bytes, one char each, as the detector's {@code ByteWindow} hands them to re2j. {@code BacktrackerTest} compares the two on
- * every built-in rule.
+ * text is bytes, one char each, as the detector's {@code ByteWindow} hands them to re2j.
+ * {@code BacktrackerTest} compares the two on every built-in rule.
  *
  * <p>Lives in re2j's package because {@code Prog} and {@code Inst} are package-private there (the
  * re2j version is pinned in the parent pom). Not thread-safe: one per thread and pattern, the

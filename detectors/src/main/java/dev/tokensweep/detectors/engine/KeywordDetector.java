@@ -1026,16 +1026,30 @@ final class KeywordDetector implements Detector {
         out[k++] = m.start(sg) < 0 ? -1 : m.end(sg);
         out[k++] = ig < 0 ? -1 : m.start(ig);
         out[k++] = ig < 0 || m.start(ig) < 0 ? -1 : m.end(ig);
-        int next = me == ms ? me + 1 : me;
-        if (next > we - ws) {
-          break;
-        }
-        int at = f == null ? ws + next : f.nextMatchStart(buf, ws + next, we);
+        int at = searchOnFrom(f, ws, we, ms, me);
         if (at < 0) {
           break; // no match can start in the rest of the window
         }
-        found = at == ws + next ? m.find() : m.find(at - ws);
+        found = at == ws + (me == ms ? me + 1 : me) ? m.find() : m.find(at - ws);
       }
+      return found(out, k);
+    }
+
+    /**
+     * Where the search after a match {@code [ms, me)} of the window {@code [ws, we)} (relative to
+     * ws) goes on, absolute: from the match's end (one further after an empty match), or from
+     * where the reverse window DFA says the next match may start; -1 when none can.
+     */
+    private int searchOnFrom(WindowFilter f, int ws, int we, int ms, int me) {
+      int next = me == ms ? me + 1 : me;
+      if (next > we - ws) {
+        return -1;
+      }
+      return f == null ? ws + next : f.nextMatchStart(buf, ws + next, we);
+    }
+
+    /** The {@code k} ints of matches in {@code out}, with room for each one's verdict and digest. */
+    private int[] found(int[] out, int k) {
       if (k == 0) {
         return NONE_FOUND;
       }
@@ -1071,24 +1085,13 @@ final class KeywordDetector implements Detector {
         out[k++] = g[2 * sg] < 0 ? -1 : g[2 * sg + 1];
         out[k++] = ig < 0 ? -1 : g[2 * ig];
         out[k++] = ig < 0 || g[2 * ig] < 0 ? -1 : g[2 * ig + 1];
-        // as run's loop: on from the match's end (one further after an empty match), or from where
-        // the reverse window DFA says the next match may start
-        int next = me == ms ? me + 1 : me;
-        if (next > we - ws) {
-          break;
-        }
-        int at = f == null ? ws + next : f.nextMatchStart(buf, ws + next, we);
+        int at = searchOnFrom(f, ws, we, ms, me);
         if (at < 0) {
           break;
         }
         found = b.find(buf, ws, we, at - ws, g);
       }
-      if (k == 0) {
-        return NONE_FOUND;
-      }
-      int[] result = new int[k + k / RUN_STRIDE * AFTER_SPANS];
-      System.arraycopy(out, 0, result, 0, k);
-      return result;
+      return found(out, k);
     }
   }
 
