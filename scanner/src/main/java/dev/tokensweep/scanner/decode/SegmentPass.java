@@ -11,11 +11,10 @@ import dev.tokensweep.scanner.read.LineCounting;
  * its notes hold until the next {@link #scan}.
  *
  * <p>A block at a time, the bytes are classified into flags ({@link ByteScan#classify}, vectorized
- * by the JIT), then the flags are read eight at a time. A run ends at a word's first non-base64
- * byte and the next one starts after its last, so the run-length test is needed only after a whole
- * base64 word: log text breaks runs every few bytes, and a byte-at-a-time walk paid a mispredicted
- * branch at each break. The bytes themselves are read again only in a word whose flags hint at a
- * newline, '%' or '#' (about one word a line).
+ * by the JIT), then the flags are read 64 at a time, as masks of a bit a byte ({@link #scanGroups}):
+ * log text breaks runs every few bytes, and a byte-at-a-time walk paid a mispredicted branch at
+ * each break. The bytes themselves are read again only where the flags hint at a newline, '%' or
+ * '#' (about one byte a line).
  */
 final class SegmentPass {
   /**
@@ -31,6 +30,9 @@ final class SegmentPass {
    */
   static final int TELL = 1024;
 
+  /** Bytes the pass reads as one: eight flag words, a bit a byte in a long. */
+  static final int GROUP = 64;
+
   // the base64 runs the call owns, as start and end pairs
   int[] runs = new int[16];
   int nRuns;
@@ -41,11 +43,9 @@ final class SegmentPass {
   int[] hashes = new int[16];
   int nHashes;
 
-  // the pass's state between blocks (scanFlags)
+  // the pass's state between blocks (scanGroups, and VectorPass's)
   int scanLines;
-  private int lastNonAt;
-  private long lastNon;
-  /** {@link VectorPass}'s state between blocks: the first byte after the last non-base64 one. */
+  /** The current run's first byte: the first byte after the last non-base64 one. */
   int runStart;
 
   /** Whether this pass runs as {@link VectorPass}. */
@@ -79,16 +79,11 @@ final class SegmentPass {
     boolean atIndex = to <= Flags.MAX_AT_INDEX;
     byte[] flags = atIndex ? Flags.atLeast(to) : Flags.atLeast(CHECKPOINT);
     byte[] copy = atIndex ? null : Flags.block();
-    // The current run starts after the last non-base64 byte of the last word that held one:
-    // that word (lastNon, at lastNonAt; a virtual one ending at from - 1 to begin with). A run
-    // can reach MIN_RUN (16) at a word only if a whole base64 word lies between: with the word
-    // before holding a break, at most 7 + 7 bytes do. So most words skip the run arithmetic.
     scanLines = lines;
-    lastNonAt = from - 8;
-    lastNon = Long.MIN_VALUE;
+    runStart = from; // the current run starts after the last non-base64 byte
     int i = from;
-    while (i + 8 <= to) {
-      int end = i + (Math.min(CHECKPOINT, to - i) & ~7);
+    while (i + GROUP <= to) {
+      int end = i + (Math.min(CHECKPOINT, to - i) & -GROUP);
       int base = 0; // flags[k - base] is the flag of buf[k]
       if (atIndex) {
         ByteScan.classify(buf, i, end, flags);
@@ -100,14 +95,13 @@ final class SegmentPass {
       // the flags read a stretch at a time, the newlines so far told after each
       while (i < end) {
         int stop = counting == null ? end : Math.min(end, i + TELL);
-        scanFlags(buf, flags, base, i, stop, from, ownFrom, ownTo);
+        scanGroups(buf, flags, base, i, stop, from, ownFrom, ownTo);
         i = stop;
         if (counting != null && i > ownFrom && i <= ownTo) {
           counting.newlinesBefore(i, scanLines);
         }
       }
     }
-    int runStart = lastNonAt + ((63 - Long.numberOfLeadingZeros(lastNon)) >>> 3) + 1;
     finish(buf, i, to, runStart, scanLines, from, ownFrom, ownTo, counting);
   }
 
@@ -137,49 +131,88 @@ final class SegmentPass {
   }
 
   /**
-   * The flags of {@code [i, end)} eight at a time: newlines counted, '%' and '#' noted, runs
-   * ended. A method of its own, apart from the vectorized loop that fills the flags, so that
-   * each is compiled on its own.
+   * The flags of {@code [i, end)} (a multiple of {@link #GROUP} bytes) a group at a time: newlines
+   * counted, '%' and '#' noted, runs ended. A group's eight flag words become two masks, a bit a
+   * byte ({@link ByteScan#highBits}): where the bytes are not base64, and (only in a group that
+   * holds one, about one in four of a log's) where a newline, '%' or '#' may be. A run ends at a
+   * group's first break (when it began before the group) or lies between two of its breaks, where
+   * four shifts find the places that 16 base64 bytes follow ({@link #runsBetween}); the next starts
+   * after its last. Branches are taken at a hint, at a run of {@link DecodingLayer#MIN_RUN} or more
+   * inside a group, and in a group with no break. Read eight flags a word at a time with a branch
+   * on whether each word held a break (a quarter of a request log's words hold none, in no order a
+   * predictor learns), this loop took ~1.3 ns a word; a group at a time, 28% less on 256 MB of a
+   * request log (corpus/bench/README.md, item 105).
    */
-  private void scanFlags(byte[] buf, byte[] flags, int base, int i, int end, int from, int ownFrom, int ownTo) {
+  private void scanGroups(byte[] buf, byte[] flags, int base, int i, int end, int from, int ownFrom, int ownTo) {
     int lines = scanLines;
-    int lastAt = lastNonAt;
-    long last = lastNon;
-    for (; i < end; i += 8) {
-      long w = ByteScan.word(flags, i - base);
-      long nonb = ByteScan.nonBase64(w);
-      if (nonb == 0) {
-        continue;
+    int start = runStart;
+    for (; i < end; i += GROUP) {
+      int k = i - base;
+      long w0 = ByteScan.word(flags, k);
+      long w1 = ByteScan.word(flags, k + 8);
+      long w2 = ByteScan.word(flags, k + 16);
+      long w3 = ByteScan.word(flags, k + 24);
+      long w4 = ByteScan.word(flags, k + 32);
+      long w5 = ByteScan.word(flags, k + 40);
+      long w6 = ByteScan.word(flags, k + 48);
+      long w7 = ByteScan.word(flags, k + 56);
+      if (ByteScan.hints(w0 | w1 | w2 | w3 | w4 | w5 | w6 | w7) != 0) {
+        long hints = ByteScan.highBits(w0 << 1) | ByteScan.highBits(w1 << 1) << 8 | ByteScan.highBits(w2 << 1) << 16
+            | ByteScan.highBits(w3 << 1) << 24 | ByteScan.highBits(w4 << 1) << 32 | ByteScan.highBits(w5 << 1) << 40
+            | ByteScan.highBits(w6 << 1) << 48 | ByteScan.highBits(w7 << 1) << 56;
+        lines += hinted(buf, i, hints);
       }
-      if (ByteScan.hints(w) != 0) { // a newline, '%' or '#' (or '!', '''): one a line or so
-        long bytes = ByteScan.word(buf, i);
-        lines += Long.bitCount(ByteScan.newlines(bytes));
-        long special = ByteScan.specials(bytes); // specials() has false positives, special() checks
-        if (special != 0) {
-          specials(buf, i, special);
-        }
+      long breaks = ByteScan.highBits(w0) | ByteScan.highBits(w1) << 8 | ByteScan.highBits(w2) << 16
+          | ByteScan.highBits(w3) << 24 | ByteScan.highBits(w4) << 32 | ByteScan.highBits(w5) << 40
+          | ByteScan.highBits(w6) << 48 | ByteScan.highBits(w7) << 56;
+      if (breaks == 0) {
+        continue; // base64 throughout: the run goes on
       }
-      if (i - lastAt > 8) {
-        int runStart = lastAt + ((63 - Long.numberOfLeadingZeros(last)) >>> 3) + 1;
-        int first = i + (Long.numberOfTrailingZeros(nonb) >>> 3);
-        if (first - runStart >= DecodingLayer.MIN_RUN) {
-          run(runStart, first, from, ownFrom, ownTo);
-        }
+      int first = i + Long.numberOfTrailingZeros(breaks);
+      if (first - start >= DecodingLayer.MIN_RUN) {
+        run(start, first, from, ownFrom, ownTo);
       }
-      lastAt = i;
-      last = nonb;
+      int last = 63 - Long.numberOfLeadingZeros(breaks);
+      for (long starts = runsBetween(breaks, last); starts != 0; starts &= starts - 1) {
+        int s = Long.numberOfTrailingZeros(starts);
+        run(i + s, i + Long.numberOfTrailingZeros(breaks & (-1L << s)), from, ownFrom, ownTo);
+      }
+      start = i + last + 1;
     }
     scanLines = lines;
-    lastNonAt = lastAt;
-    lastNon = last;
+    runStart = start;
   }
 
-  /** Notes the '%' and '#' among the bytes at {@code i} that {@code special} marks (high bit a byte). */
-  private void specials(byte[] buf, int i, long special) {
-    while (special != 0) {
-      special(buf, i + (Long.numberOfTrailingZeros(special) >>> 3));
-      special &= special - 1;
+  /**
+   * The first bytes of the runs of {@link DecodingLayer#MIN_RUN} (16) base64 bytes or more that lie
+   * between the first and the {@code last} break of a group, a bit each, from the group's
+   * {@code breaks} (a bit a non-base64 byte).
+   */
+  static long runsBetween(long breaks, int last) {
+    long b = ~breaks;
+    // bit j: bytes j to j + 15 are base64 (with no byte past the group: a run that reaches the
+    // group's end is the one the next group ends)
+    b &= b >>> 1;
+    b &= b >>> 2;
+    b &= b >>> 4;
+    b &= b >>> 8;
+    b &= -(breaks & -breaks) << 1; // after the first break
+    b &= (1L << last) - 1; // before the last
+    return b & ~(b << 1); // where such a stretch begins: after a break
+  }
+
+  /** Counts the newlines and notes the '%' and '#' among the bytes at {@code i} that {@code hints} marks (a bit a byte). */
+  private int hinted(byte[] buf, int i, long hints) {
+    int lines = 0;
+    for (; hints != 0; hints &= hints - 1) {
+      int p = i + Long.numberOfTrailingZeros(hints);
+      if (buf[p] == '\n') {
+        lines++;
+      } else {
+        special(buf, p);
+      }
     }
+    return lines;
   }
 
   /** Notes {@code buf[p]} when it is a '%' or a '#'. */

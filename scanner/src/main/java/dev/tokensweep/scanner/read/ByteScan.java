@@ -135,6 +135,15 @@ public final class ByteScan {
     return (w << 1) & HIGHS;
   }
 
+  /**
+   * The high bits of the eight bytes of {@code w} as eight bits, the first byte's lowest: the
+   * decoding pass's {@link #classify} flags a bit a byte (x86's movemask). The multiply moves byte
+   * k's bit 7 to bit 56 + k, and no two of the eight partial products meet below bit 64.
+   */
+  public static long highBits(long w) {
+    return ((w & HIGHS) * 0x0002040810204081L) >>> 56;
+  }
+
   /** The high bit of each byte of {@code bytes} (eight bytes, {@link #word}) that is a newline. */
   public static long newlines(long bytes) {
     return zeroBytes(bytes ^ 0x0A0A0A0A0A0A0A0AL);

@@ -68,6 +68,35 @@ class VectorPassTest {
     });
   }
 
+  /**
+   * The scalar pass reads 64 flags as one mask: runs one shorter than, as long as and one longer
+   * than {@link DecodingLayer#MIN_RUN}, and runs that cross a 64-byte group's end, at every offset
+   * of a group, alone in their group, beside a second run and after a newline, '%' or '#'.
+   */
+  @Test
+  void runsAroundTheMinimumAtEveryOffsetOfAGroup() {
+    byte[] fillers = {' ', '\n', '%', '#'};
+    for (int len : new int[] {DecodingLayer.MIN_RUN - 1, DecodingLayer.MIN_RUN, DecodingLayer.MIN_RUN + 1, 40, 63, 64, 65, 130}) {
+      for (int at = 0; at < 2 * SegmentPass.GROUP; at++) {
+        for (byte filler : fillers) {
+          byte[] buf = new byte[4 * SegmentPass.GROUP + 300];
+          Arrays.fill(buf, filler);
+          for (int k = 0; k < len; k++) {
+            buf[at + k] = BASE64[(at + k) % BASE64.length];
+          }
+          // a second run after a one-byte break, of the minimum length
+          int second = at + len + 1;
+          for (int k = 0; k < DecodingLayer.MIN_RUN && second + k < buf.length; k++) {
+            buf[second + k] = 'Q';
+          }
+          String what = "a run of " + len + " at " + at + " among bytes " + filler;
+          compare(buf, 0, buf.length, 0, buf.length, what);
+          compare(buf, 1, buf.length - 1, 1, buf.length - 1, what + ", from 1");
+        }
+      }
+    }
+  }
+
   @Test
   void runsLongerThanTheLongestDecoded() {
     byte[] buf = new byte[DecodingLayer.MAX_RUN + 300_000];

@@ -38,6 +38,22 @@ class ByteScanTest {
   }
 
   @Test
+  void highBits_randomWords_areEachBytesTopBitInOrder() {
+    Random rnd = new Random(22);
+    for (int round = 0; round < 100_000; round++) {
+      long w = rnd.nextLong();
+      long expected = 0;
+      for (int k = 0; k < 8; k++) {
+        expected |= ((w >>> (8 * k + 7)) & 1) << k;
+      }
+      assertEquals(expected, ByteScan.highBits(w), Long.toHexString(w));
+    }
+    assertEquals(0xFF, ByteScan.highBits(-1L));
+    assertEquals(0, ByteScan.highBits(0x7F7F7F7F7F7F7F7FL));
+    assertEquals(0x81, ByteScan.highBits(0x8000000000000080L));
+  }
+
+  @Test
   void classify_everyByteValueAtEveryOffset_agreesWithTheAlphabetAndTheBytes() {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
     Random rnd = new Random(23);
