@@ -77,13 +77,14 @@ final class SegmentPass {
     // flags at the bytes' own indexes (which keeps the classifying loop vectorized), or, for a
     // buffer larger than a text chunk (a long JSON string), a block at a time copied to index 0
     boolean atIndex = to <= Flags.MAX_AT_INDEX;
-    byte[] flags = atIndex ? Flags.atLeast(to) : Flags.atLeast(CHECKPOINT);
+    // (a group's words are read whole: the flags past a last partial group's end are stale)
+    byte[] flags = atIndex ? Flags.atLeast(to + GROUP) : Flags.atLeast(CHECKPOINT + GROUP);
     byte[] copy = atIndex ? null : Flags.block();
     scanLines = lines;
     runStart = from; // the current run starts after the last non-base64 byte
     int i = from;
-    while (i + GROUP <= to) {
-      int end = i + (Math.min(CHECKPOINT, to - i) & -GROUP);
+    while (i < to) {
+      int end = i + Math.min(CHECKPOINT, to - i);
       int base = 0; // flags[k - base] is the flag of buf[k]
       if (atIndex) {
         ByteScan.classify(buf, i, end, flags);
@@ -95,7 +96,7 @@ final class SegmentPass {
       // the flags read a stretch at a time, the newlines so far told after each
       while (i < end) {
         int stop = counting == null ? end : Math.min(end, i + TELL);
-        scanGroups(buf, flags, base, i, stop, from, ownFrom, ownTo);
+        scanGroups(buf, flags, base, i, stop, to, from, ownFrom, ownTo);
         i = stop;
         if (counting != null && i > ownFrom && i <= ownTo) {
           counting.newlinesBefore(i, scanLines);
@@ -131,7 +132,8 @@ final class SegmentPass {
   }
 
   /**
-   * The flags of {@code [i, end)} (a multiple of {@link #GROUP} bytes) a group at a time: newlines
+   * The flags of {@code [i, end)} (a multiple of {@link #GROUP} bytes, or ending at the segment's
+   * end {@code to}, past which the bytes count as breaks) a group at a time: newlines
    * counted, '%' and '#' noted, runs ended. A group's eight flag words become two masks, a bit a
    * byte ({@link ByteScan#highBits}): where the bytes are not base64, and (only in a group that
    * holds one, about one in four of a log's) where a newline, '%' or '#' may be. A run ends at a
@@ -143,7 +145,7 @@ final class SegmentPass {
    * predictor learns), this loop took ~1.3 ns a word; a group at a time, 28% less on 256 MB of a
    * request log (corpus/bench/README.md, item 105).
    */
-  private void scanGroups(byte[] buf, byte[] flags, int base, int i, int end, int from, int ownFrom, int ownTo) {
+  private void scanGroups(byte[] buf, byte[] flags, int base, int i, int end, int to, int from, int ownFrom, int ownTo) {
     int lines = scanLines;
     int start = runStart;
     for (; i < end; i += GROUP) {
@@ -156,15 +158,18 @@ final class SegmentPass {
       long w5 = ByteScan.word(flags, k + 40);
       long w6 = ByteScan.word(flags, k + 48);
       long w7 = ByteScan.word(flags, k + 56);
+      // the group's bytes before the segment's end (all but in a last, partial group)
+      long inside = to - i >= GROUP ? -1L : (1L << (to - i)) - 1;
       if (ByteScan.hints(w0 | w1 | w2 | w3 | w4 | w5 | w6 | w7) != 0) {
         long hints = ByteScan.highBits(w0 << 1) | ByteScan.highBits(w1 << 1) << 8 | ByteScan.highBits(w2 << 1) << 16
             | ByteScan.highBits(w3 << 1) << 24 | ByteScan.highBits(w4 << 1) << 32 | ByteScan.highBits(w5 << 1) << 40
             | ByteScan.highBits(w6 << 1) << 48 | ByteScan.highBits(w7 << 1) << 56;
-        lines += hinted(buf, i, hints);
+        lines += hinted(buf, i, hints & inside);
       }
+      // past the segment's end, breaks: a run that reaches it ends there, as finish would end it
       long breaks = ByteScan.highBits(w0) | ByteScan.highBits(w1) << 8 | ByteScan.highBits(w2) << 16
           | ByteScan.highBits(w3) << 24 | ByteScan.highBits(w4) << 32 | ByteScan.highBits(w5) << 40
-          | ByteScan.highBits(w6) << 48 | ByteScan.highBits(w7) << 56;
+          | ByteScan.highBits(w6) << 48 | ByteScan.highBits(w7) << 56 | ~inside;
       if (breaks == 0) {
         continue; // base64 throughout: the run goes on
       }
