@@ -88,9 +88,8 @@ public final class ByteScan {
    * 7 of a flag says "not base64" (standard or URL-safe, {@code A-Z a-z 0-9 + - / _}), bit 6 "a
    * newline, {@code !}, {@code #}, {@code %} or {@code '}" (a byte below 0x80: the bytes the
    * decoding pass must look at again, one test for all of them; {@link #hints}); the other bits
-   * are zero. The pass reads the flags a word at a time and looks at the bytes themselves only in
-   * a word with a hint ({@link #newlines}, {@link #specials}): a log has one a line or so, and
-   * every other word costs its run arithmetic alone.
+   * are zero. The pass reads the flags as masks of a bit a byte ({@link #highBits}) and looks at
+   * the bytes themselves only where a hint is: a log has one a line or so.
    *
    * <p>Written for C2's superword pass, which then runs it 16 or 32 bytes an instruction (SSE,
    * AVX2, NEON): int arithmetic with no branch and no table, and the same index into both arrays
@@ -137,25 +136,12 @@ public final class ByteScan {
 
   /**
    * The high bits of the eight bytes of {@code w} as eight bits, the first byte's lowest: the
-   * decoding pass's {@link #classify} flags a bit a byte (x86's movemask). The multiply moves byte
-   * k's bit 7 to bit 56 + k, and no two of the eight partial products meet below bit 64.
+   * decoding pass's {@link #classify} flags a bit a byte (x86's movemask). Of the product's 64
+   * terms (byte k's bit 7 times the multiplier's bits 0, 7, ..., 49) no two fall on one bit, so
+   * nothing carries, and in bits 56 to 63 only byte k's, at 56 + k.
    */
   public static long highBits(long w) {
     return ((w & HIGHS) * 0x0002040810204081L) >>> 56;
-  }
-
-  /** The high bit of each byte of {@code bytes} (eight bytes, {@link #word}) that is a newline. */
-  public static long newlines(long bytes) {
-    return zeroBytes(bytes ^ 0x0A0A0A0A0A0A0A0AL);
-  }
-
-  /**
-   * The high bit of each byte of {@code bytes} that is a {@code %} or a {@code #}, or a {@code !}
-   * or a {@code '} (0x21 + an even number below 8: half the work of two exact tests, for a caller
-   * that checks the byte again).
-   */
-  public static long specials(long bytes) {
-    return zeroBytes((bytes ^ 0x2121212121212121L) & ~0x0606060606060606L);
   }
 
   /** The high bit of each byte of {@code bytes} that is 0x7F or above. */
