@@ -45,11 +45,16 @@ public final class DecodingReader implements Reader {
    * segments go on as they are, and no pass looks for encoded runs.
    */
   public DecodingReader(Reader inner, int depth) {
+    this.inner = inner;
+    this.depth = requireDepth(depth);
+  }
+
+  /** {@code depth} when it is one a scan may ask for (0 to {@link #MAX_DEPTH}). */
+  public static int requireDepth(int depth) {
     if (depth < 0 || depth > MAX_DEPTH) {
       throw new IllegalArgumentException("decoding depth must be 0 to " + MAX_DEPTH + ": " + depth);
     }
-    this.inner = inner;
-    this.depth = depth;
+    return depth;
   }
 
   @Override

@@ -70,10 +70,7 @@ public final class Scanner {
 
     /** Encodings inside each other that are decoded: 0 to {@link DecodingReader#MAX_DEPTH}. */
     public Options withDecodeDepth(int d) {
-      if (d < 0 || d > DecodingReader.MAX_DEPTH) {
-        throw new IllegalArgumentException("decoding depth must be 0 to " + DecodingReader.MAX_DEPTH + ": " + d);
-      }
-      return new Options(threads, reveal, followLinks, limits, now, d);
+      return new Options(threads, reveal, followLinks, limits, now, DecodingReader.requireDepth(d));
     }
   }
 
