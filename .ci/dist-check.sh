@@ -180,9 +180,25 @@ else
   # chrootless: the maintainer scripts honour DPKG_ROOT; the scratch root has none of the Depends
   dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null -i "$deb" >/dev/null 2>&1 \
     || fail "dpkg -i into a scratch root failed"
-  [ "$(readlink "$root/usr/bin/tokensweep")" = /opt/tokensweep/bin/tokensweep ] || fail "postinst made no /usr/bin/tokensweep"
-  [ -s "$root/opt/tokensweep/lib/app/tokensweep.jsa" ] || fail "postinst wrote no class-data-sharing archive"
-  same_as_jar ".deb, installed, no Java on PATH" nojava "$root/opt/tokensweep/bin/tokensweep"
+  # /usr/bin/tokensweep is the POSIX launcher, as in the tarball (jpackage's own, in bin/, takes
+  # no options from the environment)
+  [ "$(readlink "$root/usr/bin/tokensweep")" = /opt/tokensweep/lib/app/bin/tokensweep ] || fail "postinst made no /usr/bin/tokensweep"
+  [ -x "$root/opt/tokensweep/lib/app/bin/tokensweep" ] || fail ".deb lacks the POSIX launcher in lib/app/bin"
+  [ -s "$root/opt/tokensweep/lib/app/tokensweep.jsa" ] || fail "postinst wrote no class-data-sharing archive for bin/tokensweep"
+  ls "$root"/opt/tokensweep/lib/app/tokensweep-17-*.jsa >/dev/null 2>&1 || fail "postinst wrote no class-data-sharing archive for the POSIX launcher"
+  same_as_jar ".deb, installed, jpackage's launcher, no Java on PATH" nojava "$root/opt/tokensweep/bin/tokensweep"
+  debhome=$work/deb-home
+  touch "$work/before-launcher"
+  same_as_jar ".deb, installed, the launcher on PATH, no Java on PATH" env -i HOME="$debhome" PATH="$tools" "$root/opt/tokensweep/lib/app/bin/tokensweep"
+  # it used the archive postinst made: none made again beside the jar, none in the user's cache
+  [ -z "$(find "$root/opt/tokensweep/lib/app" -name 'tokensweep-*.jsa' -newer "$work/before-launcher")" ] \
+    && [ ! -e "$debhome/.cache/tokensweep" ] || fail ".deb's launcher made an archive of its own instead of using the installed one"
+  set +e
+  msg=$(env -i HOME="$debhome" PATH="$tools" TOKENSWEEP_JAVA_OPTS=-Xmx1m "$root/opt/tokensweep/lib/app/bin/tokensweep" --version 2>&1)
+  rc=$?
+  set -e
+  [ "$rc" -ne 0 ] && grep -qi "heap" <<<"$msg" || fail ".deb's launcher on PATH ignored TOKENSWEEP_JAVA_OPTS=-Xmx1m (exit $rc)"
+  pass ".deb's tokensweep on PATH takes TOKENSWEEP_JAVA_OPTS and the archive postinst made"
   dpkg --root="$root" --force-script-chrootless --log=/dev/null -r tokensweep >/dev/null 2>&1 || fail "dpkg -r failed"
   [ ! -e "$root/usr/bin/tokensweep" ] && [ ! -e "$root/opt/tokensweep" ] || fail "dpkg -r left files behind"
   pass ".deb $(basename "$deb") ($(du -m "$deb" | cut -f1) MiB) installs into a scratch root, scans, and removes cleanly"

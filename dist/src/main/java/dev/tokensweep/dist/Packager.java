@@ -53,9 +53,10 @@ public final class Packager {
       "--compress=2", "--generate-cds-archive");
   static final String MAIN_CLASS = "dev.tokensweep.scanner.cli.Main";
   /**
-   * The JVM options of the .deb's launcher; those of the tarball are in bin/tokensweep. Not the
-   * huge pages and vector size that script chooses from the machine: a fixed option the kernel or
-   * CPU cannot honour would print a JVM warning on every run.
+   * The JVM options of jpackage's launcher in the .deb (/opt/tokensweep/bin/tokensweep); those of
+   * the POSIX launcher, which the .deb puts on PATH, are in bin/tokensweep. Not the huge pages and
+   * vector size that script chooses from the machine: a fixed option the kernel or CPU cannot
+   * honour would print a JVM warning on every run.
    */
   static final List<String> DEB_JAVA_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:MaxTenuringThreshold=0",
       "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
@@ -256,6 +257,14 @@ public final class Packager {
     Files.createDirectories(input);
     Files.copy(jar, input.resolve("tokensweep.jar"), StandardCopyOption.COPY_ATTRIBUTES);
     Files.copy(source.resolve("lib/tokensweep.compile"), input.resolve("tokensweep.compile"));
+    // the POSIX launcher too, which postinst puts on PATH: jpackage's own launcher in bin/ runs
+    // with the fixed options below and no others (TOKENSWEEP_JAVA_OPTS, the -Xmx that the
+    // out-of-memory message advises, did nothing there), where this one reads the environment and
+    // asks for huge pages and vector sizes as the machine allows, as the tarball does
+    Path launcher = input.resolve("bin/tokensweep");
+    Files.createDirectories(launcher.getParent());
+    Files.copy(source.resolve("bin/tokensweep"), launcher);
+    launcher.toFile().setExecutable(true, false);
     Path out = target.resolve("jpackage");
     deleteTree(out);
     String appVersion = version.replaceAll("[^0-9.].*$", "");
