@@ -184,8 +184,9 @@ else
   # no options from the environment)
   [ "$(readlink "$root/usr/bin/tokensweep")" = /opt/tokensweep/lib/app/bin/tokensweep ] || fail "postinst made no /usr/bin/tokensweep"
   [ -x "$root/opt/tokensweep/lib/app/bin/tokensweep" ] || fail ".deb lacks the POSIX launcher in lib/app/bin"
-  [ -s "$root/opt/tokensweep/lib/app/tokensweep.jsa" ] || fail "postinst wrote no class-data-sharing archive for bin/tokensweep"
-  ls "$root"/opt/tokensweep/lib/app/tokensweep-17-*.jsa >/dev/null 2>&1 || fail "postinst wrote no class-data-sharing archive for the POSIX launcher"
+  [ -s "$root/opt/tokensweep/lib/app/tokensweep.jsa" ] || fail "postinst wrote no class-data-sharing archive for jpackage's launcher"
+  # named tokensweep-MAJOR-KEY.jsa for the bundled runtime (the JDK that built the package)
+  ls "$root"/opt/tokensweep/lib/app/tokensweep-[0-9]*-*.jsa >/dev/null 2>&1 || fail "postinst wrote no class-data-sharing archive for the POSIX launcher"
   same_as_jar ".deb, installed, jpackage's launcher, no Java on PATH" nojava "$root/opt/tokensweep/bin/tokensweep"
   debhome=$work/deb-home
   touch "$work/before-launcher"
