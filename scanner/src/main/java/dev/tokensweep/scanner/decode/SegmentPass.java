@@ -34,13 +34,13 @@ final class SegmentPass {
   static final int GROUP = 64;
 
   // the base64 runs the call owns, as start and end pairs
-  int[] runs = new int[16];
+  int[] runs = new int[256];
   int nRuns;
 
   // positions of '%' and '#' in the segment
-  int[] percents = new int[16];
+  int[] percents = new int[256];
   int nPercents;
-  int[] hashes = new int[16];
+  int[] hashes = new int[256];
   int nHashes;
 
   // the pass's state between blocks (scanGroups, and VectorPass's)
@@ -222,30 +222,42 @@ final class SegmentPass {
     return lines;
   }
 
-  /** Notes {@code buf[p]} when it is a '%' or a '#'. */
+  /**
+   * Notes {@code buf[p]} when it is a '%' or a '#' (the other bytes hinted, '!' and '\'', are
+   * written past the notes and not counted). No branch on which byte it is: C2 compiles a branch
+   * that its profile never saw taken as a trap, and the first '%' after a stretch of logs without
+   * one (a directory's next kind of file) sent the whole pass back to the interpreter.
+   */
   void special(byte[] buf, int p) {
-    if (buf[p] == '%') {
-      if (nPercents == percents.length) {
-        percents = java.util.Arrays.copyOf(percents, nPercents * 2);
-      }
-      percents[nPercents++] = p;
-    } else if (buf[p] == '#') {
-      if (nHashes == hashes.length) {
-        hashes = java.util.Arrays.copyOf(hashes, nHashes * 2);
-      }
-      hashes[nHashes++] = p;
+    int c = buf[p] & 0xFF;
+    if (nPercents == percents.length) {
+      percents = java.util.Arrays.copyOf(percents, nPercents * 2);
     }
+    if (nHashes == hashes.length) {
+      hashes = java.util.Arrays.copyOf(hashes, nHashes * 2);
+    }
+    percents[nPercents] = p;
+    nPercents += ((c ^ '%') - 1) >>> 31; // 1 for '%' (c ^ '%' is 0), else 0
+    hashes[nHashes] = p;
+    nHashes += ((c ^ '#') - 1) >>> 31;
   }
 
-  /** The maximal base64 run {@code [s, e)}, to decode when this call owns its first byte. */
+  /**
+   * The maximal base64 run {@code [s, e)}, to decode when this call owns its first byte: it starts
+   * in {@code [ownFrom, ownTo)}, and after {@code from} unless from is ownFrom. Kept without a
+   * branch on that, as {@link #special} is: a run outside the owned range is rare in a long
+   * segment and met at its edges.
+   */
   void run(int s, int e, int from, int ownFrom, int ownTo) {
-    if (s >= ownFrom && s < ownTo && (s > from || from == ownFrom)) {
-      if (nRuns == runs.length) {
-        runs = java.util.Arrays.copyOf(runs, nRuns * 2);
-      }
-      runs[nRuns++] = s;
-      runs[nRuns++] = Math.min(e, s + DecodingLayer.MAX_RUN);
+    int x = from ^ ownFrom;
+    // the sign bit: s before ownFrom, s at or past ownTo, or s at or before from with from not ownFrom
+    int notOwned = (s - ownFrom) | (ownTo - 1 - s) | (~(from - s) & (x | -x));
+    if (nRuns + 2 > runs.length) {
+      runs = java.util.Arrays.copyOf(runs, runs.length * 2);
     }
+    runs[nRuns] = s;
+    runs[nRuns + 1] = Math.min(e, s + DecodingLayer.MAX_RUN);
+    nRuns += 2 & ~(notOwned >> 31);
   }
 
   /**

@@ -143,8 +143,12 @@ class VectorPassTest {
         p.runs[p.nRuns++] = s;
         p.runs[p.nRuns++] = Math.min(i, s + DecodingLayer.MAX_RUN);
       }
-      if (i < to) {
-        p.special(buf, i);
+      if (i < to && buf[i] == '%') {
+        p.percents = Arrays.copyOf(p.percents, Math.max(p.percents.length, p.nPercents + 1));
+        p.percents[p.nPercents++] = i;
+      } else if (i < to && buf[i] == '#') {
+        p.hashes = Arrays.copyOf(p.hashes, Math.max(p.hashes.length, p.nHashes + 1));
+        p.hashes[p.nHashes++] = i;
       }
       s = i + 1;
     }
