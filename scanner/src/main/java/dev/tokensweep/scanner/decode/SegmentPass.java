@@ -34,13 +34,13 @@ final class SegmentPass {
   static final int GROUP = 64;
 
   // the base64 runs the call owns, as start and end pairs
-  int[] runs = new int[256];
+  int[] runs = new int[64];
   int nRuns;
 
   // positions of '%' and '#' in the segment
-  int[] percents = new int[256];
+  int[] percents = new int[32];
   int nPercents;
-  int[] hashes = new int[256];
+  int[] hashes = new int[32];
   int nHashes;
 
   // the pass's state between blocks (scanGroups, and VectorPass's)
@@ -65,6 +65,28 @@ final class SegmentPass {
    * {@code counting}, when not null, the newlines of the owned range as it goes and at the end.
    */
   void scan(byte[] buf, int from, int to, int ownFrom, int ownTo, LineCounting counting) {
+    // room for a log's notes (a run every 64 bytes, a '%' or '#' every 256; the benchmark's logs
+    // have a run every 83-172 bytes), so that passing again below is for denser segments: a
+    // LayeredSink, and its pass, is made for each file
+    int n = Math.max(0, to - from);
+    if (runs.length < (n >> 5) + 2 || percents.length < (n >> 8) + 8 || hashes.length < (n >> 8) + 8) {
+      runs = new int[Math.max(runs.length, ((n >> 5) + 3) & ~1)];
+      percents = new int[Math.max(percents.length, (n >> 8) + 8)];
+      hashes = new int[Math.max(hashes.length, (n >> 8) + 8)];
+    }
+    pass(buf, from, to, ownFrom, ownTo, counting);
+    if (nRuns >= runs.length || nPercents >= percents.length || nHashes >= hashes.length) {
+      // more notes than the arrays hold (the writes past their ends went to the last slot, the
+      // counts went on): once more with room for them all, the newlines already told
+      runs = new int[Math.max(runs.length, (nRuns + nRuns / 2 + 2) & ~1)];
+      percents = new int[Math.max(percents.length, nPercents + nPercents / 2 + 1)];
+      hashes = new int[Math.max(hashes.length, nHashes + nHashes / 2 + 1)];
+      pass(buf, from, to, ownFrom, ownTo, null);
+    }
+  }
+
+  /** {@link #scan} once, with the arrays as they are. */
+  private void pass(byte[] buf, int from, int to, int ownFrom, int ownTo, LineCounting counting) {
     nPercents = 0;
     nHashes = 0;
     nRuns = 0;
@@ -223,40 +245,34 @@ final class SegmentPass {
   }
 
   /**
-   * Notes {@code buf[p]} when it is a '%' or a '#' (the other bytes hinted, '!' and '\'', are
-   * written past the notes and not counted). No branch on which byte it is: C2 compiles a branch
-   * that its profile never saw taken as a trap, and the first '%' after a stretch of logs without
-   * one (a directory's next kind of file) sent the whole pass back to the interpreter.
+   * Notes {@code buf[p]} when it is a '%' or a '#': every hinted byte ('!' and '\'' too) is written
+   * at the next free place and counted only when it is one of them, and a place past the array's
+   * end is its last ({@link #scan} then passes again with room). No branch at all: C2 compiles a
+   * branch that its profile never saw taken as a trap, and the first '%' after a stretch of logs
+   * without one (a directory's next kind of file), or the first segment with more of them than the
+   * array held, sent the whole pass back to the interpreter.
    */
   void special(byte[] buf, int p) {
     int c = buf[p] & 0xFF;
-    if (nPercents == percents.length) {
-      percents = java.util.Arrays.copyOf(percents, nPercents * 2);
-    }
-    if (nHashes == hashes.length) {
-      hashes = java.util.Arrays.copyOf(hashes, nHashes * 2);
-    }
-    percents[nPercents] = p;
+    percents[Math.min(nPercents, percents.length - 1)] = p;
     nPercents += ((c ^ '%') - 1) >>> 31; // 1 for '%' (c ^ '%' is 0), else 0
-    hashes[nHashes] = p;
+    hashes[Math.min(nHashes, hashes.length - 1)] = p;
     nHashes += ((c ^ '#') - 1) >>> 31;
   }
 
   /**
    * The maximal base64 run {@code [s, e)}, to decode when this call owns its first byte: it starts
-   * in {@code [ownFrom, ownTo)}, and after {@code from} unless from is ownFrom. Kept without a
-   * branch on that, as {@link #special} is: a run outside the owned range is rare in a long
-   * segment and met at its edges.
+   * in {@code [ownFrom, ownTo)}, and after {@code from} unless from is ownFrom. Without a branch,
+   * as {@link #special}: written at the next free pair (or the array's last), counted by a mask
+   * of the ownership test (a run outside the owned range is rare, met at a segment's edges).
    */
   void run(int s, int e, int from, int ownFrom, int ownTo) {
     int x = from ^ ownFrom;
     // the sign bit: s before ownFrom, s at or past ownTo, or s at or before from with from not ownFrom
     int notOwned = (s - ownFrom) | (ownTo - 1 - s) | (~(from - s) & (x | -x));
-    if (nRuns + 2 > runs.length) {
-      runs = java.util.Arrays.copyOf(runs, runs.length * 2);
-    }
-    runs[nRuns] = s;
-    runs[nRuns + 1] = Math.min(e, s + DecodingLayer.MAX_RUN);
+    int k = Math.min(nRuns, runs.length - 2);
+    runs[k] = s;
+    runs[k + 1] = Math.min(e, s + DecodingLayer.MAX_RUN);
     nRuns += 2 & ~(notOwned >> 31);
   }
 

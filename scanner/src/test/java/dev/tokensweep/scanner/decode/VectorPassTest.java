@@ -97,6 +97,28 @@ class VectorPassTest {
     }
   }
 
+  /**
+   * One pass (as a file's LayeredSink keeps it) over segments each denser than its arrays hold:
+   * sparse text, then '%' every third byte, '#' every other, runs of the minimum one byte apart.
+   */
+  @Test
+  void aPassKeptForDenserSegmentsNotesThemAll() {
+    byte[] sparse = "a line of text with a token QUJDREVGR0hJSktMTU5PUFFS and %41\n".repeat(4).getBytes(StandardCharsets.UTF_8);
+    byte[] percents = "%41".repeat(30_000).getBytes(StandardCharsets.UTF_8);
+    byte[] hashes = "#1".repeat(40_000).getBytes(StandardCharsets.UTF_8);
+    byte[] runs = ("QUJDREVGR0hJSktM" + " ").repeat(6_000).getBytes(StandardCharsets.UTF_8);
+    for (boolean vector : new boolean[] {false, true}) {
+      SegmentPass kept = new SegmentPass(vector);
+      for (byte[] buf : List.of(sparse, percents, hashes, runs, sparse, runs)) {
+        kept.scan(buf, 0, buf.length, 0, buf.length, null);
+        SegmentPass naive = reference(buf, 0, buf.length, 0, buf.length);
+        assertTrue(kept.sameNotes(naive), (vector ? "vector" : "scalar") + " pass kept over " + buf.length + " bytes: "
+            + kept.nRuns / 2 + " runs, " + kept.nPercents + " %, " + kept.nHashes + " # against " + naive.nRuns / 2 + ", "
+            + naive.nPercents + ", " + naive.nHashes);
+      }
+    }
+  }
+
   @Test
   void runsLongerThanTheLongestDecoded() {
     byte[] buf = new byte[DecodingLayer.MAX_RUN + 300_000];
@@ -139,15 +161,21 @@ class VectorPassTest {
         continue;
       }
       if (i - s >= DecodingLayer.MIN_RUN && s >= ownFrom && s < ownTo && (s > from || from == ownFrom)) {
-        p.runs = Arrays.copyOf(p.runs, Math.max(p.runs.length, p.nRuns + 2));
+        if (p.nRuns + 2 > p.runs.length) {
+          p.runs = Arrays.copyOf(p.runs, 2 * p.runs.length + 2);
+        }
         p.runs[p.nRuns++] = s;
         p.runs[p.nRuns++] = Math.min(i, s + DecodingLayer.MAX_RUN);
       }
       if (i < to && buf[i] == '%') {
-        p.percents = Arrays.copyOf(p.percents, Math.max(p.percents.length, p.nPercents + 1));
+        if (p.nPercents + 1 > p.percents.length) {
+          p.percents = Arrays.copyOf(p.percents, 2 * p.percents.length + 2);
+        }
         p.percents[p.nPercents++] = i;
       } else if (i < to && buf[i] == '#') {
-        p.hashes = Arrays.copyOf(p.hashes, Math.max(p.hashes.length, p.nHashes + 1));
+        if (p.nHashes + 1 > p.hashes.length) {
+          p.hashes = Arrays.copyOf(p.hashes, 2 * p.hashes.length + 2);
+        }
         p.hashes[p.nHashes++] = i;
       }
       s = i + 1;
