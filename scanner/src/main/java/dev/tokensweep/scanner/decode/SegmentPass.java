@@ -83,6 +83,28 @@ final class SegmentPass {
       hashes = new int[Math.max(hashes.length, nHashes + nHashes / 2 + 1)];
       pass(buf, from, to, ownFrom, ownTo, null);
     }
+    owned(from, ownFrom, ownTo);
+  }
+
+  /**
+   * Keeps the runs this call owns: those that start in {@code [ownFrom, ownTo)}, and after
+   * {@code from} unless from is ownFrom. The pass notes runs in order of their start, so the
+   * others are a first few and a last few (where the segment overlaps its neighbours), dropped
+   * here once instead of tested at every run.
+   */
+  private void owned(int from, int ownFrom, int ownTo) {
+    int lo = 0;
+    while (lo < nRuns && (runs[lo] < ownFrom || (runs[lo] <= from && from != ownFrom))) {
+      lo += 2;
+    }
+    int hi = nRuns;
+    while (hi > lo && runs[hi - 2] >= ownTo) {
+      hi -= 2;
+    }
+    if (lo > 0) {
+      System.arraycopy(runs, lo, runs, 0, hi - lo);
+    }
+    nRuns = hi - lo;
   }
 
   /** {@link #scan} once, with the arrays as they are. */
@@ -118,7 +140,7 @@ final class SegmentPass {
       // the flags read a stretch at a time, the newlines so far told after each
       while (i < end) {
         int stop = counting == null ? end : Math.min(end, i + TELL);
-        scanGroups(buf, flags, base, i, stop, to, from, ownFrom, ownTo);
+        scanGroups(buf, flags, base, i, stop, to);
         i = stop;
         if (counting != null && i > ownFrom && i <= ownTo) {
           counting.newlinesBefore(i, scanLines);
@@ -140,13 +162,13 @@ final class SegmentPass {
         lines += buf[i] == '\n' ? 1 : 0;
         special(buf, i);
         if (i - runStart >= DecodingLayer.MIN_RUN) {
-          run(runStart, i, from, ownFrom, ownTo);
+          run(runStart, i);
         }
         runStart = i + 1;
       }
     }
     if (to - runStart >= DecodingLayer.MIN_RUN) {
-      run(runStart, to, from, ownFrom, ownTo);
+      run(runStart, to);
     }
     if (counting != null) {
       // the owned range's newlines, from this pass over every byte: the reader needs no pass of its own
@@ -169,7 +191,7 @@ final class SegmentPass {
    * request log (corpus/bench/README.md, item 105). The eight words are written out: as a loop of
    * eight, the pass took ~5% longer.
    */
-  private void scanGroups(byte[] buf, byte[] flags, int base, int i, int end, int to, int from, int ownFrom, int ownTo) {
+  private void scanGroups(byte[] buf, byte[] flags, int base, int i, int end, int to) {
     int lines = scanLines;
     int start = runStart;
     for (; i < end; i += GROUP) {
@@ -199,12 +221,12 @@ final class SegmentPass {
       }
       int first = i + Long.numberOfTrailingZeros(breaks);
       if (first - start >= DecodingLayer.MIN_RUN) {
-        run(start, first, from, ownFrom, ownTo);
+        run(start, first);
       }
       int last = 63 - Long.numberOfLeadingZeros(breaks);
       for (long starts = runsBetween(breaks, last); starts != 0; starts &= starts - 1) {
         int s = Long.numberOfTrailingZeros(starts);
-        run(i + s, i + Long.numberOfTrailingZeros(breaks & (-1L << s)), from, ownFrom, ownTo);
+        run(i + s, i + Long.numberOfTrailingZeros(breaks & (-1L << s)));
       }
       start = i + last + 1;
     }
@@ -261,19 +283,15 @@ final class SegmentPass {
   }
 
   /**
-   * The maximal base64 run {@code [s, e)}, to decode when this call owns its first byte: it starts
-   * in {@code [ownFrom, ownTo)}, and after {@code from} unless from is ownFrom. Without a branch,
-   * as {@link #special}: written at the next free pair (or the array's last), counted by a mask
-   * of the ownership test (a run outside the owned range is rare, met at a segment's edges).
+   * Notes the maximal base64 run {@code [s, e)} (cut at {@link DecodingLayer#MAX_RUN}); {@link
+   * #scan} then keeps the ones the call owns. Without a branch, as {@link #special}: written at
+   * the next free pair, or the array's last past its end.
    */
-  void run(int s, int e, int from, int ownFrom, int ownTo) {
-    int x = from ^ ownFrom;
-    // the sign bit: s before ownFrom, s at or past ownTo, or s at or before from with from not ownFrom
-    int notOwned = (s - ownFrom) | (ownTo - 1 - s) | (~(from - s) & (x | -x));
+  void run(int s, int e) {
     int k = Math.min(nRuns, runs.length - 2);
     runs[k] = s;
     runs[k + 1] = Math.min(e, s + DecodingLayer.MAX_RUN);
-    nRuns += 2 & ~(notOwned >> 31);
+    nRuns += 2;
   }
 
   /**

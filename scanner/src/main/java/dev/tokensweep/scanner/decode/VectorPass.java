@@ -62,7 +62,7 @@ final class VectorPass {
     int i = from;
     while (i + STEP <= to) {
       int end = i + (Math.min(SegmentPass.CHECKPOINT, to - i) & -STEP);
-      block(pass, buf, i, end, from, ownFrom, ownTo);
+      block(pass, buf, i, end);
       i = end;
       if (counting != null && i > ownFrom && i <= ownTo) {
         counting.newlinesBefore(i, pass.scanLines);
@@ -76,7 +76,7 @@ final class VectorPass {
    * the launcher's compile commands (lib/tokensweep.compile) have C2 compile after a few calls,
    * the scan thread waiting for it; until C2 has compiled it, vector code runs ~50 times slower.
    */
-  private static void block(SegmentPass pass, byte[] buf, int i, int end, int from, int ownFrom, int ownTo) {
+  private static void block(SegmentPass pass, byte[] buf, int i, int end) {
     int lines = pass.scanLines;
     int runStart = pass.runStart;
     for (; i < end; i += STEP) {
@@ -104,7 +104,7 @@ final class VectorPass {
       }
       int first = Long.numberOfTrailingZeros(non);
       if (i + first - runStart >= DecodingLayer.MIN_RUN) {
-        pass.run(runStart, i + first, from, ownFrom, ownTo);
+        pass.run(runStart, i + first);
       }
       // bit k of t: base64 bytes at k .. k + MIN_RUN - 1, all inside the step
       long b = ~non;
@@ -117,7 +117,7 @@ final class VectorPass {
         for (long m = non & (non - 1); m != 0; m &= m - 1) {
           int next = Long.numberOfTrailingZeros(m);
           if (next - prev - 1 >= DecodingLayer.MIN_RUN) {
-            pass.run(i + prev + 1, i + next, from, ownFrom, ownTo);
+            pass.run(i + prev + 1, i + next);
           }
           prev = next;
         }
