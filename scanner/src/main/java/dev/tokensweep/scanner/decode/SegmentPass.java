@@ -147,7 +147,7 @@ final class SegmentPass {
         }
       }
     }
-    finish(buf, i, to, runStart, scanLines, from, ownFrom, ownTo, counting);
+    finish(buf, i, to, runStart, scanLines, from, ownTo, counting);
   }
 
   /**
@@ -156,7 +156,7 @@ final class SegmentPass {
    * {@code counting}. The end of both passes, the scalar one (which has read every byte by then,
    * and whose last run has ended at the segment's end) and {@link VectorPass}.
    */
-  void finish(byte[] buf, int i, int to, int runStart, int lines, int from, int ownFrom, int ownTo, LineCounting counting) {
+  void finish(byte[] buf, int i, int to, int runStart, int lines, int from, int ownTo, LineCounting counting) {
     for (; i < to; i++) {
       if (ByteScan.base64Value(buf[i]) < 0) {
         lines += buf[i] == '\n' ? 1 : 0;

@@ -68,7 +68,7 @@ final class VectorPass {
         counting.newlinesBefore(i, pass.scanLines);
       }
     }
-    pass.finish(buf, i, to, pass.runStart, pass.scanLines, from, ownFrom, ownTo, counting);
+    pass.finish(buf, i, to, pass.runStart, pass.scanLines, from, ownTo, counting);
   }
 
   /**
