@@ -43,7 +43,7 @@ rg_patterns() {
     fi
   done < "$WORK/patterns.txt"
   RG=(rg --no-config --no-ignore --hidden -c --regex-size-limit 1G --dfa-size-limit 1G -f "$WORK/patterns.ok.txt")
-  echo "ripgrep $(rg --version | head -1 | cut -d' ' -f2): $(wc -l < "$WORK/patterns.ok.txt") patterns, $dropped it rejects left out"
+  echo "ripgrep $(rg --version | awk 'NR == 1 { print $2 }'): $(wc -l < "$WORK/patterns.ok.txt") patterns, $dropped it rejects left out"
 }
 
 # warm PATH: reads every file below PATH once, so the runs that follow all read from the page cache
