@@ -99,7 +99,7 @@ final class LayeredSink extends SegmentSink.Forwarding {
 
   /** Whether a run from {@code s} to {@code to} is one this segment decodes, and not yet MAX_RUN long. */
   private static boolean decodesFrom(int s, int from, int to, int ownFrom, int ownTo) {
-    return s < to && to - s < DecodingLayer.MAX_RUN && s >= ownFrom && s < ownTo && (s > from || from == ownFrom);
+    return s < to && to - s < DecodingLayer.MAX_RUN && SegmentPass.owns(s, from, ownFrom, ownTo);
   }
 
   /** Scans decoded bytes through the next layer, with locations that name this decoding. */

@@ -87,24 +87,32 @@ final class SegmentPass {
   }
 
   /**
-   * Keeps the runs this call owns: those that start in {@code [ownFrom, ownTo)}, and after
-   * {@code from} unless from is ownFrom. The pass notes runs in order of their start, so the
+   * Keeps the runs this call {@link #owns}. The pass notes runs in order of their start, so the
    * others are a first few and a last few (where the segment overlaps its neighbours), dropped
    * here once instead of tested at every run.
    */
   private void owned(int from, int ownFrom, int ownTo) {
     int lo = 0;
-    while (lo < nRuns && (runs[lo] < ownFrom || (runs[lo] <= from && from != ownFrom))) {
+    while (lo < nRuns && !owns(runs[lo], from, ownFrom, ownTo)) {
       lo += 2;
     }
     int hi = nRuns;
-    while (hi > lo && runs[hi - 2] >= ownTo) {
+    while (hi > lo && !owns(runs[hi - 2], from, ownFrom, ownTo)) {
       hi -= 2;
     }
     if (lo > 0) {
       System.arraycopy(runs, lo, runs, 0, hi - lo);
     }
     nRuns = hi - lo;
+  }
+
+  /**
+   * Whether a run that starts at {@code s} is decoded by the call over {@code [from, to)} that
+   * owns {@code [ownFrom, ownTo)}: it starts in the owned range, and after {@code from} unless
+   * from is ownFrom (a run at a segment's first byte may go on before it).
+   */
+  static boolean owns(int s, int from, int ownFrom, int ownTo) {
+    return s >= ownFrom && s < ownTo && (s > from || from == ownFrom);
   }
 
   /** {@link #scan} once, with the arrays as they are. */
