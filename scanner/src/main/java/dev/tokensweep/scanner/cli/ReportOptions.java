@@ -138,6 +138,8 @@ final class ReportOptions {
         given = given.and(IgnoreRules.load(f));
       } catch (IOException e) {
         throw new Main.UsageException(cannotRead("--ignore-file " + f, e));
+      } catch (IgnoreRules.BadPatternException e) {
+        throw new Main.UsageException("bad --ignore-file: " + e.getMessage());
       }
     }
     for (Path d : dirs) {
@@ -149,6 +151,9 @@ final class ReportOptions {
           fromTree.add(own);
         } catch (IOException e) {
           throw new Main.UsageException(cannotRead(own.toString(), e));
+        } catch (IgnoreRules.BadPatternException e) {
+          throw new Main.UsageException("bad ignore file: " + e.getMessage()
+              + " (--no-root-config ignores it)");
         }
       }
       ignoreByRoot.put(d, given.and(rules));

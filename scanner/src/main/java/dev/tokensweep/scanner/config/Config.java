@@ -96,17 +96,21 @@ public final class Config {
   }
 
   /** No configuration: changes nothing. */
-  public static final Config NONE = new Config("(none)", new Raw(1, null, null, null, null, null, null), Map.of());
+  public static final Config NONE = new Config("(none)", new Raw(1, null, null, null, null, null, null), Map.of(),
+      IgnoreRules.EMPTY);
 
   private final String name;
   private final Raw raw;
   /** Where things were written: {@code disable/ID}, {@code severity/ID}, {@code format}, {@code limits/KEY}. */
   private final Map<String, Integer> lines;
+  /** The {@code ignore:} patterns, compiled when the file is read so that a bad one is a configuration error. */
+  private final IgnoreRules ignore;
 
-  private Config(String name, Raw raw, Map<String, Integer> lines) {
+  private Config(String name, Raw raw, Map<String, Integer> lines, IgnoreRules ignore) {
     this.name = name;
     this.raw = raw;
     this.lines = lines;
+    this.ignore = ignore;
   }
 
   public String name() {
@@ -170,7 +174,21 @@ public final class Config {
         throw new ConfigException(String.join("\n", msgs));
       }
     }
-    return new Config(name, raw, lines);
+    IgnoreRules ignore = IgnoreRules.EMPTY;
+    if (raw.ignore() != null) {
+      for (int i = 0; i < raw.ignore().size(); i++) {
+        String item = raw.ignore().get(i);
+        if (item == null) {
+          continue;
+        }
+        try {
+          ignore = ignore.and(IgnoreRules.parse(item, name, where.line("/ignore/" + i)));
+        } catch (IgnoreRules.BadPatternException e) {
+          throw new ConfigException(e.getMessage()); // file:line: bad pattern (reason), never the pattern
+        }
+      }
+    }
+    return new Config(name, raw, lines, ignore);
   }
 
   private static void check(boolean ok, String name, Map<String, Integer> lines, String key, String message)
@@ -187,7 +205,7 @@ public final class Config {
 
   /** The extra ignore patterns, as an ignore file would hold them. */
   public IgnoreRules ignore() {
-    return raw.ignore() == null ? IgnoreRules.EMPTY : IgnoreRules.parse(String.join("\n", raw.ignore()), name);
+    return ignore;
   }
 
   /**

@@ -1,12 +1,13 @@
 package dev.tokensweep.scanner.suppress;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Path patterns in gitignore syntax, matched against paths relative to a root: blank lines and
@@ -15,11 +16,22 @@ import java.util.regex.Pattern;
  * depth; {@code *} and {@code ?} stop at {@code /}, {@code **} crosses it, {@code [a-z]} is a class;
  * {@code \} escapes. The last pattern that matches wins, and as in git a file cannot be re-included
  * when a directory above it is ignored. Immutable and thread-safe.
+ *
+ * <p>Patterns are translated to regular expressions run by RE2/J, which matches in time linear in
+ * the path: the rules may come from a {@code .tokensweepignore} planted in the scanned tree, and a
+ * backtracking engine would let a pattern like {@code *a*a*a*a*b} stall a scan for hours.
  */
 public final class IgnoreRules {
 
   /** The name of the ignore file looked for in a scanned directory. */
   public static final String FILE_NAME = ".tokensweepignore";
+
+  /** A pattern that cannot be used; the message is {@code file:line: bad pattern (reason)}, never the pattern. */
+  public static final class BadPatternException extends Exception {
+    public BadPatternException(String message) {
+      super(message);
+    }
+  }
 
   private record Rule(Pattern regex, boolean negate, boolean dirOnly, String source) {}
 
@@ -36,7 +48,15 @@ public final class IgnoreRules {
   }
 
   /** Parses gitignore text; {@code name} is for error messages. */
-  public static IgnoreRules parse(String text, String name) {
+  public static IgnoreRules parse(String text, String name) throws BadPatternException {
+    return parse(text, name, 1);
+  }
+
+  /**
+   * Parses gitignore text whose first line is line {@code firstLine} of {@code name} (a list item in
+   * a configuration file); {@code name} and the line are for error messages.
+   */
+  public static IgnoreRules parse(String text, String name, int firstLine) throws BadPatternException {
     List<Rule> rules = new ArrayList<>();
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -63,7 +83,16 @@ public final class IgnoreRules {
       if (line.startsWith("/")) {
         line = line.substring(1);
       }
-      rules.add(new Rule(Pattern.compile(toRegex(line, anchored)), negate, dirOnly, name + ":" + (i + 1)));
+      String where = name + ":" + (firstLine + i);
+      Pattern regex;
+      try {
+        regex = Pattern.compile(toRegex(line, anchored));
+      } catch (PatternSyntaxException e) {
+        // the description only ("invalid character class range"): the message quotes the pattern,
+        // and a line in an ignore file may be a pasted secret
+        throw new BadPatternException(where + ": bad pattern (" + e.getDescription() + ")");
+      }
+      rules.add(new Rule(regex, negate, dirOnly, where));
     }
     return new IgnoreRules(rules);
   }
@@ -71,7 +100,7 @@ public final class IgnoreRules {
   /** Ignore files larger than this are refused: one is written by hand. */
   public static final int MAX_FILE_BYTES = 1 << 20;
 
-  public static IgnoreRules load(Path file) throws IOException {
+  public static IgnoreRules load(Path file) throws IOException, BadPatternException {
     byte[] b = dev.tokensweep.scanner.config.SmallFiles.read(file, MAX_FILE_BYTES, "ignore file");
     return parse(new String(b, StandardCharsets.UTF_8), file.toString());
   }
@@ -126,7 +155,10 @@ public final class IgnoreRules {
     return s.substring(0, end);
   }
 
-  /** Translates one pattern (without its leading {@code /}, trailing {@code /} or {@code !}) to a Java regex. */
+  /**
+   * Translates one pattern (without its leading {@code /}, trailing {@code /} or {@code !}) to an
+   * RE2 regular expression; literal characters are quoted with {@link Pattern#quote}.
+   */
   static String toRegex(String glob, boolean anchored) {
     StringBuilder b = new StringBuilder();
     if (!anchored) {
