@@ -22,6 +22,9 @@ final class IndexOptions {
     if (lockTimeoutSeconds < 0) {
       throw new Main.UsageException("--index-lock-timeout must be 0 or more");
     }
+    if (java.nio.file.Files.exists(index) && !java.nio.file.Files.isDirectory(index)) {
+      throw new Main.UsageException("--index " + index + " is not a directory");
+    }
     return new SweepIndex(index, Duration.ofSeconds(lockTimeoutSeconds));
   }
 }

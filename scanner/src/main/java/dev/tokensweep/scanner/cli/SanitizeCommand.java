@@ -110,6 +110,10 @@ final class SanitizeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException(e.getMessage());
     }
+    if (report != null) {
+      // the report goes neither into the input nor into the copy (which the verification scans)
+      ReportFile.refuseOverInput("--report", report, List.of(input.toString(), output.toString()), true);
+    }
     Fingerprinter fp = keyOptions.fingerprinter();
     Config config = config(err);
     Detector detector;

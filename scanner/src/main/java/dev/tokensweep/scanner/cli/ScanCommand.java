@@ -122,6 +122,9 @@ final class ScanCommand implements Callable<Integer> {
     }
     reportOptions.prepare(paths, indexOptions, err);
     validateOptions.check(reveal, reportOptions.output);
+    if (reportOptions.output != null) {
+      ReportFile.refuseOverInput("-o", reportOptions.output, paths, false);
+    }
     boolean color = reportOptions.output == null && System.console() != null && System.getenv("NO_COLOR") == null;
     Instant at;
     try {
@@ -236,6 +239,7 @@ final class ScanCommand implements Callable<Integer> {
       body.writeTo(out);
       out.flush();
       w.flush();
+      refuseLostOutput(w);
     } else {
       ReportFile.write(output, body);
     }
@@ -312,9 +316,17 @@ final class ScanCommand implements Callable<Integer> {
       reporter.report(result, out);
       out.flush();
       w.flush();
+      refuseLostOutput(w);
       return;
     }
     ReportFile.write(output, out -> reporter.report(result, out));
+  }
+
+  /** A report that standard output did not take (a full disk, a closed pipe): said, not lost in silence. */
+  private static void refuseLostOutput(PrintWriter w) {
+    if (w.checkError()) {
+      throw new Main.UsageException("cannot write the report to standard output");
+    }
   }
 
   static String summary(ScanResult r) {
