@@ -74,7 +74,8 @@ final class BuiltinDetector {
    */
   static String scrub(String text) {
     try {
-      return builtin().scrub(text);
+      Detector d = builtin();
+      return dev.tokensweep.scanner.model.SafeText.scrubAroundEscapes(text, d::scrub);
     } catch (RuntimeException | LinkageError e) {
       return "(message withheld: it could not be checked for secrets)";
     }

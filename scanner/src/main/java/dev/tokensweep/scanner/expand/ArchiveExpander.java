@@ -704,7 +704,27 @@ final class ArchiveExpander implements Expander {
       return s;
     }
     m = Names.display(m);
-    return s + ": " + (m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "…" : m);
+    return s + ": " + (m.length() > MAX_MESSAGE_CHARS ? cut(m, MAX_MESSAGE_CHARS) + "…" : m);
+  }
+
+  /**
+   * {@code m}'s first {@code max} characters, less the run of token characters the cut falls in:
+   * the problem's message is scrubbed of secrets later, and the first part of a secret cut short
+   * (a library quoting a value it could not parse) is no longer one it recognizes.
+   */
+  static String cut(String m, int max) {
+    int end = max;
+    if (tokenChar(m.charAt(end))) {
+      while (end > 0 && tokenChar(m.charAt(end - 1))) {
+        end--;
+      }
+    }
+    return m.substring(0, end);
+  }
+
+  private static boolean tokenChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '+' || c == '/' || c == '=' || c == '.' || c == '~'
+        || c == '%';
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -100,6 +100,46 @@ public final class SafeText {
     return b != null ? b : new StringBuilder(s.length() + 16).append(s, 0, i);
   }
 
+  /**
+   * {@code scrub} of {@code text} that sees a secret right after one of the escapes written here:
+   * a control character shown as one ("\x01") leaves word characters ("01") before what follows,
+   * and a rule that needs a boundary there would no longer see the secret. The text between
+   * escapes is scrubbed on its own first (as it read before it was escaped), then the whole.
+   */
+  public static String scrubAroundEscapes(String text, java.util.function.UnaryOperator<String> scrub) {
+    if (text == null || text.indexOf('\\') < 0) {
+      return scrub.apply(text);
+    }
+    StringBuilder b = new StringBuilder(text.length());
+    int from = 0;
+    for (int i = 0; i < text.length(); i++) {
+      int n = escapeLength(text, i);
+      if (n > 0) {
+        b.append(scrub.apply(text.substring(from, i))).append(text, i, i + n);
+        from = i + n;
+        i += n - 1;
+      }
+    }
+    return scrub.apply(b.append(scrub.apply(text.substring(from))).toString());
+  }
+
+  /** The length of the escape at {@code i} as written here (a backslash, then x and two hex digits or u and four), else 0. */
+  public static int escapeLength(String s, int i) {
+    if (s.charAt(i) != '\\' || i + 1 >= s.length()) {
+      return 0;
+    }
+    int digits = s.charAt(i + 1) == 'x' ? 2 : s.charAt(i + 1) == 'u' ? 4 : 0;
+    if (digits == 0 || i + 2 + digits > s.length()) {
+      return 0;
+    }
+    for (int k = i + 2; k < i + 2 + digits; k++) {
+      if (Character.digit(s.charAt(k), 16) < 0) {
+        return 0;
+      }
+    }
+    return 2 + digits;
+  }
+
   private static void escapeChar(StringBuilder b, char c) {
     String hex = Integer.toHexString(c);
     if (c < 0x100) {

@@ -250,7 +250,7 @@ public final class Scanner {
    * it could not parse), and either may hold a token.
    */
   public String scrub(String text) {
-    return detector.scrub(text);
+    return dev.tokensweep.scanner.model.SafeText.scrubAroundEscapes(text, detector::scrub);
   }
 
   /**
@@ -286,10 +286,13 @@ public final class Scanner {
             b.append(r);
           }
         }
+        // an escape ("\x01") is a separator whole: the name after it starts after its digits
+        int sep = c == '\\' && i < path.length() ? Math.max(1, dev.tokensweep.scanner.model.SafeText.escapeLength(path, i)) : 1;
         if (b != null && i < path.length()) {
-          b.append(c);
+          b.append(path, i, i + sep);
         }
-        from = i + 1;
+        from = i + sep;
+        i += sep - 1;
       }
     }
     return scrub(b == null ? path : b.toString());
