@@ -3,6 +3,7 @@ package dev.tokensweep.scanner.fleet;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tokensweep.scanner.FuzzLoop;
 import dev.tokensweep.scanner.report.EcsDocuments;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * never holds more than the input gives. Bounded in time so it runs in every build.
  */
 class FleetParsersFuzzTest {
-  private static final long BUDGET_NANOS = 1_500_000_000L;
+  private static final long BUDGET_NANOS = FuzzLoop.budgetMillis(1_500) * 1_000_000L;
   private static final byte[] STRUCTURE = "{}[]\":,\n\\0-e.tn ".getBytes(StandardCharsets.US_ASCII);
 
   static byte[] mutate(byte[] seed, Random r) {

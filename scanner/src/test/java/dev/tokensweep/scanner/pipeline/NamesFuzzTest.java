@@ -7,6 +7,7 @@ import dev.tokensweep.detectors.engine.Detector;
 import dev.tokensweep.detectors.evidence.Fingerprinter;
 import dev.tokensweep.detectors.rule.Rules;
 import dev.tokensweep.detectors.rule.TokenForge;
+import dev.tokensweep.scanner.FuzzLoop;
 import dev.tokensweep.scanner.model.Finding;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanResult;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * the detector would find, whatever the mutation did to the names. Bounded in time.
  */
 class NamesFuzzTest {
-  private static final long BUDGET_NANOS = 3_000_000_000L;
+  private static final long BUDGET_NANOS = FuzzLoop.budgetMillis(3_000) * 1_000_000L;
 
   @Test
   void mutatedJsonHarAndZip_noExceptionAndNoSecretInAnyLocation() throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tokensweep.scanner.FuzzLoop;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanLimits;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one input is read in bounded time, and the heap stays bounded.
  */
 class StoreReaderFuzzTest {
-  private static final long BUDGET_MILLIS = 2_500;
+  private static final long BUDGET_MILLIS = FuzzLoop.budgetMillis(2_500);
   private static final long MAX_MILLIS_ONE = 10_000;
   private static final long MAX_HEAP = 512L << 20;
 
@@ -51,7 +52,7 @@ class StoreReaderFuzzTest {
     long peak = 0;
     String path = "fuzz/" + name;
     while (System.currentTimeMillis() < end || runs < 20) {
-      byte[] input = runs == 0 ? seed : dev.tokensweep.scanner.FuzzLoop.mutate(seed, rnd);
+      byte[] input = runs == 0 ? seed : FuzzLoop.mutate(seed, rnd);
       List<Problem> problems = new ArrayList<>();
       long[] located = {0};
       SegmentSink sink = new SegmentSink() {

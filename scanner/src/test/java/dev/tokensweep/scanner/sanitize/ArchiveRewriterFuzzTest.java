@@ -9,6 +9,7 @@ import dev.tokensweep.detectors.engine.Detector;
 import dev.tokensweep.detectors.evidence.Fingerprinter;
 import dev.tokensweep.detectors.rule.Rules;
 import dev.tokensweep.detectors.rule.TokenForge;
+import dev.tokensweep.scanner.FuzzLoop;
 import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.pipeline.Archives;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bounded.
  */
 class ArchiveRewriterFuzzTest {
-  private static final long BUDGET_MILLIS = 3_000;
+  private static final long BUDGET_MILLIS = FuzzLoop.budgetMillis(3_000);
   private static final long MAX_HEAP = 512L << 20;
 
   @TempDir
