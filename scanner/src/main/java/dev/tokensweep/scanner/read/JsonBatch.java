@@ -30,7 +30,7 @@ final class JsonBatch {
   /**
    * One key or value: {@code head} bytes of label before the value (a secret there is reported
    * from its own place); a key ({@code name} not null) is reported at {@code offset} within
-   * {@code [.., end)}, a value at {@code offset} plus its place in the value.
+   * {@code [.., end)}, a value at {@code offset} plus its place in the value, also before {@code end}.
    */
   private static final class Entry {
     final int head;
@@ -69,8 +69,9 @@ final class JsonBatch {
    * {@link JsonReader#QUOTED}, else {@code label + sep + value}, and the value alone when the
    * label is empty. The head is written here, ASCII a char at a time, so a value costs no string
    * of its own (the concatenation per value was most of the walk's own time: async-profiler).
+   * {@code end} bounds the offsets located in the value: where its token ends in the leaf.
    */
-  void value(String label, String sep, String value, long offset, long line, long column, String jsonPath,
+  void value(String label, String sep, String value, long offset, long end, long line, long column, String jsonPath,
       String part) {
     boolean json = sep == JsonReader.QUOTED;
     byte[] l = ascii(label) ? null : label.getBytes(StandardCharsets.UTF_8);
@@ -98,7 +99,7 @@ final class JsonBatch {
       buf[p++] = '"';
     }
     len = p;
-    add(at, new Entry(head, offset, Long.MAX_VALUE, line, column, jsonPath, part, null));
+    add(at, new Entry(head, offset, end, line, column, jsonPath, part, null));
   }
 
   private static boolean ascii(String s) {
@@ -204,9 +205,11 @@ final class JsonBatch {
         return new Location(path, e.line == NONE ? null : e.line, e.column == NONE ? null : e.column + r,
             Math.max(0, Math.min(at, e.end - 1)), null, null, null, e.jsonPath, null, format, null, null, Location.KEY);
       }
+      // a value decoded from UTF-16 or UTF-32 is longer in UTF-8 than in the leaf: its offsets are
+      // then approximate, but never past the value's token (nor the leaf's end); found by fuzzing
       return r < e.head ? null : new Location(path, e.line == NONE ? null : e.line,
-          e.column == NONE ? null : e.column + r - e.head, e.offset + r - e.head, null, null, null, e.jsonPath, null,
-          format, null, null, e.part);
+          e.column == NONE ? null : e.column + r - e.head, Math.max(0, Math.min(e.offset + r - e.head, e.end - 1)),
+          null, null, null, e.jsonPath, null, format, null, null, e.part);
     });
     for (int i = 0; i < n; i++) {
       if (es[i].name != null && !es[i].located) {

@@ -131,7 +131,7 @@ final class JsonReader implements PartReader {
     Replay replay = new Replay(in);
     JsonParser p = null;
     JsonBatch batch = new JsonBatch(sink, path, format);
-    Walker w = new Walker(batch, 0, 0);
+    Walker w = new Walker(batch, 0, 0, Long.MAX_VALUE);
     w.replay = replay;
     try {
       // inside the try: the parser reads the first bytes to guess the encoding, and a start that
@@ -317,7 +317,7 @@ final class JsonReader implements PartReader {
       // to be JSON added is taken back, and the line is scanned as text
       batch.mark();
       try (JsonParser p = FACTORY.createParser(line, s, end - s)) {
-        new Walker(batch, offset + (s - from), lineNo - 1).walk(p, "", 0);
+        new Walker(batch, offset + (s - from), lineNo - 1, offset + len).walk(p, "", 0);
         batch.commit();
         return;
       } catch (IOException | RuntimeException e) {
@@ -380,7 +380,7 @@ final class JsonReader implements PartReader {
   }
 
   /** A string value held until its object or array ends, so its pair name is known. */
-  private record Pending(String field, String value, String path, long offset, long line, long column) {}
+  private record Pending(String field, String value, String path, long offset, long end, long line, long column) {}
 
   /** Walks one document (or one nested JSON string) and hands its strings to the sink. */
   private final class Walker {
@@ -388,14 +388,17 @@ final class JsonReader implements PartReader {
     private final CleanKeys clean;
     private final long baseOffset;
     private final long baseLine;
+    /** Leaf offsets located in this walk lie before this: the end of its line, or of the string it is nested in. */
+    private final long limit;
     /** The document's input, for the outermost walker of a streamed document; null otherwise. */
     Replay replay;
 
-    Walker(JsonBatch batch, long baseOffset, long baseLine) {
+    Walker(JsonBatch batch, long baseOffset, long baseLine, long limit) {
       this.batch = batch;
       this.clean = batch.clean;
       this.baseOffset = baseOffset;
       this.baseLine = baseLine;
+      this.limit = limit;
     }
 
     void walk(JsonParser p, String prefix, int depth) throws IOException {
@@ -445,14 +448,15 @@ final class JsonReader implements PartReader {
               f.pairValue = true;
             }
             if (!f.field.isEmpty() && !clean.contains(f.field)) { // most lines repeat keys already found clean
-              key(f.field, jp.toString(), p.currentTokenLocation(), p.currentLocation().getByteOffset(), depth);
+              key(f.field, jp.toString(), p.currentTokenLocation(), tokenEnd(p), depth);
             }
           }
           case VALUE_STRING -> {
             String v = p.getText();
             JsonLocation loc = p.currentTokenLocation();
+            long end = tokenEnd(p); // after getText(): the parser has read the whole string
             if (f == null) {
-              emit("", ": ", v, jp.toString(), loc, depth);
+              emit("", ": ", v, jp.toString(), loc, end, depth);
               break;
             }
             element(f, jp);
@@ -462,13 +466,13 @@ final class JsonReader implements PartReader {
               f.pairName = v;
             }
             if (v.length() <= PENDING_VALUE && f.pendingBytes + v.length() <= PENDING_TOTAL) {
-              f.pending.add(new Pending(f.array ? null : f.field, v, jp.toString(), loc.getByteOffset(),
+              f.pending.add(new Pending(f.array ? null : f.field, v, jp.toString(), loc.getByteOffset(), end,
                   loc.getLineNr(), loc.getColumnNr()));
               f.pendingBytes += v.length();
             } else {
               String field = f.array ? null : f.field;
               String label = cookie(f, label(f, field));
-              emit(label, quoted(field, label, f.sep) ? QUOTED : f.sep, v, jp.toString(), loc, depth);
+              emit(label, quoted(field, label, f.sep) ? QUOTED : f.sep, v, jp.toString(), loc, end, depth);
             }
           }
           default -> {
@@ -479,6 +483,20 @@ final class JsonReader implements PartReader {
           }
         }
       }
+    }
+
+    /**
+     * The leaf offset the current token ends before, a bound on the offsets located in it. A
+     * document Jackson reads as UTF-16 or UTF-32 has no byte offsets (and counts code units, whose
+     * UTF-8 is up to half as long again as their bytes): there the bytes read so far bound it.
+     */
+    private long tokenEnd(JsonParser p) {
+      long at = p.currentLocation().getByteOffset();
+      long end = at >= 0 ? baseOffset + at : Long.MAX_VALUE;
+      if (replay != null) {
+        end = Math.min(end, baseOffset + replay.readSoFar());
+      }
+      return Math.min(end, limit);
     }
 
     private JsonToken nextToken(JsonParser p) throws IOException {
@@ -535,13 +553,14 @@ final class JsonReader implements PartReader {
         String sep = !(pair && i == 1) && quoted(q.field(), label, f.sep) ? QUOTED : f.sep;
         // the name of a name/value pair (a HAR header's, an OTLP attribute's) is a key held as a value
         boolean names = pair ? i == 0 : f.pairValue && q.field() != null && PAIR_NAMES.contains(q.field());
-        emit(label, sep, q.value(), q.path(), q.offset(), q.line(), q.column(), depth, names ? Location.KEY : null);
+        emit(label, sep, q.value(), q.path(), q.offset(), q.end(), q.line(), q.column(), depth, names ? Location.KEY : null);
       }
       ps.clear();
     }
 
-    private void emit(String label, String sep, String v, String jsonPath, JsonLocation loc, int depth) throws IOException {
-      emit(label, sep, v, jsonPath, loc.getByteOffset(), loc.getLineNr(), loc.getColumnNr(), depth, null);
+    private void emit(String label, String sep, String v, String jsonPath, JsonLocation loc, long end, int depth)
+        throws IOException {
+      emit(label, sep, v, jsonPath, loc.getByteOffset(), end, loc.getLineNr(), loc.getColumnNr(), depth, null);
     }
 
     /**
@@ -550,35 +569,30 @@ final class JsonReader implements PartReader {
      * by token, a map from token to session). The labels of the value lines that repeat the key
      * report nothing ({@link Locator}), so the key's secret is reported once.
      */
-    private void key(String name, String jsonPath, JsonLocation loc, long afterKey, int depth) {
+    private void key(String name, String jsonPath, JsonLocation loc, long end, int depth) {
       if (name.isEmpty() || clean.contains(name)) {
         return;
       }
       long keyOffset = baseOffset + Math.max(0, loc.getByteOffset()) + 1; // after the opening quote
       long ln = loc.getLineNr() > 0 ? baseLine + loc.getLineNr() : JsonBatch.NONE;
       long col = loc.getColumnNr() > 0 && depth == 0 ? loc.getColumnNr() + 1L : JsonBatch.NONE;
-      long end = afterKey >= 0 ? baseOffset + afterKey : Long.MAX_VALUE;
-      if (replay != null) {
-        // a document Jackson reads as UTF-16 or UTF-32 counts its offsets in code units, not bytes
-        end = Math.min(end, baseOffset + replay.readSoFar());
-      }
       batch.key(name, keyOffset, end, ln, col, jsonPath);
     }
 
-    private void emit(String label, String sep, String v, String jsonPath, long tokenOffset, long line, long column,
-        int depth, String part) throws IOException {
+    private void emit(String label, String sep, String v, String jsonPath, long tokenOffset, long end, long line,
+        long column, int depth, String part) throws IOException {
       long valueOffset = baseOffset + Math.max(0, tokenOffset) + 1; // after the opening quote
       if (depth < MAX_NESTED && looksLikeJson(v)) {
         byte[] inner = v.getBytes(StandardCharsets.UTF_8);
         if (valid(inner, 0, inner.length)) {
           try (JsonParser p = FACTORY.createParser(inner)) {
-            new Walker(batch, valueOffset, baseLine + line - 1).walk(p, jsonPath, depth + 1);
+            new Walker(batch, valueOffset, baseLine + line - 1, end).walk(p, jsonPath, depth + 1);
           }
           return;
         }
       }
       // the head ("label": " or label + sep) is written by the batch: no string built per value
-      batch.value(label, sep, v, valueOffset, line > 0 ? baseLine + line : JsonBatch.NONE,
+      batch.value(label, sep, v, valueOffset, end, line > 0 ? baseLine + line : JsonBatch.NONE,
           column > 0 && depth == 0 ? column + 1 : JsonBatch.NONE, jsonPath, part);
     }
   }

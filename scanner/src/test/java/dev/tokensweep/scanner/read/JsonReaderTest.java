@@ -5,14 +5,17 @@ import static dev.tokensweep.scanner.read.ReaderFixture.one;
 import static dev.tokensweep.scanner.read.ReaderFixture.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.ScanResult;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -252,5 +255,50 @@ class JsonReaderTest {
     // the five tokens, plus the Basic credential itself (the password rule sees user:token)
     assertEquals(6, r.findings().size());
     assertEquals(1, r.findings().stream().filter(f -> f.evidence().kind() == dev.tokensweep.detectors.rule.Kind.PASSWORD).count());
+  }
+
+  /**
+   * A document (or line) whose first bytes make Jackson read it as UTF-16: its offsets count code
+   * units, and a value's UTF-8 is up to half as long again as its bytes, so offsets inside a value
+   * ran past the end of the file (fuzzing: 333 of 294). The input is the fuzz case minimized: a
+   * top-level string of six non-ASCII code units, UTF-16BE.
+   */
+  @Test
+  void utf16Guess_valueOffsetsStayInTheInput() throws IOException {
+    byte[] minimized = {0x00, 0x22, 0x3a, 0x22, 0x41, 0x75, 0x74, 0x68, 0x6f, 0x22, 0x3a, 0x0a, 0x7b, 0x00, 0x00, 0x22};
+    String cjk = "\u4e00".repeat(40);
+    assertOffsetsInInput(JsonReader.Mode.DOCUMENT, minimized);
+    assertOffsetsInInput(JsonReader.Mode.DOCUMENT, ("{\"k\":\"" + cjk + "\"}").getBytes(StandardCharsets.UTF_16BE));
+    assertOffsetsInInput(JsonReader.Mode.DOCUMENT, ("[\"" + cjk + "\"]").getBytes(StandardCharsets.UTF_16LE));
+    assertOffsetsInInput(JsonReader.Mode.LINES, ("{\"k\":\"" + cjk + "\"}").getBytes(StandardCharsets.UTF_16LE));
+  }
+
+  /** Reads {@code input} and checks the location of every byte of every segment: in the input, and some located. */
+  private static void assertOffsetsInInput(JsonReader.Mode mode, byte[] input) throws IOException {
+    List<Long> offsets = new ArrayList<>();
+    SegmentSink sink = new SegmentSink() {
+      @Override
+      public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+        for (int q = ownFrom; q <= ownTo; q++) {
+          Location l = locator.locate(q);
+          if (l != null) {
+            offsets.add(l.offset());
+          }
+        }
+      }
+
+      @Override
+      public int overlap() {
+        return 128;
+      }
+
+      @Override
+      public void problem(dev.tokensweep.scanner.model.Problem p) {}
+    };
+    new JsonReader("json", mode, 512).read(new ByteArrayInputStream(input), "in.json", null, sink);
+    assertTrue(!offsets.isEmpty(), mode + ": nothing located");
+    for (long o : offsets) {
+      assertTrue(o >= 0 && o <= input.length, mode + ": offset " + o + " outside the input of " + input.length);
+    }
   }
 }
