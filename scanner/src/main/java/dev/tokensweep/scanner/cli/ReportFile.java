@@ -105,24 +105,13 @@ final class ReportFile {
       throw new Main.UsageException("cannot write the report to " + target + ": it is a directory");
     }
     if (Files.exists(target) && !Files.isRegularFile(target)) {
-      Watched out;
+      OutputStream raw;
       try {
-        out = new Watched(Files.newOutputStream(target));
+        raw = Files.newOutputStream(target);
       } catch (IOException e) {
         throw cannotWrite(target, e);
       }
-      try (out) {
-        body.writeTo(out);
-        out.flush();
-      } catch (IOException e) {
-        if (out.failed != null) {
-          throw cannotWrite(target, out.failed);
-        }
-        throw e;
-      }
-      if (out.failed != null) {
-        throw cannotWrite(target, out.failed); // a writer inside the body kept it to itself
-      }
+      writeWatched(target, raw, body);
       return;
     }
     Path tmp;
@@ -132,19 +121,7 @@ final class ReportFile {
       throw cannotWrite(target, e);
     }
     try {
-      Watched out = new Watched(Files.newOutputStream(tmp));
-      try (out) {
-        body.writeTo(out);
-        out.flush();
-      } catch (IOException e) {
-        if (out.failed != null) {
-          throw cannotWrite(target, out.failed);
-        }
-        throw e;
-      }
-      if (out.failed != null) {
-        throw cannotWrite(target, out.failed); // a writer inside the body kept it to itself
-      }
+      writeWatched(target, Files.newOutputStream(tmp), body);
       try {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
@@ -152,6 +129,27 @@ final class ReportFile {
       }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * The body written into {@code raw} and closed; a failure of the stream itself (thrown, or kept
+   * to itself by a writer inside the body) is a usage error about {@code target}, one of the
+   * body's own work goes on as it was.
+   */
+  private static void writeWatched(Path target, OutputStream raw, Body body) throws IOException {
+    Watched out = new Watched(raw);
+    try (out) {
+      body.writeTo(out);
+      out.flush();
+    } catch (IOException e) {
+      if (out.failed != null) {
+        throw cannotWrite(target, out.failed);
+      }
+      throw e;
+    }
+    if (out.failed != null) {
+      throw cannotWrite(target, out.failed); // a writer inside the body kept it to itself
     }
   }
 
@@ -182,13 +180,17 @@ final class ReportFile {
       super(out);
     }
 
+    private IOException noted(IOException e) {
+      failed = e;
+      return e;
+    }
+
     @Override
     public void write(int b) throws IOException {
       try {
         out.write(b);
       } catch (IOException e) {
-        failed = e;
-        throw e;
+        throw noted(e);
       }
     }
 
@@ -197,8 +199,7 @@ final class ReportFile {
       try {
         out.write(b, off, len);
       } catch (IOException e) {
-        failed = e;
-        throw e;
+        throw noted(e);
       }
     }
 
@@ -207,8 +208,7 @@ final class ReportFile {
       try {
         out.flush();
       } catch (IOException e) {
-        failed = e;
-        throw e;
+        throw noted(e);
       }
     }
 
@@ -217,8 +217,7 @@ final class ReportFile {
       try {
         out.close();
       } catch (IOException e) {
-        failed = e;
-        throw e;
+        throw noted(e);
       }
     }
   }
