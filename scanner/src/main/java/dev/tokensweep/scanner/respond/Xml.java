@@ -1,6 +1,7 @@
 package dev.tokensweep.scanner.respond;
 
-import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +12,7 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * The text of a few named elements of an XML answer (AWS's query APIs answer in XML). No DTDs, no
  * external entities: an answer is hostile input. The first occurrence of each name wins; an answer
- * that is not XML gives what was read before the error.
+ * that is not XML gives what was read before the error. Answers are read as UTF-8 (AWS's are).
  */
 final class Xml {
   /** An element's text is kept up to this many characters: the values asked for (an account, an ARN) are short, a hostile reply is cut. */
@@ -32,7 +33,9 @@ final class Xml {
     Map<String, String> out = new HashMap<>();
     XMLStreamReader r = null;
     try {
-      r = FACTORY.createXMLStreamReader(new ByteArrayInputStream(xml));
+      // decoded here, malformed bytes replaced: the JDK's reader prints "[Fatal Error]" on stderr for
+      // bytes it cannot decode, whatever reporter is set
+      r = FACTORY.createXMLStreamReader(new StringReader(new String(xml, StandardCharsets.UTF_8)));
       String open = null;
       StringBuilder text = new StringBuilder();
       while (r.hasNext()) {

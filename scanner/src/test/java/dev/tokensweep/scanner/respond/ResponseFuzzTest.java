@@ -131,6 +131,26 @@ class ResponseFuzzTest {
   }
 
   @Test
+  void xml_undecodableBytes_printNothingOnStderr() throws Exception {
+    // an answer whose declaration holds a broken UTF-8 sequence: the JDK's reader printed
+    // "[Fatal Error] :-1:-1: Invalid byte 2 of 3-byte UTF-8 sequence." on the user's terminal
+    byte[] broken = "<?xml\u00e7cCDATA x=\"1\"?><a><Arn>x</Arn></a>".getBytes(StandardCharsets.UTF_8);
+    broken[6] = 'c';
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(seen, true, StandardCharsets.UTF_8));
+    try {
+      Xml.fields(broken, Set.of("Arn"));
+    } finally {
+      System.setErr(err);
+    }
+    assertTrue(seen.size() == 0, "the XML reader wrote " + seen.size() + " bytes on stderr");
+    byte[] good = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><r><Arn>arn:aws:iam::1:user/b\u00e9</Arn></r>"
+        .getBytes(StandardCharsets.UTF_8);
+    assertTrue(Xml.fields(good, Set.of("Arn")).get("Arn").equals("arn:aws:iam::1:user/b\u00e9"), "a UTF-8 answer no longer read");
+  }
+
+  @Test
   void reportTargets_mutatedReports_areReadOrRefused() throws Exception {
     String report = "{\"schema\":\"x\",\"version\":1,\"findings\":[{\"rule_id\":\"ts.github.1\",\"fingerprint\":\""
         + "a".repeat(64) + "\",\"location\":{\"path\":\"/h/.bash_history\",\"line\":2,\"column\":7,\"offset\":20},"
