@@ -41,32 +41,88 @@ final class NameScanner {
   }
 
   /**
+   * Directory prefixes longer than this are remembered by their SHA-256, not their text: a hostile
+   * name of 64 KiB with a {@code /} every other character has 32,768 prefixes, which as strings
+   * would hold a gigabyte.
+   */
+  static final int MAX_KEPT_PREFIX = 128;
+
+  /**
    * Scans the name of an archive member, each path element of it once per archive: the elements
    * that name directories ({@code a/} and {@code a/b/} of {@code a/b/c.log}) once for all members
    * under them ({@code seenDirs} holds those met in this input), the last one for each member.
+   * Linear in the name's length: each element is scanned on its own, a prefix's shown path is made
+   * only for a finding, and long prefixes are hashed as the name is walked.
    *
    * @param archive the chain naming the archive
    * @param stored the member's name as stored
    */
   void scanMemberName(String archive, String stored, java.util.Set<String> seenDirs, Collector collector) {
+    if (!collector.scansNames()) {
+      return;
+    }
     int from = 0;
+    PrefixHash hash = null;
     for (int i = 0; i < stored.length(); i++) {
       char c = stored.charAt(i);
       if (c == '/' || c == '\\') {
+        if (i + 1 > MAX_KEPT_PREFIX && hash == null) {
+          hash = new PrefixHash(archive);
+        }
         // bounded: past that many directories a name is scanned again, and its finding merges with the first
-        if (i > from && (seenDirs.size() >= MAX_SEEN_DIRECTORIES || seenDirs.add(archive + "!" + stored.substring(0, i + 1)))) {
-          scanName(archive + "!" + Names.display(stored.substring(0, i + 1)), stored.substring(from, i), collector);
+        if (i > from && (seenDirs.size() >= MAX_SEEN_DIRECTORIES || seenDirs.add(dirKey(archive, stored, i + 1, hash)))) {
+          scanName(archive, stored, i + 1, stored.substring(from, i), collector);
         }
         from = i + 1;
       }
     }
     if (from < stored.length()) {
-      scanName(archive + "!" + Names.display(stored), stored.substring(from), collector);
+      scanName(archive, stored, stored.length(), stored.substring(from), collector);
     }
+  }
+
+  /** The key of {@code stored}'s first {@code end} characters in {@code archive}: the text, or for a long prefix its hash. */
+  private static String dirKey(String archive, String stored, int end, PrefixHash hash) {
+    return end <= MAX_KEPT_PREFIX ? archive + "!" + stored.substring(0, end) : hash.upTo(stored, end);
+  }
+
+  /** SHA-256 of an archive's chain and a growing prefix of one name, fed each character once. */
+  private static final class PrefixHash {
+    private final java.security.MessageDigest digest;
+    private int fed;
+
+    PrefixHash(String archive) {
+      try {
+        digest = java.security.MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK has SHA-256", e);
+      }
+      digest.update((archive + "!").getBytes(StandardCharsets.UTF_8));
+    }
+
+    String upTo(String stored, int end) {
+      digest.update(stored.substring(fed, end).getBytes(StandardCharsets.UTF_8));
+      fed = end;
+      try {
+        // NUL keeps a hash apart from any text key: a chain shows control characters escaped
+        return "\0" + new String(((java.security.MessageDigest) digest.clone()).digest(), StandardCharsets.ISO_8859_1);
+      } catch (CloneNotSupportedException e) {
+        throw new IllegalStateException("the JDK's SHA-256 clones", e);
+      }
+    }
+  }
+
+  /** Scans one element of a member's name; a finding is located at the member's first {@code end} characters. */
+  private void scanName(String archive, String stored, int end, String element, Collector collector) {
+    scanName(() -> archive + "!" + Names.display(stored.substring(0, end)), element, collector);
   }
 
   /** Runs the detector over one name; every secret in it is a finding at {@code namedPath} with part {@link Location#NAME}. */
   private void scanName(String namedPath, String name, Collector collector) {
+    scanName(() -> namedPath, name, collector);
+  }
+
+  private void scanName(java.util.function.Supplier<String> namedPath, String name, Collector collector) {
     if (!collector.scansNames() || name.isEmpty()) {
       return;
     }
@@ -80,7 +136,7 @@ final class NameScanner {
     found.sort(context.matchOrder());
     List<Match> winners = Match.onePerSpan(found);
     java.util.Set<Long> paired = Match.identifierSpans(winners);
-    String shownPath = collector.shown.apply(namedPath);
+    String shownPath = collector.shown.apply(namedPath.get());
     for (Match m : winners) {
       if (paired.contains(m.span())) {
         continue;

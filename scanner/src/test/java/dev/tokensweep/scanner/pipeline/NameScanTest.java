@@ -104,4 +104,27 @@ class NameScanTest {
     ScanResult scan = scanner(false).scan(List.of(zip.toString()), null);
     assertEquals(1, scan.findings().size(), scan.findings().toString());
   }
+
+  @Test
+  void scanMemberName_64KiBOfDirectories_linearAndEachDirectoryOnce() {
+    // a hostile member name "d/d/d/.../cache-TOKEN/x.log" of 64 KiB: remembering each of its
+    // 32,768 directory prefixes as text held ~1 GB, and showing each one's path as much again
+    String token = forge.base62Crc32("ghp_");
+    String deep = "d/".repeat(32_768) + "cache-" + token + "/";
+    Scanner s = scanner(false);
+    Collector c = new Collector(ScanListener.NONE, null, s::scrub, s::scrubNames);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    long t0 = System.nanoTime();
+    s.scanMemberName("/in/bundle.tar", deep + "x.log", seen, c);
+    s.scanMemberName("/in/bundle.tar", deep + "y.log", seen, c);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    long kept = seen.stream().mapToLong(String::length).sum();
+    assertTrue(kept < 4 << 20, "the directories seen hold " + kept + " characters");
+    assertTrue(ms < 5_000, "two 64 KiB names took " + ms + " ms");
+    List<Finding> found = c.findingsSoFar();
+    assertEquals(1, found.size(), "the token's directory is one finding, whatever members lie under it: " + found.size());
+    String path = found.get(0).location().path();
+    assertTrue(path.endsWith("/cache-ghp_…" + token.substring(36) + "/"), "located at the directory, redacted (" + path.length() + " chars)");
+    assertFalse(path.contains(token), "the path shows the token");
+  }
 }
