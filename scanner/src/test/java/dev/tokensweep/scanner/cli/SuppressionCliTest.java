@@ -41,6 +41,37 @@ class SuppressionCliTest {
   }
 
   @Test
+  void baseline_reportOf200kFindings_loadsInASmallHeap() throws Exception {
+    // a report read whole as a tree took ~1 KB of heap a finding: a baseline from a dense scan
+    // (the issue's million findings) ran out of memory before the scan began
+    TokenForge f = new TokenForge(new Random(6));
+    Path dir = Files.createDirectories(tmp.resolve("d"));
+    Files.writeString(dir.resolve("a.log"), "t " + f.base62Crc32("ghp_") + "\n");
+    Path one = tmp.resolve("one.json");
+    assertEquals(1, Run.run("scan", "--format", "json", "-o", one.toString(), "--no-progress", dir.toString()).exit());
+    JsonNode known = new ObjectMapper().readTree(one.toFile()).get("findings").get(0);
+    Path base = tmp.resolve("base.json");
+    try (java.io.BufferedWriter w = Files.newBufferedWriter(base)) {
+      w.write("{\"schema\":\"tokensweep-report\",\"findings\":[");
+      Random r = new Random(7);
+      for (int i = 0; i < 200_000; i++) {
+        w.write("{\"rule_id\":\"ts.github.1\",\"fingerprint\":\"" + Long.toHexString(r.nextLong()) + "0".repeat(48)
+            + "\",\"severity\":\"high\",\"location\":{\"path\":\"/srv/logs/app-" + i + ".log\",\"line\":" + i
+            + ",\"column\":7,\"offset\":" + (i * 80L) + "},\"preview\":\"ghp_…abcd\",\"confidence\":\"high\"},");
+      }
+      w.write(known.toString());
+      w.write("]}\n");
+    }
+    Path jvm = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(jvm.toString(), "-Xmx48m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "scan", "--format", "json", "--no-progress", "--baseline", base.toString(), dir.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the scan ends");
+    assertEquals(0, p.exitValue(), "the baseline's finding is hidden, nothing else found (" + out.length() + " chars of output)");
+  }
+
+  @Test
   void baseline_notAReport_isAUsageError() throws IOException {
     Path bad = tmp.resolve("bad.json");
     Files.writeString(bad, "{\"hello\": 1}");
