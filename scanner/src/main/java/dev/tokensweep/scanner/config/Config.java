@@ -174,7 +174,7 @@ public final class Config {
         throw new ConfigException(String.join("\n", msgs));
       }
     }
-    IgnoreRules ignore = IgnoreRules.EMPTY;
+    List<IgnoreRules> ignored = new ArrayList<>();
     if (raw.ignore() != null) {
       for (int i = 0; i < raw.ignore().size(); i++) {
         String item = raw.ignore().get(i);
@@ -182,13 +182,13 @@ public final class Config {
           continue;
         }
         try {
-          ignore = ignore.and(IgnoreRules.parse(item, name, where.line("/ignore/" + i)));
+          ignored.add(IgnoreRules.parse(item, name, where.line("/ignore/" + i)));
         } catch (IgnoreRules.BadPatternException e) {
           throw new ConfigException(e.getMessage()); // file:line: bad pattern (reason), never the pattern
         }
       }
     }
-    return new Config(name, raw, lines, ignore);
+    return new Config(name, raw, lines, IgnoreRules.all(ignored));
   }
 
   private static void check(boolean ok, String name, Map<String, Integer> lines, String key, String message)

@@ -107,8 +107,15 @@ public final class IgnoreRules {
 
   /** These rules followed by {@code later} (which win where both match). */
   public IgnoreRules and(IgnoreRules later) {
-    List<Rule> all = new ArrayList<>(rules);
-    all.addAll(later.rules);
+    return all(List.of(this, later));
+  }
+
+  /** The rules of each of {@code parts}, in order: one copy, where a fold of {@link #and} copies each part's predecessors again. */
+  public static IgnoreRules all(List<IgnoreRules> parts) {
+    List<Rule> all = new ArrayList<>();
+    for (IgnoreRules p : parts) {
+      all.addAll(p.rules);
+    }
     return new IgnoreRules(all);
   }
 
