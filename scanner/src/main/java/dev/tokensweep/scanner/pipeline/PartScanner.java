@@ -138,7 +138,9 @@ final class PartScanner {
           }
         } catch (IOException | UncheckedIOException e) {
           IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
-          partCollector.problem(new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io)));
+          if (!(io instanceof java.io.EOFException && smaller(file, size))) { // a shrunk file is said once, below
+            partCollector.problem(new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io)));
+          }
         } catch (RuntimeException e) {
           partCollector.problem(new Problem(path, Problem.Type.INTERNAL, "internal error: " + e.getClass().getSimpleName()));
         } finally {
@@ -159,7 +161,16 @@ final class PartScanner {
         collector.problem(new Problem(path, Problem.Type.INTERNAL, "internal error: " + e.getCause().getClass().getSimpleName()));
       }
     }
+    Scanner.shrank(file, size, collector);
     return true;
+  }
+
+  private static boolean smaller(Path file, long size) {
+    try {
+      return Files.size(file) < size;
+    } catch (IOException e) {
+      return true; // gone
+    }
   }
 
   /** Where parts start that may start anywhere: {@code size / parts} bytes each, the last one taking the rest. */

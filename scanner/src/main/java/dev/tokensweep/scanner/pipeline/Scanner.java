@@ -318,9 +318,14 @@ public final class Scanner {
     String path = file.toString();
     stats.addFile();
     names.scanName(path, file.getFileName(), collector);
-    try (InputStream in = stats.meter(opener.open(file), collector.progressPath(path), true)) {
+    Unsized unsized = null;
+    long before = size >= 0 ? size : sizeOf(file); // a file named as an input comes without the walk's size
+    try (InputStream in = stats.meter(before == 0 ? unsized = new Unsized(opener.open(file)) : opener.open(file),
+        collector.progressPath(path), true)) {
       if (size < 0 || size > WHOLE_FILE) {
         scanStream(in, path, file, collector, stats, readAhead);
+        shrank(file, before, collector);
+        Unsized.said(unsized, path, collector);
         return;
       }
       byte[] buf = WHOLE.get();
@@ -339,6 +344,10 @@ public final class Scanner {
       if (failed != null) {
         throw failed;
       }
+      if (n < size) {
+        shrank(file, size, collector);
+      }
+      Unsized.said(unsized, path, collector);
     } catch (IOException | UncheckedIOException e) {
       IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
       collector.problem(new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io)));
@@ -350,6 +359,69 @@ public final class Scanner {
       collector.problem(new Problem(path, Problem.Type.INTERNAL, "out of memory while scanning this input (a larger -Xmx; "
           + "with very many findings --format jsonl, csv or ecs, which are written as the scan goes; lower --max-entries "
           + "for archives with very many members)"));
+    }
+  }
+
+  /**
+   * Reports a file that is now shorter than the walk saw it: truncated or replaced while it was
+   * read (a log rotated with {@code copytruncate}), so what was past its new end was not scanned.
+   * The read itself just ended early and said nothing.
+   */
+  static void shrank(Path file, long size, Collector collector) {
+    long now = sizeOf(file);
+    if (size > 0 && now < size) {
+      collector.problem(new Problem(file.toString(), Problem.Type.UNREADABLE, "changed while it was scanned: "
+          + size + " bytes when the scan began, " + (now < 0 ? "gone" : now + "") + " after; what was past its new end "
+          + "was not scanned"));
+    }
+  }
+
+  /** The size of {@code file}, -1 if it cannot be had (gone, rotated away). */
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * A file whose size the walk saw as 0 read through a cap: pseudo-files in {@code /proc} and
+   * {@code /sys} say 0 and give what they hold, and a few of them (a process's {@code pagemap}:
+   * 8 bytes for each page of its address space) give without end.
+   */
+  private static final class Unsized extends java.io.FilterInputStream {
+    static final long MAX = 64L << 20;
+    private long read;
+    boolean cut;
+
+    Unsized(InputStream in) {
+      super(in);
+    }
+
+    /** Reports {@code u}'s cut, if it was one and cut. */
+    static void said(Unsized u, String path, Collector collector) {
+      if (u != null && u.cut) {
+        collector.problem(new Problem(path, Problem.Type.LIMIT, "unsized: its size was 0 but it gave more than "
+            + (MAX >> 20) + " MiB (a pseudo-file such as /proc/PID/pagemap); the rest was not read"));
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (read >= MAX) {
+        cut = true;
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, MAX - read));
+      read += Math.max(n, 0);
+      return n;
     }
   }
 

@@ -10,6 +10,7 @@ import dev.tokensweep.detectors.evidence.Fingerprinter;
 import dev.tokensweep.detectors.rule.Rules;
 import dev.tokensweep.detectors.rule.TokenForge;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,5 +189,46 @@ class PartsTest {
     Files.write(p, bytes.toByteArray());
     ScanSummary.assertSame(ScanSummary.of(scan(p, 1, Long.MAX_VALUE)), ScanSummary.of(scan(p, 3, 1)), "gzip");
     assertEquals(1, scan(p, 3, 1).findings().size());
+  }
+
+  @Test
+  void fileTruncatedWhileScanned_saidOnceAndNotClean() throws IOException {
+    // a log rotated with copytruncate while it was read: the read ended early and quietly, and the
+    // scan said all was scanned (exit 0 with ~50 MB unread); in parts, each part past the new end
+    // said a bare "EOFException"
+    Path log = dir.resolve("rotating.log");
+    StringBuilder text = new StringBuilder();
+    Random r = new Random(9);
+    while (text.length() < 3 << 20) {
+      text.append(RandomText.filler(r, 120)).append('\n');
+    }
+    for (int threads = 1; threads <= 2; threads++) {
+      Files.writeString(log, text, StandardCharsets.UTF_8);
+      long size = Files.size(log);
+      Scanner s = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(), Scanner.Options.defaults().withThreads(threads),
+          f -> new java.io.FilterInputStream(Files.newInputStream(f)) {
+            private long read;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              int n = super.read(b, off, len);
+              read += Math.max(n, 0);
+              if (read > 256 << 10) { // a quarter MB in, the file is cut to a third
+                try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                  if (c.size() == size) {
+                    c.truncate(size / 3);
+                  }
+                }
+              }
+              return n;
+            }
+          });
+      s.partsFromBytes = 64 * 1024;
+      ScanResult res = s.scan(List.of(log.toString()), null);
+      List<dev.tokensweep.scanner.model.Problem> said = res.problems();
+      assertEquals(1, said.size(), threads + " threads: one problem, not one a part: " + said);
+      assertEquals(dev.tokensweep.scanner.model.Problem.Type.UNREADABLE, said.get(0).type());
+      assertTrue(said.get(0).message().startsWith("changed while it was scanned: " + size + " bytes"), said.get(0).message());
+    }
   }
 }

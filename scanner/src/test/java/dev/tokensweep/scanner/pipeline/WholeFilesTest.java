@@ -157,4 +157,34 @@ class WholeFilesTest {
     assertEquals(Problem.Type.UNREADABLE, p.type());
     assertTrue(p.location().endsWith("bad.log"), p.location());
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void fileOfSizeZeroThatNeverEnds_cutAndSaid() throws IOException {
+    // /proc/PID/pagemap says 0 bytes and gives 8 for each page of an address space: the scan read
+    // it without end, in a directory or named alone
+    Path logs = Files.createDirectories(dir.resolve("proc"));
+    Path pseudo = Files.createFile(logs.resolve("pagemap"));
+    Files.writeString(logs.resolve("status"), "State: R (running)\n");
+    Scanner.Opener endless = f -> f.equals(pseudo) ? new InputStream() {
+      @Override
+      public int read() {
+        return 0;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        java.util.Arrays.fill(b, off, off + len, (byte) 0);
+        return len;
+      }
+    } : Files.newInputStream(f);
+    for (Path input : List.of(logs, pseudo)) {
+      ScanResult r = scanner(1, endless).scan(List.of(input.toString()), null);
+      assertEquals(1, r.problems().size(), input.getFileName() + ": " + r.problems());
+      Problem p = r.problems().get(0);
+      assertEquals(Problem.Type.LIMIT, p.type());
+      assertEquals(pseudo.toString(), p.location());
+      assertTrue(p.message().startsWith("unsized: its size was 0"), p.message());
+    }
+  }
 }
