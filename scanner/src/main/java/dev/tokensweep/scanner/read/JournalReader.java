@@ -30,8 +30,8 @@ import org.tukaani.xz.SingleXZInputStream;
  * <p>Each decompressed field counts against {@link ScanLimits#maxEntryBytes()} and, once
  * {@link ScanLimits#ratioThreshold()} bytes are out, {@link ScanLimits#maxRatio()}: a field that
  * claims to expand to gigabytes is a {@code limit} problem, and the walk goes on. An object that
- * does not parse ends the walk with a problem naming its offset; a truncated file is read up to
- * its last whole object. Memory: one chunk of field and the decoders' windows.
+ * does not parse is a problem naming its offset, and the walk goes on from the next whole object
+ * past it; a truncated file is read up to its last whole object. Memory: one chunk of field and the decoders' windows.
  */
 final class JournalReader implements Reader {
   static final String FORMAT = "journal";
@@ -161,25 +161,72 @@ final class JournalReader implements Reader {
         int flags = ra.u8(p + 1);
         long objSize = ra.le64(p + 8);
         if (type == 0 && objSize == 0) {
-          if (tail != 0 && p <= tail) {
-            corrupt("empty object at offset " + p + " before the last object (" + tail + "); the rest was not read");
+          if (tail == 0 || p > tail) {
+            return; // the unused, preallocated end of the file
           }
-          return; // the unused, preallocated end of the file
+          long next = resync(p + 8, end);
+          corrupt("empty object at offset " + p + " before the last object (" + tail + "); " + goesOn(next));
+          if (next < 0) {
+            return;
+          }
+          p = next;
+          continue;
         }
         if (objSize < 16 || type > MAX_TYPE || objSize > end - p) {
-          if (objSize > end - p && type <= MAX_TYPE && objSize >= 16) {
+          // one damaged object does not end the walk: the next whole one past it is found and read on
+          long next = resync(p + 8, end);
+          if (next < 0 && objSize > end - p && type <= MAX_TYPE && objSize >= 16) {
             corrupt("truncated: the object at offset " + p + " needs " + objSize + " bytes, the file ends at " + end
                 + "; the objects before were read");
           } else {
-            corrupt("object at offset " + p + " has type " + type + " and size " + objSize + "; the rest was not read");
+            corrupt("object at offset " + p + " has type " + type + " and size " + objSize + "; " + goesOn(next));
           }
-          return;
+          if (next < 0) {
+            return;
+          }
+          p = next;
+          continue;
         }
         if (type == OBJECT_DATA && objSize > dataHeader) {
           data(p, objSize, flags & 7, dataHeader, end);
         }
         p += (objSize + 7) & ~7L;
       }
+    }
+
+    private static String goesOn(long next) {
+      return next < 0 ? "the rest was not read" : "read on from the next whole object, at offset " + next;
+    }
+
+    /**
+     * The first offset from {@code from} (8-aligned, as objects are) where an object header looks
+     * whole and is followed by another, the unused end, or the end of the objects; -1 if there is none.
+     */
+    private long resync(long from, long end) throws IOException {
+      for (long q = (from + 7) & ~7L; q + 16 <= end; q += 8) {
+        if (plausible(q, end)) {
+          long next = q + ((ra.le64(q + 8) + 7) & ~7L);
+          if (next + 16 > end || plausible(next, end) || (ra.u8(next) == 0 && ra.le64(next + 8) == 0)) {
+            return q;
+          }
+        }
+      }
+      return -1;
+    }
+
+    /** Whether an object header at {@code p} looks whole: a known type, its six reserved bytes zero, a size that fits. */
+    private boolean plausible(long p, long end) throws IOException {
+      int type = ra.u8(p);
+      if (type < 1 || type > MAX_TYPE) {
+        return false;
+      }
+      for (int i = 2; i < 8; i++) {
+        if (ra.u8(p + i) != 0) {
+          return false;
+        }
+      }
+      long size = ra.le64(p + 8);
+      return size >= 16 && size <= end - p;
     }
 
     /** One DATA object: {@code NAME=value}, maybe compressed. */

@@ -94,6 +94,27 @@ class JournalReaderTest {
     assertTrue(p.message().contains("truncated") && p.message().contains("ends at " + cut), p.message());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"zstd-c1", "xz-c0", "lz4-c0"})
+  void damagedObject_problemWithOffset_objectsAfterItStillScanned(String name) throws IOException {
+    // one object's header overwritten (its type and size): the walk ended there, and every field
+    // after it went unscanned
+    byte[] bytes = fixture(name);
+    int first = (int) le64(bytes, 88);
+    int second = first + (int) ((le64(bytes, first + 8) + 7) & ~7L);
+    Arrays.fill(bytes, second, second + 16, (byte) 0x5a);
+    Path f = dir.resolve("damaged.journal");
+    Files.write(f, bytes);
+    ScanResult r = scan(f);
+    one(r, IN_CMDLINE, name + ": a field after the damage");
+    one(r, IN_ENVIRON, name + ": the last field");
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    Problem p = r.problems().get(0);
+    assertEquals(Problem.Type.CORRUPT, p.type());
+    assertTrue(p.message().startsWith("journal: object at offset " + second + " has type 90")
+        && p.message().contains("read on from the next whole object"), p.message());
+  }
+
   @org.junit.jupiter.api.Test
   void fieldClaiming4GiB_isALimitProblem_notAnAllocation() throws IOException {
     // the lz4 size prefix of the MESSAGE field set to 4 GB: a limit, the other fields still read
