@@ -23,6 +23,7 @@ import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.archivers.zip.UnsupportedZipFeatureException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
@@ -198,8 +199,16 @@ final class ArchiveExpander implements Expander {
   private void decompress(Format f, InputStream b, String path, int depth) {
     CountingInputStream counted = new CountingInputStream(b);
     InputStream dec;
+    ConcatenatedStream members = null;
     try {
-      dec = decoder(f, counted);
+      if (ConcatenatedStream.handles(f)) {
+        // member by member, so that nothing after the last one goes unread (ConcatenatedStream)
+        InputStream first = singleDecoder(f, counted);
+        members = new ConcatenatedStream(f, first, counted, () -> visitor.dataAfterEnd(f, path));
+        dec = members;
+      } else {
+        dec = decoder(f, counted);
+      }
     } catch (IOException | RuntimeException e) {
       if (!budget.branchStopped()) {
         budget.problem(path, classify(e), f.id() + " header unreadable: " + e.getClass().getSimpleName());
@@ -209,16 +218,50 @@ final class ArchiveExpander implements Expander {
       budget.problem(path, Problem.Type.UNSUPPORTED, f.id() + " decoder not available on this platform");
       return;
     }
-    visitor.open(f, path, dec instanceof GzipCompressorInputStream gz ? gz.getMetaData() : null);
+    visitor.open(f, path, members != null ? firstHeader(members) : null);
     if (depth == 0 && readAhead != null) {
       dec = new ReadAhead(dec, readAhead);
     }
     try {
-      member(null, dec, path + "!", path, depth + 1, counted::count, true);
+      try {
+        member(null, dec, path + "!", path, depth + 1, counted::count, true);
+      } finally {
+        closeQuietly(dec); // stops a read-ahead thread: the data after the end is read here
+      }
+      if (members != null && members.dataAfterEnd() && !budget.branchStopped()) {
+        dataAfterEnd(f, counted, path, members.endOffset(), depth);
+      }
     } finally {
-      closeQuietly(dec);
       visitor.close(path, true); // whether its one member is whole, exit said
     }
+  }
+
+  private static Object firstHeader(ConcatenatedStream members) {
+    return members.first() instanceof GzipCompressorInputStream gz ? gz.getMetaData() : null;
+  }
+
+  /**
+   * Data after a container's end (a tar's end-of-archive blocks, cpio's trailer, a compressed
+   * stream's last member), {@code in} standing on it and on no zero: no member holds it, yet a
+   * secret there is in the file. It is read as a member of its own, named
+   * {@code <container>!<after FORMAT end>} ({@code bundle.tar!<after tar end>},
+   * {@code app.log.gz!<after gzip end>}: the format tells which end when one name holds two
+   * levels, as {@code x.tar.gz} does), through the limits as any member, and it is reported as
+   * corrupt, because no tool that extracts the container sees it. A visitor is not handed it
+   * ({@link Visitor#dataAfterEnd}).
+   *
+   * @param offset where in the container's bytes the data starts
+   */
+  private void dataAfterEnd(Format f, InputStream in, String path, long offset, int depth) {
+    String where = path + "!<after " + f.id() + " end>";
+    if (visitor != NONE) {
+      budget.problem(where, Problem.Type.CORRUPT, "data after the end of the " + f.id() + " (from byte " + offset
+          + ") belongs to no member; left out of the copy");
+      return;
+    }
+    budget.problem(where, Problem.Type.CORRUPT, "data after the end of the " + f.id() + " (from byte " + offset
+        + ") belongs to no member; scanned as a member of its own");
+    member(null, in, where, where, depth + 1, null, false);
   }
 
   /** A decoder for compressed format {@code f} over {@code in}, with the scanner's memory caps. */
@@ -239,6 +282,21 @@ final class ArchiveExpander implements Expander {
       }
       case Z -> new ZCompressorInputStream(in, memKib);
       default -> throw new IllegalArgumentException("not a compressor: " + f);
+    };
+  }
+
+  /**
+   * A decoder of one member of {@code f} ({@link ConcatenatedStream#handles}) that reads no further
+   * than the member's end, {@code in} supporting mark and reset.
+   */
+  static InputStream singleDecoder(Format f, InputStream in) throws IOException {
+    return switch (f) {
+      case GZIP -> GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(false).get();
+      case BZIP2 -> new BZip2CompressorInputStream(in, false);
+      case XZ -> new XZCompressorInputStream(in, false, ScanLimits.MAX_DECODER_MEMORY_KIB);
+      case LZ4 -> new FramedLZ4CompressorInputStream(in, false);
+      case LZMA -> lzma(in, ScanLimits.MAX_DECODER_MEMORY_KIB);
+      default -> throw new IllegalArgumentException("not a stream of single members: " + f);
     };
   }
 
@@ -288,16 +346,31 @@ final class ArchiveExpander implements Expander {
 
   private void streamArchive(Format f, InputStream b, String path, int depth) {
     InputStream shielded = new Shield(b);
+    // tar and cpio readers given blocks of one record (one byte) read no padding after the end
+    // marker: it is what follows the end, read below, not skipped unseen
+    @SuppressWarnings("deprecation")
     ArchiveInputStream<? extends ArchiveEntry> ais = switch (f) {
-      case TAR -> new TarArchiveInputStream(shielded);
+      case TAR -> new TarArchiveInputStream(shielded, TarConstants.DEFAULT_RCDSIZE);
       case AR -> new ArArchiveInputStream(shielded);
-      case CPIO -> new CpioArchiveInputStream(shielded);
+      case CPIO -> new CpioArchiveInputStream(shielded, 1);
       default -> throw new IllegalArgumentException("not a streaming archive: " + f);
     };
     visitor.open(f, path, null);
     boolean complete = false;
     try {
       complete = entries(f, ais, path, depth, null);
+      if (complete && f != Format.AR && !budget.branchStopped()) {
+        // ar has no end marker: its reader reads to the end of the input
+        long zeros = ConcatenatedStream.skipZeros(b);
+        if (zeros >= 0) {
+          visitor.dataAfterEnd(f, path);
+          dataAfterEnd(f, b, path, ais.getBytesRead() + zeros, depth);
+        }
+      }
+    } catch (IOException e) {
+      if (!budget.branchStopped()) {
+        budget.problem(path, classify(e), f.id() + " unreadable after its end marker: " + message(e));
+      }
     } finally {
       closeQuietly(ais);
       visitor.close(path, complete);

@@ -89,6 +89,15 @@ public interface Expander {
     /** The member ended; {@code complete} is false when a limit or damage cut it (its problem is reported). */
     default void exit(String path, boolean complete) {}
 
+    /**
+     * Data follows the end of the container of format {@code f} at {@code path} (after a tar's
+     * end-of-archive blocks or cpio's trailer entry, after a compressed stream's last member): no
+     * member holds it. The walker reports it and does not hand it to a visitor, so a copy rebuilt
+     * from the members leaves it out, and a copy made as the input was would keep it. Called before
+     * the container's {@link #close}.
+     */
+    default void dataAfterEnd(Format f, String path) {}
+
     /** An entry without content of its own to read (directory, symbolic or hard link, device). */
     default void other(ArchiveEntry entry, String path) {}
 

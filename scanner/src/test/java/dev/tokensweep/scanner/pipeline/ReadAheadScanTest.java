@@ -96,4 +96,19 @@ class ReadAheadScanTest {
     assertTrue(one.stream().anyMatch(s -> s.contains("[corrupt]")), one.toString());
     assertSameAsOneThread(p, 30);
   }
+
+  @Test
+  void gzipLogThenDataAfterItsEnd_readAhead_sameAsOneThread() throws IOException {
+    // the data after the end is read by the walker once the read-ahead thread has stopped
+    Random r = new Random(64);
+    TokenForge forge = new TokenForge(r);
+    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    bo.write(Archives.gzip(log(r, forge, 30_000)));
+    bo.write(log(r, forge, 2_000));
+    Path p = dir.resolve("tail.log.gz");
+    Files.write(p, bo.toByteArray());
+    List<String> one = ScanSummary.of(scan(p, 1));
+    assertTrue(one.stream().anyMatch(s -> s.contains("<after gzip end>") && s.contains("[corrupt]")), one.toString());
+    assertSameAsOneThread(p, 30);
+  }
 }

@@ -1,0 +1,223 @@
+package dev.tokensweep.scanner.pipeline;
+
+import static dev.tokensweep.scanner.pipeline.Archives.ascii;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokensweep.detectors.engine.Detector;
+import dev.tokensweep.detectors.evidence.Fingerprinter;
+import dev.tokensweep.detectors.rule.Rules;
+import dev.tokensweep.detectors.rule.Severity;
+import dev.tokensweep.detectors.rule.TokenForge;
+import dev.tokensweep.scanner.model.ScanLimits;
+import dev.tokensweep.scanner.model.ScanResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Nothing after an archive's or a compressed stream's end goes unscanned: a member followed by data
+ * that is no member is scanned whole (decoders used to drop the last bytes they decoded when the
+ * data after them made them fail), and the data after the end (after a tar's end-of-archive blocks,
+ * cpio's trailer, the last compressed member) is scanned as a member of its own, named
+ * {@code <container>!<after FORMAT end>}, and reported as corrupt. Zero padding is no data.
+ * Failure messages name locations and counts, never token text.
+ */
+class DataAfterEndScanTest {
+
+  private static final Detector DETECTOR = Detector.of(Rules.builtin());
+
+  @TempDir
+  Path dir;
+
+  private final TokenForge forge = new TokenForge(new Random(42));
+
+  /** A three-line log whose third line holds {@code token}, starting at column 21. */
+  private static byte[] log(String token) {
+    return ascii("2026-11-02 INFO start\n2026-11-02 INFO login ok\nexport GITHUB_TOKEN=" + token + "\n");
+  }
+
+  private ScanResult scan(ScanLimits limits, Path p) {
+    Scanner s = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(),
+        Scanner.Options.defaults().withThreads(1).withLimits(limits));
+    return s.scan(List.of(p.toString()), InputStream.nullInputStream());
+  }
+
+  private ScanResult scan(Path p) {
+    return scan(ScanLimits.defaults(), p);
+  }
+
+  private Path write(String name, byte[]... parts) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    for (byte[] b : parts) {
+      bo.write(b);
+    }
+    return Files.write(dir.resolve(name), bo.toByteArray());
+  }
+
+  private static List<String> paths(ScanResult r) {
+    return r.findings().stream().map(f -> f.location().path() + ":" + f.location().line() + ":" + f.location().column())
+        .collect(Collectors.toList());
+  }
+
+  private static List<String> problems(ScanResult r) {
+    return r.problems().stream().map(p -> p.location() + " [" + p.type() + "]").collect(Collectors.toList());
+  }
+
+  private static byte[] compressed(String ext, byte[] data) throws IOException {
+    return switch (ext) {
+      case "gz" -> Archives.gzip(data);
+      case "bz2" -> Archives.bzip2(data);
+      case "xz" -> Archives.xz(data);
+      case "lzma" -> Archives.lzmaUnknownSize(data);
+      case "lz4" -> Archives.lz4(data);
+      case "zst" -> Archives.zstd(data);
+      case "sz" -> Archives.snappy(data);
+      default -> throw new IllegalArgumentException(ext);
+    };
+  }
+
+  private static String format(String ext) {
+    return switch (ext) {
+      case "gz" -> "gzip";
+      case "bz2" -> "bzip2";
+      default -> ext;
+    };
+  }
+
+  private static final byte[] JUNK = ascii("not a member: junk after the end\n");
+
+  // ---- compressed streams
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"gz", "bz2", "xz", "lzma", "lz4"})
+  void scan_smallMemberThenJunk_memberScannedWholeAndJunkReported(String ext) throws IOException {
+    Path p = write("app.log." + ext, compressed(ext, log(forge.base62Crc32("ghp_"))), JUNK);
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(p + "!<after " + format(ext) + " end> [corrupt]"), problems(r));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"zst", "sz"})
+  void scan_smallMemberThenJunk_decoderReportsItAfterTheWholeMember(String ext) throws IOException {
+    // their decoders fail on the data after the end only in the read after the member's last bytes
+    Path p = write("app.log." + ext, compressed(ext, log(forge.base62Crc32("ghp_"))), JUNK);
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(p + "! [corrupt]"), problems(r));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"gz", "bz2", "xz", "lz4"})
+  void scan_largeMemberThenJunk_tokenInItsLastBytesFound(String ext) throws IOException {
+    StringBuilder text = new StringBuilder();
+    Random rnd = new Random(9);
+    while (text.length() < 200_000) {
+      text.append("INFO request ").append(Long.toHexString(rnd.nextLong())).append('\n');
+    }
+    text.append("export GITHUB_TOKEN=").append(forge.base62Crc32("ghp_")).append('\n');
+    long lines = text.chars().filter(c -> c == '\n').count();
+    Path p = write("big.log." + ext, compressed(ext, ascii(text.toString())), JUNK);
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!:" + lines + ":21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(p + "!<after " + format(ext) + " end> [corrupt]"), problems(r));
+  }
+
+  @Test
+  void scan_multiMemberGzipThenZeros_everyMemberReadNoProblem() throws IOException {
+    Path p = write("two.log.gz", Archives.gzip(ascii("first member\n")), Archives.gzip(log(forge.base62Crc32("ghp_"))),
+        new byte[4096]);
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!:4:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(), problems(r));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"gz", "bz2", "xz", "lzma", "lz4"})
+  void scan_tokenAfterTheCompressedEnd_found(String ext) throws IOException {
+    Path p = write("app.log." + ext, compressed(ext, ascii("nothing here\n")), log(forge.base62Crc32("ghp_")));
+    ScanResult r = scan(p);
+    String after = p + "!<after " + format(ext) + " end>";
+    assertEquals(List.of(after + ":3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(after + " [corrupt]"), problems(r));
+    assertEquals(1, r.exitCode(Severity.INFO));
+  }
+
+  // ---- tar and cpio
+
+  @Test
+  void scan_tokenAfterTheTarEndBlocks_found() throws IOException {
+    byte[] tar = Archives.tar(Map.of("a.log", ascii("nothing here\n")));
+    // the writer pads to a 10 KiB record: data inside that padding, and data after it
+    for (int at : new int[] {512 * 5, tar.length}) {
+      byte[] t = java.util.Arrays.copyOf(tar, Math.max(tar.length, at));
+      Path p = write("x" + at + ".tar", java.util.Arrays.copyOf(t, at), log(forge.base62Crc32("ghp_")));
+      ScanResult r = scan(p);
+      assertEquals(List.of(p + "!<after tar end>:3:21"), paths(r), () -> "findings at " + at + "; problems " + problems(r));
+      assertEquals(List.of(p + "!<after tar end> [corrupt]"), problems(r), "at " + at);
+    }
+  }
+
+  @Test
+  void scan_tokenAfterTheCpioTrailer_found() throws IOException {
+    Path p = write("x.cpio", Archives.cpio(Map.of("a.log", ascii("nothing here\n"))), log(forge.base62Crc32("ghp_")));
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!<after cpio end>:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(p + "!<after cpio end> [corrupt]"), problems(r));
+  }
+
+  @Test
+  void scan_tarGzWithDataAfterTheTarEnd_namedByTheTarsEnd() throws IOException {
+    byte[] tar = Archives.tar(Map.of("a.log", ascii("nothing here\n")));
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    bo.write(tar);
+    bo.write(log(forge.base62Crc32("ghp_")));
+    Path p = write("b.tar.gz", Archives.gzip(bo.toByteArray()));
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!<after tar end>:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(p + "!<after tar end> [corrupt]"), problems(r));
+  }
+
+  @Test
+  void scan_tarAndCpioPaddedWithZeros_noProblem() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("a.log", log(forge.base62Crc32("ghp_")));
+    Path tar = write("z.tar", Archives.tar(m), new byte[30_000]);
+    Path cpio = write("z.cpio", Archives.cpio(m), new byte[3_000]);
+    for (Path p : List.of(tar, cpio)) {
+      ScanResult r = scan(p);
+      assertEquals(List.of(p + "!a.log:3:21"), paths(r), () -> "findings; problems " + problems(r));
+      assertEquals(List.of(), problems(r));
+    }
+  }
+
+  @Test
+  void scan_largeDataAfterTheTarEnd_boundedByTheEntryLimit() throws IOException {
+    ScanLimits d = ScanLimits.defaults();
+    ScanLimits limits = new ScanLimits(d.maxDepth(), d.maxEntries(), d.maxTotalBytes(), 64 << 10, d.maxRatio(),
+        d.ratioThreshold(), d.maxSpoolBytes(), d.maxLineBytes());
+    byte[] tail = ascii("x".repeat(99) + "\n").clone();
+    ByteArrayOutputStream big = new ByteArrayOutputStream();
+    for (int i = 0; i < 2000; i++) {
+      big.write(tail);
+    }
+    Path p = write("t.tar", Archives.tar(Map.of("a.log", ascii("nothing here\n"))), big.toByteArray());
+    ScanResult r = scan(limits, p);
+    List<String> ps = new ArrayList<>(problems(r));
+    assertEquals(List.of(p + "!<after tar end> [corrupt]", p + "!<after tar end> [limit]"), ps);
+    assertTrue(r.problems().get(1).message().startsWith("max-entry-bytes"), r.problems().get(1).message());
+  }
+}
