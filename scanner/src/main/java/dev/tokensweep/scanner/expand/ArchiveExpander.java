@@ -56,7 +56,9 @@ import org.apache.commons.compress.utils.InputStreamStatistics;
  * central directory is unreadable is reported as {@code corrupt} and then read from its local
  * headers, so the members before the damage are still scanned. Encrypted members are reported as
  * {@code encrypted} and skipped; members with an unsupported method as {@code unsupported}.
- * Members that are not regular files (directories, links, devices) are skipped silently.
+ * Members that are not regular files (directories, links, devices) are skipped silently, but for
+ * a zip entry's stored data (a symbolic link's target, bytes hidden under a directory). What
+ * follows a container's end is read too ({@link #dataAfterEnd}).
  *
  * <p>Not thread-safe: one instance per input, used by the thread that scans it. It never closes
  * the stream it is given.
@@ -75,6 +77,9 @@ final class ArchiveExpander implements Expander {
   private static final int MAX_MESSAGE_CHARS = 160;
 
 
+
+  /** Stored bytes of the largest empty deflate stream a writer emits: a directory entry with more holds data. */
+  private static final int EMPTY_DEFLATE_MAX = 8;
 
   private final Budget budget;
   private final ScanLimits limits;
@@ -611,8 +616,7 @@ final class ArchiveExpander implements Expander {
           complete = false;
           return;
         }
-        if (!regular(e)) {
-          visitor.other(e, path + "!" + Names.display(e.getName()));
+        if (!regular(e) && !readNonRegular(e, path)) {
           continue;
         }
         if (layout.overlapping().contains(e)) {
@@ -646,6 +650,9 @@ final class ArchiveExpander implements Expander {
         }
         crc.report(child, budget);
       }
+      if (!budget.branchStopped()) {
+        zipEnd(file, path, depth);
+      }
       disagree = layout.disagreement() != null && !budget.branchStopped();
       if (disagree) {
         budget.problem(path, Problem.Type.CORRUPT, "central directory and local headers disagree: "
@@ -657,6 +664,72 @@ final class ArchiveExpander implements Expander {
     }
     if (disagree) {
       zipFromLocalHeaders(file, path, depth);
+    }
+  }
+
+  /**
+   * Whether the data stored under a zip entry that is no regular file is read as a member: a
+   * symbolic link's data is its target (read when scanning; a copy keeps the link as it was), a
+   * directory's should be nothing, so bytes there are hidden from every extractor: reported, and
+   * read when scanning or, for a visitor, skipped (a copy leaves the entry out). When not read,
+   * the visitor has been told ({@link Visitor#other} or {@link Visitor#skipped}).
+   */
+  private boolean readNonRegular(ZipArchiveEntry e, String path) {
+    String shown = path + "!" + Names.display(e.getName());
+    // an empty member still stores a few bytes when deflated (two, or five with a stored block)
+    boolean data = e.getSize() > 0 || e.getCompressedSize() > EMPTY_DEFLATE_MAX;
+    if (data && e.isDirectory()) {
+      budget.problem(shown, Problem.Type.CORRUPT, "directory entry holds " + e.getCompressedSize() + " stored bytes; "
+          + (visitor == NONE ? "read as a member" : "left out of the copy"));
+      if (visitor != NONE) {
+        visitor.skipped(e, shown);
+        return false;
+      }
+      return true;
+    }
+    if (data && visitor == NONE) {
+      return true;
+    }
+    visitor.other(e, shown);
+    return false;
+  }
+
+  /**
+   * The zip's comment and the data after its end record (and comment): a secret in either is in
+   * the file, yet in no member. When scanning, the comment is read as a member named
+   * {@code <zip comment>}; data after the end is read and reported as {@link #dataAfterEnd} says.
+   */
+  private void zipEnd(Seekable file, String path, int depth) {
+    try (SeekableByteChannel ch = file.channel()) {
+      ZipDirectory.End end = ZipDirectory.end(ch);
+      if (end == null) {
+        return;
+      }
+      long size = ch.size();
+      long commentEnd = Math.min(end.end(), size);
+      if (visitor == NONE && end.comment() < commentEnd) {
+        byte[] comment = new byte[(int) (commentEnd - end.comment())]; // at most 64 KiB
+        ch.position(end.comment());
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(comment);
+        while (bb.hasRemaining() && ch.read(bb) > 0) {
+          // fill
+        }
+        String where = path + "!<zip comment>";
+        member(null, new java.io.ByteArrayInputStream(comment, 0, bb.position()), where, where, depth + 1, null, false);
+      }
+      if (end.end() < size && !budget.branchStopped()) {
+        ch.position(end.end());
+        InputStream rest = new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch), STREAM_BUFFER);
+        long zeros = ConcatenatedStream.skipZeros(rest);
+        if (zeros >= 0) {
+          visitor.dataAfterEnd(Format.ZIP, path);
+          dataAfterEnd(Format.ZIP, rest, path, end.end() + zeros, depth);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!budget.branchStopped()) {
+        budget.problem(path, classify(e), "zip end record unreadable after the members were read: " + message(e));
+      }
     }
   }
 

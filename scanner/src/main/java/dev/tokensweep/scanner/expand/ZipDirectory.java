@@ -167,6 +167,43 @@ public final class ZipDirectory {
     return to - from >= MIN_REPORTED_GAP ? (to - from) + " bytes at offset " + from + " belong to no listed member" : null;
   }
 
+  /**
+   * Where the end record {@code ZipFile} takes ends: its comment, then data after the zip's end,
+   * lie in the file's last bytes.
+   *
+   * @param comment where the zip's comment starts; it ends at {@code end}, or at the file's end
+   *     when the file is shorter than the record says
+   * @param end where the record with its comment ends; bytes from here to the file's end are no
+   *     part of the zip
+   */
+  public record End(long comment, long end) {}
+
+  /** The end record's bounds ({@link End}), or null when {@code ZipFile} would find none. */
+  static End end(SeekableByteChannel ch) throws IOException {
+    long eocdPos = endRecord(ch);
+    if (eocdPos < 0) {
+      return null;
+    }
+    int commentLen = read(ch, eocdPos + 20, 2).getShort(0) & 0xFFFF;
+    return new End(eocdPos + EOCD_MIN, eocdPos + EOCD_MIN + commentLen);
+  }
+
+  /** Where the end record {@code ZipFile} takes starts: the last signature within a comment's reach of the end; -1 when none. */
+  private static long endRecord(SeekableByteChannel ch) throws IOException {
+    long size = ch.size();
+    if (size < EOCD_MIN) {
+      return -1;
+    }
+    int tailLen = (int) Math.min(size, EOCD_MIN + MAX_COMMENT);
+    ByteBuffer tail = read(ch, size - tailLen, tailLen);
+    for (int i = tailLen - EOCD_MIN; i >= 0; i--) {
+      if (tail.getInt(i) == EOCD_SIG) {
+        return size - tailLen + i;
+      }
+    }
+    return -1;
+  }
+
   /** Where {@code ZipFile} reads the directory from, or -1 when it finds none (see {@link #count}). */
   static long directoryStart(SeekableByteChannel ch) throws IOException {
     long size = ch.size();

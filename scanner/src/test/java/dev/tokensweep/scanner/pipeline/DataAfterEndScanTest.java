@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -219,5 +221,55 @@ class DataAfterEndScanTest {
     List<String> ps = new ArrayList<>(problems(r));
     assertEquals(List.of(p + "!<after tar end> [corrupt]", p + "!<after tar end> [limit]"), ps);
     assertTrue(r.problems().get(1).message().startsWith("max-entry-bytes"), r.problems().get(1).message());
+  }
+
+  // ---- zip
+
+  @Test
+  void scan_tokenAfterTheZipEndRecord_found() throws IOException {
+    Path p = write("x.zip", Archives.zip(Map.of("a.log", ascii("nothing here\n"))), log(forge.base62Crc32("ghp_")));
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!<after zip end>:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(p + "!<after zip end> [corrupt]"), problems(r));
+  }
+
+  @Test
+  void scan_tokenInTheZipComment_foundNoProblem() throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
+      z.setComment(new String(log(forge.base62Crc32("ghp_")), java.nio.charset.StandardCharsets.US_ASCII));
+      z.putArchiveEntry(new ZipArchiveEntry("a.log"));
+      z.write(ascii("nothing here\n"));
+      z.closeArchiveEntry();
+    }
+    Path p = write("c.zip", bo.toByteArray());
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!<zip comment>:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(), problems(r));
+  }
+
+  @Test
+  void scan_zipDirectoryEntryHoldingData_readAndReported() throws IOException {
+    byte[] zip = new RawZip().add("a.log", ascii("nothing here\n")).add("dir/", log(forge.base62Crc32("ghp_"))).bytes();
+    Path p = write("d.zip", zip);
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!dir/:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(p + "!dir/ [corrupt]"), problems(r));
+  }
+
+  @Test
+  void scan_zipSymlinkWhoseTargetHoldsAToken_found() throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
+      ZipArchiveEntry e = new ZipArchiveEntry("link");
+      e.setUnixMode(0120777);
+      z.putArchiveEntry(e);
+      z.write(log(forge.base62Crc32("ghp_")));
+      z.closeArchiveEntry();
+    }
+    Path p = write("l.zip", bo.toByteArray());
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!link:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(), problems(r));
   }
 }
