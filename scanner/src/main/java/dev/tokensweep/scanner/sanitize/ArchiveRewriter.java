@@ -51,7 +51,8 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStr
  * {@link Sanitizer}, a nested container as rebuilt below it, an unchanged member as it was. A
  * member that a limit or damage cut, or that could not be read, is left out (the walker has named
  * the problem); a container the walker could not walk whole (entry limit, damaged or lying
- * directory) is left out whole. A container in which nothing changed is copied as it was, so a
+ * directory) is left out whole; data after a container's end is left out (the container is
+ * rebuilt from its members). A container in which nothing changed is copied as it was, so a
  * clean bundle comes out byte-identical.
  *
  * <p>One instance per input file; not thread-safe.
@@ -234,6 +235,20 @@ final class ArchiveRewriter implements Expander.Visitor {
       c.other(entry);
     } catch (IOException | RuntimeException e) {
       c.fail(e);
+    }
+  }
+
+  /**
+   * The container is rebuilt from its members, which leaves the data after its end out: copied as
+   * it was, it would keep a secret there (the walker named what is left out).
+   */
+  @Override
+  public void dataAfterEnd(Format f, String path) {
+    for (Object o : stack) {
+      if (o instanceof Container c && c.format == f && c.path.equals(path)) {
+        c.changed = true;
+        return;
+      }
     }
   }
 
@@ -451,7 +466,7 @@ final class ArchiveRewriter implements Expander.Visitor {
       }
       changed |= m.changed;
       if (format.kind() == Format.Kind.COMPRESSED) {
-        if (!m.changed) {
+        if (!changed) {
           return; // the container is copied as it was
         }
         if (format == Format.Z) {

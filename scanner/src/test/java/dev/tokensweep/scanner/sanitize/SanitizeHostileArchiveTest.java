@@ -298,4 +298,71 @@ class SanitizeHostileArchiveTest {
     assertTrue(o.result().written());
     Files.delete(seven);
   }
+
+  // ---- data after a container's end: left out of the copy, named, never copied with its secret
+
+  private static byte[] concat(byte[]... parts) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      bo.write(p);
+    }
+    return bo.toByteArray();
+  }
+
+  @Test
+  void sanitize_tarWithATokenAfterItsEnd_rebuiltWithoutItAndNamed() throws IOException {
+    byte[] tar = concat(Archives.tar(Map.of("a.log", ascii("nothing here\n"))), log(forge.base62Crc32("ghp_")));
+    Outcome o = sanitize("after.tar", tar, ScanLimits.defaults());
+    assertTrue(o.result().written());
+    assertEquals(List.of("after.tar!<after tar end> [corrupt]"), o.problems());
+    assertEquals(List.of("a.log"), tarNames(o.out()));
+  }
+
+  @Test
+  void sanitize_compressedWithATokenAfterItsEnd_rebuiltWithoutItAndNamed() throws IOException {
+    for (String ext : List.of("gz", "bz2", "xz")) {
+      byte[] member = ascii("nothing here\n");
+      byte[] c = switch (ext) {
+        case "gz" -> Archives.gzip(member);
+        case "bz2" -> Archives.bzip2(member);
+        default -> Archives.xz(member);
+      };
+      String name = "after.log." + ext;
+      Outcome o = sanitize(name, concat(c, log(forge.base62Crc32("ghp_"))), ScanLimits.defaults());
+      assertTrue(o.result().written(), ext);
+      String f = ext.equals("gz") ? "gzip" : ext.equals("bz2") ? "bzip2" : ext;
+      assertEquals(List.of(name + "!<after " + f + " end> [corrupt]"), o.problems());
+    }
+  }
+
+  @Test
+  void sanitize_tarGzWithATokenAfterTheTarEnd_rebuiltWithoutIt() throws IOException {
+    byte[] tgz = Archives.gzip(concat(Archives.tar(Map.of("a.log", ascii("nothing here\n"))),
+        log(forge.base62Crc32("ghp_"))));
+    Outcome o = sanitize("after.tar.gz", tgz, ScanLimits.defaults());
+    assertTrue(o.result().written());
+    assertEquals(List.of("after.tar.gz!<after tar end> [corrupt]"), o.problems());
+  }
+
+  @Test
+  void sanitize_zipWithATokenAfterItsEndRecordOrUnderADirectory_rebuiltWithoutThem() throws IOException {
+    byte[] zip = concat(Archives.zip(Map.of("a.log", ascii("nothing here\n"))), log(forge.base62Crc32("ghp_")));
+    Outcome o = sanitize("after.zip", zip, ScanLimits.defaults());
+    assertTrue(o.result().written());
+    assertEquals(List.of("after.zip!<after zip end> [corrupt]"), o.problems());
+    assertEquals(List.of("a.log"), zipNames(o.out()));
+    byte[] dirData = new RawZip().add("a.log", ascii("nothing here\n")).add("dir/", log(forge.base62Crc32("ghp_"))).bytes();
+    Outcome d = sanitize("dir.zip", dirData, ScanLimits.defaults());
+    assertTrue(d.result().written());
+    assertEquals(List.of("dir.zip!dir/ [corrupt]"), d.problems());
+    assertEquals(List.of("a.log"), zipNames(d.out()));
+  }
+
+  @Test
+  void sanitize_tarPaddedWithZeros_copiedAsItWas() throws IOException {
+    byte[] tar = concat(Archives.tar(Map.of("a.log", ascii("nothing here\n"))), new byte[20_000]);
+    Outcome o = sanitize("padded.tar", tar, ScanLimits.defaults());
+    assertEquals(List.of(), o.problems());
+    assertArrayEquals(tar, Files.readAllBytes(o.out()), "a clean tar with zero padding is copied byte for byte");
+  }
 }
