@@ -55,6 +55,36 @@ class HostileInputCliTest {
     }
   }
 
+  // ---- a token after an archive's or a compressed stream's end
+
+  @Test
+  void scanAndSanitize_tokenAfterTheEndOfAGzipOrATar_foundAndLeftOutOfTheCopy() throws IOException {
+    byte[] tail = ("export GITHUB_TOKEN=" + token + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] nothing = "nothing here\n".getBytes(StandardCharsets.US_ASCII);
+    Map<String, byte[]> inputs = Map.of(
+        "a.log.gz", concat(dev.tokensweep.scanner.pipeline.Archives.gzip(nothing), tail),
+        "b.tar", concat(dev.tokensweep.scanner.pipeline.Archives.tar(Map.of("x.log", nothing)), tail));
+    for (Map.Entry<String, byte[]> in : inputs.entrySet()) {
+      Path f = Files.write(dir.resolve(in.getKey()), in.getValue());
+      Run scan = Run.run("scan", f.toString());
+      assertNoToken(scan);
+      assertEquals(1, scan.exit(), in.getKey() + ": the token after the end is a finding: " + scan.err());
+      assertTrue(scan.err().contains(f + "!<after "), in.getKey() + ": the data after the end is named: " + scan.err());
+      Path copy = dir.resolve("clean-" + in.getKey());
+      Run sanitize = Run.run("sanitize", f.toString(), "-o", copy.toString());
+      assertNoToken(sanitize);
+      assertEquals(3, sanitize.exit(), in.getKey() + ": left out, so incomplete: " + sanitize.err());
+      assertTrue(sanitize.err().contains("left out of the copy"), in.getKey() + ": " + sanitize.err());
+      assertEquals(0, Run.run("scan", copy.toString()).exit(), in.getKey() + ": the copy scans clean");
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
   // ---- configuration and rule errors echo the value
 
   @Test
