@@ -301,8 +301,53 @@ final class ArchiveExpander implements Expander {
       case XZ -> new XZCompressorInputStream(in, false, ScanLimits.MAX_DECODER_MEMORY_KIB);
       case LZ4 -> new FramedLZ4CompressorInputStream(in, false);
       case LZMA -> lzma(in, ScanLimits.MAX_DECODER_MEMORY_KIB);
+      case DEFLATE -> new Zlib(in);
       default -> throw new IllegalArgumentException("not a stream of single members: " + f);
     };
+  }
+
+  /**
+   * A zlib stream's decoder that leaves its input on the first byte after the stream: it reads
+   * ahead in blocks, as any inflater stream does, and gives back at the end what the inflater did
+   * not use (as commons-compress's gzip decoder does), {@code in} supporting mark and reset.
+   */
+  private static final class Zlib extends java.util.zip.InflaterInputStream {
+    private static final int BLOCK = 8192;
+    private boolean ended;
+
+    Zlib(InputStream in) {
+      super(in, new java.util.zip.Inflater(false), BLOCK);
+    }
+
+    @Override
+    protected void fill() throws IOException {
+      in.mark(buf.length);
+      len = in.read(buf, 0, buf.length);
+      if (len < 0) {
+        throw new java.io.EOFException("zlib stream truncated");
+      }
+      inf.setInput(buf, 0, len);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int n) throws IOException {
+      int r = super.read(b, off, n);
+      if (r < 0 && !ended) {
+        ended = true;
+        int unused = inf.getRemaining();
+        if (unused > 0) {
+          in.reset();
+          in.readNBytes(len - unused);
+        }
+      }
+      return r;
+    }
+
+    @Override
+    public void close() throws IOException {
+      inf.end(); // our own inflater: the stream does not end it
+      super.close();
+    }
   }
 
   /**

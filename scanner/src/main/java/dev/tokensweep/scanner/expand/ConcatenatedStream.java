@@ -5,7 +5,7 @@ import java.io.InputStream;
 
 /**
  * The content of a compressed stream, member after member (gzip, bzip2, xz and lz4 may hold several
- * one after another; lzma holds one), each read by a decoder of one member, which stops exactly at
+ * one after another; lzma and zlib hold one), each read by a decoder of one member, which stops exactly at
  * its end. The decoders' own concatenated mode is not used: met with data that is no member, it
  * throws from the read that would have returned the last member's end, and the bytes it decoded in
  * that read were lost (up to 8 KiB, or all of a small member) while the file counted as scanned.
@@ -44,7 +44,8 @@ final class ConcatenatedStream extends InputStream {
 
   /** Whether the formats' members may follow one another (and a decoder of one stops at its member's end). */
   static boolean handles(Format f) {
-    return f == Format.GZIP || f == Format.BZIP2 || f == Format.XZ || f == Format.LZ4 || f == Format.LZMA;
+    return f == Format.GZIP || f == Format.BZIP2 || f == Format.XZ || f == Format.LZ4 || f == Format.LZMA
+        || f == Format.DEFLATE;
   }
 
   /** The first member's decoder (a gzip's header is in it). */
@@ -108,7 +109,7 @@ final class ConcatenatedStream extends InputStream {
       case BZIP2 -> n >= 4 && h[0] == 'B' && h[1] == 'Z' && h[2] == 'h' && h[3] >= '1' && h[3] <= '9';
       case XZ -> n >= 6 && (h[0] & 0xFF) == 0xFD && h[1] == '7' && h[2] == 'z' && h[3] == 'X' && h[4] == 'Z' && h[5] == 0;
       case LZ4 -> n >= 4 && h[0] == 0x04 && h[1] == 0x22 && h[2] == 0x4D && h[3] == 0x18;
-      default -> false; // lzma: one stream
+      default -> false; // lzma, zlib: one stream
     };
   }
 

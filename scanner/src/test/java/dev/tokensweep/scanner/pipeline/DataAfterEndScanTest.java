@@ -87,6 +87,7 @@ class DataAfterEndScanTest {
       case "lz4" -> Archives.lz4(data);
       case "zst" -> Archives.zstd(data);
       case "sz" -> Archives.snappy(data);
+      case "zz" -> Archives.zlib(data);
       default -> throw new IllegalArgumentException(ext);
     };
   }
@@ -95,6 +96,7 @@ class DataAfterEndScanTest {
     return switch (ext) {
       case "gz" -> "gzip";
       case "bz2" -> "bzip2";
+      case "zz" -> "deflate";
       default -> ext;
     };
   }
@@ -104,7 +106,7 @@ class DataAfterEndScanTest {
   // ---- compressed streams
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"gz", "bz2", "xz", "lzma", "lz4"})
+  @ValueSource(strings = {"gz", "bz2", "xz", "lzma", "lz4", "zz"})
   void scan_smallMemberThenJunk_memberScannedWholeAndJunkReported(String ext) throws IOException {
     Path p = write("app.log." + ext, compressed(ext, log(forge.base62Crc32("ghp_"))), JUNK);
     ScanResult r = scan(p);
@@ -123,7 +125,7 @@ class DataAfterEndScanTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"gz", "bz2", "xz", "lz4"})
+  @ValueSource(strings = {"gz", "bz2", "xz", "lz4", "zz"})
   void scan_largeMemberThenJunk_tokenInItsLastBytesFound(String ext) throws IOException {
     StringBuilder text = new StringBuilder();
     Random rnd = new Random(9);
@@ -148,7 +150,7 @@ class DataAfterEndScanTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"gz", "bz2", "xz", "lzma", "lz4"})
+  @ValueSource(strings = {"gz", "bz2", "xz", "lzma", "lz4", "zz"})
   void scan_tokenAfterTheCompressedEnd_found(String ext) throws IOException {
     Path p = write("app.log." + ext, compressed(ext, ascii("nothing here\n")), log(forge.base62Crc32("ghp_")));
     ScanResult r = scan(p);

@@ -320,17 +320,23 @@ class SanitizeHostileArchiveTest {
 
   @Test
   void sanitize_compressedWithATokenAfterItsEnd_rebuiltWithoutItAndNamed() throws IOException {
-    for (String ext : List.of("gz", "bz2", "xz")) {
+    for (String ext : List.of("gz", "bz2", "xz", "zz")) {
       byte[] member = ascii("nothing here\n");
       byte[] c = switch (ext) {
         case "gz" -> Archives.gzip(member);
         case "bz2" -> Archives.bzip2(member);
+        case "zz" -> Archives.zlib(member);
         default -> Archives.xz(member);
       };
       String name = "after.log." + ext;
       Outcome o = sanitize(name, concat(c, log(forge.base62Crc32("ghp_"))), ScanLimits.defaults());
       assertTrue(o.result().written(), ext);
-      String f = ext.equals("gz") ? "gzip" : ext.equals("bz2") ? "bzip2" : ext;
+      String f = switch (ext) {
+        case "gz" -> "gzip";
+        case "bz2" -> "bzip2";
+        case "zz" -> "deflate";
+        default -> ext;
+      };
       assertEquals(List.of(name + "!<after " + f + " end> [corrupt]"), o.problems());
     }
   }
