@@ -762,18 +762,51 @@ final class ArchiveExpander implements Expander {
         String where = path + "!<zip comment>";
         member(null, new java.io.ByteArrayInputStream(comment, 0, bb.position()), where, where, depth + 1, null, false);
       }
-      if (end.end() < size && !budget.branchStopped()) {
-        ch.position(end.end());
-        InputStream rest = new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch), STREAM_BUFFER);
-        long zeros = ConcatenatedStream.skipZeros(rest);
-        if (zeros >= 0) {
-          visitor.dataAfterEnd(Format.ZIP, path);
-          dataAfterEnd(Format.ZIP, rest, path, end.end() + zeros, depth);
-        }
+      if (!budget.branchStopped()) {
+        dataAfterEnd(Format.ZIP, ch, end.end(), path, depth);
       }
     } catch (IOException | RuntimeException e) {
       if (!budget.branchStopped()) {
         budget.problem(path, classify(e), "zip end record unreadable after the members were read: " + message(e));
+      }
+    }
+  }
+
+  /** Reads what follows {@code end} in a random-access container (zeros are padding), as {@link #dataAfterEnd} says. */
+  private void dataAfterEnd(Format f, SeekableByteChannel ch, long end, String path, int depth) throws IOException {
+    if (end >= ch.size()) {
+      return;
+    }
+    ch.position(end);
+    InputStream rest = new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch), STREAM_BUFFER);
+    long zeros = ConcatenatedStream.skipZeros(rest);
+    if (zeros >= 0) {
+      visitor.dataAfterEnd(f, path);
+      dataAfterEnd(f, rest, path, end + zeros, depth);
+    }
+  }
+
+  /**
+   * Data after a 7z's end: its signature header says where the header that ends it is and how
+   * long. (Bytes between the packed streams and that header are not looked at: they are known
+   * only inside the reader.)
+   */
+  private void sevenZEnd(Seekable file, String path, int depth) {
+    try (SeekableByteChannel ch = file.channel()) {
+      java.nio.ByteBuffer sig = java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      while (sig.hasRemaining() && ch.read(sig) > 0) {
+        // fill
+      }
+      if (sig.position() < 32) {
+        return; // the reader read it: cannot happen
+      }
+      long end = 32 + sig.getLong(12) + sig.getLong(20);
+      if (end > 32 && !budget.branchStopped()) {
+        dataAfterEnd(Format.SEVEN_Z, ch, end, path, depth);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!budget.branchStopped()) {
+        budget.problem(path, classify(e), "7z unreadable after its members were read: " + message(e));
       }
     }
   }
@@ -830,6 +863,7 @@ final class ArchiveExpander implements Expander {
         }
         if (e == null) {
           complete = true;
+          sevenZEnd(file, path, depth);
           return;
         }
         if (tooMany(++count, path)) {

@@ -274,4 +274,14 @@ class DataAfterEndScanTest {
     assertEquals(List.of(p + "!link:3:21"), paths(r), () -> "findings; problems " + problems(r));
     assertEquals(List.of(), problems(r));
   }
+
+  @Test
+  void scan_tokenAfterThe7zEnd_found() throws IOException {
+    Path seven = dir.resolve("s.7z.tmp");
+    Archives.sevenZ(seven, Map.of("a.log", ascii("nothing here\n")));
+    Path p = write("s.7z", Files.readAllBytes(seven), log(forge.base62Crc32("ghp_")));
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!<after 7z end>:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(p + "!<after 7z end> [corrupt]"), problems(r));
+  }
 }

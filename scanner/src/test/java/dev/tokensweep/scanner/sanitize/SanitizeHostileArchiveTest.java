@@ -371,4 +371,15 @@ class SanitizeHostileArchiveTest {
     assertEquals(List.of(), o.problems());
     assertArrayEquals(tar, Files.readAllBytes(o.out()), "a clean tar with zero padding is copied byte for byte");
   }
+
+  @Test
+  void sanitize_7zWithATokenAfterItsEnd_rebuiltWithoutIt() throws IOException {
+    Path seven = dir.resolve("s.7z.tmp");
+    Archives.sevenZ(seven, Map.of("a.log", ascii("nothing here\n")));
+    byte[] in = concat(Files.readAllBytes(seven), log(forge.base62Crc32("ghp_")));
+    Files.delete(seven);
+    Outcome o = sanitize("after.7z", in, ScanLimits.defaults());
+    assertTrue(o.result().written());
+    assertEquals(List.of("after.7z!<after 7z end> [corrupt]"), o.problems());
+  }
 }
