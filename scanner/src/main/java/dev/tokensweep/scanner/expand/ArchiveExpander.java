@@ -142,6 +142,9 @@ final class ArchiveExpander implements Expander {
     Format f = Sniffer.sniff(Names.baseName(path), head, head.length);
     if (f == null) {
       leaves.read(b, path, head, head.length, file);
+      if (file != null && depth == 0 && Sniffer.launcher(head, head.length)) {
+        zipBehindLauncher(file, path, depth);
+      }
       return;
     }
     if (f.kind() != Format.Kind.COMPRESSED && !archivePath.equals(path)) {
@@ -161,6 +164,28 @@ final class ArchiveExpander implements Expander {
       case RANDOM_ACCESS_ARCHIVE -> randomAccess(f, b, path, depth, file);
       default -> throw new IllegalStateException(f.toString());
     }
+  }
+
+  /**
+   * A self-extracting zip (a launcher, then a zip, found by the end record the file ends in): the
+   * file was read as a leaf, launcher and zip bytes alike, but the zip's members are compressed, so
+   * they are opened too, named as the zip's ({@code setup.sh!app/config.yml}). A copy cannot be made
+   * of both at once: a visitor is only told that the members were not sanitized.
+   */
+  private void zipBehindLauncher(Path file, String path, int depth) throws IOException {
+    try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+      if (!ZipDirectory.endsInZip(ch)) {
+        return;
+      }
+    } catch (IOException | RuntimeException e) {
+      return; // no zip to be found: the file was read as what it is
+    }
+    if (visitor != NONE) {
+      budget.problem(path, Problem.Type.UNSUPPORTED, "a zip follows a launcher (self-extracting archive): "
+          + "its compressed members are not sanitized");
+      return;
+    }
+    zip(new OnDisk(file), path, depth);
   }
 
   /**

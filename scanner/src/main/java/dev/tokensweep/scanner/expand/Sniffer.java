@@ -89,6 +89,16 @@ public final class Sniffer {
     return null;
   }
 
+  /**
+   * Whether a file starting with {@code head} may be a launcher with a zip behind it (a
+   * self-extracting archive): a script, an ELF or a PE executable. The expander then looks for a
+   * zip's end record at the file's end; such a file is not read in parts.
+   */
+  public static boolean launcher(byte[] head, int len) {
+    return len >= 4 && (head[0] == '#' && head[1] == '!' || at(head, len, 0, 0x7F, 'E', 'L', 'F')
+        || head[0] == 'M' && head[1] == 'Z');
+  }
+
   private static boolean at(byte[] h, int len, int off, int... magic) {
     if (len < off + magic.length) {
       return false;

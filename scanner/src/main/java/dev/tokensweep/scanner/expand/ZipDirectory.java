@@ -188,6 +188,20 @@ public final class ZipDirectory {
     return new End(eocdPos + EOCD_MIN, eocdPos + EOCD_MIN + commentLen);
   }
 
+  /**
+   * Whether the file ends in a zip's end record without a comment, listing at least one member: a
+   * zip behind a launcher (a self-extracting archive: a script or an executable, then the zip).
+   * One 22-byte read and, when the record is there, one of the directory's first header.
+   */
+  public static boolean endsInZip(SeekableByteChannel ch) throws IOException {
+    long size = ch.size();
+    if (size < EOCD_MIN + 46) {
+      return false;
+    }
+    ByteBuffer eocd = read(ch, size - EOCD_MIN, EOCD_MIN);
+    return eocd.getInt(0) == EOCD_SIG && eocd.getShort(20) == 0 && count(ch, 1) > 0;
+  }
+
   /** Where the end record {@code ZipFile} takes starts: the last signature within a comment's reach of the end; -1 when none. */
   private static long endRecord(SeekableByteChannel ch) throws IOException {
     long size = ch.size();

@@ -41,11 +41,13 @@ final class LeafDispatcher {
   }
 
   /**
-   * The reader for a file with this head when it is one leaf (no archive or compression) that can
-   * be read in parts ({@link ReaderSelector#partReader}); null otherwise.
+   * The reader for a file with this head when it is one leaf (no archive or compression, no
+   * launcher that may have a zip behind it) that can be read in parts ({@link ReaderSelector#partReader}); null otherwise.
    */
   PartReader partReader(String path, byte[] head, int n) {
-    return Sniffer.sniff(Names.baseName(path), head, n) == null ? selector.partReader(path, head, n) : null;
+    // a launcher may have a zip behind it, which only the expander opens
+    return Sniffer.sniff(Names.baseName(path), head, n) == null && !Sniffer.launcher(head, n)
+        ? selector.partReader(path, head, n) : null;
   }
 
   /**

@@ -284,4 +284,42 @@ class DataAfterEndScanTest {
     assertEquals(List.of(p + "!<after 7z end>:3:21"), paths(r), () -> "findings; problems " + problems(r));
     assertEquals(List.of(p + "!<after 7z end> [corrupt]"), problems(r));
   }
+
+  // ---- a zip behind a launcher
+
+  @Test
+  void scan_selfExtractingZip_compressedMembersRead() throws IOException {
+    byte[] zip = Archives.zip(Map.of("app/config.log", log(forge.base62Crc32("ghp_"))));
+    Path p = write("setup.sh", ascii("#!/bin/sh\nunzip -o \"$0\" -d /opt/app; exit 0\n"), zip);
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!app/config.log:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(), problems(r));
+  }
+
+  @Test
+  void scan_largeSelfExtractingScriptOnSeveralThreads_notReadInPartsZipOpened() throws IOException {
+    byte[] zip = Archives.zip(Map.of("app/config.log", log(forge.base62Crc32("ghp_"))));
+    String script = "#!/bin/sh\n" + "# installer line\n".repeat(20_000);
+    Path p = write("big-setup.sh", ascii(script), zip);
+    Scanner s = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(), Scanner.Options.defaults().withThreads(2));
+    s.partsFromBytes = 64 << 10;
+    s.partBytes = 32 << 10;
+    ScanResult r = s.scan(List.of(p.toString()), null);
+    assertEquals(List.of(p + "!app/config.log:3:21"), paths(r), () -> "findings; problems " + problems(r));
+  }
+
+  @Test
+  void scan_scriptsAndExecutablesWithoutAZip_readAsBefore() throws IOException {
+    Path sh = write("run.sh", ascii("#!/bin/sh\nexport GITHUB_TOKEN=" + forge.base62Crc32("ghp_") + "\n"));
+    byte[] elf = new byte[4096];
+    elf[0] = 0x7F;
+    elf[1] = 'E';
+    elf[2] = 'L';
+    elf[3] = 'F';
+    Path bin = write("tool", elf);
+    assertEquals(List.of(sh + ":2:21"), paths(scan(sh)));
+    ScanResult r = scan(bin);
+    assertEquals(List.of(), paths(r));
+    assertEquals(List.of(), problems(r));
+  }
 }

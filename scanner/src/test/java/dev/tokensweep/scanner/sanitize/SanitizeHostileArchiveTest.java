@@ -382,4 +382,15 @@ class SanitizeHostileArchiveTest {
     assertTrue(o.result().written());
     assertEquals(List.of("after.7z!<after 7z end> [corrupt]"), o.problems());
   }
+
+  @Test
+  void sanitize_selfExtractingZip_membersNamedAsNotSanitized() throws IOException {
+    byte[] zip = Archives.zip(Map.of("app/config.log", log(forge.base62Crc32("ghp_"))));
+    Path in = Files.write(dir.resolve("setup.sh"), concat(ascii("#!/bin/sh\nunzip \"$0\"; exit 0\n"), zip));
+    Path out = dir.resolve("clean-setup.sh");
+    PathSanitizer.Result r = new PathSanitizer(Sanitizer.of(scanner, FP, Sanitizer.Options.defaults()), ScanLimits.defaults())
+        .sanitize(in, out, false);
+    assertEquals(List.of(in + " [unsupported]"), r.problems().stream().map(p -> p.location() + " [" + p.type() + "]").toList(),
+        "the compressed members are named as not sanitized");
+  }
 }
