@@ -421,8 +421,8 @@ final class ArchiveExpander implements Expander {
 
   private void streamArchive(Format f, InputStream b, String path, int depth) {
     InputStream shielded = new Shield(b);
-    // tar and cpio readers given blocks of one record (one byte) read no padding after the end
-    // marker: it is what follows the end, read below, not skipped unseen
+    // a tar reader given blocks of one 512-byte record, a cpio reader blocks of one byte, skip no
+    // padding after the end marker unseen: what follows the end is read below
     @SuppressWarnings("deprecation")
     ArchiveInputStream<? extends ArchiveEntry> ais = switch (f) {
       case TAR -> new TarArchiveInputStream(shielded, TarConstants.DEFAULT_RCDSIZE);

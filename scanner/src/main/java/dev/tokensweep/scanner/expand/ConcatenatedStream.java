@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The content of a compressed stream, member after member (gzip, bzip2, xz and lz4 may hold several
- * one after another; lzma and zlib hold one), each read by a decoder of one member, which stops exactly at
- * its end. The decoders' own concatenated mode is not used: met with data that is no member, it
- * throws from the read that would have returned the last member's end, and the bytes it decoded in
- * that read were lost (up to 8 KiB, or all of a small member) while the file counted as scanned.
+ * The content of a compressed stream, member after member (gzip, bzip2, xz and lz4 may hold
+ * several one after another; lzma and zlib hold one), each read by a decoder of one member, which
+ * stops exactly at its end. The decoders' own concatenated mode is not used: met with data that is
+ * no member, it throws from the read that would have returned the last member's end, and the bytes
+ * it decoded in that read were lost (up to 8 KiB, or all of a small member) while the file counted
+ * as scanned.
  *
  * <p>After a member, the input stands on the next one, or on zeros (xz stream padding, tape blocks:
  * skipped), or on its end, or on data after the end: then this stream ends, {@link #dataAfterEnd}
@@ -107,7 +108,8 @@ final class ConcatenatedStream extends InputStream {
     return switch (format) {
       case GZIP -> n >= 2 && (h[0] & 0xFF) == 0x1F && (h[1] & 0xFF) == 0x8B;
       case BZIP2 -> n >= 4 && h[0] == 'B' && h[1] == 'Z' && h[2] == 'h' && h[3] >= '1' && h[3] <= '9';
-      case XZ -> n >= 6 && (h[0] & 0xFF) == 0xFD && h[1] == '7' && h[2] == 'z' && h[3] == 'X' && h[4] == 'Z' && h[5] == 0;
+      case XZ -> n >= 6 && (h[0] & 0xFF) == 0xFD && h[1] == '7' && h[2] == 'z' && h[3] == 'X' && h[4] == 'Z'
+          && h[5] == 0;
       case LZ4 -> n >= 4 && h[0] == 0x04 && h[1] == 0x22 && h[2] == 0x4D && h[3] == 0x18;
       default -> false; // lzma, zlib: one stream
     };

@@ -16,6 +16,13 @@ import java.util.Locale;
  * compressed stream holds an archive, that level is not named: users think of
  * {@code bundle.tar.gz} as one archive, so its members are {@code bundle.tar.gz!logs/app.zip}.
  *
+ * <p>Bytes of a container that no member holds are named after what they are, in angle brackets:
+ * {@code <after FORMAT end>} for data after a container's end ({@code bundle.tar!<after tar end>},
+ * {@code app.log.gz!<after gzip end>}, {@code x.zip!<after zip end>}; the format says which end
+ * when one name holds two levels, as {@code x.tar.gz} does) and {@code <zip comment>} for a zip's
+ * comment. A member may be stored under such a name too; the format in it and the problem
+ * reported with data after an end tell them apart.
+ *
  * <p>Names are never used as file system paths; a name that would escape an extraction root
  * ({@code ..} segments, a leading {@code /} or {@code \}, a drive letter) is reported as
  * {@code unsafe-name}, and the member is still scanned because reading it writes nothing.

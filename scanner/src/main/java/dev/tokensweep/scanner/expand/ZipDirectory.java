@@ -202,7 +202,10 @@ public final class ZipDirectory {
     return eocd.getInt(0) == EOCD_SIG && eocd.getShort(20) == 0 && count(ch, 1) > 0;
   }
 
-  /** Where the end record {@code ZipFile} takes starts: the last signature within a comment's reach of the end; -1 when none. */
+  /**
+   * Where the end record {@code ZipFile} takes starts: the last signature within a comment's reach
+   * of the end; -1 when none.
+   */
   private static long endRecord(SeekableByteChannel ch) throws IOException {
     long size = ch.size();
     if (size < EOCD_MIN) {

@@ -42,7 +42,8 @@ final class LeafDispatcher {
 
   /**
    * The reader for a file with this head when it is one leaf (no archive or compression, no
-   * launcher that may have a zip behind it) that can be read in parts ({@link ReaderSelector#partReader}); null otherwise.
+   * launcher that may have a zip behind it) that can be read in parts
+   * ({@link ReaderSelector#partReader}); null otherwise.
    */
   PartReader partReader(String path, byte[] head, int n) {
     // a launcher may have a zip behind it, which only the expander opens
