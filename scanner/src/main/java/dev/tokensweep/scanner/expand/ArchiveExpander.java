@@ -310,7 +310,7 @@ final class ArchiveExpander implements Expander {
         p.setWithZlibHeader(true);
         yield new DeflateCompressorInputStream(in, p);
       }
-      case Z -> new ZCompressorInputStream(in, memKib);
+      case Z -> new Lzw(in, memKib);
       default -> throw new IllegalArgumentException("not a compressor: " + f);
     };
   }
@@ -329,6 +329,41 @@ final class ArchiveExpander implements Expander {
       case DEFLATE -> new Zlib(in);
       default -> throw new IllegalArgumentException("not a stream of single members: " + f);
     };
+  }
+
+  /**
+   * A {@code .Z} decoder that fails in the read after the bytes it decoded: the LZW reader drops
+   * what it decoded in the call where a bad code comes (data appended to the stream, damage), and
+   * that was up to a whole small stream, unscanned.
+   */
+  private static final class Lzw extends ZCompressorInputStream {
+    private IOException failure;
+
+    Lzw(InputStream in, int memKib) throws IOException {
+      super(in, memKib);
+    }
+
+    @Override
+    protected int decompressNextSymbol() throws IOException {
+      try {
+        return super.decompressNextSymbol();
+      } catch (IOException e) {
+        failure = e;
+        return -1; // the read returns what it decoded; the next one throws
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (failure != null) {
+        throw failure;
+      }
+      int n = super.read(b, off, len);
+      if (n < 0 && failure != null) {
+        throw failure;
+      }
+      return n;
+    }
   }
 
   /**
