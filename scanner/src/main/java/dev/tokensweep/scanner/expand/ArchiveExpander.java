@@ -199,7 +199,9 @@ final class ArchiveExpander implements Expander {
     boolean complete = false;
     try {
       expand(s, path, archivePath, depth, null);
-      if (visitor.wholeMembers()) {
+      // a compressed stream is read to its end, whatever its reader left: what follows its end
+      // is known only there (ConcatenatedStream)
+      if (visitor.wholeMembers() || entry == null) {
         drain(s);
       }
       complete = !budget.branchStopped() && !s.failed();
