@@ -60,6 +60,24 @@ public record StoreContext(String store, String origin, String table, Long rowid
     return new StoreContext(store, origin, table, rowid, column, seqnum, realtime, field, key, valueOffset, p);
   }
 
+  /**
+   * This context as it may be printed or stored: the names it quotes from the store (a SQLite
+   * table or column, a journal field, a LevelDB key) with each secret in them replaced by
+   * {@code redact}, as {@link Location#redacted} does for paths. A table or column can be named
+   * after a token as a file can.
+   */
+  public StoreContext redacted(java.util.function.UnaryOperator<String> redact) {
+    String t = table == null ? null : redact.apply(table);
+    String c = column == null ? null : redact.apply(column);
+    String f = field == null ? null : redact.apply(field);
+    String k = key == null ? null : redact.apply(key);
+    if (java.util.Objects.equals(t, table) && java.util.Objects.equals(c, column) && java.util.Objects.equals(f, field)
+        && java.util.Objects.equals(k, key)) {
+      return this;
+    }
+    return new StoreContext(store, origin, t, rowid, c, seqnum, realtime, f, k, valueOffset, page);
+  }
+
   /** One line for people: {@code sqlite deleted, table cookies, rowid 3, column value, page 7}. */
   public String describe() {
     StringBuilder b = new StringBuilder(store);

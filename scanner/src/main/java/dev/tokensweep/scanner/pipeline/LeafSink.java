@@ -42,15 +42,16 @@ final class LeafSink implements SegmentSink {
     this.settler = new FindingSettler(context, collector::finding);
   }
 
-  // the names redacted last (a leaf's findings share its path and often a JSON path), and what they became
+  // the names redacted last (a leaf's findings share its path and often a JSON path, a store's a
+  // table and column), and what they became
   private final java.util.function.UnaryOperator<String> shownNames = new java.util.function.UnaryOperator<>() {
-    private final String[] raw = new String[2];
-    private final String[] shown = new String[2];
+    private final String[] raw = new String[4];
+    private final String[] shown = new String[4];
     private int next;
 
     @Override
     public String apply(String name) {
-      for (int i = 0; i < 2; i++) {
+      for (int i = 0; i < raw.length; i++) {
         if (name.equals(raw[i])) {
           return shown[i];
         }
@@ -58,7 +59,7 @@ final class LeafSink implements SegmentSink {
       raw[next] = name;
       shown[next] = collector.shown.apply(name);
       String s = shown[next];
-      next ^= 1;
+      next = (next + 1) % raw.length;
       return s;
     }
   };

@@ -678,7 +678,27 @@ final class LevelDbReader implements Reader {
       } else {
         s = printable(new String(key, StandardCharsets.ISO_8859_1));
       }
-      return hideTokens(s.length() > MAX_KEY_CHARS ? s.substring(0, MAX_KEY_CHARS) + "…" : s);
+      return hideTokens(s.length() > MAX_KEY_CHARS ? cut(s, MAX_KEY_CHARS) + "…" : s);
+    }
+
+    /**
+     * {@code s}'s first {@code max} characters, less the run of token characters the cut falls in:
+     * the first part of a token cut short is too short to hide as a token-like run and is no
+     * longer a token the detector recognizes when the location is redacted.
+     */
+    static String cut(String s, int max) {
+      int end = max;
+      if (cutChar(s.charAt(end))) {
+        while (end > 0 && cutChar(s.charAt(end - 1))) {
+          end--;
+        }
+      }
+      return s.substring(0, end);
+    }
+
+    // token characters and those a token's parts are joined with (a JWT's dots, URL encoding)
+    private static boolean cutChar(char c) {
+      return tokenChar(c) || c == '.' || c == '~' || c == '%' || c == ':';
     }
 
     private static String printable(String s) {
