@@ -55,6 +55,28 @@ public final class Jwt {
       return exp != null && exp <= now.getEpochSecond();
     }
 
+    /**
+     * These claims with every text in them put through {@code redact}: a claim may hold another
+     * secret (an API key as the client id, a token as a scope), and reports print claims decoded.
+     */
+    public Claims redacted(java.util.function.UnaryOperator<String> redact) {
+      Claims c = new Claims(apply(redact, alg), apply(redact, typ), apply(redact, iss), applyAll(redact, aud), iat, nbf, exp,
+          applyAll(redact, scopes), apply(redact, clientId), apply(redact, tokenUse));
+      return c.equals(this) ? this : c;
+    }
+
+    private static String apply(java.util.function.UnaryOperator<String> redact, String s) {
+      return s == null ? null : redact.apply(s);
+    }
+
+    private static List<String> applyAll(java.util.function.UnaryOperator<String> redact, List<String> l) {
+      List<String> out = new ArrayList<>(l.size());
+      for (String s : l) {
+        out.add(redact.apply(s));
+      }
+      return out;
+    }
+
     /** Seconds between issue and expiry, or null when either is missing. */
     public Long lifetimeSeconds() {
       return exp != null && iat != null ? exp - iat : null;

@@ -49,6 +49,28 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
         lifetimeSeconds, broadScopes, newWhy, belongsTo, accountId);
   }
 
+  /**
+   * This evidence with the texts it quotes from a JWT's claims (the claims, the broad scopes and
+   * the reason that names them) put through {@code redact}; itself when it has no claims or they
+   * hold nothing to redact.
+   */
+  public Evidence withClaimsRedacted(java.util.function.UnaryOperator<String> redact) {
+    if (claims == null) {
+      return this;
+    }
+    Jwt.Claims c = claims.redacted(redact);
+    List<String> broad = new ArrayList<>(broadScopes.size());
+    for (String s : broadScopes) {
+      broad.add(redact.apply(s));
+    }
+    String w = why == null ? null : redact.apply(why);
+    if (c == claims && broad.equals(broadScopes) && java.util.Objects.equals(w, why)) {
+      return this;
+    }
+    return new Evidence(ruleId, ruleName, kind, severity, preview, fingerprint, length, entropy, c, status,
+        lifetimeSeconds, broad, w, belongsTo, accountId);
+  }
+
   /** Scopes that let a token do much more than read a profile. */
   public static final Set<String> BROAD_SCOPES = Set.of(".default", "offline_access", "user_impersonation",
       "directory.readwrite.all", "files.readwrite.all", "mail.readwrite", "https://www.googleapis.com/auth/cloud-platform",

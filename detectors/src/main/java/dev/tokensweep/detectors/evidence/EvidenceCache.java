@@ -19,6 +19,7 @@ public final class EvidenceCache {
 
   private final Fingerprinter fingerprinter;
   private final int capacity;
+  private final java.util.function.UnaryOperator<String> claimsShown;
   private final ConcurrentHashMap<Key, Evidence> byKey = new ConcurrentHashMap<>();
   private final ThreadLocal<SecretDigest> digest = ThreadLocal.withInitial(SecretDigest::new);
 
@@ -27,14 +28,23 @@ public final class EvidenceCache {
   }
 
   public EvidenceCache(Fingerprinter fingerprinter, int capacity) {
+    this(fingerprinter, capacity, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * {@code claimsShown} redacts what a JWT's claims quote ({@link Evidence#withClaimsRedacted}),
+   * once per secret as the rest of the evidence is built.
+   */
+  public EvidenceCache(Fingerprinter fingerprinter, int capacity, java.util.function.UnaryOperator<String> claimsShown) {
     this.fingerprinter = fingerprinter;
     this.capacity = capacity;
+    this.claimsShown = claimsShown;
   }
 
   /** What {@link Evidence#of(Match, Fingerprinter, Instant, Evidence.Hint)} builds for {@code m}, once per secret. */
   public Evidence of(Match m, Instant now, Evidence.Hint hint) {
     if (capacity <= 0) {
-      return Evidence.of(m, fingerprinter, now, hint);
+      return Evidence.of(m, fingerprinter, now, hint).withClaimsRedacted(claimsShown);
     }
     SecretDigest d = digest.get();
     long sh;
@@ -59,7 +69,7 @@ public final class EvidenceCache {
     Key k = new Key(m.rule(), sh, sl, id == null ? null : id.name(), ih, il, hint, now);
     Evidence e = byKey.get(k);
     if (e == null) {
-      e = Evidence.of(m, fingerprinter, now, hint);
+      e = Evidence.of(m, fingerprinter, now, hint).withClaimsRedacted(claimsShown);
       if (byKey.size() >= capacity) {
         byKey.clear();
       }

@@ -141,7 +141,8 @@ final class NameScanner {
       if (paired.contains(m.span())) {
         continue;
       }
-      Evidence ev = Evidence.of(m, context.fingerprinter, context.options.now(), null);
+      Evidence ev = Evidence.of(m, context.fingerprinter, context.options.now(), null)
+          .withClaimsRedacted(context.claimsShown);
       Finding finding = new Finding(Location.name(shownPath, m.start()), ev, context.revealed(m));
       collector.finding(finding);
       if (context.capture != null) {

@@ -33,6 +33,11 @@ final class ScanContext {
   final Fingerprinter fingerprinter;
   /** Evidence built once per secret of this scanner's runs (a token on thousands of log lines). */
   final EvidenceCache evidence;
+  /**
+   * What makes a JWT's decoded claims printable: each secret a claim holds (a client id that is an
+   * API key, a scope that is a token) redacted; nothing under {@code --reveal}.
+   */
+  final java.util.function.UnaryOperator<String> claimsShown;
   final Scanner.Options options;
   // respond: keeps the secrets a provider can be asked about (--validate, revoke); null otherwise
   final SecretCapture capture;
@@ -41,7 +46,9 @@ final class ScanContext {
   ScanContext(Detector detector, Fingerprinter fingerprinter, Scanner.Options options, SecretCapture capture) {
     this.detector = detector;
     this.fingerprinter = fingerprinter;
-    this.evidence = new EvidenceCache(fingerprinter);
+    this.claimsShown = options.reveal() ? java.util.function.UnaryOperator.identity()
+        : t -> dev.tokensweep.scanner.model.SafeText.scrubAroundEscapes(t, detector::scrub);
+    this.evidence = new EvidenceCache(fingerprinter, EvidenceCache.DEFAULT_CAPACITY, claimsShown);
     this.options = options;
     this.capture = capture;
     List<Rule> rules = detector.rules();
