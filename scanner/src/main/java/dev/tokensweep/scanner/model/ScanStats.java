@@ -15,6 +15,23 @@ public final class ScanStats {
   private final LongAdder inFlight = new LongAdder();
   private volatile String current;
   private final AtomicLong startNanos = new AtomicLong(System.nanoTime());
+  /** What makes a path printable; applied when progress reads {@link #current}, never per file. */
+  private final java.util.function.UnaryOperator<String> shown;
+  // the path current() showed last and what it became: progress asks four times a second
+  private volatile String[] lastShown = {null, null};
+
+  /** Counters whose {@link #current} path is shown as it is. */
+  public ScanStats() {
+    this(java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * Counters whose {@link #current} path is shown through {@code shown} (the scan's redaction of
+   * names): the whole path, so a secret that spans its separators is redacted as in reports.
+   */
+  public ScanStats(java.util.function.UnaryOperator<String> shown) {
+    this.shown = shown;
+  }
 
   /**
    * Bytes read from the inputs so far, as they are read: what progress shows. {@link #bytes()}
@@ -24,9 +41,19 @@ public final class ScanStats {
     return bytes.sum() + inFlight.sum();
   }
 
-  /** The input most recently opened, for progress; null before the first. */
+  /** The input most recently opened, for progress, as it may be printed; null before the first. */
   public String current() {
-    return current;
+    String c = current;
+    if (c == null) {
+      return null;
+    }
+    String[] last = lastShown;
+    if (c.equals(last[0])) {
+      return last[1];
+    }
+    String s = shown.apply(c);
+    lastShown = new String[] {c, s};
+    return s;
   }
 
   /**

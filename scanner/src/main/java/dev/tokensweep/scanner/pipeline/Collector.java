@@ -27,8 +27,6 @@ final class Collector {
   private final java.util.function.UnaryOperator<String> scrub;
   /** What makes a path or JSON path printable ({@link Location#redacted}); identity under {@code --reveal}. */
   final java.util.function.UnaryOperator<String> shown;
-  /** Set once a name of this scan held a secret: from then on progress shows paths redacted (read on the root). */
-  private volatile boolean namesHeldSecrets;
 
   /**
    * With {@code matches} non-null, every confirmed match (raw secret included) also goes there;
@@ -52,24 +50,6 @@ final class Collector {
     this.matches = parent.matches;
     this.scrub = parent.scrub;
     this.shown = parent.shown;
-  }
-
-  /** {@code path} as progress may show it: redacted once any name of this scan held a secret. */
-  String progressPath(String path) {
-    return secretInNames() ? shown.apply(path) : path;
-  }
-
-  /** Whether a name of this scan held a secret (kept on the root collector). */
-  boolean secretInNames() {
-    return parent != null ? parent.secretInNames() : namesHeldSecrets;
-  }
-
-  void secretInNames(boolean held) {
-    if (parent != null) {
-      parent.secretInNames(held);
-    } else {
-      namesHeldSecrets = held;
-    }
   }
 
   /**

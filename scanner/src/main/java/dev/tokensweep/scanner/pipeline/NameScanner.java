@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Scans names as input: a file's or directory's own name, and each path element of an archive
  * member's name. A secret in a name is a finding at the named path with part
- * {@link Location#NAME}, and from then on the scan shows every path redacted. Thread-safe.
+ * {@link Location#NAME}. Thread-safe.
  */
 final class NameScanner {
   /**
@@ -132,7 +132,6 @@ final class NameScanner {
     if (found.isEmpty()) {
       return;
     }
-    collector.secretInNames(true);
     found.sort(context.matchOrder());
     List<Match> winners = Match.onePerSpan(found);
     java.util.Set<Long> paired = Match.identifierSpans(winners);

@@ -128,7 +128,7 @@ final class PartScanner {
           raw.skipNBytes(start - left);
           // the reader stops at `end`, or where parts start anywhere once it has read past it what
           // a match starting before it needs
-          try (InputStream in = stats.meter(raw, collector.progressPath(path), false)) {
+          try (InputStream in = stats.meter(raw, path, false)) {
             LeafSink sink = new LeafSink(context, partCollector);
             try {
               partLines[part] = DecodingReader.readPart(reader, in, path, sink, start - left, left, end, dispatcher.decodeDepth());

@@ -145,7 +145,7 @@ public final class Scanner {
       java.util.function.Consumer<Finding> findings) {
     Collector collector = new Collector(listener, null, this::scrub, shown());
     FindingOrder order = new FindingOrder(findings, HELD_FINDINGS);
-    ScanStats stats = new ScanStats();
+    ScanStats stats = new ScanStats(shown());
     listener.started(stats);
     int threads = Math.max(1, options.threads());
     try (ScanPool scanPool = new ScanPool(threads)) {
@@ -157,9 +157,6 @@ public final class Scanner {
         // tasks could hold every thread while waiting for it)
         boolean alone = inputs.size() == 1 && threads > 1;
         Path root = source.root();
-        if (root != null && !shown().apply(input).equals(input)) {
-          collector.secretInNames(true); // the root as given holds a secret: show every path under it redacted
-        }
         if (alone && root != null && parts.scan(root, partsFromBytes, partBytes, threads, pool, listener, collector, stats, order)) {
           continue;
         }
@@ -321,7 +318,7 @@ public final class Scanner {
     Unsized unsized = null;
     long before = size >= 0 ? size : sizeOf(file); // a file named as an input comes without the walk's size
     try (InputStream in = stats.meter(before == 0 ? unsized = new Unsized(opener.open(file)) : opener.open(file),
-        collector.progressPath(path), true)) {
+        path, true)) {
       if (size < 0 || size > WHOLE_FILE) {
         scanStream(in, path, file, collector, stats, readAhead);
         shrank(file, before, collector);

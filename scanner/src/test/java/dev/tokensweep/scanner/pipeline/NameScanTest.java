@@ -29,6 +29,7 @@ class NameScanTest {
   Path tmp;
 
   private final TokenForge forge = new TokenForge(new Random(77));
+  private static final String B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
   private static Scanner scanner(boolean reveal) {
     return new Scanner(Detector.of(Rules.builtin()), Fingerprinter.withDefaultKey(),
@@ -55,6 +56,28 @@ class NameScanTest {
     assertFalse(current.contains(token), "the progress line would print the directory's token");
     List<Finding> names = r.findings().stream().filter(f -> Location.NAME.equals(f.location().part())).toList();
     assertEquals(1, names.size(), "one directory, one name finding, whatever it holds: " + r.findings());
+  }
+
+  @Test
+  void progressPath_secretSpanningASlash_showsThePathRedacted() throws IOException {
+    // a webhook secret's base64 holds '/': written into a path it is a directory and a file name,
+    // neither a secret alone, so no name finding; reports redact the whole path, and so must progress
+    String secret = "whsec_" + forge.random(B64, 14) + "/" + forge.random(B64, 22);
+    Path file = tmp.resolve(secret + ".log");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "nothing secret\n");
+    AtomicReference<ScanStats> stats = new AtomicReference<>();
+    scanner(false).scan(List.of(tmp.toString()), null, new ScanListener() {
+      @Override
+      public void started(ScanStats s) {
+        stats.set(s);
+      }
+    });
+    String current = stats.get().current();
+    assertNotNull(current);
+    assertTrue(current.endsWith(".log"), "the path is shown");
+    assertFalse(current.contains(secret.substring(8, 20)), "the progress line would print the directory's part of the secret");
+    assertFalse(current.contains(secret.substring(21, 40)), "the progress line would print the file's part of the secret");
   }
 
   @Test
