@@ -158,8 +158,13 @@ public final class YamlLines {
   /** The longest key an error quotes: rule and configuration keys are under 20 characters, most secrets are longer. */
   static final int MAX_QUOTED_KEY_LENGTH = 32;
 
-  /** A key short and plain enough to quote: a field name, never a value pasted in its place. */
+  /**
+   * A key short and plain enough to quote: a field name, never a value pasted in its place. Every
+   * key of a rule or configuration file is lower case letters and underscores; a key with a digit
+   * or a capital may be a secret no rule recognizes without its context (an API key's 32 hex
+   * digits as a key of {@code severity:}), and the detector's scrub of the message would not hide it.
+   */
   static boolean identifier(String key) {
-    return key != null && key.length() <= MAX_QUOTED_KEY_LENGTH && key.matches("[A-Za-z_][A-Za-z0-9_-]*");
+    return key != null && key.length() <= MAX_QUOTED_KEY_LENGTH && key.matches("[a-z_][a-z_]*");
   }
 }

@@ -81,6 +81,21 @@ final class BuiltinDetector {
     }
   }
 
+  /**
+   * {@code path} with any secret the built-in rules find in its names replaced by its preview, as
+   * a scan shows paths ({@link dev.tokensweep.scanner.model.SafeText#scrubNames}): for notices that
+   * name a file the user did not name (a configuration file found in a scanned directory).
+   */
+  static String scrubPath(String path) {
+    try {
+      Detector d = builtin();
+      return dev.tokensweep.scanner.model.SafeText.scrubNames(path,
+          t -> dev.tokensweep.scanner.model.SafeText.scrubAroundEscapes(t, d::scrub));
+    } catch (RuntimeException | LinkageError e) {
+      return "(path withheld: it could not be checked for secrets)";
+    }
+  }
+
   private static boolean sameObjects(List<Rule> a, List<Rule> b) {
     if (a.size() != b.size()) {
       return false;

@@ -168,7 +168,7 @@ final class ReportOptions {
     if (!fromTree.isEmpty()) {
       StringBuilder b = new StringBuilder("tokensweep: using ");
       for (int i = 0; i < fromTree.size(); i++) {
-        b.append(i > 0 ? ", " : "").append(SafeText.terminal(fromTree.get(i).toString()));
+        b.append(i > 0 ? ", " : "").append(SafeText.terminal(BuiltinDetector.scrubPath(fromTree.get(i).toString())));
       }
       err.println(b.append(" from the scanned directory (--no-root-config ignores ")
           .append(fromTree.size() == 1 ? "it)" : "them)"));

@@ -196,7 +196,7 @@ final class SanitizeCommand implements Callable<Integer> {
     Path cfg = configFile;
     if (cfg == null && !noRootConfig && Files.isDirectory(input) && Files.isRegularFile(input.resolve(Config.FILE_NAME))) {
       cfg = input.resolve(Config.FILE_NAME);
-      err.println("tokensweep: using " + SafeText.terminal(cfg.toString())
+      err.println("tokensweep: using " + SafeText.terminal(BuiltinDetector.scrubPath(cfg.toString()))
           + " from the input directory (--no-root-config ignores it)");
     }
     if (cfg == null) {

@@ -123,6 +123,44 @@ public final class SafeText {
     return scrub.apply(b.append(scrub.apply(text.substring(from))).toString());
   }
 
+  /**
+   * {@code path} with every secret in its names replaced by {@code scrub}: each name (between
+   * {@code /}, {@code \\} and the {@code !} of chains) on its own first, as it was scanned, so a
+   * directory's or member's name reads the same in every path under it and a generic rule's match
+   * ends where the name does; then the whole, for a secret that spans names (a JSON key holding
+   * {@code /}, a secret whose base64 holds one written into a path).
+   */
+  public static String scrubNames(String path, java.util.function.UnaryOperator<String> scrub) {
+    if (path == null || path.isEmpty()) {
+      return path;
+    }
+    StringBuilder b = null;
+    int from = 0;
+    for (int i = 0; i <= path.length(); i++) {
+      char c = i < path.length() ? path.charAt(i) : '/';
+      if (c == '/' || c == '\\' || c == '!') {
+        if (i > from) {
+          String name = path.substring(from, i);
+          String r = scrub.apply(name);
+          if (b == null && !r.equals(name)) {
+            b = new StringBuilder(path.length()).append(path, 0, from);
+          }
+          if (b != null) {
+            b.append(r);
+          }
+        }
+        // an escape ("\x01") is a separator whole: the name after it starts after its digits
+        int sep = c == '\\' && i < path.length() ? Math.max(1, escapeLength(path, i)) : 1;
+        if (b != null && i < path.length()) {
+          b.append(path, i, i + sep);
+        }
+        from = i + sep;
+        i += sep - 1;
+      }
+    }
+    return scrub.apply(b == null ? path : b.toString());
+  }
+
   /** The length of the escape at {@code i} as written here (a backslash, then x and two hex digits or u and four), else 0. */
   public static int escapeLength(String s, int i) {
     if (s.charAt(i) != '\\' || i + 1 >= s.length()) {

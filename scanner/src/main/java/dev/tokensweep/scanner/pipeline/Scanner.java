@@ -258,41 +258,9 @@ public final class Scanner {
     return options.reveal() ? java.util.function.UnaryOperator.identity() : this::scrubNames;
   }
 
-  /**
-   * {@code path} with every secret in its names redacted: each name (between {@code /}, {@code \\}
-   * and the {@code !} of chains) on its own first, as it was scanned, so a directory's or member's
-   * name reads the same in every path under it and a generic rule's match ends where the name
-   * does; then the whole, for a secret that spans names (a JSON key holding {@code /}).
-   */
+  /** {@code path} with every secret in its names redacted ({@link dev.tokensweep.scanner.model.SafeText#scrubNames}). */
   String scrubNames(String path) {
-    if (path == null || path.isEmpty()) {
-      return path;
-    }
-    StringBuilder b = null;
-    int from = 0;
-    for (int i = 0; i <= path.length(); i++) {
-      char c = i < path.length() ? path.charAt(i) : '/';
-      if (c == '/' || c == '\\' || c == '!') {
-        if (i > from) {
-          String name = path.substring(from, i);
-          String r = scrub(name);
-          if (b == null && !r.equals(name)) {
-            b = new StringBuilder(path.length()).append(path, 0, from);
-          }
-          if (b != null) {
-            b.append(r);
-          }
-        }
-        // an escape ("\x01") is a separator whole: the name after it starts after its digits
-        int sep = c == '\\' && i < path.length() ? Math.max(1, dev.tokensweep.scanner.model.SafeText.escapeLength(path, i)) : 1;
-        if (b != null && i < path.length()) {
-          b.append(path, i, i + sep);
-        }
-        from = i + sep;
-        i += sep - 1;
-      }
-    }
-    return scrub(b == null ? path : b.toString());
+    return dev.tokensweep.scanner.model.SafeText.scrubNames(path, this::scrub);
   }
 
   /**
