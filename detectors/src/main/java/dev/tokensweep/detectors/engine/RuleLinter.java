@@ -161,12 +161,25 @@ public final class RuleLinter {
       }
     }
     if (others > 1) {
-      return "pattern names " + others + " identifier groups " + named.keySet() + "; a rule captures at most one";
+      List<String> shown = new ArrayList<>();
+      for (java.util.Map.Entry<String, Integer> e : new java.util.TreeMap<>(named).entrySet()) {
+        shown.add(quotable(e.getKey()) ? e.getKey() : "group " + e.getValue());
+      }
+      return "pattern names " + others + " identifier groups " + shown + "; a rule captures at most one";
     }
     if (others == 1 && !named.containsKey(KeywordDetector.SECRET_GROUP) && KeywordDetector.identifierGroup(p) < 0) {
       return "pattern's identifier group is group 1, where the secret belongs: name the secret's group (?P<secret>...)";
     }
     return null;
+  }
+
+  /**
+   * Whether a name from the user's rule (a group's) may be quoted: lower case letters and
+   * underscores, as the names rules use ({@code key_id}, {@code user}); anything else may be a
+   * secret pasted into the pattern, and is named by its number instead.
+   */
+  static boolean quotable(String name) {
+    return name.length() <= 32 && name.matches("[a-z_]+");
   }
 
   /** Why example {@code i} of {@code rule} fails, or null when the detector finds it. */

@@ -193,12 +193,15 @@ final class RulesCommand {
       } catch (IOException e) {
         throw new Main.UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
       } catch (Rules.RuleFileException e) {
-        err.println(SafeText.terminal(e.getMessage()));
+        err.println(SafeText.terminal(BuiltinDetector.scrub(e.getMessage())));
         return 1;
       }
-      problems.forEach(p -> err.println(SafeText.terminal(p)));
+      // the lines quote no value, but they name the file, and a rule's names are the user's text:
+      // whatever a built-in rule sees as a secret in them is redacted
+      problems.forEach(p -> err.println(SafeText.terminal(BuiltinDetector.scrub(p))));
       int examples = rules.stream().mapToInt(r -> r.examples().size() + r.negativeExamples().size()).sum();
-      out.printf("%s: %d rules, %d examples checked, %d problems%n", SafeText.terminal(file.toString()), rules.size(), examples, problems.size());
+      out.printf("%s: %d rules, %d examples checked, %d problems%n", SafeText.terminal(BuiltinDetector.scrubPath(file.toString())),
+          rules.size(), examples, problems.size());
       out.flush();
       err.flush();
       return problems.isEmpty() ? 0 : 1;

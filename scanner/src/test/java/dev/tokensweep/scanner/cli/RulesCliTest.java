@@ -51,6 +51,28 @@ class RulesCliTest {
   }
 
   @Test
+  void rulesCheck_tokenPastedAsAGroupName_notPrinted() throws IOException {
+    String inGroup = new TokenForge(new Random(61)).base62Crc32("ghp_");
+    Path rules = dir.resolve("rules.yml");
+    Files.writeString(rules, """
+        - id: acme.pair.1
+          name: ACME pair
+          kind: api_key
+          keywords: [acme_]
+          pattern: '(?P<key_id>AK[0-9]{4}) (?P<%s>[a-z]{3}) (?P<secret>acme_[a-z0-9]{32})'
+          severity: high
+          examples: ['AK1234 abc acme_0123456789abcdefghijklmnopqrstuv']
+          negative_examples: ['acme_<token>']
+        """.formatted(inGroup));
+    Run r = run("rules", "check", rules.toString());
+    assertEquals(1, r.exit(), "the problem is found");
+    String middle = inGroup.substring(6, 26);
+    assertFalse(r.err().contains(middle), "a group name from the rule file printed in clear at " + r.err().indexOf(middle));
+    assertFalse(r.out().contains(middle), "a group name from the rule file printed in clear");
+    assertTrue(r.err().contains("identifier groups [group 2, key_id, secret]"), "the groups are named, the pasted one by number");
+  }
+
+  @Test
   void scan_withoutCustomRule_theGenericRuleReportsTheSecret() throws IOException {
     Path f = acmeLeak(dir.resolve("tree"));
     JsonNode fs = findings(run("scan", "--format", "json", "--no-progress", f.toString()));
