@@ -278,26 +278,31 @@ final class ReportOptions {
 
   /** Applies the baseline, records the sweep in the index and keeps only new findings if asked. */
   ScanResult finish(ScanResult result, Instant at, IndexOptions indexOptions, PrintWriter err) throws IOException {
-    return finish(result, at, indexOptions, err, java.util.function.UnaryOperator.identity());
+    return finish(result, at, indexOptions, err, java.util.function.UnaryOperator.identity(),
+        java.util.function.UnaryOperator.identity());
   }
 
   /**
    * As {@link #finish(ScanResult, Instant, IndexOptions, PrintWriter)}, with {@code beforeIndex}
    * run after the baseline and before the sweep is recorded ({@code --validate}, so the index
-   * records the providers' answers and no request is made for a baselined finding).
+   * records the providers' answers and no request is made for a baselined finding), and
+   * {@code unrevealed} making what is recorded and shipped hold no secret under {@code --reveal}
+   * ({@link dev.tokensweep.scanner.pipeline.Scanner#unrevealed}): the index is a file that
+   * {@code search} prints without {@code --reveal}.
    */
   ScanResult finish(ScanResult result, Instant at, IndexOptions indexOptions, PrintWriter err,
-      java.util.function.UnaryOperator<ScanResult> beforeIndex) throws IOException {
+      java.util.function.UnaryOperator<ScanResult> beforeIndex, java.util.function.UnaryOperator<ScanResult> unrevealed)
+      throws IOException {
     if (baseline != null) {
       result = baseline.apply(result);
     }
     result = beforeIndex.apply(result);
     sweepTime = at;
-    recorded = result;
+    recorded = unrevealed.apply(result);
     if (indexOptions.index != null) {
       SweepIndex index = indexOptions.open();
       sweepId = SweepIndex.newSweepId(at);
-      SweepIndex.Recorded rec = index.record(sweepId, host(), at, result);
+      SweepIndex.Recorded rec = index.record(sweepId, host(), at, recorded);
       notice(err, "recorded sweep " + sweepId + " of " + rec.sweep().host() + " in " + index.dir()
           + (rec.previous() == null ? " (its first sweep)" : " (previous: " + rec.previous().id() + ")"));
       if ("last".equals(newSince)) {

@@ -258,6 +258,28 @@ public final class Scanner {
     return options.reveal() ? java.util.function.UnaryOperator.identity() : this::scrubNames;
   }
 
+  /**
+   * {@code r} as a run without {@code --reveal} would have made it: no finding's secret, and every
+   * path, JSON path, store name and JWT claim redacted. For what outlives the run and is not the
+   * report the user asked for: the sweep index on disk (which {@code search} prints without
+   * {@code --reveal}) and the documents shipped from it. {@code r} itself without {@code --reveal}.
+   */
+  public ScanResult unrevealed(ScanResult r) {
+    if (!options.reveal()) {
+      return r;
+    }
+    List<Finding> findings = new ArrayList<>(r.findings().size());
+    for (Finding f : r.findings()) {
+      findings.add(new Finding(f.location().redacted(this::scrubNames), f.evidence().withClaimsRedacted(this::scrub), null,
+          f.validation()));
+    }
+    List<Problem> problems = new ArrayList<>(r.problems().size());
+    for (Problem p : r.problems()) {
+      problems.add(new Problem(scrubNames(p.location()), p.type(), p.message()));
+    }
+    return new ScanResult(findings, problems, r.files(), r.leaves(), r.bytes(), r.seconds(), r.suppressed());
+  }
+
   /** {@code path} with every secret in its names redacted ({@link dev.tokensweep.scanner.model.SafeText#scrubNames}). */
   String scrubNames(String path) {
     return dev.tokensweep.scanner.model.SafeText.scrubNames(path, this::scrub);
