@@ -247,7 +247,7 @@ public final class Scanner {
    * it could not parse), and either may hold a token.
    */
   public String scrub(String text) {
-    return dev.tokensweep.scanner.model.SafeText.scrubAroundEscapes(text, detector::scrub);
+    return dev.tokensweep.scanner.model.SafeText.scrubAroundEscapes(text, t -> EncodedNames.scrub(t, detector::scrub));
   }
 
   /**

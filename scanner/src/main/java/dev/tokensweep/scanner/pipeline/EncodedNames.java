@@ -1,0 +1,129 @@
+package dev.tokensweep.scanner.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.function.UnaryOperator;
+
+/**
+ * Redaction of names that hold a secret encoded: a JSON key that is a token in base64 or URL
+ * encoding is found by the decoding layers (a finding with part {@code key}), and its name must be
+ * shown as redacted as a key that held the token plainly. Only where names are made printable
+ * (once per finding's names, for messages and progress), never per byte of the scan.
+ */
+final class EncodedNames {
+  private EncodedNames() {}
+
+  /** Base64 runs shorter than this decode to less than any secret worth a rule (18 bytes). */
+  static final int MIN_RUN = 24;
+
+  /**
+   * {@code text} through {@code scrub}, and then each base64 run in it (of {@link #MIN_RUN} or
+   * more characters) and its URL encoding decoded: where {@code scrub} finds a secret in the
+   * decoded text, the encoded text is replaced by the decoded one, scrubbed.
+   */
+  static String scrub(String text, UnaryOperator<String> scrub) {
+    String s = scrub.apply(text);
+    if (s == null || s.length() < MIN_RUN / 2) {
+      return s;
+    }
+    if (s.indexOf('%') >= 0) {
+      String decoded = urlDecoded(s);
+      if (decoded != null) {
+        String r = scrub.apply(decoded);
+        if (!r.equals(decoded)) {
+          s = r;
+        }
+      }
+    }
+    if (s.length() < MIN_RUN) {
+      return s;
+    }
+    StringBuilder b = null;
+    int copied = 0;
+    int i = 0;
+    while (i < s.length()) {
+      if (!base64(s.charAt(i))) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < s.length() && base64(s.charAt(j))) {
+        j++;
+      }
+      if (j - i >= MIN_RUN) {
+        String decoded = base64Decoded(s, i, j);
+        if (decoded != null) {
+          String r = scrub.apply(decoded);
+          if (!r.equals(decoded)) {
+            b = b == null ? new StringBuilder(s.length()) : b;
+            b.append(s, copied, i).append(r);
+            copied = j;
+          }
+        }
+      }
+      i = j;
+    }
+    return b == null ? s : b.append(s, copied, s.length()).toString();
+  }
+
+  private static boolean base64(char c) {
+    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-'
+        || c == '_' || c == '=';
+  }
+
+  /** The text {@code s[from, to)} encodes in base64 or base64url, when it is printable text; else null. */
+  private static String base64Decoded(String s, int from, int to) {
+    int end = to;
+    while (end > from && s.charAt(end - 1) == '=') {
+      end--;
+    }
+    String run = s.substring(from, end);
+    if (run.indexOf('=') >= 0 || run.length() % 4 == 1) {
+      return null;
+    }
+    boolean url = run.indexOf('-') >= 0 || run.indexOf('_') >= 0;
+    if (url && (run.indexOf('+') >= 0 || run.indexOf('/') >= 0)) {
+      return null;
+    }
+    byte[] raw;
+    try {
+      raw = (url ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(run);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return printable(raw) ? new String(raw, StandardCharsets.US_ASCII) : null;
+  }
+
+  /** {@code s} with its {@code %XX} escapes decoded, when what they decode to is printable text; else null. */
+  private static String urlDecoded(String s) {
+    byte[] out = new byte[s.length()];
+    int n = 0;
+    boolean any = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int hi;
+      int lo;
+      if (c == '%' && i + 2 < s.length() && (hi = Character.digit(s.charAt(i + 1), 16)) >= 0
+          && (lo = Character.digit(s.charAt(i + 2), 16)) >= 0) {
+        out[n++] = (byte) (hi << 4 | lo);
+        i += 2;
+        any = true;
+      } else if (c < 0x80) {
+        out[n++] = (byte) c;
+      } else {
+        return null;
+      }
+    }
+    byte[] raw = java.util.Arrays.copyOf(out, n);
+    return any && printable(raw) ? new String(raw, StandardCharsets.US_ASCII) : null;
+  }
+
+  private static boolean printable(byte[] raw) {
+    for (byte x : raw) {
+      if (x < 0x20 || x == 0x7F) {
+        return false;
+      }
+    }
+    return raw.length > 0;
+  }
+}
