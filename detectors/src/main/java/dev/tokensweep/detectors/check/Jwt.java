@@ -60,8 +60,8 @@ public final class Jwt {
      * secret (an API key as the client id, a token as a scope), and reports print claims decoded.
      */
     public Claims redacted(java.util.function.UnaryOperator<String> redact) {
-      Claims c = new Claims(apply(redact, alg), apply(redact, typ), apply(redact, iss), applyAll(redact, aud), iat, nbf, exp,
-          applyAll(redact, scopes), apply(redact, clientId), apply(redact, tokenUse));
+      Claims c = new Claims(apply(redact, alg), apply(redact, typ), apply(redact, iss), applyAll(redact, aud), iat, nbf,
+          exp, applyAll(redact, scopes), apply(redact, clientId), apply(redact, tokenUse));
       return c.equals(this) ? this : c;
     }
 

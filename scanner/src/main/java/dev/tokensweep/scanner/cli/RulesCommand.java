@@ -200,8 +200,8 @@ final class RulesCommand {
       // whatever a built-in rule sees as a secret in them is redacted
       problems.forEach(p -> err.println(SafeText.terminal(BuiltinDetector.scrub(p))));
       int examples = rules.stream().mapToInt(r -> r.examples().size() + r.negativeExamples().size()).sum();
-      out.printf("%s: %d rules, %d examples checked, %d problems%n", SafeText.terminal(BuiltinDetector.scrubPath(file.toString())),
-          rules.size(), examples, problems.size());
+      String shown = SafeText.terminal(BuiltinDetector.scrubPath(file.toString()));
+      out.printf("%s: %d rules, %d examples checked, %d problems%n", shown, rules.size(), examples, problems.size());
       out.flush();
       err.flush();
       return problems.isEmpty() ? 0 : 1;

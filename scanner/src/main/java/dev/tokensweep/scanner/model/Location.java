@@ -92,9 +92,10 @@ public record Location(String path, Long line, Long column, long offset, Long en
   /**
    * This location as it may be printed or stored: its path (every file, directory and member name
    * of the chain), JSON path and store names ({@link StoreContext#redacted}) with each secret in
-   * them replaced by its redacted preview by {@code redact} (the detector's {@code Redaction.scrub}). The one place a location is made safe,
-   * applied where findings are made, so no reporter, index or log can print a name's token. The
-   * same names give the same text, so fingerprints and report ids built from it stay stable.
+   * them replaced by its redacted preview by {@code redact} (the detector's {@code Redaction.scrub}).
+   * The one place a location is made safe, applied where findings are made, so no reporter, index
+   * or log can print a name's token. The same names give the same text, so fingerprints and report
+   * ids built from it stay stable.
    */
   public Location redacted(java.util.function.UnaryOperator<String> redact) {
     String p = redact.apply(path);

@@ -270,8 +270,8 @@ public final class Scanner {
     }
     List<Finding> findings = new ArrayList<>(r.findings().size());
     for (Finding f : r.findings()) {
-      findings.add(new Finding(f.location().redacted(this::scrubNames), f.evidence().withClaimsRedacted(this::scrub), null,
-          f.validation()));
+      findings.add(new Finding(f.location().redacted(this::scrubNames), f.evidence().withClaimsRedacted(this::scrub),
+          null, f.validation()));
     }
     List<Problem> problems = new ArrayList<>(r.problems().size());
     for (Problem p : r.problems()) {
