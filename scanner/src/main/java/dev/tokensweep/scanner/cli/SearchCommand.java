@@ -71,6 +71,7 @@ final class SearchCommand implements Callable<Integer> {
     } catch (NoSuchFileException e) {
       throw new Main.UsageException(indexOptions.index + ": no sweep index here (scan --index creates one)");
     }
+    hits = shown(hits);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       List<Map<String, Object>> list = new ArrayList<>();
@@ -88,6 +89,20 @@ final class SearchCommand implements Callable<Integer> {
     }
     out.flush();
     return hits.isEmpty() ? 1 : 0;
+  }
+
+  /**
+   * {@code hits} with their paths scrubbed as a scan shows them: sweeps record paths redacted,
+   * but an index written by an earlier version under {@code --reveal} holds them in clear.
+   */
+  private static List<SweepIndex.Hit> shown(List<SweepIndex.Hit> hits) {
+    List<SweepIndex.Hit> out = new ArrayList<>(hits.size());
+    for (SweepIndex.Hit h : hits) {
+      String p = BuiltinDetector.scrubPath(h.path());
+      out.add(p.equals(h.path()) ? h : new SweepIndex.Hit(h.sweep(), h.host(), h.time(), h.ruleId(), h.ruleName(),
+          h.kind(), h.severity(), h.status(), p, h.line(), h.column(), h.offset(), h.fingerprint(), h.preview()));
+    }
+    return out;
   }
 
   static Map<String, Object> json(SweepIndex.Hit h) {

@@ -4,9 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokensweep.detectors.evidence.Evidence;
+import dev.tokensweep.detectors.rule.Kind;
+import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.detectors.rule.TokenForge;
+import dev.tokensweep.scanner.index.SweepIndex;
+import dev.tokensweep.scanner.model.Finding;
+import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.ScanResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +54,26 @@ class RevealedIndexLeakTest {
             + search.out().indexOf(middle) + " (" + token.substring(0, 4) + ")");
         assertFalse(search.err().contains(middle), format + ": search prints a secret on stderr");
       }
+    }
+  }
+
+  @Test
+  void indexHoldingAClearPath_searchShowsItRedacted() throws Exception {
+    // what an earlier version recorded for a sweep under --reveal: the path as it was
+    String inName = forge.base62Crc32("ghp_");
+    Path index = tmp.resolve("index");
+    Finding f = new Finding(Location.text("/home/a/cache-" + inName + "/deploy.log", 1, 7, 6L),
+        new Evidence("ts.github.2", "GitHub OAuth access token", Kind.ACCESS_TOKEN, Severity.HIGH, "gho_…abcd",
+            "%064x".formatted(7), 40, 4.8, null, "unknown", null, List.of(), "rule severity"), null);
+    new SweepIndex(index, Duration.ofSeconds(5)).record(SweepIndex.newSweepId(Instant.now()), "build-7", Instant.now(),
+        new ScanResult(List.of(f), List.of(), 1, 1, 100, 0.1));
+    String middle = inName.substring(6, 26);
+    for (String format : new String[] {"text", "json"}) {
+      Run search = Run.run("search", "--index", index.toString(), "--format", format, "host:build-7");
+      assertEquals(0, search.exit(), format + ": the finding is found");
+      assertTrue(search.out().contains("deploy.log"), format + ": the finding is listed");
+      assertFalse(search.out().contains(middle), format + ": search prints a path's secret at "
+          + search.out().indexOf(middle));
     }
   }
 }
