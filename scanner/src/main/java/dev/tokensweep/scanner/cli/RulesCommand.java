@@ -184,14 +184,20 @@ final class RulesCommand {
       PrintWriter err = spec.commandLine().getErr();
       List<Rule> rules;
       List<String> problems;
+      String yaml;
       try {
-        String yaml = Rules.read(file);
+        yaml = Rules.read(file);
+      } catch (IOException e) {
+        throw new Main.UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
+      } catch (Rules.RuleFileException e) {
+        // missing, not a regular file, too large: the file cannot be read, exit 2 as the help says
+        throw new Main.UsageException(e.getMessage());
+      }
+      try {
         rules = Rules.parse(yaml, file.toString());
         java.util.Set<String> builtin = new java.util.HashSet<>();
         Rules.builtin().forEach(r -> builtin.add(r.id()));
         problems = RuleLinter.lint(yaml, rules, file.toString(), builtin);
-      } catch (IOException e) {
-        throw new Main.UsageException("cannot read " + file + ": " + e.getClass().getSimpleName());
       } catch (Rules.RuleFileException e) {
         err.println(SafeText.terminal(BuiltinDetector.scrub(e.getMessage())));
         return 1;

@@ -51,6 +51,19 @@ class RulesCliTest {
   }
 
   @Test
+  void rulesCheck_fileThatCannotBeRead_exitsTwoAsTheHelpSays() throws IOException {
+    // a missing file was exit 1, "problems", which a CI step reads as a rule file with problems
+    Run missing = run("rules", "check", dir.resolve("nope.yml").toString());
+    assertEquals(2, missing.exit(), missing.err());
+    assertTrue(missing.err().contains("nope.yml: not a regular file"), missing.err());
+    Run directory = run("rules", "check", dir.toString());
+    assertEquals(2, directory.exit(), directory.err());
+    Path broken = dir.resolve("broken.yml");
+    Files.writeString(broken, "- id: [\n");
+    assertEquals(1, run("rules", "check", broken.toString()).exit(), "a file that reads but does not parse has problems");
+  }
+
+  @Test
   void rulesCheck_tokenPastedAsAGroupName_notPrinted() throws IOException {
     String inGroup = new TokenForge(new Random(61)).base62Crc32("ghp_");
     Path rules = dir.resolve("rules.yml");
