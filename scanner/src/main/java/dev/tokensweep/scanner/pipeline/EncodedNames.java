@@ -50,6 +50,7 @@ final class EncodedNames {
       while (j < s.length() && base64(s.charAt(j))) {
         j++;
       }
+      i = textStart(s, i, j);
       if (j - i >= MIN_RUN) {
         String decoded = base64Decoded(s, i, j);
         if (decoded != null) {
@@ -64,6 +65,53 @@ final class EncodedNames {
       i = j;
     }
     return b == null ? s : b.append(s, copied, s.length()).toString();
+  }
+
+  /** A part of a name that decodes to printable text: where it is, what it says, and the layer ({@code base64}, {@code url}). */
+  record Decoded(int start, String text, String layer) {}
+
+  /**
+   * The parts of {@code name} that decode to printable text: the whole name with its {@code %XX}
+   * escapes decoded, and each base64 run of {@link #MIN_RUN} or more characters. For the name scan,
+   * which finds a secret written into a name encoded as it finds one written plainly.
+   */
+  static java.util.List<Decoded> decoded(String name) {
+    java.util.List<Decoded> out = new java.util.ArrayList<>(1);
+    if (name.indexOf('%') >= 0) {
+      String d = urlDecoded(name);
+      if (d != null) {
+        out.add(new Decoded(0, d, "url"));
+      }
+    }
+    for (int i = 0; i + MIN_RUN <= name.length(); ) {
+      if (!base64(name.charAt(i))) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < name.length() && base64(name.charAt(j))) {
+        j++;
+      }
+      int from = textStart(name, i, j);
+      String d = j - from >= MIN_RUN ? base64Decoded(name, from, j) : null;
+      if (d != null) {
+        out.add(new Decoded(from, d, "base64"));
+      }
+      i = j;
+    }
+    return out;
+  }
+
+  /**
+   * Where base64 of text can start in the run {@code s[i, j)}: past any {@code -}, {@code _},
+   * {@code +} or {@code /}, which encode 62 and 63 and so begin only bytes of 0xF8 and above, never
+   * text, and which in a name are mostly separators ({@code cache-<base64>}).
+   */
+  private static int textStart(String s, int i, int j) {
+    while (i < j && "-_+/".indexOf(s.charAt(i)) >= 0) {
+      i++;
+    }
+    return i;
   }
 
   private static boolean base64(char c) {

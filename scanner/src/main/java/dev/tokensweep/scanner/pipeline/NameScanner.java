@@ -130,6 +130,27 @@ final class NameScanner {
     List<Match> found = new ArrayList<>();
     context.detector.scan(b, 0, b.length, found::add);
     if (found.isEmpty()) {
+      // a secret written into a name in base64 or URL encoding (a file named after a token's
+      // base64): names are short, and only a long base64 run or an escape is decoded
+      for (EncodedNames.Decoded d : EncodedNames.decoded(name)) {
+        byte[] t = d.text().getBytes(StandardCharsets.UTF_8);
+        List<Match> inside = new ArrayList<>();
+        context.detector.scan(t, 0, t.length, inside::add);
+        report(namedPath, inside, collector, name.substring(0, d.start()).getBytes(StandardCharsets.UTF_8).length,
+            List.of(d.layer()));
+      }
+      return;
+    }
+    report(namedPath, found, collector, -1, null);
+  }
+
+  /**
+   * Makes a finding of each of {@code found}, the matches in one name: at their own offsets, or,
+   * for matches in a decoded part of it, at the part's offset {@code at} with its {@code decodings}.
+   */
+  private void report(java.util.function.Supplier<String> namedPath, List<Match> found, Collector collector, int at,
+      List<String> decodings) {
+    if (found.isEmpty()) {
       return;
     }
     found.sort(context.matchOrder());
@@ -142,7 +163,9 @@ final class NameScanner {
       }
       Evidence ev = Evidence.of(m, context.fingerprinter, context.options.now(), null)
           .withClaimsRedacted(context.claimsShown);
-      Finding finding = new Finding(Location.name(shownPath, m.start()), ev, context.revealed(m));
+      Location where = decodings == null ? Location.name(shownPath, m.start())
+          : new Location(shownPath, null, null, at, null, null, null, null, decodings, null, null, null, Location.NAME);
+      Finding finding = new Finding(where, ev, context.revealed(m));
       collector.finding(finding);
       if (context.capture != null) {
         context.capture.offer(m, finding);

@@ -150,4 +150,23 @@ class NameScanTest {
     assertTrue(path.endsWith("/cache-ghp_…" + token.substring(36) + "/"), "located at the directory, redacted (" + path.length() + " chars)");
     assertFalse(path.contains(token), "the path shows the token");
   }
+
+  @Test
+  void scan_fileNamedAfterATokensBase64_isAFindingShownRedacted() throws IOException {
+    // the name was shown redacted, but no rule saw the token in it: a scan of nothing else exited 0
+    String token = forge.base62Crc32("ghp_");
+    String encoded = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        ("GITHUB_TOKEN=" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Path dir = Files.createDirectories(tmp.resolve("é-" + encoded));
+    Files.writeString(dir.resolve("notes.txt"), "nothing secret\n");
+    ScanResult r = scanner(false).scan(List.of(tmp.toString()), null);
+    List<Finding> names = r.findings().stream().filter(f -> Location.NAME.equals(f.location().part())).toList();
+    assertEquals(1, names.size(), "the directory's encoded token is one finding: " + r.findings().size() + " findings");
+    Location at = names.get(0).location();
+    assertEquals(List.of("base64"), at.decodings());
+    assertEquals(3, at.offset(), "the encoded part starts after 'é-', 3 bytes in");
+    assertFalse(at.path().contains(encoded.substring(8, 40)), "the path shows the encoded token");
+    assertFalse(at.path().contains(token.substring(4, 30)), "the path shows the token");
+    assertEquals(1, scanner(false).scan(List.of(tmp.toString()), null).findings().size());
+  }
 }
