@@ -392,6 +392,9 @@ final class ArchiveRewriter implements Expander.Visitor {
     ArchiveOutputStream<? extends ArchiveEntry> aos;
     Path sevenZFile;
     SevenZOutputFile sevenZ;
+    /** Longest tar member name or link target written ({@link #tooLongForTar}). */
+    static final int MAX_TAR_NAME = 16 << 10;
+
     boolean changed;
     boolean dropped;
     boolean failed;
@@ -486,7 +489,9 @@ final class ArchiveRewriter implements Expander.Visitor {
           TarArchiveEntry w = copy((TarArchiveEntry) m.entry);
           w.setName(rename(w.getName(), m.path));
           w.setSize(content.size());
-          put(w, content);
+          if (!tooLongForTar(w, m.path)) {
+            put(w, content);
+          }
         }
         case AR -> {
           ArArchiveEntry a = (ArArchiveEntry) m.entry;
@@ -566,6 +571,9 @@ final class ArchiveRewriter implements Expander.Visitor {
           if (t.isSymbolicLink() || t.isLink()) {
             w.setLinkName(rename(t.getLinkName(), path + "!" + t.getName() + " -> " + t.getLinkName()));
           }
+          if (tooLongForTar(w, path + "!" + t.getName())) {
+            return;
+          }
           ((ArchiveOutputStream) aos).putArchiveEntry(w);
           aos.closeArchiveEntry();
         }
@@ -574,6 +582,23 @@ final class ArchiveRewriter implements Expander.Visitor {
           aos.closeArchiveEntry();
         }
       }
+    }
+
+    /**
+     * Whether {@code w}'s name or link target is too long to write: commons-compress fits a long
+     * name into the header's 100 bytes by encoding it again one character shorter each time,
+     * quadratic (a 64 KiB name took 8 s, a 1 MiB one would take hours). No file system has such
+     * names (PATH_MAX is 4 KiB); the member is left out of the copy and said.
+     */
+    private boolean tooLongForTar(TarArchiveEntry w, String where) {
+      int longest = Math.max(w.getName().length(), w.getLinkName() == null ? 0 : w.getLinkName().length());
+      if (longest <= MAX_TAR_NAME) {
+        return false;
+      }
+      changed = true;
+      problems.add(new Problem(where, Problem.Type.LIMIT, "a name of " + longest + " characters (over "
+          + (MAX_TAR_NAME >> 10) + " Ki) cannot be written in reasonable time; left out of the copy"));
+      return true;
     }
 
     private void cpio(CpioArchiveEntry c) throws IOException {

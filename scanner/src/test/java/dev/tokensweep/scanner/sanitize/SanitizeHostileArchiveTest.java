@@ -162,6 +162,19 @@ class SanitizeHostileArchiveTest {
   }
 
   @Test
+  void sanitize_memberNameOver16KiB_leftOutSiblingSanitized() throws IOException {
+    // commons-compress writes a long name in time quadratic in its length: a 1 MiB pax name kept
+    // sanitize busy for hours; no file system has a name over 4 KiB
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("d/".repeat(10_000) + "x.log", log(forge.base62Crc32("ghp_")));
+    m.put("app.log", log(forge.base62Crc32("ghp_")));
+    Outcome o = sanitize("long.tar", Archives.tar(m), ScanLimits.defaults());
+    assertEquals(1, o.problems().size(), o.problems().size() + " problems");
+    assertTrue(o.problems().get(0).endsWith("x.log [limit]"), "the long name is the one left out");
+    assertEquals(List.of("app.log"), tarNames(o.out()));
+  }
+
+  @Test
   void sanitize_tooManyEntries_archiveLeftOut() throws IOException {
     Map<String, byte[]> m = new LinkedHashMap<>();
     for (int i = 0; i < 20; i++) {
