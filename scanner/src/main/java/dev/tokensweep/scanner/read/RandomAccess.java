@@ -100,7 +100,7 @@ final class RandomAccess implements Closeable {
 
   /** Reads {@code len} bytes at {@code pos}; fails with {@link EOFException} past the end. */
   void readFully(long pos, byte[] dst, int off, int len) throws IOException {
-    if (pos < 0 || len < 0 || pos + len > size) {
+    if (pos < 0 || len < 0 || pos > size - len) { // not pos + len: a hostile offset near 2^63 wraps
       throw new EOFException("read of " + len + " bytes at offset " + pos + " past the end (" + size + ")");
     }
     while (len > 0) {
@@ -202,8 +202,8 @@ final class RandomAccess implements Closeable {
     }
     ByteBuffer buf = ByteBuffer.wrap(blocks[s]);
     long at = b * BLOCK;
-    int want = (int) Math.min(BLOCK, size - at);
-    buf.limit(Math.max(0, want));
+    int want = (int) Math.max(0, Math.min(BLOCK, size - at)); // bounded before the cast: a long cut to int may be anything
+    buf.limit(want);
     channel.position(at);
     while (buf.hasRemaining()) {
       if (channel.read(buf) < 0) {
