@@ -85,7 +85,7 @@ public final class Baseline {
     }
   }
 
-  /** A rule id or fingerprint longer than this is not one of ours: it is not read into memory. */
+  /** A rule id or fingerprint longer than this is not one of ours. */
   private static final int MAX_FIELD_CHARS = 512;
 
   /**
@@ -196,34 +196,8 @@ public final class Baseline {
       p.skipChildren();
       return null;
     }
-    java.io.StringWriter w = new java.io.StringWriter();
-    try {
-      p.getText(new java.io.Writer() {
-        @Override
-        public void write(char[] c, int off, int len) throws IOException {
-          if (w.getBuffer().length() + len > MAX_FIELD_CHARS) {
-            throw new TooLong();
-          }
-          w.write(c, off, len);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      });
-    } catch (TooLong e) {
-      return null;
-    }
-    return w.toString();
-  }
-
-  /** Ends the copy of an over-long string. */
-  private static final class TooLong extends IOException {
-    TooLong() {
-      super(null, null);
-    }
+    String t = p.getText();
+    return t.length() <= MAX_FIELD_CHARS ? t : null;
   }
 
   private static void add(Keys keys, String rule, String fingerprint, Path file) throws BadBaselineException {
