@@ -35,40 +35,21 @@ final class EncodedNames {
         }
       }
     }
-    if (s.length() < MIN_RUN) {
-      return s;
-    }
     StringBuilder b = null;
     int copied = 0;
-    int i = 0;
-    while (i < s.length()) {
-      if (!base64(s.charAt(i))) {
-        i++;
-        continue;
+    for (Decoded d : base64Runs(s)) {
+      String r = scrub.apply(d.text());
+      if (!r.equals(d.text())) {
+        b = b == null ? new StringBuilder(s.length()) : b;
+        b.append(s, copied, d.start()).append(r);
+        copied = d.end();
       }
-      int j = i;
-      while (j < s.length() && base64(s.charAt(j))) {
-        j++;
-      }
-      i = textStart(s, i, j);
-      if (j - i >= MIN_RUN) {
-        String decoded = base64Decoded(s, i, j);
-        if (decoded != null) {
-          String r = scrub.apply(decoded);
-          if (!r.equals(decoded)) {
-            b = b == null ? new StringBuilder(s.length()) : b;
-            b.append(s, copied, i).append(r);
-            copied = j;
-          }
-        }
-      }
-      i = j;
     }
     return b == null ? s : b.append(s, copied, s.length()).toString();
   }
 
-  /** A part of a name that decodes to printable text: where it is, what it says, and the layer ({@code base64}, {@code url}). */
-  record Decoded(int start, String text, String layer) {}
+  /** A part {@code [start, end)} of a name that decodes to printable text, what it says, and the layer ({@code base64}, {@code url}). */
+  record Decoded(int start, int end, String text, String layer) {}
 
   /**
    * The parts of {@code name} that decode to printable text: the whole name with its {@code %XX}
@@ -80,22 +61,29 @@ final class EncodedNames {
     if (name.indexOf('%') >= 0) {
       String d = urlDecoded(name);
       if (d != null) {
-        out.add(new Decoded(0, d, "url"));
+        out.add(new Decoded(0, name.length(), d, "url"));
       }
     }
-    for (int i = 0; i + MIN_RUN <= name.length(); ) {
-      if (!base64(name.charAt(i))) {
+    out.addAll(base64Runs(name));
+    return out;
+  }
+
+  /** The base64 runs of {@code s} of {@link #MIN_RUN} or more characters (from where text can start) that decode to printable text. */
+  private static java.util.List<Decoded> base64Runs(String s) {
+    java.util.List<Decoded> out = new java.util.ArrayList<>(1);
+    for (int i = 0; i + MIN_RUN <= s.length(); ) {
+      if (!base64(s.charAt(i))) {
         i++;
         continue;
       }
       int j = i;
-      while (j < name.length() && base64(name.charAt(j))) {
+      while (j < s.length() && base64(s.charAt(j))) {
         j++;
       }
-      int from = textStart(name, i, j);
-      String d = j - from >= MIN_RUN ? base64Decoded(name, from, j) : null;
+      int from = textStart(s, i, j);
+      String d = j - from >= MIN_RUN ? base64Decoded(s, from, j) : null;
       if (d != null) {
-        out.add(new Decoded(from, d, "base64"));
+        out.add(new Decoded(from, j, d, "base64"));
       }
       i = j;
     }

@@ -138,7 +138,7 @@ final class PartScanner {
           }
         } catch (IOException | UncheckedIOException e) {
           IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
-          if (!(io instanceof java.io.EOFException && smaller(file, size))) { // a shrunk file is said once, below
+          if (!(io instanceof java.io.EOFException && Scanner.sizeOf(file) < size)) { // a shrunk (or gone: -1) file is said once, below
             partCollector.problem(new Problem(path, Problem.Type.UNREADABLE, FileWalker.describe(io)));
           }
         } catch (RuntimeException e) {
@@ -163,14 +163,6 @@ final class PartScanner {
     }
     Scanner.shrank(file, size, collector);
     return true;
-  }
-
-  private static boolean smaller(Path file, long size) {
-    try {
-      return Files.size(file) < size;
-    } catch (IOException e) {
-      return true; // gone
-    }
   }
 
   /** Where parts start that may start anywhere: {@code size / parts} bytes each, the last one taking the rest. */

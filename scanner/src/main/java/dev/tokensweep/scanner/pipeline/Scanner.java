@@ -364,7 +364,7 @@ public final class Scanner {
   }
 
   /** The size of {@code file}, -1 if it cannot be had (gone, rotated away). */
-  private static long sizeOf(Path file) {
+  static long sizeOf(Path file) {
     try {
       return Files.size(file);
     } catch (IOException e) {
