@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensweep.detectors.rule.TokenForge;
+import dev.tokensweep.scanner.report.Reporter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 class NamesAsInputTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> FORMATS = List.of("text", "json", "jsonl", "csv", "sarif", "ecs");
 
   @TempDir
   Path tmp;
@@ -103,7 +103,7 @@ class NamesAsInputTest {
     assertEquals(1, problems.size(), problems.toString());
     assertTrue(problems.get(0).get("location").asText().contains("/d/x?access_token=…ache/cut.log.gz"), problems.toString());
 
-    for (String format : FORMATS) {
+    for (String format : Reporter.FORMATS) {
       Run r = run("scan", "--format", format, "--no-progress", root.toString());
       assertEquals(1, r.exit(), format + ": " + r.err());
       assertAbsent(format + " report", r.out(), inName);
@@ -189,7 +189,7 @@ class NamesAsInputTest {
     assertEquals("name", file.get(0).get("location").get("part").asText());
     assertTrue(file.get(0).get("location").get("path").asText().endsWith("!cache/ghp_…" + fileToken.substring(36) + ".json"),
         all.toString());
-    for (String format : FORMATS) {
+    for (String format : Reporter.FORMATS) {
       Run f = run("scan", "--format", format, "--no-progress", zip.toString());
       assertAbsent(format, f.out() + f.err(), dirToken);
       assertAbsent(format, f.out() + f.err(), fileToken);
@@ -218,7 +218,7 @@ class NamesAsInputTest {
     JsonNode inside = of(all, value).get(0).get("location");
     assertFalse(inside.has("part"));
     assertTrue(inside.get("json_path").asText().matches("sessions\\['eyJ….{4}'\\]\\.token"), inside.toString());
-    for (String format : FORMATS) {
+    for (String format : Reporter.FORMATS) {
       Run f = run("scan", "--format", format, "--no-progress", file.toString());
       assertAbsent(format, f.out() + f.err(), jwt);
     }
@@ -240,7 +240,7 @@ class NamesAsInputTest {
     JsonNode where = found.get(0).get("location");
     assertEquals("key", where.get("part").asText(), where.toString());
     assertEquals("log.entries[0].request.headers[1].name", where.get("json_path").asText());
-    for (String format : FORMATS) {
+    for (String format : Reporter.FORMATS) {
       Run f = run("scan", "--format", format, "--no-progress", har.toString());
       assertAbsent(format, f.out() + f.err(), token);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokensweep.detectors.rule.TokenForge;
+import dev.tokensweep.scanner.report.Reporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ class ReportOutputTest {
 
     Path full = Path.of("/dev/full");
     if (Files.exists(full)) {
-      for (String format : List.of("text", "json", "jsonl", "csv", "sarif", "ecs")) {
+      for (String format : Reporter.FORMATS) {
         Run r = Run.run("scan", "-q", "-f", format, "-o", full.toString(), file.toString());
         assertEquals(Main.EXIT_USAGE, r.exit(), format + ": " + r.err());
         assertTrue(r.err().contains("cannot write the report to /dev/full"), format + ": " + r.err());

@@ -78,6 +78,13 @@ class DataAfterEndScanTest {
     return r.problems().stream().map(p -> p.location() + " [" + p.type() + "]").collect(Collectors.toList());
   }
 
+  /** The token {@link #log} plants after {@code p}'s {@code format} end is the one finding, there, and the data is reported corrupt. */
+  private static void assertFoundAfterEnd(ScanResult r, Path p, String format, String context) {
+    String after = p + "!<after " + format + " end>";
+    assertEquals(List.of(after + ":3:21"), paths(r), () -> context + "findings; problems " + problems(r));
+    assertEquals(List.of(after + " [corrupt]"), problems(r), context + "problems");
+  }
+
   private static byte[] compressed(String ext, byte[] data) throws IOException {
     return switch (ext) {
       case "gz" -> Archives.gzip(data);
@@ -156,9 +163,7 @@ class DataAfterEndScanTest {
   void scan_tokenAfterTheCompressedEnd_found(String ext) throws IOException {
     Path p = write("app.log." + ext, compressed(ext, ascii("nothing here\n")), log(forge.base62Crc32("ghp_")));
     ScanResult r = scan(p);
-    String after = p + "!<after " + format(ext) + " end>";
-    assertEquals(List.of(after + ":3:21"), paths(r), () -> "findings; problems " + problems(r));
-    assertEquals(List.of(after + " [corrupt]"), problems(r));
+    assertFoundAfterEnd(r, p, format(ext), "");
     assertEquals(1, r.exitCode(Severity.INFO));
   }
 
@@ -172,8 +177,7 @@ class DataAfterEndScanTest {
       byte[] t = java.util.Arrays.copyOf(tar, Math.max(tar.length, at));
       Path p = write("x" + at + ".tar", java.util.Arrays.copyOf(t, at), log(forge.base62Crc32("ghp_")));
       ScanResult r = scan(p);
-      assertEquals(List.of(p + "!<after tar end>:3:21"), paths(r), () -> "findings at " + at + "; problems " + problems(r));
-      assertEquals(List.of(p + "!<after tar end> [corrupt]"), problems(r), "at " + at);
+      assertFoundAfterEnd(r, p, "tar", "at " + at + ": ");
     }
   }
 
@@ -181,8 +185,7 @@ class DataAfterEndScanTest {
   void scan_tokenAfterTheCpioTrailer_found() throws IOException {
     Path p = write("x.cpio", Archives.cpio(Map.of("a.log", ascii("nothing here\n"))), log(forge.base62Crc32("ghp_")));
     ScanResult r = scan(p);
-    assertEquals(List.of(p + "!<after cpio end>:3:21"), paths(r), () -> "findings; problems " + problems(r));
-    assertEquals(List.of(p + "!<after cpio end> [corrupt]"), problems(r));
+    assertFoundAfterEnd(r, p, "cpio", "");
   }
 
   @Test
@@ -193,8 +196,7 @@ class DataAfterEndScanTest {
     bo.write(log(forge.base62Crc32("ghp_")));
     Path p = write("b.tar.gz", Archives.gzip(bo.toByteArray()));
     ScanResult r = scan(p);
-    assertEquals(List.of(p + "!<after tar end>:3:21"), paths(r), () -> "findings; problems " + problems(r));
-    assertEquals(List.of(p + "!<after tar end> [corrupt]"), problems(r));
+    assertFoundAfterEnd(r, p, "tar", "");
   }
 
   @Test
@@ -233,8 +235,7 @@ class DataAfterEndScanTest {
   void scan_tokenAfterTheZipEndRecord_found() throws IOException {
     Path p = write("x.zip", Archives.zip(Map.of("a.log", ascii("nothing here\n"))), log(forge.base62Crc32("ghp_")));
     ScanResult r = scan(p);
-    assertEquals(List.of(p + "!<after zip end>:3:21"), paths(r), () -> "findings; problems " + problems(r));
-    assertEquals(List.of(p + "!<after zip end> [corrupt]"), problems(r));
+    assertFoundAfterEnd(r, p, "zip", "");
   }
 
   @Test
@@ -283,8 +284,7 @@ class DataAfterEndScanTest {
     Archives.sevenZ(seven, Map.of("a.log", ascii("nothing here\n")));
     Path p = write("s.7z", Files.readAllBytes(seven), log(forge.base62Crc32("ghp_")));
     ScanResult r = scan(p);
-    assertEquals(List.of(p + "!<after 7z end>:3:21"), paths(r), () -> "findings; problems " + problems(r));
-    assertEquals(List.of(p + "!<after 7z end> [corrupt]"), problems(r));
+    assertFoundAfterEnd(r, p, "7z", "");
   }
 
   // ---- a zip behind a launcher
