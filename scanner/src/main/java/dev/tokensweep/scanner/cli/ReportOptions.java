@@ -223,10 +223,15 @@ final class ReportOptions {
   /** The rules after the configuration file added, disabled and re-rated. */
   List<Rule> rules(List<Rule> base) {
     try {
-      return config.rules(base);
+      return config.rules(base, configFromTree);
     } catch (Config.ConfigException e) {
       throw new Main.UsageException("bad configuration: " + e.getMessage());
     }
+  }
+
+  /** The rules whose findings the scan leaves out and counts: those a tokensweep.yaml from the scanned tree disables. */
+  java.util.Set<String> hiddenRules() {
+    return configFromTree ? config.disabled() : java.util.Set.of();
   }
 
   /** The limits with the configuration's in place; a root tokensweep.yaml may only lower them. */

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * Where {@code scan}'s findings go as the scan settles them (one at a time, in an order set by
- * the input): the baseline drops those it holds, then
+ * the input): those of a rule that the scanned tree's {@code tokensweep.yaml} disables are
+ * counted and dropped, the baseline drops those it holds, then
  * <ul>
  *   <li>with a {@link FindingWriter} (JSON lines, CSV, ECS), the first {@value #HOLD} are held and,
  *       when the scan ends with no more, written sorted by location as the collecting report did;
@@ -40,25 +41,35 @@ final class ReportSink implements Consumer<Finding> {
 
   private final Scanner scanner;
   private final Baseline baseline;
+  private final java.util.Set<String> hidden;
   private final FindingWriter writer;
   private final long maxFindings;
   private final List<Finding> held = new ArrayList<>();
   // findings written as they came (streaming), or counted past --max-findings (collecting)
   private final FindingTally passed = new FindingTally();
   private long baselined;
+  private long hid;
   private boolean streaming;
   private IOException failure;
 
-  /** @param writer null to collect, up to {@code maxFindings} */
-  ReportSink(Scanner scanner, Baseline baseline, FindingWriter writer, long maxFindings) {
+  /**
+   * @param hidden the ids of rules whose findings are left out and counted
+   * @param writer null to collect, up to {@code maxFindings}
+   */
+  ReportSink(Scanner scanner, Baseline baseline, java.util.Set<String> hidden, FindingWriter writer, long maxFindings) {
     this.scanner = scanner;
     this.baseline = baseline;
+    this.hidden = hidden;
     this.writer = writer;
     this.maxFindings = maxFindings;
   }
 
   @Override
   public void accept(Finding f) {
+    if (!hidden.isEmpty() && hidden.contains(f.evidence().ruleId())) {
+      hid++;
+      return;
+    }
     if (baseline != null && baseline.contains(f)) {
       baselined++;
       return;
@@ -116,6 +127,9 @@ final class ReportSink implements Consumer<Finding> {
       throw failure;
     }
     Map<String, Long> suppressed = new LinkedHashMap<>(scanned.suppressed());
+    if (hid > 0) {
+      suppressed.merge(Suppression.CONFIG_DISABLE, hid, Long::sum);
+    }
     if (baselined > 0) {
       suppressed.merge(Suppression.BASELINE, baselined, Long::sum);
     }

@@ -118,7 +118,8 @@ final class SanitizeCommand implements Callable<Integer> {
     Config config = config(err);
     Detector detector;
     try {
-      detector = BuiltinDetector.forRules(config.rules(ruleOptions.rules()));
+      // a tokensweep.yaml of the input directory is input: the rules it disables still redact
+      detector = BuiltinDetector.forRules(config.rules(ruleOptions.rules(), configFromInput));
     } catch (Config.ConfigException e) {
       throw new Main.UsageException("bad configuration: " + e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -192,10 +193,14 @@ final class SanitizeCommand implements Callable<Integer> {
    * {@code --config}, else the input directory's {@code tokensweep.yaml} unless
    * {@code --no-root-config}, as scan finds it; a file taken from the input is announced.
    */
+  /** Whether the configuration is the input directory's own tokensweep.yaml. */
+  private boolean configFromInput;
+
   private Config config(PrintWriter err) {
     Path cfg = configFile;
     if (cfg == null && !noRootConfig && Files.isDirectory(input) && Files.isRegularFile(input.resolve(Config.FILE_NAME))) {
       cfg = input.resolve(Config.FILE_NAME);
+      configFromInput = true;
       err.println("tokensweep: using " + SafeText.terminal(BuiltinDetector.scrubPath(cfg.toString()))
           + " from the input directory (--no-root-config ignores it)");
     }

@@ -168,7 +168,7 @@ final class ScanCommand implements Callable<Integer> {
     if (cluster == null && reportOptions.streams(indexOptions, capture != null)) {
       return streamed(scanner, listener, detector, at, threshold, err);
     }
-    ReportSink sink = new ReportSink(scanner, reportOptions.baseline(), null,
+    ReportSink sink = new ReportSink(scanner, reportOptions.baseline(), reportOptions.hiddenRules(), null,
         maxFindings != null ? maxFindings : ReportSink.DEFAULT_MAX_FINDINGS);
     try {
       result = sink.result(scanner.scan(paths, System.in, listener, sink), reportOptions.format());
@@ -219,7 +219,7 @@ final class ScanCommand implements Callable<Integer> {
     ReportFile.Body body = out -> {
       java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
       dev.tokensweep.scanner.report.FindingWriter writer = reportOptions.findingWriter(detector.rules(), at, buffered);
-      ReportSink sink = new ReportSink(scanner, reportOptions.baseline(), writer, 0);
+      ReportSink sink = new ReportSink(scanner, reportOptions.baseline(), reportOptions.hiddenRules(), writer, 0);
       ScanResult scanned;
       try {
         scanned = scanner.scan(paths, System.in, listener, sink);

@@ -244,6 +244,16 @@ public final class Config {
    * rule, and of a custom rule that takes an id already in use.
    */
   public List<Rule> rules(List<Rule> base) throws ConfigException {
+    return rules(base, false);
+  }
+
+  /**
+   * As {@link #rules(List)}; with {@code keepDisabled} the disabled rules stay in the list, to run
+   * as the others do while the scan leaves their findings out and counts them ({@link #disabled}).
+   * That is how a file found in the scanned tree is read: a planted one may hide findings, but the
+   * summary says how many, and the sanitizer still redacts them.
+   */
+  public List<Rule> rules(List<Rule> base, boolean keepDisabled) throws ConfigException {
     List<Rule> all = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     base.forEach(r -> ids.add(r.id()));
@@ -276,16 +286,21 @@ public final class Config {
     }
     List<Rule> out = new ArrayList<>();
     for (Rule r : all) {
-      if (disabled.contains(r.id())) {
+      if (disabled.contains(r.id()) && !keepDisabled) {
         continue;
       }
       Severity s = sev.get(r.id());
       out.add(s == null ? r : withSeverity(r, s));
     }
-    if (out.isEmpty()) {
+    if (disabled.size() == all.size()) {
       throw new ConfigException(name + ":" + lines.getOrDefault("disable", 1) + ": every rule is disabled");
     }
     return out;
+  }
+
+  /** The ids that {@code disable:} names (checked against the rules by {@link #rules}). */
+  public Set<String> disabled() {
+    return raw.disable() == null ? Set.of() : Set.copyOf(raw.disable());
   }
 
   static Rule withSeverity(Rule r, Severity s) {

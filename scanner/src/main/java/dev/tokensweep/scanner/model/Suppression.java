@@ -12,6 +12,11 @@ public final class Suppression {
   public static final String BASELINE = "baseline";
   /** Already seen by the previous sweep of this host ({@code --new-since last}). */
   public static final String NEW_SINCE = "new-since";
+  /**
+   * Found by a rule that the {@code tokensweep.yaml} found in the scanned tree disables: such a
+   * file is input, and the rules it names still run so that the summary can say what it hid.
+   */
+  public static final String CONFIG_DISABLE = "config-disable";
   /** Not confirmed live by its provider ({@code --only-live}). */
   public static final String NOT_LIVE = "not-live";
 }

@@ -103,6 +103,38 @@ class SuppressionCliTest {
   }
 
   @Test
+  void config_inScannedRoot_disabledRuleFindingsAreCounted() throws IOException {
+    // a tokensweep.yaml found in the tree is input: one planted in an evidence bundle that
+    // disables a rule turned its findings into "0 findings" with no trace in the report
+    TokenForge f = new TokenForge(new Random(8));
+    Path dir = Files.createDirectories(tmp.resolve("bundle"));
+    Files.writeString(dir.resolve("a.log"), "t " + f.base62Crc32("ghp_") + "\nu " + f.base62Crc32("ghp_") + "\n");
+    Files.writeString(dir.resolve("tokensweep.yaml"), "disable: [ts.github.1]\n");
+    for (String fmt : new String[] {"json", "jsonl"}) {
+      Run r = Run.run("scan", "--format", fmt, "--no-progress", dir.toString());
+      assertEquals(0, r.exit(), "the disabled rule's findings are not reported");
+      assertTrue(!r.out().contains("\"type\":\"finding\"") && !r.out().contains("\"rule_id\""), fmt);
+      JsonNode summary = fmt.equals("json") ? new ObjectMapper().readTree(r.out()).get("summary")
+          : new ObjectMapper().readTree(r.out().strip());
+      assertEquals(2, summary.get("suppressed").path("config-disable").asInt(), fmt + ": counted in the summary");
+      assertTrue(r.err().contains("config-disable"), "and in the one-line summary");
+    }
+    // the user's own --config disables a rule outright, as before
+    Run own = Run.run("scan", "--format", "json", "--no-progress", "--config", dir.resolve("tokensweep.yaml").toString(),
+        dir.toString());
+    assertEquals(0, own.exit());
+    assertTrue(new ObjectMapper().readTree(own.out()).get("summary").get("suppressed").isEmpty(), "nothing counted");
+
+    // the sanitizer redacts what the input directory's config disables: the copy is shared
+    Path out = tmp.resolve("clean");
+    Run s = Run.run("sanitize", dir.toString(), "-o", out.toString());
+    assertEquals(0, s.exit(), "sanitized and verified clean");
+    assertEquals(1, Run.run("scan", "--no-root-config", "--quiet", "--no-progress", dir.toString()).exit(), "input kept");
+    assertEquals(0, Run.run("scan", "--no-root-config", "--quiet", "--no-progress", out.toString()).exit(),
+        "no token left in the copy");
+  }
+
+  @Test
   void quiet_plantedIgnoreEverything_isStillAnnounced() throws IOException {
     TokenForge f = new TokenForge(new Random(5));
     Path dir = Files.createDirectories(tmp.resolve("planted"));
