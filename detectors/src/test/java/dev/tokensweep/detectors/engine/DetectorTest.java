@@ -103,6 +103,39 @@ class DetectorTest {
     assertTrue(ALL.findAll(text.getBytes(StandardCharsets.US_ASCII)).isEmpty());
   }
 
+  @Test
+  void scan_sentenceEndingDots_notPartOfTheSecret() {
+    // "... device_code=XYZ." took the dot into the secret (another fingerprint than the same code
+    // elsewhere, and a validation would send the code with a dot); an Entra secret followed by
+    // one was not found at all
+    for (String id : List.of("ts.deviceflow.1", "ts.azure.1", "ts.adyen.1")) {
+      dev.tokensweep.detectors.rule.Rule rule = Rules.builtin().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+      int tried = 0;
+      for (String example : rule.examples()) {
+        List<Match> plain = ALL.findAll(example.getBytes(StandardCharsets.UTF_8)).stream()
+            .filter(m -> m.rule().id().equals(id)).toList();
+        if (plain.size() != 1) {
+          continue;
+        }
+        Match m = plain.get(0);
+        int end = new String(example.getBytes(StandardCharsets.UTF_8), 0, m.end(), StandardCharsets.UTF_8).length();
+        if (end < example.length() && example.charAt(end) != ' ') {
+          continue; // inside quotes or a query: a dot there would be part of the value
+        }
+        for (String dots : List.of(".", "...")) {
+          String text = example.substring(0, end) + dots + example.substring(end);
+          List<Match> got = ALL.findAll(text.getBytes(StandardCharsets.UTF_8)).stream()
+              .filter(x -> x.rule().id().equals(id)).toList();
+          assertEquals(1, got.size(), id + ": found with \"" + dots + "\" after it");
+          assertEquals(m.start() + ".." + m.end(), got.get(0).start() + ".." + got.get(0).end(),
+              id + ": the same span with \"" + dots + "\" after it");
+        }
+        tried++;
+      }
+      assertTrue(tried > 0, id + ": an example whose secret ends the line or a word");
+    }
+  }
+
   private static List<String> generic1(Detector d, String text) {
     return d.findAll(text.getBytes(StandardCharsets.UTF_8)).stream()
         .filter(m -> m.rule().id().equals("ts.generic.1")).map(m -> m.matchStart() + ".." + m.matchEnd()).toList();
