@@ -13,6 +13,7 @@ final class EntryBuffer {
   private final SegmentSink sink;
   private final String path;
   private final String format;
+  private String encoding;
   private final boolean numbered;
   private final int ov;
   private final int full; // the chunk with its overlap on both sides: the buffer grows to this, then spills
@@ -47,6 +48,11 @@ final class EntryBuffer {
     int first = Math.min(full, FIRST_BYTES);
     this.buf = new byte[first];
     this.src = new int[first];
+  }
+
+  /** The encoding that locations name: the leaf's, when its text was transcoded to be read (null: as stored). */
+  void encoding(String encoding) {
+    this.encoding = encoding;
   }
 
   /** The buffer an entry starts in; a longer one doubles it up to the full chunk. */
@@ -172,7 +178,7 @@ final class EntryBuffer {
         line = markLine[found];
         column = offset - markStart[found] + 1;
       }
-      return new Location(path, line, column, offset, e, ts, null, null, null, format);
+      return new Location(path, line, column, offset, e, ts, encoding, null, null, format);
     };
   }
 }

@@ -63,8 +63,12 @@ final class HistoryReader implements Reader {
 
   @Override
   public void read(InputStream in, String path, SegmentSink sink) throws IOException {
-    Parser p = new Parser(new EntryBuffer(sink, path, dialect.format, chunk));
-    LineFeeder.feed(in, Math.max(MIN_PIECE, Math.min(chunk, MAX_PIECE)), p::piece);
+    // Windows PowerShell writes UTF-16 with a byte-order mark when a history is saved or redirected
+    TextReader.Transcoded t = TextReader.transcoded(in);
+    EntryBuffer eb = new EntryBuffer(sink, path, dialect.format, chunk);
+    eb.encoding(t.encoding());
+    Parser p = new Parser(eb);
+    LineFeeder.feed(t.body(), Math.max(MIN_PIECE, Math.min(chunk, MAX_PIECE)), p::piece);
     p.finish();
   }
 

@@ -99,7 +99,9 @@ final class JsonReader implements PartReader {
   @Override
   public void read(InputStream in, String path, SegmentSink sink) throws IOException {
     if (mode == Mode.LINES) {
-      readLines(in, path, sink, 0, Long.MAX_VALUE);
+      // lines cut at each 0x0A of UTF-16 (PowerShell 5's Out-File) held a NUL each and no token
+      // matched; transcoded first, as plain text is (its offsets then those of the UTF-8 text)
+      readLines(TextReader.transcoded(in).body(), path, sink, 0, Long.MAX_VALUE);
     } else {
       readDocument(in, path, sink);
     }

@@ -46,16 +46,19 @@ public final class ReaderSelector {
 
   /**
    * The reader chosen for a leaf with this head, when it can read the leaf in parts
-   * ({@link PartReader}): plain text with no byte-order mark to transcode, or JSON lines (each
-   * line is read on its own whatever its bytes); null otherwise.
+   * ({@link PartReader}): plain text or JSON lines (each line is read on its own whatever its
+   * bytes), with no byte-order mark to transcode; null otherwise.
    */
   public PartReader partReader(String path, byte[] head, int n) {
     Reader r = choose(path, head, n);
+    boolean bom = n >= 2 && ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE || (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF);
+    if (bom) {
+      return null; // transcoded from its start: a part in the middle would be read as bytes
+    }
     if (r instanceof JsonReader json && json.mode() == JsonReader.Mode.LINES) {
       return json;
     }
-    boolean bom = n >= 2 && ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE || (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF);
-    return !bom && r.getClass() == TextReader.class ? (TextReader) r : null;
+    return r.getClass() == TextReader.class ? (TextReader) r : null;
   }
 
   Reader choose(String path, byte[] head, int n) {

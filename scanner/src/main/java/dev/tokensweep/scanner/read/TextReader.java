@@ -38,23 +38,33 @@ public final class TextReader implements PartReader {
 
   @Override
   public void read(InputStream raw, String path, SegmentSink sink) throws IOException {
+    Transcoded t = transcoded(raw);
+    readChunks(t.body(), path, t.encoding(), format(), sink);
+  }
+
+  /** A text stream as a reader reads it, and the encoding its locations name (null: as stored). */
+  record Transcoded(InputStream body, String encoding) {}
+
+  /**
+   * {@code raw} with a UTF-16 byte-order mark taken off and its text transcoded to UTF-8
+   * ({@link Utf16Text}), named {@code utf-16le} or {@code utf-16be}; without one, as it is.
+   */
+  static Transcoded transcoded(InputStream raw) throws IOException {
     java.io.PushbackInputStream in = new java.io.PushbackInputStream(raw, 3);
     byte[] bom = new byte[3];
     int n = in.readNBytes(bom, 0, 3);
-    String encoding = null;
-    InputStream body = in;
     if (n >= 2 && (bom[0] & 0xFF) == 0xFF && (bom[1] & 0xFF) == 0xFE) {
       in.unread(bom, 2, n - 2);
-      encoding = "utf-16le";
-      body = new Utf16Text(in, false);
-    } else if (n >= 2 && (bom[0] & 0xFF) == 0xFE && (bom[1] & 0xFF) == 0xFF) {
+      return new Transcoded(new Utf16Text(in, false), "utf-16le");
+    }
+    if (n >= 2 && (bom[0] & 0xFF) == 0xFE && (bom[1] & 0xFF) == 0xFF) {
       in.unread(bom, 2, n - 2);
-      encoding = "utf-16be";
-      body = new Utf16Text(in, true);
-    } else if (n > 0) {
+      return new Transcoded(new Utf16Text(in, true), "utf-16be");
+    }
+    if (n > 0) {
       in.unread(bom, 0, n);
     }
-    readChunks(body, path, encoding, format(), sink);
+    return new Transcoded(in, null);
   }
 
   /** Reads {@code in} as text in chunks; {@code format} names the leaf in locations. */

@@ -217,6 +217,36 @@ class JsonLinesPartsTest {
   }
 
   @Test
+  void utf16WithByteOrderMark_transcodedWholeAndNeverCutIntoParts() throws IOException {
+    // PowerShell 5 writes JSON lines (ConvertTo-Json | Out-File) as UTF-16 with a mark: lines cut
+    // at each 0x0A held a NUL each, and parts were read as bytes; both found nothing, exit 0
+    TokenForge forge = new TokenForge(new Random(41));
+    StringBuilder text = new StringBuilder();
+    java.util.Set<String> fingerprints = new java.util.HashSet<>();
+    int planted = 300;
+    for (int i = 0; i < planted; i++) {
+      String t = forge.base62Crc32("ghp_");
+      fingerprints.add(Fingerprinter.withDefaultKey().fingerprint(t.getBytes(StandardCharsets.US_ASCII)));
+      text.append("{\"seq\":").append(i).append(",\"level\":\"debug\",\"access_token\":\"").append(t).append("\"}\r\n");
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write(0xFF);
+    bytes.write(0xFE);
+    bytes.writeBytes(text.toString().getBytes(StandardCharsets.UTF_16LE));
+    Path p = dir.resolve("events.jsonl");
+    Files.write(p, bytes.toByteArray());
+    for (int threads : new int[] {1, 2}) {
+      Run r = scan(p, threads, 1024, 4096, ScanLimits.defaults());
+      assertTrue(r.result().problems().isEmpty(), threads + " threads: " + r.result().problems().size() + " problems");
+      assertEquals(planted, r.result().findings().size(), threads + " threads: every line's token");
+      assertEquals(fingerprints, r.result().findings().stream().map(f -> f.evidence().fingerprint())
+          .collect(java.util.stream.Collectors.toSet()), threads + " threads: the planted tokens, whole");
+      assertTrue(r.result().findings().stream().allMatch(f -> "access_token".equals(f.location().jsonPath())),
+          "found as JSON, at their key");
+    }
+  }
+
+  @Test
   void jsonLines_inParts_sameFindingsAndReportAsWhole() throws IOException {
     int chunk = ScanLimits.DEFAULT_MAX_LINE_BYTES;
     List<Shape> shapes = List.of(

@@ -151,6 +151,30 @@ class HistoryReaderTest {
   }
 
   @Test
+  void powershell_utf16WithByteOrderMark_isTranscoded() throws IOException {
+    // Windows PowerShell 5 writes UTF-16 with a mark (Out-File, '>'): the history reader read its
+    // bytes as they were, so "g\0h\0p\0_\0..." matched nothing and the scan said 0 findings
+    String rand = forge.random(TokenForge.ALNUM, 40);
+    String t = forge.base62Crc32("ghp_");
+    String text = "Get-ChildItem\r\nInvoke-RestMethod -Uri https://api `\r\n  -Body 'Authorization: Bearer " + rand
+        + "'\r\n$env:GH_TOKEN='" + t + "'\r\n";
+    for (boolean big : new boolean[] {false, true}) {
+      byte[] body = text.getBytes(big ? StandardCharsets.UTF_16BE : StandardCharsets.UTF_16LE);
+      byte[] f = new byte[body.length + 2];
+      f[0] = (byte) (big ? 0xFE : 0xFF);
+      f[1] = (byte) (big ? 0xFF : 0xFE);
+      System.arraycopy(body, 0, f, 2, body.length);
+      ScanResult r = scan(write("ConsoleHost_history.txt", f));
+      noProblems(r);
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8); // offsets are those of the transcoded text
+      Location l = one(r, t, "ps utf-16 t").location();
+      assertAt(l, "powershell-history", 3, null, at(utf8, t), 4);
+      assertEquals(big ? "utf-16be" : "utf-16le", l.encoding());
+      assertAt(one(r, rand, "ps utf-16 bearer").location(), "powershell-history", 2, null, at(utf8, rand), 3);
+    }
+  }
+
+  @Test
   void libedit_strvisEscapes_areUndone() throws IOException {
     String rand = forge.random(TokenForge.ALNUM, 40);
     String t = forge.base62Crc32("ghp_");
