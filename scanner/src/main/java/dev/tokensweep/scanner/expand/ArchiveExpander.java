@@ -776,10 +776,11 @@ final class ArchiveExpander implements Expander {
 
   /**
    * Whether the data stored under a zip entry that is no regular file is read as a member: a
-   * symbolic link's data is its target (read when scanning; a copy keeps the link as it was), a
-   * directory's should be nothing, so bytes there are hidden from every extractor: reported, and
-   * read when scanning or, for a visitor, skipped (a copy leaves the entry out). When not read,
-   * the visitor has been told ({@link Visitor#other} or {@link Visitor#skipped}).
+   * symbolic link's data is its target (read as a member, so a copy redacts it as it does any
+   * member's content), a directory's should be nothing, so bytes there are hidden from every
+   * extractor: reported, and read when scanning or, for a visitor, skipped (a copy leaves the
+   * entry out). When not read, the visitor has been told ({@link Visitor#other} or
+   * {@link Visitor#skipped}).
    */
   private boolean readNonRegular(ZipArchiveEntry e, String path) {
     String shown = path + "!" + Names.display(e.getName());
@@ -794,7 +795,7 @@ final class ArchiveExpander implements Expander {
       }
       return true;
     }
-    if (data && visitor == NONE) {
+    if (data) {
       return true;
     }
     visitor.other(e, shown);
@@ -803,8 +804,9 @@ final class ArchiveExpander implements Expander {
 
   /**
    * The zip's comment and the data after its end record (and comment): a secret in either is in
-   * the file, yet in no member. When scanning, the comment is read as a member named
-   * {@code <zip comment>}; data after the end is read and reported as {@link #dataAfterEnd} says.
+   * the file, yet in no member. The comment is read as a member named {@code <zip comment>} whose
+   * entry is null (a visitor redacts it as it does a member); data after the end is read and
+   * reported as {@link #dataAfterEnd} says.
    */
   private void zipEnd(Seekable file, String path, int depth) {
     try (SeekableByteChannel ch = file.channel()) {
@@ -814,7 +816,7 @@ final class ArchiveExpander implements Expander {
       }
       long size = ch.size();
       long commentEnd = Math.min(end.end(), size);
-      if (visitor == NONE && end.comment() < commentEnd) {
+      if (end.comment() < commentEnd) {
         byte[] comment = new byte[(int) (commentEnd - end.comment())]; // at most 64 KiB
         ch.position(end.comment());
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(comment);

@@ -66,7 +66,9 @@ public interface Expander {
    * directory, link, device), {@link #skipped} (a member with content that is not read: encrypted,
    * unsupported, overlapping) or {@link #enter}, the member's content (a leaf or a container) and
    * {@link #exit}, and at last {@link #close}. A compressed stream is a container with one member
-   * whose entry is null. Callbacks do not throw: a visitor records its own failures.
+   * whose entry is null; so is a zip's comment, a member of the zip named {@code <zip comment>}
+   * entered after the zip's last entry. A zip's symbolic link whose target is stored is entered as
+   * a member with content (its target). Callbacks do not throw: a visitor records its own failures.
    */
   public interface Visitor extends Leaves {
     /**

@@ -52,8 +52,9 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStr
  * member that a limit or damage cut, or that could not be read, is left out (the walker has named
  * the problem); a container the walker could not walk whole (entry limit, damaged or lying
  * directory) is left out whole; data after a container's end is left out (the container is
- * rebuilt from its members). A container in which nothing changed is copied as it was, so a
- * clean bundle comes out byte-identical.
+ * rebuilt from its members). A zip's comment, which the walker hands on as a member without an
+ * entry, goes at the rebuilt zip's end, sanitized as a leaf is. A container in which nothing
+ * changed is copied as it was, so a clean bundle comes out byte-identical.
  *
  * <p>One instance per input file; not thread-safe.
  */
@@ -400,6 +401,10 @@ final class ArchiveRewriter implements Expander.Visitor {
     boolean failed;
     boolean started;
     java.nio.charset.Charset zipNames;
+    /** The rebuilt zip's end, where its comment goes. */
+    ZipEnd zipEnd;
+    /** Why the zip's comment cannot go into a rebuilt zip; null when it can (or there is none). */
+    String commentLeftOut;
 
     Container(Format format, String path, Object header, Member holder) {
       this.format = format;
@@ -430,7 +435,8 @@ final class ArchiveRewriter implements Expander.Visitor {
             boolean utf8 = java.util.Collections.list(zf.getEntries()).stream()
                 .anyMatch(e -> e.getGeneralPurposeBit().usesUTF8ForNames());
             zipNames = utf8 ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.Charset.forName("Cp437");
-            ZipArchiveOutputStream z = new ZipArchiveOutputStream(shield(holder.output()));
+            zipEnd = new ZipEnd(shield(holder.output()));
+            ZipArchiveOutputStream z = new ZipArchiveOutputStream(zipEnd);
             z.setEncoding(zipNames.name());
             z.setUseLanguageEncodingFlag(utf8);
             aos = z;
@@ -503,7 +509,13 @@ final class ArchiveRewriter implements Expander.Visitor {
           cpio(c);
           put(c, content);
         }
-        case ZIP -> putZip((ZipArchiveEntry) m.entry, content, m.changed, m.path);
+        case ZIP -> {
+          if (m.entry == null) {
+            comment(content);
+          } else {
+            putZip((ZipArchiveEntry) m.entry, content, m.changed, m.path);
+          }
+        }
         case SEVEN_Z -> putSevenZ((SevenZArchiveEntry) m.entry, content, m.path);
         default -> throw new IllegalStateException(format.toString());
       }
@@ -539,10 +551,10 @@ final class ArchiveRewriter implements Expander.Visitor {
           if (header instanceof ZipFile zf) {
             ZipArchiveEntry z = (ZipArchiveEntry) e;
             String name = rename(rawName(z), path + "!" + rawName(z));
-            if (name.equals(z.getName()) || z.isUnixSymlink()) {
+            if (name.equals(z.getName())) {
               ((ZipArchiveOutputStream) aos).addRawArchiveEntry(z, zf.getRawInputStream(z));
             } else {
-              ((ZipArchiveOutputStream) aos).putArchiveEntry(new NamedZipEntry(z, name)); // a directory: no content
+              ((ZipArchiveOutputStream) aos).putArchiveEntry(new NamedZipEntry(z, name)); // a directory or an empty link: no content
               aos.closeArchiveEntry();
             }
           }
@@ -637,6 +649,32 @@ final class ArchiveRewriter implements Expander.Visitor {
       zos.closeArchiveEntry();
     }
 
+    /**
+     * The zip's comment as the member {@code <zip comment>} came out of sanitize, kept for the
+     * rebuilt zip's end. A comment that no longer fits (a mask longer than the secret it replaces)
+     * cannot go there, nor one with an end record's signature where a reader would take it for the
+     * zip's end (the last one with a record's length after it): a comment as read cannot hold one
+     * there, since the walker would have taken it, but one a mask moved or made could.
+     */
+    private void comment(Spool content) throws IOException {
+      if (content.size() > MAX_COMMENT) {
+        commentLeftOut = "the sanitized comment is " + content.size() + " bytes, more than a zip comment holds ("
+            + MAX_COMMENT + ")";
+        return;
+      }
+      byte[] c;
+      try (InputStream in = content.input()) {
+        c = in.readAllBytes();
+      }
+      for (int i = 0; i <= c.length - END_RECORD; i++) {
+        if (c[i] == 'P' && c[i + 1] == 'K' && c[i + 2] == 5 && c[i + 3] == 6) {
+          commentLeftOut = "the comment holds the signature of a zip end record";
+          return;
+        }
+      }
+      zipEnd.comment = c;
+    }
+
     /** The entry's name as stored, decoded so that the writer encodes it back to the same bytes. */
     private String rawName(ZipArchiveEntry e) {
       byte[] raw = e.getRawName();
@@ -687,6 +725,13 @@ final class ArchiveRewriter implements Expander.Visitor {
         }
       }
       aos.finish();
+      if (zipEnd != null) {
+        if (commentLeftOut != null && changed) {
+          problems.add(new Problem(path + "!<zip comment>", Problem.Type.UNSUPPORTED, commentLeftOut
+              + "; left out of the copy"));
+        }
+        zipEnd.end();
+      }
       aos.close();
     }
 
@@ -850,6 +895,65 @@ final class ArchiveRewriter implements Expander.Visitor {
       }
       default -> throw new IllegalArgumentException("not a writable compressor: " + f);
     };
+  }
+
+  /** The most bytes a zip's comment holds: its length is two bytes of the end record. */
+  private static final int MAX_COMMENT = 0xFFFF;
+
+  /** Bytes of a zip's end record without its comment. */
+  private static final int END_RECORD = 22;
+
+  /**
+   * The output of a zip writer given no comment, with the zip's comment put in at its end: the
+   * last two bytes written (the end record's comment length, zero) are held back, and
+   * {@link #end} writes the comment's length and bytes in their place. The writer would encode a
+   * comment given to it in the zip's name encoding, which not every comment's bytes survive.
+   */
+  private static final class ZipEnd extends FilterOutputStream {
+    private final byte[] held = new byte[2];
+    private int n;
+    byte[] comment = new byte[0];
+
+    ZipEnd(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (n == held.length) {
+        out.write(held[0]);
+        held[0] = held[1];
+        held[1] = (byte) b;
+      } else {
+        held[n++] = (byte) b;
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len < held.length) {
+        for (int i = 0; i < len; i++) {
+          write(b[off + i]);
+        }
+        return;
+      }
+      out.write(held, 0, n);
+      out.write(b, off, len - held.length);
+      held[0] = b[off + len - 2];
+      held[1] = b[off + len - 1];
+      n = held.length;
+    }
+
+    /** Called once the writer has finished the zip. */
+    void end() throws IOException {
+      if (n != held.length || held[0] != 0 || held[1] != 0) {
+        throw new IOException("the zip writer did not end with an empty comment");
+      }
+      out.write(comment.length & 0xFF);
+      out.write(comment.length >>> 8);
+      out.write(comment);
+      n = 0;
+    }
   }
 
   /** Lets a writer close without closing the stream beneath it. */

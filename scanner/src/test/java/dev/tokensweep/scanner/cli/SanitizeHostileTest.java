@@ -351,6 +351,50 @@ class SanitizeHostileTest {
     assertTrue(r.err().contains("sanitized 5 files"), r.err());
   }
 
+  /** Whether {@code command} ran and exited 0; true when the tool is not on this machine. */
+  private static boolean readsOrAbsent(String... command) throws InterruptedException {
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+    } catch (IOException e) {
+      return true;
+    }
+    return p.waitFor() == 0;
+  }
+
+  @Test
+  void sanitize_tokenInAZipCommentAndASymlinkTarget_verificationClean_exit0_validZip() throws Exception {
+    String inComment = forge.base62Crc32("ghp_");
+    String inTarget = forge.base62Crc32("gho_");
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
+      z.setComment("release bundle; GITHUB_TOKEN=" + inComment + "\n");
+      ZipArchiveEntry f = new ZipArchiveEntry("app.log");
+      z.putArchiveEntry(f);
+      z.write(ascii("nothing here\n"));
+      z.closeArchiveEntry();
+      ZipArchiveEntry link = new ZipArchiveEntry("cache");
+      link.setUnixMode(0120777);
+      z.putArchiveEntry(link);
+      z.write(ascii("/home/u/.cache/" + inTarget));
+      z.closeArchiveEntry();
+    }
+    Path in = Files.write(dir.resolve("bundle.zip"), bo.toByteArray());
+    byte[] inBytes = Files.readAllBytes(in);
+    Path out = dir.resolve("clean.zip");
+
+    Run r = Run.run("sanitize", in.toString(), "-o", out.toString());
+
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("verification clean"), r.err());
+    assertArrayEquals(inBytes, Files.readAllBytes(in), "input untouched");
+    String copy = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
+    assertFalse(copy.contains(inComment.substring(4)) || copy.contains(inTarget.substring(4)), "a token is left in the copy");
+    assertTrue(readsOrAbsent("unzip", "-l", out.toString()), "unzip lists the copy");
+    assertTrue(readsOrAbsent("python3", "-m", "zipfile", "-l", out.toString()), "python's zipfile lists the copy");
+  }
+
   @Test
   void sanitize_sigtermMidway_leavesNoSpoolAndNoPartialCopy() throws Exception {
     // 512 MiB of zeros as gzip, with the ratio limit raised so the copy takes a while

@@ -377,6 +377,102 @@ class SanitizeHostileArchiveTest {
     assertEquals(List.of("a.log"), zipNames(d.out()));
   }
 
+  // ---- a zip's comment and its symbolic links' targets: read by the scan, so redacted in the copy
+
+  /** {@code zip} (no comment of its own) with {@code comment} as its comment, bytes as given. */
+  private static byte[] withComment(byte[] zip, byte[] comment) throws IOException {
+    byte[] out = concat(zip, comment);
+    int at = zip.length - 2; // the end record's comment length, the last field of the zip
+    out[at] = (byte) comment.length;
+    out[at + 1] = (byte) (comment.length >>> 8);
+    return out;
+  }
+
+  /** The last {@code n} bytes of {@code file}: a zip's comment when its end record says {@code n}. */
+  private static byte[] tail(Path file, int n) throws IOException {
+    byte[] b = Files.readAllBytes(file);
+    int len = (b[b.length - n - 2] & 0xFF) | (b[b.length - n - 1] & 0xFF) << 8;
+    assertEquals(n, len, "the end record's comment length");
+    return java.util.Arrays.copyOfRange(b, b.length - n, b.length);
+  }
+
+  private static byte[] zipWithSymlink(String link, byte[] target, String sibling, byte[] data) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream z =
+        new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(bo)) {
+      ZipArchiveEntry f = new ZipArchiveEntry(sibling);
+      z.putArchiveEntry(f);
+      z.write(data);
+      z.closeArchiveEntry();
+      ZipArchiveEntry e = new ZipArchiveEntry(link);
+      e.setUnixMode(0120777);
+      z.putArchiveEntry(e);
+      z.write(target);
+      z.closeArchiveEntry();
+    }
+    return bo.toByteArray();
+  }
+
+  @Test
+  void sanitize_tokenInTheZipComment_commentRedactedRestKept() throws IOException {
+    String token = forge.base62Crc32("ghp_");
+    byte[] zip = withComment(Archives.zip(Map.of("a.log", ascii("nothing here\n"))), log(token));
+    Outcome o = sanitize("comment.zip", zip, ScanLimits.defaults());
+    assertTrue(o.result().written());
+    assertEquals(List.of(), o.problems());
+    assertEquals(List.of("a.log"), zipNames(o.out()));
+    String comment;
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(o.out().toFile())) {
+      comment = z.getComment();
+    }
+    assertTrue(comment != null && !comment.contains(token), "the token is out of the comment");
+    assertTrue(comment.startsWith("2026-11-02T10:00:00Z INFO start\nexport GITHUB_TOKEN=[REDACTED:")
+        && comment.endsWith("]\n2026-11-02T10:00:02Z INFO done\n"), "the rest of the comment is kept");
+    assertEquals(1, o.result().leaves().stream().filter(r -> r.replacements() > 0).count(), "one leaf had a secret");
+  }
+
+  @Test
+  void sanitize_zipSymlinkWhoseTargetHoldsAToken_keptAsALinkTargetRedacted() throws IOException {
+    String token = forge.base62Crc32("ghp_");
+    byte[] zip = zipWithSymlink("cache", ascii("/home/u/.cache/" + token), "a.log", ascii("nothing here\n"));
+    Outcome o = sanitize("link.zip", zip, ScanLimits.defaults());
+    assertTrue(o.result().written());
+    assertEquals(List.of(), o.problems());
+    try (ZipFile z = ZipFile.builder().setPath(o.out()).get()) {
+      ZipArchiveEntry link = z.getEntry("cache");
+      assertTrue(link != null && link.isUnixSymlink(), "still a symbolic link");
+      String target = z.getUnixSymlink(link);
+      assertFalse(target.contains(token), "the token is out of the target");
+      assertTrue(target.startsWith("/home/u/.cache/[REDACTED:"), "the rest of the target is kept");
+    }
+  }
+
+  @Test
+  void sanitize_zipWithACleanComment_commentKeptByteForByte() throws IOException {
+    // not UTF-8, in a zip whose names are flagged UTF-8: no charset may stand between the bytes;
+    // an end record's signature too near the end to be taken for one is a byte like any other
+    byte[] comment = concat(ascii("built by ci "), new byte[] {(byte) 0xFF, (byte) 0x80, ' ', (byte) 0xC3, '(', 0, '\n',
+        'P', 'K', 5, 6, '\n'});
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream z =
+        new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(bo)) {
+      z.setUseLanguageEncodingFlag(true);
+      for (String n : List.of("a.log", "b.log")) {
+        z.putArchiveEntry(new ZipArchiveEntry(n));
+        z.write(n.equals("a.log") ? log(forge.base62Crc32("ghp_")) : ascii("nothing here\n"));
+        z.closeArchiveEntry();
+      }
+    }
+    byte[] zip = withComment(bo.toByteArray(), comment);
+    Outcome o = sanitize("kept.zip", zip, ScanLimits.defaults());
+    assertEquals(List.of(), o.problems());
+    assertEquals(List.of("a.log", "b.log"), zipNames(o.out()));
+    assertArrayEquals(comment, tail(o.out(), comment.length), "the comment of a rebuilt zip, as it was");
+    byte[] clean = withComment(Archives.zip(Map.of("b.log", ascii("nothing here\n"))), comment);
+    Outcome c = sanitize("clean.zip", clean, ScanLimits.defaults());
+    assertArrayEquals(clean, Files.readAllBytes(c.out()), "a clean zip with a comment is copied as it was");
+  }
+
   @Test
   void sanitize_tarPaddedWithZeros_copiedAsItWas() throws IOException {
     byte[] tar = concat(Archives.tar(Map.of("a.log", ascii("nothing here\n"))), new byte[20_000]);
