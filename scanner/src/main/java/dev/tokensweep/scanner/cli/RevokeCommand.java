@@ -149,7 +149,7 @@ final class RevokeCommand implements Callable<Integer> {
     ScanResult scanned = new Scanner(detector, keyOptions.fingerprinter(), Scanner.Options.defaults().withNow(now), capture)
         .scan(paths, System.in, ScanListener.NONE);
     for (Problem p : scanned.problems()) {
-      err.println("tokensweep: not scanned: " + p);
+      err.println(ScanCommand.problemLine(p));
     }
 
     Revoker revoker = Revoker.create(Validator.Settings.defaults().withTimeout(Duration.ofSeconds(timeoutSeconds)));

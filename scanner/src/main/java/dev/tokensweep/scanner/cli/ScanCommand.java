@@ -190,7 +190,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     writeReport(reportOptions.reporter(color, detector.rules()), result);
     for (Problem p : result.problems()) {
-      err.println("tokensweep: not scanned: " + SafeText.terminal(p.toString()));
+      err.println(problemLine(p));
     }
     // the one-line summary goes to stderr whatever the format, so a pipeline that keeps stdout
     // for the report still sees it; the text report also ends with its own table
@@ -245,7 +245,7 @@ final class ScanCommand implements Callable<Integer> {
       ReportFile.write(output, body);
     }
     for (Problem p : result[0].problems()) {
-      err.println("tokensweep: not scanned: " + SafeText.terminal(p.toString()));
+      err.println(problemLine(p));
     }
     if (!reportOptions.quiet) {
       err.println(summary(result[0], tally[0]));
@@ -328,6 +328,11 @@ final class ScanCommand implements Callable<Integer> {
     if (w.checkError()) {
       throw new Main.UsageException("cannot write the report to standard output");
     }
+  }
+
+  /** The stderr line about a scan's problem: what became of its data ({@link Problem.Type#outcome}), then the problem. */
+  static String problemLine(Problem p) {
+    return "tokensweep: " + p.type().outcome() + ": " + SafeText.terminal(p.toString());
   }
 
   static String summary(ScanResult r) {

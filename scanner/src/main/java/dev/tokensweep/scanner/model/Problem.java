@@ -49,6 +49,20 @@ public record Problem(String location, Type type, String message) {
       return code;
     }
 
+    /**
+     * What became of the data where a problem of this type is, as a line about it begins:
+     * {@code partly scanned} for damage (what came before it was read, and data after a
+     * container's end is read as a member of its own), {@code note} for an unsafe name (the
+     * member is read; only extracting it would be unsafe), else {@code not scanned}.
+     */
+    public String outcome() {
+      return switch (this) {
+        case CORRUPT -> "partly scanned";
+        case UNSAFE_NAME -> "note";
+        default -> "not scanned";
+      };
+    }
+
     @Override
     public String toString() {
       return code;

@@ -180,6 +180,38 @@ class ScanCommandTest {
   }
 
   @Test
+  void scan_problemLines_sayNotScannedOnlyWhereTheDataWasNotRead() throws IOException {
+    byte[] nothing = "nothing here\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] tar = dev.tokensweep.scanner.pipeline.Archives.tar(java.util.Map.of("a.log", "x".repeat(5000).getBytes(
+        StandardCharsets.US_ASCII)));
+    Path cut = Files.write(dir.resolve("cut.tar"), java.util.Arrays.copyOf(tar, 512 + 1000)); // a member cut short
+    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bo)) {
+      z.putNextEntry(new java.util.zip.ZipEntry("../../etc/evil.log"));
+      z.write(nothing);
+      z.closeEntry();
+    }
+    Path slip = Files.write(dir.resolve("slip.zip"), bo.toByteArray());
+    Path unreadable;
+    if (Files.isReadable(Path.of("/proc/self/mem"))) {
+      unreadable = Path.of("/proc/self/mem"); // root reads any mode; this regular file's read fails
+    } else {
+      unreadable = dir.resolve("locked.log");
+      Files.writeString(unreadable, "x\n");
+      unreadable.toFile().setReadable(false, false);
+    }
+    // the text report writes its problems after the scan, a streamed format as it goes
+    for (String format : List.of("text", "jsonl")) {
+      Run r = run("scan", "--format", format, cut.toString(), slip.toString(), unreadable.toString());
+      assertEquals(3, r.exit(), r.err());
+      assertTrue(r.err().contains("tokensweep: partly scanned: " + cut + "!a.log: corrupt: "), format + ": " + r.err());
+      assertTrue(r.err().contains("tokensweep: note: " + slip + "!../../etc/evil.log: unsafe-name: "), format + ": " + r.err());
+      assertTrue(r.err().contains("tokensweep: not scanned: " + unreadable + ": unreadable: "), format + ": " + r.err());
+      assertFalse(r.err().contains("not scanned: " + cut) || r.err().contains("not scanned: " + slip), format + ": " + r.err());
+    }
+  }
+
+  @Test
   void scan_followSymlinksIntoALoop_reportsTheLoopAndScansTheRest() throws IOException {
     List<String> secrets = plant();
     Path sub = Files.createDirectories(dir.resolve("sub"));
