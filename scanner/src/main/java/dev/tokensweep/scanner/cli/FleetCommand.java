@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tokensweep.scanner.fleet.FleetQueries;
 import dev.tokensweep.scanner.fleet.Cluster;
 import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -68,7 +69,8 @@ final class FleetCommand implements Callable<Integer> {
     } catch (FleetQueries.BadQueryException e) {
       throw new Main.UsageException(e.getMessage());
     } catch (IOException e) {
-      err.println("tokensweep: fleet query failed: " + e.getMessage());
+      // the message may quote the cluster's answer, which may quote what it was sent
+      err.println("tokensweep: fleet query failed: " + SafeText.terminal(BuiltinDetector.scrub(e.getMessage())));
       err.flush();
       return Main.EXIT_SHIP_INCOMPLETE;
     }

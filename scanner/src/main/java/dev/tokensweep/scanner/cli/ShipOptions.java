@@ -4,6 +4,7 @@ import dev.tokensweep.scanner.fleet.Cluster;
 import dev.tokensweep.scanner.fleet.Outbox;
 import dev.tokensweep.scanner.fleet.Retention;
 import dev.tokensweep.scanner.fleet.Shipper;
+import dev.tokensweep.scanner.model.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -89,8 +90,10 @@ final class ShipOptions {
         report.alreadyThere(), report.retried(), report.inOutbox())
         + (report.fromOutbox() > 0 ? " (" + report.fromOutbox() + " of them delivered from the outbox)" : "");
     if (!report.complete()) {
-      err.println("tokensweep: shipping incomplete: " + (report.error() == null ? "documents wait in the outbox" : report.error())
-          + "; " + counts + " " + report.outbox() + " (the next run sends them first)");
+      // the error may quote the cluster's answer, which may quote what it was sent
+      err.println("tokensweep: shipping incomplete: " + SafeText.terminal(BuiltinDetector.scrub(
+          (report.error() == null ? "documents wait in the outbox" : report.error()) + "; " + counts + " " + report.outbox()))
+          + " (the next run sends them first)");
       err.flush();
       return false;
     }
@@ -101,7 +104,7 @@ final class ShipOptions {
           err.println("tokensweep: retention " + retentionDays + " days: deleted " + String.join(", ", gone));
         }
       } catch (IOException e) {
-        err.println("tokensweep: warning: retention not applied: " + e.getMessage());
+        err.println("tokensweep: warning: retention not applied: " + SafeText.terminal(BuiltinDetector.scrub(e.getMessage())));
       }
     }
     if (!quiet) {

@@ -6,7 +6,8 @@ import java.io.IOException;
 /**
  * The cluster answered, but not with what shipping needs. Messages name the cluster, the HTTP
  * status and OpenSearch's error type and reason (cut short, and cut before any preview of a
- * field's value), never a header or a document.
+ * field's value), never a header or a document. A reason is the server's text and may quote what
+ * it was sent: whoever prints a message scrubs it of secrets first.
  */
 public class ShipException extends IOException {
   private final int status;

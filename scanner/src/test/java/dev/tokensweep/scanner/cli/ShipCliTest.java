@@ -135,6 +135,35 @@ class ShipCliTest {
   }
 
   @Test
+  void shipAndFleet_clusterErrorQuotesAToken_errorLinesDoNotPrintIt() throws IOException {
+    Path dir = plant("e");
+    String echoed = new TokenForge(new Random(77)).base62Crc32("ghp_");
+    try (FleetTestAccess node = new FleetTestAccess()) {
+      // an error body that quotes what the server was sent, with a token in it
+      node.errorReason("failed to parse [" + echoed + "]");
+      node.failStatus(400); // not retried: the answer's error is the line's reason
+      node.failBulks(100);
+      Run failed = run("scan", "--no-progress", "--quiet", "--host", "build-7", "--ship", node.url(),
+          "--outbox", tmp.resolve("outbox").toString(), "--ship-retries", "0", dir.toString());
+      assertEquals(Main.EXIT_SHIP_INCOMPLETE, failed.exit(), failed.err());
+      assertTrue(failed.err().contains("shipping incomplete: bulk request at"), failed.err());
+      failed.assertNotPrinted(echoed.substring(4), "a token a failed bulk request quoted");
+
+      node.failBulks(0);
+      node.refuseDocuments(400);
+      Run refused = run("ship", node.url(), "--outbox", tmp.resolve("outbox").toString());
+      assertEquals(Main.EXIT_SHIP_INCOMPLETE, refused.exit(), refused.err());
+      assertTrue(refused.err().contains("the cluster refused documents of index"), refused.err());
+      refused.assertNotPrinted(echoed.substring(4), "a token a refused document's error quoted");
+
+      Run query = run("fleet", "--opensearch", node.url(), "top");
+      assertEquals(Main.EXIT_SHIP_INCOMPLETE, query.exit(), query.err());
+      assertTrue(query.err().contains("fleet query failed"), query.err());
+      query.assertNotPrinted(echoed.substring(4), "a token a failed query's error quoted");
+    }
+  }
+
+  @Test
   void ship_usageErrors_exit2WithoutEchoingCredentials() throws IOException {
     Run r = run("ship", "https://admin:Hunter2Pass@127.0.0.1:9", "--outbox", tmp.toString());
     assertEquals(2, r.exit());

@@ -44,6 +44,8 @@ final class FakeCluster implements AutoCloseable {
   volatile Function<String, Integer> itemStatus = id -> 0;
   volatile Integer templateVersion;
   volatile byte[] bulkAnswerOverride;
+  /** When set, the reason of every error it answers (a server that quotes what it was sent), and searches fail with it. */
+  volatile String errorReason;
 
   FakeCluster() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -84,7 +86,8 @@ final class FakeCluster implements AutoCloseable {
     if (path.startsWith("/_bulk")) {
       if (failBulks.get() > 0) {
         failBulks.decrementAndGet();
-        send(ex, failStatus, "{\"error\":{\"type\":\"unavailable\",\"reason\":\"try later\"},\"status\":" + failStatus + "}");
+        send(ex, failStatus, "{\"error\":{\"type\":\"unavailable\",\"reason\":" + JSON.writeValueAsString(
+            errorReason != null ? errorReason : "try later") + "},\"status\":" + failStatus + "}");
         return;
       }
       if (bulkAnswerOverride != null) {
@@ -92,6 +95,11 @@ final class FakeCluster implements AutoCloseable {
         return;
       }
       send(ex, 200, bulk(body));
+      return;
+    }
+    if (errorReason != null && path.contains("/_search")) {
+      send(ex, 400, "{\"error\":{\"type\":\"search_phase_execution_exception\",\"reason\":"
+          + JSON.writeValueAsString(errorReason) + "},\"status\":400}");
       return;
     }
     send(ex, 404, "{}");
@@ -113,8 +121,8 @@ final class FakeCluster implements AutoCloseable {
         res.put("status", forced);
         ObjectNode e = res.putObject("error");
         e.put("type", forced == 429 ? "es_rejected_execution_exception" : "mapper_parsing_exception");
-        e.put("reason", "failed to parse field [host.name] of type [long] in document with id '" + id
-            + "'. Preview of field's value: 'build-7'");
+        e.put("reason", errorReason != null ? errorReason : "failed to parse field [host.name] of type [long] in document "
+            + "with id '" + id + "'. Preview of field's value: 'build-7'");
       } else if (documents.putIfAbsent(id, lines[i + 1].getBytes(StandardCharsets.UTF_8)) != null) {
         errors = true;
         res.put("status", 409);

@@ -34,6 +34,21 @@ public final class FleetTestAccess implements AutoCloseable {
     fake.failBulks.set(n);
   }
 
+  /** Makes every error it answers (failed bulks, refused documents, searches) carry {@code reason}; searches fail. */
+  public void errorReason(String reason) {
+    fake.errorReason = reason;
+  }
+
+  /** The status failed bulk requests are answered with (503 unless set). */
+  public void failStatus(int status) {
+    fake.failStatus = status;
+  }
+
+  /** Refuses every document with {@code status}. */
+  public void refuseDocuments(int status) {
+    fake.itemStatus = id -> status;
+  }
+
   @Override
   public void close() {
     fake.close();
