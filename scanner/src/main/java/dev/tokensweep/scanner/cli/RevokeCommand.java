@@ -146,13 +146,14 @@ final class RevokeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException(e.getMessage());
     }
-    ScanResult scanned = new Scanner(detector, keyOptions.fingerprinter(), Scanner.Options.defaults().withNow(now), capture)
-        .scan(paths, System.in, ScanListener.NONE);
+    Scanner scanner = new Scanner(detector, keyOptions.fingerprinter(), Scanner.Options.defaults().withNow(now), capture);
+    ScanResult scanned = scanner.scan(paths, System.in, ScanListener.NONE);
     for (Problem p : scanned.problems()) {
       err.println(ScanCommand.problemLine(p));
     }
 
-    Revoker revoker = Revoker.create(Validator.Settings.defaults().withTimeout(Duration.ofSeconds(timeoutSeconds)));
+    Revoker revoker = Revoker.create(Validator.Settings.defaults().withTimeout(Duration.ofSeconds(timeoutSeconds)),
+        scanner::scrub);
     List<Revoker.Step> plan = revoker.plan(targets, capture);
     SweepIndex index = indexOptions.index == null ? null : indexOptions.open();
     Map<String, List<SweepIndex.Revocation>> earlier = new LinkedHashMap<>();

@@ -178,8 +178,8 @@ final class ScanCommand implements Callable<Integer> {
       }
     }
     try {
-      result = reportOptions.finish(result, at, indexOptions, err, validateOptions.validation(capture, indexOptions, at, err),
-          scanner::unrevealed);
+      result = reportOptions.finish(result, at, indexOptions, err,
+          validateOptions.validation(capture, indexOptions, at, err, scanner::scrub), scanner::unrevealed);
       result = validateOptions.onlyLive(result);
     } catch (SweepIndex.IndexBusyException e) {
       err.println("tokensweep: " + e.getMessage());

@@ -102,14 +102,16 @@ final class ValidateOptions {
 
   /**
    * The step between the scan and the report that asks the providers, reusing the index's recent
-   * answers, and says on stderr what was sent where. Identity when not validating.
+   * answers, and says on stderr what was sent where; {@code scrub} masks the secrets in what the
+   * providers answer (the scan's own scrub). Identity when not validating.
    */
-  UnaryOperator<ScanResult> validation(SecretCapture capture, IndexOptions index, Instant now, PrintWriter err) {
+  UnaryOperator<ScanResult> validation(SecretCapture capture, IndexOptions index, Instant now, PrintWriter err,
+      UnaryOperator<String> scrub) {
     if (capture == null) {
       return UnaryOperator.identity();
     }
     return result -> {
-      Validator v = Validator.create(Validator.Settings.defaults().withTimeout(Duration.ofSeconds(timeoutSeconds)));
+      Validator v = Validator.create(Validator.Settings.defaults().withTimeout(Duration.ofSeconds(timeoutSeconds)), scrub);
       Validator.Cache cache = Validator.Cache.NONE;
       Duration age = maxAge();
       if (index.index != null && !age.isZero()) {

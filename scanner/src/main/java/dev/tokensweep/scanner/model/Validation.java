@@ -61,6 +61,21 @@ public record Validation(String status, String provider, String identity, String
     return new Validation(status, provider, identity, account, scopes, expires, reason, checked, s, key);
   }
 
+  /**
+   * This answer with {@code scrub} (which masks the secrets in a text) applied to every text the
+   * provider gave: identity, account, scopes and reason. A provider may quote what it was sent,
+   * the token included.
+   */
+  public Validation scrubbed(java.util.function.UnaryOperator<String> scrub) {
+    List<String> s = new java.util.ArrayList<>(scopes.size());
+    for (String x : scopes) {
+      s.add(scrub.apply(x));
+    }
+    return new Validation(status, provider, identity == null ? null : scrub.apply(identity),
+        account == null ? null : scrub.apply(account), s, expires, reason == null ? null : scrub.apply(reason), checked,
+        source, key);
+  }
+
   /** This answer for a credential asked about under {@code k}. */
   public Validation withKey(String k) {
     return new Validation(status, provider, identity, account, scopes, expires, reason, checked, source, k);

@@ -48,15 +48,21 @@ public final class Revoker {
   private final Endpoints endpoints;
   private final Validator validator;
   private final Http http;
+  private final java.util.function.UnaryOperator<String> scrub;
 
-  public static Revoker create(Validator.Settings s) {
-    return new Revoker(Endpoints.current(), s);
+  /**
+   * A revoker that sends to the providers' real hosts; {@code scrub} masks the secrets in a text
+   * (the scan's), for what the providers answer: a provider may quote the token it was sent.
+   */
+  public static Revoker create(Validator.Settings s, java.util.function.UnaryOperator<String> scrub) {
+    return new Revoker(Endpoints.current(), s, scrub);
   }
 
-  Revoker(Endpoints endpoints, Validator.Settings s) {
+  Revoker(Endpoints endpoints, Validator.Settings s, java.util.function.UnaryOperator<String> scrub) {
     this.endpoints = endpoints;
-    this.validator = new Validator(endpoints, s);
+    this.validator = new Validator(endpoints, s, scrub);
     this.http = new Http(endpoints.ssl(), s.timeout(), s.concurrency(), s.interval());
+    this.scrub = scrub;
   }
 
   /** The plan for {@code targets}, whose secrets {@code capture} re-read from the inputs. No request is made. */
@@ -125,7 +131,7 @@ public final class Revoker {
         } catch (RuntimeException e) {
           r = "malformed answer";
         }
-        failure = r;
+        failure = r == null ? null : scrub.apply(r);
       }
       Instant at = Instant.now();
       Validation after = null;

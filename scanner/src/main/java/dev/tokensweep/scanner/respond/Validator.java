@@ -15,12 +15,14 @@ import java.util.StringJoiner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code scan --validate}: asks each supported provider about each distinct secret the scan kept,
  * once per run, and gives every finding the answer and the severity it implies. An answer the sweep
  * index already holds and that is recent enough is reused instead of asking again. Findings whose
- * provider cannot be asked get an {@code unknown} answer that says why.
+ * provider cannot be asked get an {@code unknown} answer that says why. Every text of an answer is
+ * scrubbed of secrets: a provider may quote the token it was asked about.
  */
 public final class Validator {
 
@@ -51,6 +53,7 @@ public final class Validator {
 
   private final Endpoints endpoints;
   private final Http http;
+  private final UnaryOperator<String> scrub;
   private int reused;
   private int notAsked;
 
@@ -63,14 +66,18 @@ public final class Validator {
     return Http.leakyDebug();
   }
 
-  /** A validator that asks the providers' real hosts. */
-  public static Validator create(Settings s) {
-    return new Validator(Endpoints.current(), s);
+  /**
+   * A validator that asks the providers' real hosts; {@code scrub} masks the secrets in a text (the
+   * scan's), for the texts of the answers.
+   */
+  public static Validator create(Settings s, UnaryOperator<String> scrub) {
+    return new Validator(Endpoints.current(), s, scrub);
   }
 
-  Validator(Endpoints endpoints, Settings s) {
+  Validator(Endpoints endpoints, Settings s, UnaryOperator<String> scrub) {
     this.endpoints = endpoints;
     this.http = new Http(endpoints.ssl(), s.timeout(), s.concurrency(), s.interval());
+    this.scrub = scrub;
   }
 
   /**
@@ -137,7 +144,8 @@ public final class Validator {
     for (Credential c : creds) {
       Validation cached = known.get(c.key());
       if (cached != null) {
-        answers.put(c.key(), cached.withSource(Validation.SOURCE_INDEX).withKey(c.key()));
+        // recorded by a run that may not have scrubbed it
+        answers.put(c.key(), cached.withSource(Validation.SOURCE_INDEX).withKey(c.key()).scrubbed(scrub));
         reused++;
       } else {
         todo.add(c);
@@ -176,7 +184,7 @@ public final class Validator {
     return answers;
   }
 
-  /** One request about {@code c} and its reading. Never throws, never puts the secret in a reason. */
+  /** One request about {@code c} and its reading, scrubbed. Never throws, never puts the secret in a reason. */
   Validation askOne(Credential c) {
     Provider p = c.provider();
     Http.Exchange x;
@@ -185,7 +193,7 @@ public final class Validator {
     } catch (RuntimeException e) {
       return new Provider.Reply(p.id(), c.key(), Instant.now()).unknown("request not built (" + e.getClass().getSimpleName() + ")");
     }
-    return read(p, c, x, new Provider.Reply(p.id(), c.key(), Instant.now()), http);
+    return read(p, c, x, new Provider.Reply(p.id(), c.key(), Instant.now()), http).scrubbed(scrub);
   }
 
   /**

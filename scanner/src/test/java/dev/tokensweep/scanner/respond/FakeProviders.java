@@ -38,7 +38,8 @@ import javax.net.ssl.SSLContext;
  */
 final class FakeProviders implements AutoCloseable {
 
-  enum Mode { LIVE, INVALID, RATE_LIMITED, SLOW, MALFORMED, REDIRECT }
+  /** {@code ECHO}: the answer quotes the token it was sent where the provider puts its own text ({@link #echo}). */
+  enum Mode { LIVE, INVALID, RATE_LIMITED, SLOW, MALFORMED, REDIRECT, ECHO }
 
   /** A request as received; headers by lower-case name. */
   record Req(String provider, String method, String path, String query, Map<String, List<String>> headers, String body) {
@@ -199,6 +200,9 @@ final class FakeProviders implements AutoCloseable {
 
   private Resp answer(Req r) {
     Mode m = modes.getOrDefault(r.provider(), Mode.LIVE);
+    if (m == Mode.ECHO) {
+      return echo(r);
+    }
     boolean revocation = isRevocation(r);
     if (!revocation) {
       switch (m) {
@@ -243,6 +247,23 @@ final class FakeProviders implements AutoCloseable {
           "{\"id\":\"unauthorized\",\"message\":\"Unable to authenticate you.\"}", 401, Map.of());
       case "postman" -> postman(r, live);
       default -> violation(r, "no such provider");
+    };
+  }
+
+  /**
+   * A server that says back what it was sent, in the fields that reach a report: GitHub's login
+   * and scopes, GitLab's token name and scopes, Slack's error code (for a check and a revocation).
+   */
+  private Resp echo(Req r) {
+    return switch (r.provider()) {
+      case "github" -> r.bearer() == null ? violation(r, "no bearer token") : new Resp(200, Map.of("Content-Type",
+          "application/json", "X-OAuth-Scopes", "repo, " + r.bearer()), "{\"login\":\"octo " + r.bearer() + "\",\"id\":1}");
+      case "gitlab" -> r.header("private-token") == null ? violation(r, "no PRIVATE-TOKEN header")
+          : Resp.json(200, "{\"id\":4,\"name\":\"ci " + r.header("private-token") + "\",\"scopes\":[\"api\",\""
+              + r.header("private-token") + "\"],\"user_id\":24,\"active\":true}");
+      case "slack" -> r.bearer() == null ? violation(r, "no bearer token")
+          : Resp.json(200, "{\"ok\":false,\"error\":\"" + r.bearer() + "\"}");
+      default -> violation(r, "no echo for this provider");
     };
   }
 

@@ -185,6 +185,39 @@ class RevokeCliTest {
   }
 
   @Test
+  void revoke_yes_answersQuotingTheToken_neitherPrintedNorRecorded() throws IOException {
+    Path dir = plant();
+    Path report = report(dir);
+    for (String p : List.of("github", "gitlab", "slack")) {
+      fakes.mode(p, FakeProviders.Mode.ECHO); // Slack's error codes, GitHub's login, GitLab's token name quote the token
+    }
+    for (String format : List.of("text", "json")) {
+      Path index = tmp.resolve("index-" + format);
+      ValidateCliTest.Run r = run("revoke", "--report", report.toString(), "--yes", "--index", index.toString(),
+          "--format", format, "--fingerprint", fingerprint(report, "ts.slack.1"), "--fingerprint",
+          fingerprint(report, "ts.github.1"), "--fingerprint", fingerprint(report, "ts.gitlab.1"), dir.toString());
+      assertTrue(r.out().contains("slack: xoxb-"), format + ": the error code is still shown, its token redacted");
+      assertNoSecret(format + " stdout", r.out());
+      assertNoSecret(format + " stderr", r.err());
+      try (Stream<Path> files = Files.walk(index)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertNoSecret("index file " + f.getFileName(), new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+        }
+      }
+    }
+  }
+
+  /** The fingerprint of the first finding of {@code ruleId} in a JSON report. */
+  static String fingerprint(Path report, String ruleId) throws IOException {
+    for (JsonNode f : new ObjectMapper().readTree(report.toFile()).get("findings")) {
+      if (f.get("rule_id").asText().equals(ruleId)) {
+        return f.get("fingerprint").asText();
+      }
+    }
+    throw new AssertionError("no finding of " + ruleId);
+  }
+
+  @Test
   void revoke_indexQuery_choosesTheFindings() throws IOException {
     Path dir = plant();
     Path index = tmp.resolve("index");

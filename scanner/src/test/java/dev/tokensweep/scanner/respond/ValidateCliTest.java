@@ -174,6 +174,30 @@ class ValidateCliTest {
   }
 
   @Test
+  void scan_validate_answerQuotingTheToken_noFormatPrintsIt() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("tree"));
+    Map<String, Samples.Sample> s = Samples.all(5);
+    List<String> secrets = new ArrayList<>();
+    StringBuilder env = new StringBuilder();
+    for (String p : List.of("github", "gitlab", "slack")) {
+      fakes.mode(p, FakeProviders.Mode.ECHO); // identity, scopes and error codes quote the token sent
+      env.append("TOKEN=").append(s.get(p).secret()).append('\n');
+      secrets.add(s.get(p).secret());
+    }
+    Files.writeString(dir.resolve("env.txt"), env);
+    for (String format : Reporter.FORMATS) {
+      Run r = run("scan", "--validate", "--format", format, "--no-progress", dir.toString());
+      assertEquals(1, r.exit(), format + ": " + r.err());
+      assertNoSecret(secrets, format + " report", r.out());
+      assertNoSecret(secrets, format + " stderr", r.err());
+      if (format.equals("json")) {
+        assertTrue(r.out().contains("\"identity\" : \"octo ghp_"), "the answer is still shown, its token redacted");
+      }
+    }
+    assertEquals(3 * Reporter.FORMATS.size(), fakes.requests().size(), "every provider was asked in every run");
+  }
+
+  @Test
   void scan_validateSarif_validatesAgainstTheOfficialSchema() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("tree"));
     plant(dir);
