@@ -250,7 +250,12 @@ final class ArchiveExpander implements Expander {
       budget.problem(path, Problem.Type.UNSUPPORTED, f.id() + " decoder not available on this platform");
       return;
     }
-    visitor.open(f, path, members != null ? firstHeader(members) : null);
+    Object header = members != null ? firstHeader(members) : null;
+    visitor.open(f, path, header);
+    if (visitor == NONE && header instanceof org.apache.commons.compress.compressors.gzip.GzipParameters g) {
+      gzipHeaderText(g.getFileName(), g.getFileNameCharset(), path + "!<gzip name>", depth);
+      gzipHeaderText(g.getComment(), g.getFileNameCharset(), path + "!<gzip comment>", depth);
+    }
     if (depth == 0 && readAhead != null) {
       dec = new ReadAhead(dec, readAhead);
     }
@@ -265,6 +270,17 @@ final class ArchiveExpander implements Expander {
       }
     } finally {
       visitor.close(path, true); // whether its one member is whole, exit said
+    }
+  }
+
+  /**
+   * A gzip header's original file name or comment, read as a member of its own (a secret there is
+   * in the file, yet in no member's content; {@code gzip -l -N} shows it): the decoder gave it as
+   * text in {@code cs}, which gives the stored bytes back.
+   */
+  private void gzipHeaderText(String text, java.nio.charset.Charset cs, String where, int depth) {
+    if (text != null && !text.isEmpty() && !budget.branchStopped()) {
+      member(null, new java.io.ByteArrayInputStream(text.getBytes(cs)), where, where, depth + 1, null, false);
     }
   }
 

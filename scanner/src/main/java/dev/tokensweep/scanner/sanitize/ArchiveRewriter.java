@@ -401,6 +401,8 @@ final class ArchiveRewriter implements Expander.Visitor {
     boolean failed;
     boolean started;
     java.nio.charset.Charset zipNames;
+    /** A gzip's header as the copy writes it ({@link #sanitizedHeader}). */
+    GzipParameters gzip;
     /** The rebuilt zip's end, where its comment goes. */
     ZipEnd zipEnd;
     /** Why the zip's comment cannot go into a rebuilt zip; null when it can (or there is none). */
@@ -447,10 +449,36 @@ final class ArchiveRewriter implements Expander.Visitor {
           sevenZFile = Spool.tempFile();
           sevenZ = new SevenZOutputFile(sevenZFile.toFile());
         }
+        case GZIP -> {
+          if (header instanceof GzipParameters g) {
+            gzip = sanitizedHeader(g);
+          }
+        }
         default -> {
           // cpio: its writer needs the first entry's format; compressed: written at the member's end
         }
       }
+    }
+
+    /**
+     * A gzip header with its original name and comment sanitized as names are (the scan reads
+     * them as {@code <gzip name>} and {@code <gzip comment>}); a change there rewrites the stream
+     * as a change in its content does.
+     */
+    private GzipParameters sanitizedHeader(GzipParameters g) throws IOException {
+      java.nio.charset.Charset cs = g.getFileNameCharset();
+      String name = g.getFileName() == null ? null : rename(g.getFileName(), cs, path + "!<gzip name>");
+      String comment = g.getComment() == null ? null : rename(g.getComment(), cs, path + "!<gzip comment>");
+      if (java.util.Objects.equals(name, g.getFileName()) && java.util.Objects.equals(comment, g.getComment())) {
+        return g;
+      }
+      GzipParameters p = new GzipParameters();
+      p.setFileNameCharset(cs);
+      p.setFileName(name);
+      p.setModificationTime(g.getModificationTime());
+      p.setOperatingSystem(g.getOperatingSystem());
+      p.setComment(comment);
+      return p;
     }
 
     void fail(Throwable e) {
@@ -483,7 +511,7 @@ final class ArchiveRewriter implements Expander.Visitor {
           dropped = true;
           return;
         }
-        try (OutputStream enc = encoder(format, shield(holder.output()), (GzipParameters) header);
+        try (OutputStream enc = encoder(format, shield(holder.output()), gzip);
              InputStream in = m.content().input()) {
           in.transferTo(enc);
         }
@@ -875,6 +903,7 @@ final class ArchiveRewriter implements Expander.Visitor {
       case GZIP -> {
         GzipParameters p = new GzipParameters();
         if (gzip != null) {
+          p.setFileNameCharset(gzip.getFileNameCharset());
           p.setFileName(gzip.getFileName());
           p.setModificationTime(gzip.getModificationTime());
           p.setOperatingSystem(gzip.getOperatingSystem());
