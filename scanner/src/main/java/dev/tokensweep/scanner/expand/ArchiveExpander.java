@@ -526,7 +526,13 @@ final class ArchiveExpander implements Expander {
         return false;
       }
       if (!regular(e)) {
-        visitor.other(e, path + "!" + Names.display(e.getName()));
+        String shown = path + "!" + Names.display(e.getName());
+        // the name of an empty directory or a link is input too, and so is a link's target
+        leaves.member(path, e.getName());
+        if (visitor == NONE && linkTarget(e, ais, shown, depth)) {
+          return false; // out of step after a damaged cpio link (reported there)
+        }
+        visitor.other(e, shown);
         continue;
       }
       String child = childPath(path, e.getName());
@@ -577,6 +583,23 @@ final class ArchiveExpander implements Expander {
     } catch (IOException | RuntimeException ignored) {
       // getNextEntry meets the same failure and reports it
     }
+  }
+
+  /**
+   * Reads a tar link's target (its header's link name) or a cpio symbolic link's (its data) as the
+   * link's content, as a zip link's is read: a secret there is in the archive, though in no file.
+   * Returns whether the archive's stream is out of step after it.
+   */
+  private boolean linkTarget(ArchiveEntry e, InputStream ais, String shown, int depth) {
+    if (e instanceof TarArchiveEntry t && (t.isSymbolicLink() || t.isLink()) && !t.getLinkName().isEmpty()) {
+      byte[] target = t.getLinkName().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      member(e, new java.io.ByteArrayInputStream(target), shown, shown, depth + 1, null, false);
+      return false;
+    }
+    if (e instanceof CpioArchiveEntry c && c.isSymbolicLink() && c.getSize() > 0) {
+      return member(e, new Sized(ais, c.getSize()), shown, shown, depth + 1, null, false);
+    }
+    return false;
   }
 
   private static boolean regular(ArchiveEntry e) {
@@ -814,6 +837,7 @@ final class ArchiveExpander implements Expander {
     if (data) {
       return true;
     }
+    leaves.member(path, e.getName()); // an empty directory's or link's name is input too
     visitor.other(e, shown);
     return false;
   }
@@ -950,6 +974,7 @@ final class ArchiveExpander implements Expander {
           return;
         }
         if (e.isDirectory() || !e.hasStream() || e.isAntiItem()) {
+          leaves.member(path, e.getName()); // an empty directory's or file's name is input too
           visitor.other(e, path + "!" + Names.display(e.getName()));
           continue;
         }
