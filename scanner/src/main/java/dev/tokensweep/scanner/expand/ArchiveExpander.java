@@ -58,7 +58,8 @@ import org.apache.commons.compress.utils.InputStreamStatistics;
  * {@code encrypted} and skipped; members with an unsupported method as {@code unsupported}.
  * Members that are not regular files (directories, links, devices) are skipped silently, but for
  * a zip entry's stored data (a symbolic link's target, bytes hidden under a directory). What
- * follows a container's end is read too ({@link #dataAfterEnd}).
+ * follows a container's end is read too ({@link #dataAfterEnd}), and so are a 7z's bytes that
+ * no packed stream holds ({@link SevenZLayout}).
  *
  * <p>Not thread-safe: one instance per input, used by the thread that scans it. It never closes
  * the stream it is given.
@@ -301,14 +302,20 @@ final class ArchiveExpander implements Expander {
    * @param offset where in the container's bytes the data starts
    */
   private void dataAfterEnd(Format f, InputStream in, String path, long offset, int depth) {
-    String where = path + "!<after " + f.id() + " end>";
+    unlisted(in, path + "!<after " + f.id() + " end>", "data after the end of the " + f.id() + " (from byte " + offset
+        + ")", depth);
+  }
+
+  /**
+   * Bytes of a container that no member holds, {@code what} saying which, read as a member named
+   * {@code where} and reported as corrupt ({@link #dataAfterEnd}).
+   */
+  private void unlisted(InputStream in, String where, String what, int depth) {
     if (visitor != NONE) {
-      budget.problem(where, Problem.Type.CORRUPT, "data after the end of the " + f.id() + " (from byte " + offset
-          + ") belongs to no member; left out of the copy");
+      budget.problem(where, Problem.Type.CORRUPT, what + " belongs to no member; left out of the copy");
       return;
     }
-    budget.problem(where, Problem.Type.CORRUPT, "data after the end of the " + f.id() + " (from byte " + offset
-        + ") belongs to no member; scanned as a member of its own");
+    budget.problem(where, Problem.Type.CORRUPT, what + " belongs to no member; scanned as a member of its own");
     member(null, in, where, where, depth + 1, null, false);
   }
 
@@ -891,13 +898,22 @@ final class ArchiveExpander implements Expander {
   }
 
   /**
-   * Data after a 7z's end: its signature header says where the header that ends it is and how
-   * long. (Bytes between the packed streams and that header are not looked at: they are known
-   * only inside the reader.)
+   * The 7z's bytes that no member holds: those between the signature header and the end header
+   * that no packed stream covers ({@link SevenZLayout}; a gap that ends at the end header is
+   * {@code <before 7z header>}, another {@code <7z gap at OFFSET>}), then the data after the end
+   * header, which the signature header locates.
    */
   private void sevenZEnd(Seekable file, String path, int depth) {
     try (SeekableByteChannel ch = file.channel()) {
+      java.util.List<SevenZLayout.Gap> gaps = SevenZLayout.gaps(ch);
+      for (SevenZLayout.Gap g : gaps != null ? gaps : java.util.List.<SevenZLayout.Gap>of()) {
+        if (budget.branchStopped()) {
+          return;
+        }
+        sevenZGap(ch, g, path, depth);
+      }
       java.nio.ByteBuffer sig = java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      ch.position(0);
       while (sig.hasRemaining() && ch.read(sig) > 0) {
         // fill
       }
@@ -913,6 +929,20 @@ final class ArchiveExpander implements Expander {
         budget.problem(path, classify(e), "7z unreadable after its members were read: " + message(e));
       }
     }
+  }
+
+  /** Reads a gap of a 7z, as {@link #unlisted} says; a gap of zeros is padding. */
+  private void sevenZGap(SeekableByteChannel ch, SevenZLayout.Gap g, String path, int depth) throws IOException {
+    InputStream in = SevenZLayout.slice(ch, g.from(), g.to() - g.from());
+    long zeros = ConcatenatedStream.skipZeros(in);
+    if (zeros < 0) {
+      return;
+    }
+    visitor.dataAfterEnd(Format.SEVEN_Z, path);
+    long from = g.from() + zeros;
+    String where = path + (g.beforeHeader() ? "!<before 7z header>" : "!<7z gap at " + from + ">");
+    unlisted(in, where, "data " + (g.beforeHeader() ? "before the 7z's end header" : "outside the 7z's packed streams")
+        + " (" + (g.to() - from) + " bytes from byte " + from + ")", depth);
   }
 
   /**

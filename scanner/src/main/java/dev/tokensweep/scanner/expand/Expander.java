@@ -93,10 +93,11 @@ public interface Expander {
 
     /**
      * Data follows the end of the container of format {@code f} at {@code path} (after a tar's
-     * end-of-archive blocks or cpio's trailer entry, after a compressed stream's last member): no
-     * member holds it. The walker reports it and does not hand it to a visitor, so a copy rebuilt
-     * from the members leaves it out, and a copy made as the input was would keep it. Called before
-     * the container's {@link #close}.
+     * end-of-archive blocks or cpio's trailer entry, after a compressed stream's last member), or
+     * lies inside it where no member is (a 7z's bytes before its end header that no packed stream
+     * holds): no member holds it. The walker reports it and does not hand it to a visitor, so a
+     * copy rebuilt from the members leaves it out, and a copy made as the input was would keep it.
+     * Called before the container's {@link #close}, once or more.
      */
     default void dataAfterEnd(Format f, String path) {}
 

@@ -19,9 +19,11 @@ import java.util.Locale;
  * <p>Bytes of a container that no member holds are named after what they are, in angle brackets:
  * {@code <after FORMAT end>} for data after a container's end ({@code bundle.tar!<after tar end>},
  * {@code app.log.gz!<after gzip end>}, {@code x.zip!<after zip end>}; the format says which end
- * when one name holds two levels, as {@code x.tar.gz} does) and {@code <zip comment>} for a zip's
- * comment. A member may be stored under such a name too; the format in it and the problem
- * reported with data after an end tell them apart.
+ * when one name holds two levels, as {@code x.tar.gz} does), {@code <zip comment>} for a zip's
+ * comment, and for a 7z's bytes that no packed stream holds {@code <before 7z header>} (those that
+ * end where its end header starts) or {@code <7z gap at OFFSET>} (others, by the offset of their
+ * first byte that is not zero). A member may be stored under such a name too; the format in it
+ * and the problem reported with such data tell them apart.
  *
  * <p>Names are never used as file system paths; a name that would escape an extraction root
  * ({@code ..} segments, a leading {@code /} or {@code \}, a drive letter) is reported as

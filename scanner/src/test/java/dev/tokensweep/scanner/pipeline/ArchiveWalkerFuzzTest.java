@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded mutation fuzzing of the archive walker ({@code expand/ArchiveExpander}) through the scanner:
- * zip, tar, tar.gz, 7z, gzip, bzip2, xz, ar and cpio seeds (nested too) with bytes flipped, cut
- * and copied, read both as a stream (zip and 7z through the spool) and from disk (in place). No
- * internal error, every problem names the input, no secret in a problem, the heap bounded, no
- * spool or other file left behind.
+ * zip, tar, tar.gz, 7z (its header plain and encoded), gzip, bzip2, xz, ar and cpio seeds (nested
+ * too) with bytes flipped, cut and copied, read both as a stream (zip and 7z through the spool) and
+ * from disk (in place). No internal error, every problem names the input, no secret in a problem,
+ * the heap bounded, no spool or other file left behind.
  */
 class ArchiveWalkerFuzzTest {
   private static final Detector DETECTOR = Detector.of(Rules.builtin());
@@ -64,8 +64,11 @@ class ArchiveWalkerFuzzTest {
     seeds.add(Archives.gzip(Archives.tar(nested)));
     Path sevenZ = dir.resolve("seed.7z");
     Archives.sevenZ(sevenZ, members);
-    seeds.add(Files.readAllBytes(sevenZ));
+    byte[] seven = Files.readAllBytes(sevenZ);
+    seeds.add(seven);
     Files.delete(sevenZ);
+    // an encoded header, with bytes on either side of the packed header that no stream holds
+    seeds.add(SevenZBytes.encodeHeader(seven, SevenZBytes.HeaderCoder.LZMA, log, Archives.ascii("junk\n")));
     String[] names = {"bundle.zip", "bundle.tar", "bundle.tar.gz", "app.log.gz", "app.log.bz2", "app.log.xz", "b.a",
         "b.cpio", "nested.tgz", "bundle.7z"};
     Scanner scanner = new Scanner(DETECTOR, Fingerprinter.withDefaultKey(),

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
+import org.apache.commons.compress.archivers.sevenz.SevenZMethod;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.junit.jupiter.api.Test;
@@ -285,6 +286,74 @@ class DataAfterEndScanTest {
     Path p = write("s.7z", Files.readAllBytes(seven), log(forge.base62Crc32("ghp_")));
     ScanResult r = scan(p);
     assertFoundAfterEnd(r, p, "7z", "");
+  }
+
+  // ---- 7z: bytes between the packed streams and the end header
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"COPY", "LZMA", "LZMA2"})
+  void scan_tokenBetweenThe7zStreamsAndItsHeader_found(String method) throws IOException {
+    byte[] seven = SevenZBytes.write(dir.resolve("s.tmp"), Map.of("a.log", ascii("nothing here\n")),
+        SevenZMethod.valueOf(method));
+    Path p = write("g.7z", SevenZBytes.gapBeforeHeader(seven, log(forge.base62Crc32("ghp_"))));
+    ScanResult r = scan(p);
+    String gap = p + "!<before 7z header>";
+    assertEquals(List.of(gap + ":3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(gap + " [corrupt]"), problems(r));
+    assertEquals(1, r.exitCode(Severity.INFO));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"COPY", "LZMA", "LZMA2"})
+  void scan_encoded7zHeaderWithDataAroundThePackedHeader_bothFound(String coder) throws IOException {
+    byte[] seven = SevenZBytes.write(dir.resolve("s.tmp"), Map.of("a.log", ascii("nothing here\n")),
+        SevenZMethod.LZMA2);
+    long streamsEnd = SevenZBytes.headerAt(seven);
+    Path p = write("e.7z", SevenZBytes.encodeHeader(seven, SevenZBytes.HeaderCoder.valueOf(coder),
+        log(forge.base62Crc32("ghp_")), log(forge.base62Crc32("gho_"))));
+    ScanResult r = scan(p);
+    String between = p + "!<7z gap at " + streamsEnd + ">";
+    String before = p + "!<before 7z header>";
+    assertEquals(List.of(between + ":3:21", before + ":3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(between + " [corrupt]", before + " [corrupt]"), problems(r));
+  }
+
+  @Test
+  void scan_valid7zArchives_memberFoundNoProblem() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("empty.log", new byte[0]);
+    m.put("a.log", log(forge.base62Crc32("ghp_")));
+    m.put("b.log", ascii("nothing here\n"));
+    int n = 0;
+    for (SevenZMethod method : List.of(SevenZMethod.COPY, SevenZMethod.LZMA, SevenZMethod.LZMA2, SevenZMethod.DEFLATE,
+        SevenZMethod.BZIP2)) {
+      byte[] seven = SevenZBytes.write(dir.resolve("s.tmp"), m, method);
+      List<byte[]> layouts = new ArrayList<>(List.of(seven));
+      for (SevenZBytes.HeaderCoder c : SevenZBytes.HeaderCoder.values()) {
+        layouts.add(SevenZBytes.encodeHeader(seven, c, new byte[0], new byte[0]));
+      }
+      for (byte[] archive : layouts) {
+        String context = method + " layout " + (n % layouts.size()) + ": ";
+        Path p = write("v" + n++ + ".7z", archive);
+        ScanResult r = scan(p);
+        assertEquals(List.of(p + "!a.log:3:21"), paths(r), () -> context + "findings; problems " + problems(r));
+        assertEquals(List.of(), problems(r), context + "problems");
+      }
+    }
+    // no member with content: no packed stream at all
+    Path empty = write("empty.7z", SevenZBytes.write(dir.resolve("s.tmp"), Map.of("e.log", new byte[0]),
+        SevenZMethod.LZMA2));
+    assertEquals(List.of(), problems(scan(empty)));
+  }
+
+  @Test
+  void scan_zerosBetweenThe7zStreamsAndItsHeader_paddingNoProblem() throws IOException {
+    byte[] seven = SevenZBytes.write(dir.resolve("s.tmp"), Map.of("a.log", log(forge.base62Crc32("ghp_"))),
+        SevenZMethod.LZMA2);
+    Path p = write("z.7z", SevenZBytes.gapBeforeHeader(seven, new byte[4096]));
+    ScanResult r = scan(p);
+    assertEquals(List.of(p + "!a.log:3:21"), paths(r), () -> "findings; problems " + problems(r));
+    assertEquals(List.of(), problems(r));
   }
 
   // ---- a zip behind a launcher

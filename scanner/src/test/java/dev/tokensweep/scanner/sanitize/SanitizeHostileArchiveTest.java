@@ -18,6 +18,7 @@ import dev.tokensweep.scanner.pipeline.Archives;
 import dev.tokensweep.scanner.pipeline.Bombs;
 import dev.tokensweep.scanner.pipeline.RawZip;
 import dev.tokensweep.scanner.pipeline.Scanner;
+import dev.tokensweep.scanner.pipeline.SevenZBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.sevenz.SevenZMethod;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -490,6 +492,16 @@ class SanitizeHostileArchiveTest {
     Outcome o = sanitize("after.7z", in, ScanLimits.defaults());
     assertTrue(o.result().written());
     assertEquals(List.of("after.7z!<after 7z end> [corrupt]"), o.problems());
+  }
+
+  @Test
+  void sanitize_7zWithATokenBeforeItsHeader_rebuiltWithoutIt() throws IOException {
+    byte[] seven = SevenZBytes.write(dir.resolve("s.7z.tmp"), Map.of("a.log", ascii("nothing here\n")),
+        SevenZMethod.LZMA2);
+    byte[] in = SevenZBytes.gapBeforeHeader(seven, log(forge.base62Crc32("ghp_")));
+    Outcome o = sanitize("gap.7z", in, ScanLimits.defaults());
+    assertTrue(o.result().written());
+    assertEquals(List.of("gap.7z!<before 7z header> [corrupt]"), o.problems());
   }
 
   @Test
