@@ -481,25 +481,28 @@ final class ArchiveExpander implements Expander {
 
   private void streamArchive(Format f, InputStream b, String path, int depth) {
     InputStream shielded = new Shield(b);
+    ArTail tail = f == Format.AR ? new ArTail(new CountingInputStream(shielded)) : null;
     // a tar reader given blocks of one 512-byte record, a cpio reader blocks of one byte, skip no
     // padding after the end marker unseen: what follows the end is read below
     @SuppressWarnings("deprecation")
     ArchiveInputStream<? extends ArchiveEntry> ais = switch (f) {
       case TAR -> new TarArchiveInputStream(shielded, TarConstants.DEFAULT_RCDSIZE);
-      case AR -> new ArArchiveInputStream(shielded);
+      case AR -> new ArArchiveInputStream(tail.in);
       case CPIO -> new CpioArchiveInputStream(shielded, 1);
       default -> throw new IllegalArgumentException("not a streaming archive: " + f);
     };
     visitor.open(f, path, null);
     boolean complete = false;
     try {
-      complete = entries(f, ais, path, depth, null);
-      if (complete && f != Format.AR && !budget.branchStopped()) {
-        // ar has no end marker: its reader reads to the end of the input
-        long zeros = ConcatenatedStream.skipZeros(b);
+      complete = entries(f, ais, path, depth, null, tail);
+      // ar has no end marker: what follows its last member is what is no member header
+      if (complete && (tail == null || tail.after) && !budget.branchStopped()) {
+        InputStream rest = tail != null ? tail.in : b;
+        long end = tail != null ? tail.in.count() : ais.getBytesRead();
+        long zeros = ConcatenatedStream.skipZeros(rest);
         if (zeros >= 0) {
           visitor.dataAfterEnd(f, path);
-          dataAfterEnd(f, b, path, ais.getBytesRead() + zeros, depth);
+          dataAfterEnd(f, rest, path, end + zeros, depth);
         }
       }
     } catch (IOException e) {
@@ -512,15 +515,31 @@ final class ArchiveExpander implements Expander {
     }
   }
 
-  /** Walks the entries; returns whether every one was walked. */
+  /**
+   * Walks the entries; returns whether every one was walked. For an ar ({@code tail} not null),
+   * bytes after the last member that are no member header end the walk as data after its end.
+   */
   private boolean entries(Format f, ArchiveInputStream<? extends ArchiveEntry> ais, String path, int depth,
-      LongSupplier compressed) {
+      LongSupplier compressed, ArTail tail) {
     long count = 0;
     while (!budget.branchStopped()) {
       ArchiveEntry e;
       try {
+        if (tail != null) {
+          // the mark goes where the next header starts, not inside the member: read what the
+          // member's reader left (ar's skip would pass the member's end, to the input's)
+          tail.unmark();
+          if (count > 0) {
+            drain(ais);
+          }
+          tail.mark();
+        }
         e = ais.getNextEntry();
       } catch (IOException | RuntimeException x) {
+        if (tail != null && !budget.branchStopped() && tail.reset()) {
+          tail.after = true;
+          return true;
+        }
         if (!budget.branchStopped()) {
           budget.problem(path, classify(x), f.id() + " archive damaged after " + count + " entries: " + message(x));
         }
@@ -953,7 +972,7 @@ final class ArchiveExpander implements Expander {
     visitor.open(Format.ZIP, path, null);
     try (InputStream in = file.stream();
          ZipArchiveInputStream zis = new ZipArchiveInputStream(new BufferedInputStream(in), "UTF-8", true, true)) {
-      entries(Format.ZIP, zis, path, depth, zis::getCompressedCount);
+      entries(Format.ZIP, zis, path, depth, zis::getCompressedCount, null);
     } finally {
       visitor.close(path, false);
     }
@@ -1152,6 +1171,59 @@ final class ArchiveExpander implements Expander {
         budget.problem(path, Problem.Type.CORRUPT, String.format(java.util.Locale.ROOT,
             "bad CRC (stored %08x, content %08x): the member changed after it was written; content scanned", want,
             crc.getValue()));
+      }
+    }
+  }
+
+  /**
+   * Where an ar's next member header starts, so that bytes there that are no header can be read
+   * again, as data after the ar's end: ar has no end marker, and its reader fails on whatever
+   * follows the last member. The mark holds {@link #MARK} bytes, more than a header with a long
+   * name needs; a header that fails further on is reported as damage.
+   */
+  private static final class ArTail {
+    private static final int MARK = STREAM_BUFFER;
+    private static final byte[] SIGNATURE = "!<arch>\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    final CountingInputStream in;
+    private long marked = -1;
+    /** Bytes that are no member header follow the last member. */
+    boolean after;
+
+    ArTail(CountingInputStream in) {
+      this.in = in;
+    }
+
+    void mark() {
+      marked = in.count();
+      in.mark(MARK);
+    }
+
+    void unmark() {
+      marked = -1;
+    }
+
+    /**
+     * Back to the mark, then past the archive's signature (at its start) or a member's padding
+     * byte (after an odd-sized member); false when that cannot be done.
+     */
+    boolean reset() {
+      if (marked < 0) {
+        return false;
+      }
+      try {
+        in.reset();
+        if (marked == 0) {
+          return java.util.Arrays.equals(in.readNBytes(SIGNATURE.length), SIGNATURE);
+        }
+        if (marked % 2 != 0) {
+          in.mark(1);
+          if (in.read() != '\n') {
+            in.reset();
+          }
+        }
+        return true;
+      } catch (IOException e) {
+        return false;
       }
     }
   }

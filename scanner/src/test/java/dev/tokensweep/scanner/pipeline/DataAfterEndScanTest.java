@@ -34,9 +34,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Nothing after an archive's or a compressed stream's end goes unscanned: a member followed by data
  * that is no member is scanned whole (decoders used to drop the last bytes they decoded when the
  * data after them made them fail), and the data after the end (after a tar's end-of-archive blocks,
- * cpio's trailer, the last compressed member) is scanned as a member of its own, named
- * {@code <container>!<after FORMAT end>}, and reported as corrupt. Zero padding is no data.
- * Failure messages name locations and counts, never token text.
+ * cpio's trailer, an ar's last member, the last compressed member) is scanned as a member of its
+ * own, named {@code <container>!<after FORMAT end>}, and reported as corrupt; so are a 7z's bytes
+ * before its end header that no packed stream holds. Zero padding is no data. Failure messages
+ * name locations and counts, never token text.
  */
 class DataAfterEndScanTest {
 
@@ -187,6 +188,41 @@ class DataAfterEndScanTest {
     Path p = write("x.cpio", Archives.cpio(Map.of("a.log", ascii("nothing here\n"))), log(forge.base62Crc32("ghp_")));
     ScanResult r = scan(p);
     assertFoundAfterEnd(r, p, "cpio", "");
+  }
+
+  @Test
+  void scan_tokenAfterTheArsLastMember_found() throws IOException {
+    // a member of odd size is followed by a padding byte; an ar with no member is its signature alone
+    for (String content : List.of("nothing here\n", "nothing here!\n", "")) {
+      byte[] ar = content.isEmpty() ? ascii("!<arch>\n") : Archives.ar(Map.of("a.log", ascii(content)));
+      Path p = write("x" + content.length() + ".a", ar, log(forge.base62Crc32("ghp_")));
+      ScanResult r = scan(p);
+      assertFoundAfterEnd(r, p, "ar", content.length() + " bytes: ");
+    }
+    // in a stream (not a file read whole), after a member larger than any buffer, its reader
+    // leaving most of it unread (a binary leaf)
+    byte[] big = new byte[300_001];
+    new Random(3).nextBytes(big);
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    bo.write(Archives.ar(Map.of("blob.bin", big)));
+    bo.write(log(forge.base62Crc32("ghp_")));
+    Path p = write("big.a.gz", Archives.gzip(bo.toByteArray()));
+    ScanResult r = scan(p);
+    assertFoundAfterEnd(r, p, "ar", "gzip: ");
+  }
+
+  @Test
+  void scan_arWithOrWithoutZerosAfterIt_noProblem() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("a.log", log(forge.base62Crc32("ghp_")));
+    m.put("b.log", ascii("odd\n"));
+    byte[] ar = Archives.ar(m);
+    for (byte[] tail : List.of(new byte[0], new byte[1], new byte[3_000])) {
+      Path p = write("z" + tail.length + ".a", ar, tail);
+      ScanResult r = scan(p);
+      assertEquals(List.of(p + "!a.log:3:21"), paths(r), () -> "findings; problems " + problems(r));
+      assertEquals(List.of(), problems(r), tail.length + " zeros");
+    }
   }
 
   @Test

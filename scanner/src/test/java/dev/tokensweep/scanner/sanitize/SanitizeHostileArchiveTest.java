@@ -334,6 +334,15 @@ class SanitizeHostileArchiveTest {
   }
 
   @Test
+  void sanitize_arWithATokenAfterItsLastMember_rebuiltWithoutItAndNamed() throws IOException {
+    byte[] ar = Archives.ar(Map.of("a.log", ascii("nothing here\n")));
+    Outcome o = sanitize("after.a", concat(ar, log(forge.base62Crc32("ghp_"))), ScanLimits.defaults());
+    assertTrue(o.result().written());
+    assertEquals(List.of("after.a!<after ar end> [corrupt]"), o.problems());
+    assertArrayEquals(ar, Files.readAllBytes(o.out()), "the copy is the ar without what followed it");
+  }
+
+  @Test
   void sanitize_compressedWithATokenAfterItsEnd_rebuiltWithoutItAndNamed() throws IOException {
     for (String ext : List.of("gz", "bz2", "xz", "zz")) {
       byte[] member = ascii("nothing here\n");
