@@ -168,10 +168,13 @@ final class ArchiveExpander implements Expander {
   }
 
   /**
-   * A self-extracting zip (a launcher, then a zip, found by the end record the file ends in): the
-   * file was read as a leaf, launcher and zip bytes alike, but the zip's members are compressed, so
-   * they are opened too, named as the zip's ({@code setup.sh!app/config.yml}). A copy cannot be made
-   * of both at once: a visitor is only told that the members were not sanitized.
+   * A self-extracting zip (a launcher, then a zip, found by the end record and comment the file
+   * ends in, {@link ZipDirectory#endsInZip}): the file was read as a leaf, launcher and zip bytes
+   * alike, but the zip's members are compressed, so they are opened too, named as the zip's
+   * ({@code setup.sh!app/config.yml}). A copy cannot be made of both at once: a visitor is only
+   * told that the members were not sanitized. Only a file on disk is looked at: a launcher inside
+   * an archive or a stream would have to be spooled whole to be opened as a zip, and every script
+   * and executable in a tarball with it.
    */
   private void zipBehindLauncher(Path file, String path, int depth) throws IOException {
     try (SeekableByteChannel ch = Files.newByteChannel(file)) {

@@ -189,17 +189,27 @@ public final class ZipDirectory {
   }
 
   /**
-   * Whether the file ends in a zip's end record without a comment, listing at least one member: a
-   * zip behind a launcher (a self-extracting archive: a script or an executable, then the zip).
-   * One 22-byte read and, when the record is there, one of the directory's first header.
+   * Whether the file ends in a zip: its end record, with the comment that record declares, takes
+   * the file's last bytes, and its directory lists at least one member. So a zip behind a launcher
+   * (a self-extracting archive: a script or an executable, then the zip) is found, with or
+   * without a comment. The record is where zip readers look for it ({@link #end}): within a
+   * comment's reach of the end (65,535 + 22 bytes); a zip without a comment costs one 22-byte
+   * read, a file with no zip one read of that reach, a zip one more of the directory's first header.
    */
   public static boolean endsInZip(SeekableByteChannel ch) throws IOException {
     long size = ch.size();
     if (size < EOCD_MIN + 46) {
       return false;
     }
-    ByteBuffer eocd = read(ch, size - EOCD_MIN, EOCD_MIN);
-    return eocd.getInt(0) == EOCD_SIG && eocd.getShort(20) == 0 && count(ch, 1) > 0;
+    ByteBuffer last = read(ch, size - EOCD_MIN, EOCD_MIN);
+    boolean ends;
+    if (last.getInt(0) == EOCD_SIG && last.getShort(20) == 0) {
+      ends = true;
+    } else {
+      End end = end(ch);
+      ends = end != null && end.end() == size;
+    }
+    return ends && count(ch, 1) > 0;
   }
 
   /**

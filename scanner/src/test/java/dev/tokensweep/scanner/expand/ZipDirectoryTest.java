@@ -1,6 +1,7 @@
 package dev.tokensweep.scanner.expand;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -141,5 +142,35 @@ class ZipDirectoryTest {
     assertEquals(-1, count(new byte[100], 10));
     byte[] z = zip(50, null);
     assertEquals(-1, count(java.util.Arrays.copyOf(z, z.length - 30), 10), "end record cut off");
+  }
+
+  private static boolean endsInZip(byte[]... parts) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      bo.write(p);
+    }
+    return ZipDirectory.endsInZip(new SeekableInMemoryByteChannel(bo.toByteArray()));
+  }
+
+  @Test
+  void endsInZip_zipBehindALauncherWithOrWithoutAComment_true() throws IOException {
+    byte[] launcher = "#!/bin/sh\nunzip \"$0\"; exit 0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (String comment : new String[] {null, "x", "installer 1.2", "c".repeat(0xFFFF)}) {
+      String what = comment == null ? "no comment" : comment.length() + "-byte comment";
+      assertTrue(endsInZip(launcher, zip(3, comment)), what);
+      assertTrue(endsInZip(zip(3, comment)), what + ", no launcher");
+    }
+  }
+
+  @Test
+  void endsInZip_noZipOrDataAfterIt_false() throws IOException {
+    byte[] launcher = "#!/bin/sh\nexit 0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertFalse(endsInZip(launcher, new byte[70_000]), "no end record");
+    assertFalse(endsInZip(launcher, zip(3, "a comment"), new byte[] {'x'}), "a byte after the comment");
+    assertFalse(endsInZip(launcher, zip(3, null), "trailer".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+        "bytes after the record");
+    assertFalse(endsInZip(launcher, zip(0, "a comment")), "a zip with no member");
+    byte[] cut = zip(3, "a longer comment");
+    assertFalse(endsInZip(launcher, java.util.Arrays.copyOf(cut, cut.length - 3)), "its comment cut short");
   }
 }

@@ -404,6 +404,26 @@ class DataAfterEndScanTest {
   }
 
   @Test
+  void scan_selfExtractingZipWithAComment_compressedMembersRead() throws IOException {
+    // the end record is then not in the file's last 22 bytes: up to 65,535 comment bytes follow it
+    for (int commentLength : new int[] {1, 300, 0xFFFF}) {
+      ByteArrayOutputStream bo = new ByteArrayOutputStream();
+      try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
+        z.setComment("c".repeat(commentLength));
+        z.putArchiveEntry(new ZipArchiveEntry("app/config.log"));
+        z.write(log(forge.base62Crc32("ghp_")));
+        z.closeArchiveEntry();
+      }
+      Path p = write("setup" + commentLength + ".sh", ascii("#!/bin/sh\nunzip -o \"$0\" -d /opt/app; exit 0\n"),
+          bo.toByteArray());
+      ScanResult r = scan(p);
+      assertEquals(List.of(p + "!app/config.log:3:21"), paths(r),
+          () -> commentLength + "-byte comment: findings; problems " + problems(r));
+      assertEquals(List.of(), problems(r), commentLength + "-byte comment");
+    }
+  }
+
+  @Test
   void scan_largeSelfExtractingScriptOnSeveralThreads_notReadInPartsZipOpened() throws IOException {
     byte[] zip = Archives.zip(Map.of("app/config.log", log(forge.base62Crc32("ghp_"))));
     String script = "#!/bin/sh\n" + "# installer line\n".repeat(20_000);
