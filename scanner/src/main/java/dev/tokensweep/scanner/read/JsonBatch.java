@@ -19,6 +19,8 @@ final class JsonBatch {
   final String path;
   final JsonReader.CleanKeys clean = new JsonReader.CleanKeys(); // the lines of a leaf mostly repeat the same keys
   private final String format;
+  /** The encoding that locations name when the leaf was transcoded to be read; null as stored. */
+  String encoding;
   private byte[] buf = new byte[BATCH_BYTES];
   private int len;
   private int[] starts = new int[256];
@@ -203,13 +205,13 @@ final class JsonBatch {
         // is stored: the offset is then approximate, but never past the key as stored
         long at = e.offset + r;
         return new Location(path, e.line == NONE ? null : e.line, e.column == NONE ? null : e.column + r,
-            Math.max(0, Math.min(at, e.end - 1)), null, null, null, e.jsonPath, null, format, null, null, Location.KEY);
+            Math.max(0, Math.min(at, e.end - 1)), null, null, encoding, e.jsonPath, null, format, null, null, Location.KEY);
       }
       // a value decoded from UTF-16 or UTF-32 is longer in UTF-8 than in the leaf: its offsets are
       // then approximate, but never past the value's token (nor the leaf's end); found by fuzzing
       return r < e.head ? null : new Location(path, e.line == NONE ? null : e.line,
           e.column == NONE ? null : e.column + r - e.head, Math.max(0, Math.min(e.offset + r - e.head, e.end - 1)),
-          null, null, null, e.jsonPath, null, format, null, null, e.part);
+          null, null, encoding, e.jsonPath, null, format, null, null, e.part);
     });
     for (int i = 0; i < n; i++) {
       if (es[i].name != null && !es[i].located) {

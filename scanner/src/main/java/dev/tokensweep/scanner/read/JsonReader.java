@@ -101,7 +101,8 @@ final class JsonReader implements PartReader {
     if (mode == Mode.LINES) {
       // lines cut at each 0x0A of UTF-16 (PowerShell 5's Out-File) held a NUL each and no token
       // matched; transcoded first, as plain text is (its offsets then those of the UTF-8 text)
-      readLines(TextReader.transcoded(in).body(), path, sink, 0, Long.MAX_VALUE);
+      TextReader.Transcoded t = TextReader.transcoded(in);
+      readLines(t.body(), path, sink, 0, Long.MAX_VALUE, t.encoding());
     } else {
       readDocument(in, path, sink);
     }
@@ -126,7 +127,7 @@ final class JsonReader implements PartReader {
     if (context != 0) {
       throw new IllegalArgumentException("a part of JSON lines starts at a line's start, with no context: " + context);
     }
-    return readLines(in, path, sink, base0, ownLimit);
+    return readLines(in, path, sink, base0, ownLimit, null);
   }
 
   private void readDocument(InputStream in, String path, SegmentSink sink) throws IOException {
@@ -247,12 +248,15 @@ final class JsonReader implements PartReader {
   }
 
   /** Reads {@code in}, which starts at leaf offset {@code base0}, up to leaf offset {@code limit}. */
-  private PartLines readLines(InputStream in, String path, SegmentSink sink, long base0, long limit) throws IOException {
+  /** @param encoding the leaf's when it was transcoded to be read (its locations name it), else null */
+  private PartLines readLines(InputStream in, String path, SegmentSink sink, long base0, long limit, String encoding)
+      throws IOException {
     int cap = Math.max(MIN_LINE_CAP, chunk);
     byte[][] line = {new byte[Math.min(cap, FIRST_LINE_BUFFER)]};
     int[] len = {0};
     long[] lineOffset = {0};
     JsonBatch batch = new JsonBatch(sink, path, format);
+    batch.encoding = encoding;
     KeywordStems stems = walkEveryLine ? null : KeywordStems.of(sink.detector());
     KeywordStems.Lines seen = stems == null ? null : stems.lines();
     EntryBuffer[] fallback = {null};
@@ -272,6 +276,7 @@ final class JsonReader implements PartReader {
         // too long to hold: scan this line as text, in chunks
         batch.flush();
         fallback[0] = new EntryBuffer(sink, path, format, chunk, false);
+        fallback[0].encoding(encoding);
         fallback[0].begin(lineNo, null);
         fallback[0].line(lineNo, lineOffset[0]);
         for (int i = 0; i < len[0]; i++) {
@@ -328,6 +333,7 @@ final class JsonReader implements PartReader {
     }
     batch.flush();
     EntryBuffer eb = new EntryBuffer(batch.sink, batch.path, format, Math.max(16, len), false);
+    eb.encoding(batch.encoding);
     eb.begin(lineNo, null);
     eb.line(lineNo, offset);
     for (int i = 0; i < len; i++) {
