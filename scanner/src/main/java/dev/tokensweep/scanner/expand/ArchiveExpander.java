@@ -981,12 +981,60 @@ final class ArchiveExpander implements Expander {
     }
   }
 
+  /**
+   * Whether {@code file} is a 7z with no header at all: its 32-byte start header and nothing more,
+   * next header offset, size and CRC zero, which 7-Zip writes for an empty archive and
+   * commons-compress cannot open.
+   */
+  private static boolean emptySevenZ(Seekable file) {
+    try (SeekableByteChannel ch = file.channel()) {
+      if (ch.size() != 32) {
+        return false;
+      }
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32);
+      while (b.hasRemaining() && ch.read(b) > 0) {
+        // fill
+      }
+      byte[] h = b.array();
+      for (int i = 12; i < 32; i++) {
+        if (h[i] != 0) {
+          return false;
+        }
+      }
+      return !b.hasRemaining() && (h[0] & 0xFF) == '7' && (h[1] & 0xFF) == 'z' && (h[2] & 0xFF) == 0xBC
+          && (h[3] & 0xFF) == 0xAF && h[4] == 0x27 && h[5] == 0x1C;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   private void sevenZ(Seekable file, String path, int depth) throws IOException {
     SevenZFile sz;
     try {
       sz = SevenZFile.builder().setSeekableByteChannel(file.channel()).setMaxMemoryLimitKiB(ScanLimits.MAX_DECODER_MEMORY_KIB).get();
     } catch (IOException | RuntimeException e) {
-      if (!budget.branchStopped()) {
+      if (budget.branchStopped()) {
+        return;
+      }
+      if (emptySevenZ(file)) {
+        visitor.open(Format.SEVEN_Z, path, null); // nothing to read; a copy is the file as it was
+        visitor.close(path, true);
+        return;
+      }
+      if (visitor != NONE || e instanceof org.apache.commons.compress.MemoryLimitException) {
+        budget.problem(path, classify(e), "7z archive unreadable: " + message(e));
+        return;
+      }
+      // what a stored (copy) member holds is in these bytes as written: read them as they are,
+      // as a zip whose directory is damaged is read from its local headers
+      // (after the signature header, which holds no text and would be taken for a 7z again)
+      try (InputStream raw = file.stream()) {
+        raw.skipNBytes(32);
+        String where = path + "!<7z bytes>";
+        budget.problem(where, Problem.Type.CORRUPT, "7z archive unreadable (" + message(e) + "); its "
+            + (file.size() - 32) + " bytes after the signature header scanned as they are");
+        member(null, new BufferedInputStream(raw, STREAM_BUFFER), where, where, depth + 1, null, false);
+      } catch (IOException io) {
         budget.problem(path, classify(e), "7z archive unreadable: " + message(e));
       }
       return;
