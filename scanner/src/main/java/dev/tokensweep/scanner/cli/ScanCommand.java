@@ -368,7 +368,8 @@ final class ScanCommand implements Callable<Integer> {
       b.append(j);
     }
     if (!r.problems().isEmpty()) {
-      b.append("; ").append(r.problems().size()).append(" not scanned (incomplete)");
+      b.append("; ").append(r.problems().size()).append(r.problems().size() == 1 ? " problem" : " problems")
+          .append(" (incomplete)");
     }
     if (!r.suppressed().isEmpty()) {
       StringJoiner j = new StringJoiner(", ", "; suppressed: ", "");

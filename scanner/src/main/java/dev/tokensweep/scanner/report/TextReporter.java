@@ -119,7 +119,8 @@ final class TextReporter implements Reporter {
         out.printf(Locale.ROOT, "    %-12s %5d%s%n", e.getKey(), e.getValue(), perFile ? " files" : "");
       }
     }
-    out.printf(Locale.ROOT, "  %-14s %d%s%n", "not scanned", r.problems().size(),
+    // problems, not "not scanned": damage leaves what came before it read, an unsafe name its member
+    out.printf(Locale.ROOT, "  %-14s %d%s%n", "problems", r.problems().size(),
         r.complete() ? "" : " (incomplete)");
   }
 
