@@ -333,6 +333,7 @@ final class ArchiveExpander implements Expander {
       case ZSTD -> new ZstdCompressorInputStream(in);
       case LZ4 -> new FramedLZ4CompressorInputStream(in, true);
       case SNAPPY -> new FramedSnappyCompressorInputStream(in);
+      case MOZLZ4 -> mozLz4(in);
       case DEFLATE -> {
         DeflateParameters p = new DeflateParameters();
         p.setWithZlibHeader(true);
@@ -347,6 +348,21 @@ final class ArchiveExpander implements Expander {
    * A decoder of one member of {@code f} ({@link ConcatenatedStream#handles}) that reads no further
    * than the member's end, {@code in} supporting mark and reset.
    */
+  /**
+   * Firefox's LZ4 files: {@code mozLz40\0}, the content's size (4 bytes, little-endian), one LZ4
+   * block. The size is not trusted: the block's own output is what is read, through the limits.
+   */
+  private static InputStream mozLz4(InputStream in) throws IOException {
+    byte[] header = in.readNBytes(MOZLZ4_HEADER);
+    if (header.length < MOZLZ4_HEADER) {
+      throw new java.io.EOFException("mozlz4 header cut short");
+    }
+    return new org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorInputStream(in);
+  }
+
+  /** The magic and the size before a mozlz4 file's block. */
+  public static final int MOZLZ4_HEADER = 12;
+
   static InputStream singleDecoder(Format f, InputStream in) throws IOException {
     return switch (f) {
       case GZIP -> GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(false).get();

@@ -14,6 +14,8 @@ public enum Format {
   ZSTD("zstd", Kind.COMPRESSED),
   LZ4("lz4", Kind.COMPRESSED),
   SNAPPY("snappy", Kind.COMPRESSED),
+  /** Firefox's {@code mozLz40\0}: a size, then one LZ4 block (session store, {@code .jsonlz4}, {@code .baklz4}). */
+  MOZLZ4("mozlz4", Kind.COMPRESSED),
   DEFLATE("deflate", Kind.COMPRESSED),
   Z("Z", Kind.COMPRESSED);
 

@@ -62,6 +62,9 @@ public final class Sniffer {
     if (at(head, len, 0, 0xFF, 0x06, 0x00, 0x00, 's', 'N', 'a', 'P', 'p', 'Y')) {
       return Format.SNAPPY;
     }
+    if (at(head, len, 0, 'm', 'o', 'z', 'L', 'z', '4', '0', 0)) {
+      return Format.MOZLZ4;
+    }
     if (at(head, len, 0, 0x1F, 0x8B, 0x08)) {
       return Format.GZIP;
     }

@@ -489,6 +489,25 @@ final class ArchiveRewriter implements Expander.Visitor {
       }
     }
 
+    /**
+     * A mozlz4 file's magic and its content's size, which its one LZ4 block follows; false (the
+     * member left out, said) when the size does not fit its 4 bytes.
+     */
+    private boolean mozLz4Header(long size) throws IOException {
+      if (size > 0xFFFF_FFFFL) {
+        problems.add(new Problem(path, Problem.Type.UNSUPPORTED, "a mozlz4 file holds at most 4 GiB; the sanitized "
+            + "content is " + size + " bytes; left out of the copy"));
+        dropped = true;
+        return false;
+      }
+      OutputStream o = holder.output();
+      o.write(new byte[] {'m', 'o', 'z', 'L', 'z', '4', '0', 0});
+      for (int i = 0; i < 4; i++) {
+        o.write((int) (size >>> (8 * i)) & 0xFF);
+      }
+      return true;
+    }
+
     /** Writes one member whose reading ended. */
     void member(Member m) throws IOException {
       if (failed || !started) {
@@ -509,6 +528,9 @@ final class ArchiveRewriter implements Expander.Visitor {
         if (format == Format.Z) {
           problems.add(new Problem(path, Problem.Type.UNSUPPORTED, "Z (compress) cannot be written; left out of the copy"));
           dropped = true;
+          return;
+        }
+        if (format == Format.MOZLZ4 && !mozLz4Header(m.content().size())) {
           return;
         }
         try (OutputStream enc = encoder(format, shield(holder.output()), gzip);
@@ -917,6 +939,7 @@ final class ArchiveRewriter implements Expander.Visitor {
       case ZSTD -> new ZstdCompressorOutputStream(out);
       case LZ4 -> new FramedLZ4CompressorOutputStream(out);
       case SNAPPY -> new FramedSnappyCompressorOutputStream(out);
+      case MOZLZ4 -> new org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorOutputStream(out); // after mozLz4Header
       case DEFLATE -> {
         DeflateParameters p = new DeflateParameters();
         p.setWithZlibHeader(true);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded mutation fuzzing of the archive walker ({@code expand/ArchiveExpander}) through the scanner:
- * zip, tar, tar.gz, 7z (its header plain and encoded), gzip, bzip2, xz, ar and cpio seeds (nested
+ * zip, tar, tar.gz, 7z (its header plain and encoded), gzip, bzip2, xz, ar, cpio and mozlz4 seeds (nested
  * too) with bytes flipped, cut and copied, read both as a stream (zip and 7z through the spool) and
  * from disk (in place). No internal error, every problem names the input, no secret in a problem,
  * the heap bounded, no spool or other file left behind.
@@ -58,6 +58,7 @@ class ArchiveWalkerFuzzTest {
     seeds.add(Archives.xz(log));
     seeds.add(Archives.ar(members));
     seeds.add(Archives.cpio(members));
+    seeds.add(Archives.mozLz4(log)); // Firefox's session store
     Map<String, byte[]> nested = new LinkedHashMap<>();
     nested.put("inner.zip", Archives.zip(members));
     nested.put("inner.log.gz", Archives.gzip(log));

@@ -156,6 +156,20 @@ public final class Archives {
     return bo.toByteArray();
   }
 
+  /** Firefox's mozlz4: magic, the content's size (4 bytes, little-endian), one LZ4 block. */
+  public static byte[] mozLz4(byte[] content) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    bo.write(new byte[] {'m', 'o', 'z', 'L', 'z', '4', '0', 0});
+    for (int i = 0; i < 4; i++) {
+      bo.write((content.length >>> (8 * i)) & 0xFF);
+    }
+    try (org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorOutputStream lz =
+        new org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorOutputStream(bo)) {
+      lz.write(content);
+    }
+    return bo.toByteArray();
+  }
+
   public static byte[] cpio(Map<String, byte[]> members) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (CpioArchiveOutputStream c = new CpioArchiveOutputStream(bo)) {
