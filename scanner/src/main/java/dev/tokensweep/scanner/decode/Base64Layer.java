@@ -57,6 +57,12 @@ final class Base64Layer implements DecodingLayer {
     if (!mostlyText(buf, s, n)) {
       if (isShort) {
         memos.addBinary(buf, s, n);
+      } else if (Inflated.startsCompressed(buf, s, n)) {
+        long mark = memo == null ? 0 : memo.mark();
+        Inflated.pass(buf, s, n, locator, next);
+        if (memo != null) {
+          memo.add(buf, s, n, mark);
+        }
       }
       return;
     }

@@ -78,6 +78,22 @@ class TextReadersFuzzTest {
     });
   }
 
+  private static byte[] gzip(byte[] b) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(bo)) {
+      g.write(b);
+    }
+    return bo.toByteArray();
+  }
+
+  private static byte[] zlib(byte[] b) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(bo)) {
+      d.write(b);
+    }
+    return bo.toByteArray();
+  }
+
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -114,7 +130,9 @@ class TextReadersFuzzTest {
         ascii("payload=" + b64 + "&next=" + java.net.URLEncoder.encode("token=" + TOKEN + "&x=%", StandardCharsets.UTF_8)
             + "\n"),
         ascii("<13>Nov 22 10:00:00 host app: msg#012Authorization: Bearer " + TOKEN + "#011tab\n"),
-        ascii("x".repeat(3000) + TOKEN + "\n"));
+        ascii("x".repeat(3000) + TOKEN + "\n"),
+        ascii("release=" + Base64.getEncoder().encodeToString(gzip(ascii("{\"token\":\"" + TOKEN + "\"}")))
+            + " state=" + Base64.getEncoder().encodeToString(zlib(ascii("Authorization: Bearer " + TOKEN))) + "\n"));
     fuzz("app.log", seeds, () -> new TextReader(CHUNK), 41);
     fuzz("decoded.log", seeds, () -> new dev.tokensweep.scanner.decode.DecodingReader(new TextReader(CHUNK)), 42);
   }
