@@ -1,0 +1,484 @@
+package dev.tokensweep.scanner.read;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The text of an e-mail message or mbox with the bodies of its quoted-printable MIME parts decoded
+ * and every other byte passed on as it is: a token cut by QP's soft line breaks ({@code =} at a
+ * line's end) or written with {@code =3D} for its {@code =} is then whole again for the
+ * detectors, where base64 parts are already undone by the decoding layers.
+ *
+ * <p>The message's structure is followed a line at a time (RFC 5322, RFC 2045/2046): a header
+ * block (continuation lines unfolded) up to the first empty line, the part's
+ * {@code Content-Transfer-Encoding}, a {@code multipart/*} type's boundary (pushed on a stack of
+ * at most {@value #MAX_DEPTH}), {@code --boundary} opening the next part and {@code --boundary--}
+ * closing its level, {@code message/rfc822} bodies read as messages, and in an mbox a line
+ * starting {@code From } after an empty line starting the next message. Decoding removes soft line
+ * breaks ({@code =} and the line's end, with spaces or tabs between them) and turns {@code =XX}
+ * (two hex digits) into its byte; any other {@code =} stays.
+ *
+ * <p>Memory is one buffer of {@value #MAX_LINE} bytes: a longer line is passed on undecoded, and
+ * a header field longer than that is ignored. The output is never longer than the input, so
+ * locations (offsets of this text, as for UTF-16 in {@link TextReader}) stay within it; line
+ * numbers inside a quoted-printable part count decoded lines, fewer by the soft breaks joined
+ * before them.
+ */
+final class QuotedPrintableText extends InputStream {
+  /** The longest line or unfolded header field held and understood. */
+  static final int MAX_LINE = 64 << 10;
+
+  /** The deepest nesting of multiparts whose boundaries are followed. */
+  static final int MAX_DEPTH = 32;
+
+  /** The longest boundary kept (RFC 2046 allows 70 characters). */
+  private static final int MAX_BOUNDARY = 256;
+
+  private final InputStream in;
+  private final byte[] buf = new byte[MAX_LINE];
+  private int start; // buf[start, end): bytes read and not yet passed on
+  private int end;
+  private boolean eof;
+  private final byte[] out = new byte[MAX_LINE];
+  private int outPos;
+  private int outLen;
+
+  private boolean mbox; // the first line starts with From: an mbox
+  private boolean overlong; // inside a line longer than the buffer, passed on as it is
+  private boolean afterEmpty = true; // the last line was empty (or nothing came yet)
+
+  private final byte[][] boundaries = new byte[MAX_DEPTH][];
+  private int depth;
+  private boolean inHeader = true;
+  private boolean qp; // inside a quoted-printable body
+
+  // the header field being unfolded, and what the part's fields said so far
+  private byte[] field = new byte[256];
+  private int fieldLen = -1; // -1: none; a field too long is dropped (fieldLen -1, fieldIgnored)
+  private boolean fieldIgnored;
+  private boolean partQp;
+  private byte[] partBoundary;
+  private boolean partMessage;
+
+  private boolean firstLine = true;
+
+  QuotedPrintableText(InputStream in) {
+    this.in = in;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0;
+    }
+    while (outPos >= outLen) {
+      if (!fill()) {
+        return -1;
+      }
+    }
+    int n = Math.min(len, outLen - outPos);
+    System.arraycopy(out, outPos, b, off, n);
+    outPos += n;
+    return n;
+  }
+
+  /** Reads more input and turns what lines it completes into output; false at the end. */
+  private boolean fill() throws IOException {
+    outPos = 0;
+    outLen = 0;
+    if (start > 0) {
+      System.arraycopy(buf, start, buf, 0, end - start);
+      end -= start;
+      start = 0;
+    }
+    if (!eof && end < buf.length) {
+      int n = in.readNBytes(buf, end, buf.length - end);
+      end += n;
+      eof = end < buf.length;
+    }
+    if (start == end) {
+      return false;
+    }
+    // every pass below moves start on, or passes the whole full buffer on: no pass is empty
+    while (start < end) {
+      int nl = ByteScan.indexOf(buf, start, end, (byte) '\n');
+      if (overlong) {
+        int to = nl < 0 ? end : nl + 1;
+        emit(start, to);
+        start = to;
+        if (nl >= 0) {
+          overlong = false;
+          afterEmpty = false;
+        }
+        continue;
+      }
+      if (nl < 0) {
+        if (eof) {
+          line(start, end, end);
+          start = end;
+        } else if (start == 0 && end == buf.length) {
+          longLine();
+        }
+        break;
+      }
+      line(start, nl + 1, contentEnd(start, nl + 1));
+      start = nl + 1;
+    }
+    return true;
+  }
+
+  /** A line that fills the buffer without ending: passed on as it is, to its end. */
+  private void longLine() {
+    firstLine = false;
+    if (inHeader) {
+      field(); // and the long field itself, with its continuation lines, is not one
+    }
+    emit(start, end);
+    start = end;
+    overlong = true;
+  }
+
+  /** Where the line {@code buf[s, e)} ends without its CR LF or LF. */
+  private int contentEnd(int s, int e) {
+    int c = e;
+    if (c > s && buf[c - 1] == '\n') {
+      c--;
+      if (c > s && buf[c - 1] == '\r') {
+        c--;
+      }
+    }
+    return c;
+  }
+
+  /** One line {@code buf[s, e)}, its content ending at {@code ce}. */
+  private void line(int s, int e, int ce) {
+    boolean empty = ce == s;
+    if (firstLine) {
+      firstLine = false;
+      mbox = startsWith(s, ce, FROM);
+    }
+    if (mbox && afterEmpty && startsWith(s, ce, FROM)) {
+      depth = 0;
+      inHeader = true;
+      qp = false;
+      resetPart();
+      emit(s, e);
+      afterEmpty = false;
+      return;
+    }
+    if (depth > 0 && ce - s >= 2 && buf[s] == '-' && buf[s + 1] == '-' && boundary(s, ce)) {
+      emit(s, e);
+      afterEmpty = false;
+      return;
+    }
+    if (inHeader) {
+      if (empty) {
+        field();
+        headerEnd();
+      } else if (buf[s] == ' ' || buf[s] == '\t') {
+        unfold(s, ce);
+      } else {
+        field();
+        fieldIgnored = false;
+        fieldLen = 0;
+        unfold(s, ce);
+      }
+      emit(s, e);
+    } else if (qp) {
+      decode(s, e, ce);
+    } else {
+      emit(s, e);
+    }
+    afterEmpty = empty;
+  }
+
+  private static final byte[] FROM = "From ".getBytes(StandardCharsets.US_ASCII);
+
+  /** Header fields a message's first line may be (besides {@code X-...:}), lower case. */
+  private static final String[] FIRST_FIELDS = {"return-path:", "received:", "delivered-to:", "from:", "date:",
+      "message-id:", "mime-version:", "subject:", "to:"};
+
+  /**
+   * Whether a text's first bytes {@code h[0, n)} look like a message or an mbox whose parts may be
+   * quoted-printable: its first line is an mbox {@code From } line or a header field a message
+   * starts with, and a {@code MIME-Version:} or {@code Content-Type:} field comes in the head.
+   */
+  static boolean looksLikeMail(byte[] h, int n) {
+    int s = n >= 3 && (h[0] & 0xFF) == 0xEF && (h[1] & 0xFF) == 0xBB && (h[2] & 0xFF) == 0xBF ? 3 : 0;
+    boolean fromLine = n - s > 5 && h[s] == 'F' && startsWithIgnoreCase(h, s, n, "from ");
+    if (!fromLine) {
+      boolean field = false;
+      for (String f : FIRST_FIELDS) {
+        if (startsWithIgnoreCase(h, s, n, f)) {
+          field = true;
+          break;
+        }
+      }
+      if (!field && !xField(h, s, n)) {
+        return false;
+      }
+    }
+    for (int i = s; i < n; i++) {
+      if ((i == s || h[i - 1] == '\n')
+          && (startsWithIgnoreCase(h, i, n, "mime-version:") || startsWithIgnoreCase(h, i, n, "content-type:"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An {@code X-Name:} field at {@code h[s]}. */
+  private static boolean xField(byte[] h, int s, int n) {
+    if (n - s < 4 || (h[s] != 'X' && h[s] != 'x') || h[s + 1] != '-') {
+      return false;
+    }
+    for (int i = s + 2; i < n && i < s + 80; i++) {
+      byte c = h[i];
+      if (c == ':') {
+        return i > s + 2;
+      }
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsWithIgnoreCase(byte[] h, int at, int n, String lower) {
+    if (n - at < lower.length()) {
+      return false;
+    }
+    for (int k = 0; k < lower.length(); k++) {
+      int c = h[at + k];
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != lower.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code buf[s, ce)} (starting {@code --}) is the delimiter of an open multipart: the
+   * levels inside it are closed, and a part's header follows, or the level closes.
+   */
+  private boolean boundary(int s, int ce) {
+    for (int k = depth - 1; k >= 0; k--) {
+      byte[] b = boundaries[k];
+      int p = s + 2;
+      if (ce - p < b.length || !Arrays.equals(buf, p, p + b.length, b, 0, b.length)) {
+        continue;
+      }
+      p += b.length;
+      boolean close = ce - p >= 2 && buf[p] == '-' && buf[p + 1] == '-';
+      int q = close ? p + 2 : p;
+      while (q < ce && (buf[q] == ' ' || buf[q] == '\t')) {
+        q++;
+      }
+      if (q < ce) {
+        continue; // a longer boundary that starts with this one
+      }
+      qp = false;
+      resetPart();
+      if (close) {
+        depth = k; // the epilogue: neither a header nor a part's body
+        inHeader = false;
+      } else {
+        depth = k + 1;
+        inHeader = true;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Adds {@code buf[s, ce)} to the header field being unfolded. */
+  private void unfold(int s, int ce) {
+    if (fieldLen < 0 || fieldIgnored) {
+      return;
+    }
+    int n = ce - s;
+    if (n > MAX_LINE - fieldLen) {
+      fieldIgnored = true;
+      return;
+    }
+    if (fieldLen + n > field.length) {
+      field = Arrays.copyOf(field, Math.min(MAX_LINE, Math.max(fieldLen + n, field.length * 2)));
+    }
+    System.arraycopy(buf, s, field, fieldLen, n);
+    fieldLen += n;
+  }
+
+  /** The header's end: the body that follows is a multipart's, a message, or the part's own. */
+  private void headerEnd() {
+    if (partBoundary != null) {
+      if (depth < MAX_DEPTH) {
+        boundaries[depth++] = partBoundary;
+      }
+      inHeader = false;
+      qp = false;
+    } else if (partMessage) {
+      inHeader = true; // the enclosed message's header
+    } else {
+      inHeader = false;
+      qp = partQp;
+    }
+    resetPart();
+  }
+
+  private void resetPart() {
+    partQp = false;
+    partBoundary = null;
+    partMessage = false;
+    fieldLen = -1;
+    fieldIgnored = false;
+  }
+
+  /** Takes in the field unfolded so far, if any. */
+  private void field() {
+    if (fieldLen < 0 || fieldIgnored) {
+      fieldLen = -1;
+      return;
+    }
+    int colon = -1;
+    for (int i = 0; i < fieldLen; i++) {
+      if (field[i] == ':') {
+        colon = i;
+        break;
+      }
+    }
+    if (colon > 0) {
+      String name = new String(field, 0, colon, StandardCharsets.ISO_8859_1).strip().toLowerCase(Locale.ROOT);
+      if (name.equals("content-transfer-encoding")) {
+        String v = new String(field, colon + 1, fieldLen - colon - 1, StandardCharsets.ISO_8859_1).strip();
+        partQp = v.regionMatches(true, 0, "quoted-printable", 0, 16)
+            && (v.length() == 16 || !isTokenChar(v.charAt(16)));
+      } else if (name.equals("content-type")) {
+        contentType(new String(field, colon + 1, fieldLen - colon - 1, StandardCharsets.ISO_8859_1));
+      }
+    }
+    fieldLen = -1;
+  }
+
+  private void contentType(String v) {
+    int semi = v.indexOf(';');
+    String type = (semi < 0 ? v : v.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+    partBoundary = null;
+    partMessage = type.equals("message/rfc822") || type.equals("message/global");
+    if (!type.startsWith("multipart/") || semi < 0) {
+      return;
+    }
+    // parameters: name=token or name="quoted\"string", separated by ';'
+    int i = semi;
+    int n = v.length();
+    while (i < n) {
+      i++; // past ';'
+      while (i < n && isSpace(v.charAt(i))) {
+        i++;
+      }
+      int nameStart = i;
+      while (i < n && v.charAt(i) != '=' && v.charAt(i) != ';') {
+        i++;
+      }
+      String param = v.substring(nameStart, i).strip();
+      if (i >= n || v.charAt(i) == ';') {
+        continue;
+      }
+      i++; // past '='
+      while (i < n && isSpace(v.charAt(i))) {
+        i++;
+      }
+      StringBuilder value = new StringBuilder();
+      if (i < n && v.charAt(i) == '"') {
+        i++;
+        while (i < n && v.charAt(i) != '"') {
+          if (v.charAt(i) == '\\' && i + 1 < n) {
+            i++;
+          }
+          value.append(v.charAt(i++));
+        }
+        while (i < n && v.charAt(i) != ';') {
+          i++;
+        }
+      } else {
+        while (i < n && v.charAt(i) != ';' && !isSpace(v.charAt(i))) {
+          value.append(v.charAt(i++));
+        }
+        while (i < n && v.charAt(i) != ';') {
+          i++;
+        }
+      }
+      if (param.equalsIgnoreCase("boundary") && value.length() > 0 && value.length() <= MAX_BOUNDARY) {
+        partBoundary = value.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return;
+      }
+    }
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  }
+
+  private static boolean isTokenChar(char c) {
+    return c > ' ' && c < 0x7F && c != ';' && c != '(';
+  }
+
+  /** Decodes the quoted-printable line {@code buf[s, e)}, its content ending at {@code ce}, into the output. */
+  private void decode(int s, int e, int ce) {
+    int t = ce;
+    while (t > s && (buf[t - 1] == ' ' || buf[t - 1] == '\t')) {
+      t--;
+    }
+    boolean soft = e > ce && t > s && buf[t - 1] == '=';
+    int limit = soft ? t - 1 : ce;
+    for (int i = s; i < limit; i++) {
+      byte c = buf[i];
+      if (c == '=' && i + 2 < limit) {
+        int hi = hex(buf[i + 1]);
+        int lo = hex(buf[i + 2]);
+        if (hi >= 0 && lo >= 0) {
+          out[outLen++] = (byte) (hi << 4 | lo);
+          i += 2;
+          continue;
+        }
+      }
+      out[outLen++] = c;
+    }
+    if (!soft) {
+      emit(ce, e);
+    }
+  }
+
+  private static int hex(byte b) {
+    if (b >= '0' && b <= '9') {
+      return b - '0';
+    }
+    if (b >= 'A' && b <= 'F') {
+      return b - 'A' + 10;
+    }
+    if (b >= 'a' && b <= 'f') {
+      return b - 'a' + 10;
+    }
+    return -1;
+  }
+
+  private boolean startsWith(int s, int ce, byte[] prefix) {
+    return ce - s >= prefix.length && Arrays.equals(buf, s, s + prefix.length, prefix, 0, prefix.length);
+  }
+
+  private void emit(int from, int to) {
+    System.arraycopy(buf, from, out, outLen, to - from);
+    outLen += to - from;
+  }
+}
