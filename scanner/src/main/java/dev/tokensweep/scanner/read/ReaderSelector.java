@@ -12,7 +12,8 @@ import java.util.Locale;
  * <p>Order: known token caches (by path; read by a {@link TokenCacheReader} around the reader
  * their content calls for), dump magic ({@code MDMP}, ELF core, hprof), binary
  * journal export format (starts {@code __CURSOR=}), binary content (NUL bytes or mostly non-text in the head), shell histories (by name, then by content),
- * JSON (by name or content), {@code hs_err_pid} logs, then plain text. Binary is decided by
+ * {@code hs_err_pid} logs, mail messages and mboxes (by content: {@link QuotedPrintableText#looksLikeMail}),
+ * JSON (by name or content), then plain text. Binary is decided by
  * content only, never by name. The pipeline wraps every reader in the decoding layers
  * ({@code decode/}).
  */
@@ -58,7 +59,8 @@ public final class ReaderSelector {
     if (r instanceof JsonReader json && json.mode() == JsonReader.Mode.LINES) {
       return json;
     }
-    return r.getClass() == TextReader.class ? (TextReader) r : null;
+    // a mail's structure is followed from its start: a part in the middle would not know its encoding
+    return r.getClass() == TextReader.class && !TextReader.MAIL.equals(r.format()) ? (TextReader) r : null;
   }
 
   Reader choose(String path, byte[] head, int n) {
@@ -101,6 +103,9 @@ public final class ReaderSelector {
     }
     if (lower.startsWith("hs_err_pid") || startsWith(head, n, "#\n# A fatal error has been detected by the Java Runtime")) {
       return new TextReader(chunkBytes, "hs-err");
+    }
+    if (QuotedPrintableText.looksLikeMail(head, n)) {
+      return new TextReader(chunkBytes, TextReader.MAIL);
     }
     String json = jsonKind(lower, head, n);
     if (json != null) {

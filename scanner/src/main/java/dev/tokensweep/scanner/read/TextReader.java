@@ -11,9 +11,14 @@ import java.util.Arrays;
  * both sides, so memory stays at one chunk whatever the input and a token across a chunk edge is
  * found exactly once. Lines are counted per chunk only to locate findings. A UTF-16 file with a
  * byte-order mark is transcoded to UTF-8 first ({@link Utf16Text}: blocks that are not UTF-16
- * stay as they are); its offsets are then those of the UTF-8 text.
+ * stay as they are); its offsets are then those of the UTF-8 text. A mail message or mbox
+ * ({@link #MAIL}) has its quoted-printable parts decoded ({@link QuotedPrintableText}); its
+ * offsets are those of the decoded text.
  */
 public final class TextReader implements PartReader {
+
+  /** The format of a mail message or mbox, whose quoted-printable parts are decoded before they are read. */
+  public static final String MAIL = "mail";
 
   private final int chunk;
   private final String format;
@@ -39,7 +44,11 @@ public final class TextReader implements PartReader {
   @Override
   public void read(InputStream raw, String path, SegmentSink sink) throws IOException {
     Transcoded t = transcoded(raw);
-    readChunks(t.body(), path, t.encoding(), format(), sink);
+    InputStream body = t.body();
+    if (MAIL.equals(format) && t.encoding() == null) {
+      body = new QuotedPrintableText(body);
+    }
+    readChunks(body, path, t.encoding(), format(), sink);
   }
 
   /** A text stream as a reader reads it, and the encoding its locations name (null: as stored). */
