@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded mutation fuzzing of the JSON, history and text readers (each also behind the decoding
+ * Seeded mutation fuzzing of the JSON, history, text and mail readers (each also behind the decoding
  * layer that undoes base64, URL and rsyslog encodings): no throwable escapes, every location lies
  * in the input and names it, every problem names it and quotes no secret, the heap stays bounded.
  * Small chunks, so chunk borders fall everywhere.
@@ -135,5 +135,23 @@ class TextReadersFuzzTest {
             + " state=" + Base64.getEncoder().encodeToString(zlib(ascii("Authorization: Bearer " + TOKEN))) + "\n"));
     fuzz("app.log", seeds, () -> new TextReader(CHUNK), 41);
     fuzz("decoded.log", seeds, () -> new dev.tokensweep.scanner.decode.DecodingReader(new TextReader(CHUNK)), 42);
+  }
+
+  @Test
+  void mailReader_mutatedMessagesAndMboxes() throws Exception {
+    String b64 = Base64.getMimeEncoder().encodeToString(ascii("Authorization: Bearer " + TOKEN + "\n"));
+    String cut = TOKEN.substring(0, 12) + "=\r\n" + TOKEN.substring(12);
+    List<byte[]> seeds = List.of(
+        ascii("Return-Path: <a@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n"
+            + "Content-Transfer-Encoding: quoted-printable\r\n\r\ntoken=3D" + cut + "\r\n=C3=A9 =\r\nend\r\n"),
+        ascii("From: a@example.com\nMIME-Version: 1.0\nContent-Type: multipart/mixed;\n boundary=\"o\"\n\npre\n"
+            + "--o\nContent-Type: multipart/alternative; boundary=i\n\n--i\nContent-Transfer-Encoding: 7bit\n\nx=41\n"
+            + "--i\nContent-Transfer-Encoding: quoted-printable\n\n<p>" + cut.replace("\r", "") + "=3D</p>\n--i--\n"
+            + "--o\nContent-Type: message/rfc822\n\nSubject: in\nContent-Transfer-Encoding: quoted-printable\n\na=\nb\n"
+            + "--o\nContent-Transfer-Encoding: base64\n\n" + b64 + "\n--o--\n"),
+        ascii("From a Mon Jan  1 00:00:00 2026\nFrom: a\nMIME-Version: 1.0\n\nplain=\n\n"
+            + "From b Mon Jan  1 00:00:01 2026\nContent-Transfer-Encoding: quoted-printable\n\nt: " + cut + "\n"));
+    fuzz("msg.eml", seeds, () -> new TextReader(CHUNK, TextReader.MAIL), 51);
+    fuzz("decoded.eml", seeds, () -> new dev.tokensweep.scanner.decode.DecodingReader(new TextReader(CHUNK, TextReader.MAIL)), 52);
   }
 }
