@@ -21,14 +21,14 @@ import java.util.Locale;
  * breaks ({@code =} and the line's end, with spaces or tabs between them) and turns {@code =XX}
  * (two hex digits) into its byte; any other {@code =} stays.
  *
- * <p>Memory is one buffer of {@value #MAX_LINE} bytes: a longer line is passed on undecoded, and
+ * <p>Memory is two buffers of at most {@value #MAX_LINE} bytes: a longer line is passed on undecoded, and
  * a header field longer than that is ignored. The output is never longer than the input, so
  * locations (offsets of this text, as for UTF-16 in {@link TextReader}) stay within it; line
  * numbers inside a quoted-printable part count decoded lines, fewer by the soft breaks joined
  * before them.
  */
 final class QuotedPrintableText extends InputStream {
-  /** The longest line or unfolded header field held and understood. */
+  /** The longest line or unfolded header field held and understood (a power of two times {@link #FIRST_BUFFER}). */
   static final int MAX_LINE = 64 << 10;
 
   /** The deepest nesting of multiparts whose boundaries are followed. */
@@ -37,12 +37,17 @@ final class QuotedPrintableText extends InputStream {
   /** The longest boundary kept (RFC 2046 allows 70 characters). */
   private static final int MAX_BOUNDARY = 256;
 
+  /** The buffer a message is read with first: most lines are short, most messages small. */
+  private static final int FIRST_BUFFER = 8 << 10;
+
   private final InputStream in;
-  private final byte[] buf = new byte[MAX_LINE];
+  // grown (to MAX_LINE at most) only for a line that does not fit: zeroing 128 KiB for each small
+  // message of a maildir would cost more than reading it
+  private byte[] buf = new byte[FIRST_BUFFER];
   private int start; // buf[start, end): bytes read and not yet passed on
   private int end;
   private boolean eof;
-  private final byte[] out = new byte[MAX_LINE];
+  private byte[] out = new byte[FIRST_BUFFER]; // as long as buf: one fill's output is at most its input
   private int outPos;
   private int outLen;
 
@@ -91,7 +96,10 @@ final class QuotedPrintableText extends InputStream {
     return n;
   }
 
-  /** Reads more input and turns what lines it completes into output; false at the end. */
+  /**
+   * Reads more input and turns what lines it completes into output; false at the end. Output may
+   * be empty when the buffer grew for a long line: the next call reads on.
+   */
   private boolean fill() throws IOException {
     outPos = 0;
     outLen = 0;
@@ -126,7 +134,12 @@ final class QuotedPrintableText extends InputStream {
           line(start, end, end);
           start = end;
         } else if (start == 0 && end == buf.length) {
-          longLine();
+          if (buf.length < MAX_LINE) {
+            buf = Arrays.copyOf(buf, buf.length * 2);
+            out = Arrays.copyOf(out, buf.length);
+          } else {
+            longLine();
+          }
         }
         break;
       }

@@ -189,6 +189,14 @@ class QuotedPrintableTextTest {
   }
 
   @Test
+  void read_linesLongerThanTheFirstBufferAndShorterThanTheCap_stillDecoded() throws IOException {
+    String head = "Subject: x\nX-Pad: " + "p".repeat(20_000) + "\nContent-Transfer-Encoding: quoted-printable\n\n";
+    String pad = "=41".repeat(10_000);
+    String mail = head + pad + "t=3D" + token.substring(0, 9) + "=\n" + token.substring(9) + "\n";
+    assertSameText(head + "A".repeat(10_000) + "t=" + token + "\n", read(latin1(mail)), "decoded");
+  }
+
+  @Test
   void read_bodyLineOfOneMegabyte_passedOnUndecoded() throws IOException {
     String head = "Subject: x\nContent-Transfer-Encoding: quoted-printable\n\n";
     String longLine = "=41".repeat(400_000) + "\n";
