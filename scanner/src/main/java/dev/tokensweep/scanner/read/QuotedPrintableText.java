@@ -10,7 +10,9 @@ import java.util.Locale;
  * The text of an e-mail message or mbox with the bodies of its quoted-printable MIME parts decoded
  * and every other byte passed on as it is: a token cut by QP's soft line breaks ({@code =} at a
  * line's end) or written with {@code =3D} for its {@code =} is then whole again for the
- * detectors, where base64 parts are already undone by the decoding layers.
+ * detectors. The lines of a base64 part are joined (a full line's end dropped, up to the line
+ * that ends in padding or is shorter), so that the decoding layers see the part as one run and a
+ * token that a line break cut decodes whole.
  *
  * <p>The message's structure is followed a line at a time (RFC 5322, RFC 2045/2046): a header
  * block (continuation lines unfolded) up to the first empty line, the part's
@@ -59,12 +61,15 @@ final class QuotedPrintableText extends InputStream {
   private int depth;
   private boolean inHeader = true;
   private boolean qp; // inside a quoted-printable body
+  private boolean b64; // inside a base64 body
+  private boolean joined; // a base64 line was passed on without its line end
 
   // the header field being unfolded, and what the part's fields said so far
   private byte[] field = new byte[256];
   private int fieldLen = -1; // -1: none; a field too long is dropped (fieldLen -1, fieldIgnored)
   private boolean fieldIgnored;
   private boolean partQp;
+  private boolean partB64;
   private byte[] partBoundary;
   private boolean partMessage;
 
@@ -182,7 +187,7 @@ final class QuotedPrintableText extends InputStream {
     if (mbox && afterEmpty && startsWith(s, ce, FROM)) {
       depth = 0;
       inHeader = true;
-      qp = false;
+      leaveBody();
       resetPart();
       emit(s, e);
       afterEmpty = false;
@@ -208,7 +213,16 @@ final class QuotedPrintableText extends InputStream {
       emit(s, e);
     } else if (qp) {
       decode(s, e, ce);
+    } else if (b64 && e > ce && fullBase64Line(s, ce)) {
+      emit(s, ce); // its line end dropped: the next line goes on the same run
+      joined = true;
+    } else if (b64 && joined && lastBase64Line(s, ce)) {
+      emit(s, e); // the run's last line (padded, or shorter): it keeps its line end
+      joined = false;
     } else {
+      if (joined) {
+        newline();
+      }
       emit(s, e);
     }
     afterEmpty = empty;
@@ -302,7 +316,7 @@ final class QuotedPrintableText extends InputStream {
       if (q < ce) {
         continue; // a longer boundary that starts with this one
       }
-      qp = false;
+      leaveBody();
       resetPart();
       if (close) {
         depth = k; // the epilogue: neither a header nor a part's body
@@ -340,18 +354,20 @@ final class QuotedPrintableText extends InputStream {
         boundaries[depth++] = partBoundary;
       }
       inHeader = false;
-      qp = false;
+      leaveBody();
     } else if (partMessage) {
       inHeader = true; // the enclosed message's header
     } else {
       inHeader = false;
       qp = partQp;
+      b64 = partB64;
     }
     resetPart();
   }
 
   private void resetPart() {
     partQp = false;
+    partB64 = false;
     partBoundary = null;
     partMessage = false;
     fieldLen = -1;
@@ -377,6 +393,7 @@ final class QuotedPrintableText extends InputStream {
         String v = new String(field, colon + 1, fieldLen - colon - 1, StandardCharsets.ISO_8859_1).strip();
         partQp = v.regionMatches(true, 0, "quoted-printable", 0, 16)
             && (v.length() == 16 || !isTokenChar(v.charAt(16)));
+        partB64 = v.regionMatches(true, 0, "base64", 0, 6) && (v.length() == 6 || !isTokenChar(v.charAt(6)));
       } else if (name.equals("content-type")) {
         contentType(new String(field, colon + 1, fieldLen - colon - 1, StandardCharsets.ISO_8859_1));
       }
@@ -471,6 +488,56 @@ final class QuotedPrintableText extends InputStream {
     if (!soft) {
       emit(ce, e);
     }
+  }
+
+  /**
+   * Whether {@code buf[s, ce)} is a base64 line that another follows: base64 characters only, a
+   * whole number of quanta, no padding (the part's last line ends in it or is shorter).
+   */
+  private boolean fullBase64Line(int s, int ce) {
+    if (ce - s < 4 || (ce - s) % 4 != 0) {
+      return false;
+    }
+    for (int i = s; i < ce; i++) {
+      byte c = buf[i];
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code buf[s, ce)} can end a base64 run: base64 characters, then at most two {@code =}. */
+  private boolean lastBase64Line(int s, int ce) {
+    int t = ce;
+    while (t > s && ce - t < 2 && buf[t - 1] == '=') {
+      t--;
+    }
+    for (int i = s; i < t; i++) {
+      byte c = buf[i];
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+        return false;
+      }
+    }
+    return t > s;
+  }
+
+  /** A body ends (a boundary, the next message): a base64 run joined so far ends with a line end. */
+  private void leaveBody() {
+    qp = false;
+    b64 = false;
+    if (joined) {
+      newline();
+    }
+  }
+
+  /** One line end after a joined base64 run (the bytes of the line ends dropped before it make room). */
+  private void newline() {
+    joined = false;
+    if (outLen == out.length) {
+      out = Arrays.copyOf(out, out.length + 1);
+    }
+    out[outLen++] = '\n';
   }
 
   private static int hex(byte b) {

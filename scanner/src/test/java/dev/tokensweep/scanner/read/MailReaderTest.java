@@ -101,6 +101,33 @@ class MailReaderTest {
   }
 
   @Test
+  void eml_base64PartsTokenAcrossLineBreaks_found_andTheNextPartStillDecoded() throws IOException {
+    // a base64 body is cut into 76-character lines, each decoded on its own: a token whose
+    // encoding crossed a line end was lost; the part's lines are now one run
+    for (String eol : List.of("\r\n", "\n")) {
+      for (int pad = 0; pad < 3; pad++) {
+        String inB64 = forge.base62Crc32("gho_");
+        String afterQp = forge.base62Crc32("ghp_");
+        // the token across the first line end, a second one across the third: a run of five lines
+        String second = forge.base62Crc32("ghu_");
+        String body = "x".repeat(20 + pad) + " here the token: " + inB64 + " and the body goes on a little"
+            + " further, for two more lines of base64 at least, then " + second + " and the end\n";
+        String b64 = Base64.getMimeEncoder(76, eol.getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(body.getBytes(StandardCharsets.US_ASCII));
+        String mail = String.join(eol, "From: a@example.com", "MIME-Version: 1.0",
+            "Content-Type: multipart/mixed; boundary=b-1", "", "--b-1", "Content-Type: text/plain",
+            "Content-Transfer-Encoding: base64", "", b64, "--b-1", "Content-Type: text/plain",
+            "Content-Transfer-Encoding: quoted-printable", "", softBroken(afterQp, 11, eol), "--b-1--", "");
+        ScanResult r = scan(write("b64-" + eol.length() + pad + ".eml", mail));
+        noProblems(r);
+        one(r, inB64, "the base64 part's token across a line end (pad " + pad + ")");
+        one(r, second, "its second token, lines further on (pad " + pad + ")");
+        one(r, afterQp, "the next part, decoded after the base64 run ended (pad " + pad + ")");
+      }
+    }
+  }
+
+  @Test
   void mbox_twoMessages_onlyTheSecondQuotedPrintable_foundThere() throws IOException {
     String plain = forge.base62Crc32("ghp_");
     String cut = forge.base62Crc32("ghp_");
