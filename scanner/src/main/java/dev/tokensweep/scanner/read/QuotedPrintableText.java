@@ -495,10 +495,12 @@ final class QuotedPrintableText extends InputStream {
    * whole number of quanta, no padding (the part's last line ends in it or is shorter).
    */
   private boolean fullBase64Line(int s, int ce) {
-    if (ce - s < 4 || (ce - s) % 4 != 0) {
-      return false;
-    }
-    for (int i = s; i < ce; i++) {
+    return ce - s >= 4 && (ce - s) % 4 == 0 && base64Chars(s, ce);
+  }
+
+  /** Whether {@code buf[s, e)} holds only characters of MIME's base64 alphabet (no padding). */
+  private boolean base64Chars(int s, int e) {
+    for (int i = s; i < e; i++) {
       byte c = buf[i];
       if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
         return false;
@@ -513,13 +515,7 @@ final class QuotedPrintableText extends InputStream {
     while (t > s && ce - t < 2 && buf[t - 1] == '=') {
       t--;
     }
-    for (int i = s; i < t; i++) {
-      byte c = buf[i];
-      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
-        return false;
-      }
-    }
-    return t > s;
+    return t > s && base64Chars(s, t);
   }
 
   /** A body ends (a boundary, the next message): a base64 run joined so far ends with a line end. */
