@@ -13,7 +13,7 @@ import java.util.zip.InflaterInputStream;
  * included) as base64 of base64 of gzipped JSON in a Kubernetes Secret, and payloads, cookies and
  * support-bundle fields carry compressed JSON the same way. The text it inflates to (at most
  * {@link #MAX_INFLATED} bytes of it, nine in ten bytes text) is scanned one layer down, named
- * {@code base64+gzip} or {@code base64+zlib}; a finding there is located at the run's first byte,
+ * {@code base64+gzip} or {@code base64+zlib}; a zip's entries likewise, as {@code base64+zip}; a finding there is located at the run's first byte,
  * since no byte of compressed data stands for one byte of the text. Runs are told by their first
  * bytes ({@code H4sI} is gzip's magic in base64; a zlib header's check bits), so text runs never
  * come here and binary runs cost a four-byte test.
@@ -34,8 +34,8 @@ final class Inflated {
     int b0 = x >>> 16 & 0xFF;
     int b1 = x >>> 8 & 0xFF;
     int b2 = x & 0xFF;
-    if (b0 == 0x1F && b1 == 0x8B && b2 == 8) {
-      return true;
+    if (b0 == 0x1F && b1 == 0x8B && b2 == 8 || b0 == 'P' && b1 == 'K' && b2 == 3) {
+      return true; // a gzip member, a zip's first local header
     }
     // zlib: deflate with a window of at most 32 KiB, no preset dictionary, the header's check
     return (b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0;
@@ -55,6 +55,10 @@ final class Inflated {
         raw[o++] = (byte) (acc >> bits);
       }
     }
+    if (raw[0] == 'P') {
+      zip(raw, o, s, locator, next);
+      return;
+    }
     boolean gzip = (raw[0] & 0xFF) == 0x1F;
     byte[] text = new byte[Math.min(MAX_INFLATED, Math.max(1024, o * 8))];
     int m = 0;
@@ -69,6 +73,11 @@ final class Inflated {
     } catch (IOException | RuntimeException e) {
       // damaged or cut (a run split by the chunk is decoded whole by the next): what came out is scanned
     }
+    passText(text, m, gzip ? "base64+gzip" : "base64+zlib", s, locator, next);
+  }
+
+  /** Scans {@code text[0, m)} one layer down when nine in ten of its bytes are text, located at {@code at}. */
+  private static void passText(byte[] text, int m, String layer, int at, Locator locator, DecodingLayer.Next next) {
     int printable = 0;
     for (int i = 0; i < m; i++) {
       if (DecodingLayer.isText(text[i])) {
@@ -78,7 +87,30 @@ final class Inflated {
     if (m < 8 || printable * 10 < m * 9) {
       return; // compressed binary (a tar, an image): not text a rule reads
     }
-    final int at = s;
-    next.pass(text, m, gzip ? "base64+gzip" : "base64+zlib", p -> locator.locate(at));
+    next.pass(text, m, layer, p -> locator.locate(at));
+  }
+
+  /** Entries of a zip read from its local headers; more are not read (a bundle's attachment holds a few). */
+  static final int MAX_ZIP_ENTRIES = 256;
+
+  /**
+   * A zip in base64 (an attachment field of a bundle or an API answer): each entry's name and
+   * content, up to {@link #MAX_INFLATED} bytes in all, scanned one layer down as {@code base64+zip}
+   * where they are text.
+   */
+  private static void zip(byte[] raw, int o, int s, Locator locator, DecodingLayer.Next next) {
+    int left = MAX_INFLATED;
+    try (java.util.zip.ZipInputStream z = new java.util.zip.ZipInputStream(new ByteArrayInputStream(raw, 0, o))) {
+      java.util.zip.ZipEntry e;
+      for (int k = 0; k < MAX_ZIP_ENTRIES && left > 0 && (e = z.getNextEntry()) != null; k++) {
+        byte[] name = (e.getName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        passText(name, name.length, "base64+zip", s, locator, next);
+        byte[] text = z.readNBytes(left);
+        left -= text.length;
+        passText(text, text.length, "base64+zip", s, locator, next);
+      }
+    } catch (IOException | RuntimeException e) {
+      // damaged, cut or encrypted: the entries before it were scanned
+    }
   }
 }

@@ -84,6 +84,26 @@ class CompressedBase64CliTest {
   }
 
   @Test
+  void zipAttachmentInJson_entriesFound() throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bo)) {
+      z.putNextEntry(new java.util.zip.ZipEntry("logs/app.log"));
+      z.write(("x ".repeat(500) + "GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n").getBytes(StandardCharsets.US_ASCII));
+      z.closeEntry();
+      z.putNextEntry(new java.util.zip.ZipEntry("image.bin"));
+      byte[] noise = new byte[2048];
+      new Random(5).nextBytes(noise);
+      z.write(noise);
+      z.closeEntry();
+    }
+    Path p = tmp.resolve("bundle.json");
+    Files.writeString(p, "{\"ticket\":42,\"attachment\":\"" + b64(bo.toByteArray()) + "\"}");
+    Run r = Run.run("scan", "--format", "jsonl", "--no-progress", p.toString());
+    assertEquals(1, r.exit(), "found");
+    assertEquals(List.of("ts.github.1 [\"base64+zip\"]"), found(r));
+  }
+
+  @Test
   void bombAndBinary_boundedAndQuiet() throws IOException {
     // 64 MiB of zeros gzip to ~64 KiB: inflated only up to the cap, and the scan still ends clean
     ByteArrayOutputStream bo = new ByteArrayOutputStream();

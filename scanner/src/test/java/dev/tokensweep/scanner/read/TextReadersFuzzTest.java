@@ -86,6 +86,16 @@ class TextReadersFuzzTest {
     return bo.toByteArray();
   }
 
+  private static byte[] zip(byte[] b) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bo)) {
+      z.putNextEntry(new java.util.zip.ZipEntry("app.log"));
+      z.write(b);
+      z.closeEntry();
+    }
+    return bo.toByteArray();
+  }
+
   private static byte[] zlib(byte[] b) throws java.io.IOException {
     java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
     try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(bo)) {
@@ -132,7 +142,8 @@ class TextReadersFuzzTest {
         ascii("<13>Nov 22 10:00:00 host app: msg#012Authorization: Bearer " + TOKEN + "#011tab\n"),
         ascii("x".repeat(3000) + TOKEN + "\n"),
         ascii("release=" + Base64.getEncoder().encodeToString(gzip(ascii("{\"token\":\"" + TOKEN + "\"}")))
-            + " state=" + Base64.getEncoder().encodeToString(zlib(ascii("Authorization: Bearer " + TOKEN))) + "\n"));
+            + " state=" + Base64.getEncoder().encodeToString(zlib(ascii("Authorization: Bearer " + TOKEN))) + "\n"),
+        ascii("attachment=" + Base64.getEncoder().encodeToString(zip(ascii("GH_TOKEN=" + TOKEN + "\n"))) + "\n"));
     fuzz("app.log", seeds, () -> new TextReader(CHUNK), 41);
     fuzz("decoded.log", seeds, () -> new dev.tokensweep.scanner.decode.DecodingReader(new TextReader(CHUNK)), 42);
   }
