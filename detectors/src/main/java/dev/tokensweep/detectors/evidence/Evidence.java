@@ -59,12 +59,15 @@ public record Evidence(String ruleId, String ruleName, Kind kind, Severity sever
       return this;
     }
     Jwt.Claims c = claims.redacted(redact);
-    List<String> broad = new ArrayList<>(broadScopes.size());
-    for (String s : broadScopes) {
-      broad.add(redact.apply(s));
-    }
     String w = why == null ? null : redact.apply(why);
-    if (c == claims && broad.equals(broadScopes) && java.util.Objects.equals(w, why)) {
+    List<String> broad = broadScopes;
+    if (c != claims) {
+      // broad scopes are some of the scopes: unchanged claims had nothing to redact in them either
+      broad = new ArrayList<>(broadScopes.size());
+      for (String s : broadScopes) {
+        broad.add(redact.apply(s));
+      }
+    } else if (java.util.Objects.equals(w, why)) {
       return this;
     }
     return new Evidence(ruleId, ruleName, kind, severity, preview, fingerprint, length, entropy, c, status,

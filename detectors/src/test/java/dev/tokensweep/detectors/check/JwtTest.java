@@ -171,4 +171,24 @@ class JwtTest {
     }
     return null;
   }
+  @Test
+  void redacted_onlyWhatHoldsASecretChanges_cleanClaimsAreTheSameObject() {
+    String token = new dev.tokensweep.detectors.rule.TokenForge(new Random(3)).base62Crc32("ghp_");
+    dev.tokensweep.detectors.engine.Detector d = dev.tokensweep.detectors.engine.Detector.of(
+        dev.tokensweep.detectors.rule.Rules.builtin());
+    Jwt.Claims clean = new Jwt.Claims("RS256", "JWT", "https://login.example.com", List.of("api"), 1L, null, 2L,
+        List.of("repo", "read:user"), "cli", null);
+    assertTrue(clean.redacted(d::scrub) == clean, "nothing to redact: the same claims");
+    Jwt.Claims dirty = new Jwt.Claims("RS256", "JWT", "https://login.example.com", List.of("api"), 1L, null, 2L,
+        List.of("repo", "https://" + token + "/.default"), "cli", null);
+    Jwt.Claims r = dirty.redacted(d::scrub);
+    assertTrue(r != dirty && !String.join(" ", r.scopes()).contains(token.substring(4)), "the scope's secret redacted");
+    assertEquals(List.of("repo"), r.scopes().subList(0, 1), "the clean scope kept");
+    assertEquals("https://login.example.com", r.iss());
+    dev.tokensweep.detectors.evidence.Evidence e = new dev.tokensweep.detectors.evidence.Evidence("ts.x.1", "x",
+        dev.tokensweep.detectors.rule.Kind.ACCESS_TOKEN, dev.tokensweep.detectors.rule.Severity.HIGH, "eyJ…", "f", 10, 4.0,
+        dirty, "live", 1L, List.of("https://" + token + "/.default"), null, null, null);
+    assertTrue(!String.join(" ", e.withClaimsRedacted(d::scrub).broadScopes()).contains(token.substring(4)),
+        "a broad scope (any */.default) redacted with the claims");
+  }
 }
