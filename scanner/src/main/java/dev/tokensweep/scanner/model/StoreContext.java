@@ -4,12 +4,13 @@ import java.time.Instant;
 
 /**
  * Where in an application store a secret sits: the systemd journal (entry sequence number,
- * realtime timestamp, field name), a SQLite database (table, rowid, column) or a LevelDB store
- * (key). A finding in bytes the store no longer counts as live (a deleted SQLite row in a free
- * block or freelist page, a page only in the write-ahead log) says so in {@code origin}, because
- * an incident responder weighs "still in use" differently from "left behind".
+ * realtime timestamp, field name), a SQLite database (table, rowid, column), a LevelDB store
+ * (key) or a git packfile (an object, at its offset in the pack). A finding in bytes the store no
+ * longer counts as live (a deleted SQLite row in a free block or freelist page, a page only in the
+ * write-ahead log) says so in {@code origin}, because an incident responder weighs "still in use"
+ * differently from "left behind".
  *
- * @param store {@code journal}, {@code sqlite} or {@code leveldb}
+ * @param store {@code journal}, {@code sqlite}, {@code leveldb} or {@code git-pack}
  * @param origin {@link #RECORD} for a value the store holds as live data; {@link #DELETED} for
  *     bytes of deleted data (free blocks, unallocated page space, freelist pages, pages no b-tree
  *     reaches); {@link #UNCOMMITTED} for a page in a SQLite {@code -wal} file; {@link #LOG} for a
@@ -31,6 +32,7 @@ public record StoreContext(String store, String origin, String table, Long rowid
   public static final String JOURNAL = "journal";
   public static final String SQLITE = "sqlite";
   public static final String LEVELDB = "leveldb";
+  public static final String GIT_PACK = "git-pack";
 
   public static final String RECORD = "record";
   public static final String DELETED = "deleted";
@@ -50,6 +52,11 @@ public record StoreContext(String store, String origin, String table, Long rowid
   /** A LevelDB key or value. */
   public static StoreContext leveldb(String origin, String key) {
     return new StoreContext(LEVELDB, origin, null, null, null, null, null, null, key, null, null);
+  }
+
+  /** An object in a git packfile: the location's offset is the object's, {@code valueOffset} the secret's in it inflated. */
+  public static StoreContext gitPack() {
+    return new StoreContext(GIT_PACK, RECORD, null, null, null, null, null, null, null, null, null);
   }
 
   public StoreContext withValueOffset(Long v) {

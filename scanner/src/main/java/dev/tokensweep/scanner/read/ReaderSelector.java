@@ -118,7 +118,7 @@ public final class ReaderSelector {
 
   /**
    * The reader for an application store, by magic ({@code SQLite format 3}, the WAL magic, the
-   * journal's {@code LPKSHHRH}), else null.
+   * journal's {@code LPKSHHRH}, a git pack's {@code PACK}), else null.
    */
   private Reader store(String lower, byte[] head, int n) {
     if (SqliteReader.looksLike(head, n)) {
@@ -129,6 +129,9 @@ public final class ReaderSelector {
     }
     if (JournalReader.looksLike(head, n)) {
       return new JournalReader(chunkBytes, limits);
+    }
+    if (GitPackReader.looksLike(head, n)) {
+      return new GitPackReader(chunkBytes, limits);
     }
     if (LevelDbReader.tableByName(lower)) {
       return new LevelDbReader(chunkBytes, limits, false);
