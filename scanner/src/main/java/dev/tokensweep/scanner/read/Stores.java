@@ -17,7 +17,7 @@ public final class Stores {
   private Stores() {}
 
   /** The stores, as the sanitizer treats them. */
-  public enum Kind { JOURNAL, SQLITE, SQLITE_WAL, LEVELDB, LEVELDB_LOG }
+  public enum Kind { JOURNAL, SQLITE, SQLITE_WAL, LEVELDB, LEVELDB_LOG, GIT_PACK }
 
   /** The store a leaf is, from its name and first bytes; null when it is none. */
   public static Kind of(String path, byte[] head, int n) {
@@ -31,6 +31,9 @@ public final class Stores {
     }
     if (SqliteReader.looksLikeWal(head, n)) {
       return Kind.SQLITE_WAL;
+    }
+    if (GitPackReader.looksLike(head, n)) {
+      return Kind.GIT_PACK;
     }
     if (LevelDbReader.tableByName(lower)) {
       return Kind.LEVELDB;

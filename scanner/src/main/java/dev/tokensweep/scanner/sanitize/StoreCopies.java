@@ -17,10 +17,11 @@ import java.util.TreeMap;
  * integrity_check} says ok): a record header stores lengths, never content, and the main file
  * has no checksums. The bytes of every secret are found where the reader finds them, so a secret
  * cut by an overflow page's pointer is masked on both pages; then the usual forms are replaced
- * everywhere else (index keys, which repeat the table's values). A journal, a LevelDB store and a
- * SQLite {@code -wal} file are left out with a problem instead, and so is a database whose index
- * holds a secret (a masked key would break the index's order or uniqueness): their fields are hashed and
- * compressed, their blocks and frames checksummed, so no same-length edit leaves them readable.
+ * everywhere else (index keys, which repeat the table's values). A journal, a LevelDB store, a
+ * git packfile and a SQLite {@code -wal} file are left out with a problem instead, and so is a
+ * database whose index holds a secret (a masked key would break the index's order or uniqueness):
+ * their fields are hashed and compressed, their blocks, objects and frames checksummed, so no
+ * same-length edit leaves them readable.
  */
 final class StoreCopies {
   /** Bytes copied at a time while a store is written with its patches: few calls, bounded memory. */
@@ -34,6 +35,7 @@ final class StoreCopies {
       case SQLITE_WAL -> "SQLite write-ahead log";
       case LEVELDB -> "LevelDB table";
       case LEVELDB_LOG -> "LevelDB log";
+      case GIT_PACK -> "git packfile";
     };
   }
 
@@ -42,6 +44,8 @@ final class StoreCopies {
       case JOURNAL -> "its fields are hashed (and large ones compressed), so a masked copy would fail journalctl --verify"
           + " and lose entries";
       case SQLITE_WAL -> "its frames carry cumulative checksums, so SQLite would drop every frame from the first masked one";
+      case GIT_PACK -> "its objects are zlib-compressed and named by the hash of their contents, and the pack ends in a"
+          + " checksum, so a masked copy would not open; rewrite the history (git filter-repo) and rotate the secret";
       default -> "its blocks and records are checksummed (and table blocks compressed), so a masked copy would not open";
     };
   }

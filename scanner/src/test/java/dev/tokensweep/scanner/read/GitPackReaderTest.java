@@ -243,6 +243,7 @@ class GitPackReaderTest {
     assertInstanceOf(GitPackReader.class, s.select("repo/.git/objects/pack/pack-1.pack", p, p.length));
     assertInstanceOf(GitPackReader.class, s.select("renamed.bin", p, p.length));
     assertNull(s.partReader("repo/.git/objects/pack/pack-1.pack", p, p.length));
+    assertEquals(Stores.Kind.GIT_PACK, Stores.of("pack-1.pack", p, p.length));
     byte[] v4 = p.clone();
     v4[7] = 4;
     assertFalse(s.select("pack-1.pack", v4, v4.length) instanceof GitPackReader, "only versions 2 and 3");

@@ -140,4 +140,31 @@ class StoreSanitizeTest {
     assertTrue(ps.stream().anyMatch(p -> p.location().endsWith("system.journal") && p.message().contains("left out of the copy")),
         ps.toString());
   }
+
+  @Test
+  void gitPack_withSecret_leftOutOfTheCopyWithAProblem() throws Exception {
+    String token = forge.base62Crc32("ghp_");
+    byte[] text = ("GH_TOKEN=" + token + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    java.util.zip.Deflater d = new java.util.zip.Deflater();
+    d.setInput(text);
+    d.finish();
+    byte[] z = new byte[text.length + 64];
+    int zn = d.deflate(z);
+    d.end();
+    java.io.ByteArrayOutputStream pack = new java.io.ByteArrayOutputStream();
+    pack.writeBytes(new byte[] {'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0, 1});
+    pack.write(0x80 | 3 << 4 | (text.length & 15)); // a blob; its size in 4 bits, then 7
+    pack.write(text.length >> 4);
+    pack.write(z, 0, zn);
+    pack.writeBytes(new byte[20]);
+    Path in = Files.createDirectories(dir.resolve("repo/.git/objects/pack"));
+    Files.write(in.resolve("pack-1.pack"), pack.toByteArray());
+    Files.writeString(dir.resolve("repo/README"), "nothing here\n");
+    Path out = dir.resolve("clean");
+    PathSanitizer.Result r = sanitizer().sanitize(dir.resolve("repo"), out, false);
+    assertFalse(Files.exists(out.resolve(".git/objects/pack/pack-1.pack")), "left out");
+    assertTrue(Files.exists(out.resolve("README")));
+    assertTrue(r.problems().stream().anyMatch(p -> p.location().endsWith("pack-1.pack") && p.type() == Problem.Type.UNSUPPORTED
+        && p.message().contains("git packfile") && p.message().contains("left out of the copy")), r.problems().toString());
+  }
 }
