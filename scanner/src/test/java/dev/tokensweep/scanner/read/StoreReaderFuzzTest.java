@@ -183,4 +183,20 @@ class StoreReaderFuzzTest {
     fuzz("000005.ldb", Files.readAllBytes(table), () -> new LevelDbReader(4096, limits(), false), 4);
     fuzz("000003.log", Files.readAllBytes(logCopy), () -> new LevelDbReader(4096, limits(), true), 5);
   }
+
+  @Test
+  void gitPackReader_mutatedPacks() {
+    byte[] base = "line of text\n".repeat(9).getBytes(StandardCharsets.US_ASCII);
+    byte[] insert = "GH_TOKEN=not-a-token\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] delta = GitPackReaderTest.delta(base.length, insert);
+    byte[] tree = GitPackReaderTest.concat("100644 a.txt".getBytes(StandardCharsets.US_ASCII), new byte[21]);
+    byte[] seed = GitPackReaderTest.pack(
+        GitPackReaderTest.object(1, "tree 0\nauthor t <t@example.com> 0 +0000\n\nmessage\n".getBytes(StandardCharsets.US_ASCII)),
+        GitPackReaderTest.object(2, tree),
+        GitPackReaderTest.object(3, base),
+        GitPackReaderTest.concat(GitPackReaderTest.header(6, delta.length), new byte[] {(byte) 0x81, 0x05},
+            GitPackReaderTest.zlib(delta)),
+        GitPackReaderTest.concat(GitPackReaderTest.header(7, delta.length), new byte[20], GitPackReaderTest.zlib(delta)));
+    fuzz("pack-1.pack", seed, () -> new GitPackReader(4096, limits()), 6);
+  }
 }
