@@ -324,9 +324,11 @@ class GitPackReaderTest {
     Path repo = Files.createDirectories(dir.resolve("repo"));
     git(repo, "init", "-q", ".");
     String body = lines(3000);
-    // the first version is the largest, so git keeps it whole and stores the later ones as deltas
+    // the first version is the largest, so git keeps it whole and stores the later ones as deltas;
+    // token C is deep in it, and the scan in small chunks must find all three where the whole scan does
     Files.writeString(repo.resolve("a.env"), "GH_TOKEN=" + a + "\n");
-    Files.writeString(repo.resolve("big.txt"), body + lines(400));
+    String c = forge.base62Crc32("ghp_");
+    Files.writeString(repo.resolve("big.txt"), body + "GH_TOKEN_C=" + c + "\n" + lines(400)); // ~100 KB in: many chunks on
     git(repo, "add", ".");
     git(repo, "commit", "-q", "-m", "one");
     int mid = body.indexOf("setting number 1500 ");
@@ -355,6 +357,13 @@ class GitPackReaderTest {
       assertEquals(GitPackReader.FORMAT, l.format());
       assertTrue(l.path().endsWith(pack.getFileName().toString()), "in the pack file");
       assertTrue(l.offset() >= 12 && l.offset() < bytes.length - 20, "an object's offset in the pack");
+    }
+    Location lc = one(r, c, "token C, deep in the whole first version").location();
+    assertEquals(3, (bytes[(int) lc.offset()] >> 4) & 7, "token C is in a whole blob");
+    assertTrue(lc.store().valueOffset() > 64_000, "and far into it");
+    ScanResult small = scan(repo.resolve(".git"), 4096);
+    for (String t : List.of(a, b, c)) {
+      assertEquals(one(r, t, "whole").location(), one(small, t, "in 4 KiB chunks").location(), "the same place in chunks");
     }
     int typeA = (bytes[(int) one(r, a, "token A").location().offset()] >> 4) & 7;
     int typeB = (bytes[(int) one(r, b, "token B").location().offset()] >> 4) & 7;
