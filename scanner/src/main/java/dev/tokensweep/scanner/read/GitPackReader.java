@@ -17,8 +17,8 @@ import java.util.zip.Inflater;
  * later removed lives on in a pack.
  *
  * <p>Every object is inflated and handed to the detector as one value: a blob, commit or tag is
- * its text; a delta (against any base) is its instructions, whose inserted literal bytes hold the
- * lines the change added, so a token inserted there is found without resolving the delta. Trees
+ * its text; of a delta (against any base), the literal bytes its inserts add, which hold the lines
+ * the change added, so a token inserted there is found without resolving the delta. Trees
  * (names and binary hashes) are inflated to find the next object and not scanned. A location is
  * the object's offset in the pack and the offset in the inflated object.
  *
@@ -36,6 +36,7 @@ final class GitPackReader implements Reader {
   private static final int REF_DELTA = 7;
   /** A REF_DELTA's base id: SHA-1. (SHA-256 repositories, 32 bytes, are not told apart in the pack itself.) */
   private static final int BASE_ID = 20;
+  private static final byte[] NEWLINE = {'\n'};
 
   private final int chunk;
   private final ScanLimits limits;
@@ -208,6 +209,9 @@ final class GitPackReader implements Reader {
       if (scan) {
         vb.begin(place(), at);
       }
+      boolean delta = type == OFS_DELTA || type == REF_DELTA;
+      deltaState = 0;
+      deltaLeft = 0;
       inf.reset();
       long inflated = 0;
       int stalls = 0;
@@ -237,6 +241,8 @@ final class GitPackReader implements Reader {
               limit = "max-ratio: git pack object at offset " + at + " expands more than the limits allow; cut there";
               scan = false;
               vb.end();
+            } else if (delta) {
+              insertedText(n, inflated - n);
             } else {
               vb.putUnplaced(out, 0, n);
             }
@@ -259,6 +265,62 @@ final class GitPackReader implements Reader {
       }
       pos = lim - inf.getRemaining();
       return true;
+    }
+
+    /** Where the delta parse is: 0 and 1 in its two sizes, 2 before an instruction, 3 in a copy's arguments, 4 in an insert. */
+    private int deltaState;
+    /** Bytes left of the current copy's arguments or insert's literal. */
+    private int deltaLeft;
+
+    /**
+     * Hands on the literal bytes of a delta's inserts in {@code out[0, n)}, which starts at
+     * {@code valueAt} in the inflated delta, each at its own offset there. Git cuts an insert
+     * after 127 bytes, so a longer added run comes as several inserts, an opcode byte between
+     * them: joined again, a token that such a cut falls in is found. A copy between two inserts
+     * stands as one newline (at its opcode), so text that is not adjacent in the result is not
+     * joined. A damaged delta parses to something without failing: it only decides what is scanned.
+     */
+    private void insertedText(int n, long valueAt) {
+      int i = 0;
+      while (i < n) {
+        int c = out[i] & 0xFF;
+        switch (deltaState) {
+          case 0, 1 -> { // source and result sizes, 7-bit groups
+            if ((c & 0x80) == 0) {
+              deltaState++;
+            }
+            i++;
+          }
+          case 2 -> {
+            if ((c & 0x80) != 0) {
+              vb.putUnplaced(NEWLINE, 0, 1, valueAt + i);
+              deltaLeft = Integer.bitCount(c & 0x7F);
+              deltaState = deltaLeft > 0 ? 3 : 2;
+            } else if (c != 0) {
+              deltaLeft = c;
+              deltaState = 4;
+            }
+            i++;
+          }
+          case 3 -> {
+            int k = Math.min(deltaLeft, n - i);
+            i += k;
+            deltaLeft -= k;
+            if (deltaLeft == 0) {
+              deltaState = 2;
+            }
+          }
+          default -> {
+            int k = Math.min(deltaLeft, n - i);
+            vb.putUnplaced(out, i, k, valueAt + i);
+            i += k;
+            deltaLeft -= k;
+            if (deltaLeft == 0) {
+              deltaState = 2;
+            }
+          }
+        }
+      }
     }
 
     private ValueBuffer.Place place() {

@@ -46,7 +46,7 @@ final class ValueBuffer {
   private long shifted; // value bytes dropped from the buffer's front by spills
   private int labelLen;
 
-  // runs: first buffer index, file offset of that byte (or value offset for UNPLACED), kind
+  // runs: first buffer index, file offset of that byte (for UNPLACED: value offset minus buffer position), kind
   private int[] runIdx = new int[16];
   private long[] runAt = new long[16];
   private byte[] runKind = new byte[16];
@@ -122,6 +122,25 @@ final class ValueBuffer {
     }
   }
 
+  /**
+   * Decoded bytes with no file offset of their own, the first at {@code valueOffset} in the
+   * decoded value: for a reader that hands on only some of a value's bytes (a git delta's inserted
+   * text, not its copy instructions), so that offsets stay those of the whole value.
+   */
+  void putUnplaced(byte[] b, int off, int n, long valueOffset) {
+    while (n > 0) {
+      room();
+      int k = Math.min(n, buf.length - len);
+      // kept as the difference from the buffer position, which spills do not change
+      mark(UNPLACED, valueOffset - (shifted + len - labelLen));
+      System.arraycopy(b, off, buf, len, k);
+      len += k;
+      off += k;
+      n -= k;
+      valueOffset += k;
+    }
+  }
+
   /** Hands the rest of the current value to the sink. */
   void end() {
     if (open && len > own) {
@@ -142,6 +161,7 @@ final class ValueBuffer {
       long expect = switch (rk) {
         case AS_IS -> runAt[k] + (len - runIdx[k]);
         case LE, BE -> runAt[k] + 2L * (len - runIdx[k]);
+        case UNPLACED -> runAt[k]; // the difference from the buffer position
         default -> 0;
       };
       if (rk == kind && expect == at) {
@@ -221,7 +241,7 @@ final class ValueBuffer {
         case LE -> p.at(at[k] + 2L * (q - idx[k]), null, "utf-16le");
         case BE -> p.at(at[k] + 2L * (q - idx[k]), null, "utf-16be");
         case LABEL -> firstPlaced(p, idx, at, kind, n, cont);
-        default -> p.at(cont, value, null);
+        default -> p.at(cont, value + at[k], null);
       };
     };
   }

@@ -153,6 +153,52 @@ class GitPackReaderTest {
   }
 
   @Test
+  void deltaInsertCutAt127Bytes_tokenAcrossTheCut_foundAtItsOffsetInTheDelta() throws Exception {
+    String token = forge.base62Crc32("ghp_");
+    // git cuts an insert after 127 bytes: a long added line comes as two inserts, an opcode between
+    byte[] line = ascii("x".repeat(100) + " GH_TOKEN=" + token + "\n");
+    ByteArrayOutputStream d = new ByteArrayOutputStream();
+    d.write(100); // base size
+    d.write(0x80 | (100 + line.length) & 0x7F); // result size, two 7-bit groups
+    d.write((100 + line.length) >> 7);
+    d.write(0x90); // copy 100 bytes from offset 0
+    d.write(100);
+    d.write(127);
+    d.write(line, 0, 127);
+    d.write(line.length - 127);
+    d.write(line, 127, line.length - 127);
+    byte[] delta = d.toByteArray();
+    byte[] base = object(3, ascii("y".repeat(100)));
+    Path p = write("pack-7.pack", pack(base, concat(header(6, delta.length), new byte[] {1}, zlib(delta))));
+    ScanResult r = scan(p);
+    noProblems(r);
+    Location l = one(r, token, "across two inserts").location();
+    assertEquals(12L + base.length, l.offset());
+    assertEquals(Long.valueOf(6 + 110), l.store().valueOffset(), "its offset in the inflated delta");
+  }
+
+  @Test
+  void deltaInsertsWithACopyBetween_notJoined() throws Exception {
+    String token = forge.base62Crc32("ghp_");
+    byte[] head = ascii("GH_TOKEN=" + token.substring(0, 20));
+    byte[] tail = ascii(token.substring(20) + "\n");
+    ByteArrayOutputStream d = new ByteArrayOutputStream();
+    d.write(100);
+    d.write(head.length + 10 + tail.length);
+    d.write(head.length);
+    d.write(head, 0, head.length);
+    d.write(0x90); // ten base bytes between the halves: in the result they are not adjacent
+    d.write(10);
+    d.write(tail.length);
+    d.write(tail, 0, tail.length);
+    byte[] delta = d.toByteArray();
+    byte[] base = object(3, ascii("y".repeat(100)));
+    ScanResult r = scan(write("pack-8.pack", pack(base, concat(header(6, delta.length), new byte[] {1}, zlib(delta)))));
+    noProblems(r);
+    assertFalse(r.findings().stream().anyMatch(f -> token.equals(f.revealed())), "two inserts a copy parts are not one token");
+  }
+
+  @Test
   void handMadePack_tree_notScanned_nextObjectStillRead() throws Exception {
     String inTree = forge.base62Crc32("ghp_");
     String after = forge.base62Crc32("ghp_");
