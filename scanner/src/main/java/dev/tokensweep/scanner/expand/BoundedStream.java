@@ -102,9 +102,7 @@ final class BoundedStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n <= 0 ? -1 : one[0] & 0xFF;
+    return Streams.readByte(this);
   }
 
   @Override

@@ -287,8 +287,7 @@ final class SevenZLayout {
 
       @Override
       public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        return Streams.readByte(this);
       }
 
       @Override

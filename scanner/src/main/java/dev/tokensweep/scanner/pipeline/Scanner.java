@@ -396,8 +396,7 @@ public final class Scanner {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      return dev.tokensweep.scanner.expand.Streams.readByte(this);
     }
 
     @Override

@@ -204,9 +204,7 @@ final class JsonReader implements PartReader {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xFF;
+      return dev.tokensweep.scanner.expand.Streams.readByte(this);
     }
 
     @Override
