@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensweep.detectors.rule.TokenForge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,12 +42,9 @@ class ArchiveLinksCliTest {
   /** Each finding as "member-path part" (the path after the archive's file name). */
   private static List<String> found(Run r) throws IOException {
     List<String> out = new ArrayList<>();
-    for (String line : r.out().split("\n")) {
-      JsonNode n = new ObjectMapper().readTree(line);
-      if ("finding".equals(n.path("type").asText())) {
-        String p = n.get("location").get("path").asText();
-        out.add(p.substring(p.indexOf('!') + 1).replaceAll("ghp_\\S*", "T") + " " + n.get("location").path("part").asText("content"));
-      }
+    for (JsonNode n : r.jsonlFindings()) {
+      String p = n.get("location").get("path").asText();
+      out.add(p.substring(p.indexOf('!') + 1).replaceAll("ghp_\\S*", "T") + " " + n.get("location").path("part").asText("content"));
     }
     return out.stream().sorted().toList();
   }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensweep.detectors.rule.TokenForge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,11 +54,8 @@ class CompressedBase64CliTest {
   /** Each finding's rule and decoding layers. */
   private static List<String> found(Run r) throws IOException {
     List<String> out = new ArrayList<>();
-    for (String line : r.out().split("\n")) {
-      JsonNode n = new ObjectMapper().readTree(line);
-      if ("finding".equals(n.path("type").asText())) {
-        out.add(n.get("rule_id").asText() + " " + n.get("location").path("decodings"));
-      }
+    for (JsonNode n : r.jsonlFindings()) {
+      out.add(n.get("rule_id").asText() + " " + n.get("location").path("decodings"));
     }
     return out;
   }

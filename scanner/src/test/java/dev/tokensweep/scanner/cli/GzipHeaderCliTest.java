@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensweep.detectors.rule.TokenForge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,13 +44,10 @@ class GzipHeaderCliTest {
     return bo.toByteArray();
   }
 
-  private static List<String> findingPaths(String jsonl) throws IOException {
+  private static List<String> findingPaths(Run r) throws IOException {
     List<String> paths = new ArrayList<>();
-    for (String line : jsonl.split("\n")) {
-      JsonNode n = new ObjectMapper().readTree(line);
-      if ("finding".equals(n.path("type").asText())) {
-        paths.add(n.get("location").get("path").asText().replaceAll("^.*/", "") + " " + n.get("rule_id").asText());
-      }
+    for (JsonNode n : r.jsonlFindings()) {
+      paths.add(n.get("location").get("path").asText().replaceAll("^.*/", "") + " " + n.get("rule_id").asText());
     }
     return paths;
   }
@@ -66,7 +62,7 @@ class GzipHeaderCliTest {
     Run r = Run.run("scan", "--format", "jsonl", "--no-progress", in.toString());
     assertEquals(1, r.exit(), "found");
     assertEquals(List.of("app.log.gz!<gzip comment> ts.github.2", "app.log.gz!<gzip name> ts.github.1"),
-        findingPaths(r.out()).stream().sorted().toList());
+        findingPaths(r).stream().sorted().toList());
 
     Path out = tmp.resolve("clean.gz");
     Run s = Run.run("sanitize", "-o", out.toString(), in.toString());
