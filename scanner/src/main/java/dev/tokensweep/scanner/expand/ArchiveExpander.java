@@ -196,6 +196,14 @@ final class ArchiveExpander implements Expander {
    * Scans one member at {@code depth}; returns whether its stream ended in a read failure (so a
    * streaming container cannot go on past it).
    */
+  /**
+   * Bytes that no entry describes (a comment, a header's text, data after an end), read as a
+   * member of their own named {@code where}, as stored; returns whether the read failed.
+   */
+  private boolean member(InputStream src, String where, int depth) {
+    return member(null, src, where, where, depth + 1, null, false);
+  }
+
   private boolean member(ArchiveEntry entry, InputStream src, String path, String archivePath, int depth,
       LongSupplier compressed, boolean decodes) {
     BoundedStream s = new BoundedStream(visitor.enter(entry, path, src), path, budget, compressed, decodes);
@@ -284,7 +292,7 @@ final class ArchiveExpander implements Expander {
    */
   private void gzipHeaderText(String text, java.nio.charset.Charset cs, String where, int depth) {
     if (text != null && !text.isEmpty() && !budget.branchStopped()) {
-      member(null, new java.io.ByteArrayInputStream(text.getBytes(cs)), where, where, depth + 1, null, false);
+      member(new java.io.ByteArrayInputStream(text.getBytes(cs)), where, depth);
     }
   }
 
@@ -319,7 +327,7 @@ final class ArchiveExpander implements Expander {
       return;
     }
     budget.problem(where, Problem.Type.CORRUPT, what + " belongs to no member; scanned as a member of its own");
-    member(null, in, where, where, depth + 1, null, false);
+    member(in, where, depth);
   }
 
   /** A decoder for compressed format {@code f} over {@code in}, with the scanner's memory caps. */
@@ -909,7 +917,7 @@ final class ArchiveExpander implements Expander {
           // fill
         }
         String where = path + "!<zip comment>";
-        member(null, new java.io.ByteArrayInputStream(comment, 0, bb.position()), where, where, depth + 1, null, false);
+        member(new java.io.ByteArrayInputStream(comment, 0, bb.position()), where, depth);
       }
       if (!budget.branchStopped()) {
         dataAfterEnd(Format.ZIP, ch, end.end(), path, depth);
@@ -1049,7 +1057,7 @@ final class ArchiveExpander implements Expander {
         String where = path + "!<7z bytes>";
         budget.problem(where, Problem.Type.CORRUPT, "7z archive unreadable (" + message(e) + "); its "
             + (file.size() - 32) + " bytes after the signature header scanned as they are");
-        member(null, new BufferedInputStream(raw, STREAM_BUFFER), where, where, depth + 1, null, false);
+        member(new BufferedInputStream(raw, STREAM_BUFFER), where, depth);
       } catch (IOException io) {
         budget.problem(path, classify(e), "7z archive unreadable: " + message(e));
       }
