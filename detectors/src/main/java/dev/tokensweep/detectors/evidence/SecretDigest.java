@@ -21,8 +21,8 @@ public final class SecretDigest {
     sha = sha256();
   }
 
-  /** A new SHA-256 digest (the JDK's own, from its SUN provider); the evidence package's one place to make one. */
-  static MessageDigest sha256() {
+  /** A new SHA-256 digest (the JDK's own, from its SUN provider); the one place that makes one. */
+  public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -92,11 +92,7 @@ final class NameScanner {
     private int fed;
 
     PrefixHash(String archive) {
-      try {
-        digest = java.security.MessageDigest.getInstance("SHA-256");
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every JDK has SHA-256", e);
-      }
+      digest = dev.tokensweep.detectors.evidence.SecretDigest.sha256();
       digest.update((archive + "!").getBytes(StandardCharsets.UTF_8));
     }
 

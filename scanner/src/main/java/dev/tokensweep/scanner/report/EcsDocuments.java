@@ -4,7 +4,6 @@ import dev.tokensweep.detectors.rule.Severity;
 import dev.tokensweep.scanner.model.Location;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -174,11 +173,7 @@ public final class EcsDocuments {
   }
 
   static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException ex) {
-      throw new IllegalStateException(ex);
-    }
+    return dev.tokensweep.detectors.evidence.SecretDigest.sha256();
   }
 
   private static Map<String, Object> observer() {

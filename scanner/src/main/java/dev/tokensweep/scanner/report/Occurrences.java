@@ -2,7 +2,6 @@ package dev.tokensweep.scanner.report;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Counts how often each key has been seen, holding 12 bytes a key instead of the key: the SARIF
@@ -20,11 +19,7 @@ final class Occurrences {
   private int size;
 
   Occurrences() {
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    sha = dev.tokensweep.detectors.evidence.SecretDigest.sha256();
   }
 
   /** This key's occurrence number: 1 the first time it is given, then 2, 3, ... */

@@ -339,12 +339,8 @@ final class SarifReporter implements Reporter {
   }
 
   private static String sha256(String s) {
-    try {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      return java.util.HexFormat.of().formatHex(md.digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return java.util.HexFormat.of().formatHex(dev.tokensweep.detectors.evidence.SecretDigest.sha256()
+        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   private static String dirUri(Path dir) {

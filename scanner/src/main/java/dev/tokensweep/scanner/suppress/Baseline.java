@@ -56,13 +56,7 @@ public final class Baseline {
   }
 
   static long key(String rule, String fingerprint) {
-    java.security.MessageDigest sha;
-    try {
-      sha = java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-    byte[] d = sha.digest((rule + "|" + fingerprint).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] d = dev.tokensweep.detectors.evidence.SecretDigest.sha256().digest((rule + "|" + fingerprint).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return java.nio.ByteBuffer.wrap(d).getLong();
   }
 
