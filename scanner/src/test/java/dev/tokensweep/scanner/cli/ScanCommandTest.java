@@ -192,14 +192,7 @@ class ScanCommandTest {
       z.closeEntry();
     }
     Path slip = Files.write(dir.resolve("slip.zip"), bo.toByteArray());
-    Path unreadable;
-    if (Files.isReadable(Path.of("/proc/self/mem"))) {
-      unreadable = Path.of("/proc/self/mem"); // root reads any mode; this regular file's read fails
-    } else {
-      unreadable = dir.resolve("locked.log");
-      Files.writeString(unreadable, "x\n");
-      unreadable.toFile().setReadable(false, false);
-    }
+    Path unreadable = unreadableFile();
     // the text report writes its problems after the scan, a streamed format as it goes
     for (String format : List.of("text", "jsonl")) {
       Run r = run("scan", "--format", format, cut.toString(), slip.toString(), unreadable.toString());
@@ -242,17 +235,21 @@ class ScanCommandTest {
     assertNoSecret(secrets, "jsonl", r.out());
   }
 
+  /** A regular file whose read fails, as root too (root reads any mode: /proc/self/mem then). */
+  private Path unreadableFile() throws IOException {
+    if (Files.isReadable(Path.of("/proc/self/mem"))) {
+      return Path.of("/proc/self/mem");
+    }
+    Path locked = dir.resolve("locked.log");
+    Files.writeString(locked, "x\n");
+    locked.toFile().setReadable(false, false);
+    return locked;
+  }
+
   @Test
   void scan_unreadableFileBesideAFinding_exitsOne() throws IOException {
     plant();
-    Path unreadable;
-    if (Files.isReadable(Path.of("/proc/self/mem"))) {
-      unreadable = Path.of("/proc/self/mem"); // root reads any mode; this regular file's read fails
-    } else {
-      unreadable = dir.resolve("locked.log");
-      Files.writeString(unreadable, "x\n");
-      unreadable.toFile().setReadable(false, false);
-    }
+    Path unreadable = unreadableFile();
     Run r = run("scan", "--format", "jsonl", dir.toString(), unreadable.toString());
     assertEquals(1, r.exit(), r.err());
     assertTrue(r.out().contains("\"problem\":\"unreadable\""), r.out());

@@ -185,7 +185,16 @@ public final class Archives {
   }
 
   public static void sevenZ(Path file, Map<String, byte[]> members) throws IOException {
+    sevenZ(file, members, null);
+  }
+
+  /** As above, the members' content compressed with {@code method} (null: the writer's default). */
+  public static void sevenZ(Path file, Map<String, byte[]> members,
+      org.apache.commons.compress.archivers.sevenz.SevenZMethod method) throws IOException {
     try (SevenZOutputFile s = new SevenZOutputFile(file.toFile())) {
+      if (method != null) {
+        s.setContentCompression(method);
+      }
       for (Map.Entry<String, byte[]> m : members.entrySet()) {
         SevenZArchiveEntry e = new SevenZArchiveEntry();
         e.setName(m.getKey());

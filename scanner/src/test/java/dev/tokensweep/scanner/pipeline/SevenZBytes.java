@@ -9,9 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.CRC32;
-import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZMethod;
-import org.apache.commons.compress.archivers.sevenz.SevenZOutputFile;
 import org.tukaani.xz.FinishableWrapperOutputStream;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.LZMAOutputStream;
@@ -32,17 +30,7 @@ public final class SevenZBytes {
 
   /** An archive of {@code members} as {@code SevenZOutputFile} writes it with content method {@code method}. */
   public static byte[] write(Path scratch, Map<String, byte[]> members, SevenZMethod method) throws IOException {
-    try (SevenZOutputFile s = new SevenZOutputFile(scratch.toFile())) {
-      s.setContentCompression(method);
-      for (Map.Entry<String, byte[]> m : members.entrySet()) {
-        SevenZArchiveEntry e = new SevenZArchiveEntry();
-        e.setName(m.getKey());
-        e.setSize(m.getValue().length);
-        s.putArchiveEntry(e);
-        s.write(m.getValue());
-        s.closeArchiveEntry();
-      }
-    }
+    Archives.sevenZ(scratch, members, method);
     byte[] b = Files.readAllBytes(scratch);
     Files.delete(scratch);
     return b;
