@@ -51,11 +51,10 @@ public final class ReaderSelector {
    * bytes), with no byte-order mark to transcode; null otherwise.
    */
   public PartReader partReader(String path, byte[] head, int n) {
-    Reader r = choose(path, head, n);
-    boolean bom = n >= 2 && ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE || (head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF);
-    if (bom) {
+    if (utf16Mark(head, n)) {
       return null; // transcoded from its start: a part in the middle would be read as bytes
     }
+    Reader r = choose(path, head, n);
     if (r instanceof JsonReader json && json.mode() == JsonReader.Mode.LINES) {
       return json;
     }
@@ -207,8 +206,13 @@ public final class ReaderSelector {
     return ((w - 0x2020202020202020L) & ~w & HIGH_BITS) != 0;
   }
 
+  /** Whether a head starts with a UTF-16 byte-order mark, either byte order. */
+  static boolean utf16Mark(byte[] h, int n) {
+    return n >= 2 && ((h[0] & 0xFF) == 0xFF && (h[1] & 0xFF) == 0xFE || (h[0] & 0xFF) == 0xFE && (h[1] & 0xFF) == 0xFF);
+  }
+
   static boolean isBinary(byte[] h, int n) {
-    if (n >= 2 && (((h[0] & 0xFF) == 0xFF && (h[1] & 0xFF) == 0xFE) || ((h[0] & 0xFF) == 0xFE && (h[1] & 0xFF) == 0xFF))) {
+    if (utf16Mark(h, n)) {
       return false;
     }
     // both passes skip eight bytes at a time where a word holds nothing they count: each ran a
