@@ -1,0 +1,130 @@
+package dev.tokensweep.scanner.sanitize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sanitizer's replacement of every stored form of every secret: the same copy as a plain
+ * leftmost-then-longest replacement over the whole input, however the input is cut into reads and
+ * chunks, with forms of any length from one byte; and bounded for a log of many distinct tokens.
+ */
+class ReplacerTest {
+
+  /** The reference: at each position the longest form that matches there, else the byte. */
+  private static byte[] reference(byte[] in, List<Replacer.Form> forms, long[] count) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < in.length; ) {
+      Replacer.Form best = null;
+      for (Replacer.Form f : forms) {
+        byte[] x = f.find();
+        if (i + x.length <= in.length && Arrays.equals(in, i, i + x.length, x, 0, x.length)
+            && (best == null || x.length > best.find().length)) {
+          best = f;
+        }
+      }
+      if (best == null) {
+        out.write(in[i++]);
+      } else {
+        out.writeBytes(best.replace());
+        i += best.find().length;
+        count[0]++;
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** An input stream that answers each read with a random number of bytes. */
+  private static InputStream trickle(byte[] b, Random rnd) {
+    return new ByteArrayInputStream(b) {
+      @Override
+      public synchronized int read(byte[] buf, int off, int len) {
+        return super.read(buf, off, Math.min(len, 1 + rnd.nextInt(40)));
+      }
+    };
+  }
+
+  @Test
+  void randomFormsAndInputs_sameCopyAsTheReference() throws IOException {
+    Random rnd = new Random(21);
+    byte[] alphabet = "ab\0=-".getBytes(StandardCharsets.ISO_8859_1);
+    for (int k = 0; k < 400; k++) {
+      List<Replacer.Form> forms = new ArrayList<>();
+      int n = 1 + rnd.nextInt(6);
+      int minLen = 1 + rnd.nextInt(10);
+      for (int j = 0; j < n; j++) {
+        byte[] f = new byte[minLen + rnd.nextInt(12)];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = alphabet[rnd.nextInt(alphabet.length)];
+        }
+        forms.add(new Replacer.Form(f, ("<" + j + ">").getBytes(StandardCharsets.US_ASCII)));
+      }
+      byte[] in = new byte[rnd.nextInt(3000)];
+      for (int i = 0; i < in.length; i++) {
+        in[i] = alphabet[rnd.nextInt(alphabet.length)];
+      }
+      // plant whole forms too, so long ones occur
+      for (int p = 0; p < 10 && in.length > 40; p++) {
+        byte[] f = forms.get(rnd.nextInt(n)).find();
+        int at = rnd.nextInt(in.length - f.length);
+        System.arraycopy(f, 0, in, at, f.length);
+      }
+      long[] want = {0};
+      byte[] expected = reference(in, forms, want);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      long got = new Replacer(forms, 1 + rnd.nextInt(200)).copy(trickle(in, rnd), out);
+      assertArrayEquals(expected, out.toByteArray(), "case " + k);
+      assertEquals(want[0], got, "case " + k + ": occurrences");
+    }
+  }
+
+  @Test
+  void manyDistinctTokens_boundedTable_andAllReplaced() throws IOException {
+    // 100,000 distinct 40-byte tokens with five forms each: an automaton over them needed gigabytes
+    Random rnd = new Random(22);
+    List<Replacer.Form> forms = new ArrayList<>();
+    byte[][] tokens = new byte[100_000][];
+    for (int t = 0; t < tokens.length; t++) {
+      byte[] tok = new byte[40];
+      for (int i = 0; i < tok.length; i++) {
+        tok[i] = (byte) ('a' + rnd.nextInt(26));
+      }
+      tokens[t] = tok;
+      for (int f = 0; f < 5; f++) {
+        byte[] form = tok.clone();
+        form[0] = (byte) ('0' + f);
+        forms.add(new Replacer.Form(form, "*".getBytes(StandardCharsets.US_ASCII)));
+      }
+    }
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long before = rt.totalMemory() - rt.freeMemory();
+    Replacer r = new Replacer(forms, 1 << 16);
+    System.gc();
+    long used = rt.totalMemory() - rt.freeMemory() - before;
+    assertTrue(used < 64L << 20, "the table stays small: " + (used >> 20) + " MiB");
+    ByteArrayOutputStream in = new ByteArrayOutputStream();
+    for (int t = 0; t < tokens.length; t += 7) {
+      in.writeBytes("x=".getBytes(StandardCharsets.US_ASCII));
+      byte[] form = tokens[t].clone();
+      form[0] = (byte) ('0' + t % 5);
+      in.writeBytes(form);
+      in.write('\n');
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long n = r.copy(new ByteArrayInputStream(in.toByteArray()), out);
+    assertEquals((tokens.length + 6) / 7, n, "every planted form replaced");
+    assertEquals("x=*\n".repeat((int) n), out.toString(StandardCharsets.US_ASCII), "nothing else changed");
+  }
+}
