@@ -109,7 +109,17 @@ final class LeafSanitizer implements Sanitizer {
       }
     } else {
       try (InputStream in = source.open()) {
-        n = new Replacer(forms, options.chunkBytes()).copy(in, out);
+        Replacer replacer = new Replacer(forms, options.chunkBytes());
+        if (binary) {
+          n = replacer.copy(in, out);
+        } else {
+          // base64 of gzip or zlib (a Helm release, a compressed payload) is rewritten last
+          // (it writes a run's pieces as it settles them: buffered, not a system call each)
+          CompressedRuns runs = new CompressedRuns(new java.io.BufferedOutputStream(out, 1 << 16), replacer);
+          n = replacer.copy(in, runs);
+          runs.finish();
+          n += runs.replaced();
+        }
       }
     }
     return new LeafReport(path, binary, false, n, byRule, scan.problems());

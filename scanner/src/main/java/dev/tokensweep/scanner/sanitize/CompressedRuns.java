@@ -1,0 +1,289 @@
+package dev.tokensweep.scanner.sanitize;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * The last stage of a text leaf's copy: base64 runs that hold gzip or zlib data are written back
+ * with the secrets in their inflated text masked. Helm keeps each release (chart values, their
+ * secrets) in a Kubernetes Secret as base64 of base64 of gzipped JSON, and payloads and bundle
+ * fields carry compressed JSON in base64; the scan inflates such runs ({@code base64+gzip},
+ * {@code base64+zlib}), but no mask of the plain secret can be found in their bytes, so the copy
+ * kept them and its verification failed.
+ *
+ * <p>A run (the base64 alphabet of either kind, then at most two {@code =}) whose first four
+ * characters decode to a gzip member, a zlib header, or the {@code H4s} that starts base64 of a
+ * gzip member (Helm's second layer) is held, decoded and inflated; the inflated text goes through
+ * the same forms as the leaf (and, for the second layer, through this stage again); when anything
+ * was replaced, it is deflated and encoded again in the run's alphabet, padded when the run was.
+ * The new run has another length (no compressed form keeps it) and a gzip header of the JDK's (no
+ * name, no time): what holds such a value (a YAML or JSON string) stays valid, and every other
+ * byte of the leaf is copied unchanged. Other runs pass through as they come, four bytes held at
+ * most. A run longer than {@link #MAX_RUN}, one that does not inflate whole within
+ * {@link #MAX_INFLATED}, or damaged data is copied as it is: the verification scan then reports
+ * whatever secret stays. Not thread-safe.
+ */
+final class CompressedRuns extends OutputStream {
+
+  /** Base64 characters held for one run; the scan decodes runs of at most 1 MiB, so a longer one has no secret it found. */
+  static final int MAX_RUN = 4 << 20;
+
+  /** Inflated bytes rewritten at most; the scan reads 4 MiB of a run's inflated text. */
+  static final int MAX_INFLATED = 16 << 20;
+
+  /** Layers of base64 opened: a run, and base64 of it (Helm). */
+  private static final int MAX_DEPTH = 2;
+
+  private static final byte[] VALUE = new byte[256];
+
+  /**
+   * The characters a held run may start with: {@code H} (gzip's {@code 1F}), {@code S} (the
+   * {@code H} of base64 of gzip), and those of a zlib header's first byte ({@code x8} with a window
+   * of at most 32 KiB: {@code C G K O S W a e}).
+   */
+  private static final boolean[] FIRST = new boolean[256];
+
+  static {
+    for (char c : "HSCGKOWae".toCharArray()) {
+      FIRST[c] = true;
+    }
+    Arrays.fill(VALUE, (byte) -1);
+    String std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < 64; i++) {
+      VALUE[std.charAt(i)] = (byte) i;
+    }
+    VALUE['-'] = 62;
+    VALUE['_'] = 63;
+  }
+
+  private final OutputStream out;
+  /** The leaf's forms, built once: a copy with many compressed runs and many secrets must not build its table each time. */
+  private final Replacer replacer;
+  private final int depth;
+
+  /** The run being held, and its length; {@code held} is -1 while no run is held. */
+  private byte[] run = new byte[64];
+  private int held = -1;
+  /** {@code =} seen at the held run's end. */
+  private int pad;
+  /** Inside a run that is not held (it passes through): a run starts only after a byte outside the alphabet. */
+  private boolean passing;
+
+  private long replaced;
+
+  CompressedRuns(OutputStream out, Replacer replacer) {
+    this(out, replacer, 0);
+  }
+
+  private CompressedRuns(OutputStream out, Replacer replacer, int depth) {
+    this.out = out;
+    this.replacer = replacer;
+    this.depth = depth;
+  }
+
+  /** Occurrences replaced inside compressed runs so far. */
+  long replaced() {
+    return replaced;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    int end = off + len;
+    int from = off; // b[from, i) is still to be written
+    for (int i = off; i < end; i++) {
+      int c = b[i] & 0xFF;
+      boolean alpha = VALUE[c] >= 0;
+      if (held >= 0) {
+        if (alpha && pad == 0 || c == '=' && pad < 2) {
+          pad += c == '=' ? 1 : 0;
+          hold(c);
+          from = i + 1;
+          release();
+          continue;
+        }
+        settle(); // the run ended before this byte
+        from = i;
+        if (!alpha) {
+          continue;
+        }
+        if (FIRST[c]) {
+          start(c); // a value right after padding (`key==H4sI...`)
+          from = i + 1;
+        } else {
+          passing = true;
+        }
+        continue;
+      }
+      if (passing) {
+        passing = alpha;
+        continue;
+      }
+      if (alpha) {
+        if (FIRST[c]) {
+          out.write(b, from, i - from);
+          start(c);
+          from = i + 1;
+        } else {
+          passing = true; // most words: no compressed run starts with their letter
+        }
+      }
+    }
+    if (held < 0 && from < end) {
+      out.write(b, from, end - from);
+    }
+  }
+
+  private void start(int c) throws IOException {
+    held = 0;
+    pad = 0;
+    hold(c);
+  }
+
+  /** Lets a held run pass through once its start shows it is not compressed, or it grew past {@link #MAX_RUN}. */
+  private void release() throws IOException {
+    if (held == 4 && pad == 0 && !compressedStart(run) || held >= MAX_RUN) {
+      out.write(run, 0, held);
+      held = -1;
+      passing = pad == 0;
+    }
+  }
+
+  private void hold(int c) {
+    if (held == run.length) {
+      run = Arrays.copyOf(run, Math.min(MAX_RUN, run.length * 2));
+    }
+    run[held++] = (byte) c;
+  }
+
+  /** Writes the held run, rewritten when its inflated text held a secret. */
+  private void settle() throws IOException {
+    int n = held;
+    held = -1;
+    byte[] again = n - pad >= 8 ? rewrite(run, n - pad, pad > 0) : null;
+    if (again == null) {
+      out.write(run, 0, n);
+    } else {
+      out.write(again);
+    }
+    pad = 0;
+  }
+
+  /** Writes a run held at the end of the copy. Does not close the stream it writes to. */
+  void finish() throws IOException {
+    if (held >= 0) {
+      settle();
+    }
+    out.flush();
+  }
+
+  @Override
+  public void flush() throws IOException {
+    out.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    finish();
+  }
+
+  /** Whether the run's first four characters decode to gzip's magic, a zlib header or base64 of gzip ({@code H4s}). */
+  private boolean compressedStart(byte[] r) {
+    int x = VALUE[r[0] & 0xFF] << 18 | VALUE[r[1] & 0xFF] << 12 | VALUE[r[2] & 0xFF] << 6 | VALUE[r[3] & 0xFF];
+    int b0 = x >>> 16 & 0xFF;
+    int b1 = x >>> 8 & 0xFF;
+    int b2 = x & 0xFF;
+    if (b0 == 0x1F && b1 == 0x8B && b2 == 8) {
+      return true;
+    }
+    if (b0 == 'H' && b1 == '4' && b2 == 's') {
+      return depth + 1 < MAX_DEPTH;
+    }
+    return (b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0;
+  }
+
+  /**
+   * The run {@code r[0, n)} (padding left out) written again with the secrets masked, in its own
+   * alphabet and padded when {@code padded}; null when nothing in it changed or it cannot be read.
+   */
+  private byte[] rewrite(byte[] r, int n, boolean padded) throws IOException {
+    if (n % 4 == 1) {
+      return null;
+    }
+    boolean url = false;
+    boolean std = false;
+    for (int i = 0; i < n; i++) {
+      url |= r[i] == '-' || r[i] == '_';
+      std |= r[i] == '+' || r[i] == '/';
+    }
+    if (url && std) {
+      return null;
+    }
+    byte[] raw;
+    try {
+      raw = (url ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(Arrays.copyOf(r, n));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    byte[] masked = masked(raw);
+    if (masked == null) {
+      return null;
+    }
+    Base64.Encoder enc = url ? Base64.getUrlEncoder() : Base64.getEncoder();
+    return (padded ? enc : enc.withoutPadding()).encode(masked);
+  }
+
+  /** {@code raw} (gzip, zlib or base64 of gzip) with the secrets in it masked, or null when none was. */
+  private byte[] masked(byte[] raw) throws IOException {
+    boolean gzip = raw.length > 2 && (raw[0] & 0xFF) == 0x1F && (raw[1] & 0xFF) == 0x8B;
+    if (!gzip && raw.length > 2 && raw[0] == 'H' && raw[1] == '4' && raw[2] == 's') {
+      return text(raw); // base64 of gzip, one layer down
+    }
+    byte[] text;
+    try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(raw))
+        : new InflaterInputStream(new ByteArrayInputStream(raw))) {
+      text = in.readNBytes(MAX_INFLATED + 1);
+    } catch (IOException | RuntimeException e) {
+      return null; // damaged: copied as it is, and the verification says what stays
+    }
+    if (text.length > MAX_INFLATED) {
+      return null;
+    }
+    byte[] masked = text(text);
+    if (masked == null) {
+      return null;
+    }
+    ByteArrayOutputStream bo = new ByteArrayOutputStream(Math.max(64, raw.length));
+    try (OutputStream d = gzip ? new GZIPOutputStream(bo) : new DeflaterOutputStream(bo)) {
+      d.write(masked);
+    }
+    return bo.toByteArray();
+  }
+
+  /** {@code text} through the forms and, one layer down, this stage; null when nothing was replaced. */
+  private byte[] text(byte[] text) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream(text.length);
+    CompressedRuns inner = new CompressedRuns(bo, replacer, depth + 1);
+    long k = replacer.copy(new ByteArrayInputStream(text), inner);
+    inner.finish();
+    k += inner.replaced;
+    if (k == 0) {
+      return null;
+    }
+    replaced += k;
+    return bo.toByteArray();
+  }
+}

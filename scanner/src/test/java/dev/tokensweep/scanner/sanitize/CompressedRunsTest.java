@@ -1,0 +1,136 @@
+package dev.tokensweep.scanner.sanitize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokensweep.scanner.FuzzLoop;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stage that rewrites compressed base64 runs: bytes outside such runs, and runs without a
+ * secret, come out as they went in however the writes are cut; a secret inside is masked; hostile
+ * runs (damaged gzip, bombs) neither throw nor change.
+ */
+class CompressedRunsTest {
+
+  /** A synthetic secret; never issued (the detector is not involved here: the stage takes forms). */
+  private static final byte[] SECRET = "sk_test_Zq8vN3mW7pL2xR5tY9bC4dF6".getBytes(StandardCharsets.US_ASCII);
+
+  private static final List<Replacer.Form> FORMS =
+      List.of(new Replacer.Form(SECRET, "[REDACTED]".getBytes(StandardCharsets.US_ASCII)));
+
+  private static byte[] gzip(byte[] b) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (GZIPOutputStream g = new GZIPOutputStream(bo)) {
+      g.write(b);
+    }
+    return bo.toByteArray();
+  }
+
+  /** {@code in} through the stage, written in pieces of random sizes. */
+  private static byte[] through(byte[] in, Random rnd, long[] replaced) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CompressedRuns runs = new CompressedRuns(out, new Replacer(FORMS, 4096));
+    for (int i = 0; i < in.length; ) {
+      int n = Math.min(in.length - i, 1 + rnd.nextInt(rnd.nextBoolean() ? 3 : 700));
+      if (n == 1 && rnd.nextBoolean()) {
+        runs.write(in[i]);
+      } else {
+        runs.write(in, i, n);
+      }
+      i += n;
+    }
+    runs.finish();
+    replaced[0] = runs.replaced();
+    return out.toByteArray();
+  }
+
+  private static String text(Random rnd, boolean withCompressed) throws IOException {
+    String[] pieces = {"key=", "a==", "==", "H4sI", "eJw", " ", "\n", "\"", "abc", "QUJD", "+/", "-_", "x=y",
+        "SDRzSUFBQUFB", "Zm9v", "=H4s"};
+    StringBuilder b = new StringBuilder();
+    while (b.length() < 3000) {
+      b.append(pieces[rnd.nextInt(pieces.length)]);
+      if (withCompressed && rnd.nextInt(20) == 0) {
+        b.append(Base64.getEncoder().encodeToString(gzip(("{\"n\":" + rnd.nextInt() + "}").getBytes(StandardCharsets.US_ASCII))));
+      }
+    }
+    return b.toString();
+  }
+
+  @Test
+  void withoutSecrets_everyByteAsItWas_howeverCut() throws IOException {
+    Random rnd = new Random(11);
+    for (int k = 0; k < 200; k++) {
+      byte[] in = text(rnd, k % 2 == 0).getBytes(StandardCharsets.US_ASCII);
+      long[] replaced = {0};
+      assertArrayEquals(in, through(in, rnd, replaced), "case " + k);
+      assertEquals(0, replaced[0], "case " + k);
+    }
+  }
+
+  @Test
+  void secretInGzipRun_masked_restUnchanged_howeverCut() throws IOException {
+    Random rnd = new Random(12);
+    byte[] inner = ("{\"token\":\"" + new String(SECRET, StandardCharsets.US_ASCII) + "\",\"n\":1}")
+        .getBytes(StandardCharsets.US_ASCII);
+    String run = Base64.getEncoder().encodeToString(gzip(inner));
+    String helm = Base64.getEncoder().encodeToString(run.getBytes(StandardCharsets.US_ASCII));
+    for (int k = 0; k < 50; k++) {
+      String before = text(rnd, true);
+      String after = text(rnd, true);
+      String value = k % 2 == 0 ? run : helm;
+      byte[] in = (before + " v:" + value + "\n" + after).getBytes(StandardCharsets.US_ASCII);
+      long[] replaced = {0};
+      String out = new String(through(in, rnd, replaced), StandardCharsets.US_ASCII);
+      assertEquals(1, replaced[0], "case " + k + ": one occurrence replaced");
+      assertTrue(out.startsWith(before + " v:") && out.endsWith("\n" + after), "case " + k + ": bytes around kept");
+      String got = out.substring(before.length() + 3, out.length() - after.length() - 1);
+      byte[] raw = Base64.getDecoder().decode(got);
+      if (k % 2 == 1) {
+        raw = Base64.getDecoder().decode(raw);
+      }
+      byte[] inflated = new GZIPInputStream(new ByteArrayInputStream(raw)).readAllBytes();
+      assertEquals("{\"token\":\"[REDACTED]\",\"n\":1}", new String(inflated, StandardCharsets.US_ASCII),
+          "case " + k + ": masked inside");
+    }
+  }
+
+  @Test
+  void fuzz_mutatedRuns_neverThrow_andUnchangedWithoutTheSecret() throws Exception {
+    List<byte[]> seeds = new ArrayList<>();
+    byte[] inner = ("{\"token\":\"" + new String(SECRET, StandardCharsets.US_ASCII) + "\"}").getBytes(StandardCharsets.US_ASCII);
+    seeds.add(("a: " + Base64.getEncoder().encodeToString(gzip(inner)) + "\n").getBytes(StandardCharsets.US_ASCII));
+    seeds.add(("b: " + Base64.getEncoder().encodeToString(Base64.getEncoder().encode(gzip(inner))) + "\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(z)) {
+      d.write(inner);
+    }
+    seeds.add(("c=" + Base64.getUrlEncoder().encodeToString(z.toByteArray()) + ";").getBytes(StandardCharsets.US_ASCII));
+    seeds.add(("bomb=" + Base64.getEncoder().encodeToString(gzip(new byte[1 << 20]))).getBytes(StandardCharsets.US_ASCII));
+    Random cut = new Random(13);
+    FuzzLoop.run("compressed runs", seeds, 7, 2_000, 512L << 20, 200, (bytes, n) -> {
+      long[] replaced = {0};
+      byte[] out = through(bytes, cut, replaced);
+      if (replaced[0] == 0) {
+        assertArrayEquals(bytes, out, "run " + n + ": nothing replaced, nothing changed");
+      } else {
+        assertFalse(new String(out, StandardCharsets.ISO_8859_1).contains(new String(SECRET, StandardCharsets.US_ASCII)),
+            "run " + n);
+      }
+    });
+  }
+}
