@@ -181,6 +181,57 @@ class DetectorTest {
   }
 
   /**
+   * ts.urlcreds.5 reads only whole .pgpass lines: a host name of any length up to 253 characters
+   * (the keyword is then far after the line's start, the port's or a * field's), a password with
+   * an escaped colon, among noise lines; the same line after a log prefix or inside a command is
+   * not one. Found once each, its secret the password field as written, by the fast detector, the
+   * reference and a chunked scan alike.
+   */
+  @Test
+  void scan_pgpassLines_wholeLinesOnlyWhateverTheHostLength() {
+    Random rnd = new Random(5432);
+    TokenForge f = new TokenForge(rnd);
+    StringBuilder b = new StringBuilder();
+    List<String> want = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      int hostLength = i < 4 ? new int[] {1, 64, 200, 253}[i] : 1 + rnd.nextInt(253);
+      String host = f.random("abcdefghijklmnopqrstuvwxyz", 1) + f.random("abcdefghijklmnopqrstuvwxyz0123456789.-", hostLength - 1);
+      String db = i % 3 == 0 ? "*" : "app_" + f.random(TokenForge.ALNUM, 1 + rnd.nextInt(40));
+      String port = i % 3 == 0 ? "5434" : new String[] {"5432", "5433", "6432", "6543"}[rnd.nextInt(4)];
+      String user = i % 3 == 0 ? "svc" : "*";
+      String password = f.random(TokenForge.ALNUM, 4 + rnd.nextInt(30)) + "\\:" + f.random(TokenForge.ALNUM, 4 + rnd.nextInt(60));
+      String line = host + ":" + port + ":" + db + ":" + user + ":" + password;
+      switch (i % 4) {
+        case 0 -> b.append("2026-11-02T10:00:00Z DEBUG c.a.Loader - ").append(line).append('\n'); // not a whole line
+        case 1 -> b.append("echo '").append(line).append("' >> ~/.pgpass\n");
+        default -> {
+          b.append(i % 8 == 2 ? "    " : "");
+          want.add("ts.urlcreds.5@" + (b.length() + line.length() - password.length()) + ".." + (b.length() + line.length()));
+          b.append(line).append(i % 8 == 3 ? "\r\n" : "\n");
+        }
+      }
+      b.append("2026-11-02T10:00:0").append(i % 10).append("Z INFO pool ready host=").append(host).append(" port=5432\n");
+    }
+    byte[] buf = b.toString().getBytes(StandardCharsets.US_ASCII);
+    for (Detector d : List.of(ALL, new KeywordDetector(Rules.builtin(), -1))) {
+      List<String> got = d.findAll(buf).stream().filter(m -> m.rule().id().equals("ts.urlcreds.5"))
+          .map(DetectorTest::key).sorted().toList();
+      assertEquals(want.stream().sorted().toList(), got);
+    }
+    List<String> chunked = new ArrayList<>();
+    int ov = ALL.overlap();
+    for (int pos = 0; pos < buf.length; pos += 4096) {
+      int end = Math.min(buf.length, pos + 4096);
+      ALL.scan(buf, Math.max(0, pos - ov), Math.min(buf.length, end + ov), pos, end, m -> {
+        if (m.rule().id().equals("ts.urlcreds.5")) {
+          chunked.add(key(m));
+        }
+      });
+    }
+    assertEquals(want.stream().sorted().toList(), chunked.stream().sorted().toList());
+  }
+
+  /**
    * A rule whose matches may start before its keyword gets a window per hit. A lone hit's window
    * ends right after its own matches could; a hit within a rule length of the last window's hit
    * gets one that reaches a rule length further and lets the next hits in that stretch go without
