@@ -56,10 +56,84 @@ public interface Detector {
       return text;
     }
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
-    List<Match> found = new ArrayList<>(findAll(b));
+    return previewed(text, b, findAll(b));
+  }
+
+  /**
+   * A file's or archive member's name with every secret in it replaced by its preview, the secrets
+   * found as {@link #findAllInName} finds them: a path element shown in a report reads as the
+   * name's finding says.
+   */
+  default String scrubName(String name) {
+    if (name == null || name.isEmpty()) {
+      return name;
+    }
+    byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    return previewed(name, b, findAllInName(b));
+  }
+
+  /**
+   * The longest final extension a name may have: {@code .} and up to this many ASCII letters or
+   * digits ({@code .txt}, {@code .json}, {@code .1}, {@code .jsonl}).
+   */
+  int MAX_EXTENSION = 5;
+
+  /**
+   * The secrets in a file's or archive member's name. A name with a final extension
+   * ({@code device_code=<code>.txt}, {@code api_secret=<secret>.json}: names a tool wrote from a
+   * variable) is read twice, whole and without its extension, and gives what either reading finds,
+   * except that a secret the whole name gives that runs into the extension is the one the same
+   * rule finds from the same start without it, where there is one: a rule whose values may hold
+   * dots took the {@code .txt} too, so the fingerprint, the preview and a validation were of
+   * another value. A secret with dots of its own stays whole: a JWT's parts are longer than an
+   * extension, and a fixed-shape token whose last characters look like one matches nothing cut
+   * short. Offsets are the name's; a name without an extension is {@link #findAll} of it.
+   */
+  default List<Match> findAllInName(byte[] name) {
+    List<Match> all = findAll(name);
+    int dot = extensionStart(name);
+    if (dot < 0) {
+      return all;
+    }
+    List<Match> out = new ArrayList<>();
+    scan(name, 0, dot, out::add);
+    int cut = out.size();
+    for (Match m : all) {
+      boolean same = false;
+      for (int i = 0; i < cut && !same; i++) {
+        same = out.get(i).rule() == m.rule() && out.get(i).start() == m.start();
+      }
+      if (!same) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Where the final extension of {@code name} starts (its dot): a dot followed by 1 to
+   * {@link #MAX_EXTENSION} ASCII letters or digits that end the name, with a longer part before
+   * the dot; -1 when the name has none.
+   */
+  private static int extensionStart(byte[] name) {
+    int k = 0;
+    while (k < name.length && k <= MAX_EXTENSION && isAsciiAlnum(name[name.length - 1 - k])) {
+      k++;
+    }
+    int dot = name.length - 1 - k;
+    return k >= 1 && k <= MAX_EXTENSION && dot > k + 1 && name[dot] == '.' ? dot : -1;
+  }
+
+  private static boolean isAsciiAlnum(byte b) {
+    return b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z';
+  }
+
+  /** {@code text} (whose bytes are {@code b}) with each of {@code found} replaced by its preview. */
+  private static String previewed(String text, byte[] b, List<Match> found) {
     if (found.isEmpty()) {
       return text;
     }
+    found = new ArrayList<>(found);
     found.sort(Comparator.comparingInt(Match::start).thenComparingInt(m -> -m.end()));
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
     int at = 0;

@@ -181,6 +181,35 @@ class DetectorTest {
   }
 
   /**
+   * A name's final extension ends a secret that ran into it (a generic value takes dots, and took
+   * {@code .json} too), not one that is longer than an extension ({@code .config}) or a name that
+   * has none; a fixed-shape token whose own last characters look like an extension stays whole, and
+   * one that the extension alone kept from matching is found.
+   */
+  @Test
+  void findAllInName_extensionEndsTheSecretsThatRanIntoIt() {
+    TokenForge f = new TokenForge(new Random(11));
+    String secret = f.random(TokenForge.ALNUM, 32);
+    String entraDot = f.random(TokenForge.ALNUM, 3) + "8Q~" + f.random(TokenForge.ALNUM, 30) + ".Ab1";
+    String entra = f.random(TokenForge.ALNUM, 3) + "8Q~" + f.random(TokenForge.ALNUM, 34);
+    String[][] cases = { // name, then the rule and the secret's span it must give
+        {"api_secret=" + secret + ".json", "ts.generic.1@11..43"},
+        {"api_secret=" + secret + ".1", "ts.generic.1@11..43"},
+        {"api_secret=" + secret, "ts.generic.1@11..43"},
+        {"api_secret=" + secret + ".config", "ts.generic.1@11..50"},
+        {entraDot, "ts.azure.1@0..40"},
+        {entra + ".txt", "ts.azure.1@0..40"},
+    };
+    for (int i = 0; i < cases.length; i++) {
+      String rule = cases[i][1].substring(0, cases[i][1].indexOf('@'));
+      List<String> got = ALL.findAllInName(cases[i][0].getBytes(StandardCharsets.US_ASCII)).stream()
+          .filter(m -> m.rule().id().equals(rule)).map(DetectorTest::key).toList();
+      assertEquals(List.of(cases[i][1]), got, "case " + i);
+    }
+    assertEquals("api_secret=…" + secret.substring(28) + ".json", ALL.scrubName("api_secret=" + secret + ".json"));
+  }
+
+  /**
    * ts.urlcreds.5 reads only whole .pgpass lines: a host name of any length up to 253 characters
    * (the keyword is then far after the line's start, the port's or a * field's), a password with
    * an escaped colon, among noise lines; the same line after a log prefix or inside a command is

@@ -90,7 +90,7 @@ final class BuiltinDetector {
     try {
       Detector d = builtin();
       return dev.tokensweep.scanner.model.SafeText.scrubNames(path,
-          t -> dev.tokensweep.scanner.model.SafeText.scrubAroundEscapes(t, d::scrub));
+          t -> dev.tokensweep.scanner.model.SafeText.scrubAroundEscapes(t, d::scrubName));
     } catch (RuntimeException | LinkageError e) {
       return "(path withheld: it could not be checked for secrets)";
     }

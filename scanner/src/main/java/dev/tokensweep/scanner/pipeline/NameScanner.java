@@ -123,15 +123,19 @@ final class NameScanner {
       return;
     }
     byte[] b = name.getBytes(StandardCharsets.UTF_8);
-    List<Match> found = new ArrayList<>();
-    context.detector.scan(b, 0, b.length, found::add);
+    // a secret ends where the name's extension starts (device_code=<code>.txt): Detector.findAllInName
+    List<Match> found = new ArrayList<>(context.detector.findAllInName(b));
     if (found.isEmpty()) {
       // a secret written into a name in base64 or URL encoding (a file named after a token's
       // base64): names are short, and only a long base64 run or an escape is decoded
       for (EncodedNames.Decoded d : EncodedNames.decoded(name)) {
         byte[] t = d.text().getBytes(StandardCharsets.UTF_8);
         List<Match> inside = new ArrayList<>();
-        context.detector.scan(t, 0, t.length, inside::add);
+        if (d.layer().equals("url")) {
+          inside.addAll(context.detector.findAllInName(t)); // the whole name decoded: it ends with the name's extension
+        } else {
+          context.detector.scan(t, 0, t.length, inside::add);
+        }
         report(namedPath, inside, collector, name.substring(0, d.start()).getBytes(StandardCharsets.UTF_8).length,
             List.of(d.layer()));
       }

@@ -282,7 +282,12 @@ public final class Scanner {
 
   /** {@code path} with every secret in its names redacted ({@link dev.tokensweep.scanner.model.SafeText#scrubNames}). */
   String scrubNames(String path) {
-    return dev.tokensweep.scanner.model.SafeText.scrubNames(path, this::scrub);
+    return dev.tokensweep.scanner.model.SafeText.scrubNames(path, this::scrubName);
+  }
+
+  /** {@link #scrub} of a name or a path, whose secrets end before the name's extension as the name scan's do. */
+  private String scrubName(String name) {
+    return dev.tokensweep.scanner.model.SafeText.scrubAroundEscapes(name, t -> EncodedNames.scrub(t, detector::scrubName));
   }
 
   /**

@@ -169,4 +169,49 @@ class NameScanTest {
     assertFalse(at.path().contains(token.substring(4, 30)), "the path shows the token");
     assertEquals(1, scanner(false).scan(List.of(tmp.toString()), null).findings().size());
   }
+
+  /**
+   * A tool that names a file after a variable ({@code device_code=<code>.txt},
+   * {@code api_secret=<secret>.json}): the rules whose values may hold dots took the extension into
+   * the secret, so the name's finding had another preview and fingerprint than the same token's in
+   * a file, and a validation would have sent the wrong value. Now the name's finding is the
+   * content's, also when the name is URL-encoded; a GitHub token (no dots) and a JWT named whole
+   * (dots of its own, no extension) are found as before.
+   */
+  @Test
+  void scan_secretBeforeTheNamesExtension_sameFindingAsTheSameTokenInAFile() throws IOException {
+    String device = forge.random(TokenForge.B64URL, 43);
+    String secret = forge.random(B64, 32);
+    String encoded = forge.random(B64, 28);
+    String github = forge.base62Crc32("ghp_");
+    String jwt = forge.jwt("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+        "{\"iss\":\"https://auth.acme.test/\",\"sub\":\"svc-backup\",\"exp\":4102444800}");
+    String[][] cases = { // the file's name; the same token as a line of a file; the name as a path shows it, {} the preview
+        {"device_code=" + device + ".txt", "device_code=" + device, "device_code={}.txt"},
+        {"api_secret=" + secret + ".json", "api_secret=" + secret, "api_secret={}.json"},
+        {"api_secret%3D" + encoded + ".jsonl", "api_secret=" + encoded, "api_secret={}.jsonl"},
+        {github + ".txt", github, "{}.txt"},
+        {jwt, jwt, "{}"},
+        {jwt + ".json", jwt, "{}.json"},
+    };
+    for (int i = 0; i < cases.length; i++) {
+      Path dir = Files.createDirectories(tmp.resolve("case" + i));
+      Path named = Files.writeString(dir.resolve(cases[i][0]), "nothing secret\n");
+      Files.writeString(dir.resolve("content.txt"), cases[i][1] + "\n");
+      ScanResult r = scanner(false).scan(List.of(dir.toString()), null);
+      List<Finding> names = r.findings().stream().filter(f -> Location.NAME.equals(f.location().part())).toList();
+      List<Finding> content = r.findings().stream().filter(f -> !Location.NAME.equals(f.location().part())).toList();
+      assertEquals(1, names.size(), "case " + i + ": name findings " + names.size());
+      assertEquals(1, content.size(), "case " + i + ": content findings " + content.size());
+      var name = names.get(0).evidence();
+      var line = content.get(0).evidence();
+      assertEquals(line.ruleId(), name.ruleId(), "case " + i);
+      assertEquals(line.length(), name.length(), "case " + i + ": the name's secret is as long as the file's");
+      assertEquals(line.preview(), name.preview(), "case " + i);
+      assertEquals(line.fingerprint(), name.fingerprint(), "case " + i + ": the name's secret is the file's");
+      String shown = cases[i][2].replace("{}", name.preview());
+      assertEquals(dir + "/" + shown, names.get(0).location().path(), "case " + i + ": the finding's path");
+      assertEquals(dir + "/" + shown, scanner(false).scrubNames(named.toString()), "case " + i + ": the path as shown");
+    }
+  }
 }

@@ -327,4 +327,26 @@ class SanitizerTest {
     assertArrayEquals(b.toString().replaceAll("gh[p]_[A-Za-z0-9]{36}", "*".repeat(40)).getBytes(StandardCharsets.US_ASCII),
         out.toByteArray());
   }
+
+  /**
+   * A file named after a variable, {@code device_code=<code>.txt}: the copy's name has the code
+   * masked as a line of a file that holds the same code is, and keeps its {@code .txt} (the device
+   * code rule's values may hold dots, and the mask swallowed the extension).
+   */
+  @Test
+  void sanitize_secretBeforeTheNamesExtension_maskedAsInContentExtensionKept() throws IOException {
+    String device = forge.random(TokenForge.B64URL, 43);
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Files.writeString(in.resolve("device_code=" + device + ".txt"), "nothing secret\n");
+    Files.writeString(in.resolve("flow.log"), "device_code=" + device + "\n");
+    PathSanitizer.Result result = sanitizer(MaskStyle.TAG, false).sanitize(in, dir.resolve("out"), false);
+    assertEquals(List.of(), result.problems());
+    String line = Files.readString(dir.resolve("out/flow.log")).strip();
+    assertTrue(line.startsWith("device_code=[REDACTED:device_code:"), "the line's code is masked");
+    List<String> names;
+    try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("out"))) {
+      names = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertEquals(List.of(line + ".txt", "flow.log"), names);
+  }
 }
