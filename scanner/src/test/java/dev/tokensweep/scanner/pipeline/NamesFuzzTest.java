@@ -21,7 +21,8 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded random mutations of JSON, HAR and zip inputs whose keys and member names hold tokens:
+ * Seeded random mutations of JSON, HAR and zip inputs whose keys and member names hold tokens
+ * (some before a name's extension):
  * no exception escapes the scan, and no location the scan makes (path, JSON path) holds anything
  * the detector would find, whatever the mutation did to the names. Bounded in time.
  */
@@ -42,7 +43,10 @@ class NamesFuzzTest {
         .getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream zipBytes = new ByteArrayOutputStream();
     try (ZipOutputStream z = new ZipOutputStream(zipBytes)) {
-      for (String m : new String[] {t1 + "/a.json", t1 + "/b.log", "c/" + jwt}) {
+      // names written from a variable, whose secret ends before the extension (Detector.findAllInName)
+      String device = "device_code=" + forge.random(TokenForge.B64URL, 43) + ".txt";
+      String generic = "d/api_secret=" + forge.random(TokenForge.ALNUM, 32) + ".json";
+      for (String m : new String[] {t1 + "/a.json", t1 + "/b.log", "c/" + jwt, device, generic, jwt + ".jwt"}) {
         z.putNextEntry(new ZipEntry(m));
         z.write(json);
         z.closeEntry();
