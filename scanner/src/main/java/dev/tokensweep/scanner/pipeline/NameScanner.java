@@ -136,19 +136,19 @@ final class NameScanner {
         } else {
           context.detector.scan(t, 0, t.length, inside::add);
         }
-        report(namedPath, inside, collector, name.substring(0, d.start()).getBytes(StandardCharsets.UTF_8).length,
+        report(namedPath, t, inside, collector, name.substring(0, d.start()).getBytes(StandardCharsets.UTF_8).length,
             List.of(d.layer()));
       }
       return;
     }
-    report(namedPath, found, collector, -1, null);
+    report(namedPath, b, found, collector, -1, null);
   }
 
   /**
    * Makes a finding of each of {@code found}, the matches in one name: at their own offsets, or,
    * for matches in a decoded part of it, at the part's offset {@code at} with its {@code decodings}.
    */
-  private void report(java.util.function.Supplier<String> namedPath, List<Match> found, Collector collector, int at,
+  private void report(java.util.function.Supplier<String> namedPath, byte[] scanned, List<Match> found, Collector collector, int at,
       List<String> decodings) {
     if (found.isEmpty()) {
       return;
@@ -160,6 +160,9 @@ final class NameScanner {
     for (Match m : winners) {
       if (paired.contains(m.span())) {
         continue;
+      }
+      if (OwnTags.isTagHex(scanned, 0, scanned.length, m.start(), m.end())) {
+        continue; // sanitize's own mask in a copied file's name
       }
       Evidence ev = Evidence.of(m, context.fingerprinter, context.options.now(), null)
           .withClaimsRedacted(context.claimsShown);

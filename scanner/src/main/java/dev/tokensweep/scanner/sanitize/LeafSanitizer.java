@@ -5,6 +5,7 @@ import dev.tokensweep.detectors.rule.Kind;
 import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanResult;
+import dev.tokensweep.scanner.pipeline.OwnTags;
 import dev.tokensweep.scanner.pipeline.Scanner;
 import dev.tokensweep.scanner.expand.Spool;
 import dev.tokensweep.scanner.read.Stores;
@@ -143,6 +144,9 @@ final class LeafSanitizer implements Sanitizer {
         int end = keep + n;
         if (end > 0) {
           d.scan(buf, 0, end, m -> {
+            if (OwnTags.isTagHex(buf, 0, end, m.start(), m.end())) {
+              return; // a mask of an earlier sanitize: the copy of a copy keeps it
+            }
             Secret s = new Secret(m.secret(), m.rule().kind(), m.rule().id());
             secrets.putIfAbsent(s, s);
           });
@@ -167,6 +171,9 @@ final class LeafSanitizer implements Sanitizer {
     Map<Secret, Secret> secrets = new LinkedHashMap<>();
     // the secrets the name scan reports: one that runs into the name's extension ends before it
     for (dev.tokensweep.detectors.evidence.Match m : scanner.detector().findAllInName(name)) {
+      if (OwnTags.isTagHex(name, 0, name.length, m.start(), m.end())) {
+        continue;
+      }
       Secret s = new Secret(m.secret(), m.rule().kind(), m.rule().id());
       secrets.putIfAbsent(s, s);
     }
