@@ -23,8 +23,9 @@ import java.util.zip.InflaterInputStream;
  * <p>A run (the base64 alphabet of either kind, then at most two {@code =}) whose first four
  * characters decode to a gzip member, a zlib header, or the {@code H4s} that starts base64 of a
  * gzip member (Helm's second layer) is held, decoded and inflated; the inflated text goes through
- * the same forms as the leaf (and, for the second layer, through this stage again); when anything
- * was replaced, it is deflated and encoded again in the run's alphabet, padded when the run was.
+ * the same forms as the leaf (and, for the second layer, through this stage again) when it is text
+ * (no NUL byte: a tar or a zip inside is left alone, a mask of another length would break its
+ * structure); when anything was replaced, it is deflated and encoded again in the run's alphabet, padded when the run was.
  * The new run has another length (no compressed form keeps it) and a gzip header of the JDK's (no
  * name, no time): what holds such a value (a YAML or JSON string) stays valid, and every other
  * byte of the leaf is copied unchanged. Other runs pass through as they come, four bytes held at
@@ -259,8 +260,8 @@ final class CompressedRuns extends OutputStream {
     } catch (IOException | RuntimeException e) {
       return null; // damaged: copied as it is, and the verification says what stays
     }
-    if (text.length > MAX_INFLATED) {
-      return null;
+    if (text.length > MAX_INFLATED || indexOfNul(text) >= 0) {
+      return null; // too long, or not text (a tar, a zip, an image): a mask of another length would break it
     }
     byte[] masked = text(text);
     if (masked == null) {
@@ -271,6 +272,15 @@ final class CompressedRuns extends OutputStream {
       d.write(masked);
     }
     return bo.toByteArray();
+  }
+
+  private static int indexOfNul(byte[] b) {
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] == 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** {@code text} through the forms and, one layer down, this stage; null when nothing was replaced. */

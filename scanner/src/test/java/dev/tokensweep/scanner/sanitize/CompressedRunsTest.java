@@ -109,6 +109,20 @@ class CompressedRunsTest {
   }
 
   @Test
+  void gzipOfATar_leftAsItWas_itsStructureWouldBreak() throws IOException {
+    // a tar's header is NUL-padded: a mask of another length in a member would break the archive
+    byte[] tar = new byte[1536];
+    byte[] body = ("token=" + new String(SECRET, StandardCharsets.US_ASCII) + "\n").getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy("a.env".getBytes(StandardCharsets.US_ASCII), 0, tar, 0, 5);
+    System.arraycopy("ustar\0".getBytes(StandardCharsets.US_ASCII), 0, tar, 257, 6);
+    System.arraycopy(body, 0, tar, 512, body.length);
+    byte[] in = ("payload: " + Base64.getEncoder().encodeToString(gzip(tar)) + "\n").getBytes(StandardCharsets.US_ASCII);
+    long[] replaced = {0};
+    assertArrayEquals(in, through(in, new Random(14), replaced), "copied as it was");
+    assertEquals(0, replaced[0]);
+  }
+
+  @Test
   void fuzz_mutatedRuns_neverThrow_andUnchangedWithoutTheSecret() throws Exception {
     List<byte[]> seeds = new ArrayList<>();
     byte[] inner = ("{\"token\":\"" + new String(SECRET, StandardCharsets.US_ASCII) + "\"}").getBytes(StandardCharsets.US_ASCII);
