@@ -244,8 +244,12 @@ final class ArchiveExpander implements Expander {
     CountingInputStream counted = new CountingInputStream(b);
     InputStream dec;
     ConcatenatedStream members = null;
+    BrotliStream brotli = null;
     try {
-      if (ConcatenatedStream.handles(f)) {
+      if (f == Format.BROTLI) {
+        brotli = new BrotliStream(counted, () -> visitor.dataAfterEnd(f, path));
+        dec = brotli;
+      } else if (ConcatenatedStream.handles(f)) {
         // member by member, so that nothing after the last one goes unread (ConcatenatedStream)
         InputStream first = singleDecoder(f, counted);
         members = new ConcatenatedStream(f, first, counted, () -> visitor.dataAfterEnd(f, path));
@@ -279,6 +283,10 @@ final class ArchiveExpander implements Expander {
       }
       if (members != null && members.dataAfterEnd() && !budget.branchStopped()) {
         dataAfterEnd(f, counted, path, members.endOffset(), depth);
+      }
+      if (brotli != null && brotli.dataAfterEnd() && !budget.branchStopped()) {
+        unlisted(counted, path + "!<after brotli end>", "data after the end of the brotli stream (from byte "
+            + brotli.endOffset() + "; what the decoder read ahead before it, up to 4 KiB, is not scanned)", depth);
       }
     } finally {
       visitor.close(path, true); // whether its one member is whole, exit said
@@ -348,6 +356,7 @@ final class ArchiveExpander implements Expander {
         yield new DeflateCompressorInputStream(in, p);
       }
       case Z -> new Lzw(in, memKib);
+      case BROTLI -> new BrotliStream(new CountingInputStream(in.markSupported() ? in : new BufferedInputStream(in)), () -> { });
       default -> throw new IllegalArgumentException("not a compressor: " + f);
     };
   }

@@ -17,7 +17,9 @@ public enum Format {
   /** Firefox's {@code mozLz40\0}: a size, then one LZ4 block (session store, {@code .jsonlz4}, {@code .baklz4}). */
   MOZLZ4("mozlz4", Kind.COMPRESSED),
   DEFLATE("deflate", Kind.COMPRESSED),
-  Z("Z", Kind.COMPRESSED);
+  Z("Z", Kind.COMPRESSED),
+  /** Brotli (RFC 7932): no magic, so only a {@code .br} whose head decodes ({@link Sniffer}); read only. */
+  BROTLI("brotli", Kind.COMPRESSED);
 
   /** How a format is opened. */
   public enum Kind {

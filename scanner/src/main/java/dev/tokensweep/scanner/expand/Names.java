@@ -36,7 +36,7 @@ public final class Names {
       {".tgz", ".tar"}, {".taz", ".tar"}, {".tbz2", ".tar"}, {".tbz", ".tar"}, {".txz", ".tar"},
       {".tlz", ".tar"}, {".tzst", ".tar"}, {".gz", ""}, {".gzip", ""}, {".bz2", ""}, {".bzip2", ""},
       {".xz", ""}, {".lzma", ""}, {".zst", ""}, {".zstd", ""}, {".lz4", ""}, {".sz", ""}, {".snappy", ""},
-      {".zz", ""}, {".zlib", ""}, {".deflate", ""}, {".z", ""}};
+      {".zz", ""}, {".zlib", ""}, {".deflate", ""}, {".z", ""}, {".br", ""}};
 
   /** A stored member name as shown in a chain: control characters escaped. */
   public static String display(String name) {

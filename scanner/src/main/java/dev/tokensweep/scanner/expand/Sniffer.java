@@ -18,7 +18,9 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
  * binary); tar needs a valid header checksum (ustar or old-style); cpio needs a whole
  * well-formed header; lzma needs a plausible 13-byte header; zlib needs a valid header and must
  * inflate the bytes that follow without error, and its rarer header bytes count only with a
- * {@code .zz}/{@code .zlib}/{@code .deflate} name. {@code ArchiveStreamFactory.detect} is not used:
+ * {@code .zz}/{@code .zlib}/{@code .deflate} name. Brotli has no magic at all: only a {@code .br}
+ * (the suffix the {@code brotli} tool writes and web servers serve precompressed files under) is
+ * tried, and only when its head decodes ({@link #isBrotli}). {@code ArchiveStreamFactory.detect} is not used:
  * it probes formats (dump, arj, tar without a checksum match) more loosely than we want.
  * Stateless and thread-safe.
  */
@@ -89,6 +91,9 @@ public final class Sniffer {
     if (isZlib(head, len, lower.endsWith(".zz") || lower.endsWith(".zlib") || lower.endsWith(".deflate"))) {
       return Format.DEFLATE;
     }
+    if (lower.endsWith(".br") && isBrotli(head, len)) {
+      return Format.BROTLI;
+    }
     return null;
   }
 
@@ -155,6 +160,46 @@ public final class Sniffer {
       // reports, unless it reads as text (the decoder can run through short text without complaint)
       int controls = controlBytes(h, 10, len);
       return controls > 0 && controls * 16 >= len - 10;
+    }
+  }
+
+  /**
+   * Whether a {@code .br} head is Brotli: the decoder read it without a format error (a whole
+   * stream to its end, with content; or a head of {@link #HEAD} to its end, which the decoder,
+   * reading 4 KiB at a time, reaches only after decoding its first 4 KiB; or
+   * {@link #INFLATE_PROBE_BYTES} of output), or it failed on bytes that do not read as text: a
+   * damaged Brotli, which the expander opens and reports. Text fails within its first bytes (the
+   * bits of a meta-block header, a Huffman code, padding that must be zero), or makes a complete
+   * stream of no content (text that starts {@code ===} does), and stays a leaf.
+   */
+  private static boolean isBrotli(byte[] h, int len) {
+    int[] read = {0}; // how far the decoder read the head
+    InputStream head = new ByteArrayInputStream(h, 0, len) {
+      @Override
+      public synchronized int read(byte[] b, int off, int n) {
+        int r = super.read(b, off, n);
+        read[0] = pos;
+        return r;
+      }
+    };
+    long produced = 0;
+    try (InputStream in = new org.brotli.dec.BrotliInputStream(head)) {
+      byte[] out = new byte[INFLATE_PROBE_BUFFER];
+      for (int n; (n = in.read(out, 0, out.length)) >= 0; ) {
+        produced += n;
+        if (produced > INFLATE_PROBE_BYTES) {
+          return true;                                 // decoding fine; no need to go on
+        }
+      }
+      return produced > 0;                             // a whole stream (what follows it is the expander's to report)
+    } catch (IOException | RuntimeException e) {
+      if (len >= HEAD && read[0] == len) {
+        return true;                                   // got through 4 KiB, then ran out of the head: inconclusive
+      }
+      int controls = controlBytes(h, 0, len);
+      return controls > 0 && controls * 16 >= len;
+    } catch (LinkageError e) {
+      return false;                                    // no decoder: read as what it looks like
     }
   }
 

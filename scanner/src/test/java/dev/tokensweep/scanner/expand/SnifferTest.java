@@ -42,6 +42,26 @@ class SnifferTest {
   }
 
   @Test
+  void sniff_brotli_onlyNamedBrAndOnlyWhenItDecodes() throws java.io.IOException {
+    byte[] text = "2026-12-05 INFO request path=/api/v1/items status=200\n".repeat(300).getBytes(StandardCharsets.US_ASCII);
+    byte[] stream = dev.tokensweep.scanner.pipeline.Archives.brotli(text);
+    byte[] real;
+    try (java.io.InputStream in = SnifferTest.class.getResourceAsStream("brotli/app.log.br")) {
+      real = in.readAllBytes();
+    }
+    byte[] head = Arrays.copyOf(stream, Sniffer.HEAD);
+    assertEquals(Format.BROTLI, sniff("app.log.br", real));
+    assertEquals(Format.BROTLI, sniff("APP.LOG.BR", stream.length < Sniffer.HEAD ? stream : head));
+    assertEquals(Format.BROTLI, sniff("a.br", Arrays.copyOf(real, 2000)), "cut short: a damaged brotli, opened to be reported");
+    assertNull(sniff("app.log", real), "no magic: only the name says brotli");
+    assertNull(sniff("x.br", text), "text");
+    assertNull(sniff("x.br", Arrays.copyOf(text, 100)), "short text");
+    assertNull(sniff("x.br", "=====\nnotes\n".repeat(1000).getBytes(StandardCharsets.US_ASCII)),
+        "text making a complete, empty stream");
+    assertNull(sniff("x.br", dev.tokensweep.scanner.pipeline.Archives.brotli(new byte[0])), "an empty stream: nothing to open");
+  }
+
+  @Test
   void sniff_randomBytes_neverAnArchive() {
     Random r = new Random(42);
     byte[] b = new byte[Sniffer.HEAD];

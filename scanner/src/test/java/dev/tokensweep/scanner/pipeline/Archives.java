@@ -170,6 +170,36 @@ public final class Archives {
     return bo.toByteArray();
   }
 
+  /**
+   * Brotli (RFC 7932) as the build can write it, having no encoder: a window of 64 KiB, the content
+   * in uncompressed meta-blocks of up to 64 KiB (section 9.2), then an empty last meta-block.
+   * Any decoder reads it; real compressed streams are fixtures made by the brotli tool
+   * ({@code src/test/resources/dev/tokensweep/scanner/expand/brotli/PROVENANCE.md}).
+   */
+  public static byte[] brotli(byte[] content) {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    long bits = 0;      // bits not yet written, the first in the lowest place
+    int n = 1;          // WBITS: a single 0 bit, a 64 KiB window
+    for (int off = 0; off < content.length; off += 1 << 16) {
+      int len = Math.min(1 << 16, content.length - off);
+      // ISLAST 0, MNIBBLES 0 (four nibbles), MLEN - 1 in 16 bits, ISUNCOMPRESSED 1
+      bits |= ((long) (len - 1) << 3 | 1L << 19) << n;
+      n += 20;
+      for (; n > 0; n -= 8, bits >>>= 8) {
+        bo.write((int) bits & 0xFF); // the rest of the last byte is padding, zeros
+      }
+      bits = 0;
+      n = 0;
+      bo.write(content, off, len);
+    }
+    bits |= 0b11L << n; // ISLAST 1, ISLASTEMPTY 1
+    n += 2;
+    for (; n > 0; n -= 8, bits >>>= 8) {
+      bo.write((int) bits & 0xFF);
+    }
+    return bo.toByteArray();
+  }
+
   public static byte[] cpio(Map<String, byte[]> members) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (CpioArchiveOutputStream c = new CpioArchiveOutputStream(bo)) {
