@@ -528,6 +528,12 @@ final class ArchiveRewriter implements Expander.Visitor {
           dropped = true;
           return;
         }
+        if (format == Format.BROTLI) {
+          problems.add(new Problem(path, Problem.Type.UNSUPPORTED, "brotli cannot be written (the build has a Brotli "
+              + "decoder only); left out of the copy"));
+          dropped = true;
+          return;
+        }
         if (format == Format.MOZLZ4 && !mozLz4Header(m.content().size())) {
           return;
         }

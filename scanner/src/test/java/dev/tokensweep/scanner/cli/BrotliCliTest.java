@@ -1,7 +1,9 @@
 package dev.tokensweep.scanner.cli;
 
 import static dev.tokensweep.scanner.cli.Run.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -166,5 +168,22 @@ class BrotliCliTest {
     Run low = run("scan", "--no-progress", "--max-entry-bytes", "1M", "--max-ratio", "100000000", bomb.toString());
     assertEquals(3, low.exit());
     assertTrue(low.err().contains(bomb + "!: limit: max-entry-bytes:"), low.err());
+  }
+
+  @Test
+  void sanitize_brotliWithSecretLeftOut_cleanOneCopiedAsItWas() throws IOException {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Path secret = Files.write(in.resolve("app.log.br"), resource("app.log.br"));
+    byte[] clean = Archives.brotli(log(20, 0));
+    Files.write(in.resolve("clean.log.br"), clean);
+    byte[] before = Files.readAllBytes(secret);
+    Path out = tmp.resolve("out");
+    Run r = run("sanitize", in.toString(), "-o", out.toString());
+    assertEquals(3, r.exit(), "a file left out of the copy");
+    assertTrue(r.err().contains(secret + ": unsupported: brotli cannot be written"), r.err());
+    assertFalse(Files.exists(out.resolve("app.log.br")), "no copy holding the secret");
+    assertArrayEquals(clean, Files.readAllBytes(out.resolve("clean.log.br")), "the clean one copied byte for byte");
+    assertArrayEquals(before, Files.readAllBytes(secret), "input unchanged");
+    r.assertNotPrinted(FIXTURE_TOKEN.substring(4, 30), "the fixture's token");
   }
 }
