@@ -43,8 +43,9 @@ class SnifferFuzzTest {
     seeds.add(new byte[] {0x78, (byte) 0x9C, 0x03, 0});
     seeds.add("070701000000".getBytes(StandardCharsets.US_ASCII));
     seeds.add("{\"access_token\":\"x\"}".getBytes(StandardCharsets.US_ASCII));
+    seeds.add(dev.tokensweep.scanner.pipeline.Archives.brotli(text)); // no magic: only a .br name tries it
     String[] names = {"a.log", "a.gz", "x.zip", "x.tar", "x.7z", "x.bz2", "x.xz", "x.lzma", "x.zz", "x.cpio", "x.json",
-        "", "noext", "a.log.2", "x.Z", "x.zst", "x.lz4", "x.sz"};
+        "", "noext", "a.log.2", "x.Z", "x.zst", "x.lz4", "x.sz", "x.br"};
     FuzzLoop.run("sniffer", seeds, 5, 2_000, 512L << 20, 200, (bytes, run) -> {
       byte[] head = bytes.length > Sniffer.HEAD ? java.util.Arrays.copyOf(bytes, Sniffer.HEAD) : bytes;
       // the length given may be shorter than the array, as a short read leaves it
