@@ -1,47 +1,119 @@
 package dev.tokensweep.scanner.decode;
 
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import dev.tokensweep.scanner.expand.Sniffer;
 import dev.tokensweep.scanner.read.ByteScan;
 import dev.tokensweep.scanner.read.Locator;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
+import org.apache.commons.compress.archivers.sevenz.SevenZFile;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 /**
- * A base64 run that holds gzip or zlib data, inflated: Helm keeps a release (its values, secrets
- * included) as base64 of base64 of gzipped JSON in a Kubernetes Secret, and payloads, cookies and
- * support-bundle fields carry compressed JSON the same way. The text it inflates to (at most
- * {@link #MAX_INFLATED} bytes of it, nine in ten bytes text) is scanned one layer down, named
- * {@code base64+gzip} or {@code base64+zlib}; a zip's entries likewise, as {@code base64+zip}; a finding there is located at the run's first byte,
- * since no byte of compressed data stands for one byte of the text. Runs are told by their first
- * bytes ({@code H4sI} is gzip's magic in base64; a zlib header's check bits), so text runs never
- * come here and binary runs cost a four-byte test.
+ * A base64 run that holds compressed data or an archive, unpacked: Helm keeps a release (its
+ * values, secrets included) as base64 of base64 of gzipped JSON in a Kubernetes Secret, payloads,
+ * cookies and support-bundle fields carry compressed JSON the same way, and APIs, CI systems and
+ * {@code kubectl cp} ship tarballs and zips in base64 fields. gzip, zlib, bzip2, xz and zstd data
+ * is decompressed; a tar's, a zip's or a 7z's members are read, each name and each content; and
+ * what comes out is unpacked again when it is itself an archive or compressed (a {@code .tar.gz},
+ * a zip holding a rotated {@code .log.gz}), up to {@link #MAX_DEPTH} steps under base64. Text that
+ * comes out is scanned one layer down, named by the steps ({@code base64+gzip}, {@code
+ * base64+gzip+tar}, {@code base64+zip+gzip}, {@code base64+7z}); a finding there is located at the
+ * run's first byte, since no byte of compressed data stands for one byte of the text. All steps of
+ * one run share one output budget ({@link #MAX_INFLATED}) and one count of members and decoders
+ * ({@link #MAX_ENTRIES}), so a bomb at any depth stops there. Decoding is best effort: a damaged or
+ * cut payload gives what came out before the damage, and nothing is reported (the run itself was
+ * scanned as base64). Runs are told by their first bytes (a few characters' test; a tar by its
+ * header, {@link #startsCompressed}), so text runs never come here and binary runs cost little.
  */
 final class Inflated {
   private Inflated() {}
 
-  /** Inflated text past this is not scanned: a run is at most 1 MiB of base64, and a bomb inflates it a thousandfold. */
+  /**
+   * Bytes decompressed from one run, over all its steps: a run is at most 1 MiB of base64, and a
+   * bomb inflates it a thousandfold. A tar's members are slices of bytes already counted (or of
+   * the run itself), so they are not counted again.
+   */
   static final int MAX_INFLATED = 4 << 20;
 
-  /** Whether the {@code n} base64 characters at {@code s} start with a gzip member or a zlib stream. */
+  /** Members read and decoders opened for one run, over all its steps (a bundle's attachment holds a few). */
+  static final int MAX_ENTRIES = 256;
+
+  /**
+   * Decoding steps under base64: a {@code .tar.gz} that holds a rotated {@code .log.gz} is three
+   * (gzip, tar, gzip); what the last step gives is scanned as text, never unpacked again.
+   */
+  static final int MAX_DEPTH = 3;
+
+  /**
+   * The memory an xz or 7z decoder's dictionary may take, and (as {@link #ZSTD_WINDOW_LOG_MAX})
+   * a zstd window: the default presets of xz (8 MiB) and zstd (at most 8 MiB) fit; a field in
+   * text compressed with a larger window is not decoded (the expander's own, larger cap is for
+   * files, read once each, not for every run of a log).
+   */
+  static final int DECODER_MEMORY_KIB = 16 << 10;
+
+  /** 2^24 bytes: {@link #DECODER_MEMORY_KIB} as zstd's window-log limit. */
+  private static final int ZSTD_WINDOW_LOG_MAX = 24;
+
+  /** Base64 characters that decode to a whole 512-byte tar header (683 * 6 bits = 512 bytes and 2 bits). */
+  private static final int TAR_HEADER_RUN = 683;
+
+  /**
+   * Whether the {@code n} base64 characters at {@code s} start with a gzip member, a zlib stream,
+   * bzip2, xz or zstd data, a zip's first local header, a 7z signature or a ustar header.
+   */
   static boolean startsCompressed(byte[] buf, int s, int n) {
     if (n < DecodingLayer.MIN_RUN) {
       return false;
     }
-    int x = ByteScan.base64Value(buf[s]) << 18 | ByteScan.base64Value(buf[s + 1]) << 12
-        | ByteScan.base64Value(buf[s + 2]) << 6 | ByteScan.base64Value(buf[s + 3]);
+    int x = quantum(buf, s);
     int b0 = x >>> 16 & 0xFF;
     int b1 = x >>> 8 & 0xFF;
     int b2 = x & 0xFF;
     if (b0 == 0x1F && b1 == 0x8B && b2 == 8 || b0 == 'P' && b1 == 'K' && b2 == 3) {
       return true; // a gzip member, a zip's first local header
     }
+    if (b0 == 'B' && b1 == 'Z' && b2 == 'h' || b0 == 0xFD && b1 == '7' && b2 == 'z'
+        || b0 == 0x28 && b1 == 0xB5 && b2 == 0x2F || b0 == '7' && b1 == 'z' && b2 == 0xBC) {
+      return true; // bzip2, xz, zstd, 7z
+    }
     // zlib: deflate with a window of at most 32 KiB, no preset dictionary, the header's check
-    return (b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0;
+    if ((b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0) {
+      return true;
+    }
+    // A tar has no magic at its start, only "ustar" at offset 257 of its first header (GNU tar,
+    // bsdtar, Go's archive/tar as kubectl cp uses it and Python's tarfile all write it; pre-POSIX
+    // v7 tars without it are not looked for). Only a run long enough for a whole header is
+    // tested, and only the characters of bytes 255-263: the first quantum holds byte 257, so a
+    // binary run that is no tar is given up after one more quantum, as the tests above. The
+    // header's checksum (Sniffer.isTar, as files are sniffed) is verified once the run is decoded.
+    if (n < TAR_HEADER_RUN || (quantum(buf, s + 340) & 0xFF) != 'u') {
+      return false;
+    }
+    int st = quantum(buf, s + 344);
+    return st == ('s' << 16 | 't' << 8 | 'a') && (quantum(buf, s + 348) >>> 16) == 'r';
   }
 
-  /** Decodes the run, inflates it and, when that gives text, scans it through {@code next}. */
+  /** The three bytes the four base64 characters at {@code i} decode to, as one int. */
+  private static int quantum(byte[] buf, int i) {
+    return ByteScan.base64Value(buf[i]) << 18 | ByteScan.base64Value(buf[i + 1]) << 12
+        | ByteScan.base64Value(buf[i + 2]) << 6 | ByteScan.base64Value(buf[i + 3]);
+  }
+
+  /** Decodes the run, unpacks it and scans the text that comes out through {@code next}. */
   static void pass(byte[] buf, int s, int n, Locator locator, DecodingLayer.Next next) {
     byte[] raw = new byte[n * 3 / 4];
     int o = 0;
@@ -55,62 +127,262 @@ final class Inflated {
         raw[o++] = (byte) (acc >> bits);
       }
     }
-    if (raw[0] == 'P') {
-      zip(raw, o, s, locator, next);
-      return;
-    }
-    boolean gzip = (raw[0] & 0xFF) == 0x1F;
-    byte[] text = new byte[Math.min(MAX_INFLATED, Math.max(1024, o * 8))];
-    int m = 0;
-    try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(raw, 0, o))
-        : new InflaterInputStream(new ByteArrayInputStream(raw, 0, o))) {
-      for (int k; m < MAX_INFLATED && (k = in.read(text, m, text.length - m)) > 0; ) {
-        m += k;
-        if (m == text.length && m < MAX_INFLATED) {
-          text = java.util.Arrays.copyOf(text, Math.min(MAX_INFLATED, text.length * 2));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // damaged or cut (a run split by the chunk is decoded whole by the next): what came out is scanned
-    }
-    passText(text, m, gzip ? "base64+gzip" : "base64+zlib", s, locator, next);
+    new Unpacking(s, locator, next).open(raw, o, "base64", 0);
   }
 
-  /** Scans {@code text[0, m)} one layer down when nine in ten of its bytes are text, located at {@code at}. */
-  private static void passText(byte[] text, int m, String layer, int at, Locator locator, DecodingLayer.Next next) {
-    int printable = 0;
-    for (int i = 0; i < m; i++) {
-      if (DecodingLayer.isText(text[i])) {
-        printable++;
-      }
-    }
-    if (m < 8 || printable * 10 < m * 9) {
-      return; // compressed binary (a tar, an image): not text a rule reads
-    }
-    next.pass(text, m, layer, p -> locator.locate(at));
-  }
+  /** The formats a run, or what came out of it, is unpacked as; {@code layer} names the step. */
+  private enum Kind {
+    GZIP("gzip"), ZLIB("zlib"), BZIP2("bzip2"), XZ("xz"), ZSTD("zstd"), ZIP("zip"), SEVEN_Z("7z"), TAR("tar");
 
-  /** Entries of a zip read from its local headers; more are not read (a bundle's attachment holds a few). */
-  static final int MAX_ZIP_ENTRIES = 256;
+    final String layer;
+
+    Kind(String layer) {
+      this.layer = layer;
+    }
+  }
 
   /**
-   * A zip in base64 (an attachment field of a bundle or an API answer): each entry's name and
-   * content, up to {@link #MAX_INFLATED} bytes in all, scanned one layer down as {@code base64+zip}
-   * where they are text.
+   * What {@code b[0, len)} is by its first bytes (a tar by its header's checksum), or null. Text
+   * may start like zlib ({@code x^}) or bzip2 ({@code BZh9}): its decoder then fails and the
+   * bytes are scanned as they are ({@link Unpacking#open}).
    */
-  private static void zip(byte[] raw, int o, int s, Locator locator, DecodingLayer.Next next) {
-    int left = MAX_INFLATED;
-    try (java.util.zip.ZipInputStream z = new java.util.zip.ZipInputStream(new ByteArrayInputStream(raw, 0, o))) {
-      java.util.zip.ZipEntry e;
-      for (int k = 0; k < MAX_ZIP_ENTRIES && left > 0 && (e = z.getNextEntry()) != null; k++) {
-        byte[] name = (e.getName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        passText(name, name.length, "base64+zip", s, locator, next);
-        byte[] text = z.readNBytes(left);
-        left -= text.length;
-        passText(text, text.length, "base64+zip", s, locator, next);
+  private static Kind kind(byte[] b, int len) {
+    if (len < 4) {
+      return null;
+    }
+    int b0 = b[0] & 0xFF;
+    int b1 = b[1] & 0xFF;
+    int b2 = b[2] & 0xFF;
+    int b3 = b[3] & 0xFF;
+    if (b0 == 0x1F && b1 == 0x8B && b2 == 8) {
+      return Kind.GZIP;
+    }
+    if (b0 == 'P' && b1 == 'K' && b2 == 3 && b3 == 4) {
+      return Kind.ZIP;
+    }
+    if (b0 == 'B' && b1 == 'Z' && b2 == 'h' && b3 >= '1' && b3 <= '9') {
+      return Kind.BZIP2;
+    }
+    if (b0 == 0xFD && b1 == '7' && b2 == 'z' && b3 == 'X') {
+      return Kind.XZ;
+    }
+    if (b0 == 0x28 && b1 == 0xB5 && b2 == 0x2F && b3 == 0xFD) {
+      return Kind.ZSTD;
+    }
+    if (b0 == '7' && b1 == 'z' && b2 == 0xBC && b3 == 0xAF) {
+      return Kind.SEVEN_Z;
+    }
+    if (Sniffer.isTar(b, len)) {
+      return Kind.TAR; // before zlib: a tar whose first name starts like a zlib header is a tar
+    }
+    if ((b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0) {
+      return Kind.ZLIB;
+    }
+    return null;
+  }
+
+  /** The unpacking of one run: where its findings are located, and what it may still produce. */
+  private static final class Unpacking {
+    private final int at;
+    private final Locator locator;
+    private final DecodingLayer.Next next;
+    private int bytesLeft = MAX_INFLATED;
+    private int entriesLeft = MAX_ENTRIES;
+
+    Unpacking(int at, Locator locator, DecodingLayer.Next next) {
+      this.at = at;
+      this.locator = locator;
+      this.next = next;
+    }
+
+    /**
+     * Unpacks {@code b[0, len)}, reached through {@code layer} after {@code depth} steps, when it
+     * is compressed or an archive and the budgets and the depth allow; scans it as text otherwise.
+     * Bytes below the run that only looked like a format (the decoder failed) are scanned as text too.
+     */
+    void open(byte[] b, int len, String layer, int depth) {
+      Kind k = depth < MAX_DEPTH && entriesLeft > 0 && bytesLeft > 0 ? kind(b, len) : null;
+      if (k == null) {
+        text(b, len, layer);
+        return;
       }
-    } catch (IOException | RuntimeException e) {
-      // damaged, cut or encrypted: the entries before it were scanned
+      entriesLeft--;
+      String inner = layer + "+" + k.layer;
+      boolean whole = switch (k) {
+        case TAR -> tar(b, len, inner, depth + 1);
+        case ZIP -> zip(b, len, inner, depth + 1);
+        case SEVEN_Z -> sevenZ(b, len, inner, depth + 1);
+        default -> decompress(k, b, len, inner, depth + 1);
+      };
+      if (!whole && depth > 0) {
+        text(b, len, layer); // the run's own bytes are binary (Base64Layer tested them): only members
+      }
+    }
+
+    /** What a decoder gave, to the end of its stream or of the budget, and whether it ended without error. */
+    private record Out(byte[] b, int n, boolean whole) {}
+
+    /** Reads {@code in} up to the byte budget, which what is read is taken from. */
+    private Out read(InputStream in, int sizeHint) {
+      int cap = bytesLeft;
+      byte[] out = new byte[Math.min(cap, Math.max(1024, sizeHint))];
+      int m = 0;
+      boolean whole = true;
+      try {
+        while (true) {
+          if (m == out.length) {
+            if (m == cap) {
+              break;
+            }
+            out = Arrays.copyOf(out, (int) Math.min(cap, out.length * 2L));
+          }
+          int r = in.read(out, m, out.length - m);
+          if (r <= 0) {
+            break;
+          }
+          m += r;
+        }
+      } catch (IOException | RuntimeException e) {
+        whole = false; // damaged or cut (a run split by the chunk is decoded whole by the next): what came out counts
+      }
+      bytesLeft -= m;
+      return new Out(out, m, whole);
+    }
+
+    private boolean decompress(Kind k, byte[] b, int len, String layer, int depth) {
+      Out out = null;
+      try (InputStream in = decoder(k, new ByteArrayInputStream(b, 0, len))) {
+        out = read(in, len * 8);
+      } catch (IOException | RuntimeException | LinkageError e) {
+        // a header that does not parse, a window past the memory cap, no zstd library for this
+        // platform; or a failure to close, after what was read
+      }
+      if (out == null) {
+        return false;
+      }
+      if (out.n > 0) {
+        open(out.b, out.n, layer, depth);
+      }
+      return out.whole;
+    }
+
+    private static InputStream decoder(Kind k, InputStream in) throws IOException {
+      return switch (k) {
+        case GZIP -> new GZIPInputStream(in);
+        case ZLIB -> new InflaterInputStream(in);
+        case BZIP2 -> new BZip2CompressorInputStream(in, true);
+        case XZ -> new XZCompressorInputStream(in, true, DECODER_MEMORY_KIB);
+        case ZSTD -> new ZstdInputStreamNoFinalizer(in).setLongMax(ZSTD_WINDOW_LOG_MAX);
+        default -> throw new IllegalArgumentException("not a compressor: " + k);
+      };
+    }
+
+    /** A member's name, scanned as text as the expander scans archive member names. */
+    private void name(String name, String layer) {
+      if (name != null) {
+        byte[] b = (name + "\n").getBytes(StandardCharsets.UTF_8);
+        text(b, b.length, layer);
+      }
+    }
+
+    /**
+     * A tar's members (a {@code kubectl cp} payload, a bundle's tarball), read from memory; the
+     * bytes a member holds are its slice of the tar, so they take nothing from the byte budget.
+     */
+    private boolean tar(byte[] b, int len, String layer, int depth) {
+      try (TarArchiveInputStream t = new TarArchiveInputStream(new ByteArrayInputStream(b, 0, len))) {
+        for (TarArchiveEntry e; entriesLeft > 0 && (e = t.getNextEntry()) != null; ) {
+          entriesLeft--;
+          name(e.getName(), layer);
+          if (e.isFile()) {
+            byte[] content = t.readNBytes(len);
+            open(content, content.length, layer, depth);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        return false; // damaged or cut: the members before it were scanned
+      }
+      return true;
+    }
+
+    /**
+     * A zip read from its local headers (an attachment field of a bundle or an API answer). A
+     * member read to the budget's end ends the reading: the next header lies past the member's
+     * unread rest, which would be inflated to be skipped.
+     */
+    private boolean zip(byte[] b, int len, String layer, int depth) {
+      try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(b, 0, len))) {
+        for (ZipEntry e; entriesLeft > 0 && bytesLeft > 0 && (e = z.getNextEntry()) != null; ) {
+          entriesLeft--;
+          name(e.getName(), layer);
+          Out out = read(z, (int) Math.min(Integer.MAX_VALUE, Math.max(e.getSize(), 0)));
+          if (out.n > 0) {
+            open(out.b, out.n, layer, depth);
+          }
+          if (!out.whole) {
+            return false;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        return false; // damaged, cut or encrypted: the entries before it were scanned
+      }
+      return true;
+    }
+
+    /**
+     * A 7z's members, read in order as they are stored (solid blocks decode front to back), its
+     * dictionary within {@link #DECODER_MEMORY_KIB}. As for a zip, a member read to the budget's
+     * end ends the reading: the next member lies past the unread rest in the same block.
+     */
+    private boolean sevenZ(byte[] b, int len, String layer, int depth) {
+      byte[] whole = len == b.length ? b : Arrays.copyOf(b, len);
+      try (SevenZFile z = SevenZFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(whole))
+          .setMaxMemoryLimitKiB(DECODER_MEMORY_KIB).get()) {
+        InputStream current = new InputStream() {
+          @Override
+          public int read() throws IOException {
+            return z.read();
+          }
+
+          @Override
+          public int read(byte[] buf, int off, int n) throws IOException {
+            return z.read(buf, off, n);
+          }
+        };
+        for (SevenZArchiveEntry e; entriesLeft > 0 && bytesLeft > 0 && (e = z.getNextEntry()) != null; ) {
+          entriesLeft--;
+          name(e.getName(), layer);
+          if (e.isDirectory() || !e.hasStream() || e.isAntiItem()) {
+            continue;
+          }
+          Out out = read(current, (int) Math.min(Integer.MAX_VALUE, Math.max(e.getSize(), 0)));
+          if (out.n > 0) {
+            open(out.b, out.n, layer, depth);
+          }
+          if (!out.whole) {
+            return false;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        return false; // damaged, encrypted, or a dictionary past the cap
+      }
+      return true;
+    }
+
+    /** Scans {@code text[0, m)} one layer down when nine in ten of its bytes are text. */
+    private void text(byte[] text, int m, String layer) {
+      if (m < 8) {
+        return;
+      }
+      int maxBad = m / 10;
+      int bad = 0;
+      for (int i = 0; i < m; i++) {
+        if (!DecodingLayer.isText(text[i]) && ++bad > maxBad) {
+          return; // compressed binary (an image, a member that is no text): not text a rule reads
+        }
+      }
+      int where = at;
+      next.pass(text, m, layer, p -> locator.locate(where));
     }
   }
 }

@@ -241,7 +241,7 @@ public final class Sniffer {
   }
 
   /** A ustar header (magic at 257) or an old-style one, either way with a matching header checksum. */
-  static boolean isTar(byte[] h, int len) {
+  public static boolean isTar(byte[] h, int len) {
     if (len < 512 || h[0] == 0) {
       return false;
     }

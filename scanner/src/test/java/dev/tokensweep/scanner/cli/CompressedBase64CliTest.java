@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokensweep.detectors.rule.TokenForge;
+import dev.tokensweep.scanner.pipeline.Archives;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,109 @@ class CompressedBase64CliTest {
     Run r = Run.run("scan", "--format", "jsonl", "--no-progress", p.toString());
     assertEquals(1, r.exit(), "found");
     assertEquals(List.of("ts.github.1 [\"base64+zip\"]"), found(r));
+  }
+
+  private static java.util.Map<String, byte[]> members(String... nameAndContent) {
+    java.util.Map<String, byte[]> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < nameAndContent.length; i += 2) {
+      m.put(nameAndContent[i], nameAndContent[i + 1].getBytes(StandardCharsets.UTF_8));
+    }
+    return m;
+  }
+
+  private static List<String> sorted(List<String> l) {
+    List<String> s = new ArrayList<>(l);
+    java.util.Collections.sort(s);
+    return s;
+  }
+
+  @Test
+  void tarballsInYamlAndJson_membersAndNamesFound() throws IOException {
+    // kubectl cp and support APIs ship a tar, or a .tar.gz, in a base64 field
+    String inName = forge.base62Crc32("gho_");
+    byte[] tar = Archives.tar(members("var/log/app.log", "x ".repeat(300) + "GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n",
+        "secrets/" + inName + ".txt", "see the name\n"));
+    Path yaml = tmp.resolve("configmap.yaml");
+    Files.writeString(yaml, "apiVersion: v1\nkind: ConfigMap\nbinaryData:\n  support.tar: " + b64(tar) + "\n");
+    Run r = Run.run("scan", "--format", "jsonl", "--no-progress", yaml.toString());
+    assertEquals(1, r.exit(), "found");
+    assertEquals(List.of("ts.github.1 [\"base64+tar\"]", "ts.github.2 [\"base64+tar\"]"), sorted(found(r)));
+    r.assertNotPrinted(inName.substring(8, 30), "the token in a member's name");
+
+    byte[] tgz = Archives.gzip(Archives.tar(members("home/u/.config/gh/hosts.yml",
+        "github.com:\n    oauth_token: " + forge.base62Crc32("gho_") + "\n")));
+    Path json = tmp.resolve("ticket.json");
+    Files.writeString(json, "{\"ticket\":7,\"bundle\":\"" + b64(tgz) + "\"}");
+    Run j = Run.run("scan", "--format", "jsonl", "--no-progress", json.toString());
+    assertEquals(1, j.exit(), "found");
+    assertEquals(List.of("ts.github.2 [\"base64+gzip+tar\"]"), found(j));
+  }
+
+  @Test
+  void bzip2XzZstdAndSevenZInBase64_found() throws IOException {
+    Path sevenZ = tmp.resolve("a.7z");
+    Archives.sevenZ(sevenZ, members("notes/env.txt", "GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n"));
+    Path log = tmp.resolve("payloads.log");
+    Files.writeString(log, "bz=" + b64(Archives.bzip2(("token=" + forge.base62Crc32("ghp_")).getBytes(StandardCharsets.US_ASCII)))
+        + "\nxz=" + b64(Archives.xz(("token=" + forge.base62Crc32("ghp_")).getBytes(StandardCharsets.US_ASCII)))
+        + "\nzst=" + b64(Archives.zstd(("token=" + forge.base62Crc32("ghp_")).getBytes(StandardCharsets.US_ASCII)))
+        + "\nseven=" + b64(Files.readAllBytes(sevenZ)) + "\n");
+    Run r = Run.run("scan", "--format", "jsonl", "--no-progress", log.toString());
+    assertEquals(1, r.exit(), "found");
+    assertEquals(List.of("ts.github.1 [\"base64+bzip2\"]", "ts.github.1 [\"base64+xz\"]", "ts.github.1 [\"base64+zstd\"]",
+        "ts.github.1 [\"base64+7z\"]"), found(r));
+  }
+
+  @Test
+  void compressedMemberInAnArchive_oneStepMore() throws IOException {
+    byte[] rotated = Archives.gzip(("x ".repeat(200) + "GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n").getBytes(StandardCharsets.US_ASCII));
+    java.util.Map<String, byte[]> m = new java.util.LinkedHashMap<>();
+    m.put("logs/app.log.1.gz", rotated);
+    Path p = tmp.resolve("bundle.json");
+    Files.writeString(p, "{\"zip\":\"" + b64(Archives.zip(m)) + "\",\n\"tgz\":\"" + b64(Archives.gzip(Archives.tar(m))) + "\"}");
+    Run r = Run.run("scan", "--format", "jsonl", "--no-progress", p.toString());
+    assertEquals(1, r.exit(), "found");
+    assertEquals(List.of("ts.github.1 [\"base64+zip+gzip\"]", "ts.github.1 [\"base64+gzip+tar+gzip\"]"), found(r));
+  }
+
+  @Test
+  void bombInATarInBase64_stopsAtTheCap_membersAroundItFound() throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (GZIPOutputStream g = new GZIPOutputStream(bo)) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 64; i++) {
+        g.write(zeros);
+      }
+    }
+    java.util.Map<String, byte[]> m = new java.util.LinkedHashMap<>();
+    m.put("before.log", ("GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n").getBytes(StandardCharsets.US_ASCII));
+    m.put("core.gz", bo.toByteArray());
+    m.put("again.gz", bo.toByteArray());
+    // another rule: one rule's findings at one place (the run's start) are reported once
+    m.put("after.log", ("GH_TOKEN=" + forge.base62Crc32("gho_") + "\n").getBytes(StandardCharsets.US_ASCII));
+    Path p = tmp.resolve("blobs.log");
+    Files.writeString(p, "payload=" + b64(Archives.tar(m)) + "\n");
+    long t0 = System.nanoTime();
+    Run r = Run.run("scan", "--format", "jsonl", "--no-progress", p.toString());
+    assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "bounded");
+    assertEquals(1, r.exit(), "found, nothing wrong");
+    assertEquals(List.of("ts.github.1 [\"base64+tar\"]", "ts.github.2 [\"base64+tar\"]"), found(r));
+  }
+
+  @Test
+  void sanitize_tokenInACompressedTarInBase64_verificationFails() throws IOException {
+    // sanitize cannot rewrite a token inside compressed data: the copy still holds it, and the
+    // verification must say so (exit 1), never 'clean'. (In a plain tar the token's bytes stand in
+    // the base64 as they are, and are rewritten there.)
+    String token = forge.base62Crc32("ghp_");
+    Path in = tmp.resolve("in.log");
+    Files.writeString(in, "gz=" + b64(gzip(("token=" + token).getBytes(StandardCharsets.US_ASCII))) + "\ntgz="
+        + b64(Archives.gzip(Archives.tar(members("etc/app.env", "GH_TOKEN=" + token + "\n")))) + "\n");
+    Path out = tmp.resolve("out.log");
+    Run s = Run.run("sanitize", "-o", out.toString(), in.toString());
+    assertEquals(1, s.exit(), "verification failed");
+    assertTrue(s.err().contains("verification FAILED (2 remain)"), "both payloads remain in the copy");
+    s.assertNotPrinted(token.substring(8, 30), "the token");
   }
 
   @Test
