@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.FuzzLoop;
+import dev.tokensweep.scanner.pipeline.Archives;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
 import java.io.ByteArrayInputStream;
@@ -29,9 +30,16 @@ class TextReadersFuzzTest {
   private static final String TOKEN = new TokenForge(new Random(77)).base62Crc32("ghp_");
 
   private static void fuzz(String name, List<byte[]> seeds, Supplier<Reader> readers, long seedNo) throws Exception {
+    fuzz(name, seeds, readers, seedNo, b -> b);
+  }
+
+  /** As above, each mutated input first made into what the reader reads by {@code wrap}. */
+  private static void fuzz(String name, List<byte[]> seeds, Supplier<Reader> readers, long seedNo,
+      java.util.function.UnaryOperator<byte[]> wrap) throws Exception {
     String path = "fuzz/" + name;
     String secretPart = TOKEN.substring(4, 30);
-    FuzzLoop.run(name, seeds, seedNo, 2_500, 512L << 20, 40, (input, run) -> {
+    FuzzLoop.run(name, seeds, seedNo, 2_500, 512L << 20, 40, (mutated, run) -> {
+      byte[] input = wrap.apply(mutated);
       List<Problem> problems = new ArrayList<>();
       SegmentSink sink = new SegmentSink() {
         @Override
@@ -143,9 +151,46 @@ class TextReadersFuzzTest {
         ascii("x".repeat(3000) + TOKEN + "\n"),
         ascii("release=" + Base64.getEncoder().encodeToString(gzip(ascii("{\"token\":\"" + TOKEN + "\"}")))
             + " state=" + Base64.getEncoder().encodeToString(zlib(ascii("Authorization: Bearer " + TOKEN))) + "\n"),
-        ascii("attachment=" + Base64.getEncoder().encodeToString(zip(ascii("GH_TOKEN=" + TOKEN + "\n"))) + "\n"));
+        ascii("attachment=" + Base64.getEncoder().encodeToString(zip(ascii("GH_TOKEN=" + TOKEN + "\n"))) + "\n"),
+        ascii(String.join("\n", archivesInBase64()) + "\n"));
     fuzz("app.log", seeds, () -> new TextReader(CHUNK), 41);
     fuzz("decoded.log", seeds, () -> new dev.tokensweep.scanner.decode.DecodingReader(new TextReader(CHUNK)), 42);
+  }
+
+  /** Archives and compressed data, each holding the token, as the decoding layer unpacks them from base64. */
+  private static List<byte[]> archives() throws java.io.IOException {
+    byte[] text = ascii("x ".repeat(40) + "GH_TOKEN=" + TOKEN + "\n");
+    java.util.Map<String, byte[]> one = new java.util.LinkedHashMap<>();
+    one.put("var/log/app.log", text);
+    one.put("var/log/app.log.1.gz", Archives.gzip(text));
+    byte[] tar = Archives.tar(one);
+    org.apache.commons.compress.utils.SeekableInMemoryByteChannel ch = new org.apache.commons.compress.utils.SeekableInMemoryByteChannel();
+    try (org.apache.commons.compress.archivers.sevenz.SevenZOutputFile z = new org.apache.commons.compress.archivers.sevenz.SevenZOutputFile(ch)) {
+      org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry e = new org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry();
+      e.setName("notes.txt");
+      e.setSize(text.length);
+      z.putArchiveEntry(e);
+      z.write(text);
+      z.closeArchiveEntry();
+    }
+    byte[] sevenZ = java.util.Arrays.copyOf(ch.array(), (int) ch.size());
+    return List.of(tar, Archives.gzip(tar), Archives.bzip2(text), Archives.xz(tar), Archives.zstd(text), sevenZ,
+        Archives.zip(one));
+  }
+
+  private static List<String> archivesInBase64() throws java.io.IOException {
+    List<String> lines = new ArrayList<>();
+    for (byte[] a : archives()) {
+      lines.add("payload=" + Base64.getEncoder().encodeToString(a));
+    }
+    return lines;
+  }
+
+  @Test
+  void decodingReader_mutatedArchivesInBase64() throws Exception {
+    // the archive's bytes mutated, then encoded: the decoders see damage the base64 mutations never make
+    fuzz("archives.log", archives(), () -> new dev.tokensweep.scanner.decode.DecodingReader(new TextReader(CHUNK)), 43,
+        b -> ascii("{\"bundle\":\"" + Base64.getEncoder().encodeToString(b) + "\"}\n"));
   }
 
   @Test
