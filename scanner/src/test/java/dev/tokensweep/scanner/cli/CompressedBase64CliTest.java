@@ -188,14 +188,14 @@ class CompressedBase64CliTest {
   }
 
   @Test
-  void sanitize_tokenInACompressedTarInBase64_verificationFails() throws IOException {
-    // sanitize cannot rewrite a token inside compressed data: the copy still holds it, and the
+  void sanitize_tokenInBzip2OrXzTarInBase64_verificationFails() throws IOException {
+    // sanitize cannot rewrite a token inside bzip2 or xz data: the copy still holds it, and the
     // verification must say so (exit 1), never 'clean'. (In a plain tar the token's bytes stand in
     // the base64 as they are, and are rewritten there.)
     String token = forge.base62Crc32("ghp_");
     Path in = tmp.resolve("in.log");
-    Files.writeString(in, "gz=" + b64(gzip(("token=" + token).getBytes(StandardCharsets.US_ASCII))) + "\ntgz="
-        + b64(Archives.gzip(Archives.tar(members("etc/app.env", "GH_TOKEN=" + token + "\n")))) + "\n");
+    Files.writeString(in, "bz=" + b64(Archives.bzip2(("token=" + token).getBytes(StandardCharsets.US_ASCII))) + "\ntxz="
+        + b64(Archives.xz(Archives.tar(members("etc/app.env", "GH_TOKEN=" + token + "\n")))) + "\n");
     Path out = tmp.resolve("out.log");
     Run s = Run.run("sanitize", "-o", out.toString(), in.toString());
     assertEquals(1, s.exit(), "verification failed");
