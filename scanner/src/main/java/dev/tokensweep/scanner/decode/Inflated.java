@@ -294,9 +294,23 @@ final class Inflated {
         for (TarArchiveEntry e; entriesLeft > 0 && (e = t.getNextEntry()) != null; ) {
           entriesLeft--;
           name(e.getName(), layer);
-          if (e.isFile()) {
-            byte[] content = t.readNBytes(len);
-            open(content, content.length, layer, depth);
+          if (!e.isFile()) {
+            continue;
+          }
+          // the declared size is input: no more than the tar's own bytes are allocated for it
+          byte[] content = new byte[(int) Math.min(Math.max(e.getSize(), 0), len)];
+          int m = 0;
+          boolean cut = false;
+          try {
+            for (int r; m < content.length && (r = t.read(content, m, content.length - m)) > 0; ) {
+              m += r;
+            }
+          } catch (IOException | RuntimeException x) {
+            cut = true; // a tar cut inside this member (a truncated field): what it held up to there is scanned
+          }
+          open(content, m, layer, depth);
+          if (cut) {
+            return false;
           }
         }
       } catch (IOException | RuntimeException e) {

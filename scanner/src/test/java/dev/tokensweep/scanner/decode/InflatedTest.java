@@ -91,6 +91,18 @@ class InflatedTest {
   }
 
   @Test
+  void tarCutInsideAMember_whatItHeldScanned() throws IOException {
+    // a field truncated by a log's line limit: the member the cut falls in is read up to the cut
+    byte[] tar = Archives.tar(members("first.log", LOG, "second.log", LOG + LOG));
+    // headers at 0 and 2560 (the first member's 1600 bytes take four records), the second's data from 3072
+    byte[] cut = java.util.Arrays.copyOf(tar, 3072 + LOG.length());
+    Passes p = pass(cut);
+    assertEquals(List.of("base64+tar", "base64+tar", "base64+tar", "base64+tar"), p.layers);
+    assertEquals("first.log\n".length() + "second.log\n".length() + LOG.length() * 2L, p.bytes,
+        "the first member whole, the second up to the cut");
+  }
+
+  @Test
   void stepsStopAtTheDepthCap() throws IOException {
     byte[] text = Archives.ascii(LOG);
     byte[] three = Archives.gzip(Archives.tar(members("app.log.gz", Archives.gzip(text))));
