@@ -272,9 +272,20 @@ final class Inflated {
         case ZLIB -> new InflaterInputStream(in);
         case BZIP2 -> new BZip2CompressorInputStream(in, true);
         case XZ -> new XZCompressorInputStream(in, true, DECODER_MEMORY_KIB);
-        case ZSTD -> new ZstdInputStreamNoFinalizer(in).setLongMax(ZSTD_WINDOW_LOG_MAX);
+        case ZSTD -> zstd(in);
         default -> throw new IllegalArgumentException("not a compressor: " + k);
       };
+    }
+
+    /** A zstd decoder whose window is capped; its native memory is freed by close, which nothing else does. */
+    private static InputStream zstd(InputStream in) throws IOException {
+      ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(in);
+      try {
+        return z.setLongMax(ZSTD_WINDOW_LOG_MAX);
+      } catch (IOException | RuntimeException e) {
+        z.close();
+        throw e;
+      }
     }
 
     /** A member's name, scanned as text as the expander scans archive member names. */
