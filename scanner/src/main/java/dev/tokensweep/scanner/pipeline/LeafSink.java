@@ -107,7 +107,7 @@ final class LeafSink implements SegmentSink {
         continue; // a copy of a name or key that was scanned where it stands (Locator)
       }
       loc = shown(loc);
-      ScanContext.PlaceKey place = ScanContext.placeKey(m.rule().id(), loc);
+      ScanContext.PlaceKey place = ScanContext.placeKey(m.rule().id(), loc, m.secret());
       if (seen == null && loc.decodings() == null) {
         ring[(int) (placed++ % ring.length)] = place;
       } else {

@@ -273,7 +273,7 @@ final class PartScanner {
         l = new Location(l.path(), line, column, l.offset(), l.entry(), l.timestamp(), l.encoding(), l.jsonPath(),
             l.decodings(), l.format(), l.cache(), l.store(), l.part());
       }
-      if (seen.put(ScanContext.placeKey(f.evidence().ruleId(), l), Boolean.TRUE) != null && l.decodings() != null) {
+      if (seen.put(ScanContext.placeKey(f.evidence().ruleId(), l, f.evidence().fingerprint()), Boolean.TRUE) != null && l.decodings() != null) {
         return null;
       }
       return new Finding(l, f.evidence(), f.revealed());

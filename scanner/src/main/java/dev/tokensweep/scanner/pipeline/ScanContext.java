@@ -137,8 +137,13 @@ final class ScanContext {
     };
   }
 
-  /** A rule's finding at one place of a leaf, whatever decoding layers led to it. */
-  record PlaceKey(String ruleId, long offset, Long entry, String jsonPath, StoreContext store) {
+  /**
+   * A rule's finding of one secret at one place of a leaf, whatever decoding layers led to it. The
+   * secret ({@code byte[]} or a fingerprint, one kind per map) tells apart findings that share a
+   * place without being one: every finding inside a compressed run or an archive in base64 is
+   * located at the run's start, and two tokens of one rule there were reported as one.
+   */
+  record PlaceKey(String ruleId, long offset, Long entry, String jsonPath, StoreContext store, Object secret) {
     @Override
     public int hashCode() {
       return Long.hashCode(offset) * 31 + Objects.hashCode(ruleId);
@@ -147,11 +152,19 @@ final class ScanContext {
     @Override
     public boolean equals(Object o) {
       return o instanceof PlaceKey k && k.offset == offset && Objects.equals(k.ruleId, ruleId)
-          && Objects.equals(k.entry, entry) && Objects.equals(k.jsonPath, jsonPath) && Objects.equals(k.store, store);
+          && Objects.equals(k.entry, entry) && Objects.equals(k.jsonPath, jsonPath) && Objects.equals(k.store, store)
+          && Objects.deepEquals(k.secret, secret);
     }
   }
 
-  static PlaceKey placeKey(String ruleId, Location l) {
-    return new PlaceKey(ruleId, l.offset(), l.entry(), l.jsonPath(), l.store());
+  /**
+   * The place key of a finding of {@code secret}: the secret counts only where a decoding layer
+   * locates all it finds at one place (a compressed run or an archive in base64, {@code base64+gzip},
+   * {@code base64+zip}, ...); elsewhere a place holds one finding of a rule, clear or decoded.
+   */
+  static PlaceKey placeKey(String ruleId, Location l, Object secret) {
+    List<String> d = l.decodings();
+    boolean atRunStart = d != null && !d.isEmpty() && d.get(d.size() - 1).indexOf('+') >= 0;
+    return new PlaceKey(ruleId, l.offset(), l.entry(), l.jsonPath(), l.store(), atRunStart ? secret : null);
   }
 }

@@ -101,6 +101,27 @@ class CompressedBase64CliTest {
     assertEquals(List.of("ts.github.1 [\"base64+zip\"]"), found(r));
   }
 
+  @Test
+  void twoTokensOfOneRuleInOnePayload_bothReported() throws IOException {
+    // every finding in a payload is located at the run's start: two tokens of one rule there were one finding
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bo)) {
+      for (String name : new String[] {"ci/deploy.env", "ci/release.env"}) {
+        z.putNextEntry(new java.util.zip.ZipEntry(name));
+        z.write(("GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n").getBytes(StandardCharsets.US_ASCII));
+        z.closeEntry();
+      }
+    }
+    String twice = "{\"a\":\"" + forge.base62Crc32("ghp_") + "\",\"b\":\"" + forge.base62Crc32("ghp_") + "\"}";
+    Path p = tmp.resolve("bundle.json");
+    Files.writeString(p, "{\"attachment\":\"" + b64(bo.toByteArray()) + "\",\"state\":\""
+        + b64(gzip(twice.getBytes(StandardCharsets.UTF_8))) + "\"}");
+    Run r = Run.run("scan", "--format", "jsonl", "--no-progress", p.toString());
+    assertEquals(1, r.exit(), "found");
+    assertEquals(List.of("ts.github.1 [\"base64+gzip\"]", "ts.github.1 [\"base64+gzip\"]",
+        "ts.github.1 [\"base64+zip\"]", "ts.github.1 [\"base64+zip\"]"), sorted(found(r)), "each token once");
+  }
+
   private static java.util.Map<String, byte[]> members(String... nameAndContent) {
     java.util.Map<String, byte[]> m = new java.util.LinkedHashMap<>();
     for (int i = 0; i < nameAndContent.length; i += 2) {
