@@ -24,6 +24,11 @@ public record Problem(String location, Type type, String message) {
     LIMIT("limit"),
     /** A member name that would escape an extraction root; the member is still scanned. */
     UNSAFE_NAME("unsafe-name"),
+    /**
+     * All of the data was read, but part of it in a weaker way that can miss a secret: a git delta
+     * whose base was not at hand, scanned as the text it inserts without the base's bytes around it.
+     */
+    PARTIAL("partial"),
     /** Encrypted content that cannot be read without a key. */
     ENCRYPTED("encrypted"),
     /** A feature or method this build cannot decode. */
@@ -53,12 +58,13 @@ public record Problem(String location, Type type, String message) {
      * What became of the data where a problem of this type is, as a line about it begins:
      * {@code partly scanned} for damage (what came before it was read, and data after a
      * container's end is read as a member of its own), {@code note} for an unsafe name (the
-     * member is read; only extracting it would be unsafe), else {@code not scanned}.
+     * member is read; only extracting it would be unsafe) and for a partial read (everything was read,
+     * some of it in a weaker way), else {@code not scanned}.
      */
     public String outcome() {
       return switch (this) {
         case CORRUPT -> "partly scanned";
-        case UNSAFE_NAME -> "note";
+        case UNSAFE_NAME, PARTIAL -> "note";
         default -> "not scanned";
       };
     }

@@ -102,9 +102,9 @@ final class LeafSink implements SegmentSink {
         collector.suppressed(Suppression.INLINE_ALLOW);
         continue;
       }
-      Location loc = locator.locate(m.start());
+      Location loc = locator.locate(m.start(), m.end());
       if (loc == null) {
-        continue; // a copy of a name or key that was scanned where it stands (Locator)
+        continue; // a copy of a name or key, or of a delta's base, that was scanned where it stands (Locator)
       }
       loc = shown(loc);
       ScanContext.PlaceKey place = ScanContext.placeKey(m.rule().id(), loc, m.secret());

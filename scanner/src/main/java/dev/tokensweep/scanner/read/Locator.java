@@ -13,6 +13,17 @@ public interface Locator {
   Location locate(int bufferOffset);
 
   /**
+   * The location of a match over {@code [start, end)} of the buffer, or null when the reader hands
+   * on text around what it must scan and the match lies wholly in that context: a git delta's
+   * resolved object, where a secret the delta only copied from its base is reported at the base.
+   * By default {@link #locate(int) locate(start)}; wrapping locators (decoding layers) map only
+   * the start and so keep every match.
+   */
+  default Location locate(int start, int end) {
+    return locate(start);
+  }
+
+  /**
    * Where a sink that passes over every byte of the segment tells this locator the newlines it
    * counted ({@link LineCounting}), or null when the locator counts no lines (the default, and
    * what wrapping locators are). A reader whose locator counts lines then needs no newline pass
