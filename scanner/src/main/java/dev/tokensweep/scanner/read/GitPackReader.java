@@ -6,6 +6,17 @@ import dev.tokensweep.scanner.model.ScanLimits;
 import dev.tokensweep.scanner.model.StoreContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -17,25 +28,54 @@ import java.util.zip.Inflater;
  * later removed lives on in a pack.
  *
  * <p>Every object is inflated and handed to the detector as one value: a blob, commit or tag is
- * its text; of a delta (against any base), the literal bytes its inserts add, which hold the lines
- * the change added, so a token inserted there is found without resolving the delta. Trees
- * (names and binary hashes) are inflated to find the next object and not scanned. A location is
- * the object's offset in the pack and the offset in the inflated object.
+ * its text. A delta is resolved against its base when the base is at hand: the reader keeps the
+ * objects it read last ({@link #CACHE_BYTES} in all, none over {@link #CACHE_ONE}), by pack offset
+ * and, once a REF_DELTA asks, by object id, and a resolved delta is kept too, so chains resolve.
+ * Of the resolved object only the text around the delta's inserts is scanned (each insert and
+ * the detector's overlap on each side), and a match is reported only when it holds an inserted
+ * byte: a token the delta only copied from its base is reported where the base is, once, while
+ * one that an edit made of base bytes and new ones is found. A delta whose base is not at hand
+ * (not kept, or a REF_DELTA to another pack) is scanned as its inserts' text, joined, which holds
+ * the lines the change added; how many were is reported once ({@link Problem.Type#PARTIAL}).
+ * Trees (names and binary hashes) are inflated, and kept as bases, but not scanned. A location is
+ * the object's offset in the pack and the offset in the object: in the resolved object for a
+ * resolved delta, in the inflated delta for one scanned by its inserts.
+ *
+ * <p>A REF_DELTA names its base by id: 20 bytes in a SHA-1 repository, 32 in a SHA-256 one, and
+ * the pack does not say which. The reader takes it from the repository's {@code config} when the
+ * pack is on disk in one ({@code extensions.objectFormat}), else from the first commit or tag it
+ * read ({@code tree} or {@code object} and 40 or 64 hex digits), else from where the delta's zlib
+ * stream starts; when none tells, reading stops at that REF_DELTA with a problem naming it.
  *
  * <p>The pack is read as a stream, one object at a time; an object declaring or inflating to more
  * than {@link ScanLimits} allow is cut and reported, and at most {@code maxEntries} objects are
  * read. A bad header, a zlib error or a truncated pack is reported once with its offset, and
- * reading stops there: the objects before it have been scanned.
+ * reading stops there: the objects before it have been scanned. A delta whose instructions lie
+ * (a copy outside its base, sizes that do not add up) is reported with its offset, scanned as its
+ * inserts' text, and reading goes on.
  */
 final class GitPackReader implements Reader {
   static final String FORMAT = "git-pack";
+  /** Bytes of objects kept as delta bases, at most; with the per-entry overhead counted. */
+  static final int CACHE_BYTES = 16 << 20;
+  /** The largest object kept as a base, and the largest delta resolved (declared result size). */
+  static final int CACHE_ONE = 4 << 20;
   /** Bytes read from the stream, and inflated, at a time. */
   private static final int PIECE = 1 << 16;
+  private static final int COMMIT = 1;
   private static final int TREE = 2;
+  private static final int TAG = 4;
   private static final int OFS_DELTA = 6;
   private static final int REF_DELTA = 7;
-  /** A REF_DELTA's base id: SHA-1. (SHA-256 repositories, 32 bytes, are not told apart in the pack itself.) */
-  private static final int BASE_ID = 20;
+  private static final int SHA1_ID = 20;
+  private static final int SHA256_ID = 32;
+  /** What a kept object costs beyond its bytes (map entry, record, array header): counted against the cache. */
+  private static final int ENTRY_OVERHEAD = 128;
+  /** Insert spans remembered for one resolved delta; past it the last span grows over the copies between. */
+  private static final int MAX_SPANS = 1 << 14;
+  /** Damaged deltas reported one by one; the rest are counted in one problem. */
+  private static final int DAMAGE_REPORTS = 8;
+  private static final int CONFIG_MAX = 1 << 16;
   private static final byte[] NEWLINE = {'\n'};
 
   private final int chunk;
@@ -59,13 +99,162 @@ final class GitPackReader implements Reader {
 
   @Override
   public void read(InputStream in, String path, SegmentSink sink) throws IOException {
-    Walk w = new Walk(in, path, sink);
+    read(in, path, null, sink);
+  }
+
+  @Override
+  public void read(InputStream in, String path, Path file, SegmentSink sink) throws IOException {
+    Walk w = new Walk(in, path, sink, idSizeFromConfig(file));
     Inflater inf = new Inflater();
     try {
       w.pack(inf);
     } finally {
       inf.end();
       w.finish();
+    }
+  }
+
+  /**
+   * The object id size the repository holding {@code pack} names ({@code <gitdir>/objects/pack/}
+   * beside {@code <gitdir>/config}): 32 for {@code extensions.objectFormat = sha256}, 20 for a
+   * config without it or with {@code sha1}, 0 when there is no such config to read.
+   */
+  static int idSizeFromConfig(Path pack) {
+    if (pack == null) {
+      return 0;
+    }
+    Path packDir = pack.toAbsolutePath().getParent();
+    Path objects = packDir == null ? null : packDir.getParent();
+    if (objects == null || !"pack".equals(String.valueOf(packDir.getFileName()))
+        || !"objects".equals(String.valueOf(objects.getFileName())) || objects.getParent() == null) {
+      return 0;
+    }
+    Path config = objects.getParent().resolve("config");
+    try {
+      if (!Files.isRegularFile(config) || Files.size(config) > CONFIG_MAX) {
+        return 0;
+      }
+      return idSizeOfConfig(Files.readString(config, StandardCharsets.ISO_8859_1));
+    } catch (IOException | RuntimeException e) {
+      return 0; // unreadable: the pack itself may still tell
+    }
+  }
+
+  /** {@link #idSizeFromConfig} of a config file's text: the {@code objectformat} key of {@code [extensions]}. */
+  static int idSizeOfConfig(String text) {
+    boolean extensions = false;
+    for (String raw : text.split("\n")) {
+      String line = raw.strip();
+      if (line.startsWith("[")) {
+        int end = line.indexOf(']');
+        extensions = end > 0 && line.substring(1, end).strip().equalsIgnoreCase("extensions");
+        line = end > 0 ? line.substring(end + 1).strip() : "";
+      }
+      int eq = line.indexOf('=');
+      if (extensions && eq > 0 && line.substring(0, eq).strip().equalsIgnoreCase("objectformat")) {
+        String v = line.substring(eq + 1).strip().toLowerCase(Locale.ROOT);
+        return v.startsWith("sha256") ? SHA256_ID : v.startsWith("sha1") ? SHA1_ID : 0;
+      }
+    }
+    return SHA1_ID;
+  }
+
+  /**
+   * The id size a commit's {@code tree} line or a tag's {@code object} line shows in {@code b[0, n)}
+   * (40 hex digits: SHA-1, 64: SHA-256), or 0.
+   */
+  static int idSizeOfText(byte[] b, int n) {
+    int i = startsWith(b, n, "tree ") ? 5 : startsWith(b, n, "object ") ? 7 : -1;
+    if (i < 0) {
+      return 0;
+    }
+    int k = i;
+    while (k < n && (b[k] >= '0' && b[k] <= '9' || b[k] >= 'a' && b[k] <= 'f')) {
+      k++;
+    }
+    if (k >= n || b[k] != '\n') {
+      return 0;
+    }
+    return k - i == 40 ? SHA1_ID : k - i == 64 ? SHA256_ID : 0;
+  }
+
+  private static boolean startsWith(byte[] b, int n, String p) {
+    if (n < p.length()) {
+      return false;
+    }
+    for (int i = 0; i < p.length(); i++) {
+      if (b[i] != p.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code b0 b1} can start a zlib stream (deflate, a window git uses, the check bits, no dictionary). */
+  static boolean zlibHeader(int b0, int b1) {
+    return (b0 & 0x0F) == 8 && (b0 >> 4) <= 7 && ((b0 << 8) | b1) % 31 == 0 && (b1 & 0x20) == 0;
+  }
+
+  /** An object kept as a delta base: its type (1 to 4), its bytes, and its id once a REF_DELTA asked. */
+  private static final class Kept {
+    final int type;
+    final byte[] data;
+    ByteBuffer id;
+
+    Kept(int type, byte[] data) {
+      this.type = type;
+      this.data = data;
+    }
+  }
+
+  /** Offsets of the resolved object's inserted bytes, and the window of it handed to the detector. */
+  private static final class Inserts implements Locator {
+    int[] from = new int[64];
+    int[] to = new int[64];
+    int n;
+    // the window being scanned: its spans are [lo, hi)
+    int lo;
+    int hi;
+    ValueBuffer.Place place;
+    long at;
+
+    void clear() {
+      n = 0;
+    }
+
+    void add(int a, int b) {
+      if (n > 0 && (to[n - 1] == a || n == MAX_SPANS)) {
+        to[n - 1] = b; // adjacent (git cuts inserts at 127 bytes), or too many: the copies between count as inserted
+        return;
+      }
+      if (n == from.length) {
+        from = java.util.Arrays.copyOf(from, n * 2);
+        to = java.util.Arrays.copyOf(to, n * 2);
+      }
+      from[n] = a;
+      to[n] = b;
+      n++;
+    }
+
+    @Override
+    public Location locate(int q) {
+      return place.at(at, (long) q, null);
+    }
+
+    /** Only a match that holds an inserted byte: one made wholly of copied bytes is reported at its base. */
+    @Override
+    public Location locate(int start, int end) {
+      int a = lo;
+      int b = hi;
+      while (a < b) { // the first span ending after start
+        int m = (a + b) >>> 1;
+        if (to[m] <= start) {
+          a = m + 1;
+        } else {
+          b = m;
+        }
+      }
+      return a < hi && from[a] < end ? locate(start) : null;
     }
   }
 
@@ -82,14 +271,27 @@ final class GitPackReader implements Reader {
     private boolean eof;
     private String corrupt;
     private String limit;
-    /** Inflated bytes thrown away (cut objects, trees): bounded, so a bomb cannot run on. */
+    /** Inflated bytes not scanned (cut objects, trees): bounded, so a bomb cannot run on. */
     private long discarded;
+    /** The object id size: 20 (SHA-1), 32 (SHA-256), 0 while not known. */
+    private int idSize;
+    private final LinkedHashMap<Long, Kept> kept = new LinkedHashMap<>(256, 0.75f, true);
+    private long keptBytes;
+    /** Kept objects by id, filled in when a REF_DELTA first asks. */
+    private Map<ByteBuffer, Long> byId;
+    private MessageDigest hash;
+    private final Inserts inserts = new Inserts();
+    private long deltas;
+    private long unresolved;
+    private long firstUnresolved;
+    private long damaged;
 
-    Walk(InputStream in, String path, SegmentSink sink) {
+    Walk(InputStream in, String path, SegmentSink sink, int idSize) {
       this.in = in;
       this.path = path;
       this.sink = sink;
       this.vb = new ValueBuffer(sink, chunk);
+      this.idSize = idSize;
     }
 
     void finish() {
@@ -99,6 +301,17 @@ final class GitPackReader implements Reader {
       }
       if (limit != null) {
         sink.problem(new Problem(path, Problem.Type.LIMIT, limit));
+      }
+      if (damaged > DAMAGE_REPORTS) {
+        sink.problem(new Problem(path, Problem.Type.CORRUPT, FORMAT + ": " + (damaged - DAMAGE_REPORTS)
+            + " more deltas do not apply to their base; each was scanned as its inserted text"));
+      }
+      if (unresolved > 0) {
+        sink.problem(new Problem(path, Problem.Type.PARTIAL, FORMAT + ": " + unresolved + " of " + deltas
+            + " deltas, the first at offset " + firstUnresolved
+            + ", were scanned as their inserted text only: their base or result was not at hand (not among the last "
+            + (CACHE_BYTES >> 20) + " MiB of objects read, over " + (CACHE_ONE >> 20) + " MiB, or, for a REF_DELTA,"
+            + " in another pack), so a token an edit made partly of its base's bytes may be missed there"));
       }
     }
 
@@ -134,6 +347,16 @@ final class GitPackReader implements Reader {
         }
       }
       return buf[pos++] & 0xFF;
+    }
+
+    /** Whether {@code n} bytes are buffered from {@code pos} (reading on as needed), false at the end before them. */
+    private boolean ahead(int n) throws IOException {
+      while (lim - pos < n) {
+        if (!fill()) {
+          return false;
+        }
+      }
+      return true;
     }
 
     void pack(Inflater inf) throws IOException {
@@ -183,33 +406,53 @@ final class GitPackReader implements Reader {
         corrupt = "object at offset " + at + " has type " + type + "; reading stopped there";
         return false;
       }
+      Kept base = null;
       if (type == OFS_DELTA) {
+        // the base's distance back: 7-bit groups, big-endian, each after the first adding one (gitformat-pack)
+        c = next();
+        long back = c & 0x7F;
         int k = 0;
-        do {
+        while (c >= 0 && (c & 0x80) != 0 && ++k < 9) {
           c = next();
-        } while (c >= 0 && (c & 0x80) != 0 && ++k < 10);
-        if (c < 0 || k >= 10) {
+          back = ((back + 1) << 7) | (c & 0x7F);
+        }
+        if (c < 0 || k >= 9) {
           corrupt = (c < 0 ? "truncated" : "bad base offset") + " in the header of the object at offset " + at;
           return false;
         }
+        base = kept.get(at - back);
       } else if (type == REF_DELTA) {
-        for (int k = 0; k < BASE_ID; k++) {
-          if (next() < 0) {
-            corrupt = "truncated in the header of the object at offset " + at;
-            return false;
-          }
+        if (idSize == 0 && !guessIdSize(at)) {
+          return false;
         }
+        if (!ahead(idSize)) {
+          corrupt = "truncated in the header of the object at offset " + at;
+          return false;
+        }
+        ByteBuffer id = ByteBuffer.wrap(java.util.Arrays.copyOfRange(buf, pos, pos + idSize));
+        pos += idSize;
+        Long where = idIndex().get(id);
+        base = where == null ? null : kept.get(where);
       }
+      boolean delta = type == OFS_DELTA || type == REF_DELTA;
       boolean scan = type != TREE;
       long cap = limits.maxEntryBytes();
       if (scan && size > cap) {
         limit = "max-entry-bytes: git pack object at offset " + at + " declares " + size + " bytes; not scanned";
         scan = false;
       }
-      if (scan) {
+      if (delta) {
+        deltas++;
+      }
+      // a delta with its base at hand is inflated whole and resolved; any other object small enough is kept as a base
+      boolean resolve = delta && scan && base != null && size <= CACHE_ONE;
+      byte[] whole = (resolve || !delta && size <= CACHE_ONE) ? new byte[(int) size] : null;
+      if (delta && scan && !resolve) {
+        unresolved(at);
+      }
+      if (scan && !resolve) {
         vb.begin(place(), at);
       }
-      boolean delta = type == OFS_DELTA || type == REF_DELTA;
       deltaState = 0;
       deltaLeft = 0;
       inf.reset();
@@ -230,22 +473,30 @@ final class GitPackReader implements Reader {
             corrupt = "object at offset " + at + " is not a plain zlib stream; reading stopped there";
             return false;
           }
+          if (inflated == 0 && idSize == 0 && (type == COMMIT || type == TAG)) {
+            idSize = idSizeOfText(out, n);
+          }
           inflated += n;
           if (inflated > size) {
             corrupt = "object at offset " + at + " inflates to more than the " + size + " bytes it declares; reading stopped there";
             return false;
+          }
+          if (whole != null) {
+            System.arraycopy(out, 0, whole, (int) (inflated - n), n);
           }
           if (scan) {
             long compressed = Math.max(1, inf.getBytesRead());
             if (inflated >= limits.ratioThreshold() && (double) inflated / compressed > limits.maxRatio()) {
               limit = "max-ratio: git pack object at offset " + at + " expands more than the limits allow; cut there";
               scan = false;
+              resolve = false;
+              whole = null;
               vb.end();
-            } else if (delta) {
-              insertedText(n, inflated - n);
-            } else {
+            } else if (delta && !resolve) {
+              insertedText(out, 0, n, inflated - n);
+            } else if (!delta) {
               vb.putUnplaced(out, 0, n);
-            }
+            } // a delta to resolve is resolved once it is whole
           } else {
             discarded += n;
             if (discarded > cap) {
@@ -259,12 +510,250 @@ final class GitPackReader implements Reader {
         corrupt = "object at offset " + at + " does not inflate (zlib: " + e.getMessage() + "); reading stopped there";
         return false;
       } finally {
-        if (scan) {
+        if (scan && !resolve) {
           vb.end();
         }
       }
       pos = lim - inf.getRemaining();
+      if (whole != null && inflated == size) {
+        if (resolve) {
+          resolved(at, base, whole);
+        } else {
+          keep(at, type, whole);
+        }
+      }
       return true;
+    }
+
+    /**
+     * Decides the id size at a REF_DELTA when nothing told it yet: its zlib stream starts after
+     * the id, so exactly one of the two sizes must leave a zlib header there. False (reported)
+     * when neither or both do.
+     */
+    private boolean guessIdSize(long at) throws IOException {
+      boolean sha1 = ahead(SHA1_ID + 2) && zlibHeader(buf[pos + SHA1_ID] & 0xFF, buf[pos + SHA1_ID + 1] & 0xFF);
+      boolean sha256 = ahead(SHA256_ID + 2) && zlibHeader(buf[pos + SHA256_ID] & 0xFF, buf[pos + SHA256_ID + 1] & 0xFF);
+      if (sha1 != sha256) {
+        idSize = sha1 ? SHA1_ID : SHA256_ID;
+        return true;
+      }
+      corrupt = "the REF_DELTA at offset " + at + " names its base by an object id whose size (SHA-1 or SHA-256)"
+          + " neither the repository's config nor the pack tells; reading stopped there";
+      return false;
+    }
+
+    /** Kept objects by id, hashed now for those kept before a REF_DELTA asked. */
+    private Map<ByteBuffer, Long> idIndex() {
+      if (byId == null) {
+        byId = new HashMap<>();
+        try {
+          hash = MessageDigest.getInstance(idSize == SHA256_ID ? "SHA-256" : "SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+          throw new IllegalStateException(e); // every Java runtime has both
+        }
+      }
+      for (Map.Entry<Long, Kept> e : kept.entrySet()) {
+        Kept k = e.getValue();
+        if (k.id == null) {
+          k.id = ByteBuffer.wrap(id(k.type, k.data));
+          byId.put(k.id, e.getKey());
+        }
+      }
+      return byId;
+    }
+
+    /** The object id as git computes it: the hash of {@code <type> <size>\0} and the content. */
+    private byte[] id(int type, byte[] data) {
+      String name = switch (type) {
+        case COMMIT -> "commit";
+        case TREE -> "tree";
+        case TAG -> "tag";
+        default -> "blob";
+      };
+      hash.reset();
+      hash.update((name + " " + data.length + "\0").getBytes(StandardCharsets.US_ASCII));
+      return hash.digest(data);
+    }
+
+    /** Keeps an object as a base for the deltas after it, dropping the least recently used over the cap. */
+    private void keep(long at, int type, byte[] data) {
+      if (data.length > CACHE_ONE) {
+        return;
+      }
+      Kept k = new Kept(type, data);
+      if (byId != null) {
+        k.id = ByteBuffer.wrap(id(type, data));
+        byId.put(k.id, at);
+      }
+      Kept old = kept.put(at, k);
+      if (old != null) {
+        forget(old);
+      }
+      keptBytes += data.length + ENTRY_OVERHEAD;
+      Iterator<Map.Entry<Long, Kept>> it = kept.entrySet().iterator();
+      while (keptBytes > CACHE_BYTES && it.hasNext()) {
+        Map.Entry<Long, Kept> e = it.next();
+        if (e.getKey() == at) {
+          continue;
+        }
+        it.remove();
+        forget(e.getValue());
+      }
+    }
+
+    private void forget(Kept k) {
+      keptBytes -= k.data.length + ENTRY_OVERHEAD;
+      if (k.id != null && byId != null) {
+        byId.remove(k.id);
+      }
+    }
+
+    /** A delta {@code d} whose base is at hand: resolved, scanned around its inserts, and kept. */
+    private void resolved(long at, Kept base, byte[] d) {
+      inserts.clear();
+      String bad = null;
+      byte[] r = null;
+      int[] i = {0};
+      long baseSize = varint(d, i);
+      long size = varint(d, i);
+      if (baseSize < 0 || size < 0) {
+        bad = "its sizes are cut short";
+      } else if (baseSize != base.data.length) {
+        bad = "it declares a base of " + baseSize + " bytes, and its base has " + base.data.length;
+      } else if (size > CACHE_ONE) {
+        unresolved(at); // a valid delta, only too large to resolve here
+        insertsOnly(at, d);
+        return;
+      } else {
+        r = new byte[(int) size];
+        bad = apply(base.data, d, i[0], r);
+      }
+      if (bad != null) {
+        damaged(at, bad);
+        insertsOnly(at, d);
+        return;
+      }
+      if (base.type != TREE) {
+        scanAroundInserts(at, r);
+      }
+      keep(at, base.type, r);
+    }
+
+    /** Runs {@code d}'s instructions from {@code i} on {@code base} into {@code r}, noting the inserts; what lies, or null. */
+    private String apply(byte[] base, byte[] d, int i, byte[] r) {
+      int o = 0;
+      while (i < d.length) {
+        int c = d[i++] & 0xFF;
+        if ((c & 0x80) != 0) {
+          long off = 0;
+          long len = 0;
+          for (int b = 0; b < 7; b++) {
+            if ((c & (1 << b)) != 0) {
+              if (i >= d.length) {
+                return "a copy instruction is cut short";
+              }
+              long v = d[i++] & 0xFF;
+              if (b < 4) {
+                off |= v << (8 * b);
+              } else {
+                len |= v << (8 * (b - 4));
+              }
+            }
+          }
+          if (len == 0) {
+            len = 0x10000;
+          }
+          if (off + len > base.length) {
+            return "a copy reaches outside its base";
+          }
+          if (o + len > r.length) {
+            return "it makes more than the " + r.length + " bytes it declares";
+          }
+          System.arraycopy(base, (int) off, r, o, (int) len);
+          o += (int) len;
+        } else if (c != 0) {
+          if (i + c > d.length) {
+            return "an insert is cut short";
+          }
+          if (o + c > r.length) {
+            return "it makes more than the " + r.length + " bytes it declares";
+          }
+          System.arraycopy(d, i, r, o, c);
+          inserts.add(o, o + c);
+          i += c;
+          o += c;
+        } else {
+          return "it holds the reserved instruction 0";
+        }
+      }
+      return o == r.length ? null : "it makes " + o + " bytes, not the " + r.length + " it declares";
+    }
+
+    /** A 7-bit-group size at {@code d[i[0]]}, or -1 when cut short or too long. */
+    private long varint(byte[] d, int[] i) {
+      long v = 0;
+      int shift = 0;
+      while (i[0] < d.length && shift < 56) {
+        int c = d[i[0]++] & 0xFF;
+        v |= (long) (c & 0x7F) << shift;
+        shift += 7;
+        if ((c & 0x80) == 0) {
+          return v;
+        }
+      }
+      return -1;
+    }
+
+    private void unresolved(long at) {
+      if (unresolved++ == 0) {
+        firstUnresolved = at;
+      }
+    }
+
+    private void damaged(long at, String what) {
+      if (++damaged <= DAMAGE_REPORTS) {
+        sink.problem(new Problem(path, Problem.Type.CORRUPT, FORMAT + ": the delta at offset " + at
+            + " does not apply to its base: " + what + "; it was scanned as its inserted text"));
+      }
+    }
+
+    /** A delta not resolved after all: its inserts' text, as for one whose base is not at hand. */
+    private void insertsOnly(long at, byte[] d) {
+      vb.begin(place(), at);
+      deltaState = 0;
+      deltaLeft = 0;
+      insertedText(d, 0, d.length, 0);
+      vb.end();
+    }
+
+    /**
+     * Hands the detector each insert of the resolved object {@code r} with the detector's overlap
+     * on each side (windows that meet are merged), in chunks; the locator drops a match that holds
+     * no inserted byte.
+     */
+    private void scanAroundInserts(long at, byte[] r) {
+      int ov = sink.overlap();
+      Inserts s = inserts;
+      s.place = place();
+      s.at = at;
+      int k = 0;
+      while (k < s.n) {
+        int first = k;
+        int wFrom = Math.max(0, s.from[k] - ov);
+        int wTo = (int) Math.min(r.length, (long) s.to[k] + ov);
+        k++;
+        while (k < s.n && s.from[k] - ov <= wTo) {
+          wTo = (int) Math.min(r.length, (long) s.to[k] + ov);
+          k++;
+        }
+        s.lo = first;
+        s.hi = k;
+        int step = Math.max(64, chunk);
+        for (int own = wFrom; own < wTo; own += step) {
+          int ownTo = (int) Math.min(wTo, (long) own + step);
+          sink.segment(r, Math.max(wFrom, own - ov), (int) Math.min(wTo, (long) ownTo + ov), own, ownTo, s);
+        }
+      }
     }
 
     /** Where the delta parse is: 0 and 1 in its two sizes, 2 before an instruction, 3 in a copy's arguments, 4 in an insert. */
@@ -273,17 +762,17 @@ final class GitPackReader implements Reader {
     private int deltaLeft;
 
     /**
-     * Hands on the literal bytes of a delta's inserts in {@code out[0, n)}, which starts at
+     * Hands on the literal bytes of a delta's inserts in {@code b[off, off + n)}, which starts at
      * {@code valueAt} in the inflated delta, each at its own offset there. Git cuts an insert
      * after 127 bytes, so a longer added run comes as several inserts, an opcode byte between
      * them: joined again, a token that such a cut falls in is found. A copy between two inserts
      * stands as one newline (at its opcode), so text that is not adjacent in the result is not
      * joined. A damaged delta parses to something without failing: it only decides what is scanned.
      */
-    private void insertedText(int n, long valueAt) {
+    private void insertedText(byte[] b, int off, int n, long valueAt) {
       int i = 0;
       while (i < n) {
-        int c = out[i] & 0xFF;
+        int c = b[off + i] & 0xFF;
         switch (deltaState) {
           case 0, 1 -> { // source and result sizes, 7-bit groups
             if ((c & 0x80) == 0) {
@@ -312,7 +801,7 @@ final class GitPackReader implements Reader {
           }
           default -> {
             int k = Math.min(deltaLeft, n - i);
-            vb.putUnplaced(out, i, k, valueAt + i);
+            vb.putUnplaced(b, off + i, k, valueAt + i);
             i += k;
             deltaLeft -= k;
             if (deltaLeft == 0) {

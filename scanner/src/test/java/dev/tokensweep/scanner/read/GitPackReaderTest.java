@@ -133,23 +133,26 @@ class GitPackReaderTest {
   }
 
   @Test
-  void handMadePack_tokenInsertedByDeltas_foundInTheInsertNotResolved() throws Exception {
+  void handMadePack_deltaWithItsBaseAtHand_resolved_deltaWithout_scannedByItsInserts() throws Exception {
     String a = forge.base62Crc32("ghp_");
     String b = forge.base62Crc32("ghp_");
     byte[] base = object(3, ascii("x".repeat(100)));
     byte[] insertA = ascii("GH_TOKEN=" + a + "\n");
     byte[] insertB = ascii("GH_TOKEN=" + b + "\n");
-    // an OFS_DELTA (base offset as one byte) and a REF_DELTA (20-byte base id) against it
-    byte[] ofs = concat(header(6, delta(100, insertA).length), new byte[] {(byte) 1}, zlib(delta(100, insertA)));
+    // an OFS_DELTA whose base is the blob before it, and a REF_DELTA naming an id no object here has
+    byte[] ofs = ofsDelta(base.length, keepAndAdd(100, 100, insertA));
     byte[] ref = concat(header(7, delta(100, insertB).length), new byte[20], zlib(delta(100, insertB)));
     Path p = write("pack-2.pack", pack(base, ofs, ref));
     ScanResult r = scan(p);
-    noProblems(r);
-    Location la = one(r, a, "OFS_DELTA insert").location();
+    Location la = one(r, a, "OFS_DELTA, resolved").location();
     assertEquals(12L + base.length, la.offset());
-    assertEquals(Long.valueOf(5 + 9), la.store().valueOffset(), "after the sizes, the copy and the insert's length");
+    assertEquals(Long.valueOf(100 + 9), la.store().valueOffset(), "its offset in the resolved object: after the copy");
     Location lb = one(r, b, "REF_DELTA insert").location();
     assertEquals(12L + base.length + ofs.length, lb.offset());
+    assertEquals(Long.valueOf(5 + 9), lb.store().valueOffset(), "its offset in the inflated delta");
+    Problem n = onlyProblem(r, Problem.Type.PARTIAL);
+    assertTrue(n.message().contains("1 of 2 deltas, the first at offset " + lb.offset()), n.message());
+    assertEquals("note", n.type().outcome());
   }
 
   @Test
@@ -169,9 +172,10 @@ class GitPackReaderTest {
     d.write(line, 127, line.length - 127);
     byte[] delta = d.toByteArray();
     byte[] base = object(3, ascii("y".repeat(100)));
+    // the base offset (1 back) names no object: the delta is read by its inserts
     Path p = write("pack-7.pack", pack(base, concat(header(6, delta.length), new byte[] {1}, zlib(delta))));
     ScanResult r = scan(p);
-    noProblems(r);
+    onlyProblem(r, Problem.Type.PARTIAL);
     Location l = one(r, token, "across two inserts").location();
     assertEquals(12L + base.length, l.offset());
     assertEquals(Long.valueOf(6 + 110), l.store().valueOffset(), "its offset in the inflated delta");
@@ -194,8 +198,181 @@ class GitPackReaderTest {
     byte[] delta = d.toByteArray();
     byte[] base = object(3, ascii("y".repeat(100)));
     ScanResult r = scan(write("pack-8.pack", pack(base, concat(header(6, delta.length), new byte[] {1}, zlib(delta)))));
-    noProblems(r);
+    onlyProblem(r, Problem.Type.PARTIAL); // base offset 1 back names no object: read by its inserts
     assertFalse(r.findings().stream().anyMatch(f -> token.equals(f.revealed())), "two inserts a copy parts are not one token");
+  }
+
+  /** A size in 7-bit groups, least significant first, as a delta's two sizes are written. */
+  static byte[] varint(long v) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    while (v >= 0x80) {
+      b.write((int) (v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b.write((int) v);
+    return b.toByteArray();
+  }
+
+  /** A copy instruction: {@code len} bytes (1 to 0xFFFFFF) from {@code off} in the base. */
+  static byte[] copy(long off, int len) {
+    ByteArrayOutputStream args = new ByteArrayOutputStream();
+    int op = 0x80;
+    for (int i = 0; i < 4; i++) {
+      int v = (int) (off >>> (8 * i)) & 0xFF;
+      if (v != 0) {
+        op |= 1 << i;
+        args.write(v);
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      int v = (len >>> (8 * i)) & 0xFF;
+      if (v != 0) {
+        op |= 0x10 << i;
+        args.write(v);
+      }
+    }
+    return concat(new byte[] {(byte) op}, args.toByteArray());
+  }
+
+  /** Insert instructions for {@code text}, cut at 127 bytes as git cuts them. */
+  static byte[] insert(byte[] text) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    for (int i = 0; i < text.length; i += 127) {
+      int k = Math.min(127, text.length - i);
+      b.write(k);
+      b.write(text, i, k);
+    }
+    return b.toByteArray();
+  }
+
+  /** An OFS_DELTA's distance back to its base, as git writes it: big-endian 7-bit groups, each after the first less one. */
+  static byte[] back(long distance) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write((int) (distance & 0x7F));
+    distance >>>= 7;
+    while (distance != 0) {
+      distance--;
+      b.write(0x80 | (int) (distance & 0x7F));
+      distance >>>= 7;
+    }
+    byte[] r = b.toByteArray();
+    for (int i = 0; i < r.length / 2; i++) {
+      byte t = r[i];
+      r[i] = r[r.length - 1 - i];
+      r[r.length - 1 - i] = t;
+    }
+    return r;
+  }
+
+  static byte[] ofsDelta(long distance, byte[] delta) {
+    return concat(header(6, delta.length), back(distance), zlib(delta));
+  }
+
+  /** A delta that copies {@code base}'s first {@code keep} bytes and inserts {@code added}. */
+  static byte[] keepAndAdd(int baseSize, int keep, byte[] added) {
+    return concat(varint(baseSize), varint(keep + added.length), copy(0, keep), insert(added));
+  }
+
+  /** Git's object id: the hash of {@code <type> <size>\0} and the content. */
+  static byte[] gitId(String algorithm, String type, byte[] data) throws Exception {
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance(algorithm);
+    md.update(ascii(type + " " + data.length + "\0"));
+    return md.digest(data);
+  }
+
+  @Test
+  void deltaChain_tokensMadeOfBaseAndInsertedBytes_foundOnceEach_copiedTokenNotReportedAgain() throws Exception {
+    String t1 = forge.base62Crc32("ghp_");
+    String t2 = forge.base62Crc32("ghp_");
+    // the base holds token 1 whole and token 2's head; delta 1 inserts token 2's tail and token 3's head;
+    // delta 2, against delta 1, inserts token 3's tail: token 3 is whole only in a chain of two resolved deltas
+    String t3 = forge.base62Crc32("ghp_");
+    String baseText = "OLD=" + t1 + "\nNEW=" + t2.substring(0, 24) + "-----\n";
+    int keep1 = baseText.indexOf("-----");
+    byte[] add1 = ascii(t2.substring(24) + "\nMORE=" + t3.substring(0, 20));
+    byte[] add2 = ascii(t3.substring(20) + "\n");
+    byte[] base = object(3, ascii(baseText));
+    byte[] d1 = ofsDelta(base.length, keepAndAdd(baseText.length(), keep1, add1));
+    byte[] d2 = ofsDelta(d1.length, keepAndAdd(keep1 + add1.length, keep1 + add1.length, add2));
+    ScanResult r = scan(write("pack-9.pack", pack(base, d1, d2)));
+    noProblems(r);
+    Location l1 = one(r, t1, "token 1: in the base, and copied by both deltas").location();
+    assertEquals(12L, l1.offset(), "reported where the base is, not again for the deltas that copy it");
+    Location l2 = one(r, t2, "token 2: base bytes and delta 1's insert").location();
+    assertEquals(12L + base.length, l2.offset(), "the delta's offset in the pack");
+    assertEquals(Long.valueOf(baseText.indexOf("NEW=") + 4), l2.store().valueOffset(), "its offset in the resolved object");
+    Location l3 = one(r, t3, "token 3: delta 1's result and delta 2's insert").location();
+    assertEquals(12L + base.length + d1.length, l3.offset());
+    assertEquals(3, r.findings().size(), "one finding per token, not one per stored version");
+  }
+
+  @Test
+  void refDelta_baseNamedBySha1OrSha256Id_resolved() throws Exception {
+    for (String alg : List.of("SHA-1", "SHA-256")) {
+      String t = forge.base62Crc32("ghp_");
+      String baseText = "GH_TOKEN=" + t.substring(0, 22) + "\n";
+      byte[] id = gitId(alg, "blob", ascii(baseText));
+      byte[] delta = keepAndAdd(baseText.length(), baseText.length() - 1, ascii(t.substring(22) + "\n"));
+      // a SHA-256 pack tells its id size by its first commit's tree line (64 hex digits)
+      String hex = alg.equals("SHA-1") ? "0".repeat(40) : "0".repeat(64);
+      byte[] commit = object(1, ascii("tree " + hex + "\nauthor t <t@example.com> 0 +0000\n\nmessage\n"));
+      byte[] base = object(3, ascii(baseText));
+      byte[] ref = concat(header(7, delta.length), id, zlib(delta));
+      ScanResult r = scan(write("pack-" + alg + ".pack", pack(commit, base, ref)));
+      noProblems(r);
+      Location l = one(r, t, alg + " REF_DELTA").location();
+      assertEquals(12L + commit.length + base.length, l.offset(), alg);
+      assertEquals(Long.valueOf(9), l.store().valueOffset(), alg);
+    }
+  }
+
+  @Test
+  void refDelta_idSizeNotTold_stopsThereWithTheOffset_notReadAsGarbage() throws Exception {
+    String before = forge.base62Crc32("ghp_");
+    String t = forge.base62Crc32("ghp_");
+    byte[] base = object(3, ascii("GH_TOKEN=" + before + "\n"));
+    byte[] delta = keepAndAdd(10, 10, ascii(t + "\n"));
+    // a 32-byte id whose bytes 20 and 21 could start a zlib stream: either id size fits
+    byte[] id = new byte[32];
+    id[20] = 0x78;
+    id[21] = (byte) 0x9C;
+    byte[] ref = concat(header(7, delta.length), id, zlib(delta));
+    ScanResult r = scan(write("pack-10.pack", pack(base, ref)));
+    one(r, before, "the blob before it");
+    Problem c = onlyProblem(r, Problem.Type.CORRUPT);
+    assertTrue(c.message().contains("REF_DELTA at offset " + (12 + base.length) + " ") && c.message().contains("SHA-256"),
+        c.message());
+    assertEquals(1, r.findings().size(), "nothing read past it");
+  }
+
+  @Test
+  void deltaThatLies_corruptWithItsOffset_insertsScanned_nextObjectRead() throws Exception {
+    String inInsert = forge.base62Crc32("ghp_");
+    String after = forge.base62Crc32("ghp_");
+    byte[] base = object(3, ascii("y".repeat(50)));
+    byte[] added = ascii("GH_TOKEN=" + inInsert + "\n");
+    // a copy of 60 bytes from a 50-byte base
+    byte[] lie = concat(varint(50), varint(60 + added.length), copy(0, 60), insert(added));
+    byte[] bad = ofsDelta(base.length, lie);
+    byte[] next = object(3, ascii("GH_TOKEN=" + after + "\n"));
+    ScanResult r = scan(write("pack-11.pack", pack(base, bad, next)));
+    Problem c = onlyProblem(r, Problem.Type.CORRUPT);
+    assertTrue(c.message().contains("delta at offset " + (12 + base.length) + " ") && c.message().contains("outside its base"),
+        c.message());
+    assertEquals(12L + base.length, one(r, inInsert, "in the lying delta's insert").location().offset());
+    one(r, after, "the object after it");
+  }
+
+  @Test
+  void deltaDeclaringAResultOverTheCap_notResolved_noteWithItsOffset_insertsScanned() throws Exception {
+    String t = forge.base62Crc32("ghp_");
+    byte[] base = object(3, ascii("y".repeat(50)));
+    byte[] added = ascii("GH_TOKEN=" + t + "\n");
+    byte[] huge = concat(varint(50), varint(GitPackReader.CACHE_ONE + 1L), copy(0, 50), insert(added));
+    ScanResult r = scan(write("pack-12.pack", pack(base, ofsDelta(base.length, huge))));
+    Problem n = onlyProblem(r, Problem.Type.PARTIAL);
+    assertTrue(n.message().contains("1 of 1 deltas, the first at offset " + (12 + base.length) + ","), n.message());
+    assertEquals(12L + base.length, one(r, t, "in its insert").location().offset());
   }
 
   @Test
@@ -415,5 +592,87 @@ class GitPackReaderTest {
     int typeB = (bytes[(int) one(r, b, "token B").location().offset()] >> 4) & 7;
     assertEquals(3, typeA, "token A is in a whole blob");
     assertTrue(typeB == 6 || typeB == 7, "token B is in a delta's insert (object type " + typeB + ")");
+  }
+
+  /**
+   * A repository whose config file holds a token that a later commit edits (its head kept, its
+   * tail new), then two more commits that change other lines and keep the new token: packed with
+   * deltas, whichever version git keeps whole, the other holds a token made of base and inserted
+   * bytes, and the later versions copy the new one.
+   */
+  private String[] editedTokenRepo(Path repo, String objectFormat, boolean refDeltas) throws Exception {
+    String t1 = forge.base62Crc32("ghp_");
+    String t2 = forge.like(t1, 24, List.of("github-crc32"));
+    git(repo, "init", "-q", "--object-format=" + objectFormat, ".");
+    String head = lines(300);
+    String tail = lines(600).substring(head.length());
+    Path conf = repo.resolve("app.env");
+    Files.writeString(conf, head + "GITHUB_TOKEN=" + t1 + "\n" + tail);
+    git(repo, "add", ".");
+    git(repo, "commit", "-q", "-m", "one");
+    Files.writeString(conf, head + "GITHUB_TOKEN=" + t2 + "\n" + tail);
+    git(repo, "commit", "-q", "-a", "-m", "two: the token rotated");
+    Files.writeString(conf, head + "GITHUB_TOKEN=" + t2 + "\n" + tail + "LOG_LEVEL=debug\n");
+    git(repo, "commit", "-q", "-a", "-m", "three");
+    Files.writeString(conf, head.replace("setting number 7 ", "setting number seven ") + "GITHUB_TOKEN=" + t2 + "\n" + tail
+        + "LOG_LEVEL=info\n");
+    git(repo, "commit", "-q", "-a", "-m", "four");
+    git(repo, "gc", "-q", "--prune=now");
+    if (refDeltas) {
+      git(repo, "-c", "repack.useDeltaBaseOffset=false", "repack", "-q", "-adf", "--depth=50", "--window=50");
+    } else {
+      git(repo, "repack", "-q", "-adf", "--depth=50", "--window=50");
+    }
+    return new String[] {t1, t2};
+  }
+
+  private static byte[] packOf(Path repo) throws IOException {
+    try (Stream<Path> s = Files.list(repo.resolve(".git/objects/pack"))) {
+      return Files.readAllBytes(s.filter(x -> x.toString().endsWith(".pack")).findFirst().orElseThrow());
+    }
+  }
+
+  /** Both tokens once, one of them in a delta: the token made of base and inserted bytes is found, no copy again. */
+  private static void assertEditedTokensOnce(ScanResult r, String[] t, byte[] pack, String what) {
+    int inDelta = 0;
+    for (String token : t) {
+      Location l = one(r, token, what + (token == t[0] ? ": the first token" : ": the rotated token")).location();
+      assertEquals(GitPackReader.FORMAT, l.format(), what);
+      int type = (pack[(int) (long) l.offset()] >> 4) & 7;
+      inDelta += type == 6 || type == 7 ? 1 : 0;
+    }
+    assertEquals(1, inDelta, what + ": one version is whole, the other a delta of it");
+    assertEquals(2, r.findings().size(), what + ": one finding per token, not one per stored version");
+  }
+
+  @Test
+  void gitRepack_tokenEditedSoItsHeadIsCopiedAndItsTailInserted_foundOnce_laterVersionsAddNone() throws Exception {
+    assumeTrue(Files.isExecutable(GIT), "git is not installed");
+    Path repo = Files.createDirectories(dir.resolve("edited"));
+    String[] t = editedTokenRepo(repo, "sha1", false);
+    byte[] pack = packOf(repo);
+    ScanResult r = scan(repo.resolve(".git"));
+    noProblems(r);
+    assertEditedTokensOnce(r, t, pack, "OFS_DELTA pack");
+    ScanResult small = scan(repo.resolve(".git"), 4096);
+    for (String token : t) {
+      assertEquals(one(r, token, "whole").location(), one(small, token, "in 4 KiB chunks").location(), "the same place");
+    }
+  }
+
+  @Test
+  void gitSha256Repository_refDeltas_32ByteBaseIdsRead_tokensFoundOnce() throws Exception {
+    assumeTrue(Files.isExecutable(GIT), "git is not installed");
+    Path repo = Files.createDirectories(dir.resolve("sha256"));
+    String[] t = editedTokenRepo(repo, "sha256", true);
+    byte[] pack = packOf(repo);
+    ScanResult r = scan(repo.resolve(".git"));
+    noProblems(r);
+    assertEditedTokensOnce(r, t, pack, "SHA-256 REF_DELTA pack");
+    boolean ref = false;
+    for (String token : t) {
+      ref |= ((pack[(int) (long) one(r, token, "token").location().offset()] >> 4) & 7) == 7;
+    }
+    assertTrue(ref, "a token is in a REF_DELTA, whose base id is 32 bytes");
   }
 }
