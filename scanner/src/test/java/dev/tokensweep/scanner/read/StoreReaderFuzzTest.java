@@ -185,7 +185,7 @@ class StoreReaderFuzzTest {
   }
 
   @Test
-  void gitPackReader_mutatedPacks() {
+  void gitPackReader_mutatedPacks() throws Exception {
     byte[] base = "line of text\n".repeat(9).getBytes(StandardCharsets.US_ASCII);
     byte[] insert = "GH_TOKEN=not-a-token\n".getBytes(StandardCharsets.US_ASCII);
     byte[] delta = GitPackReaderTest.delta(base.length, insert);
@@ -198,5 +198,30 @@ class StoreReaderFuzzTest {
             GitPackReaderTest.zlib(delta)),
         GitPackReaderTest.concat(GitPackReaderTest.header(7, delta.length), new byte[20], GitPackReaderTest.zlib(delta)));
     fuzz("pack-1.pack", seed, () -> new GitPackReader(4096, limits()), 6);
+    fuzz("pack-2.pack", resolvingPack("SHA-1"), () -> new GitPackReader(4096, limits()), 7);
+    fuzz("pack-3.pack", resolvingPack("SHA-256"), () -> new GitPackReader(4096, limits()), 8);
+  }
+
+  /**
+   * A pack whose deltas resolve: a commit telling the id size, a blob, an OFS_DELTA against it, one
+   * against that delta (a chain), and a REF_DELTA naming the blob by its id.
+   */
+  private static byte[] resolvingPack(String algorithm) throws Exception {
+    String hex = algorithm.equals("SHA-1") ? "0".repeat(40) : "0".repeat(64);
+    byte[] commit = GitPackReaderTest.object(1,
+        ("tree " + hex + "\nauthor t <t@example.com> 0 +0000\n\nmessage\n").getBytes(StandardCharsets.US_ASCII));
+    byte[] text = "line of text\nGH_TOKEN=not-a-\n".repeat(6).getBytes(StandardCharsets.US_ASCII);
+    byte[] blob = GitPackReaderTest.object(3, text);
+    byte[] added = "token-at-all\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] d1 = GitPackReaderTest.keepAndAdd(text.length, text.length - 1, added);
+    byte[] ofs1 = GitPackReaderTest.ofsDelta(blob.length, d1);
+    int size1 = text.length - 1 + added.length;
+    byte[] d2 = GitPackReaderTest.concat(GitPackReaderTest.varint(size1), GitPackReaderTest.varint(size1 + 20),
+        GitPackReaderTest.copy(3, size1 - 3), GitPackReaderTest.insert("inserted, 20 bytes..".getBytes(StandardCharsets.US_ASCII)),
+        GitPackReaderTest.copy(0, 3));
+    byte[] ofs2 = GitPackReaderTest.ofsDelta(ofs1.length, d2);
+    byte[] id = GitPackReaderTest.gitId(algorithm, "blob", text);
+    byte[] ref = GitPackReaderTest.concat(GitPackReaderTest.header(7, d1.length), id, GitPackReaderTest.zlib(d1));
+    return GitPackReaderTest.pack(commit, blob, ofs1, ofs2, ref);
   }
 }
