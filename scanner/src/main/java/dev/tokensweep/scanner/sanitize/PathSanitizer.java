@@ -203,6 +203,7 @@ public final class PathSanitizer {
       List<Problem> problems) throws IOException {
     List<Path> files = new ArrayList<>();
     new FileWalker(false).walk(root, files::add, problems::add);
+    List<Path> droppedPacks = new ArrayList<>();
     java.util.Map<Path, String> names = new java.util.HashMap<>();
     // directories first, so empty ones and their modes are kept too
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -231,9 +232,28 @@ public final class PathSanitizer {
       }
       if (!keep) {
         Files.deleteIfExists(target);
+        if (GitPacks.isPack(f)) {
+          droppedPacks.add(f);
+        }
         continue;
       }
       copyAttributes(f, target);
+    }
+    // a pack left out takes the files that name it along: an index without its pack is garbage to git
+    java.util.Set<Path> gone = new java.util.HashSet<>();
+    java.util.Set<Path> all = new java.util.HashSet<>(files);
+    for (Path pack : droppedPacks) {
+      for (Path c : GitPacks.companions(pack, all)) {
+        if (!gone.add(c)) {
+          continue;
+        }
+        Files.deleteIfExists(dest.resolve(clean(root.relativize(c), shownRoot, names, reports)));
+        String shown = sanitizer.redactText(Path.of(shownRoot).resolve(root.relativize(c).toString()).toString());
+        problems.add(new Problem(shown, Problem.Type.UNSUPPORTED,
+            GitPacks.why(sanitizer.redactText(pack.getFileName().toString()), c)));
+        reports.replaceAll(r -> r.path().equals(shown) && !r.name()
+            ? new Sanitizer.LeafReport(r.path(), r.binary(), true, 0, r.fingerprintsByRule(), r.problems()) : r);
+      }
     }
     // directory times last: writing files into them changed their mtimes
     try (Stream<Path> dirs = Files.walk(root)) {

@@ -167,4 +167,76 @@ class StoreSanitizeTest {
     assertTrue(r.problems().stream().anyMatch(p -> p.location().endsWith("pack-1.pack") && p.type() == Problem.Type.UNSUPPORTED
         && p.message().contains("git packfile") && p.message().contains("left out of the copy")), r.problems().toString());
   }
+
+  private static final Path GIT = Path.of("/usr/bin/git");
+
+  /** Runs git in {@code repo} with no user or system config; its output (which names no token). */
+  private String git(Path repo, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(GIT.toString(), "-c", "user.name=t", "-c", "user.email=t@example.com",
+        "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true);
+    pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+    pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+    pb.environment().put("HOME", dir.toString());
+    Process proc = pb.start();
+    String out = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(proc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "git " + args[0] + " timed out");
+    assertEquals(0, proc.exitValue(), "git " + args[0] + ": " + out);
+    return out;
+  }
+
+  private static java.util.Map<String, String> digests(Path root) throws Exception {
+    java.util.Map<String, String> m = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        m.put(root.relativize(p).toString(),
+            java.util.HexFormat.of().formatHex(dev.tokensweep.detectors.evidence.SecretDigest.sha256().digest(Files.readAllBytes(p))));
+      }
+    }
+    return m;
+  }
+
+  @Test
+  void gitPack_leftOut_itsIndexBitmapAndKeepLeftOutToo_copyOpensWithoutGarbage() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(GIT), "git is not installed");
+    String token = forge.base62Crc32("ghp_");
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    git(repo, "init", "-q", ".");
+    Files.writeString(repo.resolve("app.env"), "GH_TOKEN=" + token + "\n");
+    git(repo, "add", ".");
+    git(repo, "commit", "-q", "-m", "one");
+    Files.writeString(repo.resolve("app.env"), "GH_TOKEN=\n");
+    git(repo, "commit", "-q", "-a", "-m", "two: the token removed");
+    git(repo, "repack", "-q", "-adb"); // a pack, its index and a bitmap
+    git(repo, "prune", "--expire=now");
+    Path packDir = repo.resolve(".git/objects/pack");
+    String stem;
+    try (java.util.stream.Stream<Path> s = Files.list(packDir)) {
+      String pack = s.map(x -> x.getFileName().toString()).filter(n -> n.endsWith(".pack")).findFirst().orElseThrow();
+      stem = pack.substring(0, pack.length() - ".pack".length());
+    }
+    Files.writeString(packDir.resolve(stem + ".keep"), "kept\n");
+    java.util.Map<String, String> before = digests(repo);
+    Path out = dir.resolve("clean");
+    PathSanitizer.Result r = sanitizer().sanitize(repo, out, false);
+    assertEquals(before, digests(repo), "the input is unchanged");
+    List<String> left;
+    try (java.util.stream.Stream<Path> s = Files.list(out.resolve(".git/objects/pack"))) {
+      left = s.map(x -> x.getFileName().toString()).toList();
+    }
+    assertEquals(List.of(), left, "the pack and every file named after it are left out");
+    for (String ext : List.of(".pack", ".idx", ".bitmap", ".keep")) {
+      assertTrue(r.problems().stream().anyMatch(p -> p.location().endsWith(stem + ext) && p.type() == Problem.Type.UNSUPPORTED
+          && p.message().contains("left out of the copy")), ext + ": " + r.problems().size() + " problems");
+    }
+    assertTrue(r.problems().stream().anyMatch(p -> p.location().endsWith(stem + ".idx")
+        && p.message().contains("with the git packfile " + stem + ".pack") && p.message().contains("no corresponding .pack")),
+        "the index's problem names its pack and why");
+    assertTrue(r.leaves().stream().anyMatch(l -> l.path().endsWith(stem + ".idx") && l.dropped()), "the index is reported dropped");
+    // the copy holds the refs but not the objects: git reads it without complaint, and finds no garbage
+    assertEquals(git(repo, "rev-parse", "HEAD"), git(out, "rev-parse", "HEAD"));
+    String count = git(out, "count-objects", "-v");
+    assertTrue(count.contains("garbage: 0") && !count.contains("no corresponding"), count);
+  }
 }
