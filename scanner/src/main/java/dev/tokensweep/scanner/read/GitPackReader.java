@@ -34,8 +34,10 @@ import java.util.zip.Inflater;
  * Of the resolved object only the text around the delta's inserts is scanned (each insert and
  * the detector's overlap on each side), and a match is reported only when it holds an inserted
  * byte: a token the delta only copied from its base is reported where the base is, once, while
- * one that an edit made of base bytes and new ones is found. A delta whose base is not at hand
- * (not kept, or a REF_DELTA to another pack) is scanned as its inserts' text, joined, which holds
+ * one that an edit made of base bytes and new ones is found. When the pack is a file on disk, a
+ * base no longer kept is read again from it by its offset (its own base first, bounded in depth
+ * and in bytes read again). A delta whose base is not at hand (a pack read as a stream, a REF_DELTA
+ * to another pack) is scanned as its inserts' text, joined, which holds
  * the lines the change added; how many were is reported once ({@link Problem.Type#PARTIAL}).
  * Trees (names and binary hashes) are inflated, and kept as bases, but not scanned. A location is
  * the object's offset in the pack and the offset in the object: in the resolved object for a
@@ -76,6 +78,8 @@ final class GitPackReader implements Reader {
   /** Damaged deltas reported one by one; the rest are counted in one problem. */
   private static final int DAMAGE_REPORTS = 8;
   private static final int CONFIG_MAX = 1 << 16;
+  /** Bases read again from the pack file behind a delta, at most (git's default depth is 50). */
+  private static final int REREAD_DEPTH = 64;
   private static final byte[] NEWLINE = {'\n'};
 
   private final int chunk;
@@ -104,7 +108,7 @@ final class GitPackReader implements Reader {
 
   @Override
   public void read(InputStream in, String path, Path file, SegmentSink sink) throws IOException {
-    Walk w = new Walk(in, path, sink, idSizeFromConfig(file));
+    Walk w = new Walk(in, path, sink, idSizeFromConfig(file), file);
     Inflater inf = new Inflater();
     try {
       w.pack(inf);
@@ -281,12 +285,19 @@ final class GitPackReader implements Reader {
     private Map<ByteBuffer, Long> byId;
     private MessageDigest hash;
     private final Inserts inserts = new Inserts();
+    /** The pack on disk, when it is a plain file: a base no longer kept is read again from it. */
+    private final Path file;
+    private java.nio.channels.FileChannel channel;
+    private Inflater again;
+    private long readAgain;
+    private boolean noReread;
     private long deltas;
     private long unresolved;
     private long firstUnresolved;
     private long damaged;
 
-    Walk(InputStream in, String path, SegmentSink sink, int idSize) {
+    Walk(InputStream in, String path, SegmentSink sink, int idSize, Path file) {
+      this.file = file;
       this.in = in;
       this.path = path;
       this.sink = sink;
@@ -296,6 +307,16 @@ final class GitPackReader implements Reader {
 
     void finish() {
       vb.end();
+      if (again != null) {
+        again.end();
+      }
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          // read only: nothing is lost
+        }
+      }
       if (corrupt != null) {
         sink.problem(new Problem(path, Problem.Type.CORRUPT, FORMAT + ": " + corrupt));
       }
@@ -420,7 +441,7 @@ final class GitPackReader implements Reader {
           corrupt = (c < 0 ? "truncated" : "bad base offset") + " in the header of the object at offset " + at;
           return false;
         }
-        base = kept.get(at - back);
+        base = back > 0 && back <= at ? fetch(at - back, 0) : null;
       } else if (type == REF_DELTA) {
         if (idSize == 0 && !guessIdSize(at)) {
           return false;
@@ -540,6 +561,117 @@ final class GitPackReader implements Reader {
       corrupt = "the REF_DELTA at offset " + at + " names its base by an object id whose size (SHA-1 or SHA-256)"
           + " neither the repository's config nor the pack tells; reading stopped there";
       return false;
+    }
+
+    /**
+     * The object at pack offset {@code at} as a base: kept, or read again from the pack on disk
+     * (its own base first, up to {@link #REREAD_DEPTH} deep) and kept; null when neither can be.
+     * Reading again is bounded: at most the pack's size four times over plus 64 MiB in all.
+     */
+    private Kept fetch(long at, int depth) {
+      Kept k = kept.get(at);
+      if (k != null || file == null || noReread || depth > REREAD_DEPTH) {
+        return k;
+      }
+      try {
+        if (channel == null) {
+          channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+          again = new Inflater();
+        }
+        if (readAgain > 4 * channel.size() + (64L << 20)) {
+          noReread = true;
+          return null;
+        }
+        ByteBuffer h = ByteBuffer.allocate(16 + SHA256_ID);
+        channel.read(h, at);
+        int n = h.position();
+        int i = 0;
+        if (n < 2) {
+          return null;
+        }
+        int c = h.get(i++) & 0xFF;
+        int type = (c >> 4) & 7;
+        long size = c & 15;
+        int shift = 4;
+        while ((c & 0x80) != 0 && i < n && shift <= 56) {
+          c = h.get(i++) & 0xFF;
+          size |= (long) (c & 0x7F) << shift;
+          shift += 7;
+        }
+        if ((c & 0x80) != 0 || type == 0 || type == 5 || type == REF_DELTA || size > CACHE_ONE) {
+          return null; // a REF_DELTA's base is looked up by id only
+        }
+        Kept base = null;
+        if (type == OFS_DELTA) {
+          c = i < n ? h.get(i++) & 0xFF : 0x80;
+          long back = c & 0x7F;
+          int g = 0;
+          while ((c & 0x80) != 0 && i < n && ++g < 9) {
+            c = h.get(i++) & 0xFF;
+            back = ((back + 1) << 7) | (c & 0x7F);
+          }
+          if ((c & 0x80) != 0 || back <= 0 || back > at || (base = fetch(at - back, depth + 1)) == null) {
+            return null;
+          }
+        }
+        byte[] data = inflateAt(at + i, (int) size);
+        if (data == null) {
+          return null;
+        }
+        readAgain += size;
+        if (base == null) {
+          keep(at, type, data);
+          return kept.get(at);
+        }
+        int[] p = {0};
+        long baseSize = varint(data, p);
+        long rsize = varint(data, p);
+        if (baseSize != base.data.length || rsize < 0 || rsize > CACHE_ONE) {
+          return null;
+        }
+        byte[] r = new byte[(int) rsize];
+        if (apply(base.data, data, p[0], r) != null) {
+          return null;
+        }
+        keep(at, base.type, r);
+        return kept.get(at);
+      } catch (IOException | RuntimeException e) {
+        noReread = true; // the file changed or cannot be read: the stream goes on without it
+        return null;
+      }
+    }
+
+    /** {@code size} bytes inflated from the zlib stream at {@code at} in the pack file, or null. */
+    private byte[] inflateAt(long at, int size) throws IOException {
+      byte[] data = new byte[size];
+      again.reset();
+      ByteBuffer piece = ByteBuffer.allocate(PIECE);
+      long pos = at;
+      int got = 0;
+      try {
+        while (got < size) {
+          if (again.finished()) {
+            return null; // shorter than it declares
+          }
+          if (again.needsInput()) {
+            piece.clear();
+            int r = channel.read(piece, pos);
+            if (r <= 0) {
+              return null;
+            }
+            pos += r;
+            again.setInput(piece.array(), 0, r);
+          }
+          int n = again.inflate(data, got, size - got);
+          got += n;
+          if (n == 0 && !again.finished() && !again.needsInput()) {
+            return null; // a dictionary, or more than it declares
+          }
+        }
+      } catch (DataFormatException e) {
+        return null;
+      }
+      return data;
     }
 
     /** Kept objects by id, hashed now for those kept before a REF_DELTA asked. */

@@ -307,6 +307,35 @@ class GitPackReaderTest {
   }
 
   @Test
+  void baseNoLongerKept_readAgainFromThePackFile_orNotedWhenThePackIsOnlyAStream() throws Exception {
+    String t = forge.base62Crc32("ghp_");
+    String baseText = "GH_TOKEN=" + t.substring(0, 22) + "\n";
+    byte[] base = object(3, ascii(baseText));
+    // more than the cache holds between the base and its delta: the base is dropped from it
+    List<byte[]> objects = new ArrayList<>(List.of(base));
+    long between = 0;
+    for (int i = 0; between <= GitPackReader.CACHE_BYTES; i++) {
+      byte[] text = ascii(("filler " + i + " line\n").repeat(GitPackReader.CACHE_ONE / 20));
+      objects.add(object(3, text));
+      between += text.length;
+    }
+    int distance = 0;
+    for (byte[] o : objects) {
+      distance += o.length;
+    }
+    objects.add(ofsDelta(distance, keepAndAdd(baseText.length(), baseText.length() - 1, ascii(t.substring(22) + "\n"))));
+    byte[] pack = pack(objects.toArray(new byte[0][]));
+    ScanResult r = scan(write("pack-13.pack", pack));
+    noProblems(r);
+    Location l = one(r, t, "made of the dropped base's bytes and the insert").location();
+    assertEquals(12L + distance, l.offset());
+    Collected c = read(pack, ScanLimits.defaults(), t);
+    assertEquals(1, c.problems.size(), "read from a stream, the base cannot be read again");
+    assertEquals(Problem.Type.PARTIAL, c.problems.get(0).type());
+    assertTrue(c.problems.get(0).message().contains("the first at offset " + (12 + distance) + ","), c.problems.get(0).message());
+  }
+
+  @Test
   void refDelta_baseNamedBySha1OrSha256Id_resolved() throws Exception {
     for (String alg : List.of("SHA-1", "SHA-256")) {
       String t = forge.base62Crc32("ghp_");
