@@ -90,7 +90,8 @@ final class Base64Layer implements DecodingLayer {
     }
     final int fs = s;
     long mark = memo == null ? 0 : memo.mark();
-    next.pass(out, o, name(), p -> locator.locate(fs + (int) ((long) p * 4 / 3)));
+    next.pass(out, o, name(), Locator.decoded(locator, p -> fs + (int) ((long) p * 4 / 3),
+        q -> fs + (int) (((long) q * 4 + 2) / 3)));
     if (memo != null) {
       memo.add(buf, s, n, mark);
     }

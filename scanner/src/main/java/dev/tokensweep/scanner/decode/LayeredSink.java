@@ -107,17 +107,29 @@ final class LayeredSink extends SegmentSink.Forwarding {
     // no memo one layer down: a run there is decoded with one layer less to go, so it may come to
     // something else than an equal run up here
     LayeredSink next = new LayeredSink(out, depthLeft - 1, null);
-    next.segment(decoded, 0, n, 0, n, p -> {
-      Location l = toEncoded.locate(p);
-      if (l == null) {
-        return null;
+    next.segment(decoded, 0, n, 0, n, new Locator() {
+      @Override
+      public Location locate(int p) {
+        return named(toEncoded.locate(p), layer);
       }
-      List<String> ds = new ArrayList<>();
-      if (l.decodings() != null) {
-        ds.addAll(l.decodings());
+
+      @Override
+      public Location locate(int start, int end) {
+        return named(toEncoded.locate(start, end), layer);
       }
-      ds.add(layer);
-      return l.withDecodings(ds);
     });
+  }
+
+  /** {@code l} with {@code layer} added to its decodings; null stays null. */
+  private static Location named(Location l, String layer) {
+    if (l == null) {
+      return null;
+    }
+    List<String> ds = new ArrayList<>();
+    if (l.decodings() != null) {
+      ds.addAll(l.decodings());
+    }
+    ds.add(layer);
+    return l.withDecodings(ds);
   }
 }

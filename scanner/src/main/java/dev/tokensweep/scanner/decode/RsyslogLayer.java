@@ -66,7 +66,8 @@ final class RsyslogLayer implements DecodingLayer {
       }
     }
     final int len = o;
-    next.pass(out, len, name(), p -> locator.locate(map[Math.min(p, len - 1)]));
+    next.pass(out, len, name(), Locator.decoded(locator, p -> map[Math.min(p, len - 1)],
+        q -> q < len ? map[q] : map[len - 1] + 4)); // past the last byte, a #NNN escape on
   }
 
   /** The control character that {@code #ooo} at {@code i} stands for, or -1 when it is no rsyslog escape. */

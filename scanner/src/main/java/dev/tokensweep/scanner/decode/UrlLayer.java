@@ -93,7 +93,10 @@ final class UrlLayer implements DecodingLayer {
     if (printable * 10 < o * 9) {
       return;
     }
-    next.pass(out, o, name(), p -> locator.locate(map[Math.min(p, map.length - 1)]));
+    final int len = o;
+    // a decoded end maps to where the next decoded byte's encoding starts; past the last, a %XX on
+    next.pass(out, o, name(), Locator.decoded(locator, p -> map[Math.min(p, map.length - 1)],
+        q -> q < len ? map[q] : map[len - 1] + 3));
   }
 
   private static int hex(byte b) {

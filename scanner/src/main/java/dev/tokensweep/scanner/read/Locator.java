@@ -16,11 +16,29 @@ public interface Locator {
    * The location of a match over {@code [start, end)} of the buffer, or null when the reader hands
    * on text around what it must scan and the match lies wholly in that context: a git delta's
    * resolved object, where a secret the delta only copied from its base is reported at the base.
-   * By default {@link #locate(int) locate(start)}; wrapping locators (decoding layers) map only
-   * the start and so keep every match.
+   * By default {@link #locate(int) locate(start)}; the decoding layers map both ends ({@link #decoded}).
    */
   default Location locate(int start, int end) {
     return locate(start);
+  }
+
+  /**
+   * A locator for decoded bytes whose locations are those of the encoded bytes in {@code encoded}:
+   * {@code at} maps a decoded offset to its encoded one, {@code endAt} a decoded end (exclusive) to
+   * the encoded end, so a match's span reaches {@code encoded} as encoded bytes.
+   */
+  static Locator decoded(Locator encoded, java.util.function.IntUnaryOperator at, java.util.function.IntUnaryOperator endAt) {
+    return new Locator() {
+      @Override
+      public Location locate(int p) {
+        return encoded.locate(at.applyAsInt(p));
+      }
+
+      @Override
+      public Location locate(int start, int end) {
+        return encoded.locate(at.applyAsInt(start), endAt.applyAsInt(end));
+      }
+    };
   }
 
   /**

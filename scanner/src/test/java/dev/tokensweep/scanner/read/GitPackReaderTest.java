@@ -336,6 +336,21 @@ class GitPackReaderTest {
   }
 
   @Test
+  void deltaCopyingABase64EncodedToken_nextToItsInsert_tokenReportedOnceAtTheBase() throws Exception {
+    String t = forge.base62Crc32("ghp_");
+    String encoded = java.util.Base64.getEncoder().encodeToString(ascii("export GH_TOKEN=" + t + "\n"));
+    String baseText = "config: " + encoded + "\n";
+    byte[] base = object(3, ascii(baseText));
+    // the delta keeps the encoded line and adds one after it: the decoded token is only copied
+    byte[] d = ofsDelta(base.length, keepAndAdd(baseText.length(), baseText.length(), ascii("level: debug\n")));
+    ScanResult r = scan(write("pack-14.pack", pack(base, d)));
+    noProblems(r);
+    Finding f = one(r, t, "decoded from the base, not again from the delta that copies it");
+    assertEquals(12L, f.location().offset());
+    assertEquals(List.of("base64"), f.location().decodings());
+  }
+
+  @Test
   void refDelta_baseNamedBySha1OrSha256Id_resolved() throws Exception {
     for (String alg : List.of("SHA-1", "SHA-256")) {
       String t = forge.base62Crc32("ghp_");
