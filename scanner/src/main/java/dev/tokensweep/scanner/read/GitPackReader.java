@@ -674,22 +674,21 @@ final class GitPackReader implements Reader {
       return data;
     }
 
-    /** Kept objects by id, hashed now for those kept before a REF_DELTA asked. */
+    /** Kept objects by id: at the first REF_DELTA those kept so far are hashed, later ones as they are kept. */
     private Map<ByteBuffer, Long> idIndex() {
-      if (byId == null) {
-        byId = new HashMap<>();
-        try {
-          hash = MessageDigest.getInstance(idSize == SHA256_ID ? "SHA-256" : "SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-          throw new IllegalStateException(e); // every Java runtime has both
-        }
+      if (byId != null) {
+        return byId;
+      }
+      byId = new HashMap<>();
+      try {
+        hash = MessageDigest.getInstance(idSize == SHA256_ID ? "SHA-256" : "SHA-1");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e); // every Java runtime has both
       }
       for (Map.Entry<Long, Kept> e : kept.entrySet()) {
         Kept k = e.getValue();
-        if (k.id == null) {
-          k.id = ByteBuffer.wrap(id(k.type, k.data));
-          byId.put(k.id, e.getKey());
-        }
+        k.id = ByteBuffer.wrap(id(k.type, k.data));
+        byId.put(k.id, e.getKey());
       }
       return byId;
     }
