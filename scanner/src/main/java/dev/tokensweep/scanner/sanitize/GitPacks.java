@@ -44,10 +44,9 @@ final class GitPacks {
 
   /** Why {@code companion} is left out with the pack shown as {@code pack} (its name, redacted). */
   static String why(String pack, Path companion) {
-    String c = companion.getFileName().toString();
-    String what = c.startsWith("multi-pack-index") ? "it names every pack in its directory" : "it belongs to that pack";
-    return "sanitize: left out of the copy with the git packfile " + pack + ", which holds a secret and was"
-        + " left out: " + what + ", and git warns of an index without its pack (no corresponding .pack) and fails to look"
-        + " objects up through a multi-pack index that names a missing pack";
+    String what = companion.getFileName().toString().startsWith("multi-pack-index")
+        ? "it names every pack in its directory, and git fails to look objects up through one that names a missing pack"
+        : "git warns of an index without its pack (no corresponding .pack) and counts it as garbage";
+    return "sanitize: left out of the copy with the git packfile " + pack + ", which was left out: " + what;
   }
 }
