@@ -33,7 +33,7 @@ class CompressedBase64CliTest {
 
   private final TokenForge forge = new TokenForge(new Random(37));
 
-  private static byte[] gzip(byte[] b) throws IOException {
+  static byte[] gzip(byte[] b) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (GZIPOutputStream g = new GZIPOutputStream(bo)) {
       g.write(b);
@@ -41,7 +41,7 @@ class CompressedBase64CliTest {
     return bo.toByteArray();
   }
 
-  private static byte[] zlib(byte[] b) throws IOException {
+  static byte[] zlib(byte[] b) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (DeflaterOutputStream d = new DeflaterOutputStream(bo)) {
       d.write(b);
@@ -49,7 +49,7 @@ class CompressedBase64CliTest {
     return bo.toByteArray();
   }
 
-  private static String b64(byte[] b) {
+  static String b64(byte[] b) {
     return Base64.getEncoder().encodeToString(b);
   }
 

@@ -1,5 +1,8 @@
 package dev.tokensweep.scanner.cli;
 
+import static dev.tokensweep.scanner.cli.CompressedBase64CliTest.b64;
+import static dev.tokensweep.scanner.cli.CompressedBase64CliTest.gzip;
+import static dev.tokensweep.scanner.cli.CompressedBase64CliTest.zlib;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokensweep.detectors.rule.TokenForge;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Random;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import java.util.zip.InflaterInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,31 +38,11 @@ class SanitizeCompressedBase64Test {
 
   private final TokenForge forge = new TokenForge(new Random(41));
 
-  private static byte[] gzip(byte[] b) throws IOException {
-    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-    try (GZIPOutputStream g = new GZIPOutputStream(bo)) {
-      g.write(b);
-    }
-    return bo.toByteArray();
-  }
-
-  private static byte[] zlib(byte[] b) throws IOException {
-    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-    try (DeflaterOutputStream d = new DeflaterOutputStream(bo)) {
-      d.write(b);
-    }
-    return bo.toByteArray();
-  }
-
   private static byte[] inflate(byte[] b, boolean gzip) throws IOException {
     try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(b))
         : new InflaterInputStream(new ByteArrayInputStream(b))) {
       return in.readAllBytes();
     }
-  }
-
-  private static String b64(byte[] b) {
-    return Base64.getEncoder().encodeToString(b);
   }
 
   private static byte[] unb64(String s) {

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
@@ -559,20 +558,10 @@ class GitPackReaderTest {
 
   // ---- packs written by git
 
-  private static final Path GIT = Path.of("/usr/bin/git");
+  private static final Path GIT = dev.tokensweep.scanner.GitCli.GIT;
 
   private void git(Path repo, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(GIT.toString(), "-c", "user.name=t", "-c", "user.email=t@example.com",
-        "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true);
-    pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-    pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
-    pb.environment().put("HOME", dir.toString());
-    Process proc = pb.start();
-    byte[] out = proc.getInputStream().readAllBytes(); // git's own output names no token: none is passed on a command line
-    assertTrue(proc.waitFor(60, TimeUnit.SECONDS), "git " + args[0] + " timed out");
-    assertEquals(0, proc.exitValue(), "git " + args[0] + ": " + new String(out, StandardCharsets.UTF_8));
+    dev.tokensweep.scanner.GitCli.run(repo, dir, args);
   }
 
   private static String lines(int n) {

@@ -168,22 +168,11 @@ class StoreSanitizeTest {
         && p.message().contains("git packfile") && p.message().contains("left out of the copy")), r.problems().toString());
   }
 
-  private static final Path GIT = Path.of("/usr/bin/git");
+  private static final Path GIT = dev.tokensweep.scanner.GitCli.GIT;
 
   /** Runs git in {@code repo} with no user or system config; its output (which names no token). */
   private String git(Path repo, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(GIT.toString(), "-c", "user.name=t", "-c", "user.email=t@example.com",
-        "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true);
-    pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-    pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
-    pb.environment().put("HOME", dir.toString());
-    Process proc = pb.start();
-    String out = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(proc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "git " + args[0] + " timed out");
-    assertEquals(0, proc.exitValue(), "git " + args[0] + ": " + out);
-    return out;
+    return dev.tokensweep.scanner.GitCli.run(repo, dir, args);
   }
 
   private static java.util.Map<String, String> digests(Path root) throws Exception {
