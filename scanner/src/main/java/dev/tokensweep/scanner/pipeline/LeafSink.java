@@ -91,7 +91,7 @@ final class LeafSink implements SegmentSink {
     // (InlineAllow.markerIn): most hold none, and then no finding's line does
     boolean markerFree = winners.size() * 1024L >= to - from && !InlineAllow.markerIn(buf, from, to);
     for (Match m : winners) {
-      if (m.end() - m.start() == 8 && OwnTags.isTagHex(buf, from, to, m.start(), m.end())) {
+      if (OwnTags.isTagHex(buf, from, to, m.start(), m.end())) {
         continue; // sanitize's own mask, read back (a copy scanned again)
       }
       collector.match(m); // the sanitizer redacts every secret, allowed or not

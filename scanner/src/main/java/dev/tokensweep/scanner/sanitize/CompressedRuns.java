@@ -1,5 +1,6 @@
 package dev.tokensweep.scanner.sanitize;
 
+import dev.tokensweep.scanner.read.ByteScan;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,8 +45,6 @@ final class CompressedRuns extends OutputStream {
   /** Layers of base64 opened: a run, and base64 of it (Helm). */
   private static final int MAX_DEPTH = 2;
 
-  private static final byte[] VALUE = new byte[256];
-
   /**
    * The characters a held run may start with: {@code H} (gzip's {@code 1F}), {@code S} (the
    * {@code H} of base64 of gzip), and those of a zlib header's first byte ({@code x8} with a window
@@ -57,13 +56,6 @@ final class CompressedRuns extends OutputStream {
     for (char c : "HSCGKOWae".toCharArray()) {
       FIRST[c] = true;
     }
-    Arrays.fill(VALUE, (byte) -1);
-    String std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < 64; i++) {
-      VALUE[std.charAt(i)] = (byte) i;
-    }
-    VALUE['-'] = 62;
-    VALUE['_'] = 63;
   }
 
   private final OutputStream out;
@@ -107,7 +99,7 @@ final class CompressedRuns extends OutputStream {
     int from = off; // b[from, i) is still to be written
     for (int i = off; i < end; i++) {
       int c = b[i] & 0xFF;
-      boolean alpha = VALUE[c] >= 0;
+      boolean alpha = ByteScan.base64Value((byte) c) >= 0;
       if (held >= 0) {
         if (alpha && pad == 0 || c == '=' && pad < 2) {
           pad += c == '=' ? 1 : 0;
@@ -203,7 +195,8 @@ final class CompressedRuns extends OutputStream {
 
   /** Whether the run's first four characters decode to gzip's magic, a zlib header or base64 of gzip ({@code H4s}). */
   private boolean compressedStart(byte[] r) {
-    int x = VALUE[r[0] & 0xFF] << 18 | VALUE[r[1] & 0xFF] << 12 | VALUE[r[2] & 0xFF] << 6 | VALUE[r[3] & 0xFF];
+    int x = ByteScan.base64Value(r[0]) << 18 | ByteScan.base64Value(r[1]) << 12 | ByteScan.base64Value(r[2]) << 6
+        | ByteScan.base64Value(r[3]);
     int b0 = x >>> 16 & 0xFF;
     int b1 = x >>> 8 & 0xFF;
     int b2 = x & 0xFF;
