@@ -119,6 +119,11 @@ public final class Scanner {
     return detector;
   }
 
+  /** The limits every leaf is read within (sanitize rebuilds what it decodes within the same). */
+  public ScanLimits limits() {
+    return options.limits();
+  }
+
   /** Scans the named inputs ({@code -} is stdin) and returns everything found, sorted by location. */
   public ScanResult scan(List<String> inputs, InputStream stdin) {
     return scan(inputs, stdin, ScanListener.NONE);

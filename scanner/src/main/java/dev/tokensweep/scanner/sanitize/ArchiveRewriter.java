@@ -69,17 +69,18 @@ final class ArchiveRewriter implements Expander.Visitor {
 
   private final Sanitizer sanitizer;
   private final ScanLimits limits;
-  private final Path file;
+  /** The input, opened again when it is one leaf or comes out unchanged. */
+  private final Sanitizer.LeafSource source;
   private final List<Sanitizer.LeafReport> reports;
   private final List<Problem> problems;
   private final Deque<Object> stack = new ArrayDeque<>();
   private final Member root;
 
-  private ArchiveRewriter(Sanitizer sanitizer, ScanLimits limits, Path file, String shown,
+  private ArchiveRewriter(Sanitizer sanitizer, ScanLimits limits, Sanitizer.LeafSource source, String shown,
       List<Sanitizer.LeafReport> reports, List<Problem> problems) {
     this.sanitizer = sanitizer;
     this.limits = limits;
-    this.file = file;
+    this.source = source;
     this.reports = reports;
     this.problems = problems;
     this.root = new Member(null, shown, null);
@@ -92,9 +93,19 @@ final class ArchiveRewriter implements Expander.Visitor {
    */
   static long rewrite(Sanitizer sanitizer, ScanLimits limits, Path file, String shown, OutputStream out,
       List<Sanitizer.LeafReport> reports, List<Problem> problems) throws IOException {
-    ArchiveRewriter v = new ArchiveRewriter(sanitizer, limits, file, shown, reports, problems);
+    return rewrite(sanitizer, limits, Sanitizer.LeafSource.of(file), file, shown, out, reports, problems);
+  }
+
+  /**
+   * As {@link #rewrite(Sanitizer, ScanLimits, Path, String, OutputStream, List, List)} for bytes
+   * that {@code source} opens, on disk as {@code file} or (null) not: a zip or 7z is then
+   * spooled, encrypted, for its random access, as from stdin.
+   */
+  static long rewrite(Sanitizer sanitizer, ScanLimits limits, Sanitizer.LeafSource source, Path file, String shown,
+      OutputStream out, List<Sanitizer.LeafReport> reports, List<Problem> problems) throws IOException {
+    ArchiveRewriter v = new ArchiveRewriter(sanitizer, limits, source, shown, reports, problems);
     int before = reports.size();
-    try (InputStream raw = Files.newInputStream(file)) {
+    try (InputStream raw = source.open()) {
       CountingInputStream counted = new CountingInputStream(raw);
       Expander.archives(limits, counted::count, problems::add, v, null).run(counted, shown, file);
       long n = v.finish(out);
@@ -120,7 +131,7 @@ final class ArchiveRewriter implements Expander.Visitor {
 
   private long finish(OutputStream out) throws IOException {
     if (root.leafPath != null) {
-      Sanitizer.LeafReport r = sanitizer.sanitizeLeaf(Sanitizer.LeafSource.of(file), root.leafPath, out);
+      Sanitizer.LeafReport r = sanitizer.sanitizeLeaf(source, root.leafPath, out);
       reports.add(r);
       problems.addAll(r.problems());
       return r.dropped() ? DROPPED : r.replacements();
@@ -138,7 +149,7 @@ final class ArchiveRewriter implements Expander.Visitor {
       }
       return 1;
     }
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = source.open()) {
       in.transferTo(out);
     }
     return 0;
