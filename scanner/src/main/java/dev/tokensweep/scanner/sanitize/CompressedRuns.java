@@ -58,10 +58,53 @@ final class CompressedRuns extends OutputStream {
     }
   }
 
+  /**
+   * The characters a held run may also start with when archives are rebuilt: those of bzip2's
+   * {@code BZh} ({@code Q}), xz's {@code FD 37 7A} ({@code /} or {@code _}), 7z's {@code 7z}
+   * ({@code N}), a zip's {@code PK} ({@code U}) and a tar's first name, printable ASCII
+   * ({@code I} to {@code Z}, {@code a} to {@code f}).
+   */
+  private static final boolean[] FIRST_ARCHIVE = new boolean[256];
+
+  static {
+    for (char c : "HSCGKOWaeQN/_U".toCharArray()) {
+      FIRST_ARCHIVE[c] = true;
+    }
+    for (char c = 'I'; c <= 'Z'; c++) {
+      FIRST_ARCHIVE[c] = true;
+    }
+    for (char c = 'a'; c <= 'f'; c++) {
+      FIRST_ARCHIVE[c] = true;
+    }
+  }
+
+  /** Characters held before a run is known for a tar: its first header up to the end of {@code ustar} at 257. */
+  private static final int TAR_TEST = 352;
+
+  /** A rebuilt payload larger than this is not written: the run stays as it was. */
+  static final int MAX_REBUILT = 16 << 20;
+
+  /**
+   * Rebuilds a payload decoded from a run that is an archive (tar, zip, 7z) or compressed data the
+   * text path does not rewrite (bzip2, xz, zstd; gzip that holds a tar): through the archive
+   * walker, each member sanitized as a leaf.
+   */
+  @FunctionalInterface
+  interface Containers {
+    /** {@code raw} rebuilt with its secrets masked, or null when nothing changed or it cannot be rebuilt whole. */
+    Rebuilt rebuild(byte[] raw) throws IOException;
+  }
+
+  /** A rebuilt payload, and the occurrences replaced in it. */
+  record Rebuilt(byte[] bytes, long replaced) {}
+
   private final OutputStream out;
   /** The leaf's forms, built once: a copy with many compressed runs and many secrets must not build its table each time. */
   private final Replacer replacer;
   private final int depth;
+  /** Null when only gzip and zlib text are rewritten. */
+  private final Containers containers;
+  private final boolean[] first;
 
   /** The run being held, and its length; {@code held} is -1 while no run is held. */
   private byte[] run = new byte[64];
@@ -70,17 +113,99 @@ final class CompressedRuns extends OutputStream {
   private int pad;
   /** Inside a run that is not held (it passes through): a run starts only after a byte outside the alphabet. */
   private boolean passing;
+  /** The held run's start is a payload's: compressed data's magic, or a tar's header. */
+  private boolean confirmed;
 
   private long replaced;
 
   CompressedRuns(OutputStream out, Replacer replacer) {
-    this(out, replacer, 0);
+    this(out, replacer, 0, null);
   }
 
-  private CompressedRuns(OutputStream out, Replacer replacer, int depth) {
+  /** A stage that also rebuilds archives and other compressed data through {@code containers}. */
+  CompressedRuns(OutputStream out, Replacer replacer, Containers containers) {
+    this(out, replacer, 0, containers);
+  }
+
+  private CompressedRuns(OutputStream out, Replacer replacer, int depth, Containers containers) {
     this.out = out;
     this.replacer = replacer;
     this.depth = depth;
+    this.containers = containers;
+    this.first = containers == null ? FIRST : FIRST_ARCHIVE;
+  }
+
+  /**
+   * {@code in} read through a stage: the copy's first step, before the forms are replaced, so a
+   * payload is rebuilt from its own bytes (a stored zip's or a tar's secret would otherwise have
+   * been zeroed by a base64 core form, a zip's checksum then wrong). Its {@link Reading#replaced()}
+   * counts once the stream is read to its end.
+   */
+  static Reading reading(InputStream in, Replacer replacer, Containers containers) {
+    return new Reading(in, replacer, containers);
+  }
+
+  /** {@link #reading}'s stream. Not thread-safe. */
+  static final class Reading extends InputStream {
+    private final InputStream in;
+    private final Pending pending = new Pending();
+    private final CompressedRuns runs;
+    private final byte[] chunk = new byte[1 << 16];
+    private int pos;
+    private boolean done;
+
+    private Reading(InputStream in, Replacer replacer, Containers containers) {
+      this.in = in;
+      this.runs = new CompressedRuns(pending, replacer, 0, containers);
+    }
+
+    /** Occurrences replaced inside the runs read so far. */
+    long replaced() {
+      return runs.replaced();
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (pos == pending.size()) {
+        if (done) {
+          return -1;
+        }
+        pending.reset();
+        pos = 0;
+        int n = in.read(chunk);
+        if (n < 0) {
+          runs.finish();
+          done = true;
+        } else {
+          runs.write(chunk, 0, n);
+        }
+      }
+      int k = Math.min(len, pending.size() - pos);
+      System.arraycopy(pending.bytes(), pos, b, off, k);
+      pos += k;
+      return k;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
+  /** What the stage wrote and the reader has not taken yet. */
+  private static final class Pending extends ByteArrayOutputStream {
+    byte[] bytes() {
+      return buf;
+    }
   }
 
   /** Occurrences replaced inside compressed runs so far. */
@@ -113,7 +238,7 @@ final class CompressedRuns extends OutputStream {
         if (!alpha) {
           continue;
         }
-        if (FIRST[c]) {
+        if (first[c]) {
           start(c); // a value right after padding (`key==H4sI...`)
           from = i + 1;
         } else {
@@ -126,7 +251,7 @@ final class CompressedRuns extends OutputStream {
         continue;
       }
       if (alpha) {
-        if (FIRST[c]) {
+        if (first[c]) {
           out.write(b, from, i - from);
           start(c);
           from = i + 1;
@@ -143,16 +268,73 @@ final class CompressedRuns extends OutputStream {
   private void start(int c) throws IOException {
     held = 0;
     pad = 0;
+    confirmed = false;
     hold(c);
   }
 
-  /** Lets a held run pass through once its start shows it is not compressed, or it grew past {@link #MAX_RUN}. */
+  /**
+   * Lets a held run pass through once its start shows it is no payload, or it grew past
+   * {@link #MAX_RUN}. With archives, a run whose first bytes could be a tar's first name (printable,
+   * then NUL padding) is held on to {@link #TAR_TEST} characters, where its header says
+   * {@code ustar}; few words of text get past the twelfth byte.
+   */
   private void release() throws IOException {
-    if (held == 4 && pad == 0 && !compressedStart(run) || held >= MAX_RUN) {
-      out.write(run, 0, held);
-      held = -1;
-      passing = pad == 0;
+    if (held >= MAX_RUN) {
+      pass();
+      return;
     }
+    if (pad != 0 || confirmed) {
+      return;
+    }
+    if (held == 4) {
+      confirmed = compressedStart(run);
+      if (!confirmed && (containers == null || !nameStart(4))) {
+        pass();
+      }
+    } else if (held == 16 && !nameStart(16)) {
+      pass();
+    } else if (held == TAR_TEST) {
+      confirmed = ustar();
+      if (!confirmed) {
+        pass();
+      }
+    }
+  }
+
+  private void pass() throws IOException {
+    out.write(run, 0, held);
+    held = -1;
+    passing = pad == 0;
+    confirmed = false;
+  }
+
+  /** Whether the first {@code n} held characters decode to printable ASCII, then NUL bytes only: a tar's name field. */
+  private boolean nameStart(int n) {
+    boolean nul = false;
+    for (int i = 0; i < n; i += 4) {
+      int x = quantum(run, i);
+      for (int shift = 16; shift >= 0; shift -= 8) {
+        int c = x >>> shift & 0xFF;
+        if (c == 0 && (i > 0 || shift != 16)) {
+          nul = true; // the name's padding (never its first byte)
+        } else if (nul || c < 0x20 || c > 0x7E) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Whether the held run's bytes 257-261 are {@code ustar}, as in a tar's header. */
+  private boolean ustar() {
+    return (quantum(run, 340) & 0xFF) == 'u' && quantum(run, 344) == ('s' << 16 | 't' << 8 | 'a')
+        && (quantum(run, 348) >>> 16) == 'r';
+  }
+
+  /** The three bytes the four characters {@code r[i, i + 4)} decode to, as one int. */
+  private static int quantum(byte[] r, int i) {
+    return ByteScan.base64Value(r[i]) << 18 | ByteScan.base64Value(r[i + 1]) << 12
+        | ByteScan.base64Value(r[i + 2]) << 6 | ByteScan.base64Value(r[i + 3]);
   }
 
   private void hold(int c) {
@@ -166,7 +348,8 @@ final class CompressedRuns extends OutputStream {
   private void settle() throws IOException {
     int n = held;
     held = -1;
-    byte[] again = n - pad >= 8 ? rewrite(run, n - pad, pad > 0) : null;
+    byte[] again = confirmed && n - pad >= 8 ? rewrite(run, n - pad, pad > 0) : null;
+    confirmed = false;
     if (again == null) {
       out.write(run, 0, n);
     } else {
@@ -193,14 +376,19 @@ final class CompressedRuns extends OutputStream {
     finish();
   }
 
-  /** Whether the run's first four characters decode to gzip's magic, a zlib header or base64 of gzip ({@code H4s}). */
+  /**
+   * Whether the run's first four characters decode to gzip's magic, a zlib header or base64 of gzip
+   * ({@code H4s}); with archives also to bzip2's, xz's, zstd's, 7z's or a zip's first local header.
+   */
   private boolean compressedStart(byte[] r) {
-    int x = ByteScan.base64Value(r[0]) << 18 | ByteScan.base64Value(r[1]) << 12 | ByteScan.base64Value(r[2]) << 6
-        | ByteScan.base64Value(r[3]);
+    int x = quantum(r, 0);
     int b0 = x >>> 16 & 0xFF;
     int b1 = x >>> 8 & 0xFF;
     int b2 = x & 0xFF;
     if (b0 == 0x1F && b1 == 0x8B && b2 == 8) {
+      return true;
+    }
+    if (containers != null && archiveMagic(b0, b1, b2)) {
       return true;
     }
     if (b0 == 'H' && b1 == '4' && b2 == 's') {
@@ -240,11 +428,24 @@ final class CompressedRuns extends OutputStream {
     return (padded ? enc : enc.withoutPadding()).encode(masked);
   }
 
-  /** {@code raw} (gzip, zlib or base64 of gzip) with the secrets in it masked, or null when none was. */
+  /** bzip2, xz, zstd, 7z or a zip's local header, by the first three bytes. */
+  private static boolean archiveMagic(int b0, int b1, int b2) {
+    return b0 == 'B' && b1 == 'Z' && b2 == 'h' || b0 == 0xFD && b1 == '7' && b2 == 'z'
+        || b0 == 0x28 && b1 == 0xB5 && b2 == 0x2F || b0 == '7' && b1 == 'z' && b2 == 0xBC
+        || b0 == 'P' && b1 == 'K' && b2 == 3;
+  }
+
+  /**
+   * {@code raw} (gzip, zlib, base64 of gzip; with archives also the formats of {@link Containers})
+   * with the secrets in it masked, or null when none was.
+   */
   private byte[] masked(byte[] raw) throws IOException {
     boolean gzip = raw.length > 2 && (raw[0] & 0xFF) == 0x1F && (raw[1] & 0xFF) == 0x8B;
     if (!gzip && raw.length > 2 && raw[0] == 'H' && raw[1] == '4' && raw[2] == 's') {
       return text(raw); // base64 of gzip, one layer down
+    }
+    if (!gzip && (ustarAt257(raw) || archiveMagic(raw[0] & 0xFF, raw[1] & 0xFF, raw[2] & 0xFF))) {
+      return rebuilt(raw); // an archive or other compression
     }
     byte[] text;
     try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(raw))
@@ -253,8 +454,13 @@ final class CompressedRuns extends OutputStream {
     } catch (IOException | RuntimeException e) {
       return null; // damaged: copied as it is, and the verification says what stays
     }
-    if (text.length > MAX_INFLATED || indexOfNul(text) >= 0) {
-      return null; // too long, or not text (a tar, a zip, an image): a mask of another length would break it
+    if (text.length > MAX_INFLATED) {
+      return null; // too long: copied as it is
+    }
+    if (indexOfNul(text) >= 0) {
+      // not text (a tar, a zip, an image): a mask of another length would break it, so a gzip is
+      // rebuilt by the archive walker, member by member (it reads no bare zlib stream)
+      return gzip ? rebuilt(raw) : null;
     }
     byte[] masked = text(text);
     if (masked == null) {
@@ -265,6 +471,25 @@ final class CompressedRuns extends OutputStream {
       d.write(masked);
     }
     return bo.toByteArray();
+  }
+
+  /** A tar's first header: {@code ustar} at 257 (the archive walker checks its checksum). */
+  private static boolean ustarAt257(byte[] raw) {
+    return raw.length >= 262 && raw[257] == 'u' && raw[258] == 's' && raw[259] == 't' && raw[260] == 'a'
+        && raw[261] == 'r';
+  }
+
+  /** {@code raw} rebuilt by {@link #containers}, or null when it was not or there are none. */
+  private byte[] rebuilt(byte[] raw) throws IOException {
+    if (containers == null) {
+      return null;
+    }
+    Rebuilt r = containers.rebuild(raw);
+    if (r == null) {
+      return null;
+    }
+    replaced += r.replaced();
+    return r.bytes();
   }
 
   private static int indexOfNul(byte[] b) {
@@ -279,7 +504,7 @@ final class CompressedRuns extends OutputStream {
   /** {@code text} through the forms and, one layer down, this stage; null when nothing was replaced. */
   private byte[] text(byte[] text) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream(text.length);
-    CompressedRuns inner = new CompressedRuns(bo, replacer, depth + 1);
+    CompressedRuns inner = new CompressedRuns(bo, replacer, depth + 1, containers);
     long k = replacer.copy(new ByteArrayInputStream(text), inner);
     inner.finish();
     k += inner.replaced;

@@ -114,16 +114,73 @@ final class LeafSanitizer implements Sanitizer {
         if (binary) {
           n = replacer.copy(in, out);
         } else {
-          // base64 of gzip or zlib (a Helm release, a compressed payload) is rewritten last
-          // (it writes a run's pieces as it settles them: buffered, not a system call each)
-          CompressedRuns runs = new CompressedRuns(new java.io.BufferedOutputStream(out, 1 << 16), replacer);
-          n = replacer.copy(in, runs);
-          runs.finish();
+          // base64 payloads (a Helm release, a compressed field, a kubectl cp tarball) are
+          // rewritten first, from their own bytes, then the forms are replaced in what passed
+          CompressedRuns.Reading runs = CompressedRuns.reading(in, replacer, payloads(path));
+          n = replacer.copy(runs, out);
           n += runs.replaced();
         }
       }
     }
     return new LeafReport(path, binary, false, n, byRule, scan.problems());
+  }
+
+  /**
+   * Rebuilds, for the copy of the leaf {@code path}, a payload decoded from one of its base64 runs
+   * that is an archive or compressed data other than gzip or zlib text: through the scan's archive
+   * walker ({@link ArchiveRewriter}, within the scan's limits), each member sanitized as a leaf is.
+   * Only when it comes out whole, changed, and with no problem: otherwise the run stays as it was
+   * and the verification names what stays. Not inside another payload's member (a payload's
+   * members could hold payloads that hold payloads, each inflated: one level is rebuilt).
+   */
+  private CompressedRuns.Containers payloads(String path) {
+    return raw -> {
+      if (IN_PAYLOAD.get() != null) {
+        return null;
+      }
+      IN_PAYLOAD.set(Boolean.TRUE);
+      try {
+        List<LeafReport> reports = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        Capped out = new Capped(CompressedRuns.MAX_REBUILT);
+        long n = ArchiveRewriter.rewrite(this, scanner.limits(), () -> new java.io.ByteArrayInputStream(raw), null,
+            path + " (base64 payload)", out, reports, problems);
+        if (n <= 0 || out.over || !problems.isEmpty() || reports.stream().anyMatch(LeafReport::dropped)) {
+          return null;
+        }
+        return new CompressedRuns.Rebuilt(out.toByteArray(), n);
+      } finally {
+        IN_PAYLOAD.remove();
+      }
+    };
+  }
+
+  /** Set on a thread while it rebuilds a payload. */
+  private static final ThreadLocal<Boolean> IN_PAYLOAD = new ThreadLocal<>();
+
+  /** Bytes written up to a cap; past it the rest is dropped and {@code over} set. */
+  private static final class Capped extends java.io.ByteArrayOutputStream {
+    private final int cap;
+    boolean over;
+
+    Capped(int cap) {
+      super(1 << 12);
+      this.cap = cap;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (over || count + (long) len > cap) {
+        over = true;
+        return;
+      }
+      super.write(b, off, len);
+    }
   }
 
   /**
