@@ -458,17 +458,27 @@ final class CompressedRuns extends OutputStream {
       return null; // too long: copied as it is
     }
     if (indexOfNul(text) >= 0) {
-      // not text (a tar, a zip, an image): a mask of another length would break it, so a gzip is
-      // rebuilt by the archive walker, member by member (it reads no bare zlib stream)
-      return gzip ? rebuilt(raw) : null;
+      // not text (a tar, a zip, an image): a mask of another length would break it, so it is
+      // rebuilt by the archive walker, member by member: a gzip whole (its header kept), what a
+      // bare zlib stream held (the walker reads no zlib) and deflated again
+      if (gzip) {
+        return rebuilt(raw);
+      }
+      byte[] inner = rebuilt(text);
+      return inner == null ? null : deflated(inner, false);
     }
     byte[] masked = text(text);
     if (masked == null) {
       return null;
     }
-    ByteArrayOutputStream bo = new ByteArrayOutputStream(Math.max(64, raw.length));
+    return deflated(masked, gzip);
+  }
+
+  /** {@code b} compressed again as a gzip member or a zlib stream. */
+  private static byte[] deflated(byte[] b, boolean gzip) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream(Math.max(64, b.length / 4));
     try (OutputStream d = gzip ? new GZIPOutputStream(bo) : new DeflaterOutputStream(bo)) {
-      d.write(masked);
+      d.write(b);
     }
     return bo.toByteArray();
   }

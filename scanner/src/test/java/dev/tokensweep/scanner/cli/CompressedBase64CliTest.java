@@ -210,16 +210,23 @@ class CompressedBase64CliTest {
   }
 
   @Test
-  void sanitize_tokenInZlibTarInBase64_verificationFails() throws IOException {
-    // sanitize rebuilds archives and bzip2, xz, zstd or gzip data in base64
-    // (SanitizeArchivesInBase64Test), but not a tar in a bare zlib stream, which the archive walker
-    // does not read: the copy still holds the token, and the verification must say so (exit 1),
-    // never 'clean'
+  void sanitize_tokenInACutTarGzInBase64_verificationFails() throws IOException {
+    // sanitize rebuilds archives and compressed data in base64 (SanitizeArchivesInBase64Test), but
+    // not one cut short (a log line truncated by its writer): the scan reads its members up to
+    // the cut, but the copy cannot inflate it whole, so the run is copied as it was, and the
+    // verification must say the token stays (exit 1), never 'clean'
     String token = forge.base62Crc32("ghp_");
+    StringBuilder noise = new StringBuilder(); // text that does not compress: the cut lands inside it
+    Random rnd = new Random(5);
+    while (noise.length() < 40_000) {
+      noise.append((char) ('a' + rnd.nextInt(26)));
+    }
+    byte[] tgz = Archives.gzip(Archives.tar(members("etc/app.env", "GH_TOKEN=" + token + "\n", "etc/more.txt",
+        noise.toString())));
     Path in = tmp.resolve("in.log");
-    Files.writeString(in, "tz=" + b64(zlib(Archives.tar(members("etc/app.env", "GH_TOKEN=" + token + "\n")))) + "\n");
+    Files.writeString(in, "tgz=" + b64(java.util.Arrays.copyOf(tgz, tgz.length / 2)) + "\n");
     Run scan = Run.run("scan", "--format", "jsonl", "--no-progress", in.toString());
-    assertEquals(List.of("ts.github.1 [\"base64+zlib+tar\"]"), found(scan), "the scan finds it");
+    assertEquals(List.of("ts.github.1 [\"base64+gzip+tar\"]"), found(scan), "the scan finds it");
     Path out = tmp.resolve("out.log");
     Run s = Run.run("sanitize", "-o", out.toString(), in.toString());
     assertEquals(1, s.exit(), "verification failed");

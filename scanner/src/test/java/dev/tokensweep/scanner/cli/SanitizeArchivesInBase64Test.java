@@ -84,10 +84,11 @@ class SanitizeArchivesInBase64Test {
           }
         }
       }
-      case "tar", "tgz", "txz" -> {
+      case "tar", "tgz", "txz", "tz" -> {
         InputStream raw = new ByteArrayInputStream(b);
         InputStream in = kind.equals("tgz") ? new GZIPInputStream(raw)
-            : kind.equals("txz") ? new XZCompressorInputStream(raw) : raw;
+            : kind.equals("txz") ? new XZCompressorInputStream(raw)
+            : kind.equals("tz") ? new java.util.zip.InflaterInputStream(raw) : raw;
         try (ArchiveInputStream<?> t = new TarArchiveInputStream(in)) {
           for (ArchiveEntry e; (e = t.getNextEntry()) != null; ) {
             out.put(e.getName(), new String(t.readAllBytes(), StandardCharsets.UTF_8));
@@ -132,7 +133,7 @@ class SanitizeArchivesInBase64Test {
     Map<String, String> tokens = new LinkedHashMap<>();
     Map<String, String> plain = new LinkedHashMap<>(); // each payload's member text, before
     Map<String, byte[]> payloads = new LinkedHashMap<>();
-    for (String kind : new String[] {"tar", "tgz", "txz", "zip", "stored", "7z", "bz", "zst"}) {
+    for (String kind : new String[] {"tar", "tgz", "txz", "tz", "zip", "stored", "7z", "bz", "zst"}) {
       String token = forge.base62Crc32(kind.length() % 2 == 0 ? "ghp_" : "gho_");
       String text = "# " + kind + "\n" + "x ".repeat(100) + "\nGH_TOKEN=" + token + "\nafter=1\n";
       tokens.put(kind, token);
@@ -142,6 +143,7 @@ class SanitizeArchivesInBase64Test {
         case "tar" -> Archives.tar(m);
         case "tgz" -> Archives.gzip(Archives.tar(m));
         case "txz" -> Archives.xz(Archives.tar(m));
+        case "tz" -> Archives.zlib(Archives.tar(m));
         case "zip" -> Archives.zip(m);
         case "stored" -> storedZip(m);
         case "7z" -> {
