@@ -36,9 +36,12 @@ import java.util.zip.Inflater;
  * byte: a token the delta only copied from its base is reported where the base is, once, while
  * one that an edit made of base bytes and new ones is found. When the pack is a file on disk, a
  * base no longer kept is read again from it by its offset (its own base first, bounded in depth
- * and in bytes read again). A delta whose base is not at hand (a pack read as a stream, a REF_DELTA
- * to another pack) is scanned as its inserts' text, joined, which holds
- * the lines the change added; how many were is reported once ({@link Problem.Type#PARTIAL}).
+ * and in bytes read again). A REF_DELTA's base no longer kept is found the same way through the
+ * pack's index ({@code <name>.idx} beside it, {@link PackIndex}), and read again only when its id
+ * is the one asked for; a damaged index, or one that places an id where another object is, is
+ * reported once and set aside. A delta whose base is not at hand (a pack read as a stream, a
+ * REF_DELTA without an index or to another pack) is scanned as its inserts' text, joined, which
+ * holds the lines the change added; how many were is reported once ({@link Problem.Type#PARTIAL}).
  * Trees (names and binary hashes) are inflated, and kept as bases, but not scanned. A location is
  * the object's offset in the pack and the offset in the object: in the resolved object for a
  * resolved delta, in the inflated delta for one scanned by its inserts.
@@ -291,6 +294,11 @@ final class GitPackReader implements Reader {
     private Inflater again;
     private long readAgain;
     private boolean noReread;
+    /** The objects the pack header declares: its index must list as many. */
+    private long packCount;
+    /** The pack's index ({@code <name>.idx} beside it), opened at the first REF_DELTA whose base is not kept. */
+    private PackIndex index;
+    private boolean noIndex;
     private long deltas;
     private long unresolved;
     private long firstUnresolved;
@@ -310,6 +318,7 @@ final class GitPackReader implements Reader {
       if (again != null) {
         again.end();
       }
+      closeIndex();
       if (channel != null) {
         try {
           channel.close();
@@ -332,7 +341,7 @@ final class GitPackReader implements Reader {
             + " deltas, the first at offset " + firstUnresolved
             + ", were scanned as their inserted text only: their base or result was not at hand (not among the last "
             + (CACHE_BYTES >> 20) + " MiB of objects read, over " + (CACHE_ONE >> 20) + " MiB, or, for a REF_DELTA,"
-            + " in another pack), so a token an edit made partly of its base's bytes may be missed there"));
+            + " not found through the pack's index beside it), so a token an edit made partly of its base's bytes may be missed there"));
       }
     }
 
@@ -392,6 +401,7 @@ final class GitPackReader implements Reader {
           count = count << 8 | c;
         }
       }
+      packCount = count;
       long max = Math.min(count, limits.maxEntries());
       for (long i = 0; i < max; i++) {
         if (!object(inf)) {
@@ -452,8 +462,7 @@ final class GitPackReader implements Reader {
         }
         ByteBuffer id = ByteBuffer.wrap(java.util.Arrays.copyOfRange(buf, pos, pos + idSize));
         pos += idSize;
-        Long where = idIndex().get(id);
-        base = where == null ? null : kept.get(where);
+        base = byId(id.array(), 0);
       }
       boolean delta = type == OFS_DELTA || type == REF_DELTA;
       boolean scan = type != TREE;
@@ -574,10 +583,7 @@ final class GitPackReader implements Reader {
         return k;
       }
       try {
-        if (channel == null) {
-          channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
-          again = new Inflater();
-        }
+        openPack();
         if (readAgain > 4 * channel.size() + (64L << 20)) {
           noReread = true;
           return null;
@@ -598,11 +604,20 @@ final class GitPackReader implements Reader {
           size |= (long) (c & 0x7F) << shift;
           shift += 7;
         }
-        if ((c & 0x80) != 0 || type == 0 || type == 5 || type == REF_DELTA || size > CACHE_ONE) {
-          return null; // a REF_DELTA's base is looked up by id only
+        if ((c & 0x80) != 0 || type == 0 || type == 5 || size > CACHE_ONE) {
+          return null;
         }
         Kept base = null;
-        if (type == OFS_DELTA) {
+        if (type == REF_DELTA) {
+          if (idSize == 0 || i + idSize > n) {
+            return null;
+          }
+          byte[] id = java.util.Arrays.copyOfRange(h.array(), i, i + idSize);
+          i += idSize;
+          if ((base = byId(id, depth + 1)) == null) {
+            return null;
+          }
+        } else if (type == OFS_DELTA) {
           c = i < n ? h.get(i++) & 0xFF : 0x80;
           long back = c & 0x7F;
           int g = 0;
@@ -638,6 +653,101 @@ final class GitPackReader implements Reader {
       } catch (IOException | RuntimeException e) {
         noReread = true; // the file changed or cannot be read: the stream goes on without it
         return null;
+      }
+    }
+
+    /** Opens the pack file for reading again, once. */
+    private void openPack() throws IOException {
+      if (channel == null) {
+        channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+        again = new Inflater();
+      }
+    }
+
+    /**
+     * The object named {@code id} as a base: kept, else found through the pack's index and read
+     * again from the pack ({@link #fetch}), its id checked against the one asked for; null when
+     * neither can be.
+     */
+    private Kept byId(byte[] id, int depth) {
+      ByteBuffer key = ByteBuffer.wrap(id);
+      Long where = idIndex().get(key);
+      Kept k = where == null ? null : kept.get(where);
+      if (k != null || file == null || noReread || depth > REREAD_DEPTH) {
+        return k;
+      }
+      PackIndex x = index();
+      if (x == null) {
+        return null;
+      }
+      long at;
+      try {
+        at = x.find(id);
+      } catch (PackIndex.Bad e) {
+        badIndex(e.getMessage());
+        return null;
+      } catch (IOException | RuntimeException e) {
+        badIndex("it could not be read (" + e.getClass().getSimpleName() + ")");
+        return null;
+      }
+      if (at < 0 || (k = fetch(at, depth)) == null) {
+        return null; // not in this pack (a thin pack's base in another), or not to be read again
+      }
+      if (!key.equals(k.id)) {
+        badIndex("the object at offset " + at + ", where it places an id, has another id");
+        return null;
+      }
+      return k;
+    }
+
+    /** The pack's index, opened and checked at the first ask; null when there is none beside the pack or it is bad (reported). */
+    private PackIndex index() {
+      if (index != null || noIndex) {
+        return index;
+      }
+      noIndex = true;
+      String name = String.valueOf(file.getFileName());
+      if (idSize == 0 || !name.endsWith(".pack")) {
+        return null;
+      }
+      Path idx = file.resolveSibling(name.substring(0, name.length() - 5) + ".idx");
+      if (!Files.isRegularFile(idx)) {
+        return null; // a pack copied alone: its REF_DELTAs find only the bases kept
+      }
+      try {
+        openPack();
+        long size = channel.size();
+        ByteBuffer sum = ByteBuffer.allocate(idSize);
+        while (sum.hasRemaining() && size >= idSize && channel.read(sum, size - idSize + sum.position()) > 0) {
+          // the pack's trailing checksum, which its index copies
+        }
+        index = PackIndex.open(idx, idSize, size, packCount, sum.hasRemaining() ? null : sum.array());
+        noIndex = false;
+      } catch (PackIndex.Bad e) {
+        badIndex(e.getMessage());
+      } catch (IOException | RuntimeException e) {
+        badIndex("it could not be read (" + e.getClass().getSimpleName() + ")");
+      }
+      return index;
+    }
+
+    /** The index is damaged or lies: reported once, and REF_DELTA bases are looked up among the kept objects only. */
+    private void badIndex(String what) {
+      closeIndex();
+      noIndex = true;
+      String idx = path.endsWith(".pack") ? path.substring(0, path.length() - 5) + ".idx" : path;
+      sink.problem(new Problem(idx, Problem.Type.CORRUPT, FORMAT + ": the pack's index is damaged: " + what
+          + "; it was set aside, and a REF_DELTA whose base is not among the objects kept is scanned as its inserted text"));
+    }
+
+    private void closeIndex() {
+      if (index != null) {
+        try {
+          index.close();
+        } catch (IOException e) {
+          // read only: nothing is lost
+        }
+        index = null;
       }
     }
 
@@ -712,13 +822,13 @@ final class GitPackReader implements Reader {
         return;
       }
       Kept k = new Kept(type, data);
+      Kept old = kept.put(at, k);
+      if (old != null) {
+        forget(old); // before the new id goes in: the same object read again has the same id
+      }
       if (byId != null) {
         k.id = ByteBuffer.wrap(id(type, data));
         byId.put(k.id, at);
-      }
-      Kept old = kept.put(at, k);
-      if (old != null) {
-        forget(old);
       }
       keptBytes += data.length + ENTRY_OVERHEAD;
       Iterator<Map.Entry<Long, Kept>> it = kept.entrySet().iterator();
