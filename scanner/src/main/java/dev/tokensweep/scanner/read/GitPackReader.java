@@ -39,7 +39,9 @@ import java.util.zip.Inflater;
  * and in bytes read again). A REF_DELTA's base no longer kept is found the same way through the
  * pack's index ({@code <name>.idx} beside it, {@link PackIndex}), and read again only when its id
  * is the one asked for; a damaged index, or one that places an id where another object is, is
- * reported once and set aside. A delta whose base is not at hand (a pack read as a stream, a
+ * reported once and set aside. Without a usable index, a pack on disk remembers where it kept each
+ * object since its first REF_DELTA ({@link #SEEN_SLOTS} ids by their first 8 bytes, newer over
+ * older), so a base kept then and dropped since is read again the same way. A delta whose base is not at hand (a pack read as a stream, a
  * REF_DELTA without an index or to another pack) is scanned as its inserts' text, joined, which
  * holds the lines the change added; how many were is reported once ({@link Problem.Type#PARTIAL}).
  * Trees (names and binary hashes) are inflated, and kept as bases, but not scanned. A location is
@@ -81,6 +83,8 @@ final class GitPackReader implements Reader {
   /** Damaged deltas reported one by one; the rest are counted in one problem. */
   private static final int DAMAGE_REPORTS = 8;
   private static final int CONFIG_MAX = 1 << 16;
+  /** Slots of the table of ids seen, for a pack on disk without its index: 16 bytes each, 4 MiB. */
+  static final int SEEN_SLOTS = 1 << 18;
   /** Bases read again from the pack file behind a delta, at most (git's default depth is 50). */
   private static final int REREAD_DEPTH = 64;
   private static final byte[] NEWLINE = {'\n'};
@@ -299,6 +303,13 @@ final class GitPackReader implements Reader {
     /** The pack's index ({@code <name>.idx} beside it), opened at the first REF_DELTA whose base is not kept. */
     private PackIndex index;
     private boolean noIndex;
+    /**
+     * For a pack on disk without a usable index: the ids of the objects kept since the first
+     * REF_DELTA (hashed then anyway), by their first 8 bytes, each slot the last id that fell in
+     * it and its offset + 1; a base dropped from the cache since is read again from there. A
+     * slot's id is only a hint: the object read again must have the id asked for.
+     */
+    private long[] seen;
     private long deltas;
     private long unresolved;
     private long firstUnresolved;
@@ -677,24 +688,27 @@ final class GitPackReader implements Reader {
         return k;
       }
       PackIndex x = index();
-      if (x == null) {
-        return null;
-      }
-      long at;
-      try {
-        at = x.find(id);
-      } catch (PackIndex.Bad e) {
-        badIndex(e.getMessage());
-        return null;
-      } catch (IOException | RuntimeException e) {
-        badIndex("it could not be read (" + e.getClass().getSimpleName() + ")");
-        return null;
+      long at = -1;
+      if (x != null) {
+        try {
+          at = x.find(id);
+        } catch (PackIndex.Bad e) {
+          badIndex(e.getMessage());
+          return null;
+        } catch (IOException | RuntimeException e) {
+          badIndex("it could not be read (" + e.getClass().getSimpleName() + ")");
+          return null;
+        }
+      } else if (seen != null) {
+        at = recall(id);
       }
       if (at < 0 || (k = fetch(at, depth)) == null) {
-        return null; // not in this pack (a thin pack's base in another), or not to be read again
+        return null; // not in this pack (a thin pack's base in another), not seen, or not to be read again
       }
       if (!key.equals(k.id)) {
-        badIndex("the object at offset " + at + ", where it places an id, has another id");
+        if (x != null) {
+          badIndex("the object at offset " + at + ", where it places an id, has another id");
+        } // else another id that began with the same 8 bytes: not the base
         return null;
       }
       return k;
@@ -735,6 +749,7 @@ final class GitPackReader implements Reader {
     private void badIndex(String what) {
       closeIndex();
       noIndex = true;
+      startSeen();
       String idx = path.endsWith(".pack") ? path.substring(0, path.length() - 5) + ".idx" : path;
       sink.problem(new Problem(idx, Problem.Type.CORRUPT, FORMAT + ": the pack's index is damaged: " + what
           + "; it was set aside, and a REF_DELTA whose base is not among the objects kept is scanned as its inserted text"));
@@ -800,7 +815,35 @@ final class GitPackReader implements Reader {
         k.id = ByteBuffer.wrap(id(k.type, k.data));
         byId.put(k.id, e.getKey());
       }
+      if (file != null && index() == null) {
+        startSeen();
+      }
       return byId;
+    }
+
+    /** Starts remembering the ids of kept objects: those kept now, and from now on as they are kept. */
+    private void startSeen() {
+      if (seen != null || byId == null) {
+        return;
+      }
+      seen = new long[2 * SEEN_SLOTS];
+      for (Map.Entry<Long, Kept> e : kept.entrySet()) {
+        remember(e.getValue().id, e.getKey());
+      }
+    }
+
+    private void remember(ByteBuffer id, long at) {
+      long key = id.getLong(0); // an id's bytes are uniformly spread: its low bits pick the slot
+      int slot = (int) (key & (SEEN_SLOTS - 1));
+      seen[2 * slot] = key;
+      seen[2 * slot + 1] = at + 1;
+    }
+
+    /** Where an object whose id starts as {@code id}'s does was kept, or -1. */
+    private long recall(byte[] id) {
+      long key = ByteBuffer.wrap(id).getLong(0);
+      int slot = (int) (key & (SEEN_SLOTS - 1));
+      return seen[2 * slot] == key ? seen[2 * slot + 1] - 1 : -1;
     }
 
     /** The object id as git computes it: the hash of {@code <type> <size>\0} and the content. */
@@ -829,6 +872,9 @@ final class GitPackReader implements Reader {
       if (byId != null) {
         k.id = ByteBuffer.wrap(id(type, data));
         byId.put(k.id, at);
+        if (seen != null) {
+          remember(k.id, at);
+        }
       }
       keptBytes += data.length + ENTRY_OVERHEAD;
       Iterator<Map.Entry<Long, Kept>> it = kept.entrySet().iterator();

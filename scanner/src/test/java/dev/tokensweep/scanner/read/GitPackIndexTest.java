@@ -261,4 +261,57 @@ class GitPackIndexTest {
     long baseAt = one(r, t1, "the old token: in the base git appended").location().offset();
     assertTrue(baseAt > l.offset(), "the base comes after the delta in the pack");
   }
+
+  @Test
+  void noIdx_baseKeptAfterTheFirstRefDeltaThenDropped_readAgainWhereItWasSeen_fromAStreamStillPartial() throws Exception {
+    String t = forge.base62Crc32("ghp_");
+    byte[] commit = object(1, ascii("tree " + "0".repeat(40) + "\nauthor t <t@example.com> 0 +0000\n\nmessage\n"));
+    byte[] small = ascii("hello\n");
+    // a first REF_DELTA, whose base is kept: from here on the reader hashes the objects it keeps
+    byte[] early = keepAndAdd(small.length, small.length, ascii("world\n"));
+    String baseText = "GH_TOKEN=" + t.substring(0, 22) + "\n";
+    List<byte[]> objects = new ArrayList<>(List.of(commit, object(3, small),
+        concat(header(7, early.length), gitId("SHA-1", "blob", small), zlib(early)), object(3, ascii(baseText))));
+    long between = 0;
+    for (int i = 0; between <= GitPackReader.CACHE_BYTES; i++) {
+      byte[] text = ascii(("filler " + i + " line\n").repeat(GitPackReader.CACHE_ONE / 20));
+      objects.add(object(3, text));
+      between += text.length;
+    }
+    byte[] delta = keepAndAdd(baseText.length(), baseText.length() - 1, ascii(t.substring(22) + "\n"));
+    objects.add(concat(header(7, delta.length), gitId("SHA-1", "blob", ascii(baseText)), zlib(delta)));
+    long deltaAt = 12;
+    for (int i = 0; i < objects.size() - 1; i++) {
+      deltaAt += objects.get(i).length;
+    }
+    byte[] bytes = GitPackReaderTest.pack(objects.toArray(new byte[0][]));
+    Path pack = dir.resolve("pack-alone.pack"); // no index beside it
+    Files.write(pack, bytes);
+    ScanResult r = scan(pack);
+    noProblems(r);
+    assertEquals(deltaAt, one(r, t, "made of the dropped base's bytes and the insert").location().offset());
+
+    // read as a stream (a pack in an archive), the base cannot be read again: as before
+    List<Problem> problems = new ArrayList<>();
+    SegmentSink sink = new SegmentSink() {
+      @Override
+      public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {}
+
+      @Override
+      public int overlap() {
+        return 256;
+      }
+
+      @Override
+      public void problem(Problem p) {
+        problems.add(p);
+      }
+    };
+    new GitPackReader(4096, dev.tokensweep.scanner.model.ScanLimits.defaults())
+        .read(new java.io.ByteArrayInputStream(bytes), "pack-alone.pack", sink);
+    assertEquals(1, problems.size(), problems.toString());
+    assertEquals(Problem.Type.PARTIAL, problems.get(0).type());
+    assertTrue(problems.get(0).message().contains("1 of 2 deltas, the first at offset " + deltaAt + ","),
+        problems.get(0).message());
+  }
 }
