@@ -41,9 +41,10 @@ import java.util.zip.Inflater;
  * is the one asked for; a damaged index, or one that places an id where another object is, is
  * reported once and set aside. Without a usable index, a pack on disk remembers where it kept each
  * object since its first REF_DELTA ({@link #SEEN_SLOTS} ids by their first 8 bytes, newer over
- * older), so a base kept then and dropped since is read again the same way. A delta whose base is not at hand (a pack read as a stream, a
- * REF_DELTA without an index or to another pack) is scanned as its inserts' text, joined, which
- * holds the lines the change added; how many were is reported once ({@link Problem.Type#PARTIAL}).
+ * older), so a base kept then and dropped since is read again the same way. A delta whose base is
+ * not at hand (a pack read as a stream, a REF_DELTA without an index or to another pack) is scanned
+ * as its inserts' text, joined, which holds the lines the change added; how many were is reported
+ * once ({@link Problem.Type#PARTIAL}).
  * Trees (names and binary hashes) are inflated, and kept as bases, but not scanned. A location is
  * the object's offset in the pack and the offset in the object: in the resolved object for a
  * resolved delta, in the inflated delta for one scanned by its inserts.
@@ -352,7 +353,8 @@ final class GitPackReader implements Reader {
             + " deltas, the first at offset " + firstUnresolved
             + ", were scanned as their inserted text only: their base or result was not at hand (not among the last "
             + (CACHE_BYTES >> 20) + " MiB of objects read, over " + (CACHE_ONE >> 20) + " MiB, or, for a REF_DELTA,"
-            + " not found through the pack's index beside it), so a token an edit made partly of its base's bytes may be missed there"));
+            + " not found through the pack's index beside it), so a token an edit made partly of its base's bytes"
+            + " may be missed there"));
       }
     }
 
@@ -693,10 +695,10 @@ final class GitPackReader implements Reader {
         try {
           at = x.find(id);
         } catch (PackIndex.Bad e) {
-          badIndex(e.getMessage());
+          badIndex(Problem.Type.CORRUPT, "is damaged: " + e.getMessage());
           return null;
         } catch (IOException | RuntimeException e) {
-          badIndex("it could not be read (" + e.getClass().getSimpleName() + ")");
+          badIndex(Problem.Type.UNREADABLE, "could not be read (" + e.getClass().getSimpleName() + ")");
           return null;
         }
       } else if (seen != null) {
@@ -707,14 +709,15 @@ final class GitPackReader implements Reader {
       }
       if (!key.equals(k.id)) {
         if (x != null) {
-          badIndex("the object at offset " + at + ", where it places an id, has another id");
+          badIndex(Problem.Type.CORRUPT, "is damaged: the object at offset " + at + ", where it places an id,"
+              + " has another id");
         } // else another id that began with the same 8 bytes: not the base
         return null;
       }
       return k;
     }
 
-    /** The pack's index, opened and checked at the first ask; null when there is none beside the pack or it is bad (reported). */
+    /** The pack's index, opened and checked at the first ask; null when there is none or it is bad (reported). */
     private PackIndex index() {
       if (index != null || noIndex) {
         return index;
@@ -731,28 +734,42 @@ final class GitPackReader implements Reader {
       try {
         openPack();
         long size = channel.size();
-        ByteBuffer sum = ByteBuffer.allocate(idSize);
-        while (sum.hasRemaining() && size >= idSize && channel.read(sum, size - idSize + sum.position()) > 0) {
-          // the pack's trailing checksum, which its index copies
-        }
-        index = PackIndex.open(idx, idSize, size, packCount, sum.hasRemaining() ? null : sum.array());
+        index = PackIndex.open(idx, idSize, size, packCount, trailer(size));
         noIndex = false;
       } catch (PackIndex.Bad e) {
-        badIndex(e.getMessage());
+        badIndex(Problem.Type.CORRUPT, "is damaged: " + e.getMessage());
       } catch (IOException | RuntimeException e) {
-        badIndex("it could not be read (" + e.getClass().getSimpleName() + ")");
+        badIndex(Problem.Type.UNREADABLE, "could not be read (" + e.getClass().getSimpleName() + ")");
       }
       return index;
     }
 
-    /** The index is damaged or lies: reported once, and REF_DELTA bases are looked up among the kept objects only. */
-    private void badIndex(String what) {
+    /** The pack's trailing checksum ({@code idSize} bytes), which its index copies; null when the pack is shorter. */
+    private byte[] trailer(long size) throws IOException {
+      if (size < idSize) {
+        return null;
+      }
+      ByteBuffer sum = ByteBuffer.allocate(idSize);
+      while (sum.hasRemaining()) {
+        if (channel.read(sum, size - idSize + sum.position()) < 0) {
+          return null;
+        }
+      }
+      return sum.array();
+    }
+
+    /**
+     * The index is damaged, lies or cannot be read: reported once, at the index, and set aside; a
+     * REF_DELTA's base is then looked up among the objects kept and those seen from here on.
+     */
+    private void badIndex(Problem.Type type, String what) {
       closeIndex();
       noIndex = true;
       startSeen();
       String idx = path.endsWith(".pack") ? path.substring(0, path.length() - 5) + ".idx" : path;
-      sink.problem(new Problem(idx, Problem.Type.CORRUPT, FORMAT + ": the pack's index is damaged: " + what
-          + "; it was set aside, and a REF_DELTA whose base is not among the objects kept is scanned as its inserted text"));
+      sink.problem(new Problem(idx, type, FORMAT + ": the pack's index " + what
+          + "; it was set aside, so a REF_DELTA whose base is no longer kept may be scanned as its inserted"
+          + " text only"));
     }
 
     private void closeIndex() {

@@ -80,7 +80,8 @@ final class PackIndex implements Closeable {
    * {@code packCount} objects and ends with the checksum {@code packChecksum}, whose ids are
    * {@code idSize} bytes. The channel is closed when the index is bad.
    */
-  static PackIndex open(Path idx, int idSize, long packSize, long packCount, byte[] packChecksum) throws IOException, Bad {
+  static PackIndex open(Path idx, int idSize, long packSize, long packCount, byte[] packChecksum)
+      throws IOException, Bad {
     FileChannel ch = FileChannel.open(idx, StandardOpenOption.READ);
     try {
       PackIndex p = check(ch, idSize, packSize, packCount, packChecksum);
@@ -226,7 +227,7 @@ final class PackIndex implements Closeable {
     return java.util.Arrays.compareUnsigned(b, i, i + idSize, id, 0, idSize);
   }
 
-  /** Reads {@code n} bytes at {@code pos} into {@code buf} from its position; a file shorter than that is an I/O error. */
+  /** Reads {@code n} bytes at {@code pos} into {@code buf} from its position; a shorter file is an I/O error. */
   private static void readFully(FileChannel ch, ByteBuffer buf, long pos, int n) throws IOException {
     buf.limit(buf.position() + n);
     long at = pos;
