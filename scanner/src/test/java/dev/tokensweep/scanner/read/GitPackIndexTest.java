@@ -314,4 +314,40 @@ class GitPackIndexTest {
     assertTrue(problems.get(0).message().contains("1 of 2 deltas, the first at offset " + deltaAt + ","),
         problems.get(0).message());
   }
+
+  @Test
+  void refDeltaChain_bothBasesDropped_deltaBaseReadAgainThroughTheIdxAndItsOwnBaseToo() throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("chain"));
+    GitCli.run(repo, dir, "init", "-q", ".");
+    String t = forge.base62Crc32("ghp_");
+    // the blob holds the token's first part, a REF_DELTA of it adds the second, a REF_DELTA of that
+    // result (named by the result's id) adds the rest: the token is whole only two deltas down
+    String baseText = "GH_TOKEN=" + t.substring(0, 12) + "\n";
+    byte[] add1 = ascii(t.substring(12, 26) + "\n");
+    byte[] d1 = keepAndAdd(baseText.length(), baseText.length() - 1, add1);
+    byte[] mid = concat(ascii(baseText.substring(0, baseText.length() - 1)), add1);
+    byte[] d2 = keepAndAdd(mid.length, mid.length - 1, ascii(t.substring(26) + "\n"));
+    List<byte[]> objects = new ArrayList<>();
+    objects.add(object(3, ascii(baseText)));
+    objects.add(concat(header(7, d1.length), gitId("SHA-1", "blob", ascii(baseText)), zlib(d1)));
+    long between = 0;
+    for (int i = 0; between <= GitPackReader.CACHE_BYTES; i++) {
+      byte[] text = ascii(("filler " + i + " line\n").repeat(GitPackReader.CACHE_ONE / 20));
+      objects.add(object(3, text));
+      between += text.length;
+    }
+    objects.add(concat(header(7, d2.length), gitId("SHA-1", "blob", mid), zlib(d2)));
+    long d2At = 12;
+    for (int i = 0; i < objects.size() - 1; i++) {
+      d2At += objects.get(i).length;
+    }
+    Path pack = repo.resolve(".git/objects/pack/pack-chain.pack");
+    Files.write(pack, checksummed(GitPackReaderTest.pack(objects.toArray(new byte[0][]))));
+    GitCli.run(pack.getParent(), dir, "index-pack", pack.getFileName().toString());
+    ScanResult r = scan(pack);
+    noProblems(r);
+    Location l = one(r, t, "whole only in the second delta's result").location();
+    assertEquals(d2At, l.offset());
+    assertEquals(Long.valueOf(9), l.store().valueOffset());
+  }
 }
