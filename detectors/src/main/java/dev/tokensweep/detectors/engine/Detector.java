@@ -87,18 +87,32 @@ public interface Detector {
    * dots took the {@code .txt} too, so the fingerprint, the preview and a validation were of
    * another value. A secret with dots of its own stays whole: a JWT's parts are longer than an
    * extension, and a fixed-shape token whose last characters look like one matches nothing cut
-   * short. Offsets are the name's; a name without an extension is {@link #findAll} of it.
+   * short. A name with two ({@code token=<value>.json.gz}) is read without both too. Offsets are
+   * the name's; a name without an extension is {@link #findAll} of it.
    */
   default List<Match> findAllInName(byte[] name) {
-    List<Match> all = findAll(name);
-    int dot = extensionStart(name);
+    int dot = extensionStart(name, name.length);
     if (dot < 0) {
-      return all;
+      return findAll(name);
     }
+    // two extensions (.json.gz, .tar.gz, .log.1) are cut as one is: the shortest reading first,
+    // and a longer one adds only what the same rule does not find from the same start
+    int inner = extensionStart(name, dot);
     List<Match> out = new ArrayList<>();
-    scan(name, 0, dot, out::add);
+    if (inner >= 0) {
+      scan(name, 0, inner, out::add);
+    }
+    List<Match> once = new ArrayList<>();
+    scan(name, 0, dot, once::add);
+    addNew(out, once);
+    addNew(out, findAll(name));
+    return out;
+  }
+
+  /** Adds to {@code out} each of {@code more} that no match of its rule in {@code out} starts where it does. */
+  private static void addNew(List<Match> out, List<Match> more) {
     int cut = out.size();
-    for (Match m : all) {
+    for (Match m : more) {
       boolean same = false;
       for (int i = 0; i < cut && !same; i++) {
         same = out.get(i).rule() == m.rule() && out.get(i).start() == m.start();
@@ -107,20 +121,19 @@ public interface Detector {
         out.add(m);
       }
     }
-    return out;
   }
 
   /**
-   * Where the final extension of {@code name} starts (its dot): a dot followed by 1 to
-   * {@link #MAX_EXTENSION} ASCII letters or digits that end the name, with a longer part before
-   * the dot; -1 when the name has none.
+   * Where the final extension of {@code name[0, end)} starts (its dot): a dot followed by 1 to
+   * {@link #MAX_EXTENSION} ASCII letters or digits that end it, with a longer part before the
+   * dot; -1 when it has none.
    */
-  private static int extensionStart(byte[] name) {
+  private static int extensionStart(byte[] name, int end) {
     int k = 0;
-    while (k < name.length && k <= MAX_EXTENSION && isAsciiAlnum(name[name.length - 1 - k])) {
+    while (k < end && k <= MAX_EXTENSION && isAsciiAlnum(name[end - 1 - k])) {
       k++;
     }
-    int dot = name.length - 1 - k;
+    int dot = end - 1 - k;
     return k >= 1 && k <= MAX_EXTENSION && dot > k + 1 && name[dot] == '.' ? dot : -1;
   }
 

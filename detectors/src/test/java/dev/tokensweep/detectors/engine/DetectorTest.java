@@ -183,8 +183,9 @@ class DetectorTest {
   /**
    * A name's final extension ends a secret that ran into it (a generic value takes dots, and took
    * {@code .json} too), not one that is longer than an extension ({@code .config}) or a name that
-   * has none; a fixed-shape token whose own last characters look like an extension stays whole, and
-   * one that the extension alone kept from matching is found.
+   * has none; two extensions ({@code .json.gz}, {@code .log.1}) end it as one does; a fixed-shape
+   * token whose own last characters look like an extension stays whole, and one that the extension
+   * alone kept from matching is found.
    */
   @Test
   void findAllInName_extensionEndsTheSecretsThatRanIntoIt() {
@@ -197,6 +198,9 @@ class DetectorTest {
         {"api_secret=" + secret + ".1", "ts.generic.1@11..43"},
         {"api_secret=" + secret, "ts.generic.1@11..43"},
         {"api_secret=" + secret + ".config", "ts.generic.1@11..50"},
+        {"api_secret=" + secret + ".json.gz", "ts.generic.1@11..43"},
+        {"api_secret=" + secret + ".log.1", "ts.generic.1@11..43"},
+        {"api_secret=" + secret + ".config.gz", "ts.generic.1@11..50"},
         {entraDot, "ts.azure.1@0..40"},
         {entra + ".txt", "ts.azure.1@0..40"},
     };
@@ -207,6 +211,7 @@ class DetectorTest {
       assertEquals(List.of(cases[i][1]), got, "case " + i);
     }
     assertEquals("api_secret=…" + secret.substring(28) + ".json", ALL.scrubName("api_secret=" + secret + ".json"));
+    assertEquals("api_secret=…" + secret.substring(28) + ".json.gz", ALL.scrubName("api_secret=" + secret + ".json.gz"));
   }
 
   /**
