@@ -33,11 +33,17 @@ final class Base64Layer implements DecodingLayer {
   @Override
   public void decode(byte[] buf, int from, int to, int ownFrom, int ownTo, SegmentPass pass, Locator locator, Next next) {
     for (int k = 0; k < pass.nRuns; k += 2) {
-      decodeRun(buf, pass.runs[k], pass.runs[k + 1], locator, next);
+      decodeRun(buf, pass.runs[k], pass.runs[k + 1], to, locator, next);
     }
   }
 
-  private void decodeRun(byte[] buf, int s, int e, Locator locator, Next next) {
+  /** Decodes the run {@code [s, e)} of a segment that ends at {@code to}. */
+  private void decodeRun(byte[] buf, int s, int e, int to, Locator locator, Next next) {
+    // A run that ends at the segment's end may go on past it (a reader's chunk, unless this
+    // segment is a whole decoded run), and one SegmentPass cut at MAX_RUN goes on when a base64
+    // byte follows: what it decodes to may end early, which is no damage of its own.
+    boolean atEnd = e == to && !next.wholeEnd();
+    boolean overLong = e - s == MAX_RUN && (e < to ? ByteScan.base64Value(buf[e]) >= 0 : atEnd);
     int n = e - s;
     if (n % 4 == 1) {
       n--;
@@ -59,7 +65,7 @@ final class Base64Layer implements DecodingLayer {
         memos.addBinary(buf, s, n);
       } else if (Inflated.startsCompressed(buf, s, n)) {
         long mark = memo == null ? 0 : memo.mark();
-        Inflated.pass(buf, s, n, locator, next);
+        Inflated.pass(buf, s, n, locator, next, atEnd || overLong, overLong);
         if (memo != null) {
           memo.add(buf, s, n, mark);
         }
@@ -91,7 +97,7 @@ final class Base64Layer implements DecodingLayer {
     final int fs = s;
     long mark = memo == null ? 0 : memo.mark();
     next.pass(out, o, name(), Locator.decoded(locator, p -> fs + (int) ((long) p * 4 / 3),
-        q -> fs + (int) (((long) q * 4 + 2) / 3)));
+        q -> fs + (int) (((long) q * 4 + 2) / 3)), !atEnd && !overLong);
     if (memo != null) {
       memo.add(buf, s, n, mark);
     }

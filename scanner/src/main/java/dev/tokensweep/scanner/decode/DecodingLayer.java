@@ -30,11 +30,37 @@ sealed interface DecodingLayer permits Base64Layer, UrlLayer, RsyslogLayer {
    */
   void decode(byte[] buf, int from, int to, int ownFrom, int ownTo, SegmentPass pass, Locator locator, Next next);
 
-  /** Scans decoded bytes one layer further down. */
-  @FunctionalInterface
+  /** Scans decoded bytes one layer further down, and takes the problems of decoding. */
   interface Next {
-    /** Scans {@code decoded[0, n)}, decoded by {@code layer}; {@code toEncoded} maps a decoded offset to its place. */
+    /**
+     * Scans {@code decoded[0, n)}, decoded by {@code layer}; {@code toEncoded} maps a decoded
+     * offset to its place. The bytes may end where their encoded run was cut ({@link #wholeEnd}).
+     */
     void pass(byte[] decoded, int n, String layer, Locator toEncoded);
+
+    /**
+     * As {@link #pass(byte[], int, String, Locator)}; {@code whole} when the decoded bytes are the
+     * whole of their encoded run, so that a run ending at their end ends there and was not cut.
+     */
+    default void pass(byte[] decoded, int n, String layer, Locator toEncoded, boolean whole) {
+      pass(decoded, n, layer, toEncoded);
+    }
+
+    /**
+     * Whether a run that ends at the end of the segment being decoded ends there: true for a
+     * segment that is a whole decoded run; false for a reader's segment, which a reader that does
+     * not read on ({@link dev.tokensweep.scanner.read.SegmentSink#readOn}) may have cut anywhere.
+     * A payload in a run that may be cut is not reported damaged when it ends early.
+     */
+    default boolean wholeEnd() {
+      return false;
+    }
+
+    /**
+     * Reports that part of a run was not scanned (a limit, encryption, damage): the sink's problem,
+     * at most a few for one leaf. Its message names the run's place and decodings, never its content.
+     */
+    void problem(dev.tokensweep.scanner.model.Problem problem);
 
     /** The leaf's runs that came to nothing, when the sink below can tell ({@link RunMemo}); else null. */
     default RunMemo memo() {

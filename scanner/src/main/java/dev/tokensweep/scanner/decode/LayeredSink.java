@@ -1,6 +1,7 @@
 package dev.tokensweep.scanner.decode;
 
 import dev.tokensweep.scanner.model.Location;
+import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.read.ByteScan;
 import dev.tokensweep.scanner.read.Locator;
 import dev.tokensweep.scanner.read.SegmentSink;
@@ -22,10 +23,29 @@ final class LayeredSink extends SegmentSink.Forwarding {
   private final SegmentPass pass = new SegmentPass();
   /** The runs decoded from this sink's own segments that came to nothing; null below the top. */
   private final RunMemo memo;
+  /** Whether this sink's segments are whole decoded runs ({@link DecodingLayer.Next#wholeEnd}). */
+  private final boolean wholeEnd;
+  /** The decoding problems reported so far from the leaf, shared by the layers below the top. */
+  private final int[] problems;
   private final DecodingLayer.Next next = new DecodingLayer.Next() {
     @Override
     public void pass(byte[] decoded, int n, String layer, Locator toEncoded) {
-      next(decoded, n, layer, toEncoded);
+      next(decoded, n, layer, toEncoded, false);
+    }
+
+    @Override
+    public void pass(byte[] decoded, int n, String layer, Locator toEncoded, boolean whole) {
+      next(decoded, n, layer, toEncoded, whole);
+    }
+
+    @Override
+    public boolean wholeEnd() {
+      return wholeEnd;
+    }
+
+    @Override
+    public void problem(Problem problem) {
+      report(problem);
     }
 
     @Override
@@ -35,17 +55,41 @@ final class LayeredSink extends SegmentSink.Forwarding {
   };
 
   /**
+   * Decoding problems one leaf (one part of a leaf read in parts) reports one by one; past them,
+   * one more says that there were more, and the rest are dropped: a hostile log can hold a
+   * payload past a cap on every line, and the scan is incomplete (exit 3) after the first.
+   */
+  static final int MAX_PROBLEMS = 8;
+
+  /**
    * The layers around {@code out}, with a memo of the runs that came to nothing when {@code out}
    * counts its effects.
    */
   LayeredSink(SegmentSink out, int depthLeft) {
-    this(out, depthLeft, out.effects() >= 0 && depthLeft > 0 ? new RunMemo(out::effects) : null);
+    this(out, depthLeft, out.effects() >= 0 && depthLeft > 0 ? new RunMemo(out::effects) : null, false, new int[1]);
   }
 
-  private LayeredSink(SegmentSink out, int depthLeft, RunMemo memo) {
+  private LayeredSink(SegmentSink out, int depthLeft, RunMemo memo, boolean wholeEnd, int[] problems) {
     super(out);
     this.depthLeft = depthLeft;
     this.memo = memo;
+    this.wholeEnd = wholeEnd;
+    this.problems = problems;
+  }
+
+  /** Hands {@code p} on while the leaf has reported fewer than {@link #MAX_PROBLEMS}. */
+  private void report(Problem p) {
+    int k = problems[0];
+    if (k > MAX_PROBLEMS) {
+      return; // counted no further: a problem dropped changes nothing the memo must know
+    }
+    problems[0] = k + 1;
+    if (k < MAX_PROBLEMS) {
+      out.problem(p);
+    } else {
+      out.problem(new Problem(p.location(), Problem.Type.LIMIT, "payload-problems: more than " + MAX_PROBLEMS
+          + " encoded payloads here were not scanned whole; the first " + MAX_PROBLEMS + " are listed, the rest not"));
+    }
   }
 
   /** As {@code out} counts them: this sink hands everything on to it. */
@@ -103,10 +147,10 @@ final class LayeredSink extends SegmentSink.Forwarding {
   }
 
   /** Scans decoded bytes through the next layer, with locations that name this decoding. */
-  private void next(byte[] decoded, int n, String layer, Locator toEncoded) {
+  private void next(byte[] decoded, int n, String layer, Locator toEncoded, boolean whole) {
     // no memo one layer down: a run there is decoded with one layer less to go, so it may come to
     // something else than an equal run up here
-    LayeredSink next = new LayeredSink(out, depthLeft - 1, null);
+    LayeredSink next = new LayeredSink(out, depthLeft - 1, null, whole, problems);
     next.segment(decoded, 0, n, 0, n, new Locator() {
       @Override
       public Location locate(int p) {

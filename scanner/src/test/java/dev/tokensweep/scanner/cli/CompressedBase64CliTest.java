@@ -205,8 +205,10 @@ class CompressedBase64CliTest {
     long t0 = System.nanoTime();
     Run r = Run.run("scan", "--format", "jsonl", "--no-progress", p.toString());
     assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "bounded");
-    assertEquals(1, r.exit(), "found, nothing wrong");
+    assertEquals(1, r.exit(), "found");
     assertEquals(List.of("ts.github.1 [\"base64+tar\"]", "ts.github.2 [\"base64+tar\"]"), found(r));
+    assertTrue(r.err().contains("payload-bytes: the base64 run at line 1, column 9 (offset 8; base64+tar+gzip)"),
+        "the bomb's rest, not scanned, is said");
   }
 
   @Test
@@ -235,8 +237,9 @@ class CompressedBase64CliTest {
   }
 
   @Test
-  void bombAndBinary_boundedAndQuiet() throws IOException {
-    // 64 MiB of zeros gzip to ~64 KiB: inflated only up to the cap, and the scan still ends clean
+  void bombAndBinary_boundedAndOnlyTheBombSaid() throws IOException {
+    // 64 MiB of zeros gzip to ~64 KiB: inflated only up to the cap, which is said; binary and text
+    // payloads within the caps are read quietly
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (GZIPOutputStream g = new GZIPOutputStream(bo)) {
       byte[] zeros = new byte[1 << 20];
@@ -251,7 +254,9 @@ class CompressedBase64CliTest {
         "a".repeat(10_000).getBytes(StandardCharsets.US_ASCII))) + "\n");
     long t0 = System.nanoTime();
     Run r = Run.run("scan", "--format", "jsonl", "--no-progress", p.toString());
-    assertEquals(0, r.exit(), "nothing found, nothing wrong");
+    assertEquals(3, r.exit(), "nothing found, the bomb's rest not scanned");
     assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "bounded");
+    assertTrue(r.err().contains("1 problem"), "the bomb only");
+    assertTrue(r.err().contains("payload-bytes: the base64 run at line 1, column 6"), "the bomb's line");
   }
 }

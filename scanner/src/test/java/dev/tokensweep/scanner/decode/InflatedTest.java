@@ -30,10 +30,17 @@ class InflatedTest {
     final List<String> layers = new ArrayList<>();
     long bytes;
 
+    final List<dev.tokensweep.scanner.model.Problem> problems = new ArrayList<>();
+
     @Override
     public void pass(byte[] decoded, int n, String layer, dev.tokensweep.scanner.read.Locator toEncoded) {
       layers.add(layer);
       bytes += n;
+    }
+
+    @Override
+    public void problem(dev.tokensweep.scanner.model.Problem p) {
+      problems.add(p);
     }
   }
 
@@ -159,5 +166,43 @@ class InflatedTest {
     byte[] tar = Archives.tar(members("var/log/app.log", LOG));
     tar[150] ^= 1;
     assertEquals(List.of(), pass(tar).layers);
+  }
+  /** The problems the layers report over {@code text}, read as one segment. */
+  private static List<dev.tokensweep.scanner.model.Problem> problems(String text) {
+    byte[] seg = Archives.ascii(text);
+    List<dev.tokensweep.scanner.model.Problem> ps = new ArrayList<>();
+    dev.tokensweep.scanner.read.SegmentSink sink = new dev.tokensweep.scanner.read.SegmentSink() {
+      @Override
+      public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, dev.tokensweep.scanner.read.Locator locator) {
+      }
+
+      @Override
+      public int overlap() {
+        return 64;
+      }
+
+      @Override
+      public void problem(dev.tokensweep.scanner.model.Problem p) {
+        ps.add(p);
+      }
+    };
+    new LayeredSink(sink, 2).segment(seg, 0, seg.length, p -> dev.tokensweep.scanner.model.Location.text("t.log", 1, p + 1, p));
+    return ps;
+  }
+
+  @Test
+  void gzipEndingEarly_damageOnlyWhereItsRunWasNotCut() throws IOException {
+    byte[] gz = Archives.gzip(Archives.ascii(LOG.repeat(20) + "2026-12-05 INFO request 42 served\n".repeat(500)));
+    String cut = new String(b64(java.util.Arrays.copyOf(gz, gz.length / 2)), StandardCharsets.US_ASCII);
+    // a reader's segment that ends inside a run may have cut it (one that does not read on): no damage
+    assertEquals(List.of(), problems("state=" + cut), "the run ends at the segment's end");
+    List<dev.tokensweep.scanner.model.Problem> ended = problems("state=" + cut + "\n");
+    assertEquals(1, ended.size(), "the run ended before the segment's end: the payload itself ends early");
+    assertEquals(dev.tokensweep.scanner.model.Problem.Type.CORRUPT, ended.get(0).type());
+    assertEquals("t.log", ended.get(0).location());
+    // a run inside a decoded run ends where that one ends
+    String inner = new String(b64(Archives.ascii(cut)), StandardCharsets.US_ASCII);
+    assertEquals(1, problems("release=" + inner + "\n").size(), "decoded whole: the inner run was not cut");
+    assertEquals(List.of(), problems("release=" + inner), "the outer run may be cut, so the inner may be");
   }
 }
