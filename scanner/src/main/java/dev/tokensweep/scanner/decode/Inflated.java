@@ -81,49 +81,13 @@ final class Inflated {
   /** 2^24 bytes: {@link #DECODER_MEMORY_KIB} as zstd's window-log limit. */
   private static final int ZSTD_WINDOW_LOG_MAX = 24;
 
-  /** Base64 characters that decode to a whole 512-byte tar header (683 * 6 bits = 512 bytes and 2 bits). */
-  private static final int TAR_HEADER_RUN = 683;
-
   /**
    * Whether the {@code n} base64 characters at {@code s} start with a gzip member, a zlib stream,
-   * bzip2, xz or zstd data, a zip's first local header, a 7z signature or a ustar header.
+   * bzip2, xz or zstd data, a zip's first local header, a 7z signature or a ustar header
+   * ({@link ByteScan#startsCompressed}, where the JSON-lines skip can ask it too).
    */
   static boolean startsCompressed(byte[] buf, int s, int n) {
-    if (n < DecodingLayer.MIN_RUN) {
-      return false;
-    }
-    int x = quantum(buf, s);
-    int b0 = x >>> 16 & 0xFF;
-    int b1 = x >>> 8 & 0xFF;
-    int b2 = x & 0xFF;
-    if (b0 == 0x1F && b1 == 0x8B && b2 == 8 || b0 == 'P' && b1 == 'K' && b2 == 3) {
-      return true; // a gzip member, a zip's first local header
-    }
-    if (b0 == 'B' && b1 == 'Z' && b2 == 'h' || b0 == 0xFD && b1 == '7' && b2 == 'z'
-        || b0 == 0x28 && b1 == 0xB5 && b2 == 0x2F || b0 == '7' && b1 == 'z' && b2 == 0xBC) {
-      return true; // bzip2, xz, zstd, 7z
-    }
-    // zlib: deflate with a window of at most 32 KiB, no preset dictionary, the header's check
-    if ((b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0) {
-      return true;
-    }
-    // A tar has no magic at its start, only "ustar" at offset 257 of its first header (GNU tar,
-    // bsdtar, Go's archive/tar as kubectl cp uses it and Python's tarfile all write it; pre-POSIX
-    // v7 tars without it are not looked for). Only a run long enough for a whole header is
-    // tested, and only the characters of bytes 255-263: the first quantum holds byte 257, so a
-    // binary run that is no tar is given up after one more quantum, as the tests above. The
-    // header's checksum (Sniffer.isTar, as files are sniffed) is verified once the run is decoded.
-    if (n < TAR_HEADER_RUN || (quantum(buf, s + 340) & 0xFF) != 'u') {
-      return false;
-    }
-    int st = quantum(buf, s + 344);
-    return st == ('s' << 16 | 't' << 8 | 'a') && (quantum(buf, s + 348) >>> 16) == 'r';
-  }
-
-  /** The three bytes the four base64 characters at {@code i} decode to, as one int. */
-  private static int quantum(byte[] buf, int i) {
-    return ByteScan.base64Value(buf[i]) << 18 | ByteScan.base64Value(buf[i + 1]) << 12
-        | ByteScan.base64Value(buf[i + 2]) << 6 | ByteScan.base64Value(buf[i + 3]);
+    return n >= DecodingLayer.MIN_RUN && ByteScan.startsCompressed(buf, s, n);
   }
 
   /** Decodes a run that was not cut, unpacks it and scans the text that comes out through {@code next}. */

@@ -23,8 +23,9 @@ import java.util.WeakHashMap;
  * the keyword appears in the line's text; a line in which the longest stem of every keyword is
  * missing holds no keyword. The decoding layers find nothing either when the line has no
  * {@code %} (URL escapes), no {@code #} (rsyslog escapes) and no base64 run that could decode to
- * text: a run in the detector's text lies in one key, value or name (the separators are no base64
- * bytes), so it is a run of the raw line too. Bytes of 0x80 and up may decode (overlong UTF-8,
+ * text or that starts compressed data or an archive (which the layer unpacks): a run in the
+ * detector's text lies in one key, value or name (the separators are no base64 bytes), so it is
+ * a run of the raw line too. Bytes of 0x80 and up may decode (overlong UTF-8,
  * lone surrogates) to other bytes than the raw ones, so a line holding one is walked.
  *
  * <p>A rule whose pattern needs one of a few literals in one case ({@code \b(Ew[AB]...)}:
@@ -367,7 +368,7 @@ final class KeywordStems {
   /**
    * Whether the base64 layer may decode the run {@code b[s, e)} and scan it: its rule (at most
    * one byte in ten of the decoded bytes not text) without its early verdict, so true whenever the
-   * layer's is.
+   * layer's is, or a start of compressed data or an archive, which the layer unpacks.
    */
   static boolean decodesToText(byte[] b, int s, int e) {
     int n = Math.min(e - s, MAX_RUN);
@@ -377,6 +378,9 @@ final class KeywordStems {
     int total = n * 6 / 8;
     if (total < MIN_DECODED) {
       return false;
+    }
+    if (ByteScan.startsCompressed(b, s, n)) {
+      return true; // compressed data or an archive, which the layer unpacks and scans (decode/Inflated)
     }
     int maxBad = total / 10;
     int bad = 0;

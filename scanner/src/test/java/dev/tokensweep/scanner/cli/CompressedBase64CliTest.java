@@ -259,4 +259,16 @@ class CompressedBase64CliTest {
     assertTrue(r.err().contains("1 problem"), "the bomb only");
     assertTrue(r.err().contains("payload-bytes: the base64 run at line 1, column 6"), "the bomb's line");
   }
+  @Test
+  void jsonLinesWhosePayloadAloneHoldsAToken_found() throws IOException {
+    // JSON lines with no keyword, escape or text-like base64 run are not walked (KeywordStems): a
+    // line whose only token sits in a compressed payload was skipped, unread and unsaid
+    Path p = tmp.resolve("events.jsonl");
+    Files.writeString(p, "{\"n\":1,\"msg\":\"started\"}\n{\"n\":2,\"state\":\"" + b64(gzip(("{\"session\":{\"token\":\""
+        + forge.base62Crc32("gho_") + "\"}}").getBytes(StandardCharsets.UTF_8))) + "\"}\n{\"n\":3,\"bundle\":\""
+        + b64(Archives.zip(members("ci.env", "GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n"))) + "\"}\n");
+    Run r = Run.run("scan", "--format", "jsonl", "--no-progress", p.toString());
+    assertEquals(1, r.exit(), "found");
+    assertEquals(List.of("ts.github.2 [\"base64+gzip\"]", "ts.github.1 [\"base64+zip\"]"), found(r));
+  }
 }
