@@ -193,6 +193,43 @@ class TextReadersFuzzTest {
         b -> ascii("{\"bundle\":\"" + Base64.getEncoder().encodeToString(b) + "\"}\n"));
   }
 
+  /**
+   * Payloads at or past the decoding layer's caps, or that it cannot read: a bomb, four gzip steps,
+   * an encrypted zip entry, an xz block asking for a 64 MiB dictionary, damaged gzip after its
+   * start. Each gives a problem, which must name the input and quote no secret however mutated.
+   */
+  private static List<byte[]> payloadsPastTheCaps() throws java.io.IOException {
+    byte[] text = ascii("x ".repeat(40) + "GH_TOKEN=" + TOKEN + "\n");
+    java.util.Map<String, byte[]> two = new java.util.LinkedHashMap<>();
+    two.put("plain.log", text);
+    two.put("vault/" + TOKEN + ".txt", text);
+    byte[] zip = Archives.zip(two);
+    int second = 0;
+    for (int i = 1, seen = 0; i + 4 <= zip.length; i++) {
+      if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 3 && zip[i + 3] == 4 && seen++ == 0) {
+        second = i;
+      }
+    }
+    zip[second + 6] |= 1; // the second entry's local header says it is encrypted
+    byte[] xz = Archives.xz(text);
+    xz[16] = 28; // the LZMA2 dictionary byte: 64 MiB (the header's CRC32 made good below)
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    int size = ((xz[12] & 0xFF) + 1) * 4;
+    crc.update(xz, 12, size - 4);
+    for (int i = 0; i < 4; i++) {
+      xz[12 + size - 4 + i] = (byte) (crc.getValue() >>> (8 * i));
+    }
+    byte[] damaged = gzip(ascii(("2026-12-05 INFO GH_TOKEN=" + TOKEN + " served\n").repeat(400)));
+    damaged[damaged.length / 2] ^= 0x55;
+    return List.of(gzip(new byte[5 << 20]), gzip(gzip(gzip(gzip(text)))), zip, xz, damaged);
+  }
+
+  @Test
+  void decodingReader_mutatedPayloadsPastTheCaps() throws Exception {
+    fuzz("capped.log", payloadsPastTheCaps(), () -> new dev.tokensweep.scanner.decode.DecodingReader(new TextReader(CHUNK)), 44,
+        b -> ascii("state=" + Base64.getEncoder().encodeToString(b) + "\n"));
+  }
+
   @Test
   void mailReader_mutatedMessagesAndMboxes() throws Exception {
     String b64 = Base64.getMimeEncoder().encodeToString(ascii("Authorization: Bearer " + TOKEN + "\n"));
