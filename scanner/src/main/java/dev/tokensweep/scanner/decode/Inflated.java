@@ -123,8 +123,8 @@ final class Inflated {
 
   /**
    * Whether {@code b[0, len)} is certainly compressed data or an archive: told by four magic bytes,
-   * a tar by its header's checksum, and zlib data, whose two-byte header text and random bytes
-   * also start with, when its first 64 bytes inflate (or all of it does, checksum and all).
+   * a tar by its header's checksum, and zlib data (text and random bytes may start with its
+   * two-byte header) when its first 64 bytes inflate, or all of it does, checksum and all.
    */
   private static boolean certain(byte[] b, int len) {
     Kind k = kind(b, len);
@@ -386,7 +386,7 @@ final class Inflated {
       } else if (failure instanceof LinkageError) {
         report(Problem.Type.UNSUPPORTED, null, layer, "holds " + k.layer + " data, whose decoder is not available on this platform");
       } else if (k.magic && produced && !cut) {
-        report(Problem.Type.CORRUPT, null, layer, "is damaged: its " + k.layer
+        report(Problem.Type.CORRUPT, null, layer, "is damaged or ends early: its " + k.layer
             + " data failed after it began to decode; what came before was scanned");
       }
     }
