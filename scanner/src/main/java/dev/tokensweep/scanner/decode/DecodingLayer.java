@@ -58,9 +58,12 @@ sealed interface DecodingLayer permits Base64Layer, UrlLayer, RsyslogLayer {
 
     /**
      * Reports that part of a run was not scanned (a limit, encryption, damage): the sink's problem,
-     * at most a few for one leaf. Its message names the run's place and decodings, never its content.
+     * at most a few for one leaf. Its message names the run's place and decodings, never its
+     * content. {@code same} is equal for the same problem of the same run reached again through
+     * another layer (a line the rsyslog layer decodes and scans again with its payload): its
+     * leaf, offset, type and the run's own steps, without the layers above; it is reported once.
      */
-    void problem(dev.tokensweep.scanner.model.Problem problem);
+    void problem(dev.tokensweep.scanner.model.Problem problem, String same);
 
     /** The leaf's runs that came to nothing, when the sink below can tell ({@link RunMemo}); else null. */
     default RunMemo memo() {

@@ -283,7 +283,8 @@ final class Inflated {
         }
       }
       m.append(layer).append(") ").append(what);
-      next.problem(new Problem(l.path(), type, m.toString()));
+      next.problem(new Problem(l.path(), type, m.toString()),
+          l.path() + '\0' + l.offset() + '\0' + type + '\0' + name + '\0' + layer);
     }
 
     /**

@@ -26,7 +26,7 @@ final class LayeredSink extends SegmentSink.Forwarding {
   /** Whether this sink's segments are whole decoded runs ({@link DecodingLayer.Next#wholeEnd}). */
   private final boolean wholeEnd;
   /** The decoding problems reported so far from the leaf, shared by the layers below the top. */
-  private final int[] problems;
+  private final Reported problems;
   private final DecodingLayer.Next next = new DecodingLayer.Next() {
     @Override
     public void pass(byte[] decoded, int n, String layer, Locator toEncoded) {
@@ -44,8 +44,8 @@ final class LayeredSink extends SegmentSink.Forwarding {
     }
 
     @Override
-    public void problem(Problem problem) {
-      report(problem);
+    public void problem(Problem problem, String same) {
+      report(problem, same);
     }
 
     @Override
@@ -66,10 +66,10 @@ final class LayeredSink extends SegmentSink.Forwarding {
    * counts its effects.
    */
   LayeredSink(SegmentSink out, int depthLeft) {
-    this(out, depthLeft, out.effects() >= 0 && depthLeft > 0 ? new RunMemo(out::effects) : null, false, new int[1]);
+    this(out, depthLeft, out.effects() >= 0 && depthLeft > 0 ? new RunMemo(out::effects) : null, false, new Reported());
   }
 
-  private LayeredSink(SegmentSink out, int depthLeft, RunMemo memo, boolean wholeEnd, int[] problems) {
+  private LayeredSink(SegmentSink out, int depthLeft, RunMemo memo, boolean wholeEnd, Reported problems) {
     super(out);
     this.depthLeft = depthLeft;
     this.memo = memo;
@@ -77,13 +77,27 @@ final class LayeredSink extends SegmentSink.Forwarding {
     this.problems = problems;
   }
 
-  /** Hands {@code p} on while the leaf has reported fewer than {@link #MAX_PROBLEMS}. */
-  private void report(Problem p) {
-    int k = problems[0];
-    if (k > MAX_PROBLEMS) {
+  /**
+   * The leaf's decoding problems: how many, and what each reported one was ({@link
+   * DecodingLayer.Next#problem}'s {@code same}; at most {@link #MAX_PROBLEMS} and one more).
+   */
+  private static final class Reported {
+    int count;
+    final java.util.List<String> same = new java.util.ArrayList<>();
+  }
+
+  /**
+   * Hands {@code p} on while the leaf has reported fewer than {@link #MAX_PROBLEMS}, unless it was
+   * reported already ({@code same}): the rsyslog and URL layers decode a line again, and come to
+   * its payloads again after the base64 layer did.
+   */
+  private void report(Problem p, String same) {
+    int k = problems.count;
+    if (k > MAX_PROBLEMS || problems.same.contains(same)) {
       return; // counted no further: a problem dropped changes nothing the memo must know
     }
-    problems[0] = k + 1;
+    problems.same.add(same);
+    problems.count = k + 1;
     if (k < MAX_PROBLEMS) {
       out.problem(p);
     } else {

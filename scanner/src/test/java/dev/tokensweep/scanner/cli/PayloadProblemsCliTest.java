@@ -333,6 +333,16 @@ class PayloadProblemsCliTest {
   }
 
   @Test
+  void bombOnALineWithRsyslogEscapes_reportedOnce() throws IOException {
+    // the rsyslog layer decodes such a line and scans it again, payload and all: one run, one problem
+    Path p = tmp.resolve("syslog");
+    Files.writeString(p, "<13>Nov 22 10:00:00 host app: state#012next payload=" + b64(zerosBomb(8)) + " end\n");
+    Run r = scan(p);
+    assertEquals(3, r.exit(), "incomplete");
+    assertOneProblem(r, p, "limit", "payload-bytes: ", "line 1, column 53", "base64+gzip");
+  }
+
+  @Test
   void noSecretInAnyProblem() throws IOException {
     // the token in a payload's compressed bytes, in a member's name and next to a cap: no message holds it
     String token = forge.base62Crc32("ghp_");

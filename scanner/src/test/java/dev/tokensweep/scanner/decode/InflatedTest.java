@@ -39,7 +39,7 @@ class InflatedTest {
     }
 
     @Override
-    public void problem(dev.tokensweep.scanner.model.Problem p) {
+    public void problem(dev.tokensweep.scanner.model.Problem p, String same) {
       problems.add(p);
     }
   }
