@@ -2,9 +2,7 @@ package dev.tokensweep.scanner.read;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The text of an e-mail message or mbox with the bodies of its quoted-printable MIME parts decoded
@@ -14,12 +12,8 @@ import java.util.Locale;
  * that ends in padding or is shorter), so that the decoding layers see the part as one run and a
  * token that a line break cut decodes whole.
  *
- * <p>The message's structure is followed a line at a time (RFC 5322, RFC 2045/2046): a header
- * block (continuation lines unfolded) up to the first empty line, the part's
- * {@code Content-Transfer-Encoding}, a {@code multipart/*} type's boundary (pushed on a stack of
- * at most {@value #MAX_DEPTH}), {@code --boundary} opening the next part and {@code --boundary--}
- * closing its level, {@code message/rfc822} bodies read as messages, and in an mbox a line
- * starting {@code From } after an empty line starting the next message. Decoding removes soft line
+ * <p>The message's structure is followed a line at a time by a {@link MimeWalker} (the same walk
+ * as sanitize's copy of a mail). Decoding removes soft line
  * breaks ({@code =} and the line's end, with spaces or tabs between them) and turns {@code =XX}
  * (two hex digits) into its byte; any other {@code =} stays.
  *
@@ -31,13 +25,10 @@ import java.util.Locale;
  */
 final class QuotedPrintableText extends InputStream {
   /** The longest line or unfolded header field held and understood (a power of two times {@link #FIRST_BUFFER}). */
-  static final int MAX_LINE = 64 << 10;
+  static final int MAX_LINE = MimeWalker.MAX_LINE;
 
   /** The deepest nesting of multiparts whose boundaries are followed. */
-  static final int MAX_DEPTH = 32;
-
-  /** The longest boundary kept (RFC 2046 allows 70 characters). */
-  private static final int MAX_BOUNDARY = 256;
+  static final int MAX_DEPTH = MimeWalker.MAX_DEPTH;
 
   /** The buffer a message is read with first: most lines are short, most messages small. */
   private static final int FIRST_BUFFER = 8 << 10;
@@ -53,27 +44,9 @@ final class QuotedPrintableText extends InputStream {
   private int outPos;
   private int outLen;
 
-  private boolean mbox; // the first line starts with From: an mbox
   private boolean overlong; // inside a line longer than the buffer, passed on as it is
-  private boolean afterEmpty = true; // the last line was empty (or nothing came yet)
-
-  private final byte[][] boundaries = new byte[MAX_DEPTH][];
-  private int depth;
-  private boolean inHeader = true;
-  private boolean qp; // inside a quoted-printable body
-  private boolean b64; // inside a base64 body
+  private final MimeWalker walker = new MimeWalker();
   private boolean joined; // a base64 line was passed on without its line end
-
-  // the header field being unfolded, and what the part's fields said so far
-  private byte[] field = new byte[256];
-  private int fieldLen = -1; // -1: none; a field too long is dropped (fieldLen -1, fieldIgnored)
-  private boolean fieldIgnored;
-  private boolean partQp;
-  private boolean partB64;
-  private byte[] partBoundary;
-  private boolean partMessage;
-
-  private boolean firstLine = true;
 
   QuotedPrintableText(InputStream in) {
     this.in = in;
@@ -129,7 +102,6 @@ final class QuotedPrintableText extends InputStream {
         start = to;
         if (nl >= 0) {
           overlong = false;
-          afterEmpty = false;
         }
         continue;
       }
@@ -155,10 +127,7 @@ final class QuotedPrintableText extends InputStream {
 
   /** A line that fills the buffer without ending: passed on as it is, to its end. */
   private void longLine() {
-    firstLine = false;
-    if (inHeader) {
-      field(); // and the long field itself, with its continuation lines, is not one
-    }
+    walker.longLine();
     emit(start, end);
     start = end;
     overlong = true;
@@ -178,56 +147,22 @@ final class QuotedPrintableText extends InputStream {
 
   /** One line {@code buf[s, e)}, its content ending at {@code ce}. */
   private void line(int s, int e, int ce) {
-    boolean empty = ce == s;
-    if (firstLine) {
-      firstLine = false;
-      mbox = startsWith(s, ce, FROM);
-    }
-    if (mbox && afterEmpty && startsWith(s, ce, FROM)) {
-      depth = 0;
-      inHeader = true;
-      leaveBody();
-      resetPart();
-      emit(s, e);
-      afterEmpty = false;
-      return;
-    }
-    if (depth > 0 && ce - s >= 2 && buf[s] == '-' && buf[s + 1] == '-' && boundary(s, ce)) {
-      emit(s, e);
-      afterEmpty = false;
-      return;
-    }
-    if (inHeader) {
-      if (empty) {
-        field();
-        headerEnd();
-      } else if (buf[s] == ' ' || buf[s] == '\t') {
-        unfold(s, ce);
-      } else {
-        field();
-        fieldIgnored = false;
-        fieldLen = 0;
-        unfold(s, ce);
-      }
-      emit(s, e);
-    } else if (qp) {
+    int kind = walker.line(buf, s, ce);
+    if (kind == MimeWalker.BODY && walker.quotedPrintable()) {
       decode(s, e, ce);
-    } else if (b64 && e > ce && fullBase64Line(s, ce)) {
+    } else if (kind == MimeWalker.BODY && walker.base64() && e > ce && fullBase64Line(s, ce)) {
       emit(s, ce); // its line end dropped: the next line goes on the same run
       joined = true;
-    } else if (b64 && joined && lastBase64Line(s, ce)) {
+    } else if (kind == MimeWalker.BODY && walker.base64() && joined && lastBase64Line(s, ce)) {
       emit(s, e); // the run's last line (padded, or shorter): it keeps its line end
       joined = false;
     } else {
       if (joined) {
-        newline();
+        newline(); // a delimiter, or a line that is not base64, ends the run
       }
       emit(s, e);
     }
-    afterEmpty = empty;
   }
-
-  private static final byte[] FROM = "From ".getBytes(StandardCharsets.US_ASCII);
 
   /** Header fields a message's first line may be (besides {@code X-...:}), lower case. */
   private static final String[] FIRST_FIELDS = {"return-path:", "received:", "delivered-to:", "from:", "date:",
@@ -295,174 +230,6 @@ final class QuotedPrintableText extends InputStream {
     return true;
   }
 
-  /**
-   * Whether {@code buf[s, ce)} (starting {@code --}) is the delimiter of an open multipart: the
-   * levels inside it are closed, and a part's header follows, or the level closes.
-   */
-  private boolean boundary(int s, int ce) {
-    for (int k = depth - 1; k >= 0; k--) {
-      byte[] b = boundaries[k];
-      int p = s + 2;
-      if (ce - p < b.length || !Arrays.equals(buf, p, p + b.length, b, 0, b.length)) {
-        continue;
-      }
-      p += b.length;
-      boolean close = ce - p >= 2 && buf[p] == '-' && buf[p + 1] == '-';
-      int q = close ? p + 2 : p;
-      while (q < ce && (buf[q] == ' ' || buf[q] == '\t')) {
-        q++;
-      }
-      if (q < ce) {
-        continue; // a longer boundary that starts with this one
-      }
-      leaveBody();
-      resetPart();
-      if (close) {
-        depth = k; // the epilogue: neither a header nor a part's body
-        inHeader = false;
-      } else {
-        depth = k + 1;
-        inHeader = true;
-      }
-      return true;
-    }
-    return false;
-  }
-
-  /** Adds {@code buf[s, ce)} to the header field being unfolded. */
-  private void unfold(int s, int ce) {
-    if (fieldLen < 0 || fieldIgnored) {
-      return;
-    }
-    int n = ce - s;
-    if (n > MAX_LINE - fieldLen) {
-      fieldIgnored = true;
-      return;
-    }
-    if (fieldLen + n > field.length) {
-      field = Arrays.copyOf(field, Math.min(MAX_LINE, Math.max(fieldLen + n, field.length * 2)));
-    }
-    System.arraycopy(buf, s, field, fieldLen, n);
-    fieldLen += n;
-  }
-
-  /** The header's end: the body that follows is a multipart's, a message, or the part's own. */
-  private void headerEnd() {
-    if (partBoundary != null) {
-      if (depth < MAX_DEPTH) {
-        boundaries[depth++] = partBoundary;
-      }
-      inHeader = false;
-      leaveBody();
-    } else if (partMessage) {
-      inHeader = true; // the enclosed message's header
-    } else {
-      inHeader = false;
-      qp = partQp;
-      b64 = partB64;
-    }
-    resetPart();
-  }
-
-  private void resetPart() {
-    partQp = false;
-    partB64 = false;
-    partBoundary = null;
-    partMessage = false;
-    fieldLen = -1;
-    fieldIgnored = false;
-  }
-
-  /** Takes in the field unfolded so far, if any. */
-  private void field() {
-    if (fieldLen < 0 || fieldIgnored) {
-      fieldLen = -1;
-      return;
-    }
-    int colon = -1;
-    for (int i = 0; i < fieldLen; i++) {
-      if (field[i] == ':') {
-        colon = i;
-        break;
-      }
-    }
-    if (colon > 0) {
-      String name = new String(field, 0, colon, StandardCharsets.ISO_8859_1).strip().toLowerCase(Locale.ROOT);
-      if (name.equals("content-transfer-encoding")) {
-        String v = new String(field, colon + 1, fieldLen - colon - 1, StandardCharsets.ISO_8859_1).strip();
-        partQp = v.regionMatches(true, 0, "quoted-printable", 0, 16)
-            && (v.length() == 16 || !isTokenChar(v.charAt(16)));
-        partB64 = v.regionMatches(true, 0, "base64", 0, 6) && (v.length() == 6 || !isTokenChar(v.charAt(6)));
-      } else if (name.equals("content-type")) {
-        contentType(new String(field, colon + 1, fieldLen - colon - 1, StandardCharsets.ISO_8859_1));
-      }
-    }
-    fieldLen = -1;
-  }
-
-  private void contentType(String v) {
-    int semi = v.indexOf(';');
-    String type = (semi < 0 ? v : v.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
-    partBoundary = null;
-    partMessage = type.equals("message/rfc822") || type.equals("message/global");
-    if (!type.startsWith("multipart/") || semi < 0) {
-      return;
-    }
-    // parameters: name=token or name="quoted\"string", separated by ';'
-    int i = semi;
-    int n = v.length();
-    while (i < n) {
-      i++; // past ';'
-      while (i < n && isSpace(v.charAt(i))) {
-        i++;
-      }
-      int nameStart = i;
-      while (i < n && v.charAt(i) != '=' && v.charAt(i) != ';') {
-        i++;
-      }
-      String param = v.substring(nameStart, i).strip();
-      if (i >= n || v.charAt(i) == ';') {
-        continue;
-      }
-      i++; // past '='
-      while (i < n && isSpace(v.charAt(i))) {
-        i++;
-      }
-      StringBuilder value = new StringBuilder();
-      if (i < n && v.charAt(i) == '"') {
-        i++;
-        while (i < n && v.charAt(i) != '"') {
-          if (v.charAt(i) == '\\' && i + 1 < n) {
-            i++;
-          }
-          value.append(v.charAt(i++));
-        }
-        while (i < n && v.charAt(i) != ';') {
-          i++;
-        }
-      } else {
-        while (i < n && v.charAt(i) != ';' && !isSpace(v.charAt(i))) {
-          value.append(v.charAt(i++));
-        }
-        while (i < n && v.charAt(i) != ';') {
-          i++;
-        }
-      }
-      if (param.equalsIgnoreCase("boundary") && value.length() > 0 && value.length() <= MAX_BOUNDARY) {
-        partBoundary = value.toString().getBytes(StandardCharsets.ISO_8859_1);
-        return;
-      }
-    }
-  }
-
-  private static boolean isSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-  }
-
-  private static boolean isTokenChar(char c) {
-    return c > ' ' && c < 0x7F && c != ';' && c != '(';
-  }
-
   /** Decodes the quoted-printable line {@code buf[s, e)}, its content ending at {@code ce}, into the output. */
   private void decode(int s, int e, int ce) {
     int t = ce;
@@ -517,15 +284,6 @@ final class QuotedPrintableText extends InputStream {
     return t > s && base64Chars(s, t);
   }
 
-  /** A body ends (a boundary, the next message): a base64 run joined so far ends with a line end. */
-  private void leaveBody() {
-    qp = false;
-    b64 = false;
-    if (joined) {
-      newline();
-    }
-  }
-
   /** One line end after a joined base64 run (the bytes of the line ends dropped before it make room). */
   private void newline() {
     joined = false;
@@ -546,10 +304,6 @@ final class QuotedPrintableText extends InputStream {
       return b - 'a' + 10;
     }
     return -1;
-  }
-
-  private boolean startsWith(int s, int ce, byte[] prefix) {
-    return ce - s >= prefix.length && Arrays.equals(buf, s, s + prefix.length, prefix, 0, prefix.length);
   }
 
   private void emit(int from, int to) {
