@@ -114,15 +114,24 @@ final class LeafSanitizer implements Sanitizer {
         if (binary) {
           n = replacer.copy(in, out);
         } else {
-          // base64 payloads (a Helm release, a compressed field, a kubectl cp tarball) are
-          // rewritten first, from their own bytes, then the forms are replaced in what passed
-          CompressedRuns.Reading runs = CompressedRuns.reading(in, replacer, payloads(path));
+          // a mail's quoted-printable and base64 parts are decoded, masked and encoded again
+          // first; then base64 payloads (a Helm release, a compressed field, a kubectl cp
+          // tarball) are rewritten from their own bytes; then the forms are replaced in what passed
+          MailParts mail = !forms.isEmpty() && readsMail(path, head) ? new MailParts(in, replacer) : null;
+          CompressedRuns.Reading runs = CompressedRuns.reading(mail == null ? in : mail, replacer, payloads(path));
           n = replacer.copy(runs, out);
-          n += runs.replaced();
+          n += runs.replaced() + (mail == null ? 0 : mail.replaced());
         }
       }
     }
     return new LeafReport(path, binary, false, n, byRule, scan.problems());
+  }
+
+  /** Whether the scan reads the leaf as a mail message or mbox, following its MIME parts. */
+  private boolean readsMail(String path, byte[] head) {
+    return dev.tokensweep.scanner.read.TextReader.MAIL.equals(
+        new dev.tokensweep.scanner.read.ReaderSelector(Math.max(16, options.chunkBytes())).select(path, head, head.length)
+            .format());
   }
 
   /**
