@@ -317,7 +317,8 @@ final class MailParts extends InputStream {
       }
       endsHard = false;
       int c = b[i] & 0xFF;
-      boolean last = i + 1 == to || hardBreak(b, i + 1, to, crlf) > 0; // the hard line's last byte
+      // the hard line's last byte (at the text's end only when no soft break follows it)
+      boolean last = i + 1 == to ? !softEnd : hardBreak(b, i + 1, to, crlf) > 0;
       boolean literal = c >= 33 && c <= 126 && c != '=' || (c == ' ' || c == '\t') && !last;
       if (literal && col == 0 && (c == '-' || c == 'F' && startsWithFrom(b, i, to))) {
         literal = false;
