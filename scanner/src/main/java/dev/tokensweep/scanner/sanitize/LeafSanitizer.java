@@ -99,6 +99,7 @@ final class LeafSanitizer implements Sanitizer {
       return new LeafReport(path, true, true, 0, byRule, ps);
     }
     long n;
+    List<Problem> problems = scan.problems();
     if (store == Stores.Kind.SQLITE) {
       n = StoreCopies.sqlite(source, path, secrets.keySet().stream().map(s -> s.bytes).toList(), scanner, options,
           forms, out);
@@ -121,10 +122,17 @@ final class LeafSanitizer implements Sanitizer {
           CompressedRuns.Reading runs = CompressedRuns.reading(mail == null ? in : mail, replacer, payloads(path));
           n = replacer.copy(runs, out);
           n += runs.replaced() + (mail == null ? 0 : mail.replaced());
+          if (mail != null && mail.longParts() > 0) {
+            problems = new ArrayList<>(problems);
+            problems.add(new Problem(path, Problem.Type.LIMIT, "max-mail-part: " + mail.longParts() + " encoded mail"
+                + " part(s) longer than " + (MailParts.MAX_PART >> 20) + " MiB or with a line over "
+                + (dev.tokensweep.scanner.read.MimeWalker.MAX_LINE >> 10) + " KiB copied as they were, not decoded"
+                + " to mask a token their line breaks cut (the first at byte " + mail.firstLongPart() + ")"));
+          }
         }
       }
     }
-    return new LeafReport(path, binary, false, n, byRule, scan.problems());
+    return new LeafReport(path, binary, false, n, byRule, problems);
   }
 
   /** Whether the scan reads the leaf as a mail message or mbox, following its MIME parts. */

@@ -50,6 +50,7 @@ final class MailParts extends InputStream {
   private byte[] buf = new byte[FIRST_BUFFER];
   private int start;
   private int end;
+  private long base; // the input offset of buf[0]
   private boolean eof;
   private boolean overlong; // inside a line longer than LINE_LIMIT
 
@@ -61,12 +62,14 @@ final class MailParts extends InputStream {
 
   // the encoded body held, and how it passes
   private Bytes body;
+  private long bodyAt; // its input offset
   private boolean bodyQp;
   private boolean passing; // the rest of this body passes on as it is (too long, or a long line)
   private boolean crlf; // the last line end seen was CR LF
 
   private long replaced;
   private int longParts;
+  private long firstLongPart = -1;
 
   MailParts(InputStream in, Replacer replacer) {
     this.in = in;
@@ -81,6 +84,11 @@ final class MailParts extends InputStream {
   /** Encoded part bodies longer than {@link #MAX_PART} (or with an overlong line) passed on without being decoded. */
   int longParts() {
     return longParts;
+  }
+
+  /** The input offset of the first of {@link #longParts()}, or -1. */
+  long firstLongPart() {
+    return firstLongPart;
   }
 
   @Override
@@ -119,6 +127,7 @@ final class MailParts extends InputStream {
       if (nl < 0 && !eof) {
         if (start > 0) {
           System.arraycopy(buf, start, buf, 0, end - start);
+          base += start;
           end -= start;
           start = 0;
         }
@@ -135,7 +144,7 @@ final class MailParts extends InputStream {
         // a line that fills the scan's longest buffer: passed on as it is, to its end
         if (!overlong) {
           walker.longLine();
-          pass();
+          pass(base + start);
         }
         overlong = true;
         tail.add(buf, start, end - start);
@@ -192,26 +201,30 @@ final class MailParts extends InputStream {
     }
     if (body == null) {
       body = new Bytes(256);
+      bodyAt = base + s;
       bodyQp = walker.quotedPrintable();
     }
     if (body.len + (e - s) > MAX_PART) {
-      pass();
+      pass(bodyAt);
       tail.add(buf, s, e - s);
       return;
     }
     body.add(buf, s, e - s);
   }
 
-  /** The body held so far passes on as it came, and so does the rest of it. */
-  private void pass() {
+  /** The body held so far (or starting at {@code at}) passes on as it came, and so does the rest of it. */
+  private void pass(long at) {
     if (body != null) {
       tail.add(body.b, 0, body.len);
+      at = bodyAt;
       body = null;
-      passing = true;
-      longParts++;
-    } else if (walker.quotedPrintable() || walker.base64()) {
-      passing = true; // a long line in an encoded body not held yet
-      longParts++;
+    } else if (!walker.quotedPrintable() && !walker.base64() || passing) {
+      return; // not in an encoded body, or in one passing already
+    }
+    passing = true;
+    longParts++;
+    if (firstLongPart < 0) {
+      firstLongPart = at;
     }
   }
 

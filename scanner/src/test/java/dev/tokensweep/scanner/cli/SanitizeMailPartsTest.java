@@ -344,4 +344,28 @@ class SanitizeMailPartsTest {
       assertArrayEquals(mail.bytes(), Files.readAllBytes(out), "a mail without secrets is copied byte for byte");
     }
   }
+
+  @Test
+  void partOverTheCap_copiedAsItWas_andReportedAsALimit() throws IOException {
+    String line = "QUJD".repeat(19) + "\n";
+    Mail mail = message("\n", "multipart/mixed; boundary=\"b\"", null).lines("--b");
+    mail.pieces.addAll(quotedPrintable("\n").pieces.subList(1, 3)); // the QP part: its header and body
+    Mail big = new Mail("\n").lines("--b").header("application/octet-stream", "base64")
+        .lines(line.repeat((16 << 20) / line.length() + 1).strip()).lines("--b--");
+    mail.pieces.addAll(big.pieces);
+    Path in = tmp.resolve("big.eml");
+    Files.write(in, mail.bytes());
+    Path out = tmp.resolve("big-out.eml");
+
+    Run r = Run.run("sanitize", in.toString(), "-o", out.toString());
+
+    assertEquals(3, r.exit(), "a limit was hit: exit 3");
+    assertTrue(r.err().contains("max-mail-part"), "the cap is named");
+    assertTrue(r.err().contains("verification clean"), "the small part was masked");
+    byte[] copy = Files.readAllBytes(out);
+    byte[] tail = (((Fixed) big.pieces.get(2)).text() + ((Fixed) big.pieces.get(3)).text())
+        .getBytes(StandardCharsets.ISO_8859_1);
+    assertArrayEquals(tail, java.util.Arrays.copyOfRange(copy, copy.length - tail.length, copy.length),
+        "the long part copied as it was");
+  }
 }
