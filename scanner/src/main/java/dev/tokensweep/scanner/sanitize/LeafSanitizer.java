@@ -118,7 +118,7 @@ final class LeafSanitizer implements Sanitizer {
           // a mail's quoted-printable and base64 parts are decoded, masked and encoded again
           // first; then base64 payloads (a Helm release, a compressed field, a kubectl cp
           // tarball) are rewritten from their own bytes; then the forms are replaced in what passed
-          MailParts mail = !forms.isEmpty() && readsMail(path, head) ? new MailParts(in, replacer) : null;
+          MailParts mail = !forms.isEmpty() && readsMail(path, head) ? new MailParts(in, forms) : null;
           CompressedRuns.Reading runs = CompressedRuns.reading(mail == null ? in : mail, replacer, payloads(path));
           n = replacer.copy(runs, out);
           n += runs.replaced() + (mail == null ? 0 : mail.replaced());

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The first stage of a mail leaf's copy (a message or mbox the scan reads as {@code mail}): the
@@ -42,8 +43,16 @@ final class MailParts extends InputStream {
   private static final int LINE_LIMIT = MimeWalker.MAX_LINE;
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+  /**
+   * Bytes a part's decoded text is replaced in at a time. The leaf's replacer takes the leaf's
+   * chunk (a MiB), allocated at each copy: for each of ten thousand small parts that cost more than
+   * the rest of the copy.
+   */
+  static final int PART_CHUNK = 16 << 10;
+
   private final InputStream in;
-  private final Replacer replacer;
+  private final List<Replacer.Form> forms;
+  private Replacer replacer; // built at the first part decoded
   private final MimeWalker walker = new MimeWalker();
 
   // the input: buf[start, end) read and not yet taken; grown to LINE_LIMIT at most, as the scan's
@@ -71,9 +80,18 @@ final class MailParts extends InputStream {
   private int longParts;
   private long firstLongPart = -1;
 
-  MailParts(InputStream in, Replacer replacer) {
+  /** The copy of the mail {@code in} with the leaf's {@code forms} masked in its decoded parts. */
+  MailParts(InputStream in, List<Replacer.Form> forms) {
     this.in = in;
-    this.replacer = replacer;
+    this.forms = forms;
+  }
+
+  /** {@code text[0, n)} through the forms into {@code out}; the occurrences replaced. */
+  private long replace(byte[] text, int n, OutputStream out) throws IOException {
+    if (replacer == null) {
+      replacer = new Replacer(forms, PART_CHUNK);
+    }
+    return replacer.copy(new ByteArrayInputStream(text, 0, n), out);
   }
 
   /** Occurrences replaced inside decoded parts so far. */
@@ -247,9 +265,12 @@ final class MailParts extends InputStream {
 
   /** The quoted-printable body {@code raw} with its secrets masked, or null when it holds none. */
   private byte[] quotedPrintable(Bytes raw) throws IOException {
+    if (ByteScan.indexOf(raw.b, 0, raw.len, (byte) '=') < 0) {
+      return null; // its text is its bytes: the leaf's forms mask them where they are, and nothing else changes
+    }
     Bytes decoded = decodeQuotedPrintable(raw.b, 0, raw.len);
     Bytes masked = new Bytes(decoded.len + 64);
-    long k = replacer.copy(new ByteArrayInputStream(decoded.b, 0, decoded.len), masked);
+    long k = replace(decoded.b, decoded.len, masked);
     if (k == 0) {
       return null;
     }
@@ -442,7 +463,7 @@ final class MailParts extends InputStream {
       }
     }
     Bytes masked = new Bytes(decoded.length + 64);
-    long k = replacer.copy(new ByteArrayInputStream(decoded), masked);
+    long k = replace(decoded, decoded.length, masked);
     if (k == 0) {
       return null;
     }

@@ -38,11 +38,11 @@ class MailPartsFuzzTest {
   void mailStage_mutatedMails_noThrowBoundedCopyIdentityWithoutSecret() throws Exception {
     String s = new String(MailPartsTest.SECRET, StandardCharsets.US_ASCII);
     List<byte[]> seeds = new ArrayList<>(List.of(seed("\n", s), seed("\r\n", s)));
-    Replacer none = new Replacer(List.of(new Replacer.Form("never-in-these-mails".getBytes(StandardCharsets.US_ASCII),
-        MailPartsTest.MASK)), 4096);
+    List<Replacer.Form> none = List.of(new Replacer.Form("never-in-these-mails".getBytes(StandardCharsets.US_ASCII),
+        MailPartsTest.MASK));
     FuzzLoop.run("MailParts", seeds, 2045, 2_500, 512L << 20, 40, (input, run) -> {
       byte[] masked;
-      try (MailParts m = new MailParts(new ByteArrayInputStream(input), MailPartsTest.replacer())) {
+      try (MailParts m = new MailParts(new ByteArrayInputStream(input), MailPartsTest.forms())) {
         masked = m.readAllBytes();
       }
       assertTrue(masked.length <= 3L * input.length + 64, "run " + run + ": a bounded copy (" + masked.length + ")");
