@@ -173,7 +173,7 @@ final class MailParts extends InputStream {
         int to = nl < 0 ? end : nl + 1;
         tail.add(buf, start, to - start);
         start = to;
-        overlong = nl < 0;
+        overlong = nl < 0 && !eof; // a long line that the input's end ends is over too
         continue;
       }
       if (nl < 0) { // the end of the input

@@ -178,6 +178,8 @@ class MailPartsTest {
           // an endless line in a QP body, and in a header
           concat(header("\n", "quoted-printable"), ascii("a".repeat(3 << 20) + "=\n" + s + "\n")),
           concat(ascii("MIME-Version: 1.0\nSubject: "), ascii("h".repeat(1 << 20)), ascii("\n\n" + s + "\n")),
+          // an endless line that the input's end cuts
+          concat(header("\n", "base64"), ascii("QUJD".repeat(100_000))),
           ascii(deep.toString()),
           // bad escapes and base64 that is not
           concat(header("\r\n", "quoted-printable"), ascii("=Z=1=GG=\r\n=\r\n  =  \r\n=3" + s)),
