@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
         "Each line is written as soon as it is complete, in bounded memory. Example: "
             + "'kubectl logs pod | tokensweep redact > clean.log'"},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stdin was filtered to its end", "2:usage error", "4:internal error"})
+    exitCodeList = {"0:stdin was filtered to its end", "2:usage error",
+        "3:stdin was filtered to its end, but an encoded payload in it could not be examined whole (said on stderr)",
+        "4:internal error"})
 final class RedactCommand implements Callable<Integer> {
   /** Buffer over stdout: redacted lines go out in few writes. */
   private static final int OUTPUT_BUFFER = 1 << 16;
@@ -48,6 +50,13 @@ final class RedactCommand implements Callable<Integer> {
     OutputStream out = new BufferedOutputStream(Main.stdout(), OUTPUT_BUFFER);
     r.filter(System.in, out);
     out.flush();
+    if (r.unexamined() > 0) {
+      dev.tokensweep.scanner.model.Problem p = r.firstUnexamined();
+      spec.commandLine().getErr().println("tokensweep: redact: " + r.unexamined() + " encoded payload(s) could not be"
+          + " examined whole, so a token in what was not examined passed through; the first: " + p.type().code() + ": "
+          + p.message());
+      return 3;
+    }
     return 0;
   }
 }

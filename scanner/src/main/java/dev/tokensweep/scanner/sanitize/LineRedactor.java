@@ -33,6 +33,9 @@ public final class LineRedactor {
   private final MaskStyle mask;
   private final int chunk;
   private long redacted;
+  /** Encoded payloads that could not be examined whole (a cap, encryption, damage), and the first one's problem. */
+  private long unexamined;
+  private Problem firstUnexamined;
 
   public LineRedactor(Detector detector, Fingerprinter fingerprinter, MaskStyle mask, int chunkBytes) {
     this.detector = detector;
@@ -44,6 +47,20 @@ public final class LineRedactor {
   /** Secrets replaced so far. */
   public long redacted() {
     return redacted;
+  }
+
+  /**
+   * Encoded payloads (base64 of compressed data or an archive) that the filter could not examine
+   * whole so far: past a cap, encrypted or damaged. A token in their unexamined part passed
+   * through as it was.
+   */
+  public long unexamined() {
+    return unexamined;
+  }
+
+  /** The first of {@link #unexamined}'s problems, or null: it names the cause, never content. */
+  public Problem firstUnexamined() {
+    return firstUnexamined;
   }
 
   public void filter(InputStream in, OutputStream out) throws IOException {
@@ -165,12 +182,16 @@ public final class LineRedactor {
   private void destroyEncoded(byte[] buf, int ctx, int scanEnd, List<Match> plain) {
     List<byte[]> secrets = new ArrayList<>();
     List<int[]> near = new ArrayList<>(); // per secret, the bytes of buf its encoded forms may stand in
+    List<Integer> payloads = new ArrayList<>(); // where a base64 payload that held a secret starts
     DecodingReader.eachDecoded(buf, ctx, scanEnd, new SegmentSink() {
       @Override
       public void segment(byte[] b, int from, int to, int ownFrom, int ownTo, Locator locator) {
         detector.scan(b, from, to, ownFrom, ownTo, m -> {
           Location l = locator.locate(m.start());
           int at = l == null ? ctx : (int) l.offset();
+          if (l != null && isPayload(l)) {
+            payloads.add(at); // compressed: no form of the secret stands in its bytes
+          }
           secrets.add(m.secret());
           // from a base64 quantum before; at most four bytes a secret byte (URL-encoded base64)
           near.add(new int[] {Math.max(ctx, at - 4),
@@ -185,9 +206,16 @@ public final class LineRedactor {
 
       @Override
       public void problem(Problem problem) {
-        // decoding reports none
+        // a base64 payload past a cap, encrypted or damaged: what was not examined is not
+        // redacted, and the command says so when stdin ends
+        if (unexamined++ == 0) {
+          firstUnexamined = problem;
+        }
       }
     });
+    for (int at : payloads) {
+      destroyRun(buf, at, scanEnd, plain);
+    }
     for (int k = 0; k < secrets.size(); k++) {
       byte[] s = secrets.get(k);
       int from = near.get(k)[0];
@@ -201,6 +229,36 @@ public final class LineRedactor {
       }
       overwrite(buf, from, to, s, (byte) '*', plain);
       Arrays.fill(s, (byte) 0);
+    }
+  }
+
+  /**
+   * Whether a finding's last decoding step unpacked compressed data or an archive
+   * ({@code base64+gzip}, {@code base64+zip+gzip}): it is located at its run's start.
+   */
+  private static boolean isPayload(Location l) {
+    List<String> ds = l.decodings();
+    return ds != null && !ds.isEmpty() && ds.get(ds.size() - 1).indexOf('+') >= 0;
+  }
+
+  /**
+   * The base64 run that starts at {@code at} (a payload that held a secret) destroyed: every base64
+   * character becomes {@code A}, so the value stays valid base64 of its length, and decodes to
+   * zeros (the compressed data, and the secret in it, gone); plain matches keep their masks.
+   */
+  private static void destroyRun(byte[] buf, int at, int to, List<Match> plain) {
+    int e = at;
+    while (e < to && dev.tokensweep.scanner.read.ByteScan.base64Value(buf[e]) >= 0) {
+      e++;
+    }
+    for (int i = at; i < e; i++) {
+      boolean masked = false;
+      for (Match m : plain) {
+        masked |= m.start() <= i && m.end() > i;
+      }
+      if (!masked) {
+        buf[i] = 'A';
+      }
     }
   }
 
