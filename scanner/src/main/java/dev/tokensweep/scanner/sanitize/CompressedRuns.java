@@ -78,8 +78,12 @@ final class CompressedRuns extends OutputStream {
     }
   }
 
-  /** Characters held before a run is known for a tar: its first header up to the end of {@code ustar} at 257. */
-  private static final int TAR_TEST = 352;
+  /**
+   * Characters held before a run is known for a tar: its first header, whole (683 characters are
+   * 512 bytes and 2 bits), as the scan's test of a run's start ({@link ByteScan#startsCompressed})
+   * takes it.
+   */
+  private static final int TAR_TEST = 683;
 
   /** A rebuilt payload larger than this is not written: the run stays as it was. */
   static final int MAX_REBUILT = 16 << 20;
@@ -275,8 +279,8 @@ final class CompressedRuns extends OutputStream {
   /**
    * Lets a held run pass through once its start shows it is no payload, or it grew past
    * {@link #MAX_RUN}. With archives, a run whose first bytes could be a tar's first name (printable,
-   * then NUL padding) is held on to {@link #TAR_TEST} characters, where its header says
-   * {@code ustar}; few words of text get past the twelfth byte.
+   * then NUL padding) is held on to {@link #TAR_TEST} characters, where its header must say
+   * {@code ustar} at byte 257; few words of text get past the twelfth byte.
    */
   private void release() throws IOException {
     if (held >= MAX_RUN) {
@@ -294,7 +298,7 @@ final class CompressedRuns extends OutputStream {
     } else if (held == 16 && !nameStart(16)) {
       pass();
     } else if (held == TAR_TEST) {
-      confirmed = ustar();
+      confirmed = ByteScan.startsCompressed(run, 0, held);
       if (!confirmed) {
         pass();
       }
@@ -323,12 +327,6 @@ final class CompressedRuns extends OutputStream {
       }
     }
     return true;
-  }
-
-  /** Whether the held run's bytes 257-261 are {@code ustar}, as in a tar's header. */
-  private boolean ustar() {
-    return (quantum(run, 340) & 0xFF) == 'u' && quantum(run, 344) == ('s' << 16 | 't' << 8 | 'a')
-        && (quantum(run, 348) >>> 16) == 'r';
   }
 
   /** The three bytes the four characters {@code r[i, i + 4)} decode to, as one int. */
@@ -388,11 +386,11 @@ final class CompressedRuns extends OutputStream {
     if (b0 == 0x1F && b1 == 0x8B && b2 == 8) {
       return true;
     }
-    if (containers != null && archiveMagic(b0, b1, b2)) {
-      return true;
-    }
     if (b0 == 'H' && b1 == '4' && b2 == 's') {
       return depth + 1 < MAX_DEPTH;
+    }
+    if (containers != null) {
+      return ByteScan.startsCompressed(r, 0, 4); // zlib, and archives and other compression
     }
     return (b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0;
   }
