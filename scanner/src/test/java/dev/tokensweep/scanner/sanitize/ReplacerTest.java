@@ -93,7 +93,7 @@ class ReplacerTest {
   void manyDistinctTokens_boundedTable_andAllReplaced() throws IOException {
     // 100,000 distinct 40-byte tokens with five forms each: an automaton over them needed gigabytes
     Random rnd = new Random(22);
-    List<Replacer.Form> forms = new ArrayList<>();
+    Replacer.Forms forms = new Replacer.Forms();
     byte[][] tokens = new byte[100_000][];
     for (int t = 0; t < tokens.length; t++) {
       byte[] tok = new byte[40];
@@ -104,16 +104,18 @@ class ReplacerTest {
       for (int f = 0; f < 5; f++) {
         byte[] form = tok.clone();
         form[0] = (byte) ('0' + f);
-        forms.add(new Replacer.Form(form, "*".getBytes(StandardCharsets.US_ASCII)));
+        forms.add(form, "*".getBytes(StandardCharsets.US_ASCII));
       }
     }
+    // one arena and four ints a form: 500,000 arrays and records took 40 MB more
+    assertTrue(forms.heapBytes() < 40L << 20, "the forms stay small: " + (forms.heapBytes() >> 20) + " MiB");
     Runtime rt = Runtime.getRuntime();
     System.gc();
     long before = rt.totalMemory() - rt.freeMemory();
     Replacer r = new Replacer(forms, 1 << 16);
     System.gc();
     long used = rt.totalMemory() - rt.freeMemory() - before;
-    assertTrue(used < 64L << 20, "the table stays small: " + (used >> 20) + " MiB");
+    assertTrue(used < 32L << 20, "the table stays small: " + (used >> 20) + " MiB");
     ByteArrayOutputStream in = new ByteArrayOutputStream();
     for (int t = 0; t < tokens.length; t += 7) {
       in.writeBytes("x=".getBytes(StandardCharsets.US_ASCII));
@@ -126,5 +128,55 @@ class ReplacerTest {
     long n = r.copy(new ByteArrayInputStream(in.toByteArray()), out);
     assertEquals((tokens.length + 6) / 7, n, "every planted form replaced");
     assertEquals("x=*\n".repeat((int) n), out.toString(StandardCharsets.US_ASCII), "nothing else changed");
+  }
+  /** {@code stored} as it is, or as UTF-16 (LE, BE): the bytes an encoded form stands for. */
+  private static byte[] expand(byte[] stored, int enc) {
+    return enc == Replacer.Forms.RAW ? stored : LeafSanitizer.utf16(stored, enc == Replacer.Forms.UTF16BE);
+  }
+
+  @Test
+  void packedForms_utf16AndFills_sameCopyAsTheirPlainBytes() throws IOException {
+    // a secret's UTF-16 forms read its own bytes, and a base64 core's or a binary mask's replacement
+    // is a run of one byte: the copy must be the reference's over the bytes they stand for
+    Random rnd = new Random(23);
+    byte[] alphabet = "ab\0=*".getBytes(StandardCharsets.ISO_8859_1);
+    for (int k = 0; k < 400; k++) {
+      Replacer.Forms packed = new Replacer.Forms();
+      List<Replacer.Form> plain = new ArrayList<>();
+      int n = 1 + rnd.nextInt(6);
+      for (int j = 0; j < n; j++) {
+        byte[] stored = new byte[1 + rnd.nextInt(8)];
+        for (int i = 0; i < stored.length; i++) {
+          stored[i] = alphabet[rnd.nextInt(alphabet.length)];
+        }
+        int enc = rnd.nextInt(3);
+        int replEnc = rnd.nextInt(3);
+        int at = packed.put(stored);
+        byte[] repl;
+        if (rnd.nextBoolean()) {
+          repl = new byte[rnd.nextInt(5)];
+          Arrays.fill(repl, (byte) '#');
+          packed.add(at, stored.length, enc, '#', repl.length, replEnc | Replacer.Forms.FILL);
+        } else {
+          repl = ("<" + j + ">").getBytes(StandardCharsets.US_ASCII);
+          packed.add(at, stored.length, enc, packed.put(repl), repl.length, replEnc);
+        }
+        plain.add(new Replacer.Form(expand(stored, enc), expand(repl, replEnc)));
+      }
+      byte[] in = new byte[rnd.nextInt(3000)];
+      for (int i = 0; i < in.length; i++) {
+        in[i] = alphabet[rnd.nextInt(alphabet.length)];
+      }
+      for (int p = 0; p < 10 && in.length > 40; p++) {
+        byte[] f = plain.get(rnd.nextInt(n)).find();
+        System.arraycopy(f, 0, in, rnd.nextInt(in.length - f.length), f.length);
+      }
+      long[] want = {0};
+      byte[] expected = reference(in, plain, want);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      long got = new Replacer(packed, 1 + rnd.nextInt(200)).copy(trickle(in, rnd), out);
+      assertArrayEquals(expected, out.toByteArray(), "case " + k);
+      assertEquals(want[0], got, "case " + k + ": occurrences");
+    }
   }
 }
