@@ -427,10 +427,20 @@ public final class Scanner {
    * which is the only other place allowed to hold raw secrets.
    */
   public ScanResult matchStream(InputStream in, String path, java.util.function.Consumer<Match> sink) {
+    return matchStream(in, path, sink, true);
+  }
+
+  /**
+   * As {@link #matchStream(InputStream, String, java.util.function.Consumer)}; without
+   * {@code findings} none are kept and the result has none: the sanitizer needs only the matches,
+   * and a log with 45,745 distinct tokens held 45,685 findings (~20 MB) for the leaf's whole copy.
+   */
+  public ScanResult matchStream(InputStream in, String path, java.util.function.Consumer<Match> sink,
+      boolean findings) {
     Collector c = new Collector(ScanListener.NONE, sink, this::scrub, shown());
     ScanStats stats = new ScanStats();
     stats.addFile();
-    scanStream(in, path, null, c, stats);
+    scanStream(in, path, null, findings ? c : c.forLane(f -> { }), stats);
     ScanResult r = c.result(stats);
     return new ScanResult(settle(c.findingsSoFar()), r.problems(), r.files(), r.leaves(), r.bytes(), r.seconds(),
         r.suppressed());

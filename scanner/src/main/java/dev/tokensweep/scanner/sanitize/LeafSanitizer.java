@@ -33,14 +33,27 @@ final class LeafSanitizer implements Sanitizer {
   /** The raw-bytes pass reads at least this much a chunk, so that a tiny configured chunk is not mostly overlap. */
   private static final int MIN_CHUNK = 4096;
 
+  /**
+   * Heap bytes a leaf's forms may take in one pass, by default: a quarter of the heap, at most
+   * 64 MiB (45,745 distinct tokens of 40 bytes, a 1 GB log's, fit in one pass).
+   */
+  static final long DEFAULT_BATCH_BYTES = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 4);
+
   private final Scanner scanner;
   private final Fingerprinter fingerprinter;
   private final Options options;
+  /** Past this, a leaf's secrets are replaced in more than one pass ({@link SecretBatches}). */
+  private final long batchBytes;
 
   LeafSanitizer(Scanner scanner, Fingerprinter fingerprinter, Options options) {
+    this(scanner, fingerprinter, options, DEFAULT_BATCH_BYTES);
+  }
+
+  LeafSanitizer(Scanner scanner, Fingerprinter fingerprinter, Options options, long batchBytes) {
     this.scanner = scanner;
     this.fingerprinter = fingerprinter;
     this.options = options;
+    this.batchBytes = batchBytes;
   }
 
   @Override
@@ -75,64 +88,161 @@ final class LeafSanitizer implements Sanitizer {
       }
       return new LeafReport(path, true, drop, 0, Map.of(), List.of());
     }
-    Map<Secret, Secret> secrets = new LinkedHashMap<>();
-    ScanResult scan;
-    try (InputStream in = source.open()) {
-      scan = scanner.matchStream(in, path, m -> {
-        Secret s = new Secret(m.secret(), m.rule().kind(), m.rule().id());
-        secrets.putIfAbsent(s, s);
-      });
+    try (SecretBatches secrets = new SecretBatches(batchBytes, options.spoolCap())) {
+      ScanResult scan;
+      try (InputStream in = source.open()) {
+        scan = scanner.matchStream(in, path, m -> secrets.add(m.secret(), m.rule().kind(), m.rule().id()), false);
+      }
+      plainText(source, secrets);
+      try {
+        secrets.finish();
+      } catch (Spool.TooLargeException e) {
+        List<Problem> ps = new ArrayList<>(scan.problems());
+        ps.add(new Problem(path, Problem.Type.LIMIT, "sanitize: the distinct secrets of this leaf, kept (encrypted) for"
+            + " later passes, are " + e.getMessage() + "; left out of the copy"));
+        return new LeafReport(path, binary, true, 0, Map.of(), ps);
+      }
+      return copy(source, path, head, binary, secrets, scan.problems(), out);
     }
-    plainText(source, secrets);
-    List<Replacer.Form> forms = new ArrayList<>();
+  }
+
+  /** The copy of a leaf whose secrets are known: one pass for each batch of them. */
+  private LeafReport copy(LeafSource source, String path, byte[] head, boolean binary, SecretBatches secrets,
+      List<Problem> scanProblems, OutputStream out) throws IOException {
     Map<String, List<String>> byRule = new LinkedHashMap<>();
-    for (Secret s : secrets.keySet()) {
-      String fp = fingerprinter.fingerprint(s.bytes);
-      byRule.computeIfAbsent(s.ruleId, k -> new ArrayList<>()).add(fp);
-      forms.addAll(forms(s, fp, binary));
-    }
     Stores.Kind store = secrets.isEmpty() ? null : Stores.of(path, head, head.length);
     if (store != null && store != Stores.Kind.SQLITE) {
-      List<Problem> ps = new ArrayList<>(scan.problems());
-      ps.add(new Problem(path, Problem.Type.UNSUPPORTED, "sanitize: " + secrets.size() + " secret(s) in this "
+      long[] n = {0};
+      secrets.forEach(batch -> n[0] += fingerprints(secrets, batch, byRule));
+      List<Problem> ps = new ArrayList<>(scanProblems);
+      ps.add(new Problem(path, Problem.Type.UNSUPPORTED, "sanitize: " + n[0] + " secret(s) in this "
           + StoreCopies.describe(store) + "; left out of the copy, because " + StoreCopies.why(store)));
       return new LeafReport(path, true, true, 0, byRule, ps);
     }
-    long n;
-    List<Problem> problems = scan.problems();
-    if (store == Stores.Kind.SQLITE) {
-      n = StoreCopies.sqlite(source, path, secrets.keySet().stream().map(s -> s.bytes).toList(), scanner, options,
-          forms, out);
-      if (n < 0) {
-        List<Problem> ps = new ArrayList<>(scan.problems());
-        ps.add(new Problem(path, Problem.Type.UNSUPPORTED, "sanitize: a secret in this SQLite database is also an index"
-            + " key; left out of the copy, because a masked key would break the index's order or uniqueness"));
-        return new LeafReport(path, true, true, 0, byRule, ps);
-      }
-    } else {
-      try (InputStream in = source.open()) {
-        Replacer replacer = new Replacer(forms, options.chunkBytes());
-        if (binary) {
-          n = replacer.copy(in, out);
-        } else {
-          // a mail's quoted-printable and base64 parts are decoded, masked and encoded again
-          // first; then base64 payloads (a Helm release, a compressed field, a kubectl cp
-          // tarball) are rewritten from their own bytes; then the forms are replaced in what passed
-          MailParts mail = !forms.isEmpty() && readsMail(path, head) ? new MailParts(in, forms) : null;
-          CompressedRuns.Reading runs = CompressedRuns.reading(mail == null ? in : mail, replacer, payloads(path));
-          n = replacer.copy(runs, out);
-          n += runs.replaced() + (mail == null ? 0 : mail.replaced());
-          if (mail != null && mail.longParts() > 0) {
-            problems = new ArrayList<>(problems);
-            problems.add(new Problem(path, Problem.Type.LIMIT, "max-mail-part: " + mail.longParts() + " encoded mail"
-                + " part(s) longer than " + (MailParts.MAX_PART >> 20) + " MiB or with a line over "
-                + (dev.tokensweep.scanner.read.MimeWalker.MAX_LINE >> 10) + " KiB copied as they were, not decoded"
-                + " to mask a token their line breaks cut (the first at byte " + mail.firstLongPart() + ")"));
-          }
+    if (secrets.batched() && store == Stores.Kind.SQLITE) {
+      long[] n = {0};
+      secrets.forEach(batch -> n[0] += fingerprints(secrets, batch, byRule));
+      List<Problem> ps = new ArrayList<>(scanProblems);
+      ps.add(new Problem(path, Problem.Type.LIMIT, "sanitize: " + n[0] + " distinct secrets in this SQLite database"
+          + " need more than the " + (batchBytes >> 20) + " MiB of forms one pass may hold; left out of the copy"));
+      return new LeafReport(path, true, true, 0, byRule, ps);
+    }
+    long[] n = {0};
+    List<Problem> problems = new ArrayList<>(scanProblems); // and what a stage of the copy could not mask
+    if (!secrets.batched()) {
+      Replacer.Forms forms = new Replacer.Forms();
+      List<byte[]> plain = store == Stores.Kind.SQLITE ? new ArrayList<>() : null;
+      secrets.forEach(batch -> forms(secrets, batch, binary, forms, byRule, plain));
+      if (store == Stores.Kind.SQLITE) {
+        n[0] = StoreCopies.sqlite(source, path, plain, scanner, options, forms, out);
+      } else {
+        try (InputStream in = source.open()) {
+          n[0] = pass(new Replacer(forms, options.chunkBytes()), forms, binary, path, head, in, out, problems);
         }
       }
+    } else {
+      // a pass for each batch, the copy so far between two of them in a spool: encrypted, as it
+      // still holds the later batches' secrets; the last one is copied out
+      Spool[] copy = {null, null}; // the copy so far; the last one once all passes are done
+      try {
+        secrets.forEach(batch -> {
+          Replacer.Forms forms = new Replacer.Forms();
+          forms(secrets, batch, binary, forms, byRule, null);
+          Spool next = new Spool(options.spoolCap());
+          try (InputStream in = copy[0] == null ? source.open() : copy[0].input(); OutputStream o = next.output()) {
+            // each pass meets the same long mail parts: the first one (over the leaf itself, its
+            // offsets the leaf's) says so
+            List<Problem> more = copy[0] == null ? problems : new ArrayList<>();
+            n[0] += pass(new Replacer(forms, options.chunkBytes()), forms, binary, path, head, in, o, more);
+          } catch (IOException | RuntimeException x) {
+            next.close();
+            throw x;
+          }
+          if (copy[0] != null) {
+            copy[0].close();
+          }
+          copy[0] = next;
+        });
+        copy[1] = copy[0];
+      } catch (Spool.TooLargeException e) {
+        List<Problem> ps = new ArrayList<>(scanProblems);
+        ps.add(new Problem(path, Problem.Type.LIMIT, "sanitize: this leaf's distinct secrets need more than the "
+            + (batchBytes >> 20) + " MiB of forms one pass may hold, and the copy between two passes is "
+            + e.getMessage() + "; left out of the copy"));
+        return new LeafReport(path, binary, true, 0, byRule, ps);
+      } finally {
+        if (copy[0] != null && copy[0] != copy[1]) {
+          copy[0].close();
+        }
+      }
+      if (copy[1] == null) {
+        throw new IOException("sanitize: no pass over a leaf with secrets"); // never: each secret is in a batch
+      }
+      try (InputStream in = copy[1].input()) {
+        in.transferTo(out);
+      } finally {
+        copy[1].close();
+      }
     }
-    return new LeafReport(path, binary, false, n, byRule, problems);
+    if (store == Stores.Kind.SQLITE && n[0] < 0) {
+      List<Problem> ps = new ArrayList<>(scanProblems);
+      ps.add(new Problem(path, Problem.Type.UNSUPPORTED, "sanitize: a secret in this SQLite database is also an index"
+          + " key; left out of the copy, because a masked key would break the index's order or uniqueness"));
+      return new LeafReport(path, true, true, 0, byRule, ps);
+    }
+    return new LeafReport(path, binary, false, n[0], byRule, problems);
+  }
+
+  /**
+   * Adds the forms of {@code batch}'s secrets to {@code forms}, their fingerprints to
+   * {@code byRule}, and when {@code plain} is not null, the secrets to it.
+   */
+  private void forms(SecretBatches secrets, SecretBatches.Batch batch, boolean binary, Replacer.Forms forms,
+      Map<String, List<String>> byRule, List<byte[]> plain) {
+    for (int e = 0; e < batch.size(); e++) {
+      byte[] s = batch.secret(e);
+      String fp = fingerprinter.fingerprint(s);
+      byRule.computeIfAbsent(secrets.ruleId(batch.rule(e)), k -> new FingerprintList()).add(fp);
+      addForms(forms, s, secrets.kind(batch.rule(e)), fp, binary);
+      if (plain != null) {
+        plain.add(s);
+      }
+    }
+  }
+
+  /** Adds the fingerprints of {@code batch}'s secrets to {@code byRule}; returns how many. */
+  private long fingerprints(SecretBatches secrets, SecretBatches.Batch batch, Map<String, List<String>> byRule) {
+    for (int e = 0; e < batch.size(); e++) {
+      byRule.computeIfAbsent(secrets.ruleId(batch.rule(e)), k -> new FingerprintList())
+          .add(fingerprinter.fingerprint(batch.secret(e)));
+    }
+    return batch.size();
+  }
+
+  /**
+   * One pass of {@code replacer} (of {@code forms}) over {@code in}, the leaf {@code path} whose
+   * head is {@code head}; returns the occurrences replaced, and adds to {@code problems} what a
+   * stage could not mask.
+   */
+  private long pass(Replacer replacer, Replacer.Forms forms, boolean binary, String path, byte[] head, InputStream in,
+      OutputStream out, List<Problem> problems) throws IOException {
+    if (binary) {
+      return replacer.copy(in, out);
+    }
+    // a mail's quoted-printable and base64 parts are decoded, masked and encoded again first;
+    // then base64 payloads (a Helm release, a compressed field, a kubectl cp tarball) are
+    // rewritten from their own bytes; then the forms are replaced in what passed
+    MailParts mail = forms.size() > 0 && readsMail(path, head) ? new MailParts(in, forms) : null;
+    CompressedRuns.Reading runs = CompressedRuns.reading(mail == null ? in : mail, replacer, payloads(path));
+    long n = replacer.copy(runs, out);
+    n += runs.replaced() + (mail == null ? 0 : mail.replaced());
+    if (mail != null && mail.longParts() > 0) {
+      problems.add(new Problem(path, Problem.Type.LIMIT, "max-mail-part: " + mail.longParts() + " encoded mail"
+          + " part(s) longer than " + (MailParts.MAX_PART >> 20) + " MiB or with a line over "
+          + (dev.tokensweep.scanner.read.MimeWalker.MAX_LINE >> 10) + " KiB copied as they were, not decoded"
+          + " to mask a token their line breaks cut (the first at byte " + mail.firstLongPart() + ")"));
+    }
+    return n;
   }
 
   /** Whether the scan reads the leaf as a mail message or mbox, following its MIME parts. */
@@ -206,7 +316,7 @@ final class LeafSanitizer implements Sanitizer {
    * (a JSON object key, a header name). Every occurrence of every secret is replaced, so one found
    * here is masked wherever it is.
    */
-  private void plainText(LeafSource source, Map<Secret, Secret> secrets) throws IOException {
+  private void plainText(LeafSource source, SecretBatches secrets) throws IOException {
     dev.tokensweep.detectors.engine.Detector d = scanner.detector();
     int overlap = Math.max(0, d.overlap());
     int chunk = Math.max(options.chunkBytes(), MIN_CHUNK);
@@ -221,8 +331,7 @@ final class LeafSanitizer implements Sanitizer {
             if (OwnTags.isTagHex(buf, 0, end, m.start(), m.end())) {
               return; // a mask of an earlier sanitize: the copy of a copy keeps it
             }
-            Secret s = new Secret(m.secret(), m.rule().kind(), m.rule().id());
-            secrets.putIfAbsent(s, s);
+            secrets.add(m.secret(), m.rule().kind(), m.rule().id());
           });
         }
         if (n < chunk) {
@@ -254,12 +363,12 @@ final class LeafSanitizer implements Sanitizer {
     if (secrets.isEmpty()) {
       return null;
     }
-    List<Replacer.Form> forms = new ArrayList<>();
+    Replacer.Forms forms = new Replacer.Forms();
     Map<String, List<String>> byRule = new LinkedHashMap<>();
     for (Secret s : secrets.keySet()) {
       String fp = fingerprinter.fingerprint(s.bytes);
       byRule.computeIfAbsent(s.ruleId, k -> new ArrayList<>()).add(fp);
-      forms.addAll(forms(s, fp, false));
+      addForms(forms, s.bytes, s.kind, fp, false);
     }
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     long n = new Replacer(forms, options.chunkBytes()).copy(new java.io.ByteArrayInputStream(name), out);
@@ -300,33 +409,54 @@ final class LeafSanitizer implements Sanitizer {
     }
   }
 
-  /** Every stored form of {@code s} with its mask in the same form. */
-  private List<Replacer.Form> forms(Secret s, String fp, boolean binary) {
-    byte[] plain = s.bytes;
-    byte[] mask = binary ? MaskStyle.stars(plain.length) : options.mask().mask(s.kind, fp, plain.length);
+  /**
+   * Adds every stored form of {@code plain} with its mask in the same form. A binary leaf's masks
+   * are stars of the form's length (a run of one byte, no arena); the UTF-16 forms read the
+   * secret's and the mask's own bytes.
+   */
+  private void addForms(Replacer.Forms out, byte[] plain, Kind kind, String fp, boolean binary) {
+    byte[] mask = binary ? null : options.mask().mask(kind, fp, plain.length);
     if (options.jwtKeepClaims() && isJwt(plain)) {
       mask = jwtWithoutSignature(plain, binary || options.mask() == MaskStyle.SAME_LENGTH);
     }
-    List<Replacer.Form> out = new ArrayList<>();
-    out.add(new Replacer.Form(plain, mask));
-    out.add(new Replacer.Form(utf16(plain, false), utf16(binary ? MaskStyle.stars(plain.length) : mask, false)));
-    out.add(new Replacer.Form(utf16(plain, true), utf16(binary ? MaskStyle.stars(plain.length) : mask, true)));
+    int raw = Replacer.Forms.RAW;
+    int fill = Replacer.Forms.FILL;
+    int p = out.put(plain);
+    int maskAt = mask == null ? '*' : out.put(mask);
+    int maskLen = mask == null ? plain.length : mask.length;
+    int maskEnc = mask == null ? fill : raw;
+    out.add(p, plain.length, raw, maskAt, maskLen, maskEnc);
+    for (int enc : new int[] {Replacer.Forms.UTF16LE, Replacer.Forms.UTF16BE}) {
+      if (binary) {
+        out.add(p, plain.length, enc, '*', plain.length, enc | fill);
+      } else {
+        out.add(p, plain.length, enc, maskAt, maskLen, enc | maskEnc);
+      }
+    }
     byte[] esc = jsonEscapeSlashes(plain);
     if (esc != null) {
-      out.add(new Replacer.Form(esc, binary ? MaskStyle.stars(esc.length) : mask));
+      int at = out.put(esc);
+      if (binary) {
+        out.add(at, esc.length, raw, '*', esc.length, fill);
+      } else {
+        out.add(at, esc.length, raw, maskAt, maskLen, maskEnc);
+      }
     }
     for (byte[] core : base64Cores(plain)) {
-      byte[] zeros = new byte[core.length];
-      java.util.Arrays.fill(zeros, (byte) 'A'); // stays valid base64 and decodes to zero bits
-      out.add(new Replacer.Form(core, zeros));
+      // 'A' stays valid base64 and decodes to zero bits
+      out.add(out.put(core), core.length, raw, 'A', core.length, fill);
     }
     byte[] pct = percentEncode(plain);
     if (pct != null) {
-      byte[] pctMask = java.net.URLEncoder.encode(new String(mask, StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)
-          .getBytes(StandardCharsets.US_ASCII);
-      out.add(new Replacer.Form(pct, binary ? MaskStyle.stars(pct.length) : pctMask));
+      int at = out.put(pct);
+      if (binary) {
+        out.add(at, pct.length, raw, '*', pct.length, fill);
+      } else {
+        byte[] pctMask = java.net.URLEncoder.encode(new String(mask, StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)
+            .getBytes(StandardCharsets.US_ASCII);
+        out.add(at, pct.length, raw, out.put(pctMask), pctMask.length, raw);
+      }
     }
-    return out;
   }
 
   /**

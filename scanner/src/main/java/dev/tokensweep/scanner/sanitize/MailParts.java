@@ -51,7 +51,7 @@ final class MailParts extends InputStream {
   static final int PART_CHUNK = 16 << 10;
 
   private final InputStream in;
-  private final List<Replacer.Form> forms;
+  private final Replacer.Forms forms;
   private Replacer replacer; // built at the first part decoded
   private final MimeWalker walker = new MimeWalker();
 
@@ -81,9 +81,14 @@ final class MailParts extends InputStream {
   private long firstLongPart = -1;
 
   /** The copy of the mail {@code in} with the leaf's {@code forms} masked in its decoded parts. */
-  MailParts(InputStream in, List<Replacer.Form> forms) {
+  MailParts(InputStream in, Replacer.Forms forms) {
     this.in = in;
     this.forms = forms;
+  }
+
+  /** As above, the forms given one by one. */
+  MailParts(InputStream in, List<Replacer.Form> forms) {
+    this(in, Replacer.pack(forms));
   }
 
   /** {@code text[0, n)} through the forms into {@code out}; the occurrences replaced. */

@@ -193,7 +193,8 @@ final class Replacer {
     this(pack(forms), chunkBytes);
   }
 
-  private static Forms pack(List<Form> list) {
+  /** {@code list} in one arena. */
+  static Forms pack(List<Form> list) {
     Forms f = new Forms();
     for (Form x : list) {
       f.add(x.find(), x.replace());

@@ -56,7 +56,7 @@ final class StoreCopies {
    * can break the index's order or uniqueness, so the database must be left out.
    */
   static long sqlite(Sanitizer.LeafSource source, String path, List<byte[]> secrets, Scanner scanner, Sanitizer.Options options,
-      List<Replacer.Form> forms, OutputStream out) throws IOException {
+      Replacer.Forms forms, OutputStream out) throws IOException {
     TreeMap<Long, Byte> patch = new TreeMap<>();
     long[] found = {0};
     ScanLimits limits = ScanLimits.defaults();
