@@ -292,4 +292,52 @@ public final class MimeWalker {
   private static boolean isTokenChar(char c) {
     return c > ' ' && c < 0x7F && c != ';' && c != '(';
   }
+
+  /**
+   * Decodes the quoted-printable line {@code in[s, e)}, its content ending at {@code ce} (before its
+   * line end), into {@code out} from {@code n}, as the scan and sanitize both read a body: a soft
+   * line break ({@code =}, then spaces or tabs, then the line end) is removed with its line end,
+   * {@code =XX} (two hex digits of either case) becomes its byte, any other byte stays, a hard
+   * line end is copied. Returns the end of what was written; {@code out} needs {@code e - s} bytes
+   * of room (the output is never longer than the line).
+   */
+  public static int decodeQuotedPrintableLine(byte[] in, int s, int ce, int e, byte[] out, int n) {
+    int t = ce;
+    while (t > s && (in[t - 1] == ' ' || in[t - 1] == '\t')) {
+      t--;
+    }
+    boolean soft = e > ce && t > s && in[t - 1] == '=';
+    int limit = soft ? t - 1 : ce;
+    for (int i = s; i < limit; i++) {
+      byte c = in[i];
+      if (c == '=' && i + 2 < limit) {
+        int hi = hex(in[i + 1]);
+        int lo = hex(in[i + 2]);
+        if (hi >= 0 && lo >= 0) {
+          out[n++] = (byte) (hi << 4 | lo);
+          i += 2;
+          continue;
+        }
+      }
+      out[n++] = c;
+    }
+    if (!soft) {
+      System.arraycopy(in, ce, out, n, e - ce);
+      n += e - ce;
+    }
+    return n;
+  }
+
+  private static int hex(byte b) {
+    if (b >= '0' && b <= '9') {
+      return b - '0';
+    }
+    if (b >= 'A' && b <= 'F') {
+      return b - 'A' + 10;
+    }
+    if (b >= 'a' && b <= 'f') {
+      return b - 'a' + 10;
+    }
+    return -1;
+  }
 }

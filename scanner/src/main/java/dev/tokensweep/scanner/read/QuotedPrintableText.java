@@ -232,28 +232,7 @@ final class QuotedPrintableText extends InputStream {
 
   /** Decodes the quoted-printable line {@code buf[s, e)}, its content ending at {@code ce}, into the output. */
   private void decode(int s, int e, int ce) {
-    int t = ce;
-    while (t > s && (buf[t - 1] == ' ' || buf[t - 1] == '\t')) {
-      t--;
-    }
-    boolean soft = e > ce && t > s && buf[t - 1] == '=';
-    int limit = soft ? t - 1 : ce;
-    for (int i = s; i < limit; i++) {
-      byte c = buf[i];
-      if (c == '=' && i + 2 < limit) {
-        int hi = hex(buf[i + 1]);
-        int lo = hex(buf[i + 2]);
-        if (hi >= 0 && lo >= 0) {
-          out[outLen++] = (byte) (hi << 4 | lo);
-          i += 2;
-          continue;
-        }
-      }
-      out[outLen++] = c;
-    }
-    if (!soft) {
-      emit(ce, e);
-    }
+    outLen = MimeWalker.decodeQuotedPrintableLine(buf, s, ce, e, out, outLen);
   }
 
   /**
@@ -293,18 +272,6 @@ final class QuotedPrintableText extends InputStream {
     out[outLen++] = '\n';
   }
 
-  private static int hex(byte b) {
-    if (b >= '0' && b <= '9') {
-      return b - '0';
-    }
-    if (b >= 'A' && b <= 'F') {
-      return b - 'A' + 10;
-    }
-    if (b >= 'a' && b <= 'f') {
-      return b - 'a' + 10;
-    }
-    return -1;
-  }
 
   private void emit(int from, int to) {
     System.arraycopy(buf, from, out, outLen, to - from);

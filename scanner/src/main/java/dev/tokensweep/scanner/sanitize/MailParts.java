@@ -301,31 +301,7 @@ final class MailParts extends InputStream {
       int nl = ByteScan.indexOf(b, s, to, (byte) '\n');
       int e = nl < 0 ? to : nl + 1;
       int ce = nl < 0 ? to : nl > s && b[nl - 1] == '\r' ? nl - 1 : nl;
-      int t = ce;
-      while (t > s && (b[t - 1] == ' ' || b[t - 1] == '\t')) {
-        t--;
-      }
-      boolean soft = e > ce && t > s && b[t - 1] == '=';
-      int limit = soft ? t - 1 : ce;
-      byte[] o = out.b;
-      int n = out.len;
-      for (int i = s; i < limit; i++) {
-        byte c = b[i];
-        if (c == '=' && i + 2 < limit) {
-          int hi = hex(b[i + 1]);
-          int lo = hex(b[i + 2]);
-          if (hi >= 0 && lo >= 0) {
-            o[n++] = (byte) (hi << 4 | lo);
-            i += 2;
-            continue;
-          }
-        }
-        o[n++] = c;
-      }
-      out.len = n;
-      if (!soft) {
-        out.add(b, ce, e - ce);
-      }
+      out.len = MimeWalker.decodeQuotedPrintableLine(b, s, ce, e, out.b, out.len);
       s = e;
     }
     return out;
@@ -499,18 +475,6 @@ final class MailParts extends InputStream {
     return true;
   }
 
-  private static int hex(byte b) {
-    if (b >= '0' && b <= '9') {
-      return b - '0';
-    }
-    if (b >= 'A' && b <= 'F') {
-      return b - 'A' + 10;
-    }
-    if (b >= 'a' && b <= 'f') {
-      return b - 'a' + 10;
-    }
-    return -1;
-  }
 
   /** A growable byte array that a {@link Replacer} can write into. */
   static final class Bytes extends OutputStream {
