@@ -39,7 +39,6 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream;
 import org.apache.commons.compress.compressors.lzma.LZMACompressorOutputStream;
 import org.apache.commons.compress.compressors.snappy.FramedSnappyCompressorOutputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 
 /**
@@ -548,7 +547,7 @@ final class ArchiveRewriter implements Expander.Visitor {
         if (format == Format.MOZLZ4 && !mozLz4Header(m.content().size())) {
           return;
         }
-        try (OutputStream enc = encoder(format, shield(holder.output()), gzip);
+        try (OutputStream enc = encoder(format, shield(holder.output()), gzip, m.content().size());
              InputStream in = m.content().input()) {
           in.transferTo(enc);
         }
@@ -935,7 +934,13 @@ final class ArchiveRewriter implements Expander.Visitor {
     return crc.getValue();
   }
 
-  private static OutputStream encoder(Format f, OutputStream out, GzipParameters gzip) throws IOException {
+  /**
+   * A compressor of format {@code f} over {@code out} for {@code size} bytes: xz's dictionary and
+   * bzip2's block no larger than the data needs (xz's default preset allocates ~94 MB for its
+   * match finder, per stream: a bundle of small .xz files, or a log with thousands of xz payloads
+   * in base64, spent most of its copy zeroing it), the same format and checks as before.
+   */
+  private static OutputStream encoder(Format f, OutputStream out, GzipParameters gzip, long size) throws IOException {
     return switch (f) {
       case GZIP -> {
         GzipParameters p = new GzipParameters();
@@ -948,8 +953,12 @@ final class ArchiveRewriter implements Expander.Visitor {
         }
         yield new GzipCompressorOutputStream(out, p);
       }
-      case BZIP2 -> new BZip2CompressorOutputStream(out);
-      case XZ -> new XZCompressorOutputStream(out);
+      case BZIP2 -> new BZip2CompressorOutputStream(out, BZip2CompressorOutputStream.chooseBlockSize(size));
+      case XZ -> {
+        org.tukaani.xz.LZMA2Options o = new org.tukaani.xz.LZMA2Options(); // preset 6
+        o.setDictSize((int) Math.max(org.tukaani.xz.LZMA2Options.DICT_SIZE_MIN, Math.min(o.getDictSize(), size)));
+        yield new org.tukaani.xz.XZOutputStream(out, o);
+      }
       case LZMA -> new LZMACompressorOutputStream(out);
       case ZSTD -> new ZstdCompressorOutputStream(out);
       case LZ4 -> new FramedLZ4CompressorOutputStream(out);
