@@ -234,7 +234,9 @@ final class LeafSanitizer implements Sanitizer {
     // then base64 payloads (a Helm release, a compressed field, a kubectl cp tarball) are
     // rewritten from their own bytes; then the forms are replaced in what passed
     MailParts mail = forms.size() > 0 && readsMail(path, head) ? new MailParts(in, forms) : null;
-    CompressedRuns.Reading runs = CompressedRuns.reading(mail == null ? in : mail, replacer, payloads(path));
+    // payloads are rebuilt only in a leaf with secrets: the scan unpacked them, and found none
+    CompressedRuns.Reading runs = CompressedRuns.reading(mail == null ? in : mail, replacer,
+        forms.size() > 0 ? payloads(path) : null);
     long n = replacer.copy(runs, out);
     n += runs.replaced() + (mail == null ? 0 : mail.replaced());
     if (mail != null && mail.longParts() > 0) {
