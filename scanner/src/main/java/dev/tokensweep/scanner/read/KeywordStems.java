@@ -384,7 +384,26 @@ final class KeywordStems {
    * benchmark ~6%).
    */
   private static boolean payload(byte[] b, int s, int n) {
-    return n >= MIN_PAYLOAD && ByteScan.startsCompressed(b, s, n);
+    if (n < MIN_PAYLOAD || n < TAR_RUN && !PAYLOAD_FIRST[b[s] & 0xFF]) {
+      return false; // most binary runs are ids: a 32-character trace id on every line of a telemetry file
+    }
+    return ByteScan.startsCompressed(b, s, n);
+  }
+
+  /** Base64 characters for a whole tar header: a shorter run is a payload only by its first bytes' magic. */
+  private static final int TAR_RUN = 683;
+
+  /**
+   * The first characters of base64 of gzip ({@code H}), a zip ({@code U}), bzip2 ({@code Q}), xz
+   * ({@code /}, {@code _}), zstd ({@code K}), 7z ({@code N}) and zlib with a window of at most
+   * 32 KiB ({@code C G K O S W a e}): {@link ByteScan#startsCompressed} is asked only after them.
+   */
+  private static final boolean[] PAYLOAD_FIRST = new boolean[256];
+
+  static {
+    for (char c : "HUQ/_KNCGOSWae".toCharArray()) {
+      PAYLOAD_FIRST[c] = true;
+    }
   }
 
   static boolean decodesToText(byte[] b, int s, int e) {
