@@ -226,7 +226,7 @@ final class Inflated {
     if (Sniffer.isTar(b, len)) {
       return Kind.TAR; // before zlib: a tar whose first name starts like a zlib header is a tar
     }
-    if ((b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0) {
+    if (ByteScan.zlibHeader(b0, b1)) {
       return Kind.ZLIB;
     }
     return null;

@@ -42,6 +42,14 @@ public final class ByteScan {
     return BASE64[b & 0xFF];
   }
 
+  /**
+   * Whether {@code b0 b1} (unsigned) is a zlib header as deflate writes one: method 8, a window of
+   * at most 32 KiB, no preset dictionary, and the header's check (RFC 1950).
+   */
+  public static boolean zlibHeader(int b0, int b1) {
+    return (b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0;
+  }
+
   /** Base64 characters that decode to a whole 512-byte tar header (683 * 6 bits = 512 bytes and 2 bits). */
   private static final int TAR_HEADER_RUN = 683;
 
@@ -67,7 +75,7 @@ public final class ByteScan {
       return true; // bzip2, xz, zstd, 7z
     }
     // zlib: deflate with a window of at most 32 KiB, no preset dictionary, the header's check
-    if ((b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0) {
+    if (zlibHeader(b0, b1)) {
       return true;
     }
     // A tar has no magic at its start, only "ustar" at offset 257 of its first header (GNU tar,

@@ -202,11 +202,6 @@ final class GitPackReader implements Reader {
     return true;
   }
 
-  /** Whether {@code b0 b1} can start a zlib stream (deflate, a window git uses, the check bits, no dictionary). */
-  static boolean zlibHeader(int b0, int b1) {
-    return (b0 & 0x0F) == 8 && (b0 >> 4) <= 7 && ((b0 << 8) | b1) % 31 == 0 && (b1 & 0x20) == 0;
-  }
-
   /** An object kept as a delta base: its type (1 to 4), its bytes, and its id once a REF_DELTA asked. */
   private static final class Kept {
     final int type;
@@ -574,8 +569,8 @@ final class GitPackReader implements Reader {
      * when neither or both do.
      */
     private boolean guessIdSize(long at) throws IOException {
-      boolean sha1 = ahead(SHA1_ID + 2) && zlibHeader(buf[pos + SHA1_ID] & 0xFF, buf[pos + SHA1_ID + 1] & 0xFF);
-      boolean sha256 = ahead(SHA256_ID + 2) && zlibHeader(buf[pos + SHA256_ID] & 0xFF, buf[pos + SHA256_ID + 1] & 0xFF);
+      boolean sha1 = ahead(SHA1_ID + 2) && ByteScan.zlibHeader(buf[pos + SHA1_ID] & 0xFF, buf[pos + SHA1_ID + 1] & 0xFF);
+      boolean sha256 = ahead(SHA256_ID + 2) && ByteScan.zlibHeader(buf[pos + SHA256_ID] & 0xFF, buf[pos + SHA256_ID + 1] & 0xFF);
       if (sha1 != sha256) {
         idSize = sha1 ? SHA1_ID : SHA256_ID;
         return true;

@@ -392,7 +392,7 @@ final class CompressedRuns extends OutputStream {
     if (containers != null) {
       return ByteScan.startsCompressed(r, 0, 4); // zlib, and archives and other compression
     }
-    return (b0 & 0x0F) == 8 && (b0 >>> 4) <= 7 && (b1 & 0x20) == 0 && ((b0 << 8) | b1) % 31 == 0;
+    return ByteScan.zlibHeader(b0, b1);
   }
 
   /**
