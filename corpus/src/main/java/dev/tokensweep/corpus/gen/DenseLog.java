@@ -24,7 +24,7 @@ public final class DenseLog {
       for (long i = 0; i < lines; i++) {
         String token = forge.github("ghp_").value();
         while (dev.tokensweep.detectors.check.Placeholders.isPlaceholder(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
-          token = forge.github("ghp_").value(); // a run like xXXx reads as a mask: no finding
+          token = forge.github("ghp_").value(); // a body holding a marker such as "Dummy" reads as a placeholder: no finding
         }
         w.write(String.format(Locale.ROOT, "2026-11-22T10:%02d:%02d.%03dZ INFO api req=%07d Authorization: Bearer %s%n",
             i / 60000 % 60, i / 1000 % 60, i % 1000, i, token));

@@ -24,7 +24,7 @@ final class DenseLog {
       for (int i = 0; i < lines; i++) {
         String token = forge.base62Crc32("ghp_");
         while (dev.tokensweep.detectors.check.Placeholders.isPlaceholder(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
-          token = forge.base62Crc32("ghp_"); // a run like xXXx reads as a mask: no finding
+          token = forge.base62Crc32("ghp_"); // a body holding a marker such as "Dummy" reads as a placeholder: no finding
         }
         if (first == null) {
           first = token;
