@@ -317,32 +317,40 @@ final class LeafSanitizer implements Sanitizer {
    * Runs the detector over the leaf's bytes as they are, chunk by chunk with the detector's
    * overlap: the readers look at values, and a secret can also sit where no reader looks for one
    * (a JSON object key, a header name). Every occurrence of every secret is replaced, so one found
-   * here is masked wherever it is.
+   * here is masked wherever it is. Each chunk reports the matches that start in its own bytes, with
+   * the overlap as context on both sides: reporting every match in the chunk took the part of a
+   * long secret before the chunk's end for a secret of its own (one a MiB in a log of bearer JWTs,
+   * counted in the report with a fingerprint of no real secret).
    */
   private void plainText(LeafSource source, SecretBatches secrets) throws IOException {
     dev.tokensweep.detectors.engine.Detector d = scanner.detector();
     int overlap = Math.max(0, d.overlap());
     int chunk = Math.max(options.chunkBytes(), MIN_CHUNK);
-    byte[] buf = new byte[chunk + overlap];
+    byte[] buf = new byte[chunk + 2 * overlap];
     int keep = 0;
+    int ownFrom = 0; // matches before this start in the bytes the chunk before reported
     try (InputStream in = source.open()) {
       while (true) {
         int n = in.readNBytes(buf, keep, chunk);
         int end = keep + n;
-        if (end > 0) {
-          d.scan(buf, 0, end, m -> {
+        boolean last = n < chunk;
+        int ownTo = last ? end : end - overlap;
+        if (ownTo > ownFrom) {
+          d.scan(buf, 0, end, ownFrom, ownTo, m -> {
             if (OwnTags.isTagHex(buf, 0, end, m.start(), m.end())) {
               return; // a mask of an earlier sanitize: the copy of a copy keeps it
             }
             secrets.add(m.secret(), m.rule().kind(), m.rule().id());
           });
         }
-        if (n < chunk) {
+        if (last) {
           return;
         }
-        int k = Math.min(overlap, end);
+        // keep the overlap before the first byte not yet reported, as context, and what follows it
+        int k = Math.min(2 * overlap, end);
         System.arraycopy(buf, end - k, buf, 0, k);
         keep = k;
+        ownFrom = Math.max(ownFrom, ownTo) - (end - k);
       }
     }
   }

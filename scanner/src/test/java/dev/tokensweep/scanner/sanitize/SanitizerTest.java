@@ -113,6 +113,33 @@ class SanitizerTest {
     assertEquals(Files.getLastModifiedTime(in.resolve(".bash_history")), Files.getLastModifiedTime(out.resolve(".bash_history")));
   }
 
+  /**
+   * The report names the log's secrets and no others: the plain-text pass reported every match in
+   * each chunk, so a bearer JWT that ran past a chunk's end gave a second "secret", its first part
+   * (one a MiB of a real log; here one every few KB, chunks being small).
+   */
+  @Test
+  void sanitize_longSecretsAcrossChunkEnds_reportOnlyTheSecrets() throws Exception {
+    java.util.Set<String> fingerprints = new java.util.TreeSet<>();
+    StringBuilder log = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      String jwt = forge.accessJwt("https://auth.acme.example/", "api://acme", "read:orders", 1_791_633_600L + i, 3600);
+      fingerprints.add(FP.fingerprint(jwt.getBytes(StandardCharsets.US_ASCII)));
+      log.append("2026-12-05T10:00:00Z retry id=").append(i).append(" token=").append(jwt).append('\n');
+    }
+    Path in = dir.resolve("gateway.log");
+    Files.writeString(in, log);
+    Path out = dir.resolve("gateway.clean.log");
+    PathSanitizer.Result r = sanitizer(MaskStyle.TAG, false).sanitize(in, out, false);
+    java.util.Set<String> reported = new java.util.TreeSet<>();
+    r.leaves().forEach(l -> l.fingerprintsByRule().values().forEach(reported::addAll));
+    java.util.Set<String> extra = new java.util.TreeSet<>(reported);
+    extra.removeAll(fingerprints);
+    assertEquals(java.util.Set.of(), extra, "fingerprints of no secret in the log");
+    assertEquals(fingerprints, reported);
+    assertScansClean(out);
+  }
+
   @Test
   void sanitize_binaryWithUtf16Token_masksInPlaceWithSameLength() throws Exception {
     String t = forge.base62Crc32("ghs_");
