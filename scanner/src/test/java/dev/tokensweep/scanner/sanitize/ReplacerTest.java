@@ -89,6 +89,57 @@ class ReplacerTest {
     }
   }
 
+  /**
+   * Forms that share their first bytes, as every bearer JWT of one issuer does, or the UTF-16
+   * forms of every {@code ghp_} token: one slot of the table, searched by a second key. The copy
+   * is the reference's whatever the shared prefix, the forms' lengths (some prefixes of others)
+   * and the chunking.
+   */
+  @Test
+  void formsSharingTheirStart_sameCopyAsTheReference() throws IOException {
+    Random rnd = new Random(23);
+    byte[] alphabet = "abc.\0".getBytes(StandardCharsets.ISO_8859_1);
+    for (int k = 0; k < 150; k++) {
+      byte[] prefix = new byte[1 + rnd.nextInt(40)];
+      for (int i = 0; i < prefix.length; i++) {
+        prefix[i] = alphabet[rnd.nextInt(alphabet.length)];
+      }
+      List<Replacer.Form> forms = new ArrayList<>();
+      int n = Replacer.SUB_INDEX_MIN + 1 + rnd.nextInt(60);
+      for (int j = 0; j < n; j++) {
+        byte[] f;
+        if (j > 0 && rnd.nextInt(5) == 0) { // a prefix or an extension of another form
+          byte[] other = forms.get(rnd.nextInt(j)).find();
+          f = Arrays.copyOf(other, Math.max(prefix.length, other.length + rnd.nextInt(9) - 4));
+          for (int i = other.length; i < f.length; i++) {
+            f[i] = alphabet[rnd.nextInt(alphabet.length)];
+          }
+        } else {
+          f = Arrays.copyOf(prefix, prefix.length + rnd.nextInt(30));
+          for (int i = prefix.length; i < f.length; i++) {
+            f[i] = alphabet[rnd.nextInt(alphabet.length)];
+          }
+        }
+        forms.add(new Replacer.Form(f, ("<" + j + ">").getBytes(StandardCharsets.US_ASCII)));
+      }
+      ByteArrayOutputStream in = new ByteArrayOutputStream();
+      for (int p = 0; p < 200; p++) {
+        for (int i = rnd.nextInt(6); i > 0; i--) {
+          in.write(alphabet[rnd.nextInt(alphabet.length)]);
+        }
+        byte[] f = forms.get(rnd.nextInt(n)).find();
+        in.write(f, 0, rnd.nextInt(4) == 0 ? rnd.nextInt(f.length + 1) : f.length); // whole, or cut short
+      }
+      byte[] bytes = in.toByteArray();
+      long[] want = {0};
+      byte[] expected = reference(bytes, forms, want);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      long got = new Replacer(forms, 1 + rnd.nextInt(300)).copy(trickle(bytes, rnd), out);
+      assertArrayEquals(expected, out.toByteArray(), "case " + k);
+      assertEquals(want[0], got, "case " + k + ": occurrences");
+    }
+  }
+
   @Test
   void manyDistinctTokens_boundedTable_andAllReplaced() throws IOException {
     // 100,000 distinct 40-byte tokens with five forms each: an automaton over them needed gigabytes
