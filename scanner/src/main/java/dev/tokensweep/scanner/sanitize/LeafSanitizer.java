@@ -233,7 +233,7 @@ final class LeafSanitizer implements Sanitizer {
     // a mail's quoted-printable and base64 parts are decoded, masked and encoded again first;
     // then base64 payloads (a Helm release, a compressed field, a kubectl cp tarball) are
     // rewritten from their own bytes; then the forms are replaced in what passed
-    MailParts mail = forms.size() > 0 && readsMail(path, head) ? new MailParts(in, forms) : null;
+    MailParts mail = forms.size() > 0 && readsMail(path, head) ? new MailParts(in, replacer) : null;
     // payloads are rebuilt only in a leaf with secrets: the scan unpacked them, and found none
     CompressedRuns.Reading runs = CompressedRuns.reading(mail == null ? in : mail, replacer,
         forms.size() > 0 ? payloads(path) : null);

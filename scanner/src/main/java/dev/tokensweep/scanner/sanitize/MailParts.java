@@ -51,8 +51,7 @@ final class MailParts extends InputStream {
   static final int PART_CHUNK = 16 << 10;
 
   private final InputStream in;
-  private final Replacer.Forms forms;
-  private Replacer replacer; // built at the first part decoded
+  private final Replacer replacer;
   private final MimeWalker walker = new MimeWalker();
 
   // the input: buf[start, end) read and not yet taken; grown to LINE_LIMIT at most, as the scan's
@@ -80,22 +79,22 @@ final class MailParts extends InputStream {
   private int longParts;
   private long firstLongPart = -1;
 
-  /** The copy of the mail {@code in} with the leaf's {@code forms} masked in its decoded parts. */
-  MailParts(InputStream in, Replacer.Forms forms) {
+  /**
+   * The copy of the mail {@code in} with the forms of the leaf's {@code replacer} masked in its
+   * decoded parts: its table, not one more of the same forms (a mail with many secrets held two).
+   */
+  MailParts(InputStream in, Replacer replacer) {
     this.in = in;
-    this.forms = forms;
+    this.replacer = replacer.withChunk(PART_CHUNK);
   }
 
   /** As above, the forms given one by one. */
   MailParts(InputStream in, List<Replacer.Form> forms) {
-    this(in, Replacer.pack(forms));
+    this(in, new Replacer(forms, PART_CHUNK));
   }
 
   /** {@code text[0, n)} through the forms into {@code out}; the occurrences replaced. */
   private long replace(byte[] text, int n, OutputStream out) throws IOException {
-    if (replacer == null) {
-      replacer = new Replacer(forms, PART_CHUNK);
-    }
     return replacer.copy(new ByteArrayInputStream(text, 0, n), out);
   }
 

@@ -205,6 +205,24 @@ final class Replacer {
     this(pack(forms), chunkBytes);
   }
 
+  /** This table with copies made {@code chunkBytes} at a time: the same forms, nothing built again. */
+  Replacer withChunk(int chunkBytes) {
+    return new Replacer(this, chunkBytes);
+  }
+
+  private Replacer(Replacer table, int chunkBytes) {
+    this.forms = table.forms;
+    this.keyBytes = table.keyBytes;
+    this.keys = table.keys;
+    this.startAt = table.startAt;
+    this.order = table.order;
+    this.subAt = table.subAt;
+    this.subKeys = table.subKeys;
+    this.longest = table.longest;
+    this.longestReplacement = table.longestReplacement;
+    this.chunk = Math.max(chunkBytes, 4 * table.longest);
+  }
+
   /** {@code list} in one arena. */
   static Forms pack(List<Form> list) {
     Forms f = new Forms();
