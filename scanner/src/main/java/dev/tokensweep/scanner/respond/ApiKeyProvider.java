@@ -33,7 +33,7 @@ abstract class ApiKeyProvider extends Provider {
   }
 
   @Override
-  final Fit fit(String ruleId, String s, JwtInfo jwt, Instant now) {
+  Fit fit(String ruleId, String s, JwtInfo jwt, Instant now) {
     if (!hasPrefix(ruleId, rulePrefix)) {
       return Fit.NOT_MINE;
     }
@@ -44,7 +44,7 @@ abstract class ApiKeyProvider extends Provider {
   }
 
   @Override
-  final Validation read(Answer a, Credential c, Reply r) {
+  Validation read(Answer a, Credential c, Reply r) {
     JsonNode j = json(a);
     if (a.status() == 200) {
       return live(a, j, r);

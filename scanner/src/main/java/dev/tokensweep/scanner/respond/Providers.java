@@ -24,9 +24,9 @@ final class Providers {
   private Providers() {}
 
   /** Every provider, in the order the stderr summary lists them. */
-  static final List<Provider> ALL = List.of(new GitHub(), new GitLab(), new Slack(), new Google(), new MicrosoftGraph(),
-      new Okta(), new Npm(), new Aws(), new OpenAi(), new Anthropic(), new Stripe(), new HuggingFace(), new SendGrid(),
-      new DigitalOcean(), new Postman());
+  static final List<Provider> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(new GitHub(), new GitLab(),
+      new Slack(), new Google(), new MicrosoftGraph(), new Okta(), new Npm(), new Aws(), new OpenAi(), new Anthropic(),
+      new Stripe(), new HuggingFace(), new SendGrid(), new DigitalOcean(), new Postman()), WhoamiProviders.ALL.stream()).toList();
 
   /** The provider whose secret this is and what may be done with it; null when no provider claims it. */
   static Match match(String ruleId, String secret, Instant now) {

@@ -246,6 +246,56 @@ final class FakeProviders implements AutoCloseable {
               + "\"email_verified\":true,\"status\":\"active\",\"status_message\":\" \",\"team\":{\"uuid\":\"5df3e300\",\"name\":\"My Team\"}}}",
           "{\"id\":\"unauthorized\",\"message\":\"Unable to authenticate you.\"}", 401, Map.of());
       case "postman" -> postman(r, live);
+      case "cloudflare" -> simpleBearer(r, live, "GET", "/client/v4/user/tokens/verify",
+          "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":{\"id\":\"f267e341f3dd4697bd3b9f71dd96247f\",\"status\":\"active\","
+              + "\"not_before\":\"2018-07-01T05:20:00Z\",\"expires_on\":\"2030-01-01T00:00:00Z\"}}",
+          "{\"success\":false,\"errors\":[{\"code\":1000,\"message\":\"Invalid API Token\"}],\"messages\":[],\"result\":null}", 401, Map.of());
+      case "heroku" -> simpleBearer(r, live, "GET", "/account",
+          "{\"id\":\"01234567-89ab-cdef-0123-456789abcdef\",\"email\":\"username@example.com\",\"name\":\"Tina Edmonds\"}",
+          "{\"id\":\"unauthorized\",\"message\":\"Invalid credentials provided.\"}", 401,
+          Map.of("accept", "application/vnd.heroku+json; version=3"));
+      case "vercel" -> simpleBearer(r, live, "GET", "/v2/user",
+          "{\"user\":{\"id\":\"AEIIDYVk59zbFF2Sxfyxxmua\",\"email\":\"me@example.com\",\"username\":\"jane-doe\",\"name\":\"Jane\"}}",
+          "{\"error\":{\"code\":\"forbidden\",\"message\":\"Not authorized\",\"invalidToken\":true}}", 403, Map.of());
+      case "netlify" -> simpleBearer(r, live, "GET", "/api/v1/user",
+          "{\"id\":\"5c2f4a9d1d2b3c0012ab34cd\",\"email\":\"dev@example.com\",\"full_name\":\"Dev Example\"}",
+          "{\"code\":401,\"message\":\"Access Denied: Invalid token\"}", 401, Map.of());
+      case "notion" -> simpleBearer(r, live, "GET", "/v1/users/me",
+          "{\"object\":\"user\",\"id\":\"16d84278-ab0e-484c-9bdd-b35da3bd8905\",\"name\":\"pied piper\",\"avatar_url\":null,"
+              + "\"type\":\"bot\",\"bot\":{\"owner\":{\"type\":\"workspace\",\"workspace\":true},\"workspace_name\":\"Hooli\"}}",
+          "{\"object\":\"error\",\"status\":401,\"code\":\"unauthorized\",\"message\":\"API token is invalid.\"}", 401,
+          Map.of("notion-version", "2022-06-28"));
+      case "circleci" -> keyed(r, live, "GET", "/api/v2/me", "circle-token", "",
+          "{\"id\":\"97c8d1a6-2b1e-4c5f-9a43-0b6a1e2f3c4d\",\"login\":\"ci-dev\",\"name\":\"CI Dev\"}",
+          "{\"message\":\"You must log in first.\"}", 401, Map.of());
+      case "terraform" -> simpleBearer(r, live, "GET", "/api/v2/account/details",
+          "{\"data\":{\"id\":\"user-V3R563qtJNcExAkN\",\"type\":\"users\",\"attributes\":{\"username\":\"admin\","
+              + "\"is-service-account\":false,\"email\":\"admin@example.com\"}}}",
+          "{\"errors\":[{\"status\":\"401\",\"title\":\"unauthorized\"}]}", 401, Map.of("content-type", "application/vnd.api+json"));
+      case "dropbox" -> dropbox(r, live);
+      case "datadog" -> keyed(r, live, "GET", "/api/v1/validate", "dd-api-key", "", "{\"valid\":true}",
+          "{\"errors\":[\"Forbidden\"]}", 403, Map.of());
+      case "figma" -> keyed(r, live, "GET", "/v1/me", "x-figma-token", "",
+          "{\"id\":\"1234567890\",\"email\":\"designer@example.com\",\"handle\":\"Designer\",\"img_url\":\"https://x.example/a.png\"}",
+          "{\"status\":403,\"err\":\"Invalid token\"}", 403, Map.of());
+      case "airtable" -> simpleBearer(r, live, "GET", "/v0/meta/whoami",
+          "{\"id\":\"usrL2PNC5o3H4lBEi\",\"email\":\"foo@bar.com\",\"scopes\":[\"schema.bases:read\",\"data.records:read\"]}",
+          "{\"error\":{\"type\":\"AUTHENTICATION_REQUIRED\",\"message\":\"Authentication required\"}}", 401, Map.of());
+      case "snyk" -> keyed(r, live, "GET", "/rest/self?version=2024-06-10", "authorization", "token ",
+          "{\"jsonapi\":{\"version\":\"1.0\"},\"data\":{\"type\":\"user\",\"id\":\"55a348e2-c3ad-4bbc-b40e-9b232d1f4121\","
+              + "\"attributes\":{\"name\":\"Sam\",\"username\":\"sam-snyk\",\"email\":\"sam@example.com\"}}}",
+          "{\"jsonapi\":{\"version\":\"1.0\"},\"errors\":[{\"status\":\"401\",\"detail\":\"Unauthorized\"}]}", 401, Map.of());
+      case "cohere" -> simpleBearer(r, live, "POST", "/v1/check-api-key",
+          "{\"valid\":true,\"organization_id\":\"org-0123\",\"owner_id\":\"owner-4567\"}", "{\"message\":\"invalid api token\"}", 401,
+          Map.of());
+      case "openrouter" -> simpleBearer(r, live, "GET", "/api/v1/key",
+          "{\"data\":{\"label\":\"sk-or-v1-0e6...1c96\",\"limit\":null,\"usage\":0.12,\"is_free_tier\":false}}",
+          "{\"error\":{\"message\":\"No auth credentials found\",\"code\":401}}", 401, Map.of());
+      case "xai" -> simpleBearer(r, live, "GET", "/v1/api-key",
+          "{\"redacted_api_key\":\"xai-...b14o\",\"user_id\":\"59fbe5f2\",\"name\":\"ci key\",\"team_id\":\"5ea6f6bd\","
+              + "\"acls\":[\"api-key:model:*\",\"api-key:endpoint:*\"],\"api_key_id\":\"ae1e1841\",\"team_blocked\":false,"
+              + "\"api_key_blocked\":false,\"api_key_disabled\":false}",
+          "{\"code\":\"Client specified an invalid argument\",\"error\":\"Incorrect API key provided\"}", 400, Map.of());
       default -> violation(r, "no such provider");
     };
   }
@@ -290,7 +340,17 @@ final class FakeProviders implements AutoCloseable {
 
   private Resp simpleBearer(Req r, boolean live, String method, String path, String ok, String bad, int badStatus,
       Map<String, String> requiredHeaders) {
-    if (!r.method().equals(method) || !r.path().equals(path)) {
+    return keyed(r, live, method, path, "authorization", "Bearer ", ok, bad, badStatus, requiredHeaders);
+  }
+
+  /**
+   * A provider that takes the key in {@code header} after {@code scheme} ({@code "Bearer "}, or
+   * {@code ""} for a header of its own) at {@code method path} (with its query, if it has one).
+   */
+  private Resp keyed(Req r, boolean live, String method, String path, String header, String scheme, String ok, String bad,
+      int badStatus, Map<String, String> requiredHeaders) {
+    String target = r.query() == null ? r.path() : r.path() + "?" + r.query();
+    if (!r.method().equals(method) || !target.equals(path)) {
       return violation(r, "expected " + method + " " + path);
     }
     for (Map.Entry<String, String> h : requiredHeaders.entrySet()) {
@@ -298,11 +358,11 @@ final class FakeProviders implements AutoCloseable {
         return violation(r, "header " + h.getKey());
       }
     }
-    String token = r.bearer();
-    if (token == null) {
-      return violation(r, "no bearer token");
+    String value = r.header(header);
+    if (value == null || !value.startsWith(scheme) || value.length() == scheme.length()) {
+      return violation(r, "no key in " + header);
     }
-    return alive(token, live) ? Resp.json(200, ok) : Resp.json(badStatus, bad);
+    return alive(value.substring(scheme.length()), live) ? Resp.json(200, ok) : Resp.json(badStatus, bad);
   }
 
   // ------------------------------------------------------------------ providers
@@ -538,6 +598,31 @@ final class FakeProviders implements AutoCloseable {
     return alive(r.header("x-api-key"), live) ? Resp.json(200, "{\"user\":{\"id\":12345678,\"username\":\"taylor-lee\","
         + "\"email\":\"taylor@example.com\",\"fullName\":\"Taylor Lee\",\"teamName\":\"Test Team\"},\"operations\":[]}")
         : Resp.json(401, "{\"error\":{\"name\":\"AuthenticationError\",\"message\":\"Invalid API Key.\"}}");
+  }
+
+  /** Dropbox's RPC endpoints: POSTs without arguments; get_current_account and token/revoke. */
+  private Resp dropbox(Req r, boolean live) {
+    if (!r.method().equals("POST") || !r.body().isEmpty()) {
+      return violation(r, "dropbox calls without arguments are POSTs without a body");
+    }
+    String token = r.bearer();
+    if (token == null) {
+      return violation(r, "no bearer token");
+    }
+    String dead = "{\"error_summary\":\"invalid_access_token/..\",\"error\":{\".tag\":\"invalid_access_token\"}}";
+    if (r.path().equals("/2/auth/token/revoke")) {
+      if (!alive(token, true)) {
+        return Resp.json(401, dead);
+      }
+      revoked.add(token);
+      return Resp.json(200, "null");
+    }
+    if (!r.path().equals("/2/users/get_current_account")) {
+      return violation(r, "expected /2/users/get_current_account");
+    }
+    return alive(token, live) ? Resp.json(200, "{\"account_id\":\"dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc\",\"name\":{"
+        + "\"given_name\":\"Franz\",\"surname\":\"Ferdinand\",\"display_name\":\"Franz Ferdinand (Personal)\"},"
+        + "\"email\":\"franz@example.com\",\"email_verified\":true,\"disabled\":false}") : Resp.json(401, dead);
   }
 
   static Map<String, String> parseForm(String s) {

@@ -181,6 +181,48 @@ class ProviderContractTest {
       case "digitalocean" -> assertEquals("sammy@example.com", v.identity());
       case "postman" -> assertEquals("taylor-lee", v.identity());
       case "anthropic" -> assertEquals(null, v.identity());
+      case "cloudflare" -> {
+        assertEquals("token f267e341f3dd4697bd3b9f71dd96247f", v.identity());
+        assertEquals(Instant.parse("2030-01-01T00:00:00Z").getEpochSecond(), v.expires());
+      }
+      case "heroku", "netlify" -> assertEquals(s.provider().equals("heroku") ? "username@example.com" : "dev@example.com",
+          v.identity());
+      case "vercel" -> {
+        assertEquals("jane-doe", v.identity());
+        assertEquals("me@example.com", v.account());
+      }
+      case "notion" -> {
+        assertEquals("pied piper", v.identity());
+        assertEquals("Hooli", v.account());
+      }
+      case "circleci" -> assertEquals("ci-dev", v.identity());
+      case "terraform" -> {
+        assertEquals("admin", v.identity());
+        assertEquals("admin@example.com", v.account());
+      }
+      case "dropbox" -> {
+        assertEquals("franz@example.com", v.identity());
+        assertEquals("Franz Ferdinand (Personal)", v.account());
+      }
+      case "figma" -> {
+        assertEquals("designer@example.com", v.identity());
+        assertEquals("Designer", v.account());
+      }
+      case "airtable" -> {
+        assertEquals("foo@bar.com", v.identity());
+        assertEquals(List.of("schema.bases:read", "data.records:read"), v.scopes());
+      }
+      case "snyk" -> {
+        assertEquals("sam-snyk", v.identity());
+        assertEquals("sam@example.com", v.account());
+      }
+      case "cohere" -> assertEquals("org-0123", v.account());
+      case "xai" -> {
+        assertEquals("ci key", v.identity());
+        assertEquals(List.of("api-key:model:*", "api-key:endpoint:*"), v.scopes());
+      }
+      case "datadog" -> assertEquals(null, v.reason());
+      case "openrouter" -> assertEquals(null, v.identity(), "its label is a part of the key: not kept");
       default -> throw new AssertionError(s.provider());
     }
   }
@@ -238,9 +280,13 @@ class ProviderContractTest {
   }
 
   static Validation readAnswer(String provider, int status, String body) {
+    return readAnswer(provider, Samples.all(1).get(provider).ruleId(), status, body);
+  }
+
+  static Validation readAnswer(String provider, String ruleId, int status, String body) {
     Samples.Sample s = Samples.all(1).get(provider);
     Provider p = Providers.byId(provider);
-    Credential c = new Credential(p, "k", s.ruleId(), s.secret(), null, null, JwtInfo.of(s.secret()), java.util.Set.of("k"));
+    Credential c = new Credential(p, "k", ruleId, s.secret(), null, null, JwtInfo.of(s.secret()), java.util.Set.of("k"));
     Answer a = new Answer(status, java.net.http.HttpHeaders.of(java.util.Map.of(), (x, y) -> true),
         body.getBytes(StandardCharsets.UTF_8));
     return Validator.read(p, c, new Http.Exchange(a, null), new Provider.Reply(provider, "k", Instant.now()),
@@ -262,5 +308,43 @@ class ProviderContractTest {
         "{\"error\":{\"code\":\"Authorization_RequestDenied\",\"message\":\"no\"}}").status());
     assertEquals(Validation.LIVE, readAnswer("openai", 429,
         "{\"error\":{\"message\":\"quota\",\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}").status());
+  }
+
+  @Test
+  void read_documentedDeadAnswers_areInvalidAndSayWhy() {
+    Validation disabled = readAnswer("cloudflare", 200, "{\"success\":true,\"result\":{\"id\":\"x\",\"status\":\"disabled\"}}");
+    assertEquals(Validation.INVALID, disabled.status());
+    assertEquals("cloudflare: result/status is disabled", disabled.reason());
+    Validation notValid = readAnswer("cohere", 200, "{\"valid\":false}");
+    assertEquals(Validation.INVALID, notValid.status());
+    assertEquals("cohere: valid is false", notValid.reason());
+    Validation blocked = readAnswer("xai", 200, "{\"api_key_id\":\"a\",\"api_key_blocked\":true}");
+    assertEquals(Validation.INVALID, blocked.status());
+    assertEquals("xai: api_key_blocked", blocked.reason());
+    Validation eu = readAnswer("datadog", 403, "{\"errors\":[\"Forbidden\"]}");
+    assertEquals(Validation.INVALID, eu.status());
+    assertTrue(eu.reason().contains("a key of another Datadog site"), eu.reason());
+    assertTrue(readAnswer("terraform", 401, "{}").reason().contains("a Terraform Enterprise token is unknown there"));
+  }
+
+  @Test
+  void read_forbiddenWithoutTheProvidersOwnWords_isNotInvalid() {
+    String proxy = "<html><body>403 Forbidden: blocked by policy</body></html>";
+    for (String p : List.of("datadog", "figma", "vercel")) {
+      assertEquals(Validation.UNKNOWN, readAnswer(p, 403, proxy).status(), p + " read a proxy's 403 as an answer");
+    }
+    // Vercel's 403 says a dead token only with invalidToken; without it the token may lack a permission
+    assertEquals(Validation.UNKNOWN, readAnswer("vercel", 403, "{\"error\":{\"code\":\"forbidden\"}}").status());
+    assertEquals(Validation.INVALID, readAnswer("vercel", 403, "{\"error\":{\"invalidToken\":true}}").status());
+  }
+
+  @Test
+  void read_cloudflareLegacyTokenRejectedAsAUserToken_isNotInvalid() {
+    // a token without a prefix may be account-owned, which the user endpoint does not know
+    String rejected = "{\"success\":false,\"errors\":[{\"code\":1000,\"message\":\"Invalid API Token\"}]}";
+    Validation legacy = readAnswer("cloudflare", "ts.cloudflare.5", 401, rejected);
+    assertEquals(Validation.UNKNOWN, legacy.status());
+    assertTrue(legacy.reason().contains("account-owned"), legacy.reason());
+    assertEquals(Validation.INVALID, readAnswer("cloudflare", "ts.cloudflare.1", 401, rejected).status());
   }
 }

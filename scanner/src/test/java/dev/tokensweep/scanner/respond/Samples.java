@@ -52,6 +52,21 @@ final class Samples {
         + f.random(TokenForge.B64URL, 43)));
     m.put("digitalocean", new Sample("digitalocean", "ts.digitalocean.1", "dop_v1_" + f.random(TokenForge.HEX, 64)));
     m.put("postman", new Sample("postman", "ts.postman.1", "PMAK-" + f.random(TokenForge.HEX, 24) + "-" + f.random(TokenForge.HEX, 34)));
+    m.put("cloudflare", new Sample("cloudflare", "ts.cloudflare.1", "cfut_" + f.random(TokenForge.ALNUM, 40) + f.random(TokenForge.B64URL, 8)));
+    m.put("heroku", new Sample("heroku", "ts.heroku.1", "HRKU-" + f.random(TokenForge.B64URL, 60)));
+    m.put("vercel", new Sample("vercel", "ts.vercel.1", f.random(TokenForge.ALNUM, 24)));
+    m.put("netlify", new Sample("netlify", "ts.netlify.1", "nfp_" + f.random(TokenForge.ALNUM, 36)));
+    m.put("notion", new Sample("notion", "ts.notion.1", "ntn_" + f.random("0123456789", 11) + f.random(TokenForge.ALNUM, 35)));
+    m.put("circleci", new Sample("circleci", "ts.circleci.1", "CCIPAT_" + f.random(TokenForge.ALNUM, 22) + "_" + f.random(TokenForge.HEX, 40)));
+    m.put("terraform", new Sample("terraform", "ts.terraform.1", f.random(TokenForge.ALNUM, 14) + ".atlasv1." + f.random(TokenForge.ALNUM, 67)));
+    m.put("dropbox", new Sample("dropbox", "ts.dropbox.1", "sl.u." + f.random(TokenForge.B64URL, 140)));
+    m.put("datadog", new Sample("datadog", "ts.datadog.1", f.random(TokenForge.HEX, 32)));
+    m.put("figma", new Sample("figma", "ts.figma.1", "figd_" + f.random(TokenForge.B64URL, 40)));
+    m.put("airtable", new Sample("airtable", "ts.airtable.1", "pat" + f.random(TokenForge.ALNUM, 14) + "." + f.random(TokenForge.HEX, 64)));
+    m.put("snyk", new Sample("snyk", "ts.snyk.1", f.uuid()));
+    m.put("cohere", new Sample("cohere", "ts.cohere.1", f.random(TokenForge.ALNUM, 40)));
+    m.put("openrouter", new Sample("openrouter", "ts.openrouter.1", "sk-or-v1-" + f.random(TokenForge.HEX, 64)));
+    m.put("xai", new Sample("xai", "ts.xai.1", "xai-" + f.random(TokenForge.ALNUM, 80)));
     return m;
   }
 
