@@ -15,7 +15,8 @@ import java.util.Map;
  * be revoked where, and only when asked each token is revoked at its provider's documented
  * endpoint and then checked again. Providers with a revocation endpoint: GitHub (credential
  * revocation API, installation token deletion), GitLab (token self-revocation), Slack
- * ({@code auth.revoke}), Google (RFC 7009 style {@code /revoke}), Okta ({@code /v1/revoke}).
+ * ({@code auth.revoke}), Google (RFC 7009 style {@code /revoke}), Okta ({@code /v1/revoke}), Dropbox
+ * ({@code /2/auth/token/revoke}).
  */
 public final class Revoker {
 

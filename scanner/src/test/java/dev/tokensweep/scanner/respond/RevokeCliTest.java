@@ -74,6 +74,7 @@ class RevokeCliTest {
     m.put("google", s.get("google").secret());
     m.put("google-refresh", "1//0" + f.random(TokenForge.B64URL, 96));
     m.put("okta", s.get("okta").secret());
+    m.put("dropbox", s.get("dropbox").secret());
     m.put("npm", s.get("npm").secret());
     return m;
   }
@@ -109,14 +110,15 @@ class RevokeCliTest {
     ValidateCliTest.Run r = run("revoke", "--report", report.toString(), dir.toString());
     assertEquals(0, r.exit(), r.err());
     assertEquals(0, fakes.requests().size(), "a plan sent a request");
-    assertTrue(r.out().startsWith("Plan: 8 tokens chosen, 7 can be revoked"), r.out());
+    assertTrue(r.out().startsWith("Plan: 9 tokens chosen, 8 can be revoked"), r.out());
     assertTrue(r.out().contains("revoke:    POST https://127.0.0.1:"), r.out());
     assertTrue(r.out().contains("/github/credentials/revoke"), r.out());
     assertTrue(r.out().contains("/github/installation/token"), r.out());
     assertTrue(r.out().contains("/okta/oauth2/default/v1/revoke"), r.out());
+    assertTrue(r.out().contains("/dropbox/2/auth/token/revoke"), r.out());
     assertTrue(r.out().contains("cannot:    npm has no revocation endpoint for it"), r.out());
     assertTrue(r.out().contains("ghp_…"), "the plan shows the redacted preview");
-    assertTrue(r.err().contains("plan only, nothing sent; run again with --yes to revoke 7 tokens"), r.err());
+    assertTrue(r.err().contains("plan only, nothing sent; run again with --yes to revoke 8 tokens"), r.err());
     assertNoSecret("stdout", r.out());
     assertNoSecret("stderr", r.err());
   }
@@ -131,7 +133,8 @@ class RevokeCliTest {
     assertEquals(Main.EXIT_INCOMPLETE, r.exit(), "npm cannot be revoked: " + r.err());
     assertEquals(List.of(), fakes.violations());
     Map<String, String> t = tokens();
-    for (String k : List.of("github", "github-installation", "gitlab", "slack", "google", "google-refresh", "okta")) {
+    for (String k : List.of("github", "github-installation", "gitlab", "slack", "google", "google-refresh", "okta",
+        "dropbox")) {
       assertTrue(fakes.isRevoked(t.get(k)), k + " was not revoked at its provider");
     }
     assertFalse(fakes.isRevoked(t.get("npm")));
@@ -152,9 +155,9 @@ class RevokeCliTest {
         assertTrue(tok.get("rule_id").asText().equals("ts.google.2"), "only the refresh token cannot be checked again");
       }
     }
-    assertEquals(7, revoked);
-    assertTrue(r.err().contains("tokensweep: revoke: 7 revocation requests ("), r.err());
-    assertTrue(r.err().contains("recorded 8 attempts in " + index), r.err());
+    assertEquals(8, revoked);
+    assertTrue(r.err().contains("tokensweep: revoke: 8 revocation requests ("), r.err());
+    assertTrue(r.err().contains("recorded 9 attempts in " + index), r.err());
     assertNoSecret("stdout", r.out());
     assertNoSecret("stderr", r.err());
 
@@ -302,6 +305,6 @@ class RevokeCliTest {
         }
       }
     }
-    assertEquals(List.of(8, 8, 8), counts);
+    assertEquals(List.of(9, 9, 9), counts);
   }
 }

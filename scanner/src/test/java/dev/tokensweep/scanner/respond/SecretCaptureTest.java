@@ -72,6 +72,24 @@ class SecretCaptureTest {
   }
 
   @Test
+  void offer_tokensTheirEndpointDoesNotTakeAlone_areNotSentAndSayWhy() {
+    SecretCapture c = SecretCapture.forValidation(NOW);
+    offer(c, "ts.circleci.2", "CCIPRJ_" + "a1B2".repeat(5) + "c3_" + "0f".repeat(20), "project", "f", 0);
+    offer(c, "ts.datadog.2", "0a".repeat(20), "app", "f", 100);
+    offer(c, "ts.cloudflare.2", "cfat_" + "Ab1".repeat(14), "account", "f", 200);
+    offer(c, "ts.cloudflare.4", "0a1b2c3d4e5f".repeat(3) + "9", "global", "f", 300);
+    offer(c, "ts.dropbox.2", "Zx9".repeat(10), "refresh", "f", 400);
+    offer(c, "ts.airtable.1", "key" + "Ab1".repeat(4) + "xy", "legacy", "f", 500);
+    assertEquals(List.of(), c.credentials(), "a token its provider's endpoint does not take alone was kept for a request");
+    assertTrue(c.skipped("project").reason().contains("takes personal tokens only"), c.skipped("project").reason());
+    assertTrue(c.skipped("app").reason().contains("needs its API key"), c.skipped("app").reason());
+    assertTrue(c.skipped("account").reason().contains("account-owned"), c.skipped("account").reason());
+    assertTrue(c.skipped("global").reason().contains("e-mail address"), c.skipped("global").reason());
+    assertTrue(c.skipped("refresh").reason().contains("app's key"), c.skipped("refresh").reason());
+    assertTrue(c.skipped("legacy").reason().contains("legacy API key"), c.skipped("legacy").reason());
+  }
+
+  @Test
   void credentials_awsSecret_pairsWithTheNearestKeyIdInItsLeaf() {
     SecretCapture c = SecretCapture.forValidation(NOW);
     String secret = Samples.all(1).get("aws").secret();
