@@ -102,6 +102,14 @@ class Whoami extends ApiKeyProvider {
   private final Ask ask;
   private final Reading reading;
 
+  /**
+   * An OpenAI-style model list ({@code GET path} with a bearer key, answering {@code data}): what
+   * AI providers document for a key alone. It says whether the key is accepted, nothing of whose.
+   */
+  static Whoami models(String name, String base, String rulePrefix, Pattern shape, String path) {
+    return new Whoami(name, base, rulePrefix, shape, null, Ask.get(path, Auth.BEARER), Reading.at("/data"));
+  }
+
   Whoami(String name, String base, String rulePrefix, Pattern shape, String otherShape, Ask ask, Reading reading) {
     super(name, base, rulePrefix, shape, otherShape, reading.unauthorized());
     this.ask = ask;

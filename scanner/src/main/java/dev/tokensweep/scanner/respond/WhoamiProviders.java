@@ -76,7 +76,26 @@ final class WhoamiProviders {
       // itself, so nothing of the answer is kept
       new Whoami("openrouter", "https://openrouter.ai", "ts.openrouter.", Pattern.compile("sk-or-v1-[a-f0-9]{64}"), null,
           Whoami.Ask.get("/api/v1/key", Whoami.Auth.BEARER), Whoami.Reading.at("/data")),
-      new Xai());
+      new Xai(),
+      // https://developers.asana.com/reference/getuser with "me" (https://developers.asana.com/docs/using-curl)
+      new Whoami("asana", "https://app.asana.com", "ts.asana.", Pattern.compile("[0-2]/[0-9]{13,19}(/[0-9]{13,19})?:[0-9a-f]{32}"),
+          null, Whoami.Ask.get("/api/1.0/users/me", Whoami.Auth.BEARER),
+          Whoami.Reading.at("/data/gid").identity("/data/email").account("/data/name")),
+      // https://discord.com/developers/docs/resources/user#get-current-user, a bot's token after "Bot"
+      // (https://discord.com/developers/docs/reference#authentication); a webhook URL is not asked
+      new Whoami("discord", "https://discord.com", "ts.discord.",
+          Pattern.compile("[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}"),
+          "a webhook URL: not checked, a request to it would be the webhook's own",
+          Whoami.Ask.get("/api/v10/users/@me", Whoami.Auth.scheme("Bot")), Whoami.Reading.at("/id").identity("/username")),
+      // https://replicate.com/docs/reference/http#account.get
+      new Whoami("replicate", "https://api.replicate.com", "ts.replicate.", Pattern.compile("r8_[A-Za-z0-9]{37}"), null,
+          Whoami.Ask.get("/v1/account", Whoami.Auth.BEARER), Whoami.Reading.at("/username").identity("/username").account("/type")),
+      // https://console.groq.com/docs/api-reference#models-list
+      Whoami.models("groq", "https://api.groq.com", "ts.groq.", Pattern.compile("gsk_[A-Za-z0-9]{52}"), "/openai/v1/models"),
+      // https://docs.mistral.ai/api/endpoint/models
+      Whoami.models("mistral", "https://api.mistral.ai", "ts.mistral.", Pattern.compile("[A-Za-z0-9]{32}"), "/v1/models"),
+      // https://api-docs.deepseek.com/api/list-models
+      Whoami.models("deepseek", "https://api.deepseek.com", "ts.deepseek.", Pattern.compile("sk-[a-f0-9]{32}"), "/models"));
 
   // ---------------------------------------------------------------- Cloudflare
 

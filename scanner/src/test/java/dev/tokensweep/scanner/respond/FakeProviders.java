@@ -296,6 +296,18 @@ final class FakeProviders implements AutoCloseable {
               + "\"acls\":[\"api-key:model:*\",\"api-key:endpoint:*\"],\"api_key_id\":\"ae1e1841\",\"team_blocked\":false,"
               + "\"api_key_blocked\":false,\"api_key_disabled\":false}",
           "{\"code\":\"Client specified an invalid argument\",\"error\":\"Incorrect API key provided\"}", 400, Map.of());
+      case "asana" -> simpleBearer(r, live, "GET", "/api/1.0/users/me",
+          "{\"data\":{\"gid\":\"12345\",\"email\":\"gsanchez@example.com\",\"name\":\"Greg Sanchez\",\"resource_type\":\"user\"}}",
+          "{\"errors\":[{\"message\":\"Not Authorized\"}]}", 401, Map.of());
+      case "discord" -> keyed(r, live, "GET", "/api/v10/users/@me", "authorization", "Bot ",
+          "{\"id\":\"80351110224678912\",\"username\":\"release-bot\",\"discriminator\":\"0\",\"bot\":true}",
+          "{\"message\":\"401: Unauthorized\",\"code\":0}", 401, Map.of());
+      case "replicate" -> simpleBearer(r, live, "GET", "/v1/account",
+          "{\"type\":\"organization\",\"username\":\"acme\",\"name\":\"Acme Corp\",\"github_url\":\"https://github.com/acme\"}",
+          "{\"title\":\"Unauthenticated\",\"detail\":\"You did not pass a valid authentication token\",\"status\":401}", 401, Map.of());
+      case "groq", "mistral", "deepseek" -> simpleBearer(r, live, "GET", Map.of("groq", "/openai/v1/models", "mistral", "/v1/models",
+          "deepseek", "/models").get(r.provider()), "{\"object\":\"list\",\"data\":[{\"id\":\"model-a\",\"object\":\"model\"}]}",
+          "{\"error\":{\"message\":\"Invalid API Key\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}", 401, Map.of());
       default -> violation(r, "no such provider");
     };
   }

@@ -221,7 +221,16 @@ class ProviderContractTest {
         assertEquals("ci key", v.identity());
         assertEquals(List.of("api-key:model:*", "api-key:endpoint:*"), v.scopes());
       }
-      case "datadog" -> assertEquals(null, v.reason());
+      case "datadog", "groq", "mistral", "deepseek" -> assertEquals(null, v.reason());
+      case "asana" -> {
+        assertEquals("gsanchez@example.com", v.identity());
+        assertEquals("Greg Sanchez", v.account());
+      }
+      case "discord" -> assertEquals("release-bot", v.identity());
+      case "replicate" -> {
+        assertEquals("acme", v.identity());
+        assertEquals("organization", v.account());
+      }
       case "openrouter" -> assertEquals(null, v.identity(), "its label is a part of the key: not kept");
       default -> throw new AssertionError(s.provider());
     }

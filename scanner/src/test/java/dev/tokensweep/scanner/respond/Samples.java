@@ -67,6 +67,14 @@ final class Samples {
     m.put("cohere", new Sample("cohere", "ts.cohere.1", f.random(TokenForge.ALNUM, 40)));
     m.put("openrouter", new Sample("openrouter", "ts.openrouter.1", "sk-or-v1-" + f.random(TokenForge.HEX, 64)));
     m.put("xai", new Sample("xai", "ts.xai.1", "xai-" + f.random(TokenForge.ALNUM, 80)));
+    m.put("asana", new Sample("asana", "ts.asana.1", "2/" + f.random("0123456789", 16) + "/" + f.random("0123456789", 16) + ":"
+        + f.random(TokenForge.HEX, 32)));
+    m.put("discord", new Sample("discord", "ts.discord.2", "MT" + f.random(TokenForge.ALNUM, 22) + "." + f.random(TokenForge.B64URL, 6) + "."
+        + f.random(TokenForge.B64URL, 38)));
+    m.put("replicate", new Sample("replicate", "ts.replicate.1", "r8_" + f.random(TokenForge.ALNUM, 37)));
+    m.put("groq", new Sample("groq", "ts.groq.1", "gsk_" + f.random(TokenForge.ALNUM, 52)));
+    m.put("mistral", new Sample("mistral", "ts.mistral.1", f.random(TokenForge.ALNUM, 32)));
+    m.put("deepseek", new Sample("deepseek", "ts.deepseek.1", "sk-" + f.random(TokenForge.HEX, 32)));
     return m;
   }
 
