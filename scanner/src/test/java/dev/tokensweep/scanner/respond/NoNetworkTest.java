@@ -87,6 +87,7 @@ class NoNetworkTest {
       b.append(p).append(": ").append(s.get(p).secret()).append('\n');
     }
     b.append("curl -H 'Authorization: Bearer ").append(s.get("github").secret()).append("' https://api.github.com/user\n");
+    b.append(ValidateCliTest.whoamiEnv(s));
     Files.writeString(dir.resolve("tokens.log"), b);
   }
 
@@ -114,7 +115,10 @@ class NoNetworkTest {
     assertFalse(asked.isEmpty(), "the guard saw no request: it would not catch one either");
     List<String> allowed = List.of("api.github.com", "gitlab.com", "slack.com", "oauth2.googleapis.com", "graph.microsoft.com",
         "dev-123456.okta.com", "registry.npmjs.org", "sts.amazonaws.com", "api.openai.com", "api.anthropic.com",
-        "api.stripe.com");
+        "api.stripe.com", "api.cloudflare.com", "api.heroku.com", "api.vercel.com", "api.netlify.com", "api.notion.com",
+        "circleci.com", "app.terraform.io", "api.dropboxapi.com", "api.datadoghq.com", "api.figma.com", "api.airtable.com",
+        "api.snyk.io", "api.cohere.com", "openrouter.ai", "api.x.ai", "app.asana.com", "discord.com", "api.replicate.com",
+        "api.groq.com", "api.mistral.ai", "api.deepseek.com");
     for (String a : asked) {
       assertTrue(allowed.stream().anyMatch(h -> a.contains("https://" + h + "/") || a.contains(" " + h + ":")),
           "a request to a host that is not a provider's: " + a.replaceAll("[?].*", "?..."));

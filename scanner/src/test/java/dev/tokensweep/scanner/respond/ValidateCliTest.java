@@ -145,6 +145,49 @@ class ValidateCliTest {
     assertNoSecret(secrets, "stderr", r.err());
   }
 
+  /** The variable each provider's token is kept in by its own tools, as the catalogue's rules expect it. */
+  static final Map<String, String> WHOAMI_VARIABLES = new java.util.LinkedHashMap<>();
+
+  static {
+    String[] kv = {"cloudflare", "CLOUDFLARE_API_TOKEN", "heroku", "HEROKU_API_KEY", "vercel", "VERCEL_TOKEN", "netlify",
+        "NETLIFY_AUTH_TOKEN", "notion", "NOTION_TOKEN", "circleci", "CIRCLE_TOKEN", "terraform", "TFE_TOKEN", "dropbox",
+        "DROPBOX_TOKEN", "datadog", "DD_API_KEY", "figma", "FIGMA_TOKEN", "airtable", "AIRTABLE_API_KEY", "snyk", "SNYK_TOKEN",
+        "cohere", "COHERE_API_KEY", "openrouter", "OPENROUTER_API_KEY", "xai", "XAI_API_KEY", "asana", "ASANA_ACCESS_TOKEN",
+        "discord", "DISCORD_BOT_TOKEN", "replicate", "REPLICATE_API_TOKEN", "groq", "GROQ_API_KEY", "mistral", "MISTRAL_API_KEY",
+        "deepseek", "DEEPSEEK_API_KEY"};
+    for (int i = 0; i < kv.length; i += 2) {
+      WHOAMI_VARIABLES.put(kv[i], kv[i + 1]);
+    }
+  }
+
+  /** An environment file with one token of every provider asked by a plain who-am-I request. */
+  static String whoamiEnv(Map<String, Samples.Sample> s) {
+    StringBuilder b = new StringBuilder();
+    WHOAMI_VARIABLES.forEach((p, name) -> b.append("export ").append(name).append('=').append(s.get(p).secret()).append('\n'));
+    return b.toString();
+  }
+
+  @Test
+  void scan_validate_whoamiProviders_theirTokensAsTheCatalogueFindsThemAreLive() throws IOException {
+    Map<String, Samples.Sample> s = Samples.all(13);
+    Path dir = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(dir.resolve(".env"), whoamiEnv(s));
+    Run r = run("scan", "--validate", "--format", "json", "--no-progress", dir.toString());
+    assertEquals(1, r.exit(), r.err());
+    assertEquals(List.of(), fakes.violations());
+    List<JsonNode> fs = findings(r.out());
+    for (String p : WHOAMI_VARIABLES.keySet()) {
+      JsonNode f = fs.stream().filter(x -> x.get("rule_id").asText().startsWith("ts." + p + ".")).findFirst()
+          .orElseThrow(() -> new AssertionError("the catalogue did not find the " + p + " token"));
+      JsonNode v = f.get("validation");
+      assertEquals("live", v.get("status").asText(), p + ": " + v);
+      assertEquals(p, v.get("provider").asText());
+      assertEquals(1, fakes.requests(p).size(), p + ": one request");
+    }
+    assertNoSecret(s.values().stream().map(Samples.Sample::secret).toList(), "stdout", r.out());
+    assertNoSecret(s.values().stream().map(Samples.Sample::secret).toList(), "stderr", r.err());
+  }
+
   @Test
   void scan_validate_everyFormatShowsTheAnswerAndNoSecret() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("tree"));
