@@ -95,7 +95,8 @@ final class WhoamiProviders {
       // https://docs.mistral.ai/api/endpoint/models
       Whoami.models("mistral", "https://api.mistral.ai", "ts.mistral.", Pattern.compile("[A-Za-z0-9]{32}"), "/v1/models"),
       // https://api-docs.deepseek.com/api/list-models
-      Whoami.models("deepseek", "https://api.deepseek.com", "ts.deepseek.", Pattern.compile("sk-[a-f0-9]{32}"), "/models"));
+      Whoami.models("deepseek", "https://api.deepseek.com", "ts.deepseek.", Pattern.compile("sk-[a-f0-9]{32}"), "/models"),
+      new Together());
 
   // ---------------------------------------------------------------- Cloudflare
 
@@ -174,6 +175,31 @@ final class WhoamiProviders {
     HttpRequest.Builder revoke(URI base, Credential c) {
       return Providers.bearer(HttpRequest.newBuilder(at(base, "/2/auth/token/revoke")).POST(HttpRequest.BodyPublishers.noBody()),
           c.secret());
+    }
+  }
+
+  // ---------------------------------------------------------------- Together AI
+
+  /**
+   * Together AI: {@code GET https://api.together.xyz/v1/models} with a bearer key, answering a JSON
+   * array of models (https://docs.together.ai/reference/models): whether the key is accepted.
+   */
+  static final class Together extends Whoami {
+    Together() {
+      super("together", "https://api.together.xyz", "ts.together.", Pattern.compile("tgp_v1_[A-Za-z0-9_-]{43}|[a-f0-9]{64}"), null,
+          Ask.get("/v1/models", Auth.BEARER), Reading.at("/0"));
+    }
+
+    @Override
+    Validation live(Answer a, JsonNode j, Reply r) {
+      try {
+        if (JSON.readTree(a.body()) instanceof com.fasterxml.jackson.databind.node.ArrayNode) {
+          return r.live(null, null, List.of(), null);
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // not JSON: malformed, below
+      }
+      return r.unknown("malformed answer (not a list of models)");
     }
   }
 

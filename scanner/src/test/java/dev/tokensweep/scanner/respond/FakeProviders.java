@@ -308,6 +308,9 @@ final class FakeProviders implements AutoCloseable {
       case "groq", "mistral", "deepseek" -> simpleBearer(r, live, "GET", Map.of("groq", "/openai/v1/models", "mistral", "/v1/models",
           "deepseek", "/models").get(r.provider()), "{\"object\":\"list\",\"data\":[{\"id\":\"model-a\",\"object\":\"model\"}]}",
           "{\"error\":{\"message\":\"Invalid API Key\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}", 401, Map.of());
+      case "together" -> simpleBearer(r, live, "GET", "/v1/models",
+          "[{\"id\":\"Austism/chronos-hermes-13b\",\"object\":\"model\",\"created\":1692896905,\"type\":\"chat\"}]",
+          "{\"error\":{\"message\":\"Invalid API key provided\",\"type\":\"invalid_request_error\"}}", 401, Map.of());
       default -> violation(r, "no such provider");
     };
   }

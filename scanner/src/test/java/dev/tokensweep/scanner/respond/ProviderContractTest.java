@@ -221,7 +221,7 @@ class ProviderContractTest {
         assertEquals("ci key", v.identity());
         assertEquals(List.of("api-key:model:*", "api-key:endpoint:*"), v.scopes());
       }
-      case "datadog", "groq", "mistral", "deepseek" -> assertEquals(null, v.reason());
+      case "datadog", "groq", "mistral", "deepseek", "together" -> assertEquals(null, v.reason());
       case "asana" -> {
         assertEquals("gsanchez@example.com", v.identity());
         assertEquals("Greg Sanchez", v.account());

@@ -75,6 +75,7 @@ final class Samples {
     m.put("groq", new Sample("groq", "ts.groq.1", "gsk_" + f.random(TokenForge.ALNUM, 52)));
     m.put("mistral", new Sample("mistral", "ts.mistral.1", f.random(TokenForge.ALNUM, 32)));
     m.put("deepseek", new Sample("deepseek", "ts.deepseek.1", "sk-" + f.random(TokenForge.HEX, 32)));
+    m.put("together", new Sample("together", "ts.together.1", "tgp_v1_" + f.random(TokenForge.B64URL, 43)));
     return m;
   }
 

@@ -154,7 +154,7 @@ class ValidateCliTest {
         "DROPBOX_TOKEN", "datadog", "DD_API_KEY", "figma", "FIGMA_TOKEN", "airtable", "AIRTABLE_API_KEY", "snyk", "SNYK_TOKEN",
         "cohere", "COHERE_API_KEY", "openrouter", "OPENROUTER_API_KEY", "xai", "XAI_API_KEY", "asana", "ASANA_ACCESS_TOKEN",
         "discord", "DISCORD_BOT_TOKEN", "replicate", "REPLICATE_API_TOKEN", "groq", "GROQ_API_KEY", "mistral", "MISTRAL_API_KEY",
-        "deepseek", "DEEPSEEK_API_KEY"};
+        "deepseek", "DEEPSEEK_API_KEY", "together", "TOGETHER_API_KEY"};
     for (int i = 0; i < kv.length; i += 2) {
       WHOAMI_VARIABLES.put(kv[i], kv[i + 1]);
     }
