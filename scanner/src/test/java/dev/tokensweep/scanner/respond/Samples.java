@@ -47,7 +47,7 @@ final class Samples {
         + f.random(TokenForge.B64URL, 74)));
     m.put("anthropic", new Sample("anthropic", "ts.anthropic.1", "sk-ant-api03-" + f.random(TokenForge.B64URL, 93) + "AA"));
     m.put("stripe", new Sample("stripe", "ts.stripe.1", "sk_live_" + f.random(TokenForge.ALNUM, 99)));
-    m.put("huggingface", new Sample("huggingface", "ts.huggingface.1", "hf_" + f.random(TokenForge.ALNUM, 34)));
+    m.put("huggingface", new Sample("huggingface", "ts.huggingface.1", "hf_" + f.random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 34)));
     m.put("sendgrid", new Sample("sendgrid", "ts.sendgrid.1", "SG." + f.random(TokenForge.B64URL, 22) + "."
         + f.random(TokenForge.B64URL, 43)));
     m.put("digitalocean", new Sample("digitalocean", "ts.digitalocean.1", "dop_v1_" + f.random(TokenForge.HEX, 64)));
