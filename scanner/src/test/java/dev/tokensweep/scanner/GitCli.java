@@ -20,17 +20,31 @@ public final class GitCli {
    * output (git's own output names no token: none is passed on a command line).
    */
   public static String run(Path repo, Path home, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(GIT.toString(), "-c", "user.name=t", "-c", "user.email=t@example.com",
-        "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true);
-    pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-    pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
-    pb.environment().put("HOME", home.toString());
+    ProcessBuilder pb = process(repo, home, args).redirectErrorStream(true);
     Process proc = pb.start();
     String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(proc.waitFor(60, TimeUnit.SECONDS), "git " + args[0] + " timed out");
     assertEquals(0, proc.exitValue(), "git " + args[0] + ": " + out);
     return out;
+  }
+
+  /** As {@link #run}, reading {@code stdin} and writing git's output, binary (a pack), to {@code stdout}. */
+  public static void run(Path repo, Path home, Path stdin, Path stdout, String... args) throws Exception {
+    ProcessBuilder pb = process(repo, home, args).redirectInput(stdin.toFile()).redirectOutput(stdout.toFile());
+    Process proc = pb.start();
+    String err = new String(proc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(proc.waitFor(60, TimeUnit.SECONDS), "git " + args[0] + " timed out");
+    assertEquals(0, proc.exitValue(), "git " + args[0] + ": " + err);
+  }
+
+  private static ProcessBuilder process(Path repo, Path home, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(GIT.toString(), "-c", "user.name=t", "-c", "user.email=t@example.com",
+        "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile());
+    pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+    pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+    pb.environment().put("HOME", home.toString());
+    return pb;
   }
 }

@@ -41,10 +41,14 @@ import java.util.zip.Inflater;
  * is the one asked for; a damaged index, or one that places an id where another object is, is
  * reported once and set aside. Without a usable index, a pack on disk remembers where it kept each
  * object since its first REF_DELTA ({@link #SEEN_SLOTS} ids by their first 8 bytes, newer over
- * older), so a base kept then and dropped since is read again the same way. A delta whose base is
- * not at hand (a pack read as a stream, a REF_DELTA without an index or to another pack) is scanned
- * as its inserts' text, joined, which holds the lines the change added; how many were is reported
- * once ({@link Problem.Type#PARTIAL}).
+ * older), so a base kept then and dropped since is read again the same way. A REF_DELTA whose base
+ * this pack does not hold (a thin pack an interrupted fetch left, or another tool wrote), when the
+ * pack lies in a repository's {@code objects/pack}, has its base looked up in the repository's
+ * other packs, its multi-pack-index and its loose objects ({@link GitObjects}), read from there
+ * (through that pack's own chain of bases when it is a delta there, within the same depth and
+ * budget) and kept like any other. A delta whose base is not at hand (a pack read as a stream, a
+ * REF_DELTA whose base no store at hand lists) is scanned as its inserts' text, joined, which holds
+ * the lines the change added; how many were is reported once ({@link Problem.Type#PARTIAL}).
  * Trees (names and binary hashes) are inflated, and kept as bases, but not scanned. A location is
  * the object's offset in the pack and the offset in the object: in the resolved object for a
  * resolved delta, in the inflated delta for one scanned by its inserts.
@@ -299,6 +303,9 @@ final class GitPackReader implements Reader {
     /** The pack's index ({@code <name>.idx} beside it), opened at the first REF_DELTA whose base is not kept. */
     private PackIndex index;
     private boolean noIndex;
+    /** The repository's other packs, multi-pack-index and loose objects, opened when a base is not in this pack. */
+    private GitObjects repo;
+    private boolean noRepo;
     /**
      * For a pack on disk without a usable index: the ids of the objects kept since the first
      * REF_DELTA (hashed then anyway), by their first 8 bytes, each slot the last id that fell in
@@ -326,6 +333,9 @@ final class GitPackReader implements Reader {
         again.end();
       }
       closeIndex();
+      if (repo != null) {
+        repo.close();
+      }
       if (channel != null) {
         try {
           channel.close();
@@ -348,8 +358,8 @@ final class GitPackReader implements Reader {
             + " deltas, the first at offset " + firstUnresolved
             + ", were scanned as their inserted text only: their base or result was not at hand (not among the last "
             + (CACHE_BYTES >> 20) + " MiB of objects read, over " + (CACHE_ONE >> 20) + " MiB, or, for a REF_DELTA,"
-            + " not found through the pack's index beside it), so a token an edit made partly of its base's bytes"
-            + " may be missed there"));
+            + " found neither through the pack's index beside it nor among the repository's other packs and loose"
+            + " objects), so a token an edit made partly of its base's bytes may be missed there"));
       }
     }
 
@@ -459,7 +469,7 @@ final class GitPackReader implements Reader {
           corrupt = (c < 0 ? "truncated" : "bad base offset") + " in the header of the object at offset " + at;
           return false;
         }
-        base = back > 0 && back <= at ? fetch(at - back, 0) : null;
+        base = back > 0 && back <= at ? fetch(null, at - back, 0) : null;
       } else if (type == REF_DELTA) {
         if (idSize == 0 && !guessIdSize(at)) {
           return false;
@@ -581,23 +591,24 @@ final class GitPackReader implements Reader {
     }
 
     /**
-     * The object at pack offset {@code at} as a base: kept, or read again from the pack on disk
-     * (its own base first, up to {@link #REREAD_DEPTH} deep) and kept; null when neither can be.
-     * Reading again is bounded: at most the pack's size four times over plus 64 MiB in all.
+     * The object at offset {@code at} of {@code from} (null: this pack) as a base: kept, or read
+     * again from the pack on disk (its own base first, in that pack or, named by id, anywhere; up
+     * to {@link #REREAD_DEPTH} deep) and kept; null when neither can be. Reading again is bounded:
+     * at most this pack's size four times over plus 64 MiB in all, whichever pack it comes from.
      */
-    private Kept fetch(long at, int depth) {
-      Kept k = kept.get(at);
+    private Kept fetch(GitObjects.Pack from, long at, int depth) {
+      long key = from == null ? at : (long) from.no << 48 | at;
+      Kept k = kept.get(key);
       if (k != null || file == null || noReread || depth > REREAD_DEPTH) {
         return k;
       }
       try {
-        openPack();
-        if (readAgain > 4 * channel.size() + (64L << 20)) {
-          noReread = true;
+        if (overBudget()) {
           return null;
         }
+        java.nio.channels.FileChannel ch = from == null ? channel : repo.channel(from);
         ByteBuffer h = ByteBuffer.allocate(16 + SHA256_ID);
-        channel.read(h, at);
+        ch.read(h, at);
         int n = h.position();
         int i = 0;
         if (n < 2) {
@@ -633,18 +644,18 @@ final class GitPackReader implements Reader {
             c = h.get(i++) & 0xFF;
             back = ((back + 1) << 7) | (c & 0x7F);
           }
-          if ((c & 0x80) != 0 || back <= 0 || back > at || (base = fetch(at - back, depth + 1)) == null) {
+          if ((c & 0x80) != 0 || back <= 0 || back > at || (base = fetch(from, at - back, depth + 1)) == null) {
             return null;
           }
         }
-        byte[] data = inflateAt(at + i, (int) size);
+        byte[] data = inflateAt(ch, at + i, (int) size);
         if (data == null) {
           return null;
         }
         readAgain += size;
         if (base == null) {
-          keep(at, type, data);
-          return kept.get(at);
+          keep(key, type, data);
+          return kept.get(key);
         }
         int[] p = {0};
         long baseSize = varint(data, p);
@@ -656,12 +667,25 @@ final class GitPackReader implements Reader {
         if (apply(base.data, data, p[0], r) != null) {
           return null;
         }
-        keep(at, base.type, r);
-        return kept.get(at);
+        keep(key, base.type, r);
+        return kept.get(key);
       } catch (IOException | RuntimeException e) {
-        noReread = true; // the file changed or cannot be read: the stream goes on without it
+        if (from == null) {
+          noReread = true; // the file changed or cannot be read: the stream goes on without it
+        } else {
+          repo.unreadable(from);
+        }
         return null;
       }
+    }
+
+    /** Whether reading again has used its budget (then it stops for good); opens this pack for reading again. */
+    private boolean overBudget() throws IOException {
+      openPack();
+      if (readAgain > 4 * channel.size() + (64L << 20)) {
+        noReread = true;
+      }
+      return noReread;
     }
 
     /** Opens the pack file for reading again, once. */
@@ -699,14 +723,54 @@ final class GitPackReader implements Reader {
       } else if (seen != null) {
         at = recall(id);
       }
-      if (at < 0 || (k = fetch(at, depth)) == null) {
-        return null; // not in this pack (a thin pack's base in another), not seen, or not to be read again
+      if (at < 0) {
+        return elsewhere(id, key, depth); // not in this pack (a thin pack's base in another), or not seen
+      }
+      if ((k = fetch(null, at, depth)) == null) {
+        return null; // not to be read again
       }
       if (!key.equals(k.id)) {
         if (x != null) {
           badIndex(Problem.Type.CORRUPT, "is damaged: the object at offset " + at + ", where it places an id,"
               + " has another id");
         } // else another id that began with the same 8 bytes: not the base
+        return null;
+      }
+      return k;
+    }
+
+    /**
+     * The object named {@code id} ({@code key} wraps it) from the repository's other stores
+     * ({@link GitObjects}), read there and kept, its id checked against the one asked for; null
+     * when this pack is not in a repository, no store lists the id, or the object cannot be read.
+     */
+    private Kept elsewhere(byte[] id, ByteBuffer key, int depth) {
+      if (repo == null && !noRepo) {
+        noRepo = true;
+        repo = GitObjects.of(file, path, idSize, sink);
+      }
+      GitObjects.Where w = repo == null ? null : repo.find(id);
+      if (w == null) {
+        return null;
+      }
+      Kept k;
+      if (w.loose() == null) {
+        k = fetch(w.pack(), w.at(), depth);
+      } else {
+        long at = (long) GitObjects.LOOSE << 48 | key.getLong(0) & ((1L << 48) - 1);
+        try {
+          GitObjects.Loose o = overBudget() ? null : repo.loose(w.loose(), CACHE_ONE);
+          if (o != null) {
+            readAgain += o.data().length;
+            keep(at, o.type(), o.data());
+          }
+        } catch (IOException e) {
+          noReread = true; // this pack cannot be read again: nothing is
+        }
+        k = kept.get(at);
+      }
+      if (k != null && !key.equals(k.id)) {
+        repo.lied(w);
         return null;
       }
       return k;
@@ -778,8 +842,8 @@ final class GitPackReader implements Reader {
       }
     }
 
-    /** {@code size} bytes inflated from the zlib stream at {@code at} in the pack file, or null. */
-    private byte[] inflateAt(long at, int size) throws IOException {
+    /** {@code size} bytes inflated from the zlib stream at {@code at} in the pack file {@code ch}, or null. */
+    private byte[] inflateAt(java.nio.channels.FileChannel ch, long at, int size) throws IOException {
       byte[] data = new byte[size];
       again.reset();
       ByteBuffer piece = ByteBuffer.allocate(PIECE);
@@ -792,7 +856,7 @@ final class GitPackReader implements Reader {
           }
           if (again.needsInput()) {
             piece.clear();
-            int r = channel.read(piece, pos);
+            int r = ch.read(piece, pos);
             if (r <= 0) {
               return null;
             }
@@ -845,6 +909,9 @@ final class GitPackReader implements Reader {
     }
 
     private void remember(ByteBuffer id, long at) {
+      if (at >= 1L << 48) {
+        return; // from another store: found there again by id
+      }
       long key = id.getLong(0); // an id's bytes are uniformly spread: its low bits pick the slot
       int slot = (int) (key & (SEEN_SLOTS - 1));
       seen[2 * slot] = key;
@@ -879,7 +946,7 @@ final class GitPackReader implements Reader {
       Kept k = new Kept(type, data);
       Kept old = kept.put(at, k);
       if (old != null) {
-        forget(old); // before the new id goes in: the same object read again has the same id
+        forget(at, old); // before the new id goes in: the same object read again has the same id
       }
       if (byId != null) {
         k.id = ByteBuffer.wrap(id(type, data));
@@ -896,14 +963,15 @@ final class GitPackReader implements Reader {
           continue;
         }
         it.remove();
-        forget(e.getValue());
+        forget(e.getKey(), e.getValue());
       }
     }
 
-    private void forget(Kept k) {
+    /** Drops what a kept object costs, and its id unless another copy of it (in another pack) is kept under that id. */
+    private void forget(long at, Kept k) {
       keptBytes -= k.data.length + ENTRY_OVERHEAD;
       if (k.id != null && byId != null) {
-        byId.remove(k.id);
+        byId.remove(k.id, at);
       }
     }
 

@@ -94,7 +94,7 @@ class GitPackIndexTest {
   }
 
   /** The pack with git's trailer: the SHA-1 of everything before it, which index-pack checks. */
-  private static byte[] checksummed(byte[] pack) throws Exception {
+  static byte[] checksummed(byte[] pack) throws Exception {
     MessageDigest md = MessageDigest.getInstance("SHA-1");
     md.update(pack, 0, pack.length - 20);
     System.arraycopy(md.digest(), 0, pack, pack.length - 20, 20);
