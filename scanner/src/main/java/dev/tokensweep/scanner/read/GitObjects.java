@@ -138,8 +138,8 @@ final class GitObjects implements Closeable {
       Pack p = null;
       if (!file.equals(own)) {
         p = packs().stream().filter(q -> q.file.equals(file)).findFirst().orElse(null);
-        if (p == null) {
-          return null; // a pack it names is gone (repacked since it was written) or past the packs searched
+        if (p == null || p.dead) {
+          return null; // a pack it names is gone (repacked since it was written), past the packs searched, or unreadable
         }
       }
       long size = p == null ? Files.size(own) : channel(p).size();

@@ -24,10 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Seeded mutation fuzzing of {@link PackIndex} and of the pack reader that consults it: indexes
  * git wrote (version 2 of a fetched thin pack, whose REF_DELTAs come before the bases git
  * appended, so the reader must ask the index; version 1 and 8-byte offsets of the same pack; a
- * SHA-256 pack), mutated and written beside their pack. Nothing but {@link PackIndex.Bad} or an
- * I/O error leaves the index; every offset it gives lies in the pack; the reader lets nothing
- * escape, names the pack or its index in every problem, reads one input in bounded time, and the
- * heap stays bounded.
+ * SHA-256 pack), mutated and written beside their pack; and the other stores a thin pack's bases
+ * are looked up in ({@link GitObjects}): another pack's index, the multi-pack-index, a loose
+ * object, each mutated in turn. Nothing but {@link PackIndex.Bad} or an I/O error leaves an index;
+ * every offset a pack's index gives lies in the pack; the reader lets nothing escape, names the
+ * pack or the file mutated in every problem, reads one input in bounded time, and the heap stays
+ * bounded.
  */
 class PackIndexFuzzTest {
   private static final long MAX_MILLIS_ONE = 10_000;
@@ -152,14 +154,108 @@ class PackIndexFuzzTest {
         } catch (PackIndex.Bad | java.io.IOException e) {
           assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), s.name() + " run " + run + ": a problem says what");
         }
-        readPack(s.name(), run, pack, idx);
+        readPack(s.name(), run, pack, List.of(pack, idx));
       });
       assertTrue(runs >= 40);
     }
   }
 
-  /** The pack read with the mutated index beside it: nothing escapes, every problem names the pack or the index. */
-  private static void readPack(String name, int run, Path pack, Path idx) throws Exception {
+  /**
+   * A repository whose first commit is packed ({@code packed}: with its index and a
+   * multi-pack-index) or loose, and a thin pack of the second against it in {@code objects/pack},
+   * as an interrupted fetch leaves it: its REF_DELTAs' bases are only in those other stores.
+   */
+  private Path thinBesideItsBases(String name, boolean packed) throws Exception {
+    Path repo = Files.createDirectories(dir.resolve(name));
+    git(repo, "init", "-q", ".");
+    for (int i = 0; i < 3; i++) {
+      Files.writeString(repo.resolve("f" + i + ".env"), lines(0, 200) + "GH_TOKEN=not-a-token-" + i + "\n");
+    }
+    git(repo, "add", ".");
+    git(repo, "commit", "-q", "-m", "one");
+    if (packed) {
+      git(repo, "repack", "-q", "-a", "-d");
+      git(repo, "multi-pack-index", "write");
+    }
+    for (int i = 0; i < 3; i++) {
+      Files.writeString(repo.resolve("f" + i + ".env"), lines(0, 200) + "GH_TOKEN=rotated-" + i + "\n" + lines(500, 3));
+    }
+    git(repo, "commit", "-q", "-a", "-m", "two");
+    Path revs = dir.resolve(name + ".revs");
+    Files.writeString(revs, "HEAD\n^HEAD~1\n");
+    Path thin = Files.createDirectories(repo.resolve(".git/objects/pack")).resolve("tmp_pack_fuzz");
+    GitCli.run(repo, dir, revs, thin, "pack-objects", "-q", "--revs", "--thin", "--stdout");
+    return thin;
+  }
+
+  @Test
+  void otherStores_mutatedIndexMultiPackIndexAndLooseBase_readerLetsNothingEscape_problemsNameTheFile()
+      throws Exception {
+    assumeTrue(Files.isExecutable(GitCli.GIT), "git is not installed");
+    Path thin = thinBesideItsBases("packed", true);
+    Path packDir = thin.getParent();
+    Path idx;
+    try (Stream<Path> s = Files.list(packDir)) {
+      idx = s.filter(x -> x.toString().endsWith(".idx")).findFirst().orElseThrow();
+    }
+    Path midx = packDir.resolve("multi-pack-index");
+    byte[] goodIdx = Files.readAllBytes(idx);
+    byte[] goodMidx = Files.readAllBytes(midx);
+    Files.delete(midx); // only the index tells
+    FuzzLoop.run("another pack's index", List.of(goodIdx), 50, 1_500, 512L << 20, 40, (bytes, run) -> {
+      Files.write(idx, bytes);
+      readPack("another pack's index", run, thin, List.of(thin, idx));
+    });
+    Files.delete(idx); // only the multi-pack-index tells
+    List<byte[]> ids = ids(goodIdx, 20);
+    FuzzLoop.run("multi-pack-index", List.of(goodMidx), 51, 1_500, 512L << 20, 40, (bytes, run) -> {
+      Files.write(midx, bytes);
+      try (PackIndex m = PackIndex.openMidx(midx, 20)) {
+        for (byte[] id : ids) {
+          long k = m.entry(id);
+          if (k >= 0) {
+            assertTrue(m.packOf(k) < m.packs().size(), "multi-pack-index run " + run + ": a pack it names");
+            m.offsetOf(k);
+          }
+        }
+      } catch (PackIndex.Bad | java.io.IOException e) {
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "multi-pack-index run " + run + ": says what");
+      }
+      readPack("multi-pack-index", run, thin, List.of(thin, midx));
+    });
+
+    Path looseThin = thinBesideItsBases("loose", false);
+    List<Path> loose = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(looseThin.getParent().getParent())) {
+      s.filter(x -> Files.isRegularFile(x) && x.getParent().getFileName().toString().length() == 2).forEach(loose::add);
+    }
+    loose.removeIf(l -> !firstCommitBlob(l)); // the bases: mutating the rest would test nothing
+    List<byte[]> seeds = new ArrayList<>();
+    for (Path l : loose) {
+      l.toFile().setWritable(true);
+      seeds.add(Files.readAllBytes(l));
+    }
+    FuzzLoop.run("loose base", seeds, 52, 1_500, 512L << 20, 40, (bytes, run) -> {
+      Path l = loose.get(run % loose.size());
+      byte[] before = Files.readAllBytes(l);
+      Files.write(l, bytes);
+      readPack("loose base", run, looseThin, List.of(looseThin));
+      Files.write(l, before);
+    });
+  }
+
+  /** Whether the loose object at {@code l} is a blob of the first commit. */
+  private static boolean firstCommitBlob(Path l) {
+    try (InputStream in = new java.util.zip.InflaterInputStream(Files.newInputStream(l))) {
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      return text.startsWith("blob ") && text.contains("not-a-token");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The pack read with a mutated file at hand: nothing escapes, every problem names one of {@code named}. */
+  private static void readPack(String name, int run, Path pack, List<Path> named) throws Exception {
     List<Problem> problems = new ArrayList<>();
     SegmentSink sink = new SegmentSink() {
       @Override
@@ -184,11 +280,11 @@ class PackIndexFuzzTest {
     long took = System.currentTimeMillis() - t0;
     assertTrue(took < MAX_MILLIS_ONE, name + " run " + run + " took " + took + " ms");
     if (run == 0) {
-      assertEquals(List.of(), problems, name + ": git's own index resolves every delta");
+      assertEquals(List.of(), problems, name + ": git's own files resolve every delta");
     }
     for (Problem p : problems) {
-      if (!p.location().equals(pack.toString()) && !p.location().equals(idx.toString())) {
-        fail(name + " run " + run + ": a problem names neither the pack nor its index");
+      if (named.stream().noneMatch(f -> p.location().equals(f.toString()))) {
+        fail(name + " run " + run + ": a problem names neither the pack nor the file mutated");
       }
       assertTrue(p.message() != null && !p.message().isBlank());
     }
