@@ -3,9 +3,10 @@ package dev.tokensweep.scanner.read;
 import dev.tokensweep.scanner.model.Problem;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 /**
  * Where else a repository keeps objects, for a REF_DELTA whose base is not in the pack being read
@@ -270,62 +271,34 @@ final class GitObjects implements Closeable {
     if (inflater == null) {
       inflater = new Inflater();
     }
-    Inflater inf = inflater;
-    inf.reset();
+    inflater.reset();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       if (ch.size() > 2L * max + PIECE) { // zlib grows incompressible bytes by a fraction of a percent
         return null;
       }
-      byte[] head = new byte[32];
-      int h = 0;
-      ByteBuffer piece = ByteBuffer.allocate(PIECE);
-      long pos = 0;
-      byte[] data = null;
-      int got = 0;
-      int type = 0;
-      while (!inf.finished()) {
-        if (inf.needsInput()) {
-          piece.clear();
-          int r = ch.read(piece, pos);
-          if (r <= 0) {
-            return null;
-          }
-          pos += r;
-          inf.setInput(piece.array(), 0, r);
+      InputStream in = new InflaterInputStream(Channels.newInputStream(ch), inflater, PIECE);
+      StringBuilder head = new StringBuilder();
+      for (int c = in.read(); c != 0; c = in.read()) {
+        if (c < 0 || head.length() == 32) {
+          return null;
         }
-        int n;
-        if (data == null) {
-          n = inf.inflate(head, h, 1); // the header byte by byte, so the content starts in its own array
-          h += n;
-          if (n == 1 && head[h - 1] == 0) {
-            String[] ts = new String(head, 0, h - 1, StandardCharsets.US_ASCII).split(" ", -1);
-            type = ts.length != 2 ? 0 : switch (ts[0]) {
-              case "commit" -> 1;
-              case "tree" -> 2;
-              case "blob" -> 3;
-              case "tag" -> 4;
-              default -> 0;
-            };
-            if (type == 0 || !ts[1].matches("[0-9]{1,9}") || Integer.parseInt(ts[1]) > max) {
-              return null;
-            }
-            data = new byte[Integer.parseInt(ts[1])];
-          } else if (h == head.length) {
-            return null;
-          }
-        } else if (got < data.length) {
-          n = inf.inflate(data, got, data.length - got);
-          got += n;
-        } else if ((n = inf.inflate(head, 0, 1)) > 0) {
-          return null; // more than it declares
-        }
-        if (n == 0 && !inf.finished() && !inf.needsInput()) {
-          return null; // a dictionary
-        }
+        head.append((char) c);
       }
-      return data != null && got == data.length ? new Loose(type, data) : null;
-    } catch (IOException | DataFormatException | RuntimeException e) {
-      return null;
+      String[] ts = head.toString().split(" ", -1);
+      int type = ts.length != 2 ? 0 : switch (ts[0]) {
+        case "commit" -> 1;
+        case "tree" -> 2;
+        case "blob" -> 3;
+        case "tag" -> 4;
+        default -> 0;
+      };
+      if (type == 0 || !ts[1].matches("[0-9]{1,9}") || Integer.parseInt(ts[1]) > max) {
+        return null;
+      }
+      byte[] data = in.readNBytes(Integer.parseInt(ts[1]));
+      return data.length == Integer.parseInt(ts[1]) && in.read() < 0 ? new Loose(type, data) : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // cut short, not zlib, a dictionary: not this object
     }
   }
 

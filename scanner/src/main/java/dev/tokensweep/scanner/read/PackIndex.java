@@ -209,6 +209,9 @@ final class PackIndex implements Closeable {
     }
     long packCount = Integer.toUnsignedLong(head.getInt(8));
     ByteBuffer table = ByteBuffer.allocate(12 * (chunks + 1));
+    if (size < 12 + table.capacity() + idSize) {
+      throw new Bad("it is " + size + " bytes, shorter than its table of " + chunks + " chunks");
+    }
     readFully(ch, table, 12, table.capacity());
     long[] chunkAt = new long[4];
     long[] chunkEnd = new long[4];

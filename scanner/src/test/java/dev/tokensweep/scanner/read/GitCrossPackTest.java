@@ -1,6 +1,8 @@
 package dev.tokensweep.scanner.read;
 
+import static dev.tokensweep.scanner.read.GitPackIndexTest.ascii;
 import static dev.tokensweep.scanner.read.GitPackIndexTest.checksummed;
+import static dev.tokensweep.scanner.read.GitPackIndexTest.onlyPartial;
 import static dev.tokensweep.scanner.read.GitPackReaderTest.concat;
 import static dev.tokensweep.scanner.read.GitPackReaderTest.gitId;
 import static dev.tokensweep.scanner.read.GitPackReaderTest.header;
@@ -23,7 +25,6 @@ import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
 import dev.tokensweep.scanner.model.ScanResult;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -52,10 +53,6 @@ class GitCrossPackTest {
   @BeforeEach
   void needsGit() {
     assumeTrue(Files.isExecutable(GitCli.GIT), "git is not installed");
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** A repository with a thin pack in it: the pack, the token only its REF_DELTA's result holds, the delta's offset, the old blob's id. */
@@ -142,12 +139,6 @@ class GitCrossPackTest {
     try (Stream<Path> s = Files.list(packDir)) {
       return s.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
     }
-  }
-
-  private static Problem onlyPartial(ScanResult r) {
-    List<Problem> partial = r.problems().stream().filter(p -> p.type() == Problem.Type.PARTIAL).toList();
-    assertEquals(1, partial.size(), "one partial note: " + r.problems());
-    return partial.get(0);
   }
 
   private static boolean found(ScanResult r, String token) {

@@ -49,7 +49,7 @@ class GitPackIndexTest {
     assumeTrue(Files.isExecutable(GitCli.GIT), "git is not installed");
   }
 
-  private static byte[] ascii(String s) {
+  static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -101,7 +101,7 @@ class GitPackIndexTest {
     return pack;
   }
 
-  private static Problem onlyPartial(ScanResult r) {
+  static Problem onlyPartial(ScanResult r) {
     List<Problem> partial = r.problems().stream().filter(p -> p.type() == Problem.Type.PARTIAL).toList();
     assertEquals(1, partial.size(), "one partial note: " + r.problems());
     return partial.get(0);
