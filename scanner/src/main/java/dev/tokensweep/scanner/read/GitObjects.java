@@ -28,8 +28,9 @@ import java.util.zip.InflaterInputStream;
  * that is damaged or cannot be read is reported once, at its path, and set aside; a place that
  * turns out to hold another object than the one asked for is reported the same way by
  * {@link #lied}. A damaged pack or loose object is not reported here: it is a file of the scan too,
- * and its own reading reports it. Memory: one index's fan-out and window per pack searched, the
- * multi-pack-index's, and a loose object's bytes while read. Not thread-safe.
+ * and its own reading reports it. Memory: per pack searched, its index's fan-out and window of
+ * ids (about 66 KiB; at most {@link #MAX_PACKS} packs), the multi-pack-index's and its pack names,
+ * and a loose object's bytes while read. Not thread-safe.
  */
 final class GitObjects implements Closeable {
   /** Other packs searched, at most (by name); a repository that {@code git gc --auto} keeps has under 50. */
