@@ -3,6 +3,7 @@ package dev.tokensweep.scanner.read;
 import static dev.tokensweep.scanner.read.GitPackIndexTest.ascii;
 import static dev.tokensweep.scanner.read.GitPackIndexTest.checksummed;
 import static dev.tokensweep.scanner.read.GitPackIndexTest.onlyPartial;
+import static dev.tokensweep.scanner.read.GitPackIndexTest.settings;
 import static dev.tokensweep.scanner.read.GitPackReaderTest.concat;
 import static dev.tokensweep.scanner.read.GitPackReaderTest.gitId;
 import static dev.tokensweep.scanner.read.GitPackReaderTest.header;
@@ -74,10 +75,7 @@ class GitCrossPackTest {
     GitCli.run(repo, dir, "init", "-q", ".");
     String t1 = forge.base62Crc32("ghp_");
     String t2 = forge.like(t1, 24, List.of("github-crc32"));
-    StringBuilder head = new StringBuilder();
-    for (int i = 0; i < 300; i++) {
-      head.append("setting number ").append(i).append(" = value ").append(i * 7).append('\n');
-    }
+    String head = settings();
     Path conf = repo.resolve("app.env");
     Files.writeString(conf, head + "GITHUB_TOKEN=" + t1 + "\n");
     GitCli.run(repo, dir, "add", ".");

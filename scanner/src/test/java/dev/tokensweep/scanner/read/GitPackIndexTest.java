@@ -228,16 +228,22 @@ class GitPackIndexTest {
     }
   }
 
+  /** 300 lines of settings: enough text that git stores a later version of the file as a delta of this one. */
+  static String settings() {
+    StringBuilder head = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      head.append("setting number ").append(i).append(" = value ").append(i * 7).append('\n');
+    }
+    return head.toString();
+  }
+
   @Test
   void fetchedThinPack_refDeltaBeforeItsBaseAppendedAtTheEnd_resolvedThroughTheIdx() throws Exception {
     Path origin = Files.createDirectories(dir.resolve("origin"));
     GitCli.run(origin, dir, "init", "-q", ".");
     String t1 = forge.base62Crc32("ghp_");
     String t2 = forge.like(t1, 24, List.of("github-crc32"));
-    StringBuilder head = new StringBuilder();
-    for (int i = 0; i < 300; i++) {
-      head.append("setting number ").append(i).append(" = value ").append(i * 7).append('\n');
-    }
+    String head = settings();
     Path conf = origin.resolve("app.env");
     Files.writeString(conf, head + "GITHUB_TOKEN=" + t1 + "\n");
     GitCli.run(origin, dir, "add", ".");
