@@ -40,8 +40,9 @@ final class Base64Layer implements DecodingLayer {
   /** Decodes the run {@code [s, e)} of a segment that ends at {@code to}. */
   private void decodeRun(byte[] buf, int s, int e, int to, Locator locator, Next next) {
     // A run that ends at the segment's end may go on past it (a reader's chunk, unless this
-    // segment is a whole decoded run), and one SegmentPass cut at MAX_RUN goes on when a base64
-    // byte follows: what it decodes to may end early, which is no damage of its own.
+    // segment is a whole decoded run or its leaf ends there), and one SegmentPass cut at MAX_RUN
+    // goes on when a base64 byte follows: what it decodes to may end early, which is no damage of
+    // its own. A run of exactly MAX_RUN that ends the leaf is whole.
     boolean atEnd = e == to && !next.wholeEnd();
     boolean overLong = e - s == MAX_RUN && (e < to ? ByteScan.base64Value(buf[e]) >= 0 : atEnd);
     int n = e - s;

@@ -48,8 +48,10 @@ sealed interface DecodingLayer permits Base64Layer, UrlLayer, RsyslogLayer {
 
     /**
      * Whether a run that ends at the end of the segment being decoded ends there: true for a
-     * segment that is a whole decoded run; false for a reader's segment, which a reader that does
-     * not read on ({@link dev.tokensweep.scanner.read.SegmentSink#readOn}) may have cut anywhere.
+     * segment that is a whole decoded run, and for a reader's segment that ends its leaf
+     * ({@link dev.tokensweep.scanner.read.SegmentSink#lastSegment}); false for a reader's other
+     * segments, which a reader that does not read on
+     * ({@link dev.tokensweep.scanner.read.SegmentSink#readOn}) may have cut anywhere.
      * A payload in a run that may be cut is not reported damaged when it ends early.
      */
     default boolean wholeEnd() {

@@ -25,6 +25,8 @@ final class LayeredSink extends SegmentSink.Forwarding {
   private final RunMemo memo;
   /** Whether this sink's segments are whole decoded runs ({@link DecodingLayer.Next#wholeEnd}). */
   private final boolean wholeEnd;
+  /** Whether the segment being decoded ends where its leaf does ({@link #lastSegment}). */
+  private boolean leafEnd;
   /** The decoding problems reported so far from the leaf, shared by the layers below the top. */
   private final Reported problems;
   private final DecodingLayer.Next next = new DecodingLayer.Next() {
@@ -40,7 +42,7 @@ final class LayeredSink extends SegmentSink.Forwarding {
 
     @Override
     public boolean wholeEnd() {
-      return wholeEnd;
+      return wholeEnd || leafEnd;
     }
 
     @Override
@@ -114,14 +116,34 @@ final class LayeredSink extends SegmentSink.Forwarding {
 
   @Override
   public void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+    segment(buf, from, to, ownFrom, ownTo, locator, false);
+  }
+
+  /** A segment that ends where its leaf does: a run that reaches its end is whole, and may be called damaged. */
+  @Override
+  public void lastSegment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+    segment(buf, from, to, ownFrom, ownTo, locator, true);
+  }
+
+  private void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator, boolean last) {
     if (depthLeft == 0) {
-      out.segment(buf, from, to, ownFrom, ownTo, locator);
+      handOn(buf, from, to, ownFrom, ownTo, locator, last);
       return;
     }
     pass.scan(buf, from, to, ownFrom, ownTo, locator.lineCounting());
-    out.segment(buf, from, to, ownFrom, ownTo, locator);
+    handOn(buf, from, to, ownFrom, ownTo, locator, last);
+    leafEnd = last;
     for (DecodingLayer layer : LAYERS) {
       layer.decode(buf, from, to, ownFrom, ownTo, pass, locator, next);
+    }
+  }
+
+  /** The segment as it is, to the sink below; as the leaf's last when it is. */
+  private void handOn(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator, boolean last) {
+    if (last) {
+      out.lastSegment(buf, from, to, ownFrom, ownTo, locator);
+    } else {
+      out.segment(buf, from, to, ownFrom, ownTo, locator);
     }
   }
 

@@ -12,6 +12,17 @@ public interface SegmentSink {
   /** Scans {@code buf[from, to)}, reporting matches that start in {@code [ownFrom, ownTo)}. */
   void segment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator);
 
+  /**
+   * As {@link #segment(byte[], int, int, int, int, Locator)}, for a segment whose end is its leaf's
+   * end (a reader's last chunk, the end of stdin): an encoded run that reaches {@code to} ends
+   * there, and was not cut by the reader. By default a segment like any other, which a wrapping
+   * sink that rewrites segments gets too: to it the run may then have been cut, which only keeps a
+   * payload that ends early from being called damaged.
+   */
+  default void lastSegment(byte[] buf, int from, int to, int ownFrom, int ownTo, Locator locator) {
+    segment(buf, from, to, ownFrom, ownTo, locator);
+  }
+
   /** Scans all of {@code buf[from, to)}. */
   default void segment(byte[] buf, int from, int to, Locator locator) {
     segment(buf, from, to, from, to, locator);

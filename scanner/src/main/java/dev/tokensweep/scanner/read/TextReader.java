@@ -143,8 +143,11 @@ public final class TextReader implements PartReader {
       }
       boolean last = eof || base + ownEnd >= ownLimit;
       ChunkLocator loc = new ChunkLocator(path, encoding, format, buf, base, own, lineAtOwn, lineStartBeforeBuf);
-      if (ownEnd > own || (eof && len == 0 && base == 0)) {
-        sink.segment(buf, 0, len, own, Math.max(own, ownEnd), loc);
+      if (eof && (ownEnd > own || len == 0 && base == 0)) {
+        // the leaf ends here: a run that reaches the buffer's end is whole, not cut
+        sink.lastSegment(buf, 0, len, own, Math.max(own, ownEnd), loc);
+      } else if (ownEnd > own) {
+        sink.segment(buf, 0, len, own, ownEnd, loc);
       }
       if (lines != null && ownEnd > own) {
         int nl = ByteScan.lastIndexOf(buf, own, ownEnd, (byte) '\n');

@@ -267,6 +267,24 @@ class PayloadProblemsCliTest {
   }
 
   @Test
+  void gzipDamagedInARunThatEndsTheFile_corrupt() throws IOException {
+    // the text reader's last chunk ends where the run does: it was taken for a run the chunk cut
+    Random rnd = new Random(6);
+    StringBuilder log = new StringBuilder("GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n");
+    while (log.length() < 200_000) {
+      log.append("2026-12-05 INFO request ").append(rnd.nextInt()).append(" served\n");
+    }
+    byte[] gz = gzip(ascii(log.toString()));
+    gz[gz.length / 2] ^= (byte) 0xFF;
+    Path p = tmp.resolve("damaged-last.log");
+    Files.writeString(p, "a\nb\nstate=" + b64(gz).replace("=", ""));
+    Run r = scan(p);
+    assertEquals(3, r.exit(), "incomplete");
+    assertEquals(List.of("ts.github.1 [\"base64+gzip\"]"), found(r), "what came out before the damage");
+    assertOneProblem(r, p, "corrupt", "the base64 run at ", "line 3, column 7", "base64+gzip");
+  }
+
+  @Test
   void payloadsWithinTheCaps_andRandomRunsThatStartLikeZlib_noProblem() throws IOException {
     // about one random base64 run in a thousand starts with a zlib header: its decoder fails at
     // once, which is no damage of a payload; real payloads within every cap read whole
