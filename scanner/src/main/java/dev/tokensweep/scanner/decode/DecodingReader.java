@@ -94,8 +94,8 @@ public final class DecodingReader implements Reader {
 
   /**
    * Whether {@code buf[from, to)} ends inside a run that the layers would decode and that starts
-   * at or after {@code ownFrom}, shorter than {@link DecodingLayer#MAX_RUN} so far: one that a
-   * reader holding more bytes would decode whole ({@link SegmentSink#readOn}).
+   * at or after {@code ownFrom}, no longer than {@link DecodingLayer#MAX_RUN} so far: one that a
+   * reader holding more bytes would decode whole, or tell to be longer ({@link SegmentSink#readOn}).
    */
   public static boolean endsInRun(byte[] buf, int from, int to, int ownFrom) {
     return LayeredSink.endsInRun(buf, from, to, ownFrom, to);

@@ -150,9 +150,10 @@ final class LayeredSink extends SegmentSink.Forwarding {
   /**
    * True when the URL characters that end {@code buf[from, to)}, or the base64 ones among them,
    * form a run that the base64 or URL layer would decode from here (its first byte owned, as
-   * {@link SegmentPass} and {@link UrlLayer} decide) and that is shorter than
+   * {@link SegmentPass} and {@link UrlLayer} decide) and that is no longer than
    * {@link DecodingLayer#MAX_RUN} so far: the layers would decode it cut short, and the
-   * segments after this one would not decode the rest.
+   * segments after this one would not decode the rest; one of exactly MAX_RUN needs the byte
+   * after it, or it would be taken for a longer one.
    */
   @Override
   public boolean readOn(byte[] buf, int from, int to, int ownFrom, int ownTo) {
@@ -161,8 +162,9 @@ final class LayeredSink extends SegmentSink.Forwarding {
 
   /** {@link #readOn} for any sink with the layers. */
   static boolean endsInRun(byte[] buf, int from, int to, int ownFrom, int ownTo) {
-    // a run that starts before ownFrom, or MAX_RUN or more before `to`, is not read on for
-    int low = Math.max(from, Math.max(ownFrom - 1, to - DecodingLayer.MAX_RUN));
+    // a run that starts before ownFrom, or more than MAX_RUN before `to`, is not read on for; one
+    // of exactly MAX_RUN so far is, to the byte after it, which tells whether it is longer
+    int low = Math.max(from, Math.max(ownFrom - 1, to - DecodingLayer.MAX_RUN - 1));
     int url = to; // the first byte of the run of URL characters that ends at `to`
     int base64 = -1; // the first byte of the base64 run that ends there
     while (url > low && UrlLayer.isUrlByte(buf[url - 1])) {
@@ -177,9 +179,9 @@ final class LayeredSink extends SegmentSink.Forwarding {
     return decodesFrom(base64, from, to, ownFrom, ownTo) || decodesFrom(url, from, to, ownFrom, ownTo);
   }
 
-  /** Whether a run from {@code s} to {@code to} is one this segment decodes, and not yet MAX_RUN long. */
+  /** Whether a run from {@code s} to {@code to} is one this segment decodes, and not yet longer than MAX_RUN. */
   private static boolean decodesFrom(int s, int from, int to, int ownFrom, int ownTo) {
-    return s < to && to - s < DecodingLayer.MAX_RUN && SegmentPass.owns(s, from, ownFrom, ownTo);
+    return s < to && to - s <= DecodingLayer.MAX_RUN && SegmentPass.owns(s, from, ownFrom, ownTo);
   }
 
   /** Scans decoded bytes through the next layer, with locations that name this decoding. */

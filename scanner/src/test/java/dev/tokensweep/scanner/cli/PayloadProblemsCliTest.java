@@ -284,6 +284,45 @@ class PayloadProblemsCliTest {
     assertOneProblem(r, p, "corrupt", "the base64 run at ", "line 3, column 7", "base64+gzip");
   }
 
+  /** A gzip payload holding a token whose base64 run is exactly 1 MiB (the run-length cap), no padding. */
+  private String payloadOfOneMiB() throws IOException {
+    Random rnd = new Random(8);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    StringBuilder text = new StringBuilder("GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n");
+    while (text.length() < 900_000) {
+      text.append(text.length() % 100 == 0 ? '\n' : alphabet.charAt(rnd.nextInt(64)));
+    }
+    String run = b64(Archives.gzipOfLength(ascii(text.toString()), 3 << 18));
+    assertEquals(1 << 20, run.length(), "exactly the cap");
+    return run;
+  }
+
+  @Test
+  void payloadRunOfExactlyOneMiB_readWhole_atTheEndOfTheFileAndMidFile() throws IOException {
+    String run = payloadOfOneMiB();
+    for (String tail : List.of("", "\nthe end\n")) {
+      Path p = tmp.resolve("exact" + tail.length() + ".log");
+      Files.writeString(p, "first line\nblob=" + run + tail);
+      Run r = scan(p);
+      assertEquals(List.of(), problems(r), "no problem, tail " + tail.length());
+      assertEquals(0, r.exit(), "complete (findings below --fail-on)");
+      assertEquals(List.of("ts.github.1 [\"base64+gzip\"]"), found(r));
+    }
+  }
+
+  @Test
+  void payloadRunOneByteOverOneMiB_limit_atTheEndOfTheFileAndMidFile() throws IOException {
+    String run = payloadOfOneMiB() + "A";
+    for (String tail : List.of("", "\nthe end\n")) {
+      Path p = tmp.resolve("over" + tail.length() + ".log");
+      Files.writeString(p, "first line\nblob=" + run + tail);
+      Run r = scan(p);
+      assertEquals(3, r.exit(), "incomplete, tail " + tail.length());
+      assertEquals(List.of("ts.github.1 [\"base64+gzip\"]"), found(r), "the first MiB read");
+      assertOneProblem(r, p, "limit", "run-length: ", "line 2, column 6", "base64");
+    }
+  }
+
   @Test
   void payloadsWithinTheCaps_andRandomRunsThatStartLikeZlib_noProblem() throws IOException {
     // about one random base64 run in a thousand starts with a zlib header: its decoder fails at

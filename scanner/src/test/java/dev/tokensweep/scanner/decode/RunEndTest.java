@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A base64 payload whose run ends at the end of its segment: cut there by a reader (what it
- * decodes to may end early, which is no damage), or whole, where the leaf ends. Damage at a
- * leaf's end went unreported.
+ * decodes to may end early, which is no damage), or whole, where the leaf ends or the byte after
+ * it is known. Damage at a leaf's end went unreported, and a run of exactly {@link
+ * DecodingLayer#MAX_RUN} at a leaf's end, or at a reader's chunk edge, was called longer.
  */
 class RunEndTest {
 
@@ -96,5 +97,37 @@ class RunEndTest {
     new DecodingReader(new TextReader(1 << 16)).read(new ByteArrayInputStream(file), "x.log", c);
     assertEquals(1, c.problems.size(), "the text reader's last chunk ends where the file does");
     assertEquals(Problem.Type.CORRUPT, c.problems.get(0).type());
+  }
+
+  /** A gzip payload whose base64 run is exactly {@link DecodingLayer#MAX_RUN} characters, no padding. */
+  private static String payloadOfMaxRun() throws IOException {
+    String run = Base64.getEncoder().encodeToString(
+        Archives.gzipOfLength(ascii(randomText(7, 900_000)), DecodingLayer.MAX_RUN / 4 * 3));
+    assertEquals(DecodingLayer.MAX_RUN, run.length());
+    return run;
+  }
+
+  @Test
+  void runOfExactlyMaxRunAtAChunkEdge_readOnToTheByteAfter_wholeNotLonger() throws IOException {
+    // the reader's chunk (600,000 bytes and its context of 64 on each side) doubles once to hold
+    // the run, and the doubled buffer ends right where the run does, the newline after it unread:
+    // the reader stopped there, and the run was taken for one longer than MAX_RUN
+    int chunk = 600_000;
+    int full = chunk + 2 * 64;
+    String run = payloadOfMaxRun();
+    int runStart = 2 * full - DecodingLayer.MAX_RUN;
+    String head = "x".repeat(runStart - 6 - 1) + "\nstate=";
+    byte[] file = ascii(head + run + "\nthe end\n");
+    assertEquals(runStart, head.length(), "the run starts in the first chunk's owned range");
+    Collected c = new Collected();
+    new DecodingReader(new TextReader(chunk)).read(new ByteArrayInputStream(file), "x.log", c);
+    assertEquals(List.of(), c.problems, "a run of exactly MAX_RUN is read whole");
+    assertTrue(c.decodedBytes >= 900_000, "all it held was scanned: " + c.decodedBytes);
+
+    Collected longer = new Collected();
+    byte[] plusOne = ascii(head + run + "A\nthe end\n");
+    new DecodingReader(new TextReader(chunk)).read(new ByteArrayInputStream(plusOne), "x.log", longer);
+    assertEquals(1, longer.problems.size(), "one byte more is past the cap");
+    assertTrue(longer.problems.get(0).message().startsWith("run-length: "), longer.problems.get(0).message());
   }
 }

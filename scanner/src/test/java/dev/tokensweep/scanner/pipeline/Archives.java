@@ -53,6 +53,22 @@ public final class Archives {
     return compress(o -> new GzipCompressorOutputStream(o, p), data);
   }
 
+  /**
+   * gzip of {@code data} exactly {@code length} bytes long, its header's file name padding it (a
+   * payload of an exact base64 length).
+   */
+  public static byte[] gzipOfLength(byte[] data, int length) throws IOException {
+    int pad = length - gzipNamed(data, "p").length;
+    if (pad < 0) {
+      throw new IllegalArgumentException("gzip of the data alone is longer than " + length);
+    }
+    byte[] g = gzipNamed(data, "p".repeat(1 + pad));
+    if (g.length != length) {
+      throw new IllegalStateException("gzip of " + g.length + " bytes, not " + length);
+    }
+    return g;
+  }
+
   public static byte[] bzip2(byte[] data) throws IOException {
     return compress(BZip2CompressorOutputStream::new, data);
   }
