@@ -76,10 +76,13 @@ public final class DecodingReader implements Reader {
    * Hands {@code sink} each run of {@code buf[from, to)} that the layers decode, decoded and whole
    * (and the runs decoded inside those), as a scan of those bytes would; never the bytes as they
    * are. For a filter that matches the plain bytes itself and needs what is encoded in them
-   * ({@code redact}). Its locators give, as the offset, where in {@code buf} the encoded bytes of a
-   * decoded offset start (to within a base64 quantum), and nothing else.
+   * ({@code redact}). {@code locator} places {@code buf}'s bytes in the stream (a decoded offset
+   * at the encoded bytes that encode it, to within a base64 quantum), and may count lines
+   * ({@link dev.tokensweep.scanner.read.Locator#lineCounting}); {@code last} when the stream ends
+   * at {@code to}, so that a run reaching it ends there.
    */
-  public static void eachDecoded(byte[] buf, int from, int to, SegmentSink sink) {
+  public static void eachDecoded(byte[] buf, int from, int to, boolean last, dev.tokensweep.scanner.read.Locator locator,
+      SegmentSink sink) {
     SegmentSink decodedOnly = new SegmentSink.Forwarding(sink) {
       @Override
       public void segment(byte[] b, int f, int t, int ownFrom, int ownTo, dev.tokensweep.scanner.read.Locator locator) {
@@ -88,8 +91,12 @@ public final class DecodingReader implements Reader {
         }
       }
     };
-    new LayeredSink(decodedOnly, DEFAULT_DEPTH).segment(buf, from, to, from, to,
-        p -> new dev.tokensweep.scanner.model.Location(null, null, null, p, null, null, null, null, null, null));
+    LayeredSink layers = new LayeredSink(decodedOnly, DEFAULT_DEPTH);
+    if (last) {
+      layers.lastSegment(buf, from, to, from, to, locator);
+    } else {
+      layers.segment(buf, from, to, from, to, locator);
+    }
   }
 
   /**

@@ -6,8 +6,11 @@ import dev.tokensweep.detectors.evidence.Match;
 import dev.tokensweep.scanner.decode.DecodingReader;
 import dev.tokensweep.scanner.model.Location;
 import dev.tokensweep.scanner.model.Problem;
+import dev.tokensweep.scanner.read.ByteScan;
+import dev.tokensweep.scanner.read.ChunkLocator;
 import dev.tokensweep.scanner.read.Locator;
 import dev.tokensweep.scanner.read.SegmentSink;
+import dev.tokensweep.scanner.source.Source;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -72,6 +75,11 @@ public final class LineRedactor {
     int start = 0;    // first byte not yet written
     int len = 0;
     carry = -1;
+    base = 0;
+    lineAtStart = 1;
+    lineStartBeforeBuf = 0;
+    countedBefore.clear();
+    counted.clear();
     List<Match> matches = new ArrayList<>();
     while (true) {
       int r = in.read(buf, len, buf.length - len);
@@ -82,18 +90,19 @@ public final class LineRedactor {
       // every line completed by this read goes out now, in one detector pass
       int nl = lastIndexOf(buf, (byte) '\n', start, len);
       if (nl >= 0) {
-        emit(buf, ctx, start, nl + 1, nl + 1, out, matches);
+        emit(buf, ctx, start, nl + 1, nl + 1, false, out, matches);
         start = nl + 1;
         ctx = Math.max(ctx, start - CONTEXT);
       }
       if (eof) {
         if (start < len) {
-          emit(buf, ctx, start, len, len, out, matches);
+          emit(buf, ctx, start, len, len, true, out, matches);
         }
         out.flush();
         return;
       }
       int shift = ctx;
+      drop(buf, shift);
       System.arraycopy(buf, ctx, buf, 0, len - ctx);
       len -= shift;
       start -= shift;
@@ -109,9 +118,10 @@ public final class LineRedactor {
       if (len == buf.length) {
         // a line longer than the chunk: write what no later match can start in, keep the overlap
         int upTo = len - ov;
-        emit(buf, ctx, start, upTo, len, out, matches);
+        emit(buf, ctx, start, upTo, len, false, out, matches);
         start = upTo;
         ctx = start - CONTEXT;
+        drop(buf, ctx);
         System.arraycopy(buf, ctx, buf, 0, len - ctx);
         len -= ctx;
         start -= ctx;
@@ -125,12 +135,36 @@ public final class LineRedactor {
   /** End (in buf) of a secret whose mask was already written but whose bytes run past the last piece. */
   private int carry = -1;
 
+  // where the buffer stands in stdin, for the places a problem names: the offset of buf[0], the
+  // line of the first byte not yet written, and the offset where the line holding buf[0] starts
+  private long base;
+  private long lineAtStart;
+  private long lineStartBeforeBuf;
+
+  /**
+   * The problems the last piece counted, and this one's: a payload in the left context is decoded
+   * again by the next piece (the one before may have decoded it cut, at the end of a long line),
+   * and was counted again; the message names its place, so an equal one is the same payload.
+   */
+  private List<String> countedBefore = new ArrayList<>();
+  private List<String> counted = new ArrayList<>();
+
+  /** Where the buffer stands once its first {@code by} bytes are dropped (before they are). */
+  private void drop(byte[] buf, int by) {
+    int nl = lastIndexOf(buf, (byte) '\n', 0, by);
+    if (nl >= 0) {
+      lineStartBeforeBuf = base + nl + 1;
+    }
+    base += by;
+  }
+
   /**
    * Writes {@code buf[from, to)} with every secret that overlaps it replaced; {@code ctx..from} is
-   * left context and {@code to..scanEnd} right context.
+   * left context and {@code to..scanEnd} right context, which holds no newline; {@code last} when
+   * stdin ends at scanEnd.
    */
-  private void emit(byte[] buf, int ctx, int from, int to, int scanEnd, OutputStream out, List<Match> matches)
-      throws IOException {
+  private void emit(byte[] buf, int ctx, int from, int to, int scanEnd, boolean last, OutputStream out,
+      List<Match> matches) throws IOException {
     int w = from;
     if (carry > from) {
       int skip = Math.min(carry, to);
@@ -143,7 +177,15 @@ public final class LineRedactor {
     matches.clear();
     detector.scan(buf, ctx, scanEnd, ctx, scanEnd, matches::add);
     matches.sort((a, b) -> Integer.compare(a.start(), b.start()));
-    destroyEncoded(buf, ctx, scanEnd, matches);
+    long lineAtCtx = lineAtStart - ByteScan.count(buf, ctx, from, (byte) '\n');
+    ChunkLocator stream = new ChunkLocator(Source.STDIN, null, "text", buf, base, ctx, lineAtCtx, lineStartBeforeBuf);
+    List<String> c = countedBefore;
+    countedBefore = counted;
+    counted = c;
+    counted.clear();
+    destroyEncoded(buf, ctx, scanEnd, last, stream, matches);
+    // the decoding pass told the locator the newlines from ctx to scanEnd, none of them past `to`
+    lineAtStart = stream.lineAfter(scanEnd);
     for (Match m : matches) {
       if (m.end() <= w || m.start() >= to) {
         continue;
@@ -178,17 +220,19 @@ public final class LineRedactor {
    * base64 token on every line quadratic (2 MB, 14,286 tokens: 38.6 s). The plain matches the
    * detector found in the bytes as they are ({@code plain}) keep their masks. Bytes past
    * {@code to} that a form reaches into are destroyed too, for the piece that writes them.
+   * {@code stream} places the bytes in stdin, for the problems; {@code last} when stdin ends at
+   * {@code scanEnd}.
    */
-  private void destroyEncoded(byte[] buf, int ctx, int scanEnd, List<Match> plain) {
+  private void destroyEncoded(byte[] buf, int ctx, int scanEnd, boolean last, Locator stream, List<Match> plain) {
     List<byte[]> secrets = new ArrayList<>();
     List<int[]> near = new ArrayList<>(); // per secret, the bytes of buf its encoded forms may stand in
     List<Integer> payloads = new ArrayList<>(); // where a base64 payload that held a secret starts
-    DecodingReader.eachDecoded(buf, ctx, scanEnd, new SegmentSink() {
+    DecodingReader.eachDecoded(buf, ctx, scanEnd, last, stream, new SegmentSink() {
       @Override
       public void segment(byte[] b, int from, int to, int ownFrom, int ownTo, Locator locator) {
         detector.scan(b, from, to, ownFrom, ownTo, m -> {
           Location l = locator.locate(m.start());
-          int at = l == null ? ctx : (int) l.offset();
+          int at = l == null ? ctx : (int) (l.offset() - base);
           if (l != null && isPayload(l)) {
             payloads.add(at); // compressed: no form of the secret stands in its bytes
           }
@@ -208,7 +252,9 @@ public final class LineRedactor {
       public void problem(Problem problem) {
         // a base64 payload past a cap, encrypted or damaged: what was not examined is not
         // redacted, and the command says so when stdin ends
-        if (unexamined++ == 0) {
+        boolean again = countedBefore.contains(problem.message());
+        counted.add(problem.message());
+        if (!again && unexamined++ == 0) {
           firstUnexamined = problem;
         }
       }
@@ -248,7 +294,7 @@ public final class LineRedactor {
    */
   private static void destroyRun(byte[] buf, int at, int to, List<Match> plain) {
     int e = at;
-    while (e < to && dev.tokensweep.scanner.read.ByteScan.base64Value(buf[e]) >= 0) {
+    while (e < to && ByteScan.base64Value(buf[e]) >= 0) {
       e++;
     }
     for (int i = at; i < e; i++) {
