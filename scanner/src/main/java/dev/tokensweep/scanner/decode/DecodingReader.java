@@ -79,7 +79,8 @@ public final class DecodingReader implements Reader {
    * ({@code redact}). {@code locator} places {@code buf}'s bytes in the stream (a decoded offset
    * at the encoded bytes that encode it, to within a base64 quantum), and may count lines
    * ({@link dev.tokensweep.scanner.read.Locator#lineCounting}); {@code last} when the stream ends
-   * at {@code to}, so that a run reaching it ends there.
+   * at {@code to}, so that a run reaching it ends there. Every decoding problem goes to {@code
+   * sink}, each payload's once.
    */
   public static void eachDecoded(byte[] buf, int from, int to, boolean last, dev.tokensweep.scanner.read.Locator locator,
       SegmentSink sink) {
@@ -91,7 +92,8 @@ public final class DecodingReader implements Reader {
         }
       }
     };
-    LayeredSink layers = new LayeredSink(decodedOnly, DEFAULT_DEPTH);
+    // every problem handed on, to be counted: a scan's leaf lists a few, then says there were more
+    LayeredSink layers = new LayeredSink(decodedOnly, DEFAULT_DEPTH, Integer.MAX_VALUE);
     if (last) {
       layers.lastSegment(buf, from, to, from, to, locator);
     } else {

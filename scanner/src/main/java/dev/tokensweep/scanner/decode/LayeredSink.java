@@ -68,7 +68,17 @@ final class LayeredSink extends SegmentSink.Forwarding {
    * counts its effects.
    */
   LayeredSink(SegmentSink out, int depthLeft) {
-    this(out, depthLeft, out.effects() >= 0 && depthLeft > 0 ? new RunMemo(out::effects) : null, false, new Reported());
+    this(out, depthLeft, MAX_PROBLEMS);
+  }
+
+  /**
+   * As {@link #LayeredSink(SegmentSink, int)}, handing on {@code maxProblems} decoding problems one
+   * by one before the one that says there were more: a filter that counts them ({@code redact})
+   * hands on every one.
+   */
+  LayeredSink(SegmentSink out, int depthLeft, int maxProblems) {
+    this(out, depthLeft, out.effects() >= 0 && depthLeft > 0 ? new RunMemo(out::effects) : null, false,
+        new Reported(maxProblems));
   }
 
   private LayeredSink(SegmentSink out, int depthLeft, RunMemo memo, boolean wholeEnd, Reported problems) {
@@ -81,30 +91,36 @@ final class LayeredSink extends SegmentSink.Forwarding {
 
   /**
    * The leaf's decoding problems: how many, and what each reported one was ({@link
-   * DecodingLayer.Next#problem}'s {@code same}; at most {@link #MAX_PROBLEMS} and one more).
+   * DecodingLayer.Next#problem}'s {@code same}; at most {@code max} and one more).
    */
   private static final class Reported {
+    final int max;
     int count;
-    final java.util.List<String> same = new java.util.ArrayList<>();
+    final java.util.Set<String> same = new java.util.HashSet<>();
+
+    Reported(int max) {
+      this.max = max;
+    }
   }
 
   /**
-   * Hands {@code p} on while the leaf has reported fewer than {@link #MAX_PROBLEMS}, unless it was
-   * reported already ({@code same}): the rsyslog and URL layers decode a line again, and come to
-   * its payloads again after the base64 layer did.
+   * Hands {@code p} on while the leaf has reported fewer than its most ({@link #MAX_PROBLEMS}
+   * unless told), unless it was reported already ({@code same}): the rsyslog and URL layers decode
+   * a line again, and come to its payloads again after the base64 layer did.
    */
   private void report(Problem p, String same) {
     int k = problems.count;
-    if (k > MAX_PROBLEMS || problems.same.contains(same)) {
+    int max = problems.max;
+    if (k > max || problems.same.contains(same)) {
       return; // counted no further: a problem dropped changes nothing the memo must know
     }
     problems.same.add(same);
     problems.count = k + 1;
-    if (k < MAX_PROBLEMS) {
+    if (k < max) {
       out.problem(p);
     } else {
-      out.problem(new Problem(p.location(), Problem.Type.LIMIT, "payload-problems: more than " + MAX_PROBLEMS
-          + " encoded payloads here were not scanned whole; the first " + MAX_PROBLEMS + " are listed, the rest not"));
+      out.problem(new Problem(p.location(), Problem.Type.LIMIT, "payload-problems: more than " + max
+          + " encoded payloads here were not scanned whole; the first " + max + " are listed, the rest not"));
     }
   }
 

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,5 +172,17 @@ class RedactPayloadsCliTest {
     assertEquals(3, f.exit());
     assertTrue(f.err().contains(": 1 encoded payload(s) could not be examined whole"), f.err());
     assertEquals(in, f.out(), "the lines pass through as they were");
+  }
+
+  @Test
+  void aBombOnEveryLine_eachCounted() throws IOException {
+    // a scan lists a leaf's first 8 payload problems and says there were more; the filter counted
+    // what was listed, 9 for 30 (27 on a pipe's reads, 9 a read)
+    String in = ("payload=" + b64(zerosBomb(8)) + "\n").repeat(30);
+
+    for (Filtered f : List.of(redact(in), redactPiped(in))) {
+      assertEquals(3, f.exit());
+      assertTrue(f.err().contains(": 30 encoded payload(s) could not be examined whole"), f.err());
+    }
   }
 }
