@@ -55,7 +55,7 @@ class PayloadProblemsCliTest {
   }
 
   /** gzip of {@code mib} MiB of zeros (~1 KiB a MiB). */
-  private static byte[] zerosBomb(int mib) throws IOException {
+  static byte[] zerosBomb(int mib) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (GZIPOutputStream g = new GZIPOutputStream(bo)) {
       byte[] zeros = new byte[1 << 20];
@@ -190,20 +190,27 @@ class PayloadProblemsCliTest {
     assertOneProblem(z, zstd, "limit", "decoder-memory: ", "line 1, column 5", "base64+zstd");
   }
 
-  @Test
-  void payloadRunLongerThanOneMiB_limitAndItsFirstMiBRead() throws IOException {
-    // random base64 letters compress to about 6 bits a character: ~1.1 MB of them give more than
-    // 1 MiB of base64, the token at the start
-    Random rnd = new Random(9);
+  /**
+   * {@code n} random base64 letters with a newline after every 100: text that compresses to about 6
+   * bits a letter.
+   */
+  private static String letters(int seed, int n) {
+    Random rnd = new Random(seed);
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    StringBuilder filler = new StringBuilder();
-    while (filler.length() < 1_150_000) {
-      filler.append(alphabet.charAt(rnd.nextInt(64)));
-      if (filler.length() % 100 == 0) {
-        filler.append('\n');
+    StringBuilder sb = new StringBuilder(n);
+    while (sb.length() < n) {
+      sb.append(alphabet.charAt(rnd.nextInt(64)));
+      if (sb.length() % 101 == 100) {
+        sb.append('\n');
       }
     }
-    String run = b64(gzip(ascii("GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n" + filler)));
+    return sb.toString();
+  }
+
+  @Test
+  void payloadRunLongerThanOneMiB_limitAndItsFirstMiBRead() throws IOException {
+    // ~1.1 MB of random letters give more than 1 MiB of base64, the token at the start
+    String run = b64(gzip(ascii("GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n" + letters(9, 1_150_000))));
     assertTrue(run.length() > (1 << 20), "longer than the cap: " + run.length());
     Path p = tmp.resolve("large.log");
     Files.writeString(p, "first line\nblob=" + run + "\n");
@@ -286,13 +293,8 @@ class PayloadProblemsCliTest {
 
   /** A gzip payload holding a token whose base64 run is exactly 1 MiB (the run-length cap), no padding. */
   private String payloadOfOneMiB() throws IOException {
-    Random rnd = new Random(8);
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    StringBuilder text = new StringBuilder("GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n");
-    while (text.length() < 900_000) {
-      text.append(text.length() % 100 == 0 ? '\n' : alphabet.charAt(rnd.nextInt(64)));
-    }
-    String run = b64(Archives.gzipOfLength(ascii(text.toString()), 3 << 18));
+    String text = "GH_TOKEN=" + forge.base62Crc32("ghp_") + "\n" + letters(8, 900_000);
+    String run = b64(Archives.gzipOfLength(ascii(text), 3 << 18));
     assertEquals(1 << 20, run.length(), "exactly the cap");
     return run;
   }

@@ -2,6 +2,7 @@ package dev.tokensweep.scanner.cli;
 
 import static dev.tokensweep.scanner.cli.CompressedBase64CliTest.b64;
 import static dev.tokensweep.scanner.cli.CompressedBase64CliTest.gzip;
+import static dev.tokensweep.scanner.cli.PayloadProblemsCliTest.zerosBomb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,14 +85,8 @@ class RedactPayloadsCliTest {
 
   @Test
   void payloadPastTheCap_saidOnStderr_exit3() throws IOException {
-    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-    try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(bo)) {
-      byte[] zeros = new byte[1 << 20];
-      for (int i = 0; i < 8; i++) {
-        g.write(zeros); // 8 MiB of zeros: past the 4 MiB a payload is unpacked to
-      }
-    }
-    String in = "a\nblob=" + b64(bo.toByteArray()) + "\nb\n";
+    // 8 MiB of zeros: past the 4 MiB a payload is unpacked to
+    String in = "a\nblob=" + b64(zerosBomb(8)) + "\nb\n";
 
     Filtered f = redact(in);
 
@@ -99,18 +94,6 @@ class RedactPayloadsCliTest {
     assertEquals(in, f.out(), "the lines pass through as they were");
     assertTrue(f.err().contains("1 encoded payload(s) could not be examined whole"), "said on stderr");
     assertTrue(f.err().contains("payload-bytes"), "with the cause");
-  }
-
-  /** gzip of {@code mib} MiB of zeros: past the 4 MiB a payload is unpacked to from 5 on. */
-  private static byte[] zerosBomb(int mib) throws IOException {
-    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-    try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(bo)) {
-      byte[] zeros = new byte[1 << 20];
-      for (int i = 0; i < mib; i++) {
-        g.write(zeros);
-      }
-    }
-    return bo.toByteArray();
   }
 
   @Test
