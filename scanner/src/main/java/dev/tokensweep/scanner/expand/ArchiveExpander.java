@@ -142,10 +142,13 @@ final class ArchiveExpander implements Expander {
     b.reset();
     Format f = Sniffer.sniff(Names.baseName(path), head, head.length);
     if (f == null) {
-      leaves.read(b, path, head, head.length, file);
-      if (file != null && depth == 0 && Sniffer.launcher(head, head.length)) {
-        zipBehindLauncher(file, path, depth);
+      if (file == null || depth > 0) {
+        leaves.read(b, path, head, head.length, file);
+        return;
       }
+      ZipEnds ends = new ZipEnds(b);
+      leaves.read(ends, path, head, head.length, file);
+      embeddedZips(file, path, depth, ends);
       return;
     }
     if (f.kind() != Format.Kind.COMPRESSED && !archivePath.equals(path)) {
@@ -168,28 +171,61 @@ final class ArchiveExpander implements Expander {
   }
 
   /**
-   * A self-extracting zip (a launcher, then a zip, found by the end record and comment the file
-   * ends in, {@link ZipDirectory#endsInZip}): the file was read as a leaf, launcher and zip bytes
-   * alike, but the zip's members are compressed, so they are opened too, named as the zip's
-   * ({@code setup.sh!app/config.yml}). A copy cannot be made of both at once: a visitor is only
-   * told that the members were not sanitized. Only a file on disk is looked at: a launcher inside
-   * an archive or a stream would have to be spooled whole to be opened as a zip, and every script
-   * and executable in a tarball with it.
+   * The zips inside a file read as a leaf, found by the end records its reader read past
+   * ({@link ZipEnds}) and judged by {@link ZipDirectory#embedded}: a self-extractor's (a script
+   * or an executable, then the zip, with or without a comment, and a signed executable's
+   * certificate table after it), a jar in a dump. The file was read as a leaf, every byte, but a
+   * zip's members are compressed, so they are opened too, named as the file's
+   * ({@code setup.exe!app/config.yml}). Records are taken from the last: one inside a zip already
+   * opened (a stored jar in a zip) was read as its member. A damaged directory is a problem, and
+   * the members are read from their local headers. A copy cannot be made of a leaf and its zips
+   * at once: a visitor is only told that the members were not sanitized. Only a file on disk is
+   * looked at: a zip in a leaf inside an archive or a stream would have to be spooled whole to be
+   * opened, and every binary in a tarball with it.
    */
-  private void zipBehindLauncher(Path file, String path, int depth) throws IOException {
-    try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-      if (!ZipDirectory.endsInZip(ch)) {
-        return;
-      }
-    } catch (IOException | RuntimeException e) {
-      return; // no zip to be found: the file was read as what it is
-    }
-    if (visitor != NONE) {
-      budget.problem(path, Problem.Type.UNSUPPORTED, "a zip follows a launcher (self-extracting archive): "
-          + "its compressed members are not sanitized");
+  private void embeddedZips(Path file, String path, int depth, ZipEnds ends) {
+    long[] at = ends.ends();
+    if (at.length == 0) {
       return;
     }
-    zip(new OnDisk(file), path, depth);
+    if (ends.overflow()) {
+      budget.problem(path, Problem.Type.LIMIT, "more than " + ZipEnds.MAX_ENDS + " zip end records; zips ending after "
+          + "offset " + at[at.length - 1] + " not looked for (the file's bytes were scanned)");
+    }
+    long opened = Long.MAX_VALUE; // the start of the lowest zip opened
+    for (int i = at.length - 1; i >= 0 && !budget.branchStopped(); i--) {
+      if (at[i] >= opened) {
+        continue;
+      }
+      ZipDirectory.Embedded z;
+      try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+        z = ZipDirectory.embedded(ch, at[i]);
+      } catch (IOException | RuntimeException e) {
+        continue; // the file was read as what it is
+      }
+      if (z == null) {
+        continue;
+      }
+      opened = z.start();
+      String where = "zip at offset " + z.start() + " (end record at offset " + at[i] + ")";
+      if (visitor != NONE) {
+        budget.problem(path, Problem.Type.UNSUPPORTED, where + " inside this file (a self-extracting archive or an "
+            + "embedded zip): its compressed members are not sanitized");
+        continue;
+      }
+      try {
+        if (z.damage() != null) {
+          budget.problem(path, Problem.Type.CORRUPT, where + ": " + z.damage() + "; members read from their local headers");
+          zipFromLocalHeaders(new Slice(file, z.firstMember(), z.end()), path, depth);
+        } else {
+          zip(new Slice(file, z.start(), z.end()), path, depth);
+        }
+      } catch (IOException e) {
+        if (!budget.branchStopped()) {
+          budget.problem(path, classify(e), where + " unreadable: " + message(e));
+        }
+      }
+    }
   }
 
   /**
@@ -733,6 +769,24 @@ final class ArchiveExpander implements Expander {
     @Override
     public long size() throws IOException {
       return Files.size(file);
+    }
+  }
+
+  /** The bytes {@code [from, to)} of a file on disk: a zip inside it ({@link #embeddedZips}). */
+  private record Slice(Path file, long from, long to) implements Seekable {
+    @Override
+    public SeekableByteChannel channel() throws IOException {
+      return new SliceChannel(java.nio.channels.FileChannel.open(file), from, to);
+    }
+
+    @Override
+    public InputStream stream() throws IOException {
+      return java.nio.channels.Channels.newInputStream(channel());
+    }
+
+    @Override
+    public long size() {
+      return to - from;
     }
   }
 

@@ -99,8 +99,8 @@ public final class Sniffer {
 
   /**
    * Whether a file starting with {@code head} may be a launcher with a zip behind it (a
-   * self-extracting archive): a script, an ELF or a PE executable. The expander then looks for a
-   * zip's end record at the file's end; such a file is not read in parts.
+   * self-extracting archive): a script, an ELF or a PE executable. Such a file is not read in
+   * parts: the expander looks for zips in a file it reads whole ({@link ZipEnds}).
    */
   public static boolean launcher(byte[] head, int len) {
     return len >= 4 && (head[0] == '#' && head[1] == '!' || at(head, len, 0, 0x7F, 'E', 'L', 'F')

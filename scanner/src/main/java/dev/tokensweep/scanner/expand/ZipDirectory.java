@@ -33,7 +33,6 @@ public final class ZipDirectory {
    * {@code ZipFile} report what is wrong).
    */
   public static long count(SeekableByteChannel ch, long limit) throws IOException {
-    long size = ch.size();
     // the end record: the last signature within a comment's reach of the end, as ZipFile takes
     // it; then the directory's offset, or where its size says it begins if that is later (data
     // in front of the zip shifts every offset), or the zip64 record's offset
@@ -41,6 +40,17 @@ public final class ZipDirectory {
     if (start < 0) {
       return -1;
     }
+    return headers(ch, start, limit).count();
+  }
+
+  /**
+   * How many central-directory headers follow one another from {@code start}, counted up to
+   * {@code limit + 1}, and where the last one counted ends.
+   */
+  private record Headers(long count, long end) {}
+
+  private static Headers headers(SeekableByteChannel ch, long start, long limit) throws IOException {
+    long size = ch.size();
     long count = 0;
     long pos = start;
     ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
@@ -69,7 +79,7 @@ public final class ZipDirectory {
       pos += 46L + nameLen + extraLen + commentLen;
       count++;
     }
-    return count;
+    return new Headers(count, pos);
   }
 
   /**
@@ -189,27 +199,78 @@ public final class ZipDirectory {
   }
 
   /**
-   * Whether the file ends in a zip: its end record, with the comment that record declares, takes
-   * the file's last bytes, and its directory lists at least one member. So a zip behind a launcher
-   * (a self-extracting archive: a script or an executable, then the zip) is found, with or
-   * without a comment. The record is where zip readers look for it ({@link #end}): within a
-   * comment's reach of the end (65,535 + 22 bytes); a zip without a comment costs one 22-byte
-   * read, a file with no zip one read of that reach, a zip one more of the directory's first header.
+   * A zip found by an end record inside other bytes ({@link #embedded}).
+   *
+   * @param start where the zip's offsets count from: its first byte, or the file's when the
+   *     offsets were made to count from there (a self-extractor made with {@code zip -A})
+   * @param firstMember where its first local header is
+   * @param end where its end record, with its comment, ends
+   * @param damage null when its directory is whole (every header the end record counts, one after
+   *     another up to it); else what is wrong with it, and the members are to be read from their
+   *     local headers, from {@code firstMember}
    */
-  public static boolean endsInZip(SeekableByteChannel ch) throws IOException {
+  public record Embedded(long start, long firstMember, long end, String damage) {}
+
+  /**
+   * The zip whose end record starts at {@code at}, or null when there is none to read there. A
+   * plausible record (one disk, as many entries on it as in all, at least one, a directory of
+   * at least 46 bytes each that fits before the record, with the zip's start and the comment
+   * inside the file; a zip64 record just before its locator when the record says so) makes a zip
+   * when a local header is where its directory's first header puts it, or, the directory damaged,
+   * where the zip starts. Neither is a directory without its members, which is left alone: a
+   * Java process holds each open jar's directory and end record in its heap, and a heap dump
+   * holds them all. Reads the record, the directory's first header, a local header or two, and
+   * the directory only when those are there: a few small reads for a record that makes no zip.
+   */
+  public static Embedded embedded(SeekableByteChannel ch, long at) throws IOException {
     long size = ch.size();
-    if (size < EOCD_MIN + 46) {
-      return false;
+    if (at < 0 || at + EOCD_MIN > size) {
+      return null;
     }
-    ByteBuffer last = read(ch, size - EOCD_MIN, EOCD_MIN);
-    boolean ends;
-    if (last.getInt(0) == EOCD_SIG && last.getShort(20) == 0) {
-      ends = true;
-    } else {
-      End end = end(ch);
-      ends = end != null && end.end() == size;
+    ByteBuffer r = read(ch, at, EOCD_MIN);
+    if (r.getInt(0) != EOCD_SIG) {
+      return null;
     }
-    return ends && count(ch, 1) > 0;
+    long disk = r.getShort(4) & 0xFFFF;
+    long directoryDisk = r.getShort(6) & 0xFFFF;
+    long onDisk = r.getShort(8) & 0xFFFF;
+    long entries = r.getShort(10) & 0xFFFF;
+    long cdSize = r.getInt(12) & 0xFFFFFFFFL;
+    long cdOffset = r.getInt(16) & 0xFFFFFFFFL;
+    long end = at + EOCD_MIN + (r.getShort(20) & 0xFFFF);
+    long cdEnd = at;
+    if ((entries == 0xFFFF || cdSize == 0xFFFFFFFFL || cdOffset == 0xFFFFFFFFL) && at >= 20 + 56
+        && read(ch, at - 20, 4).getInt(0) == ZIP64_LOCATOR_SIG && read(ch, at - 76, 4).getInt(0) == ZIP64_EOCD_SIG) {
+      ByteBuffer z = read(ch, at - 76, 56);
+      disk = z.getInt(16) & 0xFFFFFFFFL;
+      directoryDisk = z.getInt(20) & 0xFFFFFFFFL;
+      onDisk = z.getLong(24);
+      entries = z.getLong(32);
+      cdSize = z.getLong(40);
+      cdOffset = z.getLong(48);
+      cdEnd = at - 76;
+    }
+    if (end > size || disk != 0 || directoryDisk != 0 || onDisk != entries || entries < 1
+        || cdSize < 0 || cdSize > cdEnd || entries > cdSize / 46 || cdOffset < 0 || cdOffset > cdEnd - cdSize) {
+      return null;
+    }
+    long cdStart = cdEnd - cdSize;
+    long start = cdStart - cdOffset;
+    ByteBuffer first = read(ch, cdStart, 46);
+    long firstLocal = first.getInt(0) == CFH_SIG ? start + (first.getInt(42) & 0xFFFFFFFFL) : -1;
+    if (firstLocal < 0 || firstLocal + 30 > cdStart || read(ch, firstLocal, 4).getInt(0) != LFH_SIG) {
+      // no member where the directory says: a damaged directory when one starts the zip
+      return read(ch, start, 4).getInt(0) == LFH_SIG ? new Embedded(start, start, end, first.getInt(0) != CFH_SIG
+          ? "no directory header at offset " + cdStart + " where its end record (at offset " + at + ") puts one"
+          : "no local header at offset " + firstLocal + " where its directory's first header puts one") : null;
+    }
+    Headers h = headers(ch, cdStart, entries);
+    if (h.end() != cdEnd || h.count() != entries) {
+      return new Embedded(start, firstLocal, end, "its directory (offset " + cdStart + ") holds " + h.count()
+          + " whole headers up to offset " + h.end() + ", its end record (at offset " + at + ") says " + entries
+          + " up to offset " + cdEnd);
+    }
+    return new Embedded(start, firstLocal, end, null);
   }
 
   /**

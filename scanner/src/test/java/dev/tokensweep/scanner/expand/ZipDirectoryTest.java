@@ -144,33 +144,83 @@ class ZipDirectoryTest {
     assertEquals(-1, count(java.util.Arrays.copyOf(z, z.length - 30), 10), "end record cut off");
   }
 
-  private static boolean endsInZip(byte[]... parts) throws IOException {
+  private static byte[] concat(byte[]... parts) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       bo.write(p);
     }
-    return ZipDirectory.endsInZip(new SeekableInMemoryByteChannel(bo.toByteArray()));
+    return bo.toByteArray();
+  }
+
+  /** Where the last end-record signature in {@code b} starts, or -1. */
+  private static int lastEnd(byte[] b) {
+    for (int i = b.length - 4; i >= 0; i--) {
+      if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 5 && b[i + 3] == 6) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static ZipDirectory.Embedded embedded(byte[] file, long at) throws IOException {
+    return ZipDirectory.embedded(new SeekableInMemoryByteChannel(file), at);
   }
 
   @Test
-  void endsInZip_zipBehindALauncherWithOrWithoutAComment_true() throws IOException {
+  void embedded_zipBehindALauncherWithOrWithoutACommentOrDataAfterIt_found() throws IOException {
     byte[] launcher = "#!/bin/sh\nunzip \"$0\"; exit 0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] after = new byte[70_000]; // more than a comment's reach: a signed executable's certificate table, say
+    after[0] = 0x30;
     for (String comment : new String[] {null, "x", "installer 1.2", "c".repeat(0xFFFF)}) {
       String what = comment == null ? "no comment" : comment.length() + "-byte comment";
-      assertTrue(endsInZip(launcher, zip(3, comment)), what);
-      assertTrue(endsInZip(zip(3, comment)), what + ", no launcher");
+      byte[] z = zip(3, comment);
+      int at = launcher.length + lastEnd(z);
+      assertEquals(new ZipDirectory.Embedded(launcher.length, launcher.length, launcher.length + z.length, null),
+          embedded(concat(launcher, z), at), what);
+      assertEquals(new ZipDirectory.Embedded(launcher.length, launcher.length, launcher.length + z.length, null),
+          embedded(concat(launcher, z, after), at), what + ", data after it");
+      assertEquals(new ZipDirectory.Embedded(0, 0, z.length, null), embedded(z, lastEnd(z)), what + ", no launcher");
     }
   }
 
   @Test
-  void endsInZip_noZipOrDataAfterIt_false() throws IOException {
+  void embedded_noZipThere_null() throws IOException {
     byte[] launcher = "#!/bin/sh\nexit 0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    assertFalse(endsInZip(launcher, new byte[70_000]), "no end record");
-    assertFalse(endsInZip(launcher, zip(3, "a comment"), new byte[] {'x'}), "a byte after the comment");
-    assertFalse(endsInZip(launcher, zip(3, null), "trailer".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
-        "bytes after the record");
-    assertFalse(endsInZip(launcher, zip(0, "a comment")), "a zip with no member");
+    byte[] empty = zip(0, "a comment");
+    assertEquals(null, embedded(concat(launcher, empty), launcher.length + lastEnd(empty)), "a zip with no member");
     byte[] cut = zip(3, "a longer comment");
-    assertFalse(endsInZip(launcher, java.util.Arrays.copyOf(cut, cut.length - 3)), "its comment cut short");
+    assertEquals(null, embedded(concat(launcher, java.util.Arrays.copyOf(cut, cut.length - 3)), launcher.length + lastEnd(cut)),
+        "its comment cut short");
+    assertEquals(null, embedded(new byte[100], 10), "no end record");
+    // a directory and end record without the members, as a Java process holds each open jar's
+    // (a heap dump is full of them): nothing to read, and no damage either
+    byte[] z = zip(5, null);
+    int cd = lastEnd(z) - (int) ByteBuffer.wrap(z, lastEnd(z) + 12, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    byte[] heap = concat(new byte[5000], java.util.Arrays.copyOfRange(z, cd, z.length), new byte[100]);
+    assertEquals(null, embedded(heap, 5000 + lastEnd(z) - cd));
+  }
+
+  @Test
+  void embedded_directoryDamaged_saysWhere() throws IOException {
+    byte[] launcher = new byte[1000];
+    byte[] z = zip(5, null);
+    int end = lastEnd(z);
+    int cd = end - (int) ByteBuffer.wrap(z, end + 12, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    byte[] noHeader = z.clone();
+    noHeader[cd] = 'X';
+    ZipDirectory.Embedded e = embedded(concat(launcher, noHeader), 1000 + end);
+    assertEquals(1000, e.firstMember());
+    assertEquals("no directory header at offset " + (1000 + cd) + " where its end record (at offset " + (1000 + end)
+        + ") puts one", e.damage());
+    byte[] third = z.clone();
+    int h = cd;
+    for (int i = 0; i < 2; i++) {
+      ByteBuffer hb = ByteBuffer.wrap(third).order(ByteOrder.LITTLE_ENDIAN);
+      h += 46 + (hb.getShort(h + 28) & 0xFFFF) + (hb.getShort(h + 30) & 0xFFFF) + (hb.getShort(h + 32) & 0xFFFF);
+    }
+    third[h + 1] = 'X';
+    assertEquals("its directory (offset " + (1000 + cd) + ") holds 2 whole headers up to offset " + (1000 + h)
+        + ", its end record (at offset " + (1000 + end) + ") says 5 up to offset " + (1000 + end),
+        embedded(concat(launcher, third), 1000 + end).damage());
   }
 }
