@@ -148,6 +148,9 @@ final class ArchiveExpander implements Expander {
       }
       ZipEnds ends = new ZipEnds(b);
       leaves.read(ends, path, head, head.length, file);
+      if (visitor != NONE) {
+        drain(ends); // a visitor copies the input leaf later, from the file: only this reads it now
+      }
       embeddedZips(file, path, depth, ends);
       return;
     }
