@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokensweep.detectors.rule.TokenForge;
 import dev.tokensweep.scanner.pipeline.Archives;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,6 @@ import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
@@ -104,24 +102,6 @@ class SanitizeArchivesInBase64Test {
     return out;
   }
 
-  private static byte[] storedZip(Map<String, byte[]> members) throws IOException {
-    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-    try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
-      for (Map.Entry<String, byte[]> m : members.entrySet()) {
-        ZipArchiveEntry e = new ZipArchiveEntry(m.getKey());
-        e.setMethod(ZipArchiveEntry.STORED);
-        CRC32 crc = new CRC32();
-        crc.update(m.getValue());
-        e.setCrc(crc.getValue());
-        e.setSize(m.getValue().length);
-        z.putArchiveEntry(e);
-        z.write(m.getValue());
-        z.closeArchiveEntry();
-      }
-    }
-    return bo.toByteArray();
-  }
-
   private static Map<String, byte[]> one(String name, String content) {
     Map<String, byte[]> m = new LinkedHashMap<>();
     m.put(name, content.getBytes(StandardCharsets.UTF_8));
@@ -145,7 +125,7 @@ class SanitizeArchivesInBase64Test {
         case "txz" -> Archives.xz(Archives.tar(m));
         case "tz" -> Archives.zlib(Archives.tar(m));
         case "zip" -> Archives.zip(m);
-        case "stored" -> storedZip(m);
+        case "stored" -> Archives.storedZip(m);
         case "7z" -> {
           Path f = tmp.resolve("a.7z");
           Archives.sevenZ(f, m);

@@ -160,6 +160,25 @@ public final class Archives {
     return bo.toByteArray();
   }
 
+  /** A zip whose members are stored as they are, no compression (as a jar inside a zip often is). */
+  public static byte[] storedZip(Map<String, byte[]> members) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
+      for (Map.Entry<String, byte[]> m : members.entrySet()) {
+        ZipArchiveEntry e = new ZipArchiveEntry(m.getKey());
+        e.setMethod(ZipArchiveEntry.STORED);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(m.getValue());
+        e.setCrc(crc.getValue());
+        e.setSize(m.getValue().length);
+        z.putArchiveEntry(e);
+        z.write(m.getValue());
+        z.closeArchiveEntry();
+      }
+    }
+    return bo.toByteArray();
+  }
+
   public static byte[] ar(Map<String, byte[]> members) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (ArArchiveOutputStream a = new ArArchiveOutputStream(bo)) {

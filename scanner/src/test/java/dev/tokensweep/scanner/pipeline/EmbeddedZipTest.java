@@ -23,9 +23,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.CRC32;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,25 +96,6 @@ class EmbeddedZipTest {
     return r.problems().stream().map(p -> p.location() + " [" + p.type() + "]").toList();
   }
 
-  /** A zip whose members are stored as they are (no compression), as a jar inside a zip often is. */
-  private static byte[] storedZip(Map<String, byte[]> members) throws IOException {
-    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-    try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(bo)) {
-      for (Map.Entry<String, byte[]> m : members.entrySet()) {
-        ZipArchiveEntry e = new ZipArchiveEntry(m.getKey());
-        e.setMethod(ZipArchiveEntry.STORED);
-        e.setSize(m.getValue().length);
-        CRC32 crc = new CRC32();
-        crc.update(m.getValue());
-        e.setCrc(crc.getValue());
-        z.putArchiveEntry(e);
-        z.write(m.getValue());
-        z.closeArchiveEntry();
-      }
-    }
-    return bo.toByteArray();
-  }
-
   @Test
   void scan_signedSelfExtractor_membersReadAndTheCertificateTableScanned() throws IOException {
     byte[] zip = Archives.zip(Map.of("conf/settings.ini", settings(forge.base62Crc32("ghp_"))));
@@ -146,8 +124,8 @@ class EmbeddedZipTest {
   void scan_zipInTheMiddleOfADumpHoldingAStoredJar_eachMemberReadOnce() throws IOException {
     // the jar's own end record lies inside the outer zip: read as its member, not a second time
     // (its stored bytes are found in the dump itself too, as a stored member's always were)
-    byte[] jar = storedZip(Map.of("META-INF/app.properties", settings(forge.base62Crc32("ghp_"))));
-    byte[] outer = storedZip(Map.of("lib/app.jar", Archives.zip(Map.of("x", ascii("x"))), "lib/inner.jar", jar));
+    byte[] jar = Archives.storedZip(Map.of("META-INF/app.properties", settings(forge.base62Crc32("ghp_"))));
+    byte[] outer = Archives.storedZip(Map.of("lib/app.jar", Archives.zip(Map.of("x", ascii("x"))), "lib/inner.jar", jar));
     byte[] core = bytes(50_000);
     core[0] = 0x7F;
     core[1] = 'E';
