@@ -24,9 +24,8 @@ final class ZipEnds extends FilterInputStream {
   private long[] ends = new long[16];
   private int count;
   private boolean overflow;
-  /** Stream offset of the next byte read. */
-  private long pos;
-  private long marked;
+  /** Stream offset of the next byte read: bytes read again after a reset count once. */
+  private final CountingInputStream counted;
   /** Bytes before this offset were looked at. */
   private long seen;
   /** The three bytes before {@link #seen}, the last in the low byte: a signature may straddle two reads. */
@@ -34,7 +33,12 @@ final class ZipEnds extends FilterInputStream {
   private final byte[] one = new byte[1];
 
   ZipEnds(InputStream in) {
+    this(new CountingInputStream(in));
+  }
+
+  private ZipEnds(CountingInputStream in) {
     super(in);
+    this.counted = in;
   }
 
   @Override
@@ -44,10 +48,10 @@ final class ZipEnds extends FilterInputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
+    long pos = counted.count();
     int n = super.read(b, off, len);
     if (n > 0) {
-      look(b, off, n);
-      pos += n;
+      look(b, off, n, pos);
     }
     return n;
   }
@@ -58,24 +62,12 @@ final class ZipEnds extends FilterInputStream {
   }
 
   @Override
-  public synchronized void mark(int readlimit) {
-    super.mark(readlimit);
-    marked = pos;
-  }
-
-  @Override
-  public synchronized void reset() throws IOException {
-    super.reset();
-    pos = marked;
-  }
-
-  @Override
   public void close() {
     // the caller owns the stream
   }
 
-  /** Looks at {@code b[off, off + n)}, read at {@link #pos}, as far as it was not looked at before. */
-  private void look(byte[] b, int off, int n) {
+  /** Looks at {@code b[off, off + n)}, read at {@code pos}, as far as it was not looked at before. */
+  private void look(byte[] b, int off, int n, long pos) {
     long end = pos + n;
     if (end <= seen) {
       return;
@@ -84,7 +76,7 @@ final class ZipEnds extends FilterInputStream {
     int to = off + n;
     for (int i = ByteScan.indexOf(b, from, to, (byte) 6); i >= 0; i = ByteScan.indexOf(b, i + 1, to, (byte) 6)) {
       long at = pos + (i - off) - 3;
-      if (at >= 0 && word(b, off, i) == SIG) {
+      if (at >= 0 && word(b, off, i, pos) == SIG) {
         note(at);
       }
     }
@@ -98,7 +90,7 @@ final class ZipEnds extends FilterInputStream {
    * The little-endian word whose last byte is {@code b[i]}; a byte before {@code b[off]} is one
    * of the three before {@link #seen} (a signature ending in new bytes began at most three back).
    */
-  private int word(byte[] b, int off, int i) {
+  private int word(byte[] b, int off, int i, long pos) {
     int w = 0;
     for (int k = 3; k >= 0; k--) {
       int j = i - k;
