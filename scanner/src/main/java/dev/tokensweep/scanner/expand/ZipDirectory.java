@@ -43,12 +43,13 @@ public final class ZipDirectory {
     return headers(ch, start, limit).count();
   }
 
-  /**
-   * How many central-directory headers follow one another from {@code start}, counted up to
-   * {@code limit + 1}, and where the last one counted ends.
-   */
+  /** A run of central-directory headers: how many, and where the last one ends. */
   private record Headers(long count, long end) {}
 
+  /**
+   * The central-directory headers that follow one another from {@code start}, counted up to
+   * {@code limit + 1}.
+   */
   private static Headers headers(SeekableByteChannel ch, long start, long limit) throws IOException {
     long size = ch.size();
     long count = 0;
@@ -217,9 +218,9 @@ public final class ZipDirectory {
    * at least 46 bytes each that fits before the record, with the zip's start and the comment
    * inside the file; a zip64 record just before its locator when the record says so) makes a zip
    * when a local header is where its directory's first header puts it, or, the directory damaged,
-   * where the zip starts. Neither is a directory without its members, which is left alone: a
-   * Java process holds each open jar's directory and end record in its heap, and a heap dump
-   * holds them all. Reads the record, the directory's first header, a local header or two, and
+   * where the zip starts. With neither, the record and directory are a copy without the members,
+   * left alone: a Java process holds each open jar's directory and end record in its heap, and a
+   * heap dump holds them all. Reads the record, the directory's first header, a local header or two, and
    * the directory only when those are there: a few small reads for a record that makes no zip.
    */
   public static Embedded embedded(SeekableByteChannel ch, long at) throws IOException {

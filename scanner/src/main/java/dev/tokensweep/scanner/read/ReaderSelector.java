@@ -211,7 +211,8 @@ public final class ReaderSelector {
     return n >= 2 && ((h[0] & 0xFF) == 0xFF && (h[1] & 0xFF) == 0xFE || (h[0] & 0xFF) == 0xFE && (h[1] & 0xFF) == 0xFF);
   }
 
-  static boolean isBinary(byte[] h, int n) {
+  /** Whether a leaf with this head is read as a binary ({@link BinaryReader}), not as text. */
+  public static boolean isBinary(byte[] h, int n) {
     if (utf16Mark(h, n)) {
       return false;
     }
