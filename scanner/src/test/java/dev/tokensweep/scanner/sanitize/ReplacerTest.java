@@ -55,6 +55,17 @@ class ReplacerTest {
     };
   }
 
+  /** A copy of {@code in} made {@code chunk} bytes at a time, read in random pieces, is the reference's. */
+  private static void assertCopiesAsTheReference(byte[] in, List<Replacer.Form> forms, int chunk, Random rnd, String what)
+      throws IOException {
+    long[] want = {0};
+    byte[] expected = reference(in, forms, want);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long got = new Replacer(forms, chunk).copy(trickle(in, rnd), out);
+    assertArrayEquals(expected, out.toByteArray(), what);
+    assertEquals(want[0], got, what + ": occurrences");
+  }
+
   @Test
   void randomFormsAndInputs_sameCopyAsTheReference() throws IOException {
     Random rnd = new Random(21);
@@ -80,12 +91,7 @@ class ReplacerTest {
         int at = rnd.nextInt(in.length - f.length);
         System.arraycopy(f, 0, in, at, f.length);
       }
-      long[] want = {0};
-      byte[] expected = reference(in, forms, want);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      long got = new Replacer(forms, 1 + rnd.nextInt(200)).copy(trickle(in, rnd), out);
-      assertArrayEquals(expected, out.toByteArray(), "case " + k);
-      assertEquals(want[0], got, "case " + k + ": occurrences");
+      assertCopiesAsTheReference(in, forms, 1 + rnd.nextInt(200), rnd, "case " + k);
     }
   }
 
@@ -131,12 +137,7 @@ class ReplacerTest {
         in.write(f, 0, rnd.nextInt(4) == 0 ? rnd.nextInt(f.length + 1) : f.length); // whole, or cut short
       }
       byte[] bytes = in.toByteArray();
-      long[] want = {0};
-      byte[] expected = reference(bytes, forms, want);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      long got = new Replacer(forms, 1 + rnd.nextInt(300)).copy(trickle(bytes, rnd), out);
-      assertArrayEquals(expected, out.toByteArray(), "case " + k);
-      assertEquals(want[0], got, "case " + k + ": occurrences");
+      assertCopiesAsTheReference(bytes, forms, 1 + rnd.nextInt(300), rnd, "case " + k);
     }
   }
 
