@@ -170,8 +170,7 @@ final class CompressedRuns extends OutputStream {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      return dev.tokensweep.scanner.expand.Streams.readByte(this);
     }
 
     @Override
