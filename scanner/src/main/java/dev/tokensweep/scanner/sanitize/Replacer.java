@@ -264,7 +264,7 @@ final class Replacer {
         slotOf[k] = -1;
         continue;
       }
-      long key = key(k);
+      long key = packed(k, 0, keyBytes);
       int slot = slot(key);
       while (countAt[slot] != 0 && keys[slot] != key) {
         slot = (slot + 1) & (size - 1);
@@ -331,7 +331,7 @@ final class Replacer {
     int bestDistinct = 1;
     for (int at = keyBytes; at + 8 <= shortest && bestDistinct < sample; at = at < 16 ? at + 4 : at + at / 2) {
       for (int i = 0; i < sample; i++) {
-        seen[i] = formKey(order[startAt[s] + (int) ((long) i * n / sample)], at);
+        seen[i] = packed(order[startAt[s] + (int) ((long) i * n / sample)], at, 8);
       }
       Arrays.sort(seen);
       int distinct = 1;
@@ -351,7 +351,7 @@ final class Replacer {
     int from = startAt[s];
     long[] packed = new long[n];
     for (int i = 0; i < n; i++) {
-      packed[i] = hashed(formKey(order[from + i], at)) << RANK_BITS | i;
+      packed[i] = hashed(packed(order[from + i], at, 8)) << RANK_BITS | i;
     }
     Arrays.sort(packed);
     int[] was = Arrays.copyOfRange(order, from, from + n);
@@ -359,15 +359,6 @@ final class Replacer {
       order[from + i] = was[(int) (packed[i] & ((1 << RANK_BITS) - 1))];
       subKeyed[from + i] = packed[i] >>> RANK_BITS;
     }
-  }
-
-  /** Eight bytes of form {@code k} from {@code at}, packed. */
-  private long formKey(int k, int at) {
-    long key = 0;
-    for (int i = at; i < at + 8; i++) {
-      key = key << 8 | forms.findByte(k, i);
-    }
-    return key;
   }
 
   /**
@@ -378,10 +369,10 @@ final class Replacer {
     return (key * 0x9E3779B97F4A7C15L) >>> (RANK_BITS + 1);
   }
 
-  /** The first {@link #keyBytes} bytes of form {@code k}, packed. */
-  private long key(int k) {
+  /** {@code count} bytes (at most 8) of form {@code k} from {@code at}, packed: its first key, or its second. */
+  private long packed(int k, int at, int count) {
     long key = 0;
-    for (int i = 0; i < keyBytes; i++) {
+    for (int i = at; i < at + count; i++) {
       key = key << 8 | forms.findByte(k, i);
     }
     return key;
